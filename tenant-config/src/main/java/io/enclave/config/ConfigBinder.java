@@ -1,0 +1,457 @@
+package io.enclave.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Binds a composed YAML tree to {@link EnclaveConfig}. It keeps going after a problem, with a
+ * fallback value in place of the bad one, so a single run reports everything that is wrong;
+ * the loader throws when any problem was found, so no fallback ever reaches a job.
+ */
+final class ConfigBinder {
+    /** Tenant ids and database names end up in topic, ACL and SQL identifiers, so they stay this plain. */
+    static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{1,47}");
+    /** MySQL (and StarRocks) user names are at most 32 characters. */
+    static final Pattern DATABASE_USER = Pattern.compile("[a-z][a-z0-9_]{1,31}");
+    static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+    static final Pattern API_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    static final Pattern KAFKA_USER = Pattern.compile("[A-Za-z0-9_.@-]{1,128}");
+    static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Pattern BOOTSTRAP = Pattern.compile("[^,\\s]+:[0-9]{1,5}(,[^,\\s]+:[0-9]{1,5})*");
+    private static final Pattern JDBC_CREDENTIALS = Pattern.compile("[?&](user|password)=", Pattern.CASE_INSENSITIVE);
+    private static final String JDBC_PREFIX = "jdbc:mysql://";
+
+    static final List<String> SECURITY_PROTOCOLS = List.of("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL");
+    static final List<String> SASL_MECHANISMS = List.of("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
+    static final String DEFAULT_SIEM_TOPIC = "enclave_siem_audit";
+    /** Seven years, the usual retention for US federal emergency-management records. */
+    static final int DEFAULT_RETENTION_DAYS = 2555;
+    private static final List<String> ENCRYPTION_MODES = List.of("randomized", "deterministic");
+
+    /** System databases a tenant must never be pointed at. */
+    private static final Set<String> RESERVED_SCHEMAS = Set.of("information_schema", "mysql", "sys", "performance_schema");
+    /** Administrative accounts; a tenant writing as one of them would not be isolated by grants. */
+    private static final Set<String> RESERVED_USERS = Set.of("root", "admin");
+    /**
+     * Client properties Enclave sets itself; letting the shared map override them would, for
+     * example, make every tenant's job log in with one principal.
+     */
+    private static final Set<String> ENCLAVE_CLIENT_PROPERTIES =
+            Set.of("bootstrap.servers", "security.protocol", "sasl.mechanism", "sasl.jaas.config", "group.id");
+
+    private static final List<String> TOP_KEYS = List.of("global", "tenants");
+    private static final List<String> GLOBAL_KEYS = List.of("kafka", "database", "siem_topic");
+    private static final List<String> GLOBAL_KAFKA_KEYS =
+            List.of("bootstrap_servers", "security_protocol", "sasl_mechanism", "client_properties");
+    private static final List<String> GLOBAL_DATABASE_KEYS = List.of("jdbc_url");
+    private static final List<String> TENANT_KEYS = List.of("organization", "classification_level", "database",
+            "kafka", "api_access", "data_restrictions", "audit_requirements", "security_enhancements", "processing");
+    private static final List<String> DATABASE_KEYS = List.of("schema", "user", "password", "encryption_key");
+    private static final List<String> KAFKA_KEYS = List.of("username", "password");
+    private static final List<String> API_KEYS = List.of("fema_api_key", "noaa_scope", "rate_limits", "additional_apis");
+    private static final List<String> RESTRICTION_KEYS = List.of("allowed_states", "allowed_classifications");
+    private static final List<String> AUDIT_KEYS =
+            List.of("retention_days", "siem_integration", "realtime_monitoring", "incident_response");
+    private static final List<String> SECURITY_KEYS =
+            List.of("network_isolation", "dedicated_processing", "additional_encryption");
+    private static final List<String> PROCESSING_KEYS = List.of("parallelism", "batch_size", "batch_interval",
+            "max_retries", "max_message_bytes", "dedup_ttl", "checkpoint_interval", "topic_partitions", "encrypt");
+    private static final List<String> FIELD_KEYS = List.of("field", "mode");
+
+    private static final String LEVEL_ORDER =
+            Arrays.stream(Classification.values()).map(Enum::name).collect(Collectors.joining(" < "));
+    private static final String STREAM_KEYS =
+            Arrays.stream(StreamKind.values()).map(StreamKind::topicSuffix).collect(Collectors.joining(", "));
+
+    private final YamlReader yaml;
+    /** For each kind of name that tenants must not share: the name and the tenant that took it first. */
+    private final Map<String, Map<String, String>> claimed = new HashMap<>();
+
+    ConfigBinder(YamlReader yaml) {
+        this.yaml = yaml;
+    }
+
+    /** Empty when the document is not even a mapping; the reason is among the problems. */
+    Optional<EnclaveConfig> bind(Node root) {
+        if (root == null || YamlReader.isNull(root)) {
+            yaml.problem(TenantConfigLoader.DOCUMENT, "the document is empty; expected global: and tenants:", 0);
+            return Optional.empty();
+        }
+        if (!yaml.isUntagged(root, TenantConfigLoader.DOCUMENT)) {
+            return Optional.empty();
+        }
+        if (!(root instanceof MappingNode)) {
+            yaml.problem(TenantConfigLoader.DOCUMENT, "expected a mapping with global: and tenants:, got "
+                    + YamlReader.describe(root), YamlReader.lineOf(root));
+            return Optional.empty();
+        }
+        return yaml.section(root, "", YamlReader.lineOf(root), TOP_KEYS).map(this::config);
+    }
+
+    private EnclaveConfig config(YamlSection top) {
+        GlobalSettings global = global(top.requiredSection("global", GLOBAL_KEYS));
+        List<TenantConfig> tenants = new ArrayList<>();
+        Optional<Map<String, YamlReader.Entry>> entries = top.requiredMapping("tenants");
+        if (entries.isPresent() && entries.get().isEmpty()) {
+            yaml.problem("tenants", "at least one tenant is required", top.lineOf("tenants"));
+        }
+        for (YamlReader.Entry entry : entries.orElse(Map.of()).values()) {
+            tenant(entry, global).ifPresent(tenants::add);
+        }
+        entries.ifPresent(this::checkResourcePrefixes);
+        return new EnclaveConfig(global, tenants);
+    }
+
+    /**
+     * Kafka ACLs are granted on the prefix {@code tenant_<id>_}. With tenants {@code fema} and
+     * {@code fema_region_4}, the first prefix would also cover the second tenant's topics and group.
+     */
+    private void checkResourcePrefixes(Map<String, YamlReader.Entry> tenants) {
+        for (YamlReader.Entry covered : tenants.values()) {
+            for (String owner : tenants.keySet()) {
+                if (covered.key().startsWith(owner + "_")) {
+                    yaml.problem(YamlReader.child("tenants", covered.key()), "tenant id " + Scalar.quote(covered.key())
+                            + " starts with " + Scalar.quote(owner + "_") + ", so the Kafka prefix ACLs of tenant "
+                            + owner + " would cover its topics", covered.keyLine());
+                }
+            }
+        }
+    }
+
+    private GlobalSettings global(YamlSection global) {
+        YamlSection kafka = global.requiredSection("kafka", GLOBAL_KAFKA_KEYS);
+        String bootstrap = kafka.required("bootstrap_servers")
+                .filter(v -> yaml.check(v, BOOTSTRAP.matcher(v.text()).matches(),
+                        "is not a comma-separated list of host:port"))
+                .map(Scalar::text).orElse("");
+        String protocol = kafka.oneOf("security_protocol", SECURITY_PROTOCOLS, "PLAINTEXT");
+        String mechanism = kafka.oneOf("sasl_mechanism", SASL_MECHANISMS, "SCRAM-SHA-512");
+        Map<String, String> clientProperties = clientProperties(kafka);
+
+        YamlSection database = global.requiredSection("database", GLOBAL_DATABASE_KEYS);
+        String jdbcUrl = database.required("jdbc_url").filter(this::isServerUrl).map(Scalar::text).orElse("");
+
+        String siemTopic = global.scalar("siem_topic")
+                .filter(v -> yaml.matches(v, TOPIC))
+                .filter(v -> yaml.check(v, !v.text().startsWith("tenant_"),
+                        "must not start with tenant_: that prefix is granted to tenants' own principals"))
+                .map(Scalar::text).orElse(DEFAULT_SIEM_TOPIC);
+        return new GlobalSettings(bootstrap, protocol, mechanism, clientProperties, jdbcUrl, siemTopic);
+    }
+
+    private Map<String, String> clientProperties(YamlSection kafka) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (YamlReader.Entry entry : kafka.mapping("client_properties").orElse(Map.of()).values()) {
+            String path = YamlReader.child(kafka.pathOf("client_properties"), entry.key());
+            if (ENCLAVE_CLIENT_PROPERTIES.contains(entry.key())) {
+                yaml.problem(path, Scalar.quote(entry.key())
+                        + " is set by Enclave from global.kafka and each tenant's kafka section", entry.keyLine());
+                continue;
+            }
+            yaml.requiredScalar(entry.value(), path).ifPresent(v -> properties.put(entry.key(), v.text()));
+        }
+        return properties;
+    }
+
+    /** The shared URL names only the server: each tenant adds its own database and logs in as its own user. */
+    private boolean isServerUrl(Scalar url) {
+        String text = url.text();
+        if (!text.startsWith(JDBC_PREFIX)) {
+            return yaml.check(url, false, "must start with " + JDBC_PREFIX);
+        }
+        int query = text.indexOf('?');
+        String address = text.substring(JDBC_PREFIX.length(), query < 0 ? text.length() : query);
+        if (address.endsWith("/")) {
+            address = address.substring(0, address.length() - 1);
+        }
+        return yaml.check(url, !address.isEmpty(), "has no host")
+                && yaml.check(url, !address.contains("/"),
+                        "must not name a database: each tenant's database is added from its own config")
+                && yaml.check(url, query < 0 || !JDBC_CREDENTIALS.matcher(text.substring(query)).find(),
+                        "must not carry a user or password: each tenant connects as its own database user");
+    }
+
+    private Optional<TenantConfig> tenant(YamlReader.Entry entry, GlobalSettings global) {
+        String id = entry.key();
+        String path = YamlReader.child("tenants", id);
+        if (!IDENTIFIER.matcher(id).matches()) {
+            yaml.problem(path, "tenant id " + Scalar.quote(id) + " must match " + IDENTIFIER.pattern(), entry.keyLine());
+        }
+        return yaml.section(entry.value(), path, entry.keyLine(), TENANT_KEYS)
+                .map(section -> tenant(id, section, global));
+    }
+
+    private TenantConfig tenant(String id, YamlSection tenant, GlobalSettings global) {
+        String organization = tenant.required("organization").map(Scalar::text).orElse("");
+        Optional<Classification> level = tenant.required("classification_level").flatMap(this::classification);
+        DatabaseSettings database = database(id, tenant.requiredSection("database", DATABASE_KEYS));
+        KafkaCredentials kafka = kafka(id, tenant.section("kafka", KAFKA_KEYS), global);
+        DataRestrictions restrictions =
+                restrictions(tenant.requiredSection("data_restrictions", RESTRICTION_KEYS), level);
+        ApiAccess api = apiAccess(tenant.section("api_access", API_KEYS), restrictions.allowedStates());
+        AuditRequirements audit = audit(tenant.section("audit_requirements", AUDIT_KEYS));
+        SecurityEnhancements security = security(tenant.section("security_enhancements", SECURITY_KEYS));
+        ProcessingSettings processing = processing(tenant.section("processing", PROCESSING_KEYS));
+        return new TenantConfig(id, organization, level.orElse(Classification.PUBLIC), database, kafka, api,
+                restrictions, audit, security, processing);
+    }
+
+    private Optional<Classification> classification(Scalar value) {
+        Optional<Classification> level = Classification.parse(value.text());
+        if (level.isEmpty()) {
+            yaml.problem(value, value.quoted() + " is not a classification; expected one of " + LEVEL_ORDER);
+        }
+        return level;
+    }
+
+    private DatabaseSettings database(String tenantId, YamlSection database) {
+        Optional<Scalar> schema = database.requiredMatching("schema", IDENTIFIER)
+                .filter(v -> yaml.check(v, !RESERVED_SCHEMAS.contains(v.text()), "is a system database"));
+        schema.ifPresent(v -> claim("database schema", v, v.text(), tenantId));
+        Optional<Scalar> user = database.requiredMatching("user", DATABASE_USER)
+                .filter(v -> yaml.check(v, !RESERVED_USERS.contains(v.text()),
+                        "is an administrative account; give the tenant its own user"));
+        user.ifPresent(v -> claim("database user", v, v.text(), tenantId));
+        Optional<Scalar> keyRef = database.requiredMatching("encryption_key", KEY_REFERENCE);
+        // PKCS#12 key stores fold aliases to lower case, so two refs differing in case would be one key.
+        keyRef.ifPresent(v -> claim("encryption key", v, v.text().toLowerCase(Locale.ROOT), tenantId));
+        return new DatabaseSettings(schema.map(Scalar::text).orElse(""), user.map(Scalar::text).orElse(""),
+                database.secret("password"), keyRef.map(Scalar::text).orElse(""));
+    }
+
+    private KafkaCredentials kafka(String tenantId, YamlSection kafka, GlobalSettings global) {
+        Optional<Scalar> given = kafka.scalar("username");
+        Optional<Scalar> username = given.filter(v -> !v.text().isEmpty());
+        username.filter(v -> yaml.matches(v, KAFKA_USER))
+                .ifPresent(v -> claim("kafka username", v, v.text(), tenantId));
+        if (global.kafkaUsesSasl() && username.isEmpty()) {
+            requireSaslUser(kafka, given, global);
+        }
+        return new KafkaCredentials(username.map(Scalar::text).orElse(""), kafka.secret("password"));
+    }
+
+    /** Reports a tenant that has no principal of its own although the brokers demand one. */
+    private void requireSaslUser(YamlSection kafka, Optional<Scalar> given, GlobalSettings global) {
+        String reason = "because global.kafka.security_protocol is " + global.kafkaSecurityProtocol();
+        if (given.isPresent()) {
+            yaml.problem(given.get(), "must not be empty " + reason);
+        } else if (!kafka.has("username")) {
+            yaml.problem(kafka.pathOf("username"), "is required " + reason, kafka.lineOf("username"));
+        }
+        // Otherwise the username was given but could not be read, and that is already reported.
+    }
+
+    private DataRestrictions restrictions(YamlSection restrictions, Optional<Classification> level) {
+        StateScope states = restrictions.require("allowed_states")
+                ? stateScope(restrictions, "allowed_states").orElse(StateScope.of(Set.of()))
+                : StateScope.of(Set.of());
+        Set<Classification> classifications = restrictions.require("allowed_classifications")
+                ? classifications(restrictions, level)
+                : Set.of();
+        return new DataRestrictions(states, classifications);
+    }
+
+    /** A list of USPS codes, or {@code ALL} written alone or as the only list item. */
+    private Optional<StateScope> stateScope(YamlSection section, String key) {
+        Node node = section.node(key).orElseThrow();
+        String path = section.pathOf(key);
+        if (!(node instanceof SequenceNode)) {
+            return yaml.scalar(node, path)
+                    .filter(v -> yaml.check(v, v.text().equals(StateScope.ALL_KEYWORD),
+                            "is not a list of state codes or " + StateScope.ALL_KEYWORD))
+                    .map(v -> StateScope.all());
+        }
+        List<Node> items = yaml.sequence(node, path).orElse(List.of());
+        if (items.isEmpty()) {
+            yaml.problem(path, "must list at least one state code, or be " + StateScope.ALL_KEYWORD,
+                    YamlReader.lineOf(node));
+            return Optional.empty();
+        }
+        Set<String> codes = new HashSet<>();
+        boolean all = false;
+        for (int i = 0; i < items.size(); i++) {
+            Optional<Scalar> item = yaml.requiredScalar(items.get(i), YamlReader.item(path, i));
+            if (item.isEmpty()) {
+                continue;
+            }
+            Scalar code = item.get();
+            if (code.text().equals(StateScope.ALL_KEYWORD)) {
+                all = yaml.check(code, items.size() == 1, "must be the only entry when it is used");
+            } else if (!UsStates.isCode(code.text())) {
+                yaml.problem(code, code.quoted() + " is not a US state or territory code");
+            } else if (!codes.add(code.text())) {
+                yaml.problem(code, code.quoted() + " is listed twice");
+            }
+        }
+        return Optional.of(all ? StateScope.all() : StateScope.of(codes));
+    }
+
+    private Set<Classification> classifications(YamlSection restrictions, Optional<Classification> level) {
+        String path = restrictions.pathOf("allowed_classifications");
+        List<Node> items = restrictions.list("allowed_classifications").orElse(List.of());
+        if (items.isEmpty() && restrictions.node("allowed_classifications").get() instanceof SequenceNode) {
+            yaml.problem(path, "must list at least one classification", restrictions.lineOf("allowed_classifications"));
+        }
+        Set<Classification> allowed = EnumSet.noneOf(Classification.class);
+        for (int i = 0; i < items.size(); i++) {
+            Optional<Scalar> item = yaml.requiredScalar(items.get(i), YamlReader.item(path, i));
+            Optional<Classification> parsed = item.flatMap(this::classification);
+            if (parsed.isEmpty()) {
+                continue;
+            }
+            Classification c = parsed.get();
+            if (level.isPresent() && !c.isAtMost(level.get())) {
+                yaml.problem(item.get(), item.get().quoted() + " is above the tenant's classification_level "
+                        + level.get());
+            } else if (!allowed.add(c)) {
+                yaml.problem(item.get(), item.get().quoted() + " is listed twice");
+            }
+        }
+        return allowed;
+    }
+
+    private ApiAccess apiAccess(YamlSection api, StateScope allowedStates) {
+        // Least privilege: without its own scope, a tenant pulls NOAA data only for states it may receive.
+        StateScope noaaScope = api.has("noaa_scope")
+                ? stateScope(api, "noaa_scope").orElse(allowedStates)
+                : allowedStates;
+        return new ApiAccess(api.secret("fema_api_key"), noaaScope, rateLimits(api), additionalApis(api));
+    }
+
+    private Map<String, RateLimit> rateLimits(YamlSection api) {
+        Map<String, RateLimit> limits = new LinkedHashMap<>();
+        for (YamlReader.Entry entry : api.mapping("rate_limits").orElse(Map.of()).values()) {
+            String path = YamlReader.child(api.pathOf("rate_limits"), entry.key());
+            if (!API_NAME.matcher(entry.key()).matches()) {
+                yaml.problem(path, "API name " + Scalar.quote(entry.key()) + " must match " + API_NAME.pattern(),
+                        entry.keyLine());
+            }
+            Optional<Scalar> value = yaml.requiredScalar(entry.value(), path);
+            if (value.isEmpty()) {
+                continue;
+            }
+            Optional<RateLimit> limit = RateLimit.parse(value.get().text());
+            if (limit.isPresent()) {
+                limits.put(entry.key(), limit.get());
+            } else {
+                yaml.problem(value.get(), value.get().quoted() + " is not a rate limit like 1000/hour");
+            }
+        }
+        return limits;
+    }
+
+    private List<String> additionalApis(YamlSection api) {
+        String path = api.pathOf("additional_apis");
+        List<Node> items = api.list("additional_apis").orElse(List.of());
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Optional<Scalar> name = yaml.requiredScalar(items.get(i), YamlReader.item(path, i))
+                    .filter(v -> yaml.matches(v, API_NAME));
+            if (name.isPresent() && !names.add(name.get().text())) {
+                yaml.problem(name.get(), name.get().quoted() + " is listed twice");
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    private AuditRequirements audit(YamlSection audit) {
+        return new AuditRequirements(
+                audit.integer("retention_days", DEFAULT_RETENTION_DAYS, 1, 36_500),
+                audit.bool("siem_integration", false),
+                audit.bool("realtime_monitoring", false),
+                audit.string("incident_response", ""));
+    }
+
+    private SecurityEnhancements security(YamlSection security) {
+        return new SecurityEnhancements(
+                security.bool("network_isolation", false),
+                security.bool("dedicated_processing", false),
+                security.bool("additional_encryption", false));
+    }
+
+    private ProcessingSettings processing(YamlSection processing) {
+        ProcessingSettings defaults = ProcessingSettings.builder().build();
+        return ProcessingSettings.builder()
+                .parallelism(processing.integer("parallelism", defaults.parallelism(), 1, 64))
+                .batchSize(processing.integer("batch_size", defaults.batchSize(), 1, 100_000))
+                .batchInterval(processing.duration("batch_interval", defaults.batchInterval()))
+                .maxRetries(processing.integer("max_retries", defaults.maxRetries(), 0, 20))
+                .maxMessageBytes(processing.integer("max_message_bytes", defaults.maxMessageBytes(), 1024, 16 << 20))
+                .dedupTtl(processing.duration("dedup_ttl", defaults.dedupTtl()))
+                .checkpointInterval(processing.duration("checkpoint_interval", defaults.checkpointInterval()))
+                .topicPartitions(processing.integer("topic_partitions", defaults.topicPartitions(), 1, 64))
+                .encryptedFields(encryptedFields(processing))
+                .build();
+    }
+
+    private List<EncryptedField> encryptedFields(YamlSection processing) {
+        List<EncryptedField> fields = new ArrayList<>();
+        for (YamlReader.Entry entry : processing.mapping("encrypt").orElse(Map.of()).values()) {
+            String path = YamlReader.child(processing.pathOf("encrypt"), entry.key());
+            Optional<StreamKind> stream = StreamKind.fromConfigKey(entry.key());
+            if (stream.isEmpty()) {
+                yaml.problem(path, "unknown stream " + Scalar.quote(entry.key()) + "; expected one of " + STREAM_KEYS,
+                        entry.keyLine());
+                continue;
+            }
+            List<Node> items = yaml.sequence(entry.value(), path).orElse(List.of());
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < items.size(); i++) {
+                Optional<FieldChoice> choice = encryptedField(items.get(i), YamlReader.item(path, i));
+                if (choice.isEmpty()) {
+                    continue;
+                }
+                Scalar name = choice.get().name();
+                if (names.add(name.text())) {
+                    fields.add(new EncryptedField(stream.get(), name.text(), choice.get().mode()));
+                } else {
+                    yaml.problem(name, name.quoted() + " is listed twice");
+                }
+            }
+        }
+        return fields;
+    }
+
+    /** A field name as read, kept with its location so a duplicate can be reported where it is. */
+    private record FieldChoice(Scalar name, EncryptionMode mode) {}
+
+    /** A bare name means randomized encryption; {@code {field: x, mode: deterministic}} picks the mode. */
+    private Optional<FieldChoice> encryptedField(Node node, String path) {
+        if (!(node instanceof MappingNode)) {
+            return yaml.requiredScalar(node, path)
+                    .filter(v -> yaml.matches(v, FIELD_NAME))
+                    .map(v -> new FieldChoice(v, EncryptionMode.RANDOMIZED));
+        }
+        Optional<YamlSection> section = yaml.section(node, path, YamlReader.lineOf(node), FIELD_KEYS);
+        if (section.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Scalar> name = section.get().requiredMatching("field", FIELD_NAME);
+        String mode = section.get().oneOf("mode", ENCRYPTION_MODES, "randomized");
+        return name.map(v -> new FieldChoice(v, EncryptionMode.valueOf(mode.toUpperCase(Locale.ROOT))));
+    }
+
+    /** Reports a name another tenant already uses: shared names would let one tenant reach another's data. */
+    private void claim(String what, Scalar value, String name, String tenantId) {
+        String first = claimed.computeIfAbsent(what, k -> new HashMap<>()).putIfAbsent(name, tenantId);
+        if (first != null) {
+            yaml.problem(value, what + " " + value.quoted() + " is already used by tenant " + first);
+        }
+    }
+}

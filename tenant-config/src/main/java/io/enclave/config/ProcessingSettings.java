@@ -1,0 +1,63 @@
+package io.enclave.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/** How the tenant's job runs: parallelism, sink batching, input limits and encrypted fields. */
+public record ProcessingSettings(
+        int parallelism,
+        int batchSize,
+        Duration batchInterval,
+        int maxRetries,
+        int maxMessageBytes,
+        Duration dedupTtl,
+        Duration checkpointInterval,
+        int topicPartitions,
+        List<EncryptedField> encryptedFields) implements Serializable {
+
+    /** Large batches a few seconds apart, because StarRocks rejects frequent small loads. */
+    public static final int DEFAULT_BATCH_SIZE = 5_000;
+    public static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+
+    public ProcessingSettings {
+        encryptedFields = List.copyOf(encryptedFields);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public List<EncryptedField> encryptedFields(StreamKind stream) {
+        return encryptedFields.stream().filter(f -> f.stream() == stream).toList();
+    }
+
+    /** Builder with defaults that suit a StarRocks sink. */
+    public static final class Builder {
+        private int parallelism = 1;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private Duration batchInterval = DEFAULT_BATCH_INTERVAL;
+        private int maxRetries = 5;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private Duration dedupTtl = Duration.ofDays(7);
+        private Duration checkpointInterval = Duration.ofSeconds(30);
+        private int topicPartitions = 3;
+        private List<EncryptedField> encryptedFields = List.of();
+
+        public Builder parallelism(int v) { parallelism = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder batchInterval(Duration v) { batchInterval = v; return this; }
+        public Builder maxRetries(int v) { maxRetries = v; return this; }
+        public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
+        public Builder dedupTtl(Duration v) { dedupTtl = v; return this; }
+        public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
+        public Builder topicPartitions(int v) { topicPartitions = v; return this; }
+        public Builder encryptedFields(List<EncryptedField> v) { encryptedFields = v; return this; }
+
+        public ProcessingSettings build() {
+            return new ProcessingSettings(parallelism, batchSize, batchInterval, maxRetries,
+                    maxMessageBytes, dedupTtl, checkpointInterval, topicPartitions, encryptedFields);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.enclave.config;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/** Everything one tenant's job needs, validated and immutable. */
+public record TenantConfig(
+        String id,
+        String organization,
+        Classification classificationLevel,
+        DatabaseSettings database,
+        KafkaCredentials kafka,
+        ApiAccess apiAccess,
+        DataRestrictions dataRestrictions,
+        AuditRequirements auditRequirements,
+        SecurityEnhancements securityEnhancements,
+        ProcessingSettings processing) implements Serializable {
+
+    public TenantConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(classificationLevel, "classificationLevel");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(apiAccess, "apiAccess");
+        Objects.requireNonNull(dataRestrictions, "dataRestrictions");
+        Objects.requireNonNull(auditRequirements, "auditRequirements");
+        Objects.requireNonNull(securityEnhancements, "securityEnhancements");
+        Objects.requireNonNull(processing, "processing");
+    }
+
+    public TenantNames names() {
+        return new TenantNames(this);
+    }
+
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** Builder for tests and tools; the YAML loader is the usual way to get a TenantConfig. */
+    public static final class Builder {
+        private final String id;
+        private String organization = "";
+        private Classification classificationLevel = Classification.INTERNAL;
+        private DatabaseSettings database;
+        private KafkaCredentials kafka = KafkaCredentials.NONE;
+        private ApiAccess apiAccess = new ApiAccess(Secret.of(""), StateScope.all(), java.util.Map.of(), java.util.List.of());
+        private DataRestrictions dataRestrictions;
+        private AuditRequirements auditRequirements = new AuditRequirements(365, false, false, "");
+        private SecurityEnhancements securityEnhancements = SecurityEnhancements.NONE;
+        private ProcessingSettings processing = ProcessingSettings.builder().build();
+
+        private Builder(String id) {
+            this.id = id;
+            this.database = new DatabaseSettings(id, id + "_writer", Secret.of(""), id + "_key");
+            this.dataRestrictions = new DataRestrictions(StateScope.all(),
+                    java.util.EnumSet.of(Classification.PUBLIC, Classification.INTERNAL));
+        }
+
+        public Builder organization(String v) { organization = v; return this; }
+        public Builder classificationLevel(Classification v) { classificationLevel = v; return this; }
+        public Builder database(DatabaseSettings v) { database = v; return this; }
+        public Builder kafka(KafkaCredentials v) { kafka = v; return this; }
+        public Builder apiAccess(ApiAccess v) { apiAccess = v; return this; }
+        public Builder dataRestrictions(DataRestrictions v) { dataRestrictions = v; return this; }
+        public Builder auditRequirements(AuditRequirements v) { auditRequirements = v; return this; }
+        public Builder securityEnhancements(SecurityEnhancements v) { securityEnhancements = v; return this; }
+        public Builder processing(ProcessingSettings v) { processing = v; return this; }
+
+        public TenantConfig build() {
+            return new TenantConfig(id, organization, classificationLevel, database, kafka, apiAccess,
+                    dataRestrictions, auditRequirements, securityEnhancements, processing);
+        }
+    }
+}

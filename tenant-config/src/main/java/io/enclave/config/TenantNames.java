@@ -1,0 +1,81 @@
+package io.enclave.config;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The one place that derives every name of a tenant's resources: topics, consumer group,
+ * job, database, tables, and operator names and uids. Ids are validated as
+ * {@code [a-z][a-z0-9_]{1,47}}, so every derived name is a safe identifier.
+ */
+public final class TenantNames implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String tenantId;
+    private final String database;
+
+    TenantNames(TenantConfig tenant) {
+        this(tenant.id(), tenant.database().schema());
+    }
+
+    public TenantNames(String tenantId, String database) {
+        this.tenantId = tenantId;
+        this.database = database;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    /** Prefix shared by all of the tenant's topics and groups; Kafka ACLs are granted on it. */
+    public String resourcePrefix() {
+        return "tenant_" + tenantId + "_";
+    }
+
+    public String topic(StreamKind stream) {
+        return resourcePrefix() + stream.topicSuffix();
+    }
+
+    public List<String> topics() {
+        return List.of(topic(StreamKind.DISASTERS), topic(StreamKind.WEATHER));
+    }
+
+    public String consumerGroup() {
+        return resourcePrefix() + "group";
+    }
+
+    public String jobName() {
+        return resourcePrefix() + "emergency_processing";
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String table(StreamKind stream) {
+        return stream.table();
+    }
+
+    public String auditTable() {
+        return "audit_log";
+    }
+
+    /** Readable operator name shown in the Flink web UI, e.g. {@code guard[colorado_state]}. */
+    public String operatorName(String step) {
+        return step + "[" + tenantId + "]";
+    }
+
+    /** Stable operator uid; savepoints map state by it, so it must never change for a step. */
+    public String operatorUid(String step) {
+        return resourcePrefix() + step;
+    }
+
+    /** Name of a sink operator: the table it writes, e.g. {@code sink[colorado_emergency.weather_alerts]}. */
+    public String sinkName(String table) {
+        return "sink[" + database + "." + table + "]";
+    }
+
+    public String sinkUid(String table) {
+        return resourcePrefix() + "sink_" + table;
+    }
+}

@@ -1,0 +1,258 @@
+package io.enclave.config;
+
+import static io.enclave.config.ConfigFixtures.MINIMAL;
+import static io.enclave.config.ConfigFixtures.parse;
+import static io.enclave.config.ConfigFixtures.problems;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TenantConfigLoaderTest {
+
+    private static final Path EXAMPLE = ConfigFixtures.examples().resolve("tenants.yaml");
+
+    @Test
+    void exampleLoadsWithEverySeedKeyRead() {
+        EnclaveConfig config = TenantConfigLoader.load(EXAMPLE, Map.of());
+
+        GlobalSettings global = config.global();
+        assertThat(global.kafkaBootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(global.kafkaSecurityProtocol()).isEqualTo("PLAINTEXT");
+        assertThat(global.kafkaSaslMechanism()).isEqualTo("SCRAM-SHA-512");
+        assertThat(global.kafkaClientProperties()).isEmpty();
+        assertThat(global.databaseJdbcUrl()).isEqualTo("jdbc:mysql://localhost:9030");
+        assertThat(global.siemTopic()).isEqualTo("enclave_siem_audit");
+
+        assertThat(config.tenants()).extracting(TenantConfig::id)
+                .containsExactly("colorado_state", "federal_dhs", "texas_state", "fema_region_4");
+
+        TenantConfig colorado = config.tenant("colorado_state");
+        assertThat(colorado.organization())
+                .isEqualTo("Colorado Division of Homeland Security and Emergency Management");
+        assertThat(colorado.classificationLevel()).isEqualTo(Classification.RESTRICTED);
+        assertThat(colorado.database().schema()).isEqualTo("colorado_emergency");
+        assertThat(colorado.database().user()).isEqualTo("colorado_writer");
+        assertThat(colorado.database().password().reveal()).isEqualTo("dev-only-colorado-db");
+        assertThat(colorado.database().encryptionKeyRef()).isEqualTo("colorado_state_key_v1");
+        assertThat(colorado.kafka().username()).isEqualTo("tenant_colorado_state");
+        assertThat(colorado.kafka().password().reveal()).isEqualTo("dev-only-colorado-kafka");
+
+        ApiAccess api = colorado.apiAccess();
+        assertThat(api.femaApiKey().isEmpty()).isTrue();
+        assertThat(api.noaaScope()).isEqualTo(StateScope.of(List.of("CO")));
+        assertThat(api.rateLimits()).containsOnlyKeys("fema", "noaa");
+        assertThat(api.rateLimits().get("fema")).isEqualTo(new RateLimit(1000, RateLimit.Window.HOUR));
+        assertThat(api.rateLimits().get("noaa")).isEqualTo(new RateLimit(5000, RateLimit.Window.HOUR));
+        assertThat(api.additionalApis()).containsExactly("colorado_dhsem");
+
+        DataRestrictions restrictions = colorado.dataRestrictions();
+        assertThat(restrictions.allowedStates().isAll()).isFalse();
+        assertThat(restrictions.allowedStates().codes()).containsExactly("CO");
+        assertThat(restrictions.allowedClassifications())
+                .containsExactlyInAnyOrder(Classification.PUBLIC, Classification.INTERNAL, Classification.RESTRICTED);
+
+        assertThat(colorado.auditRequirements()).isEqualTo(new AuditRequirements(2555, true, true, "1h"));
+        assertThat(colorado.securityEnhancements()).isEqualTo(new SecurityEnhancements(true, false, true));
+
+        ProcessingSettings processing = colorado.processing();
+        assertThat(processing.parallelism()).isEqualTo(1);
+        assertThat(processing.batchSize()).isEqualTo(5000);
+        assertThat(processing.batchInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(processing.maxRetries()).isEqualTo(5);
+        assertThat(processing.maxMessageBytes()).isEqualTo(1_048_576);
+        assertThat(processing.dedupTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(processing.checkpointInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(processing.topicPartitions()).isEqualTo(3);
+        assertThat(processing.encryptedFields()).containsExactly(
+                new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
+                new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC),
+                new EncryptedField(StreamKind.WEATHER, "description", EncryptionMode.RANDOMIZED),
+                new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED));
+    }
+
+    @Test
+    void exampleTenantsHaveTheirLevelsAndStates() {
+        EnclaveConfig config = TenantConfigLoader.load(EXAMPLE, Map.of());
+
+        TenantConfig dhs = config.tenant("federal_dhs");
+        assertThat(dhs.classificationLevel()).isEqualTo(Classification.CONFIDENTIAL);
+        assertThat(dhs.dataRestrictions().allowedStates().isAll()).isTrue();
+        assertThat(dhs.dataRestrictions().allowedClassifications()).isEqualTo(EnumSet.allOf(Classification.class));
+        assertThat(dhs.apiAccess().noaaScope().isAll()).isTrue();
+        assertThat(dhs.processing().encryptedFields(StreamKind.WEATHER)).extracting(EncryptedField::field)
+                .containsExactly("description", "instruction", "senderName", "areaDesc");
+
+        TenantConfig texas = config.tenant("texas_state");
+        assertThat(texas.classificationLevel()).isEqualTo(Classification.INTERNAL);
+        assertThat(texas.dataRestrictions().allowedStates().codes()).containsExactly("TX");
+        assertThat(texas.securityEnhancements()).isEqualTo(SecurityEnhancements.NONE);
+
+        TenantConfig region4 = config.tenant("fema_region_4");
+        assertThat(region4.classificationLevel()).isEqualTo(Classification.RESTRICTED);
+        assertThat(region4.dataRestrictions().allowedStates().codes())
+                .containsExactlyInAnyOrder("AL", "FL", "GA", "KY", "MS", "NC", "SC", "TN");
+        assertThat(region4.dataRestrictions().allowedStates().allows("CO")).isFalse();
+    }
+
+    @Test
+    void everyExampleFileLoadsWithoutAnyEnvironment() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(ConfigFixtures.examples(), "*.yaml")) {
+            for (Path file : files) {
+                assertThat(TenantConfigLoader.load(file, Map.of()).tenants()).as(file.toString()).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void environmentOverridesTheDefaults() {
+        EnclaveConfig config = TenantConfigLoader.load(EXAMPLE, Map.of(
+                "KAFKA_BOOTSTRAP", "broker-1:9093,broker-2:9093",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "COLORADO_DB_PASSWORD", "from-the-environment"));
+
+        assertThat(config.global().kafkaBootstrapServers()).isEqualTo("broker-1:9093,broker-2:9093");
+        assertThat(config.global().kafkaUsesSasl()).isTrue();
+        assertThat(config.tenant("colorado_state").database().password().reveal()).isEqualTo("from-the-environment");
+    }
+
+    @Test
+    void optionalSectionsTakeTheirDefaults() {
+        TenantConfig tenant = parse(MINIMAL).tenant("colorado_state");
+
+        assertThat(tenant.kafka()).isEqualTo(KafkaCredentials.NONE);
+        assertThat(tenant.database().password().isEmpty()).isTrue();
+        assertThat(tenant.auditRequirements()).isEqualTo(new AuditRequirements(2555, false, false, ""));
+        assertThat(tenant.securityEnhancements()).isEqualTo(SecurityEnhancements.NONE);
+        assertThat(tenant.processing()).isEqualTo(ProcessingSettings.builder().build());
+        assertThat(tenant.apiAccess().femaApiKey().isEmpty()).isTrue();
+        assertThat(tenant.apiAccess().noaaScope())
+                .as("without its own scope a tenant pulls NOAA data only for its allowed states")
+                .isEqualTo(tenant.dataRestrictions().allowedStates());
+        assertThat(tenant.apiAccess().rateLimits()).isEmpty();
+        assertThat(tenant.apiAccess().additionalApis()).isEmpty();
+
+        GlobalSettings global = parse(MINIMAL).global();
+        assertThat(global.kafkaSecurityProtocol()).isEqualTo("PLAINTEXT");
+        assertThat(global.kafkaSaslMechanism()).isEqualTo("SCRAM-SHA-512");
+        assertThat(global.siemTopic()).isEqualTo("enclave_siem_audit");
+    }
+
+    @Test
+    void allInAllowedStatesMeansEveryState() {
+        String scalarAll = MINIMAL.replace("allowed_states: [CO]", "allowed_states: ALL");
+        String listAll = MINIMAL.replace("allowed_states: [CO]", "allowed_states: [ALL]");
+
+        for (String yaml : List.of(scalarAll, listAll)) {
+            StateScope states = parse(yaml).tenant("colorado_state").dataRestrictions().allowedStates();
+            assertThat(states.isAll()).isTrue();
+            assertThat(states.allows("TX")).isTrue();
+            assertThat(states.allows("XX")).isFalse();
+        }
+    }
+
+    @Test
+    void rateLimitsParseInEveryWindow() {
+        String yaml = MINIMAL + """
+                    api_access:
+                      rate_limits: {fema: 10/second, noaa: 600/minute, ipaws: 1000/hour, usgs: 86400/day}
+                """;
+
+        Map<String, RateLimit> limits = parse(yaml).tenant("colorado_state").apiAccess().rateLimits();
+
+        assertThat(limits.get("fema")).isEqualTo(new RateLimit(10, RateLimit.Window.SECOND));
+        assertThat(limits.get("noaa").permitsPerSecond()).isEqualTo(10.0);
+        assertThat(limits.get("ipaws").toString()).isEqualTo("1000/hour");
+        assertThat(limits.get("usgs").permitsPerSecond()).isEqualTo(1.0);
+    }
+
+    @Test
+    void environmentReferencesResolveInAnyValue() {
+        String yaml = MINIMAL.replace("colorado_emergency", "${TENANT_DB:-colorado_emergency}")
+                + """
+                    processing:
+                      parallelism: ${PARALLELISM:-2}
+                      batch_interval: ${BATCH_INTERVAL:-10s}
+                    audit_requirements:
+                      siem_integration: ${SIEM:-true}
+                      incident_response: "within ${IR_HOURS}h of ${IR_TEAM:-the SOC}, $${LITERAL}"
+                """;
+
+        TenantConfig tenant = parse(yaml, Map.of("PARALLELISM", "4", "IR_HOURS", "2", "IR_TEAM", ""))
+                .tenant("colorado_state");
+
+        assertThat(tenant.database().schema()).isEqualTo("colorado_emergency");
+        assertThat(tenant.processing().parallelism()).isEqualTo(4);
+        assertThat(tenant.processing().batchInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(tenant.auditRequirements().siemIntegration()).isTrue();
+        assertThat(tenant.auditRequirements().incidentResponse()).isEqualTo("within 2h of the SOC, ${LITERAL}");
+    }
+
+    @Test
+    void missingEnvironmentVariableNamesIt() {
+        String yaml = """
+                global:
+                  kafka: {bootstrap_servers: "localhost:9092"}
+                  database: {jdbc_url: "jdbc:mysql://localhost:9030"}
+                tenants:
+                  colorado_state:
+                    organization: Colorado DHSEM
+                    classification_level: RESTRICTED
+                    database:
+                      password: ${COLORADO_DB_PASSWORD}
+                      schema: colorado_emergency
+                      user: colorado_writer
+                      encryption_key: colorado_state_key_v1
+                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
+                """;
+
+        assertThat(problems(yaml)).containsExactly(
+                "tenants.colorado_state.database.password: environment variable COLORADO_DB_PASSWORD is not set (line 9)");
+        assertThat(parse(yaml, Map.of("COLORADO_DB_PASSWORD", "set")).tenant("colorado_state")
+                .database().password().reveal()).isEqualTo("set");
+    }
+
+    @Test
+    void kafkaClientPropertiesPassThrough() {
+        String yaml = MINIMAL.replace("kafka: {bootstrap_servers: \"localhost:9092\"}", """
+                kafka:
+                    bootstrap_servers: "broker:9093"
+                    security_protocol: SSL
+                    client_properties:
+                      ssl.truststore.location: /etc/enclave/truststore.p12
+                      ssl.truststore.type: PKCS12
+                      request.timeout.ms: 30000""");
+
+        GlobalSettings global = parse(yaml).global();
+
+        assertThat(global.kafkaClientProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "ssl.truststore.location", "/etc/enclave/truststore.p12",
+                "ssl.truststore.type", "PKCS12",
+                "request.timeout.ms", "30000"));
+        assertThat(global.jdbcUrlFor("colorado_emergency")).isEqualTo("jdbc:mysql://localhost:9030/colorado_emergency");
+    }
+
+    @Test
+    void anchorsShareValuesBetweenTenants() {
+        String yaml = MINIMAL.replace("[PUBLIC, INTERNAL, RESTRICTED]", "&state_levels [PUBLIC, INTERNAL, RESTRICTED]")
+                + """
+                  co_state_patrol:
+                    organization: Colorado State Patrol
+                    classification_level: RESTRICTED
+                    database: {schema: colorado_patrol, user: co_patrol_writer, encryption_key: co_patrol_key_v1}
+                    data_restrictions: {allowed_states: [CO], allowed_classifications: *state_levels}
+                """;
+
+        EnclaveConfig config = parse(yaml);
+
+        assertThat(config.tenant("co_state_patrol").dataRestrictions().allowedClassifications())
+                .isEqualTo(config.tenant("colorado_state").dataRestrictions().allowedClassifications());
+    }
+}

@@ -1,0 +1,75 @@
+package io.enclave.config;
+
+import static io.enclave.config.ConfigFixtures.MINIMAL;
+import static io.enclave.config.ConfigFixtures.problems;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TenantNamesTest {
+
+    private static final EnclaveConfig EXAMPLE =
+            TenantConfigLoader.load(ConfigFixtures.examples().resolve("tenants.yaml"), Map.of());
+
+    @Test
+    void namesDeriveFromTheTenantId() {
+        TenantNames names = EXAMPLE.tenant("colorado_state").names();
+
+        assertThat(names.tenantId()).isEqualTo("colorado_state");
+        assertThat(names.topic(StreamKind.DISASTERS)).isEqualTo("tenant_colorado_state_disasters");
+        assertThat(names.topic(StreamKind.WEATHER)).isEqualTo("tenant_colorado_state_weather");
+        assertThat(names.topics()).containsExactly("tenant_colorado_state_disasters", "tenant_colorado_state_weather");
+        assertThat(names.consumerGroup()).isEqualTo("tenant_colorado_state_group");
+        assertThat(names.jobName()).isEqualTo("tenant_colorado_state_emergency_processing");
+        assertThat(names.database()).isEqualTo("colorado_emergency");
+        assertThat(names.table(StreamKind.DISASTERS)).isEqualTo("disaster_declarations");
+        assertThat(names.table(StreamKind.WEATHER)).isEqualTo("weather_alerts");
+    }
+
+    @Test
+    void noTwoExampleTenantsShareAResourceName() {
+        Set<String> seen = new HashSet<>();
+        for (TenantConfig tenant : EXAMPLE.tenants()) {
+            TenantNames names = tenant.names();
+            List<String> owned = List.of(names.topic(StreamKind.DISASTERS), names.topic(StreamKind.WEATHER),
+                    names.consumerGroup(), names.jobName(), names.database(), tenant.database().user(),
+                    tenant.database().encryptionKeyRef(), tenant.kafka().username());
+            for (String name : owned) {
+                assertThat(seen.add(name)).as(name + " is used twice").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void oneTenantsPrefixMayNotCoverAnothersTopics() {
+        String yaml = MINIMAL + """
+                  colorado_state_backup:
+                    organization: Colorado DHSEM continuity of operations
+                    classification_level: INTERNAL
+                    database: {schema: colorado_backup, user: colorado_backup_writer, encryption_key: co_backup_v1}
+                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
+                """;
+
+        assertThat(problems(yaml)).containsExactly("tenants.colorado_state_backup: tenant id"
+                + " 'colorado_state_backup' starts with 'colorado_state_', so the Kafka prefix ACLs of tenant"
+                + " colorado_state would cover its topics (line 15)");
+    }
+
+    @Test
+    void sliceHoldsOnlyTheOneTenant() {
+        EnclaveConfig slice = EXAMPLE.sliceFor("texas_state");
+
+        assertThat(slice.tenants()).extracting(TenantConfig::id).containsExactly("texas_state");
+        assertThat(slice.tenant("texas_state")).isEqualTo(EXAMPLE.tenant("texas_state"));
+        assertThat(slice.global()).isEqualTo(EXAMPLE.global());
+        assertThatThrownBy(() -> slice.tenant("colorado_state")).isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("known tenants: texas_state");
+        assertThatThrownBy(() -> EXAMPLE.sliceFor("nobody")).isInstanceOf(NoSuchElementException.class);
+    }
+}
