@@ -1,0 +1,126 @@
+package io.enclave.operators;
+
+import io.enclave.config.Classification;
+import io.enclave.config.DataRestrictions;
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditContext;
+import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.record.TenantEvent;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The operator-level isolation check, keyed by tenant + record key. It refuses, with a reason
+ * on the audit side output, records that claim another tenant, concern no allowed state, are
+ * classified above what the tenant may hold, or repeat content already accepted for the key.
+ */
+public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, TenantEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final AuditContext audit;
+    private final DataRestrictions restrictions;
+    private final Duration dedupTtl;
+    private final OutputTag<AuditRecord> auditTag;
+    private final String operatorName;
+
+    private transient ValueState<String> acceptedContentHash;
+    private transient TenantMetrics metrics;
+    private transient int subtask;
+
+    public TenantGuard(AuditContext audit, DataRestrictions restrictions, Duration dedupTtl,
+            OutputTag<AuditRecord> auditTag, String operatorName) {
+        this.audit = audit;
+        this.restrictions = restrictions;
+        this.dedupTtl = dedupTtl;
+        this.auditTag = auditTag;
+        this.operatorName = operatorName;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<String> descriptor = new ValueStateDescriptor<>("accepted-content-hash", Types.STRING);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(dedupTtl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        acceptedContentHash = getRuntimeContext().getState(descriptor);
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        metrics = TenantMetrics.acceptedAndRejections(getRuntimeContext().getMetricGroup(), audit.tenantId(),
+                RejectReason.CROSS_TENANT, RejectReason.STATE_NOT_ALLOWED, RejectReason.UNKNOWN_CLASSIFICATION,
+                RejectReason.CLASSIFICATION_NOT_ALLOWED, RejectReason.DUPLICATE);
+    }
+
+    @Override
+    public void processElement(TenantEvent event, Context ctx, Collector<TenantEvent> out) throws Exception {
+        if (!audit.tenantId().equals(event.tenantId)
+                || (event.claimedTenant != null && !audit.tenantId().equals(event.claimedTenant))) {
+            reject(event, ctx, RejectReason.CROSS_TENANT, "record claims tenant '"
+                    + (event.claimedTenant != null ? event.claimedTenant : event.tenantId) + "'");
+            return;
+        }
+        if (!concernsAllowedState(event.states)) {
+            reject(event, ctx, RejectReason.STATE_NOT_ALLOWED, "states "
+                    + (event.states == null ? "(none)" : String.join(",", event.states))
+                    + " are outside allowed_states " + restrictions.allowedStates());
+            return;
+        }
+        Optional<Classification> level = Classification.parse(event.classification);
+        if (level.isEmpty()) {
+            reject(event, ctx, RejectReason.UNKNOWN_CLASSIFICATION,
+                    "classification is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
+            return;
+        }
+        if (!restrictions.allows(level.get())) {
+            reject(event, ctx, RejectReason.CLASSIFICATION_NOT_ALLOWED,
+                    level.get() + " is not in allowed_classifications");
+            return;
+        }
+        if (event.contentHash.equals(acceptedContentHash.value())) {
+            reject(event, ctx, RejectReason.DUPLICATE, "same content already accepted for this key");
+            return;
+        }
+        acceptedContentHash.update(event.contentHash);
+        metrics.accepted();
+        out.collect(event);
+    }
+
+    /**
+     * A record is in scope when at least one of its states is allowed. Only a tenant allowed
+     * ALL states receives records that name no state at all, such as marine-zone alerts.
+     */
+    private boolean concernsAllowedState(String[] states) {
+        if (states == null || states.length == 0) {
+            return restrictions.allowedStates().isAll();
+        }
+        for (String state : states) {
+            if (restrictions.allowedStates().allows(state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void reject(TenantEvent event, Context ctx, RejectReason reason, String detail) {
+        metrics.rejected(reason);
+        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
+        r.reason = reason.label();
+        r.detail = detail;
+        r.sourceTopic = event.sourceTopic;
+        r.sourcePartition = event.sourcePartition;
+        r.sourceOffset = event.sourceOffset;
+        r.recordKey = event.naturalKey;
+        r.classification = event.classification;
+        r.recordId = AuditRecord.deterministicId(audit.tenantId(), r.action, event.sourceTopic,
+                event.sourcePartition, event.sourceOffset, reason.label());
+        ctx.output(auditTag, r);
+    }
+}
