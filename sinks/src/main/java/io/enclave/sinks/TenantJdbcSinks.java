@@ -1,0 +1,52 @@
+package io.enclave.sinks;
+
+import io.enclave.config.StreamKind;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.record.TenantEvent;
+import io.enclave.sinks.schema.TableDefinition;
+import io.enclave.sinks.schema.TenantTables;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+
+/**
+ * Builds a tenant's JDBC sinks: one per stream table and one for the audit log, all writing
+ * upserts into the tenant's own database as the tenant's own user. They flush on their batch
+ * size, on their interval, and on every checkpoint, which with upserts by natural key gives
+ * effectively-once rows.
+ */
+public final class TenantJdbcSinks {
+    static final String DRIVER = "com.mysql.cj.jdbc.Driver";
+
+    private final JdbcSinkOptions options;
+
+    public TenantJdbcSinks(JdbcSinkOptions options) {
+        this.options = options;
+    }
+
+    public JdbcSink<TenantEvent> events(StreamKind stream) {
+        TableDefinition<TenantEvent> table = TenantTables.forStream(stream);
+        return build(table, new TenantRowBinder<>(options.tenantId(), table, TenantEvent::tenantIdOf));
+    }
+
+    public JdbcSink<AuditRecord> audit() {
+        TableDefinition<AuditRecord> table = TenantTables.auditLog();
+        return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
+    }
+
+    private <T> JdbcSink<T> build(TableDefinition<T> table, TenantRowBinder<T> binder) {
+        return JdbcSink.<T>builder()
+                .withQueryStatement(options.dialect().upsert(options.database(), table), binder)
+                .withExecutionOptions(JdbcExecutionOptions.builder()
+                        .withBatchSize(options.batchSize())
+                        .withBatchIntervalMs(options.batchInterval().toMillis())
+                        .withMaxRetries(options.maxRetries())
+                        .build())
+                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                        .withUrl(options.jdbcUrl())
+                        .withDriverName(DRIVER)
+                        .withUsername(options.user())
+                        .withPassword(options.password().reveal())
+                        .build());
+    }
+}

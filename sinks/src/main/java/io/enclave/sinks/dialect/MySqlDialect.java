@@ -1,0 +1,60 @@
+package io.enclave.sinks.dialect;
+
+import io.enclave.sinks.schema.Column;
+import io.enclave.sinks.schema.ColumnType;
+import io.enclave.sinks.schema.TableDefinition;
+import java.util.stream.Collectors;
+
+/** MySQL 8 and MariaDB: the stand-in for StarRocks in tests and on a developer's machine. */
+public final class MySqlDialect implements SqlDialect {
+
+    @Override
+    public String name() {
+        return "mysql";
+    }
+
+    @Override
+    public String columnType(ColumnType type) {
+        return switch (type) {
+            case SHORT_TEXT -> "VARCHAR(255)";
+            case LONG_TEXT -> "MEDIUMTEXT";
+            case INT -> "INT";
+            case BIGINT -> "BIGINT";
+            case BOOLEAN -> "BOOLEAN";
+            case TIMESTAMP -> "DATETIME(3)";
+        };
+    }
+
+    /** Binary collation: 'CO' and 'co' are different values, as they are to the guard. */
+    @Override
+    public String createDatabase(String database) {
+        return "CREATE DATABASE IF NOT EXISTS " + SqlDialect.quote(database)
+                + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+    }
+
+    @Override
+    public String createTable(String database, TableDefinition<?> table) {
+        String columns = table.columns().stream().map(this::columnDefinition).collect(Collectors.joining(",\n  "));
+        return "CREATE TABLE IF NOT EXISTS " + SqlDialect.qualified(database, table.name()) + " (\n  "
+                + columns + ",\n  PRIMARY KEY (" + SqlDialect.keyList(table.primaryKey()) + ")\n)"
+                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT="
+                + SqlDialect.commentLiteral(table.comment());
+    }
+
+    private String columnDefinition(Column<?> column) {
+        return SqlDialect.quote(column.name()) + " " + columnType(column.type())
+                + (column.nullable() ? " NULL" : " NOT NULL")
+                + " COMMENT " + SqlDialect.commentLiteral(column.comment());
+    }
+
+    /** VALUES(col) rather than a row alias, because MariaDB has no row alias syntax. */
+    @Override
+    public String upsert(String database, TableDefinition<?> table) {
+        String updates = table.columnNames().stream()
+                .filter(c -> !table.primaryKey().contains(c))
+                .map(c -> SqlDialect.quote(c) + " = VALUES(" + SqlDialect.quote(c) + ")")
+                .collect(Collectors.joining(", "));
+        return "INSERT INTO " + SqlDialect.qualified(database, table.name()) + " (" + SqlDialect.columnList(table)
+                + ") VALUES (" + SqlDialect.placeholders(table) + ") ON DUPLICATE KEY UPDATE " + updates;
+    }
+}

@@ -1,0 +1,53 @@
+package io.enclave.sinks.dialect;
+
+import io.enclave.sinks.schema.ColumnType;
+import io.enclave.sinks.schema.TableDefinition;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * How one MySQL-protocol database spells Enclave's DDL and upserts. Identifiers come only from
+ * validated config and table definitions ({@code [a-z][a-z0-9_]*}) and are quoted anyway;
+ * values only ever travel as bind parameters.
+ */
+public interface SqlDialect extends java.io.Serializable {
+
+    String name();
+
+    String columnType(ColumnType type);
+
+    String createDatabase(String database);
+
+    String createTable(String database, TableDefinition<?> table);
+
+    /** An INSERT that overwrites the row with the same primary key, so replays never duplicate. */
+    String upsert(String database, TableDefinition<?> table);
+
+    static String quote(String identifier) {
+        if (!identifier.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a safe identifier: " + identifier);
+        }
+        return "`" + identifier + "`";
+    }
+
+    static String qualified(String database, String table) {
+        return quote(database) + "." + quote(table);
+    }
+
+    static String columnList(TableDefinition<?> table) {
+        return table.columnNames().stream().map(SqlDialect::quote).collect(Collectors.joining(", "));
+    }
+
+    static String placeholders(TableDefinition<?> table) {
+        return String.join(", ", java.util.Collections.nCopies(table.columns().size(), "?"));
+    }
+
+    /** SQL string literal for DDL comments, which come from our own code, never from input. */
+    static String commentLiteral(String comment) {
+        return "'" + comment.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    static String keyList(List<String> columns) {
+        return columns.stream().map(SqlDialect::quote).collect(Collectors.joining(", "));
+    }
+}

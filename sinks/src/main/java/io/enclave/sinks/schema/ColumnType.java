@@ -1,0 +1,14 @@
+package io.enclave.sinks.schema;
+
+/** The handful of column types Enclave's tables use; each dialect spells them its own way. */
+public enum ColumnType {
+    /** Codes, keys and names: at most 255 characters, as the parser enforces. */
+    SHORT_TEXT,
+    /** Free text such as alert descriptions, bounded only by the message size limit. */
+    LONG_TEXT,
+    INT,
+    BIGINT,
+    BOOLEAN,
+    /** A UTC instant to the millisecond, stored without a zone. */
+    TIMESTAMP
+}

@@ -1,0 +1,137 @@
+package io.enclave.sinks.schema;
+
+import static io.enclave.sinks.schema.Column.optional;
+import static io.enclave.sinks.schema.Column.required;
+import static io.enclave.sinks.schema.ColumnType.BIGINT;
+import static io.enclave.sinks.schema.ColumnType.BOOLEAN;
+import static io.enclave.sinks.schema.ColumnType.INT;
+import static io.enclave.sinks.schema.ColumnType.LONG_TEXT;
+import static io.enclave.sinks.schema.ColumnType.SHORT_TEXT;
+import static io.enclave.sinks.schema.ColumnType.TIMESTAMP;
+
+import io.enclave.config.StreamKind;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.record.TenantEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tables every tenant database holds. Each event table starts with the event's natural key
+ * (its primary key) and ends with the tenant tags, so a row always says whose it is.
+ */
+public final class TenantTables {
+    private TenantTables() {}
+
+    public static TableDefinition<TenantEvent> forStream(StreamKind stream) {
+        return stream == StreamKind.DISASTERS ? disasterDeclarations() : weatherAlerts();
+    }
+
+    public static TableDefinition<TenantEvent> disasterDeclarations() {
+        List<Column<TenantEvent>> c = new ArrayList<>();
+        c.add(required("id", SHORT_TEXT, "OpenFEMA record id (uuid)", e -> e.disaster.id));
+        c.add(optional("fema_declaration_string", SHORT_TEXT, "e.g. DR-4706-OK", e -> e.disaster.femaDeclarationString));
+        c.add(optional("disaster_number", INT, "FEMA disaster number", e -> e.disaster.disasterNumber));
+        c.add(optional("state", SHORT_TEXT, "USPS state code", e -> e.disaster.state));
+        c.add(optional("declaration_type", SHORT_TEXT, "DR, EM or FM", e -> e.disaster.declarationType));
+        c.add(optional("declaration_date", TIMESTAMP, "UTC", e -> e.disaster.declarationDate));
+        c.add(optional("fy_declared", INT, "fiscal year declared", e -> e.disaster.fyDeclared));
+        c.add(optional("incident_type", SHORT_TEXT, "incident type", e -> e.disaster.incidentType));
+        c.add(optional("declaration_title", LONG_TEXT, "declaration title", e -> e.disaster.declarationTitle));
+        c.add(optional("ih_program_declared", BOOLEAN, "IH program", e -> e.disaster.ihProgramDeclared));
+        c.add(optional("ia_program_declared", BOOLEAN, "IA program", e -> e.disaster.iaProgramDeclared));
+        c.add(optional("pa_program_declared", BOOLEAN, "PA program", e -> e.disaster.paProgramDeclared));
+        c.add(optional("hm_program_declared", BOOLEAN, "HM program", e -> e.disaster.hmProgramDeclared));
+        c.add(optional("incident_begin_date", TIMESTAMP, "UTC", e -> e.disaster.incidentBeginDate));
+        c.add(optional("incident_end_date", TIMESTAMP, "UTC", e -> e.disaster.incidentEndDate));
+        c.add(optional("disaster_closeout_date", TIMESTAMP, "UTC", e -> e.disaster.disasterCloseoutDate));
+        c.add(optional("tribal_request", BOOLEAN, "tribal request", e -> e.disaster.tribalRequest));
+        c.add(optional("fips_state_code", SHORT_TEXT, "FIPS state code", e -> e.disaster.fipsStateCode));
+        c.add(optional("fips_county_code", SHORT_TEXT, "FIPS county code", e -> e.disaster.fipsCountyCode));
+        c.add(optional("place_code", SHORT_TEXT, "FEMA place code", e -> e.disaster.placeCode));
+        c.add(optional("designated_area", SHORT_TEXT, "designated area", e -> e.disaster.designatedArea));
+        c.add(optional("declaration_request_number", SHORT_TEXT, "request number",
+                e -> e.disaster.declarationRequestNumber));
+        c.add(optional("declaration_request_date", TIMESTAMP, "UTC", e -> e.disaster.declarationRequestDate));
+        c.add(optional("last_ia_filing_date", TIMESTAMP, "UTC", e -> e.disaster.lastIAFilingDate));
+        c.add(optional("incident_id", SHORT_TEXT, "incident identifier", e -> e.disaster.incidentId));
+        c.add(optional("region", INT, "FEMA region", e -> e.disaster.region));
+        c.add(optional("designated_incident_types", SHORT_TEXT, "incident type codes",
+                e -> e.disaster.designatedIncidentTypes));
+        c.add(optional("last_refresh", TIMESTAMP, "UTC", e -> e.disaster.lastRefresh));
+        c.add(optional("fema_hash", SHORT_TEXT, "OpenFEMA hash of the record", e -> e.disaster.hash));
+        addTenantTags(c);
+        return new TableDefinition<>(StreamKind.DISASTERS.table(), "OpenFEMA disaster declarations summaries", c,
+                List.of("id"));
+    }
+
+    public static TableDefinition<TenantEvent> weatherAlerts() {
+        List<Column<TenantEvent>> c = new ArrayList<>();
+        c.add(required("id", SHORT_TEXT, "CAP alert id", e -> e.alert.id));
+        c.add(optional("event", SHORT_TEXT, "event type", e -> e.alert.event));
+        c.add(optional("status", SHORT_TEXT, "Actual, Test, ...", e -> e.alert.status));
+        c.add(optional("message_type", SHORT_TEXT, "Alert, Update, Cancel", e -> e.alert.messageType));
+        c.add(optional("category", SHORT_TEXT, "CAP category", e -> e.alert.category));
+        c.add(optional("severity", SHORT_TEXT, "CAP severity", e -> e.alert.severity));
+        c.add(optional("certainty", SHORT_TEXT, "CAP certainty", e -> e.alert.certainty));
+        c.add(optional("urgency", SHORT_TEXT, "CAP urgency", e -> e.alert.urgency));
+        c.add(optional("response", SHORT_TEXT, "CAP response", e -> e.alert.response));
+        c.add(optional("sent", TIMESTAMP, "UTC", e -> e.alert.sent));
+        c.add(optional("effective", TIMESTAMP, "UTC", e -> e.alert.effective));
+        c.add(optional("onset", TIMESTAMP, "UTC", e -> e.alert.onset));
+        c.add(optional("expires", TIMESTAMP, "UTC", e -> e.alert.expires));
+        c.add(optional("ends", TIMESTAMP, "UTC", e -> e.alert.ends));
+        c.add(optional("sender", SHORT_TEXT, "sender", e -> e.alert.sender));
+        c.add(optional("sender_name", SHORT_TEXT, "sender name", e -> e.alert.senderName));
+        c.add(optional("area_desc", LONG_TEXT, "affected areas", e -> e.alert.areaDesc));
+        c.add(optional("same_codes", LONG_TEXT, "SAME geocodes, comma-separated", e -> String.join(",", e.alert.sameCodes)));
+        c.add(optional("ugc_codes", LONG_TEXT, "UGC geocodes, comma-separated", e -> String.join(",", e.alert.ugcCodes)));
+        c.add(optional("headline", LONG_TEXT, "headline", e -> e.alert.headline));
+        c.add(optional("description", LONG_TEXT, "description", e -> e.alert.description));
+        c.add(optional("instruction", LONG_TEXT, "instruction", e -> e.alert.instruction));
+        addTenantTags(c);
+        return new TableDefinition<>(StreamKind.WEATHER.table(), "NWS CAP alerts", c, List.of("id"));
+    }
+
+    private static void addTenantTags(List<Column<TenantEvent>> c) {
+        c.add(required("tenant_id", SHORT_TEXT, "owning tenant", e -> e.tenantId));
+        c.add(required("states", SHORT_TEXT, "US states the record concerns", e -> String.join(",", e.states)));
+        c.add(required("data_classification", SHORT_TEXT, "classification", e -> e.classification));
+        c.add(required("isolation_boundary", SHORT_TEXT, "isolation boundary", e -> e.isolationBoundary));
+        c.add(required("data_owner", LONG_TEXT, "owning organisation", e -> e.dataOwner));
+        c.add(required("processing_time", TIMESTAMP, "UTC time Enclave tagged the record", e -> e.processingTime));
+        c.add(required("source_topic", SHORT_TEXT, "Kafka topic", e -> e.sourceTopic));
+        c.add(required("source_partition", INT, "Kafka partition", e -> e.sourcePartition));
+        c.add(required("source_offset", BIGINT, "Kafka offset", e -> e.sourceOffset));
+        c.add(required("content_hash", SHORT_TEXT, "SHA-256 of the message", e -> e.contentHash));
+    }
+
+    public static TableDefinition<AuditRecord> auditLog() {
+        List<Column<AuditRecord>> c = new ArrayList<>();
+        c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
+        c.add(required("tenant_id", SHORT_TEXT, "tenant", a -> a.tenantId));
+        c.add(required("event_time", TIMESTAMP, "UTC, milliseconds", a -> a.eventTime));
+        c.add(required("action", SHORT_TEXT, "what was done", a -> a.action.name()));
+        c.add(required("outcome", SHORT_TEXT, "SUCCESS, DENIED or FAILED", a -> a.outcome.name()));
+        c.add(required("reason", SHORT_TEXT, "why, for DENIED and FAILED", a -> a.reason));
+        c.add(optional("detail", LONG_TEXT, "human-readable detail", a -> a.detail));
+        c.add(required("job_name", SHORT_TEXT, "Flink job", a -> a.jobName));
+        c.add(required("operator", SHORT_TEXT, "operator", a -> a.operator));
+        c.add(required("subtask", INT, "subtask index", a -> a.subtask));
+        c.add(required("host", SHORT_TEXT, "host", a -> a.host));
+        c.add(required("source_topic", SHORT_TEXT, "Kafka topic, or cli", a -> a.sourceTopic));
+        c.add(required("source_partition", INT, "Kafka partition", a -> a.sourcePartition));
+        c.add(required("source_offset", BIGINT, "Kafka offset, -1 if none", a -> a.sourceOffset));
+        c.add(optional("record_key", SHORT_TEXT, "natural key of the record concerned", a -> a.recordKey));
+        c.add(required("principal", SHORT_TEXT, "acting principal", a -> a.principal));
+        c.add(optional("classification", SHORT_TEXT, "data classification", a -> a.classification));
+        c.add(required("fedramp", BOOLEAN, "FedRAMP relevant", a -> a.fedramp));
+        c.add(required("dora", BOOLEAN, "DORA relevant", a -> a.dora));
+        c.add(required("pii_involved", BOOLEAN, "personal data involved", a -> a.piiInvolved));
+        return new TableDefinition<>("audit_log", "Audit trail of the tenant's job", c, List.of("record_id"));
+    }
+
+    /** Every table of a tenant database, in creation order. */
+    public static List<TableDefinition<?>> all() {
+        return List.of(disasterDeclarations(), weatherAlerts(), auditLog());
+    }
+}
