@@ -1,0 +1,39 @@
+package io.enclave.jobs;
+
+import io.enclave.config.TenantConfig;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+
+/**
+ * The Flink settings every tenant job carries in its own configuration, so they hold whether
+ * or not the cluster's config.yaml sets them: explicit uids only, exactly-once checkpoints on
+ * RocksDB, retained on cancel, and exponential restart backoff.
+ */
+public final class TenantJobSettings {
+    private TenantJobSettings() {}
+
+    public static Configuration forTenant(TenantConfig tenant) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.NAME, tenant.names().jobName());
+        // Graphs are built client-side, so a missing uid must fail here, at submit time.
+        conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, tenant.processing().checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(2));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        return conf;
+    }
+}

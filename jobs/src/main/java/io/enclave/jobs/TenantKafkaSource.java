@@ -1,0 +1,51 @@
+package io.enclave.jobs;
+
+import io.enclave.config.GlobalSettings;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantNames;
+import io.enclave.operators.record.RawEvent;
+import java.util.Properties;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Builds the Kafka source of one tenant: its own topics, its own group, its own principal. */
+public final class TenantKafkaSource {
+    private TenantKafkaSource() {}
+
+    public static KafkaSource<RawEvent> create(GlobalSettings global, TenantConfig tenant) {
+        TenantNames names = tenant.names();
+        return KafkaSource.<RawEvent>builder()
+                .setBootstrapServers(global.kafkaBootstrapServers())
+                .setTopics(names.topics())
+                .setGroupId(names.consumerGroup())
+                .setClientIdPrefix(names.resourcePrefix() + "job")
+                // Resume from the group's committed offsets; a brand-new tenant reads from the start.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawEventDeserializer())
+                .setProperties(clientProperties(global, tenant))
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    /** Client security settings: the global pass-through first, then the tenant's own SASL login. */
+    public static Properties clientProperties(GlobalSettings global, TenantConfig tenant) {
+        Properties props = new Properties();
+        props.putAll(global.kafkaClientProperties());
+        props.setProperty("security.protocol", global.kafkaSecurityProtocol());
+        if (global.kafkaUsesSasl()) {
+            props.setProperty("sasl.mechanism", global.kafkaSaslMechanism());
+            String module = global.kafkaSaslMechanism().startsWith("SCRAM")
+                    ? "org.apache.kafka.common.security.scram.ScramLoginModule"
+                    : "org.apache.kafka.common.security.plain.PlainLoginModule";
+            props.setProperty("sasl.jaas.config", module + " required username=\""
+                    + jaasEscape(tenant.kafka().username()) + "\" password=\""
+                    + jaasEscape(tenant.kafka().password().reveal()) + "\";");
+        }
+        return props;
+    }
+
+    private static String jaasEscape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

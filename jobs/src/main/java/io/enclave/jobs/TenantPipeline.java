@@ -1,0 +1,120 @@
+package io.enclave.jobs;
+
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantNames;
+import io.enclave.operators.StreamRouter;
+import io.enclave.operators.TenantGuard;
+import io.enclave.operators.TenantRecordKey;
+import io.enclave.operators.TenantTagger;
+import io.enclave.operators.audit.AuditContext;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.record.RawEvent;
+import io.enclave.operators.record.TenantEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Defines one tenant's job graph: source, tag, keyed guard, route, one sink per table, and the
+ * audit side outputs of every operator unioned into the audit sink. Sources and sinks are
+ * handed in, so the job's main uses Kafka and JDBC while tests use their own.
+ */
+public final class TenantPipeline {
+    /** Audit records of every operator travel on this side output. */
+    public static final OutputTag<AuditRecord> AUDIT = new OutputTag<>("audit") {};
+    static final OutputTag<TenantEvent> WEATHER = new OutputTag<>("weather") {};
+
+    private final TenantConfig tenant;
+    private final Source<RawEvent, ?, ?> source;
+    private final Sink<TenantEvent> disasterSink;
+    private final Sink<TenantEvent> weatherSink;
+    private final Sink<AuditRecord> auditSink;
+
+    private TenantPipeline(Builder b) {
+        this.tenant = Objects.requireNonNull(b.tenant, "tenant");
+        this.source = Objects.requireNonNull(b.source, "source");
+        this.disasterSink = Objects.requireNonNull(b.disasterSink, "disasterSink");
+        this.weatherSink = Objects.requireNonNull(b.weatherSink, "weatherSink");
+        this.auditSink = Objects.requireNonNull(b.auditSink, "auditSink");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Adds the tenant's graph to {@code env}; uids are explicit, so savepoints survive upgrades. */
+    public void addTo(StreamExecutionEnvironment env) {
+        TenantNames names = tenant.names();
+        AuditContext audit = AuditContext.of(tenant);
+        Map<String, StreamKind> streamByTopic = new LinkedHashMap<>();
+        for (StreamKind stream : StreamKind.values()) {
+            streamByTopic.put(names.topic(stream), stream);
+        }
+        int parallelism = tenant.processing().parallelism();
+
+        DataStream<RawEvent> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), names.operatorName("source"))
+                .uid(names.operatorUid("source"))
+                .setParallelism(parallelism);
+
+        SingleOutputStreamOperator<TenantEvent> tagged = raw
+                .process(new TenantTagger(audit, tenant.organization(), streamByTopic,
+                        tenant.processing().maxMessageBytes(), AUDIT, names.operatorName("tag")))
+                .name(names.operatorName("tag"))
+                .uid(names.operatorUid("tag"))
+                .setParallelism(parallelism);
+
+        SingleOutputStreamOperator<TenantEvent> guarded = tagged
+                .keyBy(new TenantRecordKey())
+                .process(new TenantGuard(audit, tenant.dataRestrictions(), tenant.processing().dedupTtl(), AUDIT,
+                        names.operatorName("guard")))
+                .name(names.operatorName("guard"))
+                .uid(names.operatorUid("guard"))
+                .setParallelism(parallelism);
+
+        SingleOutputStreamOperator<TenantEvent> disasters = guarded
+                .process(new StreamRouter(WEATHER))
+                .name(names.operatorName("route"))
+                .uid(names.operatorUid("route"))
+                .setParallelism(parallelism);
+
+        sink(disasters, disasterSink, names, StreamKind.DISASTERS.table(), parallelism);
+        sink(disasters.getSideOutput(WEATHER), weatherSink, names, StreamKind.WEATHER.table(), parallelism);
+        sink(tagged.getSideOutput(AUDIT).union(guarded.getSideOutput(AUDIT)), auditSink, names,
+                names.auditTable(), parallelism);
+    }
+
+    private static <T> void sink(DataStream<T> stream, Sink<T> sink, TenantNames names, String table,
+            int parallelism) {
+        stream.sinkTo(sink)
+                .name(names.sinkName(table))
+                .uid(names.sinkUid(table))
+                .setParallelism(parallelism);
+    }
+
+    /** Builder for {@link TenantPipeline}. */
+    public static final class Builder {
+        private TenantConfig tenant;
+        private Source<RawEvent, ?, ?> source;
+        private Sink<TenantEvent> disasterSink;
+        private Sink<TenantEvent> weatherSink;
+        private Sink<AuditRecord> auditSink;
+
+        public Builder tenant(TenantConfig v) { tenant = v; return this; }
+        public Builder source(Source<RawEvent, ?, ?> v) { source = v; return this; }
+        public Builder disasterSink(Sink<TenantEvent> v) { disasterSink = v; return this; }
+        public Builder weatherSink(Sink<TenantEvent> v) { weatherSink = v; return this; }
+        public Builder auditSink(Sink<AuditRecord> v) { auditSink = v; return this; }
+
+        public TenantPipeline build() {
+            return new TenantPipeline(this);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.enclave.jobs.demo;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.GlobalSettings;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.embedded.EmbeddedKafka;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.jobs.TenantJob;
+import io.enclave.sinks.TenantDatabase;
+import io.enclave.sinks.dialect.MySqlDialect;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+
+/**
+ * Everything {@code ./enclave demo} runs, in one process: a KRaft broker, MariaDB standing in
+ * for StarRocks, and a Flink cluster with its web UI, running one job per tenant while
+ * generated FEMA- and NWS-shaped events, a few percent of them hostile, are published.
+ */
+public final class EnclaveDemo implements AutoCloseable {
+    private final EnclaveConfig config;
+    private final PrintWriter out;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, JobID> jobs = new LinkedHashMap<>();
+    private EmbeddedMariaDb database;
+    private MiniCluster cluster;
+    private DemoPublisher publisher;
+
+    public EnclaveDemo(EnclaveConfig config, PrintWriter out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Starts the servers, provisions each tenant, and submits each tenant's job. */
+    public void start(int webPort) throws Exception {
+        out.println("Starting embedded Kafka (KRaft) ...");
+        out.flush();
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        started.add(kafka);
+        out.println("Starting embedded MariaDB (StarRocks stand-in) ...");
+        out.flush();
+        database = EmbeddedMariaDb.start(0);
+        started.add(database);
+
+        GlobalSettings base = config.global();
+        GlobalSettings global = new GlobalSettings(kafka.bootstrapServers(), "PLAINTEXT", base.kafkaSaslMechanism(),
+                Map.of(), database.rootJdbcUrl(), base.siemTopic());
+        List<TenantConfig> tenants = List.copyOf(config.tenants());
+        try (Connection root = database.rootConnection()) {
+            for (TenantConfig tenant : tenants) {
+                TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
+                db.createSchema(root);
+                db.createUser(root);
+                kafka.createTopics(tenant.processing().topicPartitions(), tenant.names().topics().toArray(String[]::new));
+            }
+        }
+
+        int slots = tenants.stream().mapToInt(t -> t.processing().parallelism()).sum();
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, webPort);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64L * slots));
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        cluster.start();
+        started.add(cluster::close);
+        out.printf("Flink web UI: %s%n", cluster.getRestAddress().get());
+
+        for (TenantConfig tenant : tenants) {
+            var graph = TenantJob.environment(global, tenant, new MySqlDialect()).getStreamGraph();
+            graph.setJobName(tenant.names().jobName());
+            jobs.put(tenant.id(), cluster.submitJob(graph).get().getJobID());
+            out.printf("  submitted %s%n", tenant.names().jobName());
+        }
+        out.flush();
+        publisher = new DemoPublisher(kafka.bootstrapServers(), tenants, 20261128L);
+        started.add(publisher);
+    }
+
+    /** Publishes {@code eventsPerSecond} per tenant for {@code duration}, printing the table as it goes. */
+    public void run(int eventsPerSecond, Duration duration, List<Path> replay) throws Exception {
+        for (Path file : replay) {
+            replay(file);
+        }
+        long end = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        long nextReport = System.nanoTime();
+        while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+            publisher.publish(eventsPerSecond);
+            if (System.nanoTime() >= nextReport) {
+                report();
+                nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Waits until every produced event is a row or an audited rejection, then prints the final table. */
+    public void drainAndReport(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !allAccountedFor()) {
+            Thread.sleep(1000);
+        }
+        out.println();
+        out.println("Final:");
+        report();
+    }
+
+    private boolean allAccountedFor() throws Exception {
+        try (Connection root = database.rootConnection()) {
+            for (TenantConfig tenant : config.tenants()) {
+                TenantTableCounts c = TenantTableCounts.read(root, tenant);
+                if (c.accepted() + c.rejected() < publisher.produced(tenant.id())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void replay(Path file) throws Exception {
+        String name = file.getFileName().toString();
+        boolean fema = name.endsWith(".csv");
+        List<byte[]> payloads = fema ? SampleFiles.femaCsv(file) : SampleFiles.nwsAlerts(file);
+        for (TenantConfig tenant : config.tenants()) {
+            publisher.publishRaw(tenant.id(), tenant.names().topic(fema ? StreamKind.DISASTERS : StreamKind.WEATHER),
+                    payloads);
+        }
+        out.printf("replayed %d records of %s to every tenant%n", payloads.size(), file);
+    }
+
+    private void report() throws Exception {
+        Map<String, Long> produced = new LinkedHashMap<>();
+        Map<String, TenantTableCounts> counts = new LinkedHashMap<>();
+        try (Connection root = database.rootConnection()) {
+            for (TenantConfig tenant : config.tenants()) {
+                produced.put(tenant.id(), publisher.produced(tenant.id()));
+                counts.put(tenant.id(), TenantTableCounts.read(root, tenant));
+            }
+        }
+        DemoReport.print(out, List.copyOf(config.tenants()), produced, counts);
+    }
+
+    /** Cancels every job and waits until each has stopped, so the cluster shuts down quietly. */
+    private void cancelJobs() {
+        for (JobID job : jobs.values()) {
+            try {
+                cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!cluster.getJobStatus(job).get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                out.println("while cancelling " + job + ": " + e);
+            }
+        }
+    }
+
+    /** Where a user points a MySQL client to look at the tenants' tables. */
+    public String databaseDescription() {
+        return "mysql -h 127.0.0.1 -P " + database.port() + " -u " + database.rootUser() + " -p"
+                + database.rootPassword();
+    }
+
+    @Override
+    public void close() {
+        cancelJobs();
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                out.println("while stopping: " + e);
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,78 @@
+package io.enclave.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantConfigLoader;
+import io.enclave.sinks.dialect.StarRocksDialect;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The tenant graph as Flink builds it: every operator named for its tenant, with a stable uid. */
+class TenantPipelineTest {
+
+    private static final EnclaveConfig CONFIG = TenantConfigLoader.load(
+            Path.of("..", "tenant-config", "examples", "tenants.yaml"), Map.of());
+
+    @Test
+    void everyOperatorHasAStableUidAndANameShowingItsTenant() {
+        TenantConfig tenant = CONFIG.tenant("colorado_state");
+        StreamGraph graph = TenantJob.environment(CONFIG.global(), tenant, new StarRocksDialect()).getStreamGraph();
+
+        List<String> names = graph.getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
+        assertThat(names).contains("Source: source[colorado_state]", "tag[colorado_state]", "guard[colorado_state]",
+                "route[colorado_state]", "sink[colorado_emergency.disaster_declarations]: Writer",
+                "sink[colorado_emergency.weather_alerts]: Writer", "sink[colorado_emergency.audit_log]: Writer");
+        assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getTransformationUID())
+                .as("uid of %s", node.getOperatorName()).isNotBlank().contains("tenant_colorado_state_"));
+        assertThat(graph.getJobName()).isEqualTo("tenant_colorado_state_emergency_processing");
+    }
+
+    @Test
+    void twoTenantsGraphsShareNoUid() {
+        List<String> colorado = uids(CONFIG.tenant("colorado_state"));
+        List<String> federal = uids(CONFIG.tenant("federal_dhs"));
+
+        assertThat(colorado).doesNotContainAnyElementsOf(federal);
+    }
+
+    @Test
+    void tenantJobSettingsSwitchOffGeneratedUids() {
+        assertThat(TenantJobSettings.forTenant(CONFIG.tenant("colorado_state")).get(PipelineOptions.AUTO_GENERATE_UIDS))
+                .isFalse();
+    }
+
+    @Test
+    void anOperatorWithoutUidFailsWhenTheGraphIsBuilt() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                TenantJobSettings.forTenant(CONFIG.tenant("colorado_state")));
+        env.fromSource(new NumberSequenceSource(1, 10), org.apache.flink.api.common.eventtime.WatermarkStrategy
+                        .noWatermarks(), "numbers").uid("numbers")
+                .map(new Identity()).name("no-uid-here")
+                .sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>()).uid("discard");
+
+        assertThatThrownBy(env::getStreamGraph).hasMessageContaining("no-uid-here");
+    }
+
+    private static List<String> uids(TenantConfig tenant) {
+        return TenantJob.environment(CONFIG.global(), tenant, new StarRocksDialect()).getStreamGraph()
+                .getStreamNodes().stream().map(StreamNode::getTransformationUID).toList();
+    }
+
+    /** A map operator given no uid on purpose. */
+    private static final class Identity implements org.apache.flink.api.common.functions.MapFunction<Long, Long> {
+        @Override
+        public Long map(Long value) {
+            return value;
+        }
+    }
+}

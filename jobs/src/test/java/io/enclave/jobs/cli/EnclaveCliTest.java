@@ -1,0 +1,85 @@
+package io.enclave.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user runs it: exit codes and what it prints. */
+class EnclaveCliTest {
+    private static final String EXAMPLES = Path.of("..", "tenant-config", "examples", "tenants.yaml").toString();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void validateSummarisesEachTenantAndExitsZero() {
+        Run run = run("validate", EXAMPLES);
+
+        assertThat(run.exit).isZero();
+        assertThat(run.out).contains("valid, 4 tenant(s)", "colorado_state", "RESTRICTED", "federal_dhs", "ALL");
+    }
+
+    @Test
+    void validateExitsTwoWithEveryProblemAndItsLine() throws IOException {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(Path.of(EXAMPLES))
+                .replace("allowed_states: [CO]", "allowed_states: [CO, XX]")
+                .replace("classification_level: CONFIDENTIAL", "classification_level: TOP_SECRET"));
+
+        Run run = run("validate", bad.toString());
+
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.err).contains("tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
+                        + " or territory code (line 34)")
+                .contains("tenants.federal_dhs.classification_level");
+        assertThat(run.out).isEmpty();
+    }
+
+    @Test
+    void planShowsOperatorsUidsTopicsAndTables() {
+        Run run = run("plan", EXAMPLES, "--tenant", "colorado_state");
+
+        assertThat(run.exit).isZero();
+        assertThat(run.out).contains("tenant_colorado_state_emergency_processing",
+                "tenant_colorado_state_disasters, tenant_colorado_state_weather", "tenant_colorado_state_group",
+                "colorado_emergency.audit_log", "guard[colorado_state]", "tenant_colorado_state_guard",
+                "disaster_declarations.placeCode (deterministic)");
+    }
+
+    @Test
+    void planOfAnUnknownTenantNamesTheKnownOnes() {
+        Run run = run("plan", EXAMPLES, "--tenant", "kansas");
+
+        assertThat(run.exit).isNotZero();
+        assertThat(run.err).contains("no tenant 'kansas'", "colorado_state");
+    }
+
+    @Test
+    void ddlPrintsBothDialectsForOneTenant() {
+        Run starrocks = run("ddl", EXAMPLES, "--tenant", "texas_state");
+        Run mysql = run("ddl", EXAMPLES, "--dialect", "mysql", "--tenant", "texas_state");
+
+        assertThat(starrocks.out).contains("CREATE DATABASE IF NOT EXISTS `texas_emergency`",
+                "PRIMARY KEY (`id`)", "DISTRIBUTED BY HASH(`id`)").doesNotContain("colorado");
+        assertThat(mysql.out).contains("ENGINE=InnoDB", "`texas_emergency`.`weather_alerts`", "`audit_log`");
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = EnclaveCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private record Run(int exit, String out, String err) {}
+}
