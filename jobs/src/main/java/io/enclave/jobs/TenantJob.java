@@ -7,8 +7,6 @@ import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
-import io.enclave.sinks.dialect.Dialects;
-import io.enclave.sinks.dialect.SqlDialect;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,12 +28,8 @@ public final class TenantJob implements Callable<Integer> {
     @Option(names = "--tenant", required = true, description = "Tenant id whose job this is.")
     String tenantId;
 
-    @Option(names = "--dialect", defaultValue = "starrocks",
-            description = "SQL dialect of the database: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Dialects dialect;
-
     public static void main(String[] args) {
-        int exit = new CommandLine(new TenantJob()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int exit = new CommandLine(new TenantJob()).execute(args);
         if (exit != 0) {
             System.exit(exit);
         }
@@ -47,15 +41,15 @@ public final class TenantJob implements Callable<Integer> {
         EnclaveConfig slice = TenantConfigLoader.load(config).sliceFor(tenantId);
         TenantConfig tenant = slice.tenant(tenantId);
 
-        environment(slice.global(), tenant, dialect.dialect()).execute(tenant.names().jobName());
+        environment(slice.global(), tenant).execute(tenant.names().jobName());
         return 0;
     }
 
     /** The tenant's whole job, Kafka to JDBC, on an environment carrying {@link TenantJobSettings}. */
-    public static StreamExecutionEnvironment environment(GlobalSettings global, TenantConfig tenant, SqlDialect dialect) {
+    public static StreamExecutionEnvironment environment(GlobalSettings global, TenantConfig tenant) {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TenantJobSettings.forTenant(tenant));
-        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(global, tenant, dialect));
+        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(global, tenant));
         TenantPipeline.builder()
                 .tenant(tenant)
                 .source(TenantKafkaSource.create(global, tenant))

@@ -114,9 +114,9 @@ class TenantPipelineITCase {
         federalFeed.add(StreamKind.DISASTERS, hostile("it-claims-colorado", "CO", COLORADO, "PUBLIC"));
         federalFeed.addRaw(StreamKind.DISASTERS, new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
 
-        JobClient coloradoJob = TenantJob.environment(config.global(), colorado, new MySqlDialect())
+        JobClient coloradoJob = TenantJob.environment(config.global(), colorado)
                 .executeAsync(colorado.names().jobName());
-        JobClient federalJob = TenantJob.environment(config.global(), federal, new MySqlDialect())
+        JobClient federalJob = TenantJob.environment(config.global(), federal)
                 .executeAsync(federal.names().jobName());
         try {
             coloradoFeed.publish();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
-import io.enclave.sinks.dialect.StarRocksDialect;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ class TenantPipelineTest {
     @Test
     void everyOperatorHasAStableUidAndANameShowingItsTenant() {
         TenantConfig tenant = CONFIG.tenant("colorado_state");
-        StreamGraph graph = TenantJob.environment(CONFIG.global(), tenant, new StarRocksDialect()).getStreamGraph();
+        StreamGraph graph = TenantJob.environment(CONFIG.global(), tenant).getStreamGraph();
 
         List<String> names = graph.getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
         assertThat(names).contains("Source: source[colorado_state]", "tag[colorado_state]", "guard[colorado_state]",
@@ -64,7 +63,7 @@ class TenantPipelineTest {
     }
 
     private static List<String> uids(TenantConfig tenant) {
-        return TenantJob.environment(CONFIG.global(), tenant, new StarRocksDialect()).getStreamGraph()
+        return TenantJob.environment(CONFIG.global(), tenant).getStreamGraph()
                 .getStreamNodes().stream().map(StreamNode::getTransformationUID).toList();
     }
 

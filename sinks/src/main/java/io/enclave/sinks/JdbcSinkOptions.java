@@ -38,6 +38,11 @@ public final class JdbcSinkOptions implements Serializable {
     }
 
     /** Options for a tenant from its config: its database under the global frontend, as its own user. */
+    public static JdbcSinkOptions forTenant(GlobalSettings global, TenantConfig tenant) {
+        return forTenant(global, tenant, io.enclave.sinks.dialect.Dialects.of(global.databaseDialect()));
+    }
+
+    /** As {@link #forTenant(GlobalSettings, TenantConfig)}, in a dialect other than the configured one. */
     public static JdbcSinkOptions forTenant(GlobalSettings global, TenantConfig tenant, SqlDialect dialect) {
         return builder()
                 .tenantId(tenant.id())

@@ -56,14 +56,23 @@ final class ConfigBinder {
             Set.of("bootstrap.servers", "security.protocol", "sasl.mechanism", "sasl.jaas.config", "group.id");
 
     private static final List<String> TOP_KEYS = List.of("global", "tenants");
-    private static final List<String> GLOBAL_KEYS = List.of("kafka", "database", "siem_topic");
+    private static final List<String> GLOBAL_KEYS = List.of("kafka", "database", "siem_topic", "keystore", "apis");
+    private static final List<String> KEYSTORE_KEYS = List.of("path", "password", "type");
+    private static final List<String> KEYSTORE_TYPES = List.of("BCFKS", "PKCS12");
+    private static final List<String> APIS_KEYS = List.of("openfema_base_url", "nws_base_url", "nws_user_agent");
+    private static final List<String> DIALECTS = List.of("starrocks", "mysql");
+    private static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s]+");
     private static final List<String> GLOBAL_KAFKA_KEYS =
             List.of("bootstrap_servers", "security_protocol", "sasl_mechanism", "client_properties");
-    private static final List<String> GLOBAL_DATABASE_KEYS = List.of("jdbc_url");
+    private static final List<String> GLOBAL_DATABASE_KEYS = List.of("jdbc_url", "dialect");
     private static final List<String> TENANT_KEYS = List.of("organization", "classification_level", "database",
             "kafka", "api_access", "data_restrictions", "audit_requirements", "security_enhancements", "processing");
-    private static final List<String> DATABASE_KEYS = List.of("schema", "user", "password", "encryption_key");
-    private static final List<String> KAFKA_KEYS = List.of("username", "password");
+    private static final List<String> DATABASE_KEYS = List.of("schema", "user", "password", "encryption_key", "resource_group");
+    private static final List<String> KAFKA_KEYS =
+            List.of("username", "password", "publisher_username", "publisher_password", "quotas");
+    private static final List<String> QUOTA_KEYS =
+            List.of("producer_byte_rate", "consumer_byte_rate", "request_percentage");
+    private static final List<String> RESOURCE_GROUP_KEYS = List.of("cpu_weight", "mem_limit_percent");
     private static final List<String> API_KEYS = List.of("fema_api_key", "noaa_scope", "rate_limits", "additional_apis");
     private static final List<String> RESTRICTION_KEYS = List.of("allowed_states", "allowed_classifications");
     private static final List<String> AUDIT_KEYS =
@@ -146,13 +155,34 @@ final class ConfigBinder {
 
         YamlSection database = global.requiredSection("database", GLOBAL_DATABASE_KEYS);
         String jdbcUrl = database.required("jdbc_url").filter(this::isServerUrl).map(Scalar::text).orElse("");
+        DatabaseDialect dialect = DatabaseDialect.valueOf(
+                database.oneOf("dialect", DIALECTS, "starrocks").toUpperCase(Locale.ROOT));
+
+        YamlSection keystoreSection = global.section("keystore", KEYSTORE_KEYS);
+        KeystoreSettings keystore = new KeystoreSettings(
+                keystoreSection.string("path", KeystoreSettings.DEFAULT_PATH),
+                keystoreSection.secret("password"),
+                keystoreSection.oneOf("type", KEYSTORE_TYPES, KeystoreSettings.DEFAULT_TYPE));
+
+        YamlSection apisSection = global.section("apis", APIS_KEYS);
+        ApiEndpoints apis = new ApiEndpoints(
+                httpUrl(apisSection, "openfema_base_url", ApiEndpoints.DEFAULT.openFemaBaseUrl()),
+                httpUrl(apisSection, "nws_base_url", ApiEndpoints.DEFAULT.nwsBaseUrl()),
+                apisSection.string("nws_user_agent", ApiEndpoints.DEFAULT.nwsUserAgent()));
 
         String siemTopic = global.scalar("siem_topic")
                 .filter(v -> yaml.matches(v, TOPIC))
                 .filter(v -> yaml.check(v, !v.text().startsWith("tenant_"),
                         "must not start with tenant_: that prefix is granted to tenants' own principals"))
                 .map(Scalar::text).orElse(DEFAULT_SIEM_TOPIC);
-        return new GlobalSettings(bootstrap, protocol, mechanism, clientProperties, jdbcUrl, siemTopic);
+        return new GlobalSettings(bootstrap, protocol, mechanism, clientProperties, jdbcUrl, dialect, siemTopic,
+                keystore, apis);
+    }
+
+    private String httpUrl(YamlSection section, String key, String fallback) {
+        return section.scalar(key)
+                .filter(v -> yaml.check(v, HTTP_URL.matcher(v.text()).matches(), "is not an http(s) URL"))
+                .map(Scalar::text).orElse(fallback);
     }
 
     private Map<String, String> clientProperties(YamlSection kafka) {
@@ -200,15 +230,21 @@ final class ConfigBinder {
     private TenantConfig tenant(String id, YamlSection tenant, GlobalSettings global) {
         String organization = tenant.required("organization").map(Scalar::text).orElse("");
         Optional<Classification> level = tenant.required("classification_level").flatMap(this::classification);
-        DatabaseSettings database = database(id, tenant.requiredSection("database", DATABASE_KEYS));
-        KafkaCredentials kafka = kafka(id, tenant.section("kafka", KAFKA_KEYS), global);
+        YamlSection databaseSection = tenant.requiredSection("database", DATABASE_KEYS);
+        DatabaseSettings database = database(id, databaseSection);
+        YamlSection kafkaSection = tenant.section("kafka", KAFKA_KEYS);
+        KafkaCredentials kafka = kafka(id, kafkaSection, global);
+        KafkaCredentials publisher = publisher(id, kafkaSection);
+        KafkaQuotas quotas = quotas(kafkaSection.section("quotas", QUOTA_KEYS));
+        ResourceGroup resourceGroup = resourceGroup(databaseSection.section("resource_group", RESOURCE_GROUP_KEYS));
         DataRestrictions restrictions =
                 restrictions(tenant.requiredSection("data_restrictions", RESTRICTION_KEYS), level);
         ApiAccess api = apiAccess(tenant.section("api_access", API_KEYS), restrictions.allowedStates());
         AuditRequirements audit = audit(tenant.section("audit_requirements", AUDIT_KEYS));
         SecurityEnhancements security = security(tenant.section("security_enhancements", SECURITY_KEYS));
         ProcessingSettings processing = processing(tenant.section("processing", PROCESSING_KEYS));
-        return new TenantConfig(id, organization, level.orElse(Classification.PUBLIC), database, kafka, api,
+        return new TenantConfig(id, organization, level.orElse(Classification.PUBLIC), database, kafka, publisher,
+                quotas, resourceGroup, api,
                 restrictions, audit, security, processing);
     }
 
@@ -244,6 +280,28 @@ final class ConfigBinder {
             requireSaslUser(kafka, given, global);
         }
         return new KafkaCredentials(username.map(Scalar::text).orElse(""), kafka.secret("password"));
+    }
+
+    /** The principal the tenant's publishers (and its ingestion job) write with; WRITE-only on its topics. */
+    private KafkaCredentials publisher(String tenantId, YamlSection kafka) {
+        Optional<Scalar> username = kafka.scalar("publisher_username").filter(v -> !v.text().isEmpty());
+        username.filter(v -> yaml.matches(v, KAFKA_USER))
+                .ifPresent(v -> claim("kafka username", v, v.text(), tenantId));
+        return new KafkaCredentials(username.map(Scalar::text).orElse(""), kafka.secret("publisher_password"));
+    }
+
+    private KafkaQuotas quotas(YamlSection quotas) {
+        KafkaQuotas d = KafkaQuotas.DEFAULT;
+        return new KafkaQuotas(
+                quotas.integer("producer_byte_rate", (int) d.producerByteRate(), 1024, Integer.MAX_VALUE),
+                quotas.integer("consumer_byte_rate", (int) d.consumerByteRate(), 1024, Integer.MAX_VALUE),
+                quotas.integer("request_percentage", d.requestPercentage(), 1, 100));
+    }
+
+    private ResourceGroup resourceGroup(YamlSection group) {
+        ResourceGroup d = ResourceGroup.DEFAULT;
+        return new ResourceGroup(group.integer("cpu_weight", d.cpuWeight(), 1, 64),
+                group.integer("mem_limit_percent", d.memLimitPercent(), 1, 100));
     }
 
     /** Reports a tenant that has no principal of its own although the brokers demand one. */

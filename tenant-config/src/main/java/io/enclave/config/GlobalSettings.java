@@ -12,7 +12,10 @@ import java.util.Map;
  * @param kafkaSaslMechanism SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN, used when the protocol is SASL
  * @param kafkaClientProperties passed through to every Kafka client (e.g. TLS trust store settings)
  * @param databaseJdbcUrl the StarRocks FE (or MySQL-protocol) JDBC address, without a database
+ * @param databaseDialect whether the database is StarRocks or MySQL/MariaDB
  * @param siemTopic the topic receiving audit records of tenants with siem_integration
+ * @param keystore where the tenants' keys are kept
+ * @param apis the upstream APIs the ingestion jobs poll
  */
 public record GlobalSettings(
         String kafkaBootstrapServers,
@@ -20,9 +23,34 @@ public record GlobalSettings(
         String kafkaSaslMechanism,
         Map<String, String> kafkaClientProperties,
         String databaseJdbcUrl,
-        String siemTopic) implements Serializable {
+        DatabaseDialect databaseDialect,
+        String siemTopic,
+        KeystoreSettings keystore,
+        ApiEndpoints apis) implements Serializable {
     public GlobalSettings {
         kafkaClientProperties = Map.copyOf(kafkaClientProperties);
+    }
+
+    /** The same settings pointing at another Kafka cluster, e.g. an embedded one. */
+    public GlobalSettings withKafka(String bootstrapServers, String securityProtocol) {
+        return new GlobalSettings(bootstrapServers, securityProtocol, kafkaSaslMechanism, kafkaClientProperties,
+                databaseJdbcUrl, databaseDialect, siemTopic, keystore, apis);
+    }
+
+    /** The same settings pointing at another database server. */
+    public GlobalSettings withDatabase(String jdbcUrl, DatabaseDialect dialect) {
+        return new GlobalSettings(kafkaBootstrapServers, kafkaSecurityProtocol, kafkaSaslMechanism,
+                kafkaClientProperties, jdbcUrl, dialect, siemTopic, keystore, apis);
+    }
+
+    public GlobalSettings withKeystore(KeystoreSettings otherKeystore) {
+        return new GlobalSettings(kafkaBootstrapServers, kafkaSecurityProtocol, kafkaSaslMechanism,
+                kafkaClientProperties, databaseJdbcUrl, databaseDialect, siemTopic, otherKeystore, apis);
+    }
+
+    public GlobalSettings withApis(ApiEndpoints otherApis) {
+        return new GlobalSettings(kafkaBootstrapServers, kafkaSecurityProtocol, kafkaSaslMechanism,
+                kafkaClientProperties, databaseJdbcUrl, databaseDialect, siemTopic, keystore, otherApis);
     }
 
     public boolean kafkaUsesSasl() {
@@ -48,6 +76,9 @@ public record GlobalSettings(
                 + ", kafkaSaslMechanism=" + kafkaSaslMechanism
                 + ", kafkaClientProperties=" + new java.util.TreeSet<>(kafkaClientProperties.keySet())
                 + ", databaseJdbcUrl=" + databaseJdbcUrl
-                + ", siemTopic=" + siemTopic + "]";
+                + ", databaseDialect=" + databaseDialect
+                + ", siemTopic=" + siemTopic
+                + ", keystore=" + keystore
+                + ", apis=" + apis + "]";
     }
 }

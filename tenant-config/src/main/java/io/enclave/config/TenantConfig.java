@@ -10,6 +10,9 @@ public record TenantConfig(
         Classification classificationLevel,
         DatabaseSettings database,
         KafkaCredentials kafka,
+        KafkaCredentials kafkaPublisher,
+        KafkaQuotas kafkaQuotas,
+        ResourceGroup resourceGroup,
         ApiAccess apiAccess,
         DataRestrictions dataRestrictions,
         AuditRequirements auditRequirements,
@@ -21,6 +24,9 @@ public record TenantConfig(
         Objects.requireNonNull(classificationLevel, "classificationLevel");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(kafkaPublisher, "kafkaPublisher");
+        Objects.requireNonNull(kafkaQuotas, "kafkaQuotas");
+        Objects.requireNonNull(resourceGroup, "resourceGroup");
         Objects.requireNonNull(apiAccess, "apiAccess");
         Objects.requireNonNull(dataRestrictions, "dataRestrictions");
         Objects.requireNonNull(auditRequirements, "auditRequirements");
@@ -43,6 +49,9 @@ public record TenantConfig(
         private Classification classificationLevel = Classification.INTERNAL;
         private DatabaseSettings database;
         private KafkaCredentials kafka = KafkaCredentials.NONE;
+        private KafkaCredentials kafkaPublisher = KafkaCredentials.NONE;
+        private KafkaQuotas kafkaQuotas = KafkaQuotas.DEFAULT;
+        private ResourceGroup resourceGroup = ResourceGroup.DEFAULT;
         private ApiAccess apiAccess = new ApiAccess(Secret.of(""), StateScope.all(), java.util.Map.of(), java.util.List.of());
         private DataRestrictions dataRestrictions;
         private AuditRequirements auditRequirements = new AuditRequirements(365, false, false, "");
@@ -60,6 +69,9 @@ public record TenantConfig(
         public Builder classificationLevel(Classification v) { classificationLevel = v; return this; }
         public Builder database(DatabaseSettings v) { database = v; return this; }
         public Builder kafka(KafkaCredentials v) { kafka = v; return this; }
+        public Builder kafkaPublisher(KafkaCredentials v) { kafkaPublisher = v; return this; }
+        public Builder kafkaQuotas(KafkaQuotas v) { kafkaQuotas = v; return this; }
+        public Builder resourceGroup(ResourceGroup v) { resourceGroup = v; return this; }
         public Builder apiAccess(ApiAccess v) { apiAccess = v; return this; }
         public Builder dataRestrictions(DataRestrictions v) { dataRestrictions = v; return this; }
         public Builder auditRequirements(AuditRequirements v) { auditRequirements = v; return this; }
@@ -67,7 +79,8 @@ public record TenantConfig(
         public Builder processing(ProcessingSettings v) { processing = v; return this; }
 
         public TenantConfig build() {
-            return new TenantConfig(id, organization, classificationLevel, database, kafka, apiAccess,
+            return new TenantConfig(id, organization, classificationLevel, database, kafka, kafkaPublisher,
+                    kafkaQuotas, resourceGroup, apiAccess,
                     dataRestrictions, auditRequirements, securityEnhancements, processing);
         }
     }

@@ -27,7 +27,7 @@ class TenantConfigValidationTest {
                 "global.kafka.security_protocol: 'TLS' is not one of PLAINTEXT, SASL_PLAINTEXT, SASL_SSL, SSL (line 5)",
                 "global.database.jdbc_url: 'jdbc:mysql://localhost:9030/colorado_emergency' must not name a database:"
                         + " each tenant's database is added from its own config (line 7)",
-                "global.siem_topik: unknown key 'siem_topik'; expected one of kafka, database, siem_topic (line 8)",
+                "global.siem_topik: unknown key 'siem_topik'; expected one of kafka, database, siem_topic, keystore, apis (line 8)",
                 "tenants.Colorado: tenant id 'Colorado' must match [a-z][a-z0-9_]{1,47} (line 10)",
                 "tenants.Colorado.classification_level: 'restricted' is not a classification;"
                         + " expected one of PUBLIC < INTERNAL < RESTRICTED < CONFIDENTIAL (line 12)",
@@ -111,7 +111,7 @@ class TenantConfigValidationTest {
         assertThat(problems(yaml)).containsExactly(
                 "tenants.colorado_state.database.encryption_key: is required (line 8)",
                 "tenants.colorado_state.database.encryption_keys: unknown key 'encryption_keys';"
-                        + " expected one of schema, user, password, encryption_key (line 11)",
+                        + " expected one of schema, user, password, encryption_key, resource_group (line 11)",
                 "tenants.colorado_state.proccessing: unknown key 'proccessing'; expected one of organization,"
                         + " classification_level, database, kafka, api_access, data_restrictions, audit_requirements,"
                         + " security_enhancements, processing (line 15)");

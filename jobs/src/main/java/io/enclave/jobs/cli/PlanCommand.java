@@ -6,7 +6,6 @@ import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
 import io.enclave.jobs.TenantJob;
-import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +69,6 @@ final class PlanCommand implements Callable<Integer> {
 
     /** Builds the real graph with the real source and sinks; building connects to nothing, and nothing runs. */
     private static StreamGraph streamGraph(EnclaveConfig config, TenantConfig tenant) {
-        return TenantJob.environment(config.global(), tenant, Dialects.STARROCKS.dialect()).getStreamGraph();
+        return TenantJob.environment(config.global(), tenant).getStreamGraph();
     }
 }

@@ -1,5 +1,6 @@
 package io.enclave.jobs.demo;
 
+import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.StreamKind;
@@ -56,9 +57,9 @@ public final class EnclaveDemo implements AutoCloseable {
         database = EmbeddedMariaDb.start(0);
         started.add(database);
 
-        GlobalSettings base = config.global();
-        GlobalSettings global = new GlobalSettings(kafka.bootstrapServers(), "PLAINTEXT", base.kafkaSaslMechanism(),
-                Map.of(), database.rootJdbcUrl(), base.siemTopic());
+        GlobalSettings global = config.global()
+                .withKafka(kafka.bootstrapServers(), "PLAINTEXT")
+                .withDatabase(database.rootJdbcUrl(), DatabaseDialect.MYSQL);
         List<TenantConfig> tenants = List.copyOf(config.tenants());
         try (Connection root = database.rootConnection()) {
             for (TenantConfig tenant : tenants) {
@@ -83,7 +84,7 @@ public final class EnclaveDemo implements AutoCloseable {
         out.printf("Flink web UI: %s%n", cluster.getRestAddress().get());
 
         for (TenantConfig tenant : tenants) {
-            var graph = TenantJob.environment(global, tenant, new MySqlDialect()).getStreamGraph();
+            var graph = TenantJob.environment(global, tenant).getStreamGraph();
             graph.setJobName(tenant.names().jobName());
             jobs.put(tenant.id(), cluster.submitJob(graph).get().getJobID());
             out.printf("  submitted %s%n", tenant.names().jobName());

@@ -17,6 +17,11 @@ public enum Dialects {
         return dialect;
     }
 
+    /** The dialect a config's {@code global.database.dialect} names. */
+    public static SqlDialect of(io.enclave.config.DatabaseDialect configured) {
+        return configured == io.enclave.config.DatabaseDialect.MYSQL ? MYSQL.dialect : STARROCKS.dialect;
+    }
+
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);
