@@ -7,6 +7,7 @@ import io.enclave.operators.record.RawEvent;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** Builds the Kafka source of one tenant: its own topics, its own group, its own principal. */
@@ -14,6 +15,12 @@ public final class TenantKafkaSource {
     private TenantKafkaSource() {}
 
     public static KafkaSource<RawEvent> create(GlobalSettings global, TenantConfig tenant) {
+        return create(global, tenant, new RawEventDeserializer());
+    }
+
+    /** As {@link #create(GlobalSettings, TenantConfig)}, reading records with another deserializer. */
+    public static KafkaSource<RawEvent> create(GlobalSettings global, TenantConfig tenant,
+            KafkaRecordDeserializationSchema<RawEvent> deserializer) {
         TenantNames names = tenant.names();
         return KafkaSource.<RawEvent>builder()
                 .setBootstrapServers(global.kafkaBootstrapServers())
@@ -22,7 +29,7 @@ public final class TenantKafkaSource {
                 .setClientIdPrefix(names.resourcePrefix() + "job")
                 // Resume from the group's committed offsets; a brand-new tenant reads from the start.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawEventDeserializer())
+                .setDeserializer(deserializer)
                 .setProperties(clientProperties(global, tenant))
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();

@@ -12,7 +12,7 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.config.UsStates;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
-import io.enclave.jobs.demo.SampleFiles;
+import io.enclave.jobs.RealSamples.Message;
 import io.enclave.jobs.demo.TenantTableCounts;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
@@ -92,9 +92,9 @@ class TenantPipelineITCase {
 
     @Test
     void realSamplesLandOnlyInTheirOwnTenantsTablesAndEveryRejectionIsAudited() throws Exception {
-        List<Message> fema = femaMessages();
-        List<Message> coloradoAlerts = alertMessages(SharedSamples.nws("dpc5_nws_alerts_active_2024-12-08.json"));
-        List<Message> federalAlerts = alertMessages(SharedSamples.nws("albintouma_alerts_reduced_2025-10-15_to_21.json"));
+        List<Message> fema = RealSamples.femaMessages();
+        List<Message> coloradoAlerts = RealSamples.alertMessages(SharedSamples.nws("dpc5_nws_alerts_active_2024-12-08.json"));
+        List<Message> federalAlerts = RealSamples.alertMessages(SharedSamples.nws("albintouma_alerts_reduced_2025-10-15_to_21.json"));
 
         TenantConfig colorado = config.tenant(COLORADO);
         TenantConfig federal = config.tenant(FEDERAL);
@@ -125,16 +125,16 @@ class TenantPipelineITCase {
             awaitAccountedFor(federal, federalFeed.size());
 
             // colorado_state: exactly the Colorado declarations and alerts, nothing else.
-            Set<String> coIds = idsWhere(fema, m -> "CO".equals(m.state));
+            Set<String> coIds = RealSamples.idsWhere(fema, m -> "CO".equals(m.state()));
             assertThat(coIds).as("SOURCES.md: the samples hold exactly 4 CO declarations").hasSize(4);
             assertThat(ids(colorado, StreamKind.DISASTERS)).isEqualTo(coIds);
-            Set<String> coAlertIds = idsWhere(coloradoAlerts, m -> m.states.contains("CO"));
+            Set<String> coAlertIds = RealSamples.idsWhere(coloradoAlerts, m -> m.states().contains("CO"));
             assertThat(coAlertIds).isNotEmpty();
             assertThat(ids(colorado, StreamKind.WEATHER)).isEqualTo(coAlertIds);
 
             // federal_dhs: every record of a real state, and alerts of every area, marine ones included.
-            assertThat(ids(federal, StreamKind.DISASTERS)).isEqualTo(idsWhere(fema, m -> UsStates.isCode(m.state)));
-            assertThat(ids(federal, StreamKind.WEATHER)).isEqualTo(idsWhere(federalAlerts, m -> true));
+            assertThat(ids(federal, StreamKind.DISASTERS)).isEqualTo(RealSamples.idsWhere(fema, m -> UsStates.isCode(m.state())));
+            assertThat(ids(federal, StreamKind.WEATHER)).isEqualTo(RealSamples.idsWhere(federalAlerts, m -> true));
 
             // No row names another tenant, and nothing published to one tenant surfaces in the other.
             assertThat(tenantIdsIn(colorado)).containsOnly(COLORADO);
@@ -228,49 +228,6 @@ class TenantPipelineITCase {
         return values;
     }
 
-    // ---- the test's own reading of the samples: an oracle independent of the pipeline's parser ----
-
-    /** A published message and what the test expects of it. */
-    private record Message(String id, String state, Set<String> states, byte[] payload) {}
-
-    private static List<Message> femaMessages() throws Exception {
-        Map<String, Message> byId = new LinkedHashMap<>();
-        for (String file : List.of("datastormers_DisasterDeclarationsSummaries_tornado_1000.csv",
-                "disastergpt_disaster_declarations_99.csv", "timothy_official_DisasterDeclarationsSummaries_sample.csv")) {
-            for (byte[] payload : SampleFiles.femaCsv(SharedSamples.fema(file))) {
-                JsonNode row = JSON.readTree(payload);
-                String id = row.get("id").asText();
-                String state = row.get("state").asText();
-                // One message per declaration id, so rows can be counted against messages.
-                byId.putIfAbsent(id, new Message(id, state, Set.of(state), payload));
-            }
-        }
-        return new ArrayList<>(byId.values());
-    }
-
-    private static List<Message> alertMessages(Path file) throws Exception {
-        Map<String, Message> byId = new LinkedHashMap<>();
-        for (byte[] payload : SampleFiles.nwsAlerts(file)) {
-            JsonNode alert = JSON.readTree(payload);
-            JsonNode p = alert.has("properties") ? alert.get("properties") : alert;
-            JsonNode geocode = p.has("geocode") ? p.get("geocode") : p.get("geoCode");
-            Set<String> states = new HashSet<>();
-            if (geocode != null && geocode.isObject()) {
-                for (JsonNode ugc : geocode.path("UGC")) {
-                    states.add(ugc.asText().substring(0, 2));
-                }
-                for (JsonNode same : geocode.path("SAME")) {
-                    if ("08".equals(same.asText().substring(1, 3))) {
-                        states.add("CO");
-                    }
-                }
-            }
-            String id = p.get("id").asText();
-            byId.putIfAbsent(id, new Message(id, null, states, payload));
-        }
-        return new ArrayList<>(byId.values());
-    }
-
     private static Message hostile(String id, String state, String claimedTenant, String classification) {
         ObjectNode d = JSON.createObjectNode();
         d.put("id", id);
@@ -283,16 +240,6 @@ class TenantPipelineITCase {
         }
         d.put("data_classification", classification);
         return new Message(id, state, Set.of(state), d.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Set<String> idsWhere(List<Message> messages, java.util.function.Predicate<Message> filter) {
-        Set<String> ids = new HashSet<>();
-        for (Message m : messages) {
-            if (filter.test(m)) {
-                ids.add(m.id);
-            }
-        }
-        return ids;
     }
 
     /** Everything one tenant is sent, in order, so it can be sent again unchanged. */
@@ -309,7 +256,7 @@ class TenantPipelineITCase {
         }
 
         void add(StreamKind stream, Message m) {
-            addRaw(stream, m.payload);
+            addRaw(stream, m.payload());
         }
 
         void addRaw(StreamKind stream, byte[] payload) {

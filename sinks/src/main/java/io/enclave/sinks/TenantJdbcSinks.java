@@ -5,6 +5,7 @@ import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.record.TenantEvent;
 import io.enclave.sinks.schema.TableDefinition;
 import io.enclave.sinks.schema.TenantTables;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -24,18 +25,18 @@ public final class TenantJdbcSinks {
         this.options = options;
     }
 
-    public JdbcSink<TenantEvent> events(StreamKind stream) {
+    public Sink<TenantEvent> events(StreamKind stream) {
         TableDefinition<TenantEvent> table = TenantTables.forStream(stream);
         return build(table, new TenantRowBinder<>(options.tenantId(), table, TenantEvent::tenantIdOf));
     }
 
-    public JdbcSink<AuditRecord> audit() {
+    public Sink<AuditRecord> audit() {
         TableDefinition<AuditRecord> table = TenantTables.auditLog();
         return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
     }
 
-    private <T> JdbcSink<T> build(TableDefinition<T> table, TenantRowBinder<T> binder) {
-        return JdbcSink.<T>builder()
+    private <T> Sink<T> build(TableDefinition<T> table, TenantRowBinder<T> binder) {
+        JdbcSink<T> jdbc = JdbcSink.<T>builder()
                 .withQueryStatement(options.dialect().upsert(options.database(), table), binder)
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(options.batchSize())
@@ -48,5 +49,6 @@ public final class TenantJdbcSinks {
                         .withUsername(options.user())
                         .withPassword(options.password().reveal())
                         .build());
+        return new CleanCloseSink<>(jdbc, options.database() + "." + table.name());
     }
 }

@@ -1,0 +1,132 @@
+package io.enclave.sinks.dialect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.enclave.sinks.schema.Column;
+import io.enclave.sinks.schema.ColumnType;
+import io.enclave.sinks.schema.TableDefinition;
+import io.enclave.sinks.schema.TenantTables;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class StarRocksDialectTest {
+
+    private static final String DB = "colorado_state";
+    private final StarRocksDialect dialect = new StarRocksDialect();
+
+    static Stream<TableDefinition<?>> tables() {
+        return TenantTables.all().stream();
+    }
+
+    static Stream<String> unsafe() {
+        return UnsafeIdentifiers.all();
+    }
+
+    @Test
+    void isNamedStarrocks() {
+        assertThat(dialect.name()).isEqualTo("starrocks");
+    }
+
+    @Test
+    void mapsEveryColumnType() {
+        assertThat(dialect.columnType(ColumnType.SHORT_TEXT)).startsWith("VARCHAR(");
+        assertThat(dialect.columnType(ColumnType.LONG_TEXT)).startsWith("VARCHAR(");
+        assertThat(dialect.columnType(ColumnType.INT)).isEqualTo("INT");
+        assertThat(dialect.columnType(ColumnType.BIGINT)).isEqualTo("BIGINT");
+        assertThat(dialect.columnType(ColumnType.BOOLEAN)).isEqualTo("BOOLEAN");
+        assertThat(dialect.columnType(ColumnType.TIMESTAMP)).isEqualTo("DATETIME");
+    }
+
+    @Test
+    void shortTextHoldsTwoHundredFiftyFiveUtf8Characters() {
+        // StarRocks sizes VARCHAR in bytes; a 255-character code may take four bytes a character.
+        int bytes = Integer.parseInt(dialect.columnType(ColumnType.SHORT_TEXT).replaceAll("\\D", ""));
+        assertThat(bytes).isGreaterThanOrEqualTo(255 * 4);
+    }
+
+    @Test
+    void createDatabaseIsIdempotentAndQuoted() {
+        assertThat(dialect.createDatabase(DB)).isEqualTo("CREATE DATABASE IF NOT EXISTS `colorado_state`");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tables")
+    void createTableIsAPrimaryKeyTableHashedOnItsKey(TableDefinition<?> table) {
+        String ddl = dialect.createTable(DB, table);
+        String key = "`" + table.primaryKey().get(0) + "`";
+
+        assertThat(ddl).startsWith("CREATE TABLE IF NOT EXISTS `colorado_state`.`" + table.name() + "` (");
+        assertThat(ddl).contains("PRIMARY KEY (" + key + ")");
+        assertThat(ddl).contains("DISTRIBUTED BY HASH(" + key + ")");
+        assertThat(ddl).contains("PROPERTIES (\"replication_num\" = \"3\")");
+        // StarRocks' clause order: key, comment, distribution, properties.
+        assertThat(ddl.indexOf("PRIMARY KEY")).isLessThan(ddl.indexOf("\nCOMMENT "));
+        assertThat(ddl.indexOf("\nCOMMENT ")).isLessThan(ddl.indexOf("DISTRIBUTED BY HASH"));
+        assertThat(ddl.indexOf("DISTRIBUTED BY HASH")).isLessThan(ddl.indexOf("PROPERTIES"));
+        // No MySQL-only syntax.
+        assertThat(ddl).doesNotContain("ENGINE=InnoDB", "MEDIUMTEXT", "DATETIME(3)", "COLLATE", "ON DUPLICATE");
+
+        List<String> defined = MySqlDialectTest.definedColumns(ddl);
+        assertThat(defined).containsExactlyElementsOf(table.columnNames());
+        assertThat(defined.get(0)).isEqualTo(table.primaryKey().get(0));
+    }
+
+    @Test
+    void disasterTableUsesStarRocksTypes() {
+        String ddl = dialect.createTable(DB, TenantTables.disasterDeclarations());
+        assertThat(ddl).contains("`id` VARCHAR(1020) NOT NULL")
+                .contains("`declaration_date` DATETIME NULL")
+                .contains("`ih_program_declared` BOOLEAN NULL")
+                .contains("`disaster_number` INT NULL")
+                .contains("`source_offset` BIGINT NOT NULL")
+                .contains("`declaration_title` VARCHAR(");
+        assertThat(MySqlDialectTest.definedColumns(ddl).get(0)).isEqualTo("id");
+    }
+
+    @Test
+    void replicationIsConfigurable() {
+        assertThat(new StarRocksDialect(1).createTable(DB, TenantTables.auditLog()))
+                .endsWith("PROPERTIES (\"replication_num\" = \"1\")");
+    }
+
+    @Test
+    void commentsAreEscapedDoubleQuotedStrings() {
+        TableDefinition<String> table = new TableDefinition<>("notes", "say \"hi\" \\ bye",
+                List.of(Column.required("id", ColumnType.SHORT_TEXT, "the \"key\"", s -> s)), List.of("id"));
+        String ddl = dialect.createTable(DB, table);
+        assertThat(ddl).contains("COMMENT \"the \\\"key\\\"\"").contains("COMMENT \"say \\\"hi\\\" \\\\ bye\"");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tables")
+    void upsertIsAPlainInsertOfEveryColumn(TableDefinition<?> table) {
+        String sql = dialect.upsert(DB, table);
+        String columns = String.join(", ", table.columnNames().stream().map(c -> "`" + c + "`").toList());
+        String params = String.join(", ", java.util.Collections.nCopies(table.columns().size(), "?"));
+        assertThat(sql).isEqualTo("INSERT INTO `colorado_state`.`" + table.name() + "` (" + columns
+                + ") VALUES (" + params + ")");
+        assertThat(sql).doesNotContain("ON DUPLICATE", "UPDATE", "REPLACE");
+    }
+
+    @ParameterizedTest
+    @MethodSource("unsafe")
+    void noStatementIsBuiltForAnUnsafeDatabase(String database) {
+        TableDefinition<?> table = TenantTables.disasterDeclarations();
+        assertThatThrownBy(() -> dialect.createDatabase(database)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a safe identifier");
+        assertThatThrownBy(() -> dialect.createTable(database, table)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> dialect.upsert(database, table)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void unsafeKeyColumnIsRefused() {
+        TableDefinition<String> table = new TableDefinition<>("t", "c",
+                List.of(Column.required("id) DISTRIBUTED BY RANDOM; --", ColumnType.SHORT_TEXT, "k", s -> s)),
+                List.of("id) DISTRIBUTED BY RANDOM; --"));
+        assertThatThrownBy(() -> dialect.createTable(DB, table)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
