@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Shared by the deploy/local scripts: paths, the build check, PID files and port waits.
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
 # Every process a script starts is recorded in a PID file under the run dir; stop acts only on
 # those PIDs, never on process names, so other Flink, Kafka or MariaDB processes are untouched.
 
