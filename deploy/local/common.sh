@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Shared by the deploy/local scripts: paths, the build check, PID files and port waits.
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
+# Every process a script starts is recorded in a PID file under the run dir; stop acts only on
+# those PIDs, never on process names, so other Flink, Kafka or MariaDB processes are untouched.
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+home="$(cd "$here/../.." && pwd)"
+# One run dir per local installation; tests point it elsewhere so they never meet a user's cluster.
+run_dir="${ENCLAVE_RUN_DIR:-$home/.enclave/local}"
+flink_lib="$home/deploy/flink-lib/target/lib"
+tools_cp_file="$home/deploy/tools/target/tools-classpath.txt"
+job_jar="$home/jobs/target/enclave-jobs.jar"
+
+die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 1
+}
+
+# Builds the project once, as ./enclave does, if the cluster lib/, the tools or the job jar are missing.
+ensure_built() {
+  if [[ ! -d "$flink_lib" || ! -f "$tools_cp_file" || ! -f "$job_jar" ]]; then
+    echo "$(basename "$0"): building the project once (mvn -DskipTests package) ..." >&2
+    (cd "$home" && mvn -B -q -DskipTests package) >&2
+  fi
+}
+
+tools_classpath() {
+  echo "$home/deploy/tools/target/classes:$(cat "$tools_cp_file")"
+}
+
+# Runs a deploy/tools main class in the foreground.
+run_tool() {
+  local main="$1"
+  shift
+  java -Dlog4j2.configurationFile="$here/log4j2-tools.properties" -cp "$(tools_classpath)" "$main" "$@"
+}
+
+is_running() {
+  local pid_file="$1"
+  [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+
+# Stops the process recorded in a PID file: SIGTERM, then SIGKILL after a grace period.
+stop_recorded() {
+  local name="$1" pid_file="$2" grace="${3:-30}"
+  if ! is_running "$pid_file"; then
+    rm -f "$pid_file"
+    echo "$name: not running"
+    return 0
+  fi
+  local pid
+  pid="$(cat "$pid_file")"
+  kill -TERM "$pid" 2>/dev/null || true
+  local waited=0
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited >= grace * 10)); then
+      echo "$name: still running after ${grace}s, killing pid $pid" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  rm -f "$pid_file"
+  echo "$name: stopped (pid $pid)"
+}
+
+port_open() {
+  local port="$1"
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+# Waits until a port accepts connections, failing early (with the log's tail) if the process died.
+wait_for_port() {
+  local name="$1" port="$2" pid_file="$3" log="$4" timeout="${5:-120}"
+  local waited=0
+  until port_open "$port"; do
+    if ! is_running "$pid_file"; then
+      echo "$name exited during start; last lines of $log:" >&2
+      tail -n 30 "$log" >&2 || true
+      return 1
+    fi
+    if ((waited >= timeout)); then
+      echo "$name did not open port $port within ${timeout}s; see $log" >&2
+      return 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+# GET over plain HTTP with bash alone (a fresh machine may have no curl); prints the body.
+http_get() {
+  local port="$1" path="$2"
+  local response
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$path" >&3
+  response="$(cat <&3)"
+  exec 3<&-
+  printf '%s\n' "${response#*$'\r\n\r\n'}"
+}

@@ -1,0 +1,322 @@
+package io.enclave.jobs.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantConfigLoader;
+import io.enclave.jobs.cli.EnclaveCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+import picocli.CommandLine;
+
+/**
+ * {@code enclave render} as a user runs it: the files it writes are parsed back as YAML and
+ * checked for the fields the Flink Kubernetes Operator and compose need, for secrets that must
+ * never appear, and for any name of another tenant.
+ */
+class RenderCommandTest {
+    private static final Path EXAMPLES = Path.of("..", "tenant-config", "examples", "tenants.yaml");
+    private static EnclaveConfig config;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void loadConfig() {
+        config = TenantConfigLoader.load(EXAMPLES, Map.of());
+    }
+
+    @Test
+    void k8sWritesEveryObjectForEveryTenant() {
+        Run run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+
+        assertThat(run.exit).as(run.err).isZero();
+        for (TenantConfig tenant : config.tenants()) {
+            assertThat(dir.resolve(tenant.id())).isDirectoryContaining("glob:**/namespace.yaml")
+                    .isDirectoryContaining("glob:**/flinkdeployment.yaml")
+                    .isDirectoryContaining("glob:**/networkpolicy.yaml")
+                    .isDirectoryContaining("glob:**/resourcequota.yaml")
+                    .isDirectoryContaining("glob:**/serviceaccount.yaml");
+            Map<String, Object> ns = load(dir.resolve(tenant.id()).resolve("namespace.yaml"));
+            assertThat(ns).containsEntry("kind", "Namespace");
+            assertThat(get(ns, "metadata.name")).isEqualTo("enclave-" + tenant.id().replace('_', '-'));
+            assertThat(get(ns, "metadata.labels.enclave\\.io/tenant")).isEqualTo(tenant.id());
+        }
+        assertThat(run.out).contains("wrote " + dir.resolve("colorado_state").resolve("flinkdeployment.yaml"));
+    }
+
+    @Test
+    void flinkDeploymentRunsTheTenantsJobInApplicationModeWithSavepointUpgrades() {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), "--state-base", "s3://state/enclave");
+
+        Map<String, Object> fd = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
+
+        assertThat(fd).containsEntry("apiVersion", "flink.apache.org/v1beta1").containsEntry("kind", "FlinkDeployment");
+        assertThat(get(fd, "metadata.name")).isEqualTo("tenant-federal-dhs-emergency-processing");
+        assertThat(get(fd, "metadata.namespace")).isEqualTo("enclave-federal-dhs");
+        assertThat(get(fd, "spec.flinkVersion")).isEqualTo("v2_2");
+        assertThat(get(fd, "spec.mode")).isEqualTo("native");
+        // A job section is what makes a FlinkDeployment an application-mode cluster.
+        assertThat(get(fd, "spec.job.jarURI")).isEqualTo("local:///opt/flink/usrlib/enclave-jobs.jar");
+        assertThat(get(fd, "spec.job.entryClass")).isEqualTo("io.enclave.jobs.TenantJob");
+        assertThat(get(fd, "spec.job.args")).isEqualTo(
+                List.of("--config", "/opt/enclave/config/tenants.yaml", "--tenant", "federal_dhs"));
+        assertThat(get(fd, "spec.job.upgradeMode")).isEqualTo("savepoint");
+        assertThat(get(fd, "spec.job.parallelism")).isEqualTo(2);
+        assertThat(get(fd, "spec.taskManager.resource.cpu")).isEqualTo(2.0);
+        assertThat(get(fd, "spec.taskManager.resource.memory")).isEqualTo("3072m");
+        assertThat(get(fd, "spec.flinkConfiguration.taskmanager\\.numberOfTaskSlots")).isEqualTo("2");
+        assertThat(get(fd, "spec.flinkConfiguration.execution\\.checkpointing\\.dir"))
+                .isEqualTo("s3://state/enclave/federal_dhs/checkpoints");
+        assertThat(get(fd, "spec.flinkConfiguration.execution\\.checkpointing\\.savepoint-dir"))
+                .isEqualTo("s3://state/enclave/federal_dhs/savepoints");
+        assertThat(get(fd, "spec.flinkConfiguration.high-availability\\.storageDir"))
+                .isEqualTo("s3://state/enclave/federal_dhs/ha");
+        assertThat(get(fd, "spec.flinkConfiguration.high-availability\\.type")).isEqualTo("kubernetes");
+        assertThat(get(fd, "spec.flinkConfiguration.state\\.backend\\.type")).isEqualTo("rocksdb");
+        assertThat(get(fd, "spec.flinkConfiguration.pipeline\\.auto-generate-uids")).isEqualTo("false");
+        assertThat(get(fd, "spec.flinkConfiguration.web\\.cancel\\.enable")).isEqualTo("false");
+    }
+
+    @Test
+    void credentialsAreSecretReferencesAndNoSecretValueIsRendered() throws IOException {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "compose", EXAMPLES.toString(), "--out", dir.resolve("compose").toString());
+
+        Map<String, Object> fd = load(dir.resolve("colorado_state").resolve("flinkdeployment.yaml"));
+        assertThat(get(fd, "spec.podTemplate.spec.volumes[0].secret.secretName")).isEqualTo("enclave-tenant-config");
+        assertThat(get(fd, "spec.podTemplate.spec.volumes[1].secret.secretName")).isEqualTo("enclave-keystore");
+        assertThat(get(fd, "spec.podTemplate.spec.containers[0].envFrom[0].secretRef.name"))
+                .isEqualTo("enclave-credentials");
+
+        List<String> secretValues = new ArrayList<>();
+        secretValues.add(config.global().keystore().password().reveal());
+        for (TenantConfig t : config.tenants()) {
+            secretValues.add(t.database().password().reveal());
+            secretValues.add(t.kafka().password().reveal());
+            secretValues.add(t.kafkaPublisher().password().reveal());
+        }
+        assertThat(secretValues).allSatisfy(v -> assertThat(v).startsWith("dev-only-"));
+        for (Path file : renderedFiles()) {
+            assertThat(Files.readString(file)).as(file.toString()).doesNotContain(secretValues);
+        }
+    }
+
+    @Test
+    void strictTenantsGetDedicatedNodesAndEgressOnlyIntoServiceNamespaces() {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+
+        // federal_dhs asks for dedicated processing and network isolation; texas_state for neither.
+        Map<String, Object> strict = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
+        assertThat(get(strict, "spec.podTemplate.spec.nodeSelector.enclave\\.io/dedicated-tenant"))
+                .isEqualTo("federal_dhs");
+        assertThat(get(strict, "spec.podTemplate.spec.tolerations[0].value")).isEqualTo("federal_dhs");
+        assertThat(get(load(dir.resolve("federal_dhs").resolve("namespace.yaml")),
+                "metadata.labels.pod-security\\.kubernetes\\.io/enforce")).isEqualTo("restricted");
+        Map<String, Object> strictPolicy = load(dir.resolve("federal_dhs").resolve("networkpolicy.yaml"));
+        assertThat(get(strictPolicy, "spec.egress[2].to[0].namespaceSelector.matchLabels.enclave\\.io/service"))
+                .isEqualTo("kafka");
+        assertThat(get(strictPolicy, "spec.egress[3].to[0].namespaceSelector.matchLabels.enclave\\.io/service"))
+                .isEqualTo("starrocks");
+        assertThat(get(load(dir.resolve("federal_dhs").resolve("resourcequota.yaml")), "spec.hard.pods"))
+                .isEqualTo("4");
+
+        Map<String, Object> standard = load(dir.resolve("texas_state").resolve("flinkdeployment.yaml"));
+        assertThat(get(standard, "spec.podTemplate.spec.nodeSelector")).isNull();
+        assertThat(get(load(dir.resolve("texas_state").resolve("namespace.yaml")),
+                "metadata.labels.pod-security\\.kubernetes\\.io/enforce")).isEqualTo("baseline");
+        Map<String, Object> standardPolicy = load(dir.resolve("texas_state").resolve("networkpolicy.yaml"));
+        assertThat(get(standardPolicy, "spec.egress[2].to")).isNull();
+        assertThat(get(load(dir.resolve("texas_state").resolve("resourcequota.yaml")), "spec.hard.pods"))
+                .isEqualTo("6");
+    }
+
+    @Test
+    void networkPolicyAllowsEgressOnlyToKafkaStarRocksDnsTheNamespaceAndTheApiServer() {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+
+        Map<String, Object> policy = load(dir.resolve("colorado_state").resolve("networkpolicy.yaml"));
+
+        assertThat(get(policy, "spec.podSelector")).isEqualTo(Map.of());
+        assertThat(get(policy, "spec.policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
+        @SuppressWarnings("unchecked")
+        List<Object> egress = (List<Object>) get(policy, "spec.egress");
+        Set<Object> ports = egress.stream()
+                .flatMap(rule -> {
+                    Object rulePorts = ((Map<?, ?>) rule).get("ports");
+                    return rulePorts == null ? Stream.empty() : ((List<?>) rulePorts).stream();
+                })
+                .map(p -> ((Map<?, ?>) p).get("port"))
+                .collect(Collectors.toSet());
+        // 9092 from bootstrap_servers, 9030 from jdbc_url, StarRocks FE/BE HTTP, DNS, API server.
+        assertThat(ports).containsExactlyInAnyOrder(9092, 9030, 8030, 8040, 53, 443, 6443);
+        // The one rule without ports is the tenant's own namespace (JobManager <-> TaskManager).
+        assertThat(egress).filteredOn(rule -> !((Map<?, ?>) rule).containsKey("ports"))
+                .containsExactly((Object) Map.of("to", List.of(Map.of("podSelector", Map.of()))));
+        assertThat(get(policy, "spec.ingress[1].from[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name"))
+                .isEqualTo("flink-operator");
+        assertThat(get(policy, "spec.ingress[1].ports[0].port")).isEqualTo(8081);
+        assertThat(get(policy, "spec.egress[4].to")).isNull();
+    }
+
+    @Test
+    void apiServerEgressCanBeLimitedToItsAddressBlock() {
+        Run run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(),
+                "--api-server-cidr", "10.0.0.1/32");
+
+        assertThat(run.exit).as(run.err).isZero();
+        Map<String, Object> policy = load(dir.resolve("colorado_state").resolve("networkpolicy.yaml"));
+        assertThat(get(policy, "spec.egress[4].to[0].ipBlock.cidr")).isEqualTo("10.0.0.1/32");
+        assertThat(get(policy, "spec.egress[4].ports[1].port")).isEqualTo(6443);
+        assertThat(run("render", "k8s", EXAMPLES.toString(), "--api-server-cidr", "anywhere").exit).isEqualTo(2);
+    }
+
+    @Test
+    void resourceQuotaCapsWhatTheTenantsParallelismNeeds() {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+
+        Map<String, Object> quota = load(dir.resolve("fema_region_4").resolve("resourcequota.yaml"));
+
+        assertThat(quota).containsEntry("kind", "ResourceQuota");
+        // parallelism 2: JobManager 1 core + TaskManager 2 cores, doubled for a savepoint upgrade.
+        assertThat(get(quota, "spec.hard.requests\\.cpu")).isEqualTo("6");
+        assertThat(get(quota, "spec.hard.limits\\.memory")).isEqualTo(2 * (1600 + 3072) + "Mi");
+        assertThat(get(quota, "spec.hard.services\\.loadbalancers")).isEqualTo("0");
+    }
+
+    @Test
+    void noManifestOfOneTenantNamesAnythingOfAnother() throws IOException {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+
+        for (TenantConfig tenant : config.tenants()) {
+            List<String> foreign = foreignNames(tenant);
+            try (Stream<Path> files = Files.list(dir.resolve(tenant.id()))) {
+                for (Path file : files.toList()) {
+                    assertThat(Files.readString(file)).as(file.toString()).doesNotContain(foreign);
+                }
+            }
+        }
+    }
+
+    @Test
+    void composeGivesEachTenantItsOwnInternalNetwork() throws IOException {
+        Run run = run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        assertThat(run.exit).as(run.err).isZero();
+
+        Map<String, Object> compose = load(dir.resolve("compose.yaml"));
+        Map<?, ?> services = (Map<?, ?>) compose.get("services");
+        List<String> tenantNetworks = new ArrayList<>();
+        for (TenantConfig tenant : config.tenants()) {
+            String id = tenant.id();
+            tenantNetworks.add(id + "_internal");
+            assertThat(get(compose, "networks." + id + "_internal.internal")).isEqualTo(true);
+            for (String service : List.of(ComposeFile.jobManagerName(id), ComposeFile.taskManagerName(id))) {
+                Map<?, ?> svc = (Map<?, ?>) services.get(service);
+                assertThat(svc).as(service).isNotNull();
+                assertThat((List<?>) svc.get("networks")).as(service)
+                        .allSatisfy(n -> assertThat((String) n).startsWith(id + "_"));
+                // The service's own definition names nothing of another tenant.
+                assertThat(YamlDocuments.dump(Map.of(service, svc))).doesNotContain(foreignNames(tenant));
+            }
+            assertThat(get(compose, "secrets." + id + "_config.file")).isEqualTo("./secrets/" + id + "/tenants.yaml");
+        }
+        assertThat(get(compose, "services." + ComposeFile.jobManagerName("federal_dhs") + ".command"))
+                .isEqualTo(List.of("standalone-job", "--job-classname", "io.enclave.jobs.TenantJob", "--config",
+                        "/opt/enclave/config/tenants.yaml", "--tenant", "federal_dhs"));
+        // Isolated tenants publish nothing; texas_state (no isolation) gets its UI on localhost only.
+        assertThat(get(compose, "services.federal-dhs-jobmanager.ports")).isNull();
+        assertThat(get(compose, "services.texas-state-jobmanager.ports")).isEqualTo(List.of("127.0.0.1:8081:8081"));
+        assertThat(get(compose, "networks.texas_state_ui.internal")).isNull();
+        // Kafka and StarRocks are shared: they join every tenant network, and nothing else does.
+        assertThat(get(compose, "services.kafka.networks")).isEqualTo(tenantNetworks);
+        assertThat(get(compose, "services.starrocks.networks")).isEqualTo(tenantNetworks);
+    }
+
+    @Test
+    void anInvalidConfigExitsTwoAndWritesNothing() throws IOException {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, Files.readString(EXAMPLES).replace("allowed_states: [CO]", "allowed_states: [XX]"));
+
+        Run run = run("render", "k8s", bad.toString(), "--out", dir.resolve("out").toString());
+
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.err).contains("tenants.colorado_state.data_restrictions.allowed_states[0]");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    private static List<String> foreignNames(TenantConfig tenant) {
+        List<String> names = new ArrayList<>();
+        for (TenantConfig other : config.tenants()) {
+            if (!other.id().equals(tenant.id())) {
+                names.addAll(List.of(other.id(), other.id().replace('_', '-'), other.database().schema(),
+                        other.database().user(), other.kafka().username()));
+            }
+        }
+        return names;
+    }
+
+    private List<Path> renderedFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).toList();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(Path file) {
+        try {
+            return (Map<String, Object>) new Yaml().load(Files.readString(file));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A dotted path into parsed YAML; {@code \\.} is a literal dot in a key, {@code [i]} a list index. */
+    private static Object get(Object node, String path) {
+        Object current = node;
+        for (String part : path.split("(?<!\\\\)\\.")) {
+            String key = part.replace("\\.", ".");
+            int index = -1;
+            if (key.endsWith("]")) {
+                index = Integer.parseInt(key.substring(key.lastIndexOf('[') + 1, key.length() - 1));
+                key = key.substring(0, key.lastIndexOf('['));
+            }
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(key);
+            if (index >= 0) {
+                if (!(current instanceof List<?> list) || index >= list.size()) {
+                    return null;
+                }
+                current = list.get(index);
+            }
+        }
+        return current;
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = EnclaveCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private record Run(int exit, String out, String err) {}
+}
