@@ -5,10 +5,13 @@ import io.enclave.config.GlobalSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.operators.audit.AuditRecord;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,8 +59,21 @@ public final class TenantJob implements Callable<Integer> {
                 .disasterSink(sinks.events(StreamKind.DISASTERS))
                 .weatherSink(sinks.events(StreamKind.WEATHER))
                 .auditSink(sinks.audit())
+                .auditHeadSink(sinks.auditHead())
+                .siemSink(tenant.auditRequirements().siemIntegration() ? siemSink(global, tenant) : null)
+                .keys(InterimAuditKeys.forTenant(global, tenant))
                 .build()
                 .addTo(env);
         return env;
+    }
+
+    /** JSON lines keyed by tenant to {@code global.siem_topic}, as the tenant's own Kafka principal. */
+    static KafkaSink<AuditRecord> siemSink(GlobalSettings global, TenantConfig tenant) {
+        return KafkaSink.<AuditRecord>builder()
+                .setBootstrapServers(global.kafkaBootstrapServers())
+                .setKafkaProducerConfig(TenantKafkaSource.clientProperties(global, tenant))
+                .setRecordSerializer(new SiemRecordSerializer(global.siemTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 }

@@ -7,14 +7,20 @@ import io.enclave.operators.StreamRouter;
 import io.enclave.operators.TenantGuard;
 import io.enclave.operators.TenantRecordKey;
 import io.enclave.operators.TenantTagger;
+import io.enclave.operators.audit.AuditChainer;
 import io.enclave.operators.audit.AuditContext;
+import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditTenantKey;
+import io.enclave.operators.audit.SinkFlushAuditor;
+import io.enclave.operators.crypto.KeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -31,12 +37,17 @@ public final class TenantPipeline {
     /** Audit records of every operator travel on this side output. */
     public static final OutputTag<AuditRecord> AUDIT = new OutputTag<>("audit") {};
     static final OutputTag<TenantEvent> WEATHER = new OutputTag<>("weather") {};
+    /** The chainer's signed heads travel on this side output to the audit_head table. */
+    public static final OutputTag<AuditHead> AUDIT_HEAD = new OutputTag<>("audit-head") {};
 
     private final TenantConfig tenant;
     private final Source<RawEvent, ?, ?> source;
     private final Sink<TenantEvent> disasterSink;
     private final Sink<TenantEvent> weatherSink;
     private final Sink<AuditRecord> auditSink;
+    private final Sink<AuditHead> auditHeadSink;
+    private final Sink<AuditRecord> siemSink;
+    private final KeyProviderFactory keys;
 
     private TenantPipeline(Builder b) {
         this.tenant = Objects.requireNonNull(b.tenant, "tenant");
@@ -44,6 +55,9 @@ public final class TenantPipeline {
         this.disasterSink = Objects.requireNonNull(b.disasterSink, "disasterSink");
         this.weatherSink = Objects.requireNonNull(b.weatherSink, "weatherSink");
         this.auditSink = Objects.requireNonNull(b.auditSink, "auditSink");
+        this.auditHeadSink = Objects.requireNonNull(b.auditHeadSink, "auditHeadSink");
+        this.siemSink = b.siemSink;
+        this.keys = Objects.requireNonNull(b.keys, "keys");
     }
 
     public static Builder builder() {
@@ -85,10 +99,40 @@ public final class TenantPipeline {
                 .uid(names.operatorUid("route"))
                 .setParallelism(parallelism);
 
-        sink(disasters, disasterSink, names, StreamKind.DISASTERS.table(), parallelism);
-        sink(disasters.getSideOutput(WEATHER), weatherSink, names, StreamKind.WEATHER.table(), parallelism);
-        sink(tagged.getSideOutput(AUDIT).union(guarded.getSideOutput(AUDIT)), auditSink, names,
-                names.auditTable(), parallelism);
+        SingleOutputStreamOperator<TenantEvent> disasterRows = flushAudited(disasters, audit, names,
+                StreamKind.DISASTERS.table(), parallelism);
+        SingleOutputStreamOperator<TenantEvent> weatherRows = flushAudited(disasters.getSideOutput(WEATHER), audit,
+                names, StreamKind.WEATHER.table(), parallelism);
+        sink(disasterRows, disasterSink, names, StreamKind.DISASTERS.table(), parallelism);
+        sink(weatherRows, weatherSink, names, StreamKind.WEATHER.table(), parallelism);
+
+        // Every operator's audit side output, one stream per job, chained per tenant with parallelism 1.
+        DataStream<AuditRecord> auditStream = tagged.getSideOutput(AUDIT)
+                .union(guarded.getSideOutput(AUDIT), disasterRows.getSideOutput(AUDIT), weatherRows.getSideOutput(AUDIT));
+        SingleOutputStreamOperator<AuditRecord> chained = auditStream
+                .keyBy(new AuditTenantKey())
+                .transform(names.operatorName("chain"), TypeInformation.of(AuditRecord.class),
+                        new AuditChainer(audit, keys, AUDIT_HEAD, names.operatorName("chain")))
+                .uid(names.operatorUid("chain"))
+                .setParallelism(1);
+        sink(chained, auditSink, names, names.auditTable(), 1);
+        sink(chained.getSideOutput(AUDIT_HEAD), auditHeadSink, names, "audit_head", 1);
+        if (siemSink != null) {
+            chained.sinkTo(siemSink)
+                    .name("siem[" + tenant.id() + "]")
+                    .uid(names.operatorUid("siem"))
+                    .setParallelism(1);
+        }
+    }
+
+    /** The pass-through before a table's sink that audits each checkpoint flush of that sink. */
+    private static SingleOutputStreamOperator<TenantEvent> flushAudited(DataStream<TenantEvent> rows,
+            AuditContext audit, TenantNames names, String table, int parallelism) {
+        String name = names.operatorName("flush_audit_" + table);
+        return rows.transform(name, TypeInformation.of(TenantEvent.class),
+                        new SinkFlushAuditor(audit, table, AUDIT, name))
+                .uid(names.operatorUid("flush_audit_" + table))
+                .setParallelism(parallelism);
     }
 
     private static <T> void sink(DataStream<T> stream, Sink<T> sink, TenantNames names, String table,
@@ -106,12 +150,20 @@ public final class TenantPipeline {
         private Sink<TenantEvent> disasterSink;
         private Sink<TenantEvent> weatherSink;
         private Sink<AuditRecord> auditSink;
+        private Sink<AuditHead> auditHeadSink;
+        private Sink<AuditRecord> siemSink;
+        private KeyProviderFactory keys;
 
         public Builder tenant(TenantConfig v) { tenant = v; return this; }
         public Builder source(Source<RawEvent, ?, ?> v) { source = v; return this; }
         public Builder disasterSink(Sink<TenantEvent> v) { disasterSink = v; return this; }
         public Builder weatherSink(Sink<TenantEvent> v) { weatherSink = v; return this; }
         public Builder auditSink(Sink<AuditRecord> v) { auditSink = v; return this; }
+        public Builder auditHeadSink(Sink<AuditHead> v) { auditHeadSink = v; return this; }
+        /** Optional: the SIEM stream, for tenants with {@code siem_integration}. */
+        public Builder siemSink(Sink<AuditRecord> v) { siemSink = v; return this; }
+        /** The tenant's own keys; the chainer opens them in its {@code open()}. */
+        public Builder keys(KeyProviderFactory v) { keys = v; return this; }
 
         public TenantPipeline build() {
             return new TenantPipeline(this);

@@ -29,9 +29,17 @@ public final class TenantDatabase {
         List<String> statements = new ArrayList<>();
         statements.add(dialect.createDatabase(database));
         for (TableDefinition<?> table : TenantTables.all()) {
-            statements.add(dialect.createTable(database, table));
+            statements.add(table.name().equals(TenantTables.auditLog().name())
+                    ? dialect.createTable(database, table, auditRetention())
+                    : dialect.createTable(database, table));
         }
         return statements;
+    }
+
+    /** The audit log is kept for the tenant's {@code audit_requirements.retention_days}. */
+    public io.enclave.sinks.schema.DayPartitionRetention auditRetention() {
+        return new io.enclave.sinks.schema.DayPartitionRetention(TenantTables.AUDIT_PARTITION_COLUMN,
+                tenant.auditRequirements().retentionDays());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.enclave.sinks;
 
 import io.enclave.config.StreamKind;
+import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.record.TenantEvent;
 import io.enclave.sinks.schema.TableDefinition;
@@ -33,6 +34,12 @@ public final class TenantJdbcSinks {
     public Sink<AuditRecord> audit() {
         TableDefinition<AuditRecord> table = TenantTables.auditLog();
         return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
+    }
+
+    /** The signed head of the tenant's audit chain, upserted once per completed checkpoint. */
+    public Sink<AuditHead> auditHead() {
+        TableDefinition<AuditHead> table = TenantTables.auditHead();
+        return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditHead::tenantIdOf));
     }
 
     private <T> Sink<T> build(TableDefinition<T> table, TenantRowBinder<T> binder) {

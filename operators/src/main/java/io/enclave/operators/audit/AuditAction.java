@@ -6,7 +6,12 @@ public enum AuditAction {
     RECORD_REJECTED,
     /** A sink wrote a batch; accepted records are accounted for here, not one by one. */
     SINK_FLUSH,
+    /** A checkpoint completed its pre-barrier phase; this record is the chain's signed head at that point. */
     CHECKPOINT,
+    /** The job's audit chainer started, fresh or restored from a checkpoint. */
     JOB_START,
-    JOB_STOP
+    /** The job finished or was stopped with drain. */
+    JOB_STOP,
+    /** {@code ./enclave audit purge} removed rows past retention, leaving a signed anchor. */
+    AUDIT_PURGE
 }

@@ -44,7 +44,32 @@ public class AuditRecord {
     public boolean dora;
     public boolean piiInvolved;
 
-    public AuditRecord() {}
+    /** For SINK_FLUSH: the table written; empty otherwise. */
+    public String sinkTable;
+    /** For SINK_FLUSH: rows written from {@link #sourceTopic}/{@link #sourcePartition} in this flush. */
+    public long rowCount;
+    /** For SINK_FLUSH: the first and last Kafka offset of those rows; -1 otherwise. */
+    public long firstOffset;
+    public long lastOffset;
+    /** For SINK_FLUSH and CHECKPOINT: the Flink checkpoint the record belongs to; -1 otherwise. */
+    public long checkpointId;
+
+    // The chain, assigned by the AuditChainer only: an operator leaves these unset.
+    /** Per-tenant position in the chain, from 1; 0 until chained. */
+    public long sequence;
+    /** {@link #hash} of the record at {@code sequence - 1}; 64 zeros for the first. */
+    public String prevHash;
+    /** SHA-256 of the canonical serialisation of every other field, see {@link AuditChain}. */
+    public String hash;
+    /** HMAC-SHA256 of {@link #hash} under the tenant's audit key. */
+    public String hmac;
+
+    public AuditRecord() {
+        sinkTable = "";
+        firstOffset = -1;
+        lastOffset = -1;
+        checkpointId = -1;
+    }
 
     /**
      * A deterministic id over the fields that identify the event (not its wall-clock time),
@@ -69,7 +94,7 @@ public class AuditRecord {
 
     @Override
     public String toString() {
-        return "AuditRecord{" + tenantId + " " + action + " " + outcome + " " + reason + " "
+        return "AuditRecord{" + tenantId + "#" + sequence + " " + action + " " + outcome + " " + reason + " "
                 + sourceTopic + "-" + sourcePartition + "@" + sourceOffset + "}";
     }
 }

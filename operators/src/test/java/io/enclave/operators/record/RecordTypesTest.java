@@ -27,7 +27,7 @@ class RecordTypesTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(classes = {RawEvent.class, TenantEvent.class, DisasterDeclaration.class, WeatherAlert.class,
-        AuditRecord.class})
+        AuditRecord.class, io.enclave.operators.audit.AuditHead.class, io.enclave.operators.audit.ChainTip.class})
     void isSerialisedAsAPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
         assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);

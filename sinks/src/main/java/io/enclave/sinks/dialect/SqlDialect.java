@@ -20,6 +20,15 @@ public interface SqlDialect extends java.io.Serializable {
 
     String createTable(String database, TableDefinition<?> table);
 
+    /**
+     * A table whose rows are kept for a number of days. By default the DDL is the plain one and
+     * retention is left to {@code ./enclave audit purge}.
+     */
+    default String createTable(String database, TableDefinition<?> table,
+            io.enclave.sinks.schema.DayPartitionRetention retention) {
+        return createTable(database, table);
+    }
+
     /** An INSERT that overwrites the row with the same primary key, so replays never duplicate. */
     String upsert(String database, TableDefinition<?> table);
 

@@ -10,6 +10,7 @@ import static io.enclave.sinks.schema.ColumnType.SHORT_TEXT;
 import static io.enclave.sinks.schema.ColumnType.TIMESTAMP;
 
 import io.enclave.config.StreamKind;
+import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.record.TenantEvent;
 import java.util.ArrayList;
@@ -105,11 +106,20 @@ public final class TenantTables {
         c.add(required("content_hash", SHORT_TEXT, "SHA-256 of the message", e -> e.contentHash));
     }
 
+    /** Name of the column the StarRocks dialect partitions the audit log by, for retention. */
+    public static final String AUDIT_PARTITION_COLUMN = "event_time";
+
+    /**
+     * The tenant's hash-chained audit trail, one row per (tenant, sequence): the chainer's
+     * replayed tail overwrites its own rows and never adds a branch. {@code event_time} comes
+     * third because StarRocks needs the partition column in its primary key.
+     */
     public static TableDefinition<AuditRecord> auditLog() {
         List<Column<AuditRecord>> c = new ArrayList<>();
-        c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
         c.add(required("tenant_id", SHORT_TEXT, "tenant", a -> a.tenantId));
-        c.add(required("event_time", TIMESTAMP, "UTC, milliseconds", a -> a.eventTime));
+        c.add(required("sequence", BIGINT, "position in the tenant's chain, from 1", a -> a.sequence));
+        c.add(required(AUDIT_PARTITION_COLUMN, TIMESTAMP, "UTC, milliseconds", a -> a.eventTime));
+        c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
         c.add(required("action", SHORT_TEXT, "what was done", a -> a.action.name()));
         c.add(required("outcome", SHORT_TEXT, "SUCCESS, DENIED or FAILED", a -> a.outcome.name()));
         c.add(required("reason", SHORT_TEXT, "why, for DENIED and FAILED", a -> a.reason));
@@ -127,11 +137,32 @@ public final class TenantTables {
         c.add(required("fedramp", BOOLEAN, "FedRAMP relevant", a -> a.fedramp));
         c.add(required("dora", BOOLEAN, "DORA relevant", a -> a.dora));
         c.add(required("pii_involved", BOOLEAN, "personal data involved", a -> a.piiInvolved));
-        return new TableDefinition<>("audit_log", "Audit trail of the tenant's job", c, List.of("record_id"));
+        c.add(optional("sink_table", SHORT_TEXT, "SINK_FLUSH: table written", a -> a.sinkTable));
+        c.add(required("row_count", BIGINT, "SINK_FLUSH: rows; CHECKPOINT: records closed", a -> a.rowCount));
+        c.add(required("first_offset", BIGINT, "SINK_FLUSH: first Kafka offset, -1 if none", a -> a.firstOffset));
+        c.add(required("last_offset", BIGINT, "SINK_FLUSH: last Kafka offset, -1 if none", a -> a.lastOffset));
+        c.add(required("checkpoint_id", BIGINT, "Flink checkpoint, -1 if none", a -> a.checkpointId));
+        c.add(required("prev_hash", SHORT_TEXT, "hash of the previous record in the chain", a -> a.prevHash));
+        c.add(required("hash", SHORT_TEXT, "SHA-256 of this record's canonical form", a -> a.hash));
+        c.add(required("hmac", SHORT_TEXT, "HMAC-SHA256 of hash under the tenant's audit key", a -> a.hmac));
+        return new TableDefinition<>("audit_log", "Hash-chained audit trail of the tenant's job", c,
+                List.of("tenant_id", "sequence"));
+    }
+
+    /** The signed head of the tenant's chain, one row per tenant; {@code audit verify} detects a truncated tail with it. */
+    public static TableDefinition<AuditHead> auditHead() {
+        List<Column<AuditHead>> c = new ArrayList<>();
+        c.add(required("tenant_id", SHORT_TEXT, "tenant", h -> h.tenantId));
+        c.add(required("sequence", BIGINT, "every row up to here is durably written", h -> h.sequence));
+        c.add(required("head_hash", SHORT_TEXT, "hash of the row at sequence", h -> h.headHash));
+        c.add(required("checkpoint_id", BIGINT, "checkpoint that made them durable", h -> h.checkpointId));
+        c.add(required("written_at", TIMESTAMP, "UTC", h -> h.writtenAt));
+        c.add(required("hmac", SHORT_TEXT, "HMAC under the tenant's audit key", h -> h.hmac));
+        return new TableDefinition<>("audit_head", "Signed head of the tenant's audit chain", c, List.of("tenant_id"));
     }
 
     /** Every table of a tenant database, in creation order. */
     public static List<TableDefinition<?>> all() {
-        return List.of(disasterDeclarations(), weatherAlerts(), auditLog());
+        return List.of(disasterDeclarations(), weatherAlerts(), auditLog(), auditHead(), AuditAnchor.table());
     }
 }

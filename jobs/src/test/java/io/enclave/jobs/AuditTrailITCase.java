@@ -1,0 +1,380 @@
+package io.enclave.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantConfigLoader;
+import io.enclave.embedded.EmbeddedKafka;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditChain;
+import io.enclave.operators.audit.AuditContext;
+import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.crypto.KeyProvider;
+import io.enclave.operators.record.TenantEvent;
+import io.enclave.sinks.JdbcSinkOptions;
+import io.enclave.sinks.TenantDatabase;
+import io.enclave.sinks.TenantJdbcSinks;
+import io.enclave.sinks.dialect.MySqlDialect;
+import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.sinks.schema.StatementBinder;
+import io.enclave.sinks.schema.TenantTables;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The audit trail end to end on a real KRaft broker, MariaDB and a Flink MiniCluster: a run with
+ * bad inputs and a failure injected mid-stream verifies clean with nothing counted twice, and
+ * each kind of tampering done with SQL on the real table is caught at its sequence number.
+ */
+class AuditTrailITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final String POISON = "audit-it-poison";
+    /** Set by the first write of the poison row; the restarted job finds it set and writes normally. */
+    static final AtomicBoolean FAILED_ONCE = new AtomicBoolean();
+
+    private static EmbeddedKafka kafka;
+    private static EmbeddedMariaDb database;
+    private static EnclaveConfig config;
+    private static Path configFile;
+    private static TenantConfig colorado;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        kafka = EmbeddedKafka.start();
+        database = EmbeddedMariaDb.shared();
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
+        configFile = resource("audit-it-tenants.yaml");
+        config = TenantConfigLoader.load(configFile, env);
+        colorado = config.tenant("colorado_state");
+        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(colorado.database().schema()));
+            TenantDatabase db = new TenantDatabase(colorado, new MySqlDialect());
+            db.createSchema(root);
+            db.createUser(root);
+        }
+        kafka.createTopics(2, colorado.names().topics().toArray(String[]::new));
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aRunWithBadInputsAndARestartVerifiesAndEveryTamperingIsNamed() throws Exception {
+        List<byte[]> first = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            first.add(declaration("audit-it-co-" + i, "CO", "PUBLIC"));
+        }
+        for (int i = 0; i < 5; i++) {
+            first.add(declaration("audit-it-tx-" + i, "TX", "PUBLIC"));
+        }
+        first.add(declaration("audit-it-secret", "CO", "CONFIDENTIAL"));
+        first.add("{\"id\": \"audit-it-truncated\", \"state\": \"C".getBytes(StandardCharsets.UTF_8));
+        List<byte[]> second = new ArrayList<>();
+        for (int i = 20; i < 30; i++) {
+            second.add(declaration("audit-it-co-" + i, "CO", "PUBLIC"));
+        }
+        second.add(declaration(POISON, "CO", "PUBLIC"));
+        for (int i = 30; i < 40; i++) {
+            second.add(declaration("audit-it-co-" + i, "CO", "PUBLIC"));
+        }
+        second.add(declaration("audit-it-ks", "KS", "PUBLIC"));
+        int produced = first.size() + second.size();
+        int rejected = 5 + 1 + 1 + 1;
+
+        JobClient job = job().executeAsync(colorado.names().jobName());
+        try {
+            publish(first);
+            awaitClean(first.size(), 7);
+            publish(second);
+            awaitClean(produced, rejected);
+        } finally {
+            job.cancel().get();
+        }
+        assertThat(FAILED_ONCE).as("the injected failure happened").isTrue();
+
+        // Every input is accounted for exactly once: rows in flush summaries plus audited rejections.
+        assertThat(scalar("SELECT SUM(row_count) FROM audit_log WHERE action = 'SINK_FLUSH'")
+                + scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'")).isEqualTo(produced);
+        assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log")).as("duplicate ids").isZero();
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'JOB_START' AND detail LIKE "
+                + "'job restored from checkpoint %'")).as("the restart is in the trail").isGreaterThanOrEqualTo(1);
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'CHECKPOINT'")).isPositive();
+        assertThat(scalar("SELECT COUNT(*) FROM " + colorado.database().schema() + ".weather_alerts")).isZero();
+
+        Verified clean = verify();
+        assertThat(clean.exit).as(clean.err).isZero();
+        long last = scalar("SELECT MAX(sequence) FROM audit_log");
+        assertThat(clean.out).contains("verified: " + last + " records (sequence 1.." + last + "), head "
+                + text("SELECT hash FROM audit_log WHERE sequence = " + last));
+        long head = scalar("SELECT sequence FROM audit_head");
+        long rejection = scalar("SELECT MIN(sequence) FROM audit_log WHERE action = 'RECORD_REJECTED'");
+        long k = Math.max(rejection, 3);
+
+        backup();
+        tamper("UPDATE audit_log SET reason = 'duplicate' WHERE sequence = " + rejection);
+        assertBroken(rejection, "edited");
+
+        tamper("DELETE FROM audit_log WHERE sequence = " + k);
+        assertBroken(k, "missing: sequence " + k + " is not in the table");
+
+        tamper("UPDATE audit_log SET sequence = -1 WHERE sequence = " + k,
+                "UPDATE audit_log SET sequence = " + k + " WHERE sequence = " + (k + 1),
+                "UPDATE audit_log SET sequence = " + (k + 1) + " WHERE sequence = -1");
+        assertBroken(k, "holds the record chained at sequence " + (k + 1) + ": rows were swapped");
+
+        insertForged(last);
+        assertBroken(last + 1, "forged");
+
+        insertFromAnotherTenant(k);
+        assertBroken(k, "row of tenant 'federal_dhs'");
+
+        tamper("DELETE FROM audit_log WHERE sequence >= " + (head - 1));
+        assertBroken(head - 1, "truncated tail: the signed head is sequence " + head);
+
+        restore();
+        assertThat(verify().exit).isZero();
+
+        // Retention on MySQL: purge everything older than now; the rest still verifies from a signed anchor.
+        Path password = java.nio.file.Files.createTempFile("audit-it", ".pw");
+        java.nio.file.Files.writeString(password, database.rootPassword());
+        Verified purge = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl(), "--user", database.rootUser(), "--password-file", password.toString(),
+                "--older-than-days", "0");
+        assertThat(purge.exit).as(purge.err + purge.out).isZero();
+        assertThat(purge.out).contains("the chain now starts at sequence " + head);
+        Verified afterPurge = verify();
+        assertThat(afterPurge.exit).as(afterPurge.err).isZero();
+        assertThat(afterPurge.out).contains("(sequence " + head + ".." + last + ")");
+    }
+
+    // ---- the job, with a sink that fails once on the poison record ----
+
+    private static StreamExecutionEnvironment job() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                TenantJobSettings.forTenant(colorado));
+        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(config.global(), colorado));
+        TenantPipeline.builder()
+                .tenant(colorado)
+                .source(TenantKafkaSource.create(config.global(), colorado))
+                .disasterSink(new FailOnceSink(POISON))
+                .weatherSink(sinks.events(StreamKind.WEATHER))
+                .auditSink(sinks.audit())
+                .auditHeadSink(sinks.auditHead())
+                .keys(InterimAuditKeys.forTenant(config.global(), colorado))
+                .build()
+                .addTo(env);
+        return env;
+    }
+
+    /** Stands in for the disaster table's sink: throws once on the poison record, so the job restarts. */
+    static final class FailOnceSink implements Sink<TenantEvent> {
+        private static final long serialVersionUID = 1L;
+        private final String poisonKey;
+
+        FailOnceSink(String poisonKey) {
+            this.poisonKey = poisonKey;
+        }
+
+        @Override
+        public SinkWriter<TenantEvent> createWriter(WriterInitContext context) {
+            return new Writer(poisonKey);
+        }
+
+        /** Its writer. */
+        private record Writer(String poisonKey) implements SinkWriter<TenantEvent> {
+            @Override
+            public void write(TenantEvent element, Context context) {
+                if (poisonKey.equals(element.naturalKey) && FAILED_ONCE.compareAndSet(false, true)) {
+                    throw new IllegalStateException("injected failure at " + element.naturalKey);
+                }
+            }
+
+            @Override
+            public void flush(boolean endOfInput) {}
+
+            @Override
+            public void close() {}
+        }
+    }
+
+    // ---- verify, tampering and restoring ----
+
+    private record Verified(int exit, String out, String err) {}
+
+    private static Verified cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = EnclaveCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Verified(exit, out.toString(), err.toString());
+    }
+
+    private static Verified verify() {
+        return cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl());
+    }
+
+    /** Waits until the inputs are accounted for in the audit log and the chain verifies up to its signed head. */
+    private static void awaitClean(long inputs, long rejections) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Verified v = verify();
+        while (System.nanoTime() < deadline) {
+            long accounted = scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'")
+                    + scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'");
+            if (accounted >= inputs && v.exit == 0
+                    && scalar("SELECT sequence FROM audit_head") == scalar("SELECT MAX(sequence) FROM audit_log")) {
+                break;
+            }
+            Thread.sleep(500);
+            v = verify();
+        }
+        assertThat(v.exit).as("verify: %s", v.err).isZero();
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'")).isEqualTo(rejections);
+    }
+
+    private static void assertBroken(long sequence, String problem) throws SQLException {
+        Verified v = verify();
+        assertThat(v.exit).as("verify after tampering: %s", v.out).isEqualTo(1);
+        assertThat(v.err).contains("BROKEN at sequence " + sequence + ": ").contains(problem);
+        restore();
+    }
+
+    private static void backup() throws SQLException {
+        rootExecute("DROP TABLE IF EXISTS audit_log_backup", "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log",
+                "DROP TABLE IF EXISTS audit_head_backup", "CREATE TABLE audit_head_backup AS SELECT * FROM audit_head");
+    }
+
+    private static void restore() throws SQLException {
+        rootExecute("DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM audit_log_backup",
+                "DELETE FROM audit_head", "INSERT INTO audit_head SELECT * FROM audit_head_backup");
+    }
+
+    private static void tamper(String... sql) throws SQLException {
+        rootExecute(sql);
+    }
+
+    /** Someone without the audit key appends a well-formed row: its hash is right, its HMAC cannot be. */
+    private static void insertForged(long last) throws SQLException {
+        AuditRecord r = AuditContext.of(colorado).newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, "x", 0);
+        r.recordId = "forged";
+        new AuditChain(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"))
+                .link(r, last + 1, text("SELECT hash FROM audit_log WHERE sequence = " + last));
+        insert(r);
+    }
+
+    /** A genuine federal_dhs record, chained under federal_dhs's own key, put into colorado's table. */
+    private static void insertFromAnotherTenant(long sequence) throws SQLException {
+        TenantConfig federal = config.tenant("federal_dhs");
+        AuditRecord r = AuditContext.of(federal).newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, "chain", 0);
+        r.recordId = "copied";
+        try (KeyProvider keys = InterimAuditKeys.forTenant(config.global(), federal).open()) {
+            new AuditChain(keys.auditKey()).link(r, sequence, AuditChain.GENESIS);
+        }
+        insert(r);
+    }
+
+    private static void insert(AuditRecord r) throws SQLException {
+        var table = TenantTables.auditLog();
+        try (Connection root = database.rootConnection();
+                PreparedStatement ps = root.prepareStatement(
+                        new MySqlDialect().upsert(colorado.database().schema(), table))) {
+            StatementBinder.bind(ps, table.columns(), r);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void rootExecute(String... sql) throws SQLException {
+        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
+    }
+
+    private static long scalar(String sql) throws SQLException {
+        String v = text(sql);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    private static String text(String sql) throws SQLException {
+        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
+            try (ResultSet rs = st.executeQuery(sql)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    // ---- input ----
+
+    private static byte[] declaration(String id, String state, String classification) {
+        return ("{\"id\": \"" + id + "\", \"femaDeclarationString\": \"DR-9999-" + state + "\", \"state\": \"" + state
+                + "\", \"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
+                + "\"data_classification\": \"" + classification + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void publish(List<byte[]> payloads) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] p : payloads) {
+                producer.send(new ProducerRecord<>(colorado.names().topic(StreamKind.DISASTERS), p));
+            }
+            producer.flush();
+        }
+    }
+
+    private static Path resource(String name) throws URISyntaxException {
+        return Path.of(AuditTrailITCase.class.getClassLoader().getResource(name).toURI());
+    }
+}

@@ -1,0 +1,263 @@
+package io.enclave.operators.audit;
+
+import io.enclave.operators.crypto.KeyProvider;
+import io.enclave.operators.crypto.KeyProviderFactory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Chains a tenant's audit records: each gets the next per-tenant sequence number, the previous
+ * record's hash, its own hash over {@link AuditChain#canonical} and an HMAC of that hash under
+ * the tenant's audit key. Runs keyed by tenant, with parallelism 1, since a chain is sequential.
+ *
+ * <p>Records are chained on arrival but emitted like a write-ahead log: they wait in keyed
+ * state and go downstream only once the checkpoint that sealed them has completed. After a
+ * restore, whatever the restored state still holds is emitted again, byte for byte the same,
+ * so the audit table's upsert by (tenant, sequence) overwrites rather than forks; and records
+ * chained after that checkpoint never reached the table, so their replay cannot collide with
+ * anything. A SINK_FLUSH summary therefore only reaches the table once the flush it
+ * describes has succeeded.
+ *
+ * <p>At each checkpoint it chains a CHECKPOINT record (the signed head at that point), and once
+ * a checkpoint completes it publishes an {@link AuditHead} on {@code headTag} for the rows
+ * the sinks have flushed by then, so {@code audit verify} can detect a truncated tail.
+ */
+public class AuditChainer extends AbstractStreamOperator<AuditRecord>
+        implements OneInputStreamOperator<AuditRecord, AuditRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private final AuditContext audit;
+    private final KeyProviderFactory keys;
+    private final OutputTag<AuditHead> headTag;
+    private final String operatorName;
+
+    private transient KeyProvider keyProvider;
+    private transient AuditChain chain;
+    /** The last record chained. */
+    private transient ValueState<ChainTip> tip;
+    /** The last record emitted downstream. */
+    private transient ValueState<ChainTip> emitted;
+    /** Sequence of the last CHECKPOINT record, so each one can say how many records it closes. */
+    private transient ValueState<Long> lastCheckpointSequence;
+    /** The checkpoint the last CHECKPOINT record belongs to: after a restore, the one restored from. */
+    private transient ValueState<Long> lastCheckpointId;
+    /** Chained records not yet emitted, in sequence order. */
+    private transient ListState<AuditRecord> pending;
+    /** Checkpoint id -> the last record chained before its barrier: emitted once it completes. */
+    private transient MapState<Long, ChainTip> sealedAt;
+    /** Checkpoint id -> the last record emitted before its barrier: flushed by the sinks once it completes. */
+    private transient MapState<Long, ChainTip> flushedAt;
+    private transient Counter chained;
+    private transient boolean restored;
+    private transient long publishedHead;
+    private transient boolean finished;
+    private transient int subtask;
+
+    public AuditChainer(AuditContext audit, KeyProviderFactory keys, OutputTag<AuditHead> headTag,
+            String operatorName) {
+        this.audit = audit;
+        this.keys = keys;
+        this.headTag = headTag;
+        this.operatorName = operatorName;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restored = context.isRestored();
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        if (getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks() != 1) {
+            throw new IllegalStateException("a tenant's audit chain is sequential: run " + operatorName
+                    + " with parallelism 1");
+        }
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        keyProvider = keys.open();
+        if (!audit.tenantId().equals(keyProvider.tenantId())) {
+            throw new IllegalStateException(operatorName + " was given the keys of another tenant");
+        }
+        chain = new AuditChain(keyProvider.auditKey());
+        TypeInformation<ChainTip> tipType = TypeInformation.of(ChainTip.class);
+        tip = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-tip", tipType));
+        emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-emitted", tipType));
+        lastCheckpointSequence = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("chain-last-checkpoint", Types.LONG));
+        lastCheckpointId = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-checkpoint-id", Types.LONG));
+        pending = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("chain-pending", TypeInformation.of(AuditRecord.class)));
+        sealedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-sealed-at", Types.LONG, tipType));
+        flushedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-flushed-at", Types.LONG, tipType));
+        chained = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records");
+
+        setCurrentKey(audit.tenantId());
+        AuditRecord start = audit.newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, operatorName, subtask);
+        Long from = lastCheckpointId.value();
+        start.checkpointId = restored && from != null ? from : -1L;
+        start.detail = restored && from != null ? "job restored from checkpoint " + from
+                : "job started with an empty audit chain state";
+        append(start);
+    }
+
+    @Override
+    public void processElement(StreamRecord<AuditRecord> element) throws Exception {
+        AuditRecord record = element.getValue();
+        if (!audit.tenantId().equals(record.tenantId)) {
+            // Only a bug upstream can get here; another tenant's record must never enter this chain.
+            throw new IllegalStateException("audit record of tenant '" + record.tenantId + "' reached the chain of '"
+                    + audit.tenantId() + "'");
+        }
+        append(record);
+    }
+
+    /** Links the record to the chain and parks it until its checkpoint completes. */
+    private void append(AuditRecord record) throws Exception {
+        ChainTip last = current(tip);
+        long sequence = last.sequence + 1;
+        if (record.recordId == null || record.recordId.isEmpty()) {
+            // Records the chainer makes itself are identified by their place in the chain.
+            record.recordId = AuditRecord.deterministicId(audit.tenantId(), record.action, "chain", 0, sequence,
+                    operatorName);
+        }
+        chain.link(record, sequence, last.hash);
+        tip.update(new ChainTip(record.sequence, record.hash));
+        pending.add(record);
+        chained.inc();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (finished) {
+            return;
+        }
+        setCurrentKey(audit.tenantId());
+        Long previous = lastCheckpointSequence.value();
+        AuditRecord summary = audit.newRecord(AuditAction.CHECKPOINT, AuditOutcome.SUCCESS, operatorName, subtask);
+        summary.checkpointId = checkpointId;
+        summary.rowCount = current(tip).sequence - (previous == null ? 0 : previous);
+        summary.recordId = AuditRecord.deterministicId(audit.tenantId(), AuditAction.CHECKPOINT, "checkpoint", 0,
+                checkpointId, operatorName);
+        summary.detail = "checkpoint " + checkpointId + " closes " + summary.rowCount + " audit records";
+        append(summary);
+        lastCheckpointSequence.update(summary.sequence);
+        lastCheckpointId.update(checkpointId);
+        sealedAt.put(checkpointId, current(tip));
+        flushedAt.put(checkpointId, current(emitted));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        if (finished) {
+            return;
+        }
+        setCurrentKey(audit.tenantId());
+        // What was emitted before this checkpoint's barrier has now been flushed by every sink.
+        ChainTip flushed = removeThrough(flushedAt, checkpointId);
+        if (flushed != null) {
+            publishHead(flushed, checkpointId);
+        }
+        ChainTip sealed = removeThrough(sealedAt, checkpointId);
+        if (sealed != null) {
+            emitThrough(sealed.sequence);
+        }
+    }
+
+    @Override
+    public void finish() throws Exception {
+        setCurrentKey(audit.tenantId());
+        AuditRecord stop = audit.newRecord(AuditAction.JOB_STOP, AuditOutcome.SUCCESS, operatorName, subtask);
+        stop.detail = "input ended or the job was stopped with drain";
+        append(stop);
+        // No checkpoint will complete after this, and the sinks flush at end of input.
+        emitThrough(stop.sequence);
+        publishHead(current(emitted), -1L);
+        finished = true;
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (keyProvider != null) {
+                keyProvider.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    private void emitThrough(long sequence) throws Exception {
+        List<AuditRecord> keep = new ArrayList<>();
+        ChainTip last = null;
+        for (AuditRecord r : pending.get()) {
+            if (r.sequence <= sequence) {
+                output.collect(new StreamRecord<>(r));
+                last = new ChainTip(r.sequence, r.hash);
+            } else {
+                keep.add(r);
+            }
+        }
+        pending.update(keep);
+        if (last != null) {
+            emitted.update(last);
+        }
+    }
+
+    private void publishHead(ChainTip head, long checkpointId) {
+        if (head.sequence <= publishedHead) {
+            return;
+        }
+        AuditHead h = new AuditHead();
+        h.tenantId = audit.tenantId();
+        h.sequence = head.sequence;
+        h.headHash = head.hash;
+        h.checkpointId = checkpointId;
+        h.writtenAt = System.currentTimeMillis();
+        h.hmac = chain.signHead(h.tenantId, h.sequence, h.headHash, h.checkpointId);
+        output.collect(headTag, new StreamRecord<>(h));
+        publishedHead = head.sequence;
+    }
+
+    /** Removes every entry up to {@code checkpointId} and returns the newest of them. */
+    private static ChainTip removeThrough(MapState<Long, ChainTip> marks, long checkpointId) throws Exception {
+        ChainTip newest = null;
+        long newestId = Long.MIN_VALUE;
+        Iterator<Map.Entry<Long, ChainTip>> it = marks.iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, ChainTip> e = it.next();
+            if (e.getKey() <= checkpointId) {
+                if (e.getKey() > newestId) {
+                    newestId = e.getKey();
+                    newest = e.getValue();
+                }
+                it.remove();
+            }
+        }
+        return newest;
+    }
+
+    private static ChainTip current(ValueState<ChainTip> state) throws Exception {
+        ChainTip t = state.value();
+        return t == null ? ChainTip.genesis() : t;
+    }
+}

@@ -1,0 +1,229 @@
+package io.enclave.sinks;
+
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditChain;
+import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.sinks.dialect.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Walks a tenant's audit chain in its database and reports the first sequence number at which
+ * it is broken: a field edited, a row deleted (a gap), rows swapped, a row inserted with a
+ * forged hash or HMAC, a row of another tenant, or a tail cut off below the signed head.
+ * Everything is read with plain SELECTs, so an auditor's read-only account is enough.
+ */
+public final class AuditVerifier {
+    private static final int SWAP_WINDOW = 8;
+
+    private final Connection connection;
+    private final String database;
+    private final String tenantId;
+    private final AuditChain chain;
+
+    public AuditVerifier(Connection connection, String database, String tenantId, AuditChain chain) {
+        this.connection = connection;
+        this.database = database;
+        this.tenantId = tenantId;
+        this.chain = chain;
+    }
+
+    /**
+     * The outcome of a verification.
+     *
+     * @param ok whether the whole chain verified
+     * @param records rows checked
+     * @param firstSequence the first retained sequence (1 unless purged)
+     * @param lastSequence the last sequence in the table
+     * @param headHash the hash of the last row
+     * @param signedHead the sequence of the signed head, -1 if none
+     * @param badSequence the first sequence found bad, -1 when ok
+     * @param problem what is wrong there, empty when ok
+     */
+    public record Verdict(boolean ok, long records, long firstSequence, long lastSequence, String headHash,
+            long signedHead, long badSequence, String problem) {}
+
+    public Verdict verify() throws SQLException {
+        long expected = 1;
+        String prev = AuditChain.GENESIS;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT first_sequence, prev_hash, purged_rows, "
+                + "purged_at, hmac FROM " + SqlDialect.qualified(database, "audit_anchor") + " WHERE tenant_id = ?")) {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long first = rs.getLong(1);
+                    String anchorPrev = rs.getString(2);
+                    long purgedAt = millis(rs.getObject(4, LocalDateTime.class));
+                    if (!AuditChain.same(chain.signAnchor(tenantId, first, anchorPrev, rs.getLong(3), purgedAt),
+                            rs.getString(5))) {
+                        return bad(0, 0, first, "the purge anchor's HMAC does not verify: it was not written by "
+                                + "audit purge with this tenant's audit key");
+                    }
+                    expected = first;
+                    prev = anchorPrev;
+                }
+            }
+        }
+        long firstSequence = expected;
+        long signedHead = -1;
+        String signedHash = null;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT sequence, head_hash, checkpoint_id, hmac FROM "
+                + SqlDialect.qualified(database, "audit_head") + " WHERE tenant_id = ?")) {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    signedHead = rs.getLong(1);
+                    signedHash = rs.getString(2);
+                    if (!AuditChain.same(chain.signHead(tenantId, signedHead, signedHash, rs.getLong(3)),
+                            rs.getString(4))) {
+                        return bad(0, firstSequence, signedHead, "the signed head's HMAC does not verify: "
+                                + "audit_head was edited or forged");
+                    }
+                }
+            }
+        }
+
+        long count = 0;
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM " + SqlDialect.qualified(database, "audit_log")
+                        + " ORDER BY sequence, tenant_id")) {
+            while (rs.next()) {
+                AuditRecord r = read(rs);
+                if (!tenantId.equals(r.tenantId)) {
+                    return bad(count, firstSequence, r.sequence, "row of tenant '" + r.tenantId
+                            + "' in the audit log of '" + tenantId + "': copied from another tenant");
+                }
+                if (r.sequence < expected) {
+                    return bad(count, firstSequence, r.sequence, "row before the start of the chain at sequence "
+                            + expected);
+                }
+                if (r.sequence > expected) {
+                    return bad(count, firstSequence, expected, "missing: sequence " + expected
+                            + (r.sequence - expected > 1 ? ".." + (r.sequence - 1) : "")
+                            + " is not in the table (row deleted, or a gap before sequence " + r.sequence + ")");
+                }
+                String problem = problemOf(r, prev);
+                if (problem != null) {
+                    return bad(count, firstSequence, r.sequence, problem);
+                }
+                if (r.sequence == signedHead && !AuditChain.same(signedHash, r.hash)) {
+                    return bad(count, firstSequence, r.sequence, "differs from the signed head at this sequence");
+                }
+                prev = r.hash;
+                expected++;
+                count++;
+            }
+        }
+        long last = expected - 1;
+        if (count == 0 && signedHead < 0) {
+            return bad(0, firstSequence, firstSequence, "no audit records and no signed head for tenant '"
+                    + tenantId + "'");
+        }
+        if (signedHead < 0) {
+            return bad(count, firstSequence, last + 1, "no signed head: the tail cannot be checked (audit_head "
+                    + "was deleted, or the job has not yet completed two checkpoints)");
+        }
+        if (signedHead > last) {
+            return bad(count, firstSequence, last + 1, "truncated tail: the signed head is sequence " + signedHead
+                    + " but the table ends at " + last);
+        }
+        return new Verdict(true, count, firstSequence, last, prev, signedHead, -1, "");
+    }
+
+    /** What is wrong with one row, given the hash the previous row ended with; null if nothing. */
+    private String problemOf(AuditRecord r, String prevHash) {
+        String recomputed = chain.hash(r);
+        boolean hmacOk = AuditChain.same(chain.hmac(r.hash), r.hmac);
+        if (!AuditChain.same(recomputed, r.hash)) {
+            long chainedAt = chainedSequence(r);
+            if (chainedAt >= 0 && hmacOk) {
+                return "holds the record chained at sequence " + chainedAt + ": rows were swapped or moved";
+            }
+            return hmacOk ? "edited: its fields no longer hash to its stored hash"
+                    : "edited or forged: neither its hash nor its HMAC matches its content";
+        }
+        if (!hmacOk) {
+            return "forged: its hash matches its content but its HMAC does not verify under the tenant's audit key "
+                    + "(inserted with a forged hash, or copied from another tenant)";
+        }
+        if (!AuditChain.same(prevHash, r.prevHash)) {
+            return "does not link to the previous row: its prev_hash differs from the hash of sequence "
+                    + (r.sequence - 1) + " (a row was replaced or removed)";
+        }
+        return null;
+    }
+
+    /** The nearby sequence at which this row's content was chained, or -1: tells a swap from an edit. */
+    private long chainedSequence(AuditRecord r) {
+        long at = r.sequence;
+        try {
+            for (long s = Math.max(1, at - SWAP_WINDOW); s <= at + SWAP_WINDOW; s++) {
+                r.sequence = s;
+                if (s != at && AuditChain.same(chain.hash(r), r.hash)) {
+                    return s;
+                }
+            }
+            return -1;
+        } finally {
+            r.sequence = at;
+        }
+    }
+
+    private static AuditRecord read(ResultSet rs) throws SQLException {
+        AuditRecord r = new AuditRecord();
+        r.tenantId = rs.getString("tenant_id");
+        r.sequence = rs.getLong("sequence");
+        r.eventTime = millis(rs.getObject("event_time", LocalDateTime.class));
+        r.recordId = rs.getString("record_id");
+        r.action = parse(AuditAction.class, rs.getString("action"));
+        r.outcome = parse(AuditOutcome.class, rs.getString("outcome"));
+        r.reason = rs.getString("reason");
+        r.detail = rs.getString("detail");
+        r.jobName = rs.getString("job_name");
+        r.operator = rs.getString("operator");
+        r.subtask = rs.getInt("subtask");
+        r.host = rs.getString("host");
+        r.sourceTopic = rs.getString("source_topic");
+        r.sourcePartition = rs.getInt("source_partition");
+        r.sourceOffset = rs.getLong("source_offset");
+        r.recordKey = rs.getString("record_key");
+        r.principal = rs.getString("principal");
+        r.classification = rs.getString("classification");
+        r.fedramp = rs.getBoolean("fedramp");
+        r.dora = rs.getBoolean("dora");
+        r.piiInvolved = rs.getBoolean("pii_involved");
+        r.sinkTable = rs.getString("sink_table");
+        r.rowCount = rs.getLong("row_count");
+        r.firstOffset = rs.getLong("first_offset");
+        r.lastOffset = rs.getLong("last_offset");
+        r.checkpointId = rs.getLong("checkpoint_id");
+        r.prevHash = rs.getString("prev_hash");
+        r.hash = rs.getString("hash");
+        r.hmac = rs.getString("hmac");
+        AuditChain.normalize(r);
+        return r;
+    }
+
+    /** An action or outcome nobody wrote hashes as its raw text, so the edit shows as a hash mismatch. */
+    private static <E extends Enum<E>> E parse(Class<E> type, String value) {
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    static long millis(LocalDateTime utc) {
+        return utc == null ? 0 : utc.toInstant(ZoneOffset.UTC).toEpochMilli();
+    }
+
+    private Verdict bad(long records, long first, long sequence, String problem) {
+        return new Verdict(false, records, first, -1, "", -1, sequence, problem);
+    }
+}
