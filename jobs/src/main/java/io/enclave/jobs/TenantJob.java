@@ -6,16 +6,18 @@ import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.record.RawEvent;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The {@code flink run} entry point: one tenant's processing job.
@@ -52,10 +54,20 @@ public final class TenantJob implements Callable<Integer> {
     public static StreamExecutionEnvironment environment(GlobalSettings global, TenantConfig tenant) {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TenantJobSettings.forTenant(tenant));
+        addTenantGraph(env, global, tenant, TenantKafkaSource.create(global, tenant));
+        return env;
+    }
+
+    /**
+     * Adds the tenant's graph with its real sinks and keys to {@code env}, reading from
+     * {@code source}; tests hand in a source of their own or an environment restoring a savepoint.
+     */
+    public static void addTenantGraph(StreamExecutionEnvironment env, GlobalSettings global, TenantConfig tenant,
+            Source<RawEvent, ?, ?> source) {
         TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(global, tenant));
         TenantPipeline.builder()
                 .tenant(tenant)
-                .source(TenantKafkaSource.create(global, tenant))
+                .source(source)
                 .disasterSink(sinks.events(StreamKind.DISASTERS))
                 .weatherSink(sinks.events(StreamKind.WEATHER))
                 .auditSink(sinks.audit())
@@ -64,7 +76,6 @@ public final class TenantJob implements Callable<Integer> {
                 .keys(InterimAuditKeys.forTenant(global, tenant))
                 .build()
                 .addTo(env);
-        return env;
     }
 
     /** JSON lines keyed by tenant to {@code global.siem_topic}, as the tenant's own Kafka principal. */
