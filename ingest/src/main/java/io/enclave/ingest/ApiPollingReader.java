@@ -57,7 +57,8 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
         }
     }
 
-    private record InFlight(Progress progress, URI uri, CompletableFuture<HttpResponse<byte[]>> response) {}
+    private record InFlight(Progress progress, URI uri, SlidingWindowRateLimiter.Permit permit,
+            CompletableFuture<HttpResponse<byte[]>> response) {}
 
     /** @param limiter this subtask's share of the tenant's limit; null when the config sets none */
     ApiPollingReader(ApiSourceConfig config, SlidingWindowRateLimiter limiter) {
@@ -97,14 +98,18 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
         if (next == null) {
             return status();
         }
-        if (limiter != null && !limiter.tryConsume()) {
-            return InputStatus.NOTHING_AVAILABLE;
+        SlidingWindowRateLimiter.Permit permit = null;
+        if (limiter != null) {
+            permit = limiter.tryConsume();
+            if (permit == null) {
+                return InputStatus.NOTHING_AVAILABLE;
+            }
         }
-        send(next);
+        send(next, permit);
         return InputStatus.NOTHING_AVAILABLE;
     }
 
-    private void send(Progress progress) {
+    private void send(Progress progress, SlidingWindowRateLimiter.Permit permit) {
         URI uri = protocol.pageUri(progress.split);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.options().requestTimeout())
@@ -115,12 +120,15 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
             // A header, not a query parameter: URLs end up in proxy and server logs, headers do not.
             request.header("X-Api-Key", config.apiKey().reveal());
         }
-        inFlight = new InFlight(progress, uri, http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+        inFlight = new InFlight(progress, uri, permit, http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     private void handle(InFlight done, ReaderOutput<ApiRecord> output) throws IOException {
         Progress p = done.progress();
         long now = clock.getAsLong();
+        if (done.permit() != null) {
+            limiter.completed(done.permit());
+        }
         HttpResponse<byte[]> response;
         try {
             response = done.response().join();

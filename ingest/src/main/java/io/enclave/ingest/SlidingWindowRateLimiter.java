@@ -15,15 +15,27 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
  * 1000/hour can become 1001 in an hour; and the wrapper acquires its permit before the split is
  * even due, so a permit taken early would let requests bunch up later. Here {@link #acquire}
  * only waits until a permit is free, and the reader takes it ({@link #tryConsume}) at the
- * moment it sends a request, so the log of send times is the real request log. The window is
- * stretched by a small margin (1%, at least 50 ms) so that the upstream, which sees a request a
- * little after it was sent, counts no more than N either.
+ * moment it sends a request. When the response is in ({@link #completed}), the permit's time
+ * moves to that moment: the upstream received the request somewhere between sending and
+ * answering, so counting from the answer means the upstream never sees more than N in its own
+ * window, however long the first connection took. A small margin (1%, at least 50 ms) covers
+ * clock granularity.
  */
 public final class SlidingWindowRateLimiter implements RateLimiter<PollSplit> {
     private final int permits;
     private final long windowMillis;
     private final LongSupplier clock;
-    private final ArrayDeque<Long> sendTimes = new ArrayDeque<>();
+    private final ArrayDeque<Permit> taken = new ArrayDeque<>();
+
+    /** One request's slot in the window; its time is when it was sent, then when it was answered. */
+    public static final class Permit {
+        private long time;
+        private boolean expired;
+
+        private Permit(long time) {
+            this.time = time;
+        }
+    }
 
     public SlidingWindowRateLimiter(int permits, Duration window) {
         this(permits, window, System::currentTimeMillis);
@@ -49,22 +61,36 @@ public final class SlidingWindowRateLimiter implements RateLimiter<PollSplit> {
         return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS));
     }
 
-    /** Takes a permit for a request sent now, if the window has one left. */
-    public boolean tryConsume() {
+    /** Takes a permit for a request sent now; null when the window has none left. */
+    public Permit tryConsume() {
         long now = clock.getAsLong();
         prune(now);
-        if (sendTimes.size() >= permits) {
-            return false;
+        if (taken.size() >= permits) {
+            return null;
         }
-        sendTimes.addLast(now);
-        return true;
+        Permit permit = new Permit(now);
+        taken.addLast(permit);
+        return permit;
+    }
+
+    /**
+     * The request of {@code permit} was answered now. Only one request per limiter is in flight
+     * (one reader per subtask, one request at a time), so this is the newest permit and the log
+     * stays in time order.
+     */
+    public void completed(Permit permit) {
+        permit.time = clock.getAsLong();
+        if (permit.expired) {
+            permit.expired = false;
+            taken.addLast(permit);
+        }
     }
 
     /** Milliseconds until a permit is free; 0 when one is free now. */
     public long millisUntilFree() {
         long now = clock.getAsLong();
         prune(now);
-        return sendTimes.size() < permits ? 0 : sendTimes.peekFirst() + windowMillis - now;
+        return taken.size() < permits ? 0 : Math.max(1, taken.peekFirst().time + windowMillis - now);
     }
 
     public int permits() {
@@ -72,8 +98,8 @@ public final class SlidingWindowRateLimiter implements RateLimiter<PollSplit> {
     }
 
     private void prune(long now) {
-        while (!sendTimes.isEmpty() && sendTimes.peekFirst() + windowMillis <= now) {
-            sendTimes.removeFirst();
+        while (!taken.isEmpty() && taken.peekFirst().time + windowMillis <= now) {
+            taken.removeFirst().expired = true;
         }
     }
 }

@@ -57,6 +57,7 @@ public final class ApiStandIn implements AutoCloseable {
     private record Failure(int status, String retryAfter) {}
 
     public static final String FEMA_ENTITY = "DisasterDeclarationsSummaries";
+    private static final String RECEIVED_AT = "enclave.receivedAt";
     private static final String FEMA_PATH = "/api/open/v2/" + FEMA_ENTITY;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FEMA_INTEGERS = Set.of("disasterNumber", "fyDeclared", "region");
@@ -149,6 +150,8 @@ public final class ApiStandIn implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long receivedAt = System.currentTimeMillis();
+        exchange.setAttribute(RECEIVED_AT, receivedAt);
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
@@ -330,7 +333,7 @@ public final class ApiStandIn implements AutoCloseable {
     private void respond(HttpExchange exchange, Api api, String path, Map<String, String> query, int status,
             String retryAfter, ObjectNode body) throws IOException {
         synchronized (this) {
-            requests.add(new Request(api, System.currentTimeMillis(), path, query,
+            requests.add(new Request(api, (Long) exchange.getAttribute(RECEIVED_AT), path, query,
                     exchange.getRequestHeaders().getFirst("User-Agent"),
                     exchange.getRequestHeaders().getFirst("X-Api-Key"), status));
         }
