@@ -74,16 +74,16 @@ public final class SlidingWindowRateLimiter implements RateLimiter<PollSplit> {
     }
 
     /**
-     * The request of {@code permit} was answered now. Only one request per limiter is in flight
-     * (one reader per subtask, one request at a time), so this is the newest permit and the log
-     * stays in time order.
+     * The request of {@code permit} was answered now: its slot moves to the end of the log,
+     * which keeps the log in time order however many requests were in flight.
      */
     public void completed(Permit permit) {
-        permit.time = clock.getAsLong();
-        if (permit.expired) {
-            permit.expired = false;
-            taken.addLast(permit);
+        if (!permit.expired) {
+            taken.remove(permit);
         }
+        permit.expired = false;
+        permit.time = clock.getAsLong();
+        taken.addLast(permit);
     }
 
     /** Milliseconds until a permit is free; 0 when one is free now. */
