@@ -48,6 +48,19 @@ public final class TenantNames implements Serializable {
         return resourcePrefix() + "emergency_processing";
     }
 
+    /** The job that pulls the upstream APIs into the tenant's topics. */
+    public String ingestJobName() {
+        return resourcePrefix() + "ingest";
+    }
+
+    /**
+     * Prefix of the ingest job's Kafka transactional ids: under the tenant's resource prefix, so
+     * the publisher's prefixed ACLs cover it and no two tenants' transactions can fence each other.
+     */
+    public String ingestTransactionalIdPrefix() {
+        return resourcePrefix() + "ingest";
+    }
+
     public String database() {
         return database;
     }

@@ -1,0 +1,52 @@
+package io.enclave.ingest;
+
+import io.enclave.config.GlobalSettings;
+import io.enclave.config.TenantConfig;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+
+/**
+ * The ingest job's Kafka sink: the tenant's publisher principal (WRITE on its own topics only),
+ * exactly-once through Kafka transactions that commit on checkpoint, under a transactional id
+ * prefix of the tenant's own, so a restart aborts the uncommitted rest instead of duplicating it.
+ */
+public final class IngestKafkaSink {
+    /** The broker's default transaction.max.timeout.ms; Flink's own default (1 h) would be refused. */
+    static final String TRANSACTION_TIMEOUT_MS = "900000";
+
+    private IngestKafkaSink() {}
+
+    public static KafkaSink<ApiRecord> create(GlobalSettings global, TenantConfig tenant) {
+        return KafkaSink.<ApiRecord>builder()
+                .setBootstrapServers(global.kafkaBootstrapServers())
+                .setKafkaProducerConfig(publisherProperties(global, tenant))
+                .setRecordSerializer(new ApiRecordSerializer(tenant.names()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(tenant.names().ingestTransactionalIdPrefix())
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+
+    /** Client security: the global pass-through first, then the tenant's publisher login. */
+    public static Properties publisherProperties(GlobalSettings global, TenantConfig tenant) {
+        Properties props = new Properties();
+        props.putAll(global.kafkaClientProperties());
+        props.setProperty("security.protocol", global.kafkaSecurityProtocol());
+        props.setProperty("client.id", tenant.names().ingestJobName());
+        if (global.kafkaUsesSasl()) {
+            props.setProperty("sasl.mechanism", global.kafkaSaslMechanism());
+            String module = global.kafkaSaslMechanism().startsWith("SCRAM")
+                    ? "org.apache.kafka.common.security.scram.ScramLoginModule"
+                    : "org.apache.kafka.common.security.plain.PlainLoginModule";
+            props.setProperty("sasl.jaas.config", module + " required username=\""
+                    + jaasEscape(tenant.kafkaPublisher().username()) + "\" password=\""
+                    + jaasEscape(tenant.kafkaPublisher().password().reveal()) + "\";");
+        }
+        return props;
+    }
+
+    private static String jaasEscape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}
