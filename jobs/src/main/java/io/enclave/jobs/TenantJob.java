@@ -49,7 +49,9 @@ public final class TenantJob implements Callable<Integer> {
     public static StreamExecutionEnvironment environment(GlobalSettings global, TenantConfig tenant) {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(TenantJobSettings.forTenant(tenant));
-        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(global, tenant));
+        JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(global, tenant);
+        TenantIdentity.requireDatabaseUser(sinkOptions, tenant);
+        TenantJdbcSinks sinks = new TenantJdbcSinks(sinkOptions);
         TenantPipeline.builder()
                 .tenant(tenant)
                 .source(TenantKafkaSource.create(global, tenant))

@@ -3,6 +3,7 @@ package io.enclave.jobs;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
+import io.enclave.operators.SinkGuard;
 import io.enclave.operators.StreamRouter;
 import io.enclave.operators.TenantGuard;
 import io.enclave.operators.TenantRecordKey;
@@ -79,7 +80,15 @@ public final class TenantPipeline {
                 .uid(names.operatorUid("guard"))
                 .setParallelism(parallelism);
 
-        SingleOutputStreamOperator<TenantEvent> disasters = guarded
+        // The sink layer's own check: a row of any other tenant is dropped and audited here,
+        // before the row binder, whose CrossTenantWriteException stays as the last line.
+        SingleOutputStreamOperator<TenantEvent> sinkGuarded = guarded
+                .process(new SinkGuard(audit, AUDIT, names.operatorName("sink_guard")))
+                .name(names.operatorName("sink_guard"))
+                .uid(names.operatorUid("sink_guard"))
+                .setParallelism(parallelism);
+
+        SingleOutputStreamOperator<TenantEvent> disasters = sinkGuarded
                 .process(new StreamRouter(WEATHER))
                 .name(names.operatorName("route"))
                 .uid(names.operatorUid("route"))
@@ -87,7 +96,8 @@ public final class TenantPipeline {
 
         sink(disasters, disasterSink, names, StreamKind.DISASTERS.table(), parallelism);
         sink(disasters.getSideOutput(WEATHER), weatherSink, names, StreamKind.WEATHER.table(), parallelism);
-        sink(tagged.getSideOutput(AUDIT).union(guarded.getSideOutput(AUDIT)), auditSink, names,
+        sink(tagged.getSideOutput(AUDIT).union(guarded.getSideOutput(AUDIT), sinkGuarded.getSideOutput(AUDIT)),
+                auditSink, names,
                 names.auditTable(), parallelism);
     }
 
