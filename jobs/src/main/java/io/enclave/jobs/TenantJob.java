@@ -64,7 +64,9 @@ public final class TenantJob implements Callable<Integer> {
      */
     public static void addTenantGraph(StreamExecutionEnvironment env, GlobalSettings global, TenantConfig tenant,
             Source<RawEvent, ?, ?> source) {
-        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(global, tenant));
+        JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(global, tenant);
+        TenantIdentity.requireDatabaseUser(sinkOptions, tenant);
+        TenantJdbcSinks sinks = new TenantJdbcSinks(sinkOptions);
         TenantPipeline.builder()
                 .tenant(tenant)
                 .source(source)

@@ -49,6 +49,7 @@ public final class TenantKafkaSource {
                     + jaasEscape(tenant.kafka().username()) + "\" password=\""
                     + jaasEscape(tenant.kafka().password().reveal()) + "\";");
         }
+        TenantIdentity.requireKafkaPrincipal(props, global, tenant);
         return props;
     }
 

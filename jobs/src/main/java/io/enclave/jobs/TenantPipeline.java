@@ -3,6 +3,7 @@ package io.enclave.jobs;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
+import io.enclave.operators.SinkGuard;
 import io.enclave.operators.StreamRouter;
 import io.enclave.operators.TenantGuard;
 import io.enclave.operators.TenantRecordKey;
@@ -93,7 +94,15 @@ public final class TenantPipeline {
                 .uid(names.operatorUid("guard"))
                 .setParallelism(parallelism);
 
-        SingleOutputStreamOperator<TenantEvent> disasters = guarded
+        // The sink layer's own check: a row of any other tenant is dropped and audited here,
+        // before the row binder, whose CrossTenantWriteException stays as the last line.
+        SingleOutputStreamOperator<TenantEvent> sinkGuarded = guarded
+                .process(new SinkGuard(audit, AUDIT, names.operatorName("sink_guard")))
+                .name(names.operatorName("sink_guard"))
+                .uid(names.operatorUid("sink_guard"))
+                .setParallelism(parallelism);
+
+        SingleOutputStreamOperator<TenantEvent> disasters = sinkGuarded
                 .process(new StreamRouter(WEATHER))
                 .name(names.operatorName("route"))
                 .uid(names.operatorUid("route"))
@@ -108,7 +117,8 @@ public final class TenantPipeline {
 
         // Every operator's audit side output, one stream per job, chained per tenant with parallelism 1.
         DataStream<AuditRecord> auditStream = tagged.getSideOutput(AUDIT)
-                .union(guarded.getSideOutput(AUDIT), disasterRows.getSideOutput(AUDIT), weatherRows.getSideOutput(AUDIT));
+                .union(guarded.getSideOutput(AUDIT), sinkGuarded.getSideOutput(AUDIT),
+                        disasterRows.getSideOutput(AUDIT), weatherRows.getSideOutput(AUDIT));
         SingleOutputStreamOperator<AuditRecord> chained = auditStream
                 .keyBy(new AuditTenantKey())
                 .transform(names.operatorName("chain"), TypeInformation.of(AuditRecord.class),

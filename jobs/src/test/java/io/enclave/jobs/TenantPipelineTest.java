@@ -29,7 +29,7 @@ class TenantPipelineTest {
 
         List<String> names = graph.getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
         assertThat(names).contains("Source: source[colorado_state]", "tag[colorado_state]", "guard[colorado_state]",
-                "route[colorado_state]", "sink[colorado_emergency.disaster_declarations]: Writer",
+                "sink_guard[colorado_state]", "route[colorado_state]", "sink[colorado_emergency.disaster_declarations]: Writer",
                 "sink[colorado_emergency.weather_alerts]: Writer", "sink[colorado_emergency.audit_log]: Writer");
         assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getTransformationUID())
                 .as("uid of %s", node.getOperatorName()).isNotBlank().contains("tenant_colorado_state_"));

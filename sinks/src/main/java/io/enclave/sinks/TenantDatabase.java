@@ -1,5 +1,6 @@
 package io.enclave.sinks;
 
+import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.TableDefinition;
@@ -11,10 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tenant's database as DDL: the database, its tables, and (for the MySQL dialect) the
- * tenant's own user with privileges on that database alone.
+ * A tenant's database as DDL: the database, its tables, the tenant's own account with
+ * privileges on that database alone and, in the StarRocks dialect, the tenant's role and
+ * resource group. Every identifier comes from validated config; the one value that cannot be
+ * a bind parameter, the password in {@code IDENTIFIED BY}, is an escaped literal and is only
+ * ever spelled out for the statement that is executed, never for printing.
  */
 public final class TenantDatabase {
+    /**
+     * What the tenant's account may do on its own database: read, write and upsert. No DELETE,
+     * so the job cannot remove audit rows, and no DDL or GRANT, so it cannot widen its access.
+     */
+    public static final List<String> PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE");
+
+    /** The host part of the tenant's one account; connections are limited by network policy, not by host. */
+    public static final String ACCOUNT_HOST = "%";
+
     private final TenantConfig tenant;
     private final SqlDialect dialect;
 
@@ -43,20 +56,85 @@ public final class TenantDatabase {
     }
 
     /**
-     * Creates the tenant's user and grants it SELECT, INSERT and UPDATE on its own database
-     * only: no global privilege, no other schema, and no DELETE or DDL.
+     * The account, grant, role and resource-group statements for a DBA to review. The password
+     * is a placeholder naming the config key it comes from, so the output can be pasted into a
+     * ticket; the DBA substitutes the value.
+     */
+    public List<String> accessStatements() {
+        String placeholder = "'<" + "tenants." + tenant.id() + ".database.password>'";
+        return accessStatements(placeholder);
+    }
+
+    private List<String> accessStatements(String passwordLiteral) {
+        String database = SqlDialect.quote(tenant.database().schema());
+        String account = account();
+        String privileges = String.join(", ", PRIVILEGES);
+        List<String> statements = new ArrayList<>();
+        if ("starrocks".equals(dialect.name())) {
+            // Privileges live on the role, so a DBA can audit one object per tenant; the default
+            // role makes them active at login, which StarRocks does not do for granted roles.
+            String role = SqlDialect.quote(roleName());
+            statements.add("CREATE ROLE IF NOT EXISTS " + role);
+            statements.add("GRANT " + privileges + " ON ALL TABLES IN DATABASE " + database + " TO ROLE " + role);
+            statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
+            statements.add("GRANT " + role + " TO USER " + account);
+            statements.add("SET DEFAULT ROLE " + role + " TO " + account);
+            // The classifier matches the tenant's user, so every query of its job and readers
+            // runs in its own group: one tenant's queries cannot starve another's.
+            statements.add("CREATE RESOURCE GROUP " + SqlDialect.quote(resourceGroupName())
+                    + "\nTO (user='" + tenant.database().user() + "'), (role='" + roleName() + "')"
+                    + "\nWITH (\"cpu_weight\" = \"" + tenant.resourceGroup().cpuWeight() + "\", \"mem_limit\" = \""
+                    + tenant.resourceGroup().memLimitPercent() + "%\")");
+        } else {
+            statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
+            statements.add("GRANT " + privileges + " ON " + database + ".* TO " + account);
+        }
+        return statements;
+    }
+
+    /** The tenant's account, {@code 'user'@'%'}; the user name is validated as {@code [a-z][a-z0-9_]*}. */
+    public String account() {
+        SqlDialect.quote(tenant.database().user());
+        return "'" + tenant.database().user() + "'@'" + ACCOUNT_HOST + "'";
+    }
+
+    /** The StarRocks role holding the tenant's privileges. */
+    public String roleName() {
+        return tenant.names().resourcePrefix() + "writer";
+    }
+
+    /** The StarRocks resource group of the tenant's queries. */
+    public String resourceGroupName() {
+        return tenant.names().resourcePrefix() + "rg";
+    }
+
+    /** {@code GRANT SELECT, INSERT, UPDATE ON db.* TO account} for MySQL and MariaDB. */
+    public String grantStatement(List<String> privileges) {
+        return "GRANT " + String.join(", ", privileges) + " ON " + SqlDialect.quote(tenant.database().schema())
+                + ".* TO " + account();
+    }
+
+    /** {@code CREATE USER} with the real password, for execution only; never print it. */
+    public String createUserStatement() {
+        return "CREATE USER " + account() + " IDENTIFIED BY " + passwordLiteral(tenant.database().password());
+    }
+
+    /** {@code ALTER USER} with the real password, for execution only; never print it. */
+    public String alterPasswordStatement() {
+        return "ALTER USER " + account() + " IDENTIFIED BY " + passwordLiteral(tenant.database().password());
+    }
+
+    /**
+     * Creates the tenant's user if needed, sets its password, and grants it SELECT, INSERT and
+     * UPDATE on its own database only: no global privilege, no other schema, no DELETE or DDL.
+     * For tests and the demo; {@code ./enclave provision} also removes what should not be there.
      */
     public void createUser(Connection admin) throws SQLException {
-        String user = SqlDialect.quote(tenant.database().user());
-        String password = literal(tenant.database().password().reveal());
-        String database = SqlDialect.quote(tenant.database().schema());
         try (Statement st = admin.createStatement()) {
-            for (String host : List.of("%", "localhost")) {
-                String account = user.replace('`', '\'') + "@'" + host + "'";
-                st.execute("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + password);
-                st.execute("ALTER USER " + account + " IDENTIFIED BY " + password);
-                st.execute("GRANT SELECT, INSERT, UPDATE ON " + database + ".* TO " + account);
-            }
+            st.execute("CREATE USER IF NOT EXISTS " + account() + " IDENTIFIED BY "
+                    + passwordLiteral(tenant.database().password()));
+            st.execute(alterPasswordStatement());
+            st.execute(grantStatement(PRIVILEGES));
         }
     }
 
@@ -68,8 +146,11 @@ public final class TenantDatabase {
         }
     }
 
-    /** A string literal for DDL, where bind parameters are not allowed; the value is a password from config. */
-    private static String literal(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    /**
+     * A string literal for DDL, where bind parameters are not allowed. Backslashes and quotes
+     * are doubled, so a password can never end the literal and start a statement of its own.
+     */
+    static String passwordLiteral(Secret password) {
+        return "'" + password.reveal().replace("\\", "\\\\").replace("'", "''") + "'";
     }
 }

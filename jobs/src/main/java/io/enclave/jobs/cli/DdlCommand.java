@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code enclave ddl FILE [--dialect starrocks|mysql] [--tenant ID]}: the tenants' DDL, for review. */
-@Command(name = "ddl", description = "Print the DDL of the tenants' databases and tables.")
+@Command(name = "ddl", description = "Print the DDL of the tenants' databases, tables, accounts, grants, roles and"
+        + " resource groups (passwords as placeholders).")
 final class DdlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,7 +42,14 @@ final class DdlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (TenantConfig tenant : tenants) {
             out.printf("-- tenant %s (%s), dialect %s%n", tenant.id(), tenant.organization(), dialect);
-            for (String statement : new TenantDatabase(tenant, dialect.dialect()).schemaStatements()) {
+            TenantDatabase database = new TenantDatabase(tenant, dialect.dialect());
+            for (String statement : database.schemaStatements()) {
+                out.println(statement + ";");
+                out.println();
+            }
+            // The same account, grants, role and resource group that provision applies; the
+            // password stays a placeholder, so this output is safe to paste into a review.
+            for (String statement : database.accessStatements()) {
                 out.println(statement + ";");
                 out.println();
             }

@@ -71,6 +71,32 @@ class EnclaveCliTest {
         assertThat(mysql.out).contains("ENGINE=InnoDB", "`texas_emergency`.`weather_alerts`", "`audit_log`");
     }
 
+    @Test
+    void ddlPrintsTheTenantsAccountRoleAndResourceGroupWithAPasswordPlaceholder() {
+        Run starrocks = run("ddl", EXAMPLES, "--tenant", "colorado_state");
+        Run mysql = run("ddl", EXAMPLES, "--dialect", "mysql", "--tenant", "colorado_state");
+
+        assertThat(starrocks.out).contains("CREATE ROLE IF NOT EXISTS `tenant_colorado_state_writer`",
+                "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN DATABASE `colorado_emergency` TO ROLE"
+                        + " `tenant_colorado_state_writer`",
+                "CREATE USER IF NOT EXISTS 'colorado_writer'@'%' IDENTIFIED BY"
+                        + " '<tenants.colorado_state.database.password>'",
+                "SET DEFAULT ROLE `tenant_colorado_state_writer` TO 'colorado_writer'@'%'",
+                "CREATE RESOURCE GROUP `tenant_colorado_state_rg`",
+                "WITH (\"cpu_weight\" = \"4\", \"mem_limit\" = \"20%\")")
+                .doesNotContain("dev-only-colorado-db").doesNotContain("federal");
+        assertThat(mysql.out).contains("GRANT SELECT, INSERT, UPDATE ON `colorado_emergency`.* TO 'colorado_writer'@'%'")
+                .doesNotContain("RESOURCE GROUP").doesNotContain("dev-only-colorado-db");
+    }
+
+    @Test
+    void provisionWithoutAdminCredentialsSaysWhichAreMissing() {
+        Run run = run("provision", EXAMPLES, "--kafka");
+
+        assertThat(run.exit).isEqualTo(1);
+        assertThat(run.err).contains("--kafka-admin-config", "ENCLAVE_KAFKA_ADMIN_CONFIG");
+    }
+
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

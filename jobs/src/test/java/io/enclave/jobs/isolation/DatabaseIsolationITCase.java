@@ -1,0 +1,182 @@
+package io.enclave.jobs.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.enclave.config.TenantConfig;
+import io.enclave.embedded.EmbeddedMariaDb;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Isolation layer "database": one database and one account per tenant, created by
+ * {@code ./enclave provision --database} on a real MariaDB that enforces grants. Tenant B's
+ * account tries to read, write and alter tenant A's tables and is refused by the server.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DatabaseIsolationITCase {
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedMariaDb db;
+    private static IsolationFixture fixture;
+    private static IsolationFixture.Run firstRun;
+
+    @BeforeAll
+    static void provision() throws Exception {
+        db = EmbeddedMariaDb.shared();
+        fixture = new IsolationFixture("diso", dir, "localhost:9092", db.rootJdbcUrl(), null);
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            for (TenantConfig t : List.of(fixture.alpha(), fixture.bravo())) {
+                st.execute("DROP DATABASE IF EXISTS `" + t.database().schema() + "`");
+                st.execute("DROP USER IF EXISTS '" + t.database().user() + "'@'%'");
+            }
+        }
+        firstRun = fixture.provisionDatabase(db.rootUser(), db.rootPassword());
+    }
+
+    @Test
+    @Order(1)
+    void provisionCreatesDatabasesTablesAccountsAndGrantsAndASecondRunChangesNothing() {
+        assertThat(firstRun.exit()).as(firstRun.toString()).isZero();
+        // per tenant: database, 3 tables, account, grant
+        assertThat(firstRun.lines("CREATED")).as(firstRun.toString()).hasSize(12)
+                .anySatisfy(l -> assertThat(l).contains("table diso_alpha_db.audit_log"))
+                .anySatisfy(l -> assertThat(l).contains("user 'diso_alpha_writer'@'%'"))
+                .anySatisfy(l -> assertThat(l).contains("grant SELECT, INSERT, UPDATE ON diso_bravo_db.* TO"
+                        + " 'diso_bravo_writer'@'%'"));
+
+        IsolationFixture.Run second = fixture.provisionDatabase(db.rootUser(), db.rootPassword());
+        assertThat(second.exit()).as(second.toString()).isZero();
+        assertThat(second.lines("UNCHANGED")).hasSize(12);
+        assertThat(second.lines("CREATED")).isEmpty();
+        assertThat(second.lines("CHANGED")).isEmpty();
+        for (String secret : fixture.secrets()) {
+            assertThat(firstRun.out() + firstRun.err() + second.out() + second.err()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void tenantBsUserCannotSelectInsertOrAlterTenantAsTables() throws Exception {
+        TenantConfig a = fixture.alpha();
+        TenantConfig b = fixture.bravo();
+        String aTable = "`" + a.database().schema() + "`.`disaster_declarations`";
+
+        // A's own user works on A's tables, so the refusals below are grants at work.
+        try (Connection own = login(a); Statement st = own.createStatement()) {
+            assertThat(count(st, aTable)).isZero();
+            assertThat(st.executeUpdate("UPDATE " + aTable + " SET state = 'CO' WHERE id = 'none'")).isZero();
+            // Not even A may delete (audit rows stay) or change its own schema.
+            assertDenied(() -> st.execute("DELETE FROM " + aTable));
+            assertDenied(() -> st.execute("ALTER TABLE " + aTable + " ADD COLUMN x INT"));
+            assertDenied(() -> st.execute("SELECT user FROM mysql.user"));
+        }
+        try (Connection attacker = login(b); Statement st = attacker.createStatement()) {
+            assertDenied(() -> st.executeQuery("SELECT * FROM " + aTable));
+            assertDenied(() -> st.executeQuery("SELECT * FROM `" + a.database().schema() + "`.`audit_log`"));
+            assertDenied(() -> st.executeUpdate("INSERT INTO " + aTable + " (id) VALUES ('forged-by-bravo')"));
+            assertDenied(() -> st.executeUpdate("UPDATE " + aTable + " SET state = 'TX'"));
+            assertDenied(() -> st.execute("ALTER TABLE " + aTable + " ADD COLUMN bravo_was_here INT"));
+            assertDenied(() -> st.execute("DROP TABLE " + aTable));
+            assertDenied(() -> st.execute("CREATE TABLE `" + a.database().schema() + "`.`bravo_table` (x INT)"));
+            assertDenied(() -> st.execute("GRANT SELECT ON `" + a.database().schema() + "`.* TO '"
+                    + b.database().user() + "'@'%'"));
+            assertThat(strings(st, "SHOW DATABASES")).contains(b.database().schema())
+                    .doesNotContain(a.database().schema());
+        }
+        assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(a.database().schema()), b.database().user(),
+                b.database().password().reveal()).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+    }
+
+    @Test
+    @Order(3)
+    void dryRunListsEveryDifferenceAndProvisionRepairsWhatIsTheTenants() throws Exception {
+        TenantConfig a = fixture.alpha();
+        TenantConfig b = fixture.bravo();
+        String acct = "'" + a.database().user() + "'@'%'";
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("GRANT SELECT ON `" + b.database().schema() + "`.* TO " + acct);
+            st.execute("GRANT PROCESS ON *.* TO " + acct);
+            st.execute("REVOKE UPDATE ON `" + a.database().schema() + "`.* FROM " + acct);
+            st.execute("ALTER USER " + acct + " IDENTIFIED BY 'changed-by-hand'");
+            st.execute("CREATE USER 'tenant_diso_alpha_spy'@'%' IDENTIFIED BY 'spy'");
+        }
+        // The crossing grant works until provisioning removes it.
+        try (Connection c = DriverManager.getConnection(db.rootJdbcUrl(), a.database().user(), "changed-by-hand");
+                Statement st = c.createStatement()) {
+            assertThat(count(st, "`" + b.database().schema() + "`.`weather_alerts`")).isZero();
+        }
+        // A second account of A's user name: from localhost it would even shadow the '%' one.
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("CREATE USER '" + a.database().user() + "'@'localhost' IDENTIFIED BY 'second-account'");
+        }
+
+        IsolationFixture.Run dryRun = fixture.provisionDatabase(db.rootUser(), db.rootPassword(), "--dry-run");
+        assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(3);
+        assertThat(dryRun.lines("EXTRA")).as(dryRun.toString()).hasSize(3)
+                .anySatisfy(l -> assertThat(l).contains("grant SELECT ON diso_bravo_db.* TO " + acct))
+                .anySatisfy(l -> assertThat(l).contains("grant PROCESS ON *.* TO " + acct))
+                .anySatisfy(l -> assertThat(l).contains("user 'diso_alpha_writer'@'localhost'"));
+        assertThat(dryRun.lines("MISSING")).singleElement().asString().contains("missing UPDATE");
+        assertThat(dryRun.lines("DIFFERS")).singleElement().asString().contains("user " + acct)
+                .contains("does not log in");
+        assertThat(dryRun.lines("UNEXPECTED")).singleElement().asString().contains("tenant_diso_alpha_spy");
+
+        IsolationFixture.Run repair = fixture.provisionDatabase(db.rootUser(), db.rootPassword());
+        assertThat(repair.lines("REMOVED")).as(repair.toString()).hasSize(3);
+        assertThat(repair.lines("CREATED")).hasSize(1);
+        assertThat(repair.lines("CHANGED")).hasSize(1);
+        assertThat(repair.exit()).as("the spy account is left for a human").isEqualTo(3);
+        try (Connection c = login(a); Statement st = c.createStatement()) {
+            assertDenied(() -> st.executeQuery("SELECT * FROM `" + b.database().schema() + "`.`weather_alerts`"));
+            assertThat(st.executeUpdate("UPDATE `" + a.database().schema() + "`.`weather_alerts` SET event = 'x'"
+                    + " WHERE id = 'none'")).isZero();
+        }
+
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("DROP USER 'tenant_diso_alpha_spy'@'%'");
+        }
+        IsolationFixture.Run clean = fixture.provisionDatabase(db.rootUser(), db.rootPassword(), "--dry-run");
+        assertThat(clean.exit()).as(clean.toString()).isZero();
+    }
+
+    private static Connection login(TenantConfig tenant) throws SQLException {
+        return DriverManager.getConnection(db.rootJdbcUrl(), tenant.database().user(),
+                tenant.database().password().reveal());
+    }
+
+    private static void assertDenied(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOf(SQLException.class).hasMessageContaining("denied");
+    }
+
+    private static long count(Statement st, String table) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> strings(Statement st, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+}
