@@ -1,6 +1,7 @@
 package io.enclave.ingest;
 
 import io.enclave.config.GlobalSettings;
+import io.enclave.config.KafkaClientLogin;
 import io.enclave.config.TenantConfig;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -30,23 +31,8 @@ public final class IngestKafkaSink {
 
     /** Client security: the global pass-through first, then the tenant's publisher login. */
     public static Properties publisherProperties(GlobalSettings global, TenantConfig tenant) {
-        Properties props = new Properties();
-        props.putAll(global.kafkaClientProperties());
-        props.setProperty("security.protocol", global.kafkaSecurityProtocol());
+        Properties props = KafkaClientLogin.properties(global, tenant.kafkaPublisher());
         props.setProperty("client.id", tenant.names().ingestJobName());
-        if (global.kafkaUsesSasl()) {
-            props.setProperty("sasl.mechanism", global.kafkaSaslMechanism());
-            String module = global.kafkaSaslMechanism().startsWith("SCRAM")
-                    ? "org.apache.kafka.common.security.scram.ScramLoginModule"
-                    : "org.apache.kafka.common.security.plain.PlainLoginModule";
-            props.setProperty("sasl.jaas.config", module + " required username=\""
-                    + jaasEscape(tenant.kafkaPublisher().username()) + "\" password=\""
-                    + jaasEscape(tenant.kafkaPublisher().password().reveal()) + "\";");
-        }
         return props;
-    }
-
-    private static String jaasEscape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

@@ -1,6 +1,7 @@
 package io.enclave.jobs;
 
 import io.enclave.config.GlobalSettings;
+import io.enclave.config.KafkaClientLogin;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
 import io.enclave.operators.record.RawEvent;
@@ -37,23 +38,8 @@ public final class TenantKafkaSource {
 
     /** Client security settings: the global pass-through first, then the tenant's own SASL login. */
     public static Properties clientProperties(GlobalSettings global, TenantConfig tenant) {
-        Properties props = new Properties();
-        props.putAll(global.kafkaClientProperties());
-        props.setProperty("security.protocol", global.kafkaSecurityProtocol());
-        if (global.kafkaUsesSasl()) {
-            props.setProperty("sasl.mechanism", global.kafkaSaslMechanism());
-            String module = global.kafkaSaslMechanism().startsWith("SCRAM")
-                    ? "org.apache.kafka.common.security.scram.ScramLoginModule"
-                    : "org.apache.kafka.common.security.plain.PlainLoginModule";
-            props.setProperty("sasl.jaas.config", module + " required username=\""
-                    + jaasEscape(tenant.kafka().username()) + "\" password=\""
-                    + jaasEscape(tenant.kafka().password().reveal()) + "\";");
-        }
+        Properties props = KafkaClientLogin.properties(global, tenant.kafka());
         TenantIdentity.requireKafkaPrincipal(props, global, tenant);
         return props;
-    }
-
-    private static String jaasEscape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

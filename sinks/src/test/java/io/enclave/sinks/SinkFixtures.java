@@ -122,6 +122,14 @@ public final class SinkFixtures {
         a.fedramp = true;
         a.dora = false;
         a.piiInvolved = false;
+        // audit_log is keyed by (tenant, sequence): one position per record id, the same on a replay.
+        a.sequence = Math.floorMod(recordId.hashCode(), 1_000_000) + 1L;
+        a.prevHash = "0".repeat(64);
+        a.hash = "1".repeat(64);
+        a.hmac = "2".repeat(64);
+        a.firstOffset = -1L;
+        a.lastOffset = -1L;
+        a.checkpointId = -1L;
         return a;
     }
 }

@@ -47,6 +47,9 @@ final class DemoCommand implements Callable<Integer> {
         try (EnclaveDemo demo = new EnclaveDemo(loaded.get(), out)) {
             demo.start(webPort);
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
+            out.printf("Try to cross tenants: ./enclave probe %s --as texas_state --target colorado_state"
+                    + " --security-protocol SASL_PLAINTEXT --bootstrap %s --jdbc-url '%s'%n", config, demo.global().kafkaBootstrapServers(),
+                    demo.global().databaseJdbcUrl());
             if (durationSeconds > 0) {
                 demo.run(rate, Duration.ofSeconds(durationSeconds), replay);
                 demo.drainAndReport(Duration.ofSeconds(60));

@@ -1,9 +1,13 @@
 package io.enclave.jobs.demo;
 
+import io.enclave.config.GlobalSettings;
+import io.enclave.config.KafkaClientLogin;
 import io.enclave.config.TenantConfig;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,24 +16,26 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Publishes generated events to every tenant's topics at a steady rate, counting what it sent. */
+/**
+ * Publishes generated events to every tenant's topics at a steady rate, each tenant through
+ * its own publisher principal (which may only write its own topics), counting what it sent.
+ */
 public final class DemoPublisher implements AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer;
-    private final Map<String, EventGenerator> generators;
+    private final Map<String, KafkaProducer<String, byte[]>> producers = new LinkedHashMap<>();
+    private final Map<String, EventGenerator> generators = new LinkedHashMap<>();
     private final Map<String, AtomicLong> produced = new ConcurrentHashMap<>();
 
-    public DemoPublisher(String bootstrapServers, List<TenantConfig> tenants, long seed) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20),
-                new StringSerializer(), new ByteArraySerializer());
-        this.generators = new java.util.LinkedHashMap<>();
+    public DemoPublisher(GlobalSettings global, List<TenantConfig> tenants, long seed) {
         for (int i = 0; i < tenants.size(); i++) {
             TenantConfig tenant = tenants.get(i);
             String foreign = tenants.get((i + 1) % tenants.size()).id();
             generators.put(tenant.id(), new EventGenerator(tenant, foreign, seed + i, 0.06));
             produced.put(tenant.id(), new AtomicLong());
+            Properties props = KafkaClientLogin.properties(global, tenant.kafkaPublisher());
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+            producers.put(tenant.id(), new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()));
         }
     }
 
@@ -40,7 +46,7 @@ public final class DemoPublisher implements AutoCloseable {
                 send(entry.getKey(), event.topic(), event.key(), event.payload());
             }
         }
-        producer.flush();
+        producers.values().forEach(KafkaProducer::flush);
     }
 
     /** Sends prepared payloads, e.g. a replayed export, to one tenant's topic. */
@@ -48,11 +54,11 @@ public final class DemoPublisher implements AutoCloseable {
         for (byte[] payload : payloads) {
             send(tenantId, topic, null, payload);
         }
-        producer.flush();
+        producers.get(tenantId).flush();
     }
 
     private void send(String tenantId, String topic, String key, byte[] payload) {
-        producer.send(new ProducerRecord<>(topic, key, payload));
+        producers.get(tenantId).send(new ProducerRecord<>(topic, key, payload));
         produced.get(tenantId).incrementAndGet();
     }
 
@@ -66,6 +72,6 @@ public final class DemoPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        producers.values().forEach(KafkaProducer::close);
     }
 }

@@ -8,9 +8,12 @@ import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.TenantJob;
-import io.enclave.sinks.TenantDatabase;
+import io.enclave.jobs.provision.DatabaseProvisioner;
+import io.enclave.jobs.provision.KafkaProvisioner;
+import io.enclave.jobs.provision.ProvisionReport;
 import io.enclave.sinks.dialect.MySqlDialect;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -33,7 +36,11 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
  * generated FEMA- and NWS-shaped events, a few percent of them hostile, are published.
  */
 public final class EnclaveDemo implements AutoCloseable {
+    static final String KAFKA_ADMIN = "enclave-demo-admin";
+    static final String KAFKA_ADMIN_PASSWORD = "demo-admin-" + java.util.UUID.randomUUID();
+
     private final EnclaveConfig config;
+    private GlobalSettings global;
     private final PrintWriter out;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, JobID> jobs = new LinkedHashMap<>();
@@ -50,25 +57,19 @@ public final class EnclaveDemo implements AutoCloseable {
     public void start(int webPort) throws Exception {
         out.println("Starting embedded Kafka (KRaft) ...");
         out.flush();
-        EmbeddedKafka kafka = EmbeddedKafka.start();
+        // SASL with real ACLs, so each tenant's principals can reach only that tenant's topics.
+        EmbeddedKafka kafka = EmbeddedKafka.startWithSasl(KAFKA_ADMIN, KAFKA_ADMIN_PASSWORD);
         started.add(kafka);
         out.println("Starting embedded MariaDB (StarRocks stand-in) ...");
         out.flush();
         database = EmbeddedMariaDb.start(0);
         started.add(database);
 
-        GlobalSettings global = config.global()
-                .withKafka(kafka.bootstrapServers(), "PLAINTEXT")
+        global = config.global()
+                .withKafka(kafka.bootstrapServers(), "SASL_PLAINTEXT")
                 .withDatabase(database.rootJdbcUrl(), DatabaseDialect.MYSQL);
         List<TenantConfig> tenants = List.copyOf(config.tenants());
-        try (Connection root = database.rootConnection()) {
-            for (TenantConfig tenant : tenants) {
-                TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
-                db.createSchema(root);
-                db.createUser(root);
-                kafka.createTopics(tenant.processing().topicPartitions(), tenant.names().topics().toArray(String[]::new));
-            }
-        }
+        provision(kafka, tenants);
 
         int slots = tenants.stream().mapToInt(t -> t.processing().parallelism()).sum();
         Configuration conf = new Configuration();
@@ -90,8 +91,27 @@ public final class EnclaveDemo implements AutoCloseable {
             out.printf("  submitted %s%n", tenant.names().jobName());
         }
         out.flush();
-        publisher = new DemoPublisher(kafka.bootstrapServers(), tenants, 20261128L);
+        publisher = new DemoPublisher(global, tenants, 20261128L);
         started.add(publisher);
+    }
+
+    /** Creates every tenant's topics, principals, ACLs, quotas, database, user and grants, as `provision` would. */
+    private void provision(EmbeddedKafka kafka, List<TenantConfig> tenants) throws Exception {
+        ProvisionReport report = new ProvisionReport();
+        KafkaProvisioner kafkaProvisioner = new KafkaProvisioner(kafka.admin(), kafka.adminClientProperties(), global);
+        try (Connection root = database.rootConnection()) {
+            DatabaseProvisioner databaseProvisioner = new DatabaseProvisioner(root, global, new MySqlDialect());
+            for (TenantConfig tenant : tenants) {
+                report.addAll(kafkaProvisioner.plan(tenant));
+                report.addAll(databaseProvisioner.plan(tenant));
+            }
+            StringWriter details = new StringWriter();
+            if (report.run(false, new PrintWriter(details)) != 0) {
+                throw new IllegalStateException("provisioning the demo tenants failed:\n" + details);
+            }
+        }
+        out.printf("Provisioned %d tenants: SCRAM principals, prefixed ACLs, quotas, databases and grants%n",
+                tenants.size());
     }
 
     /** Publishes {@code eventsPerSecond} per tenant for {@code duration}, printing the table as it goes. */
@@ -170,6 +190,11 @@ public final class EnclaveDemo implements AutoCloseable {
                 out.println("while cancelling " + job + ": " + e);
             }
         }
+    }
+
+    /** The demo's Kafka and database addresses, for commands run beside it such as {@code probe}. */
+    public GlobalSettings global() {
+        return global;
     }
 
     /** Where a user points a MySQL client to look at the tenants' tables. */

@@ -74,6 +74,8 @@ public final class KafkaProvisioner {
      * @param adminProperties the properties {@code admin} was made from; their TLS settings are
      *        reused to check that each tenant's password still logs in
      */
+    private final java.util.Set<String> siemTopicPlanned = new java.util.HashSet<>();
+
     public KafkaProvisioner(Admin admin, Map<String, Object> adminProperties, GlobalSettings global) {
         this.admin = admin;
         this.adminProperties = Map.copyOf(adminProperties);
@@ -100,11 +102,25 @@ public final class KafkaProvisioner {
 
     // ---- topics ----
 
+    /** The shared SIEM topic, planned once per run by the first tenant that streams to it. */
+    private Finding siemTopic(TenantConfig tenant) throws Exception {
+        String topic = global.siemTopic();
+        if (describeTopic(topic).isPresent()) {
+            return Finding.inSync(tenant.id(), LAYER, "topic " + topic, "shared SIEM topic");
+        }
+        return new Finding(tenant.id(), LAYER, "topic " + topic, Drift.MISSING, "shared SIEM topic",
+                () -> admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+                        .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    }
+
     private List<Finding> topics(TenantConfig tenant) throws Exception {
         TenantNames names = tenant.names();
         int partitions = tenant.processing().topicPartitions();
         String maxMessageBytes = Integer.toString(tenant.processing().maxMessageBytes() + BATCH_OVERHEAD_BYTES);
         List<Finding> findings = new ArrayList<>();
+        if (tenant.auditRequirements().siemIntegration() && siemTopicPlanned.add(global.siemTopic())) {
+            findings.add(siemTopic(tenant));
+        }
         for (String topic : names.topics()) {
             Optional<TopicDescription> live = describeTopic(topic);
             if (live.isEmpty()) {
@@ -252,7 +268,7 @@ public final class KafkaProvisioner {
     // ---- ACLs ----
 
     /** The ACLs the config asks for: the job reads its topics and group, the publisher writes its topics. */
-    public static List<AclBinding> desiredAcls(TenantConfig tenant) {
+    public static List<AclBinding> desiredAcls(TenantConfig tenant, String siemTopic) {
         String prefix = tenant.names().resourcePrefix();
         ResourcePattern topics = new ResourcePattern(ResourceType.TOPIC, prefix, PatternType.PREFIXED);
         ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, prefix, PatternType.PREFIXED);
@@ -267,6 +283,12 @@ public final class KafkaProvisioner {
             acls.add(allow(topics, publisher, AclOperation.WRITE));
             acls.add(allow(topics, publisher, AclOperation.DESCRIBE));
         }
+        if (tenant.auditRequirements().siemIntegration()) {
+            // The shared SIEM topic: the job may append its tenant's audit records, never read anyone's.
+            ResourcePattern siem = new ResourcePattern(ResourceType.TOPIC, siemTopic, PatternType.LITERAL);
+            acls.add(allow(siem, job, AclOperation.WRITE));
+            acls.add(allow(siem, job, AclOperation.DESCRIBE));
+        }
         return acls;
     }
 
@@ -275,7 +297,7 @@ public final class KafkaProvisioner {
     }
 
     private List<Finding> acls(TenantConfig tenant) throws Exception {
-        List<AclBinding> desired = desiredAcls(tenant);
+        List<AclBinding> desired = desiredAcls(tenant, global.siemTopic());
         List<AclBinding> live = liveAcls();
         List<Finding> findings = new ArrayList<>();
         for (AclBinding acl : desired) {

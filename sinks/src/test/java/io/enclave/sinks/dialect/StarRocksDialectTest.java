@@ -57,7 +57,7 @@ class StarRocksDialectTest {
     @MethodSource("tables")
     void createTableIsAPrimaryKeyTableHashedOnItsKey(TableDefinition<?> table) {
         String ddl = dialect.createTable(DB, table);
-        String key = "`" + table.primaryKey().get(0) + "`";
+        String key = SqlDialect.keyList(table.primaryKey());
 
         assertThat(ddl).startsWith("CREATE TABLE IF NOT EXISTS `colorado_state`.`" + table.name() + "` (");
         assertThat(ddl).contains("PRIMARY KEY (" + key + ")");
