@@ -107,6 +107,17 @@ class OperatorIsolationITCase {
     }
 
     @Test
+    void theProbeCommandFindsEveryDoorOfTenantAShutToTenantB() {
+        IsolationFixture.Run probe = IsolationFixture.cli("probe", fixture.configFile.toString(),
+                "--as", fixture.bravo().id(), "--target", fixture.alpha().id());
+
+        assertThat(probe.exit()).as(probe.toString()).isZero();
+        assertThat(probe.out()).contains("4 of 4 attempts denied", "TopicAuthorizationException",
+                "GroupAuthorizationException", "SELECT command denied");
+        assertThat(probe.out()).doesNotContain("NOT DENIED");
+    }
+
+    @Test
     void hostileRecordsAreRejectedAndAuditedWithoutARestartAndNothingReachesTenantB(
             @InjectClusterClient ClusterClient<?> client) throws Exception {
         TenantConfig a = fixture.alpha();
