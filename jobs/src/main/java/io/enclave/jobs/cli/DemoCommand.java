@@ -47,6 +47,8 @@ final class DemoCommand implements Callable<Integer> {
         try (EnclaveDemo demo = new EnclaveDemo(loaded.get(), out)) {
             demo.start(webPort);
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
+            out.printf("Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --config %s --tenant colorado_state"
+                    + " --jdbc-url '%s'%n", config, demo.global().databaseJdbcUrl());
             out.printf("Try to cross tenants: ./enclave probe %s --as texas_state --target colorado_state"
                     + " --security-protocol SASL_PLAINTEXT --bootstrap %s --jdbc-url '%s'%n", config, demo.global().kafkaBootstrapServers(),
                     demo.global().databaseJdbcUrl());
