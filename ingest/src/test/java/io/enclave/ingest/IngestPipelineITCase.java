@@ -82,9 +82,10 @@ class IngestPipelineITCase {
         try (ApiStandIn server = ApiStandIn.start(declarations, alerts)) {
             TenantConfig tenant = tenant(server, KEY, "restart");
             // Three 503s in a row exceed max retries (2): the job fails over to its last checkpoint mid-paging.
-            server.failRequest(Api.OPENFEMA, 9, 503, null);
-            server.failRequest(Api.OPENFEMA, 10, 503, null);
-            server.failRequest(Api.OPENFEMA, 11, 503, null);
+            // Late in paging, so that checkpoints (every 200 ms) have completed even on a loaded machine.
+            server.failRequest(Api.OPENFEMA, 17, 503, null);
+            server.failRequest(Api.OPENFEMA, 18, 503, null);
+            server.failRequest(Api.OPENFEMA, 19, 503, null);
             server.failRequest(Api.NWS, 2, 429, "1");
             // A Texas declaration the API returns although only CO and WY were asked for.
             server.leak(Api.OPENFEMA, GeneratedApiData.declaration("leaked-tx-1", "TX", "2024-01-01T00:00:00.000Z"));
@@ -166,7 +167,7 @@ class IngestPipelineITCase {
                 .tenant(tenant)
                 .sources(IngestSources.forTenant(config.global(), tenant, options))
                 .recordSink(IngestKafkaSink.create(config.global(), tenant))
-                .auditSink(new TenantJdbcSinks(JdbcSinkOptions.forTenant(config.global(), tenant, new MySqlDialect())).audit())
+                .auditSink(new TenantJdbcSinks(JdbcSinkOptions.forTenant(config.global(), tenant, new MySqlDialect())).ingestAudit())
                 .build()
                 .addTo(env);
         return env;
@@ -208,7 +209,7 @@ class IngestPipelineITCase {
         while (rows.isEmpty() && System.nanoTime() < deadline) {
             try (Connection root = database.rootConnection(); Statement st = root.createStatement();
                     ResultSet rs = st.executeQuery("SELECT record_key, reason, source_topic, job_name FROM "
-                            + SqlDialect.quote(tenant.database().schema()) + ".audit_log")) {
+                            + SqlDialect.quote(tenant.database().schema()) + ".ingest_audit_log")) {
                 while (rs.next()) {
                     rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
                 }

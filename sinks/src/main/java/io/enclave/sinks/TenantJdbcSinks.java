@@ -36,6 +36,12 @@ public final class TenantJdbcSinks {
         return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
     }
 
+    /** Audit records of the tenant's ingest job, in their own table (see {@link TenantTables#ingestAuditLog()}). */
+    public Sink<AuditRecord> ingestAudit() {
+        TableDefinition<AuditRecord> table = TenantTables.ingestAuditLog();
+        return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
+    }
+
     /** The signed head of the tenant's audit chain, upserted once per completed checkpoint. */
     public Sink<AuditHead> auditHead() {
         TableDefinition<AuditHead> table = TenantTables.auditHead();

@@ -161,8 +161,39 @@ public final class TenantTables {
         return new TableDefinition<>("audit_head", "Signed head of the tenant's audit chain", c, List.of("tenant_id"));
     }
 
+    /**
+     * Audit records of the tenant's ingest job (records the upstream API returned outside the
+     * tenant's scope), upserted by their deterministic id. Kept apart from {@code audit_log},
+     * whose chain has exactly one writer, the processing job's chainer: a second writer would
+     * fork it.
+     */
+    public static TableDefinition<AuditRecord> ingestAuditLog() {
+        List<Column<AuditRecord>> c = new ArrayList<>();
+        c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
+        c.add(required("tenant_id", SHORT_TEXT, "tenant", a -> a.tenantId));
+        c.add(required("event_time", TIMESTAMP, "UTC, milliseconds", a -> a.eventTime));
+        c.add(required("action", SHORT_TEXT, "what was done", a -> a.action.name()));
+        c.add(required("outcome", SHORT_TEXT, "SUCCESS, DENIED or FAILED", a -> a.outcome.name()));
+        c.add(required("reason", SHORT_TEXT, "why, for DENIED and FAILED", a -> a.reason));
+        c.add(optional("detail", LONG_TEXT, "human-readable detail", a -> a.detail));
+        c.add(required("job_name", SHORT_TEXT, "Flink job", a -> a.jobName));
+        c.add(required("operator", SHORT_TEXT, "operator", a -> a.operator));
+        c.add(required("subtask", INT, "subtask index", a -> a.subtask));
+        c.add(required("host", SHORT_TEXT, "host", a -> a.host));
+        c.add(required("source_topic", SHORT_TEXT, "the API, e.g. api:openfema", a -> a.sourceTopic));
+        c.add(optional("record_key", SHORT_TEXT, "natural key of the record concerned", a -> a.recordKey));
+        c.add(required("principal", SHORT_TEXT, "acting principal", a -> a.principal));
+        c.add(optional("classification", SHORT_TEXT, "data classification", a -> a.classification));
+        c.add(required("fedramp", BOOLEAN, "FedRAMP relevant", a -> a.fedramp));
+        c.add(required("dora", BOOLEAN, "DORA relevant", a -> a.dora));
+        c.add(required("pii_involved", BOOLEAN, "personal data involved", a -> a.piiInvolved));
+        return new TableDefinition<>("ingest_audit_log", "Audit records of the tenant's ingest job", c,
+                List.of("record_id"));
+    }
+
     /** Every table of a tenant database, in creation order. */
     public static List<TableDefinition<?>> all() {
-        return List.of(disasterDeclarations(), weatherAlerts(), auditLog(), auditHead(), AuditAnchor.table());
+        return List.of(disasterDeclarations(), weatherAlerts(), auditLog(), auditHead(), AuditAnchor.table(),
+                ingestAuditLog());
     }
 }
