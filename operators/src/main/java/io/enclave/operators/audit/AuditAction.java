@@ -8,5 +8,15 @@ public enum AuditAction {
     SINK_FLUSH,
     CHECKPOINT,
     JOB_START,
-    JOB_STOP
+    JOB_STOP,
+    /** Per checkpoint: how many values the field encryptor encrypted, per key version and column. */
+    KEY_USE,
+    /** {@code enclave keys init}: a tenant's first data key and its audit key were created. */
+    KEYS_INIT,
+    /** {@code enclave keys rotate}: a new data key version for new writes. */
+    KEYS_ROTATE,
+    /** {@code enclave keys destroy}: crypto-shredding of a tenant's data keys. */
+    KEYS_DESTROY,
+    /** {@code enclave decrypt}: an authorised reader decrypted one value. */
+    DECRYPT
 }
