@@ -9,11 +9,16 @@ import static io.enclave.sinks.schema.ColumnType.LONG_TEXT;
 import static io.enclave.sinks.schema.ColumnType.SHORT_TEXT;
 import static io.enclave.sinks.schema.ColumnType.TIMESTAMP;
 
+import io.enclave.config.EncryptableFields;
+import io.enclave.config.EncryptedField;
 import io.enclave.config.StreamKind;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.record.TenantEvent;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The tables every tenant database holds. Each event table starts with the event's natural key
@@ -24,6 +29,35 @@ public final class TenantTables {
 
     public static TableDefinition<TenantEvent> forStream(StreamKind stream) {
         return stream == StreamKind.DISASTERS ? disasterDeclarations() : weatherAlerts();
+    }
+
+    /**
+     * The stream's table as a tenant that encrypts {@code encrypted} stores it: each encrypted
+     * column becomes long text, because a ciphertext of a 255-character value is about 1,400
+     * characters of base64url.
+     */
+    public static TableDefinition<TenantEvent> forStream(StreamKind stream, Collection<EncryptedField> encrypted) {
+        TableDefinition<TenantEvent> table = forStream(stream);
+        Set<String> columns = new HashSet<>();
+        for (EncryptedField f : encrypted) {
+            if (f.stream() == stream) {
+                columns.add(EncryptableFields.column(stream, f.field()).orElseThrow(() ->
+                        new IllegalArgumentException(f.field() + " is not an encryptable field of " + stream)));
+            }
+        }
+        List<Column<TenantEvent>> c = new ArrayList<>();
+        for (Column<TenantEvent> column : table.columns()) {
+            c.add(columns.contains(column.name())
+                    ? new Column<>(column.name(), LONG_TEXT, column.nullable(),
+                            column.comment() + ", encrypted (enc:<format>:k<version>:<base64url>)", column.extractor())
+                    : column);
+        }
+        return new TableDefinition<>(table.name(), table.comment(), c, table.primaryKey());
+    }
+
+    /** Every table of a tenant database that encrypts {@code encrypted}, in creation order. */
+    public static List<TableDefinition<?>> all(Collection<EncryptedField> encrypted) {
+        return List.of(forStream(StreamKind.DISASTERS, encrypted), forStream(StreamKind.WEATHER, encrypted), auditLog());
     }
 
     public static TableDefinition<TenantEvent> disasterDeclarations() {
