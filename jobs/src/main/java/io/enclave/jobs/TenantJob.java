@@ -5,6 +5,7 @@ import io.enclave.config.GlobalSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public final class TenantJob implements Callable<Integer> {
                 .disasterSink(sinks.events(StreamKind.DISASTERS))
                 .weatherSink(sinks.events(StreamKind.WEATHER))
                 .auditSink(sinks.audit())
+                .keys(KeystoreKeyProviderFactory.forTenant(global.keystore(), tenant))
                 .build()
                 .addTo(env);
         return env;

@@ -1,5 +1,6 @@
 package io.enclave.jobs;
 
+import io.enclave.config.EncryptedField;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
@@ -9,9 +10,13 @@ import io.enclave.operators.TenantRecordKey;
 import io.enclave.operators.TenantTagger;
 import io.enclave.operators.audit.AuditContext;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.crypto.FieldEncryptor;
+import io.enclave.operators.crypto.FieldEncryptorOperator;
+import io.enclave.operators.crypto.KeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -23,8 +28,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Defines one tenant's job graph: source, tag, keyed guard, route, one sink per table, and the
- * audit side outputs of every operator unioned into the audit sink. Sources and sinks are
+ * Defines one tenant's job graph: source, tag, keyed guard, encrypt (when the tenant encrypts
+ * any field), route, one sink per table, and the audit side outputs of every operator unioned
+ * into the audit sink. Sources and sinks are
  * handed in, so the job's main uses Kafka and JDBC while tests use their own.
  */
 public final class TenantPipeline {
@@ -37,6 +43,7 @@ public final class TenantPipeline {
     private final Sink<TenantEvent> disasterSink;
     private final Sink<TenantEvent> weatherSink;
     private final Sink<AuditRecord> auditSink;
+    private final KeyProviderFactory keys;
 
     private TenantPipeline(Builder b) {
         this.tenant = Objects.requireNonNull(b.tenant, "tenant");
@@ -44,6 +51,12 @@ public final class TenantPipeline {
         this.disasterSink = Objects.requireNonNull(b.disasterSink, "disasterSink");
         this.weatherSink = Objects.requireNonNull(b.weatherSink, "weatherSink");
         this.auditSink = Objects.requireNonNull(b.auditSink, "auditSink");
+        this.keys = b.keys;
+        int encrypted = tenant.processing().encryptedFields().size();
+        if (encrypted > 0 && keys == null) {
+            throw new IllegalArgumentException("tenant " + tenant.id() + " encrypts " + encrypted
+                    + " field(s) but its pipeline was given no key provider");
+        }
     }
 
     public static Builder builder() {
@@ -79,7 +92,15 @@ public final class TenantPipeline {
                 .uid(names.operatorUid("guard"))
                 .setParallelism(parallelism);
 
-        SingleOutputStreamOperator<TenantEvent> disasters = guarded
+        List<EncryptedField> encryptedFields = tenant.processing().encryptedFields();
+        SingleOutputStreamOperator<TenantEvent> encrypted = encryptedFields.isEmpty() ? null : guarded
+                .transform(names.operatorName("encrypt"), guarded.getType(), new FieldEncryptorOperator(
+                        new FieldEncryptor(audit, encryptedFields, keys, tenant.database().encryptionKeyRef(), AUDIT,
+                                names.operatorName("encrypt"))))
+                .uid(names.operatorUid("encrypt"))
+                .setParallelism(parallelism);
+
+        SingleOutputStreamOperator<TenantEvent> disasters = (encrypted == null ? guarded : encrypted)
                 .process(new StreamRouter(WEATHER))
                 .name(names.operatorName("route"))
                 .uid(names.operatorUid("route"))
@@ -87,8 +108,11 @@ public final class TenantPipeline {
 
         sink(disasters, disasterSink, names, StreamKind.DISASTERS.table(), parallelism);
         sink(disasters.getSideOutput(WEATHER), weatherSink, names, StreamKind.WEATHER.table(), parallelism);
-        sink(tagged.getSideOutput(AUDIT).union(guarded.getSideOutput(AUDIT)), auditSink, names,
-                names.auditTable(), parallelism);
+        DataStream<AuditRecord> audits = tagged.getSideOutput(AUDIT).union(guarded.getSideOutput(AUDIT));
+        if (encrypted != null) {
+            audits = audits.union(encrypted.getSideOutput(AUDIT));
+        }
+        sink(audits, auditSink, names, names.auditTable(), parallelism);
     }
 
     private static <T> void sink(DataStream<T> stream, Sink<T> sink, TenantNames names, String table,
@@ -106,12 +130,15 @@ public final class TenantPipeline {
         private Sink<TenantEvent> disasterSink;
         private Sink<TenantEvent> weatherSink;
         private Sink<AuditRecord> auditSink;
+        private KeyProviderFactory keys;
 
         public Builder tenant(TenantConfig v) { tenant = v; return this; }
         public Builder source(Source<RawEvent, ?, ?> v) { source = v; return this; }
         public Builder disasterSink(Sink<TenantEvent> v) { disasterSink = v; return this; }
         public Builder weatherSink(Sink<TenantEvent> v) { weatherSink = v; return this; }
         public Builder auditSink(Sink<AuditRecord> v) { auditSink = v; return this; }
+        /** The tenant's own keys; required when it encrypts any field. */
+        public Builder keys(KeyProviderFactory v) { keys = v; return this; }
 
         public TenantPipeline build() {
             return new TenantPipeline(this);

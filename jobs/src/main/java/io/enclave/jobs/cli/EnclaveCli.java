@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./enclave} operations CLI. */
 @Command(name = "enclave", mixinStandardHelpOptions = true,
         description = "Multi-tenant isolation for emergency-management streams on Apache Flink.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, DdlCommand.class, DemoCommand.class})
+        subcommands = {ValidateCommand.class, PlanCommand.class, DdlCommand.class, DemoCommand.class,
+            KeysCommand.class, DecryptCommand.class})
 public final class EnclaveCli {
     /** Exit code for an invalid config, so scripts can tell it apart from a crash (1). */
     public static final int INVALID_CONFIG = 2;
