@@ -45,6 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (EnclaveDemo demo = new EnclaveDemo(loaded.get(), out)) {
+            demo.configFile(config);
             demo.start(webPort);
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
             if (durationSeconds > 0) {

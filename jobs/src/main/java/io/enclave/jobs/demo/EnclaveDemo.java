@@ -2,17 +2,27 @@ package io.enclave.jobs.demo;
 
 import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.EncryptableFields;
+import io.enclave.config.EncryptedField;
 import io.enclave.config.GlobalSettings;
+import io.enclave.config.KeystoreSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.TenantJob;
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.operators.crypto.TenantKeyStore;
+import io.enclave.sinks.CliAuditLog;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +50,9 @@ public final class EnclaveDemo implements AutoCloseable {
     private EmbeddedMariaDb database;
     private MiniCluster cluster;
     private DemoPublisher publisher;
+    private GlobalSettings global;
+    private Path configFile = Path.of("tenant-config", "examples", "tenants.yaml");
+    private boolean decryptHintShown;
 
     public EnclaveDemo(EnclaveConfig config, PrintWriter out) {
         this.config = config;
@@ -57,7 +70,7 @@ public final class EnclaveDemo implements AutoCloseable {
         database = EmbeddedMariaDb.start(0);
         started.add(database);
 
-        GlobalSettings global = config.global()
+        global = config.global()
                 .withKafka(kafka.bootstrapServers(), "PLAINTEXT")
                 .withDatabase(database.rootJdbcUrl(), DatabaseDialect.MYSQL);
         List<TenantConfig> tenants = List.copyOf(config.tenants());
@@ -69,6 +82,7 @@ public final class EnclaveDemo implements AutoCloseable {
                 kafka.createTopics(tenant.processing().topicPartitions(), tenant.names().topics().toArray(String[]::new));
             }
         }
+        createMissingKeys(tenants);
 
         int slots = tenants.stream().mapToInt(t -> t.processing().parallelism()).sum();
         Configuration conf = new Configuration();
@@ -92,6 +106,37 @@ public final class EnclaveDemo implements AutoCloseable {
         out.flush();
         publisher = new DemoPublisher(kafka.bootstrapServers(), tenants, 20261128L);
         started.add(publisher);
+    }
+
+    /** The config file the demo was started with, for the decrypt command it suggests. */
+    public void configFile(Path file) {
+        this.configFile = file;
+    }
+
+    /**
+     * Gives every tenant that encrypts fields its keys in the configured key store (by default
+     * {@code .enclave/keystore.bcfks} in the working directory), unless it has them from an
+     * earlier run; each creation is audited in the tenant's own audit log, as keys init would.
+     */
+    private void createMissingKeys(List<TenantConfig> tenants) throws SQLException {
+        KeystoreSettings store = global.keystore();
+        for (TenantConfig tenant : tenants) {
+            if (tenant.processing().encryptedFields().isEmpty()) {
+                continue;
+            }
+            TenantKeyStore keys = new TenantKeyStore(Path.of(store.path()), store.password(), store.type(), tenant.id(),
+                    tenant.database().encryptionKeyRef());
+            if (keys.list().current() > 0) {
+                continue;
+            }
+            int version = keys.init();
+            try (CliAuditLog log = CliAuditLog.forTenant(global, tenant)) {
+                log.append(CliAuditLog.record(tenant, AuditAction.KEYS_INIT, AuditOutcome.SUCCESS, "demo", "",
+                        "created data key version " + version + " and the audit key of "
+                                + tenant.database().encryptionKeyRef() + " in " + store.type() + " " + store.path()));
+            }
+        }
+        out.printf("Keys: %s %s%n", store.type(), store.path());
     }
 
     /** Publishes {@code eventsPerSecond} per tenant for {@code duration}, printing the table as it goes. */
@@ -155,6 +200,34 @@ public final class EnclaveDemo implements AutoCloseable {
             }
         }
         DemoReport.print(out, List.copyOf(config.tenants()), produced, counts);
+        if (!decryptHintShown) {
+            decryptHintShown = printDecryptHint();
+        }
+    }
+
+    /** Once a tenant has an encrypted row: where to look at it and how to read it back. */
+    private boolean printDecryptHint() throws SQLException {
+        for (TenantConfig tenant : config.tenants()) {
+            for (EncryptedField f : tenant.processing().encryptedFields()) {
+                String column = EncryptableFields.column(f.stream(), f.field()).orElseThrow();
+                String table = tenant.database().schema() + "." + f.stream().table();
+                try (Connection root = database.rootConnection(); Statement st = root.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT id, " + column + " FROM " + table + " WHERE " + column
+                                + " LIKE 'enc:%' LIMIT 1")) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    out.printf("%nEncrypted, e.g. %s.%s of row %s:%n  %s%n", table, column, rs.getString(1),
+                            rs.getString(2));
+                    out.printf("Decrypt it (audited in %s.audit_log):%n  STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
+                            + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --config %s --tenant %s --table %s"
+                            + " --column %s --row-key '%s' '%s'%n%n", tenant.database().schema(), database.port(),
+                            configFile, tenant.id(), f.stream().table(), column, rs.getString(1), rs.getString(2));
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Cancels every job and waits until each has stopped, so the cluster shuts down quietly. */
