@@ -2,7 +2,12 @@ package io.enclave.operators.crypto;
 
 import io.enclave.config.EncryptionMode;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.modes.AEADBlockCipher;
@@ -13,9 +18,11 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * Encrypts and decrypts the values of one column of one tenant under one key version, with the
- * column's HKDF subkey. The BouncyCastle ciphers are keyed once, here, and then only re-armed
- * with a nonce (GCM, key parameter null) or reused as they are (GCM-SIV with its fixed nonce),
- * so no value pays for an AES key expansion or new GHASH tables. Not thread-safe: one per subtask.
+ * column's HKDF subkey. Every cipher is keyed once, here, and then only re-armed with a nonce:
+ * BouncyCastle's GCM with a null key parameter, the JDK's GCM with the same key object (whose
+ * expanded key it keeps), and GCM-SIV not at all, as its nonce is fixed. So no value pays for
+ * an AES key expansion or new GHASH tables. Randomized GCM runs on the {@link GcmEngine} chosen
+ * at startup; deterministic GCM-SIV always on BouncyCastle. Not thread-safe: one per subtask.
  *
  * <p>Associated data: {@code enclave|tenant|table|column|k<version>|<row key>}. In deterministic
  * mode it stops before the row key, because equal values in different rows must encrypt equally
@@ -40,23 +47,39 @@ public final class ColumnCipher {
     private final NonceSequence nonces;
     private final AEADBlockCipher encryptor;
     private final AEADBlockCipher decryptor;
+    /** Set when randomized values run on the JDK's GCM instead of {@link #encryptor} and {@link #decryptor}. */
+    private final Cipher jceEncryptor;
+    private final Cipher jceDecryptor;
+    private final SecretKeySpec jceKey;
 
     ColumnCipher(String tenantId, String table, String column, EncryptionMode mode, VersionedKey key,
             NonceSequence nonces) {
+        this(tenantId, table, column, mode, key, nonces, GcmEngine.configured());
+    }
+
+    ColumnCipher(String tenantId, String table, String column, EncryptionMode mode, VersionedKey key,
+            NonceSequence nonces, GcmEngine engine) {
         this.tenantId = tenantId;
         this.table = table;
         this.column = column;
         this.mode = mode;
         this.keyVersion = key.version();
         String algorithm = mode == EncryptionMode.RANDOMIZED ? GCM : GCM_SIV;
-        KeyParameter subkey = new KeyParameter(FieldKeys.derive(key.key().getEncoded(), tenantId, table, column,
-                keyVersion, algorithm));
+        byte[] subkeyBytes = FieldKeys.derive(key.key().getEncoded(), tenantId, table, column, keyVersion, algorithm);
+        KeyParameter subkey = new KeyParameter(subkeyBytes);
         String aad = String.join("|", "enclave", tenantId, table, column, "k" + keyVersion)
                 + (mode == EncryptionMode.RANDOMIZED ? "|" : "");
         this.aadPrefix = aad.getBytes(StandardCharsets.UTF_8);
         this.textPrefix = Ciphertext.prefix(mode, keyVersion);
         this.nonces = nonces;
-        if (mode == EncryptionMode.RANDOMIZED) {
+        boolean jce = mode == EncryptionMode.RANDOMIZED && engine == GcmEngine.JCE;
+        this.jceKey = jce ? new SecretKeySpec(subkeyBytes, "AES") : null;
+        this.jceEncryptor = jce ? jceGcm() : null;
+        this.jceDecryptor = jce ? jceGcm() : null;
+        if (jce) {
+            this.encryptor = null;
+            this.decryptor = null;
+        } else if (mode == EncryptionMode.RANDOMIZED) {
             this.encryptor = GCMBlockCipher.newInstance(AESEngine.newInstance());
             byte[] first = new byte[NONCE_BYTES];
             nonces.next(first, 0);
@@ -88,6 +111,9 @@ public final class ColumnCipher {
             return plaintext;
         }
         byte[] in = plaintext.getBytes(StandardCharsets.UTF_8);
+        if (jceEncryptor != null) {
+            return textPrefix + Ciphertext.encode(jceSeal(in, rowKey));
+        }
         byte[] out;
         int offset;
         if (mode == EncryptionMode.RANDOMIZED) {
@@ -120,6 +146,9 @@ public final class ColumnCipher {
                     + " value given to the " + mode + " k" + keyVersion + " cipher");
         }
         byte[] payload = value.payload();
+        if (jceDecryptor != null) {
+            return jceOpen(payload, rowKey);
+        }
         int offset = 0;
         if (mode == EncryptionMode.RANDOMIZED) {
             if (payload.length < NONCE_BYTES + TAG_BYTES) {
@@ -142,13 +171,56 @@ public final class ColumnCipher {
         return new String(out, 0, n, StandardCharsets.UTF_8);
     }
 
+    private byte[] jceSeal(byte[] in, String rowKey) {
+        byte[] out = new byte[NONCE_BYTES + in.length + TAG_BYTES];
+        nonces.next(out, 0);
+        try {
+            jceEncryptor.init(Cipher.ENCRYPT_MODE, jceKey, new GCMParameterSpec(TAG_BITS, out, 0, NONCE_BYTES));
+            jceEncryptor.updateAAD(aadPrefix);
+            jceEncryptor.updateAAD(rowKeyBytes(rowKey));
+            jceEncryptor.doFinal(in, 0, in.length, out, NONCE_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM encryption failed", e);
+        }
+        return out;
+    }
+
+    private String jceOpen(byte[] payload, String rowKey) {
+        if (payload.length < NONCE_BYTES + TAG_BYTES) {
+            throw notAuthentic();
+        }
+        try {
+            jceDecryptor.init(Cipher.DECRYPT_MODE, jceKey, new GCMParameterSpec(TAG_BITS, payload, 0, NONCE_BYTES));
+            jceDecryptor.updateAAD(aadPrefix);
+            jceDecryptor.updateAAD(rowKeyBytes(rowKey));
+            return new String(jceDecryptor.doFinal(payload, NONCE_BYTES, payload.length - NONCE_BYTES),
+                    StandardCharsets.UTF_8);
+        } catch (AEADBadTagException e) {
+            throw notAuthentic();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM decryption failed", e);
+        }
+    }
+
+    private static Cipher jceGcm() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no AES/GCM/NoPadding", e);
+        }
+    }
+
+    private byte[] rowKeyBytes(String rowKey) {
+        if (rowKey == null) {
+            throw new IllegalArgumentException("a randomized value of " + table + "." + column + " needs its row key");
+        }
+        return rowKey.getBytes(StandardCharsets.UTF_8);
+    }
+
     private void feedAad(AEADBlockCipher cipher, String rowKey) {
         cipher.processAADBytes(aadPrefix, 0, aadPrefix.length);
         if (mode == EncryptionMode.RANDOMIZED) {
-            if (rowKey == null) {
-                throw new IllegalArgumentException("a randomized value of " + table + "." + column + " needs its row key");
-            }
-            byte[] key = rowKey.getBytes(StandardCharsets.UTF_8);
+            byte[] key = rowKeyBytes(rowKey);
             cipher.processAADBytes(key, 0, key.length);
         }
     }

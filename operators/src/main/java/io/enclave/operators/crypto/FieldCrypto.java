@@ -14,16 +14,23 @@ public final class FieldCrypto {
     private final KeyProvider keys;
     private final String tenantId;
     private final NonceSequence nonces;
+    private final GcmEngine engine;
     private final Map<String, ColumnCipher> ciphers = new HashMap<>();
 
     /**
      * @throws KeyUnavailableException if {@code keys} belongs to another tenant
      */
     public FieldCrypto(KeyProvider keys, String tenantId, NonceSequence nonces) {
+        this(keys, tenantId, nonces, GcmEngine.configured());
+    }
+
+    /** As above, with randomized values on the given GCM implementation. */
+    public FieldCrypto(KeyProvider keys, String tenantId, NonceSequence nonces, GcmEngine engine) {
         keys.requireOwnTenant(tenantId);
         this.keys = keys;
         this.tenantId = tenantId;
         this.nonces = nonces;
+        this.engine = engine;
     }
 
     /** For readers, who never encrypt randomized values, so a single random prefix is all they need. */
@@ -51,6 +58,6 @@ public final class FieldCrypto {
 
     private ColumnCipher cipher(String table, String column, EncryptionMode mode, VersionedKey key) {
         String id = table + '|' + column + '|' + mode + '|' + key.version();
-        return ciphers.computeIfAbsent(id, k -> new ColumnCipher(tenantId, table, column, mode, key, nonces));
+        return ciphers.computeIfAbsent(id, k -> new ColumnCipher(tenantId, table, column, mode, key, nonces, engine));
     }
 }

@@ -8,6 +8,7 @@ import io.enclave.config.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -78,6 +79,23 @@ class FieldCryptoTest {
                     + ":k1:[A-Za-z0-9_-]+");
             assertThat(alpha.decrypt(TABLE, "designated_area", ROW, encrypted)).isEqualTo(plain);
         }
+    }
+
+    @Test
+    void bothGcmEnginesWriteTheSameFormatAndReadEachOther() {
+        KeystoreKeyProvider keys = KeystoreKeyProvider.open(store, PASSWORD, TYPE, ALPHA, ALPHA + "_key");
+        FieldCrypto jce = new FieldCrypto(keys, ALPHA, new NonceSequence(new SecureRandom()), GcmEngine.JCE);
+        FieldCrypto bc = new FieldCrypto(keys, ALPHA, new NonceSequence(new SecureRandom()), GcmEngine.BOUNCY_CASTLE);
+
+        String byJce = jce.forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED).encrypt("Weld – Ærø", ROW);
+        String byBc = bc.forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED).encrypt("Weld – Ærø", ROW);
+
+        assertThat(bc.decrypt(TABLE, "designated_area", ROW, byJce)).isEqualTo("Weld – Ærø");
+        assertThat(jce.decrypt(TABLE, "designated_area", ROW, byBc)).isEqualTo("Weld – Ærø");
+        assertThatThrownBy(() -> bc.decrypt(TABLE, "designated_area", ROW + "x", byJce))
+                .isInstanceOf(DecryptionException.class);
+        assertThatThrownBy(() -> jce.decrypt(TABLE, "designated_area", ROW + "x", byBc))
+                .isInstanceOf(DecryptionException.class);
     }
 
     @ParameterizedTest
