@@ -8,6 +8,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 home="$(cd "$here/../.." && pwd)"
 # One run dir per local installation; tests point it elsewhere so they never meet a user's cluster.
 run_dir="${ENCLAVE_RUN_DIR:-$home/.enclave/local}"
+# Exported so that paths in tenants.yaml (the key store) resolve alike in every process.
+export ENCLAVE_RUN_DIR="$run_dir"
 flink_lib="$home/deploy/flink-lib/target/lib"
 tools_cp_file="$home/deploy/tools/target/tools-classpath.txt"
 job_jar="$home/jobs/target/enclave-jobs.jar"

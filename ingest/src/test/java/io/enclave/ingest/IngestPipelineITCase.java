@@ -167,7 +167,7 @@ class IngestPipelineITCase {
                 .tenant(tenant)
                 .sources(IngestSources.forTenant(config.global(), tenant, options))
                 .recordSink(IngestKafkaSink.create(config.global(), tenant))
-                .auditSink(new TenantJdbcSinks(JdbcSinkOptions.forTenant(config.global(), tenant, new MySqlDialect())).ingestAudit())
+                .auditSink(new TenantJdbcSinks(JdbcSinkOptions.forTenant(config.global(), tenant, new MySqlDialect())).operationsAudit())
                 .build()
                 .addTo(env);
         return env;
@@ -209,7 +209,7 @@ class IngestPipelineITCase {
         while (rows.isEmpty() && System.nanoTime() < deadline) {
             try (Connection root = database.rootConnection(); Statement st = root.createStatement();
                     ResultSet rs = st.executeQuery("SELECT record_key, reason, source_topic, job_name FROM "
-                            + SqlDialect.quote(tenant.database().schema()) + ".ingest_audit_log")) {
+                            + SqlDialect.quote(tenant.database().schema()) + ".operations_audit_log")) {
                 while (rs.next()) {
                     rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
                 }

@@ -71,7 +71,7 @@ public final class TenantIngestJob implements Callable<Integer> {
                 .tenant(tenant)
                 .sources(IngestSources.forTenant(global, tenant, options))
                 .recordSink(IngestKafkaSink.create(global, tenant))
-                .auditSink(sinks.ingestAudit())
+                .auditSink(sinks.operationsAudit())
                 .build()
                 .addTo(env);
         return env;

@@ -6,6 +6,7 @@ import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
@@ -75,7 +76,7 @@ public final class TenantJob implements Callable<Integer> {
                 .auditSink(sinks.audit())
                 .auditHeadSink(sinks.auditHead())
                 .siemSink(tenant.auditRequirements().siemIntegration() ? siemSink(global, tenant) : null)
-                .keys(InterimAuditKeys.forTenant(global, tenant))
+                .keys(KeystoreKeyProviderFactory.forTenant(global.keystore(), tenant))
                 .build()
                 .addTo(env);
     }

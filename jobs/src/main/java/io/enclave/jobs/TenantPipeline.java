@@ -1,5 +1,6 @@
 package io.enclave.jobs;
 
+import io.enclave.config.EncryptedField;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
@@ -14,10 +15,13 @@ import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditTenantKey;
 import io.enclave.operators.audit.SinkFlushAuditor;
+import io.enclave.operators.crypto.FieldEncryptor;
+import io.enclave.operators.crypto.FieldEncryptorOperator;
 import io.enclave.operators.crypto.KeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -30,8 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Defines one tenant's job graph: source, tag, keyed guard, route, one sink per table, and the
- * audit side outputs of every operator unioned into the audit sink. Sources and sinks are
+ * Defines one tenant's job graph: source, tag, keyed guard, encrypt (when the tenant encrypts
+ * any field), route, one sink per table, and the audit side outputs of every operator unioned
+ * into the audit sink. Sources and sinks are
  * handed in, so the job's main uses Kafka and JDBC while tests use their own.
  */
 public final class TenantPipeline {
@@ -58,6 +63,7 @@ public final class TenantPipeline {
         this.auditSink = Objects.requireNonNull(b.auditSink, "auditSink");
         this.auditHeadSink = Objects.requireNonNull(b.auditHeadSink, "auditHeadSink");
         this.siemSink = b.siemSink;
+        // Always required: the audit chain's HMAC key comes from it, whether or not any field is encrypted.
         this.keys = Objects.requireNonNull(b.keys, "keys");
     }
 
@@ -94,9 +100,17 @@ public final class TenantPipeline {
                 .uid(names.operatorUid("guard"))
                 .setParallelism(parallelism);
 
+        List<EncryptedField> encryptedFields = tenant.processing().encryptedFields();
+        SingleOutputStreamOperator<TenantEvent> encrypted = encryptedFields.isEmpty() ? null : guarded
+                .transform(names.operatorName("encrypt"), guarded.getType(), new FieldEncryptorOperator(
+                        new FieldEncryptor(audit, encryptedFields, keys, tenant.database().encryptionKeyRef(), AUDIT,
+                                names.operatorName("encrypt"))))
+                .uid(names.operatorUid("encrypt"))
+                .setParallelism(parallelism);
+
         // The sink layer's own check: a row of any other tenant is dropped and audited here,
         // before the row binder, whose CrossTenantWriteException stays as the last line.
-        SingleOutputStreamOperator<TenantEvent> sinkGuarded = guarded
+        SingleOutputStreamOperator<TenantEvent> sinkGuarded = (encrypted == null ? guarded : encrypted)
                 .process(new SinkGuard(audit, AUDIT, names.operatorName("sink_guard")))
                 .name(names.operatorName("sink_guard"))
                 .uid(names.operatorUid("sink_guard"))
@@ -119,6 +133,9 @@ public final class TenantPipeline {
         DataStream<AuditRecord> auditStream = tagged.getSideOutput(AUDIT)
                 .union(guarded.getSideOutput(AUDIT), sinkGuarded.getSideOutput(AUDIT),
                         disasterRows.getSideOutput(AUDIT), weatherRows.getSideOutput(AUDIT));
+        if (encrypted != null) {
+            auditStream = auditStream.union(encrypted.getSideOutput(AUDIT));
+        }
         SingleOutputStreamOperator<AuditRecord> chained = auditStream
                 .keyBy(new AuditTenantKey())
                 .transform(names.operatorName("chain"), TypeInformation.of(AuditRecord.class),
@@ -172,7 +189,7 @@ public final class TenantPipeline {
         public Builder auditHeadSink(Sink<AuditHead> v) { auditHeadSink = v; return this; }
         /** Optional: the SIEM stream, for tenants with {@code siem_integration}. */
         public Builder siemSink(Sink<AuditRecord> v) { siemSink = v; return this; }
-        /** The tenant's own keys; the chainer opens them in its {@code open()}. */
+        /** The tenant's own keys: the chainer's audit key, and the data keys when it encrypts any field. */
         public Builder keys(KeyProviderFactory v) { keys = v; return this; }
 
         public TenantPipeline build() {

@@ -1,5 +1,6 @@
 package io.enclave.jobs;
 
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.EnclaveConfig;
@@ -87,6 +88,7 @@ class AuditTrailITCase {
         configFile = resource("audit-it-tenants.yaml");
         config = TenantConfigLoader.load(configFile, env);
         colorado = config.tenant("colorado_state");
+        TestKeys.initialise(config.global().keystore(), config.tenants());
         try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(colorado.database().schema()));
             TenantDatabase db = new TenantDatabase(colorado, new MySqlDialect());
@@ -205,7 +207,7 @@ class AuditTrailITCase {
                 .weatherSink(sinks.events(StreamKind.WEATHER))
                 .auditSink(sinks.audit())
                 .auditHeadSink(sinks.auditHead())
-                .keys(InterimAuditKeys.forTenant(config.global(), colorado))
+                .keys(KeystoreKeyProviderFactory.forTenant(config.global().keystore(), colorado))
                 .build()
                 .addTo(env);
         return env;
@@ -314,7 +316,7 @@ class AuditTrailITCase {
         TenantConfig federal = config.tenant("federal_dhs");
         AuditRecord r = AuditContext.of(federal).newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, "chain", 0);
         r.recordId = "copied";
-        try (KeyProvider keys = InterimAuditKeys.forTenant(config.global(), federal).open()) {
+        try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.global().keystore(), federal).open()) {
             new AuditChain(keys.auditKey()).link(r, sequence, AuditChain.GENESIS);
         }
         insert(r);

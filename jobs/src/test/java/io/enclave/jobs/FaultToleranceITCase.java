@@ -1,5 +1,6 @@
 package io.enclave.jobs;
 
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.ApiEndpoints;
@@ -195,7 +196,7 @@ class FaultToleranceITCase {
                     .build();
             global = new GlobalSettings(kafka.bootstrapServers(), "PLAINTEXT", "SCRAM-SHA-512", Map.of(),
                     database.rootJdbcUrl(), DatabaseDialect.MYSQL, "enclave_siem_audit",
-                    new KeystoreSettings(KeystoreSettings.DEFAULT_PATH, Secret.of(""), KeystoreSettings.DEFAULT_TYPE),
+                    TestKeys.create(java.nio.file.Files.createTempDirectory("ft-keys"), List.of(tenant)),
                     ApiEndpoints.DEFAULT);
             try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
@@ -324,7 +325,7 @@ class FaultToleranceITCase {
             do {
                 Thread.sleep(500); // the signed head trails the table by a checkpoint
                 try (Connection root = database.rootConnection();
-                        KeyProvider keys = InterimAuditKeys.forTenant(global, tenant).open()) {
+                        KeyProvider keys = KeystoreKeyProviderFactory.forTenant(global.keystore(), tenant).open()) {
                     verdict = new AuditVerifier(root, tenant.database().schema(), tenant.id(),
                             new AuditChain(keys.auditKey())).verify();
                 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.KeystoreSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
@@ -14,11 +15,13 @@ import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.RealSamples.Message;
 import io.enclave.jobs.demo.TenantTableCounts;
+import io.enclave.operators.crypto.TenantKeyStore;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -70,14 +73,18 @@ class TenantPipelineITCase {
     static void startServers() throws Exception {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
-        config = TenantConfigLoader.load(resource("it-tenants.yaml"),
-                Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl()));
+        Path keystore = Files.createTempDirectory("it-keys").resolve("it.bcfks");
+        config = TenantConfigLoader.load(resource("it-tenants.yaml"), Map.of("KAFKA_BOOTSTRAP",
+                kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl(), "KEYSTORE", keystore.toString()));
         try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
             for (TenantConfig tenant : config.tenants()) {
                 st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
                 TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
                 db.createSchema(root);
                 db.createUser(root);
+                KeystoreSettings keys = config.global().keystore();
+                new TenantKeyStore(Path.of(keys.path()), keys.password(), keys.type(), tenant.id(),
+                        tenant.database().encryptionKeyRef()).init();
                 kafka.createTopics(tenant.processing().topicPartitions(), tenant.names().topics().toArray(String[]::new));
             }
         }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.sinks.JdbcSinkOptions;
+import io.enclave.sinks.TenantJdbcSinks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +32,47 @@ class TenantPipelineTest {
 
         List<String> names = graph.getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
         assertThat(names).contains("Source: source[colorado_state]", "tag[colorado_state]", "guard[colorado_state]",
-                "sink_guard[colorado_state]", "route[colorado_state]", "sink[colorado_emergency.disaster_declarations]: Writer",
+                "encrypt[colorado_state]", "sink_guard[colorado_state]", "route[colorado_state]",
+                "sink[colorado_emergency.disaster_declarations]: Writer",
                 "sink[colorado_emergency.weather_alerts]: Writer", "sink[colorado_emergency.audit_log]: Writer");
         assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getTransformationUID())
                 .as("uid of %s", node.getOperatorName()).isNotBlank().contains("tenant_colorado_state_"));
         assertThat(graph.getJobName()).isEqualTo("tenant_colorado_state_emergency_processing");
+    }
+
+    @Test
+    void everyRecordIsEncryptedAfterTheGuardAndBeforeItIsRoutedToASink() {
+        StreamGraph graph = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state")).getStreamGraph();
+        StreamNode encrypt = graph.getStreamNodes().stream()
+                .filter(n -> n.getOperatorName().equals("encrypt[colorado_state]")).findFirst().orElseThrow();
+
+        assertThat(encrypt.getTransformationUID()).isEqualTo("tenant_colorado_state_encrypt");
+        assertThat(encrypt.getInEdges()).extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+                .containsExactly("guard[colorado_state]");
+        // The sink layer's own tenant check sees the encrypted row, right before it is routed to a sink.
+        assertThat(encrypt.getOutEdges()).extracting(e -> graph.getStreamNode(e.getTargetId()).getOperatorName())
+                .contains("sink_guard[colorado_state]");
+        assertThat(graph.getStreamNodes()).filteredOn(n -> n.getOperatorName().equals("route[colorado_state]"))
+                .singleElement().satisfies(route -> assertThat(route.getInEdges()).extracting(
+                        e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+                        .containsExactly("sink_guard[colorado_state]"));
+    }
+
+    @Test
+    void aTenantPipelineCannotBeBuiltWithoutItsKeys() {
+        TenantConfig tenant = CONFIG.tenant("colorado_state");
+        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(CONFIG.global(), tenant));
+
+        assertThatThrownBy(() -> TenantPipeline.builder()
+                .tenant(tenant)
+                .source(TenantKafkaSource.create(CONFIG.global(), tenant))
+                .disasterSink(sinks.events(StreamKind.DISASTERS))
+                .weatherSink(sinks.events(StreamKind.WEATHER))
+                .auditSink(sinks.audit())
+                .auditHeadSink(sinks.auditHead())
+                .build())
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("keys");
     }
 
     @Test

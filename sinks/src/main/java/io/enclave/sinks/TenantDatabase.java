@@ -41,7 +41,7 @@ public final class TenantDatabase {
         String database = tenant.database().schema();
         List<String> statements = new ArrayList<>();
         statements.add(dialect.createDatabase(database));
-        for (TableDefinition<?> table : TenantTables.all()) {
+        for (TableDefinition<?> table : TenantTables.all(tenant.processing().encryptedFields())) {
             statements.add(table.name().equals(TenantTables.auditLog().name())
                     ? dialect.createTable(database, table, auditRetention())
                     : dialect.createTable(database, table));

@@ -36,9 +36,9 @@ public final class TenantJdbcSinks {
         return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
     }
 
-    /** Audit records of the tenant's ingest job, in their own table (see {@link TenantTables#ingestAuditLog()}). */
-    public Sink<AuditRecord> ingestAudit() {
-        TableDefinition<AuditRecord> table = TenantTables.ingestAuditLog();
+    /** Audit records of the tenant's ingest job, in the operations audit table (see {@link TenantTables#operationsAuditLog()}). */
+    public Sink<AuditRecord> operationsAudit() {
+        TableDefinition<AuditRecord> table = TenantTables.operationsAuditLog();
         return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
     }
 

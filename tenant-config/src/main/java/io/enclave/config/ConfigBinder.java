@@ -242,7 +242,8 @@ final class ConfigBinder {
         ApiAccess api = apiAccess(tenant.section("api_access", API_KEYS), restrictions.allowedStates());
         AuditRequirements audit = audit(tenant.section("audit_requirements", AUDIT_KEYS));
         SecurityEnhancements security = security(tenant.section("security_enhancements", SECURITY_KEYS));
-        ProcessingSettings processing = processing(tenant.section("processing", PROCESSING_KEYS));
+        ProcessingSettings processing =
+                processing(tenant.section("processing", PROCESSING_KEYS), level.orElse(Classification.PUBLIC));
         return new TenantConfig(id, organization, level.orElse(Classification.PUBLIC), database, kafka, publisher,
                 quotas, resourceGroup, api,
                 restrictions, audit, security, processing);
@@ -443,8 +444,10 @@ final class ConfigBinder {
                 security.bool("additional_encryption", false));
     }
 
-    private ProcessingSettings processing(YamlSection processing) {
+    private ProcessingSettings processing(YamlSection processing, Classification level) {
         ProcessingSettings defaults = ProcessingSettings.builder().build();
+        // Without an encrypt section the level decides; "encrypt: {}" is an explicit choice of none.
+        boolean configured = processing.has("encrypt");
         return ProcessingSettings.builder()
                 .parallelism(processing.integer("parallelism", defaults.parallelism(), 1, 64))
                 .batchSize(processing.integer("batch_size", defaults.batchSize(), 1, 100_000))
@@ -454,7 +457,8 @@ final class ConfigBinder {
                 .dedupTtl(processing.duration("dedup_ttl", defaults.dedupTtl()))
                 .checkpointInterval(processing.duration("checkpoint_interval", defaults.checkpointInterval()))
                 .topicPartitions(processing.integer("topic_partitions", defaults.topicPartitions(), 1, 64))
-                .encryptedFields(encryptedFields(processing))
+                .encryptedFields(configured ? encryptedFields(processing) : EncryptionDefaults.forLevel(level))
+                .encryptionFromDefaults(!configured)
                 .build();
     }
 
@@ -476,7 +480,10 @@ final class ConfigBinder {
                     continue;
                 }
                 Scalar name = choice.get().name();
-                if (names.add(name.text())) {
+                Optional<String> notEncryptable = EncryptableFields.problem(stream.get(), name.text());
+                if (notEncryptable.isPresent()) {
+                    yaml.problem(name, name.quoted() + " " + notEncryptable.get());
+                } else if (names.add(name.text())) {
                     fields.add(new EncryptedField(stream.get(), name.text(), choice.get().mode()));
                 } else {
                     yaml.problem(name, name.quoted() + " is listed twice");

@@ -4,7 +4,11 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 
-/** How the tenant's job runs: parallelism, sink batching, input limits and encrypted fields. */
+/**
+ * How the tenant's job runs: parallelism, sink batching, input limits and encrypted fields.
+ * {@code encryptionFromDefaults} is true when the config had no {@code processing.encrypt}, so
+ * the fields are {@link EncryptionDefaults} of the tenant's classification level.
+ */
 public record ProcessingSettings(
         int parallelism,
         int batchSize,
@@ -14,7 +18,8 @@ public record ProcessingSettings(
         Duration dedupTtl,
         Duration checkpointInterval,
         int topicPartitions,
-        List<EncryptedField> encryptedFields) implements Serializable {
+        List<EncryptedField> encryptedFields,
+        boolean encryptionFromDefaults) implements Serializable {
 
     /** Large batches a few seconds apart, because StarRocks rejects frequent small loads. */
     public static final int DEFAULT_BATCH_SIZE = 5_000;
@@ -44,6 +49,7 @@ public record ProcessingSettings(
         private Duration checkpointInterval = Duration.ofSeconds(30);
         private int topicPartitions = 3;
         private List<EncryptedField> encryptedFields = List.of();
+        private boolean encryptionFromDefaults;
 
         public Builder parallelism(int v) { parallelism = v; return this; }
         public Builder batchSize(int v) { batchSize = v; return this; }
@@ -54,10 +60,12 @@ public record ProcessingSettings(
         public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
         public Builder topicPartitions(int v) { topicPartitions = v; return this; }
         public Builder encryptedFields(List<EncryptedField> v) { encryptedFields = v; return this; }
+        public Builder encryptionFromDefaults(boolean v) { encryptionFromDefaults = v; return this; }
 
         public ProcessingSettings build() {
             return new ProcessingSettings(parallelism, batchSize, batchInterval, maxRetries,
-                    maxMessageBytes, dedupTtl, checkpointInterval, topicPartitions, encryptedFields);
+                    maxMessageBytes, dedupTtl, checkpointInterval, topicPartitions, encryptedFields,
+                    encryptionFromDefaults);
         }
     }
 }

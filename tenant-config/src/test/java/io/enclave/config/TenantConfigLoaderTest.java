@@ -131,7 +131,10 @@ class TenantConfigLoaderTest {
         assertThat(tenant.database().password().isEmpty()).isTrue();
         assertThat(tenant.auditRequirements()).isEqualTo(new AuditRequirements(2555, false, false, ""));
         assertThat(tenant.securityEnhancements()).isEqualTo(SecurityEnhancements.NONE);
-        assertThat(tenant.processing()).isEqualTo(ProcessingSettings.builder().build());
+        assertThat(tenant.processing()).isEqualTo(ProcessingSettings.builder()
+                .encryptedFields(EncryptionDefaults.forLevel(Classification.RESTRICTED))
+                .encryptionFromDefaults(true)
+                .build());
         assertThat(tenant.apiAccess().femaApiKey().isEmpty()).isTrue();
         assertThat(tenant.apiAccess().noaaScope())
                 .as("without its own scope a tenant pulls NOAA data only for its allowed states")

@@ -3,6 +3,7 @@ package io.enclave.deploy;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
+import io.enclave.jobs.TenantKeys;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
@@ -74,6 +75,9 @@ final class ProvisionCommand implements Callable<Integer> {
                 database.createUser(admin);
                 out.printf("database %s: tables and user %s ready%n", tenant.database().schema(),
                         tenant.database().user());
+                boolean created = TenantKeys.ensure(config.global(), tenant, "deploy/local provision");
+                out.printf("keys of %s: %s in %s%n", tenant.id(), created ? "created" : "present",
+                        config.global().keystore().path());
             }
         }
         return 0;

@@ -45,6 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (EnclaveDemo demo = new EnclaveDemo(loaded.get(), out)) {
+            demo.configFile(config);
             demo.start(webPort);
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
             out.printf("Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --config %s --tenant colorado_state"

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Multi-tenant isolation for emergency-management streams on Apache Flink.",
         subcommands = {ValidateCommand.class, PlanCommand.class, DdlCommand.class, DemoCommand.class,
                 io.enclave.jobs.render.RenderCommand.class, AuditCommand.class, IngestCommand.class,
-                ProvisionCommand.class, ProbeCommand.class})
+                ProvisionCommand.class, ProbeCommand.class, KeysCommand.class, DecryptCommand.class})
 public final class EnclaveCli {
     /** Exit code for an invalid config, so scripts can tell it apart from a crash (1). */
     public static final int INVALID_CONFIG = 2;

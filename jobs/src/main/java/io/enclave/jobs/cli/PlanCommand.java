@@ -1,16 +1,20 @@
 package io.enclave.jobs.cli;
 
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.EncryptableFields;
 import io.enclave.config.EncryptedField;
+import io.enclave.config.EncryptionMode;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
 import io.enclave.jobs.TenantJob;
+import io.enclave.operators.crypto.ColumnCipher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -53,8 +57,21 @@ final class PlanCommand implements Callable<Integer> {
         out.printf("database   %s as user %s%n", names.database(), tenant.database().user());
         out.printf("tables     %s.%s, %s.%s, %s.%s%n", names.database(), StreamKind.DISASTERS.table(),
                 names.database(), StreamKind.WEATHER.table(), names.database(), names.auditTable());
+        String source = tenant.processing().encryptionFromDefaults()
+                ? "default for classification_level " + tenant.classificationLevel()
+                : "processing.encrypt";
+        if (tenant.processing().encryptedFields().isEmpty()) {
+            out.printf("encrypt    nothing (%s)%n", source);
+        } else {
+            out.printf("keys       %s in %s %s%n", tenant.database().encryptionKeyRef(), config.global().keystore().type(),
+                    config.global().keystore().path());
+        }
         for (EncryptedField f : tenant.processing().encryptedFields()) {
-            out.printf("encrypt    %s.%s (%s)%n", f.stream().table(), f.field(), f.mode().name().toLowerCase());
+            String column = EncryptableFields.column(f.stream(), f.field()).orElse(f.field());
+            boolean randomized = f.mode() == EncryptionMode.RANDOMIZED;
+            out.printf("encrypt    %-48s %-13s %-15s (%s)%n", f.stream().table() + "." + column,
+                    f.mode().name().toLowerCase(Locale.ROOT), randomized ? ColumnCipher.GCM : ColumnCipher.GCM_SIV,
+                    source);
         }
         out.println();
         out.printf("%-4s %-62s %s%n", "ID", "OPERATOR", "UID");

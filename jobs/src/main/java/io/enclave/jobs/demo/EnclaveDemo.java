@@ -2,12 +2,15 @@ package io.enclave.jobs.demo;
 
 import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.EncryptableFields;
+import io.enclave.config.EncryptedField;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.TenantJob;
+import io.enclave.jobs.TenantKeys;
 import io.enclave.jobs.provision.DatabaseProvisioner;
 import io.enclave.jobs.provision.KafkaProvisioner;
 import io.enclave.jobs.provision.ProvisionReport;
@@ -16,6 +19,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +53,8 @@ public final class EnclaveDemo implements AutoCloseable {
     private EmbeddedMariaDb database;
     private MiniCluster cluster;
     private DemoPublisher publisher;
+    private Path configFile = Path.of("tenant-config", "examples", "tenants.yaml");
+    private boolean decryptHintShown;
 
     public EnclaveDemo(EnclaveConfig config, PrintWriter out) {
         this.config = config;
@@ -70,6 +78,7 @@ public final class EnclaveDemo implements AutoCloseable {
                 .withDatabase(database.rootJdbcUrl(), DatabaseDialect.MYSQL);
         List<TenantConfig> tenants = List.copyOf(config.tenants());
         provision(kafka, tenants);
+        createMissingKeys(tenants);
 
         int slots = tenants.stream().mapToInt(t -> t.processing().parallelism()).sum();
         Configuration conf = new Configuration();
@@ -112,6 +121,19 @@ public final class EnclaveDemo implements AutoCloseable {
         }
         out.printf("Provisioned %d tenants: SCRAM principals, prefixed ACLs, quotas, databases and grants%n",
                 tenants.size());
+    }
+
+    /** The config file the demo was started with, for the decrypt command it suggests. */
+    public void configFile(Path file) {
+        this.configFile = file;
+    }
+
+    /** Gives every tenant its keys in the configured key store, unless an earlier run made them. */
+    private void createMissingKeys(List<TenantConfig> tenants) throws SQLException {
+        for (TenantConfig tenant : tenants) {
+            TenantKeys.ensure(global, tenant, "demo");
+        }
+        out.printf("Keys: %s %s%n", global.keystore().type(), global.keystore().path());
     }
 
     /** Publishes {@code eventsPerSecond} per tenant for {@code duration}, printing the table as it goes. */
@@ -175,6 +197,34 @@ public final class EnclaveDemo implements AutoCloseable {
             }
         }
         DemoReport.print(out, List.copyOf(config.tenants()), produced, counts);
+        if (!decryptHintShown) {
+            decryptHintShown = printDecryptHint();
+        }
+    }
+
+    /** Once a tenant has an encrypted row: where to look at it and how to read it back. */
+    private boolean printDecryptHint() throws SQLException {
+        for (TenantConfig tenant : config.tenants()) {
+            for (EncryptedField f : tenant.processing().encryptedFields()) {
+                String column = EncryptableFields.column(f.stream(), f.field()).orElseThrow();
+                String table = tenant.database().schema() + "." + f.stream().table();
+                try (Connection root = database.rootConnection(); Statement st = root.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT id, " + column + " FROM " + table + " WHERE " + column
+                                + " LIKE 'enc:%' LIMIT 1")) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    out.printf("%nEncrypted, e.g. %s.%s of row %s:%n  %s%n", table, column, rs.getString(1),
+                            rs.getString(2));
+                    out.printf("Decrypt it (audited in %s.audit_log):%n  STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
+                            + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --config %s --tenant %s --table %s"
+                            + " --column %s --row-key '%s' '%s'%n%n", tenant.database().schema(), database.port(),
+                            configFile, tenant.id(), f.stream().table(), column, rs.getString(1), rs.getString(2));
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Cancels every job and waits until each has stopped, so the cluster shuts down quietly. */

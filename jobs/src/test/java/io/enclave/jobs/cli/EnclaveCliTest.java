@@ -50,7 +50,26 @@ class EnclaveCliTest {
         assertThat(run.out).contains("tenant_colorado_state_emergency_processing",
                 "tenant_colorado_state_disasters, tenant_colorado_state_weather", "tenant_colorado_state_group",
                 "colorado_emergency.audit_log", "guard[colorado_state]", "tenant_colorado_state_guard",
-                "disaster_declarations.placeCode (deterministic)");
+                "encrypt[colorado_state]", "tenant_colorado_state_encrypt")
+                .containsPattern("encrypt +disaster_declarations\\.place_code +deterministic +AES-256-GCM-SIV"
+                        + " +\\(processing\\.encrypt\\)")
+                .containsPattern("encrypt +weather_alerts\\.description +randomized +AES-256-GCM +\\(");
+    }
+
+    @Test
+    void planSaysWhenTheEncryptedFieldsAreTheClassificationDefaults(@TempDir Path dir)
+            throws Exception {
+        Path config = dir.resolve("defaults.yaml");
+        Files.writeString(config, Files.readString(Path.of(EXAMPLES))
+                .replace("      encrypt:\n        # placeCode stays joinable within the tenant, so it is deterministic.\n"
+                        + "        disasters: [designatedArea, {field: placeCode, mode: deterministic}]\n"
+                        + "        weather: [description, instruction]\n", ""));
+
+        Run run = run("plan", config.toString(), "--tenant", "colorado_state");
+
+        assertThat(run.exit).isZero();
+        assertThat(run.out).containsPattern("encrypt +weather_alerts\\.area_desc +randomized +AES-256-GCM"
+                + " +\\(default for classification_level RESTRICTED\\)");
     }
 
     @Test

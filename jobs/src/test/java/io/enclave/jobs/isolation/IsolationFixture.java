@@ -33,8 +33,9 @@ final class IsolationFixture {
     IsolationFixture(String suite, Path dir, String bootstrap, String jdbcUrl, EmbeddedKafka kafka) throws IOException {
         this.suite = suite;
         this.configFile = dir.resolve(suite + "-tenants.yaml");
-        Files.writeString(configFile, yaml(suite, bootstrap, jdbcUrl));
+        Files.writeString(configFile, yaml(suite, bootstrap, jdbcUrl, dir.resolve(suite + "-keys.p12")));
         this.config = TenantConfigLoader.load(configFile);
+        io.enclave.jobs.TestKeys.initialise(config.global().keystore(), config.tenants());
         this.kafkaAdminConfig = dir.resolve(suite + "-kafka-admin.properties");
         Properties admin = new Properties();
         if (kafka != null) {
@@ -54,7 +55,7 @@ final class IsolationFixture {
     }
 
     /** Passwords with quotes and backslashes, so JAAS and DDL escaping are exercised too. */
-    static String yaml(String suite, String bootstrap, String jdbcUrl) {
+    static String yaml(String suite, String bootstrap, String jdbcUrl, Path keystore) {
         return """
                 global:
                   kafka:
@@ -64,6 +65,10 @@ final class IsolationFixture {
                   database:
                     jdbc_url: "%3$s"
                     dialect: mysql
+                  keystore:
+                    path: "%4$s"
+                    password: isolation-keys
+                    type: PKCS12
                 tenants:
                   %1$s_alpha:
                     organization: "Alpha County Office of Emergency Management"
@@ -88,6 +93,8 @@ final class IsolationFixture {
                       batch_interval: 500ms
                       checkpoint_interval: 2s
                       topic_partitions: 2
+                      # Hostile values are checked verbatim in the tables; encryption has its own suite.
+                      encrypt: {}
                   %1$s_bravo:
                     organization: "Bravo State Division of Emergency Management"
                     classification_level: INTERNAL
@@ -110,7 +117,7 @@ final class IsolationFixture {
                       batch_interval: 500ms
                       checkpoint_interval: 2s
                       topic_partitions: 1
-                """.formatted(suite, bootstrap, jdbcUrl);
+                """.formatted(suite, bootstrap, jdbcUrl, keystore);
     }
 
     /** {@code ./enclave provision CONFIG --kafka} with the test broker's admin. */

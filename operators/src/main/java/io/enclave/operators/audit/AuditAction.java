@@ -13,5 +13,15 @@ public enum AuditAction {
     /** The job finished or was stopped with drain. */
     JOB_STOP,
     /** {@code ./enclave audit purge} removed rows past retention, leaving a signed anchor. */
-    AUDIT_PURGE
+    AUDIT_PURGE,
+    /** Per checkpoint: how many values the field encryptor encrypted, per key version and column. */
+    KEY_USE,
+    /** {@code enclave keys init}: a tenant's first data key and its audit key were created. */
+    KEYS_INIT,
+    /** {@code enclave keys rotate}: a new data key version for new writes. */
+    KEYS_ROTATE,
+    /** {@code enclave keys destroy}: crypto-shredding of a tenant's data keys. */
+    KEYS_DESTROY,
+    /** {@code enclave decrypt}: an authorised reader decrypted one value. */
+    DECRYPT
 }

@@ -24,6 +24,36 @@ public interface KeyProvider extends AutoCloseable {
     /** The HMAC key of the tenant's audit chain; separate from every data key. */
     SecretKey auditKey();
 
+    /**
+     * The newest data key of {@code tenantId}, which must be this provider's own tenant. Callers
+     * that know which tenant they act for ask through this, so a provider handed to the wrong
+     * tenant's job fails instead of encrypting that tenant's data under another tenant's key.
+     *
+     * @throws KeyUnavailableException for any other tenant
+     */
+    default VersionedKey currentDataKey(String tenantId) {
+        requireOwnTenant(tenantId);
+        return currentDataKey();
+    }
+
+    /**
+     * A given version of {@code tenantId}'s data key, which must be this provider's own tenant.
+     *
+     * @throws KeyUnavailableException for any other tenant, or a version that is not there
+     */
+    default VersionedKey dataKey(String tenantId, int version) {
+        requireOwnTenant(tenantId);
+        return dataKey(version);
+    }
+
+    /** @throws KeyUnavailableException unless {@code tenantId} is this provider's tenant */
+    default void requireOwnTenant(String tenantId) {
+        if (!tenantId().equals(tenantId)) {
+            throw new KeyUnavailableException("the key provider of tenant " + tenantId()
+                    + " is scoped to that tenant and has no key of tenant " + tenantId);
+        }
+    }
+
     @Override
     void close();
 }

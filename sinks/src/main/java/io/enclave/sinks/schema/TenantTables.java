@@ -9,12 +9,17 @@ import static io.enclave.sinks.schema.ColumnType.LONG_TEXT;
 import static io.enclave.sinks.schema.ColumnType.SHORT_TEXT;
 import static io.enclave.sinks.schema.ColumnType.TIMESTAMP;
 
+import io.enclave.config.EncryptableFields;
+import io.enclave.config.EncryptedField;
 import io.enclave.config.StreamKind;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.record.TenantEvent;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The tables every tenant database holds. Each event table starts with the event's natural key
@@ -25,6 +30,36 @@ public final class TenantTables {
 
     public static TableDefinition<TenantEvent> forStream(StreamKind stream) {
         return stream == StreamKind.DISASTERS ? disasterDeclarations() : weatherAlerts();
+    }
+
+    /**
+     * The stream's table as a tenant that encrypts {@code encrypted} stores it: each encrypted
+     * column becomes long text, because a ciphertext of a 255-character value is about 1,400
+     * characters of base64url.
+     */
+    public static TableDefinition<TenantEvent> forStream(StreamKind stream, Collection<EncryptedField> encrypted) {
+        TableDefinition<TenantEvent> table = forStream(stream);
+        Set<String> columns = new HashSet<>();
+        for (EncryptedField f : encrypted) {
+            if (f.stream() == stream) {
+                columns.add(EncryptableFields.column(stream, f.field()).orElseThrow(() ->
+                        new IllegalArgumentException(f.field() + " is not an encryptable field of " + stream)));
+            }
+        }
+        List<Column<TenantEvent>> c = new ArrayList<>();
+        for (Column<TenantEvent> column : table.columns()) {
+            c.add(columns.contains(column.name())
+                    ? new Column<>(column.name(), LONG_TEXT, column.nullable(),
+                            column.comment() + ", encrypted (enc:<format>:k<version>:<base64url>)", column.extractor())
+                    : column);
+        }
+        return new TableDefinition<>(table.name(), table.comment(), c, table.primaryKey());
+    }
+
+    /** Every table of a tenant database that encrypts {@code encrypted}, in creation order. */
+    public static List<TableDefinition<?>> all(Collection<EncryptedField> encrypted) {
+        return List.of(forStream(StreamKind.DISASTERS, encrypted), forStream(StreamKind.WEATHER, encrypted), auditLog(),
+                auditHead(), AuditAnchor.table(), operationsAuditLog());
     }
 
     public static TableDefinition<TenantEvent> disasterDeclarations() {
@@ -162,12 +197,12 @@ public final class TenantTables {
     }
 
     /**
-     * Audit records of the tenant's ingest job (records the upstream API returned outside the
-     * tenant's scope), upserted by their deterministic id. Kept apart from {@code audit_log},
-     * whose chain has exactly one writer, the processing job's chainer: a second writer would
-     * fork it.
+     * Audit records made outside the tenant's processing job: its ingest job (records the
+     * upstream API returned outside the tenant's scope) and the key and decrypt commands,
+     * upserted by their deterministic id. Kept apart from {@code audit_log}, whose chain has
+     * exactly one writer, the processing job's chainer: a second writer would fork it.
      */
-    public static TableDefinition<AuditRecord> ingestAuditLog() {
+    public static TableDefinition<AuditRecord> operationsAuditLog() {
         List<Column<AuditRecord>> c = new ArrayList<>();
         c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
         c.add(required("tenant_id", SHORT_TEXT, "tenant", a -> a.tenantId));
@@ -187,13 +222,12 @@ public final class TenantTables {
         c.add(required("fedramp", BOOLEAN, "FedRAMP relevant", a -> a.fedramp));
         c.add(required("dora", BOOLEAN, "DORA relevant", a -> a.dora));
         c.add(required("pii_involved", BOOLEAN, "personal data involved", a -> a.piiInvolved));
-        return new TableDefinition<>("ingest_audit_log", "Audit records of the tenant's ingest job", c,
+        return new TableDefinition<>("operations_audit_log", "Audit records of the tenant's ingest job and key commands", c,
                 List.of("record_id"));
     }
 
-    /** Every table of a tenant database, in creation order. */
+    /** Every table of a tenant database that encrypts nothing, in creation order. */
     public static List<TableDefinition<?>> all() {
-        return List.of(disasterDeclarations(), weatherAlerts(), auditLog(), auditHead(), AuditAnchor.table(),
-                ingestAuditLog());
+        return all(List.of());
     }
 }

@@ -92,7 +92,7 @@ class TableDefinitionTest {
     void allTablesInCreationOrder() {
         assertThat(TenantTables.all()).extracting(TableDefinition::name)
                 .containsExactly("disaster_declarations", "weather_alerts", "audit_log", "audit_head", "audit_anchor",
-                        "ingest_audit_log");
+                        "operations_audit_log");
     }
 
     @ParameterizedTest

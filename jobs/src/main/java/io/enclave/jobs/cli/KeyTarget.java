@@ -1,0 +1,92 @@
+package io.enclave.jobs.cli;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.KeystoreSettings;
+import io.enclave.config.Secret;
+import io.enclave.config.TenantConfig;
+import io.enclave.operators.crypto.KeystoreKeyProvider;
+import io.enclave.operators.crypto.TenantKeyStore;
+import io.enclave.sinks.CliAuditLog;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every key and decrypt command shares, and what they resolve to: the tenant from
+ * the config, its key reference, and the key store (the config's, or {@code --keystore}).
+ * The password comes from the config (usually {@code ${ENCLAVE_KEYSTORE_PASSWORD}}) or from the
+ * variable named by {@code --password-env}; never from the command line, where {@code ps} shows it.
+ */
+final class KeyTarget {
+    @Option(names = "--config", required = true,
+            description = "Tenant config YAML: the tenant's key reference, the key store, and the database its audit log is in.")
+    Path config;
+
+    @Option(names = "--tenant", required = true, description = "Tenant id.")
+    String tenantId;
+
+    @Option(names = "--keystore", description = "Key store file; default: the config's global.keystore.path.")
+    Path keystore;
+
+    @Option(names = "--keystore-type", description = "BCFKS or PKCS12; default: the config's global.keystore.type.")
+    String keystoreType;
+
+    @Option(names = "--password-env", paramLabel = "VAR",
+            description = "Read the key store password from this environment variable instead of the config.")
+    String passwordEnv;
+
+    EnclaveConfig loaded;
+    TenantConfig tenant;
+
+    /** Loads the config; prints every problem and returns false when it or the options are not usable. */
+    boolean resolve(PrintWriter err) {
+        Optional<EnclaveConfig> c = ConfigFile.load(config, err);
+        if (c.isEmpty()) {
+            return false;
+        }
+        loaded = c.get();
+        if (loaded.tenants().stream().noneMatch(t -> t.id().equals(tenantId))) {
+            err.println("no tenant " + tenantId + " in " + config);
+            return false;
+        }
+        tenant = loaded.tenant(tenantId);
+        if (passwordEnv != null && System.getenv(passwordEnv) == null) {
+            err.println("environment variable " + passwordEnv + " (--password-env) is not set");
+            return false;
+        }
+        return true;
+    }
+
+    KeystoreSettings keystoreSettings() {
+        KeystoreSettings configured = loaded.global().keystore();
+        return new KeystoreSettings(
+                keystore != null ? keystore.toString() : configured.path(),
+                passwordEnv != null ? Secret.of(System.getenv(passwordEnv)) : configured.password(),
+                keystoreType != null ? keystoreType : configured.type());
+    }
+
+    String keyRef() {
+        return tenant.database().encryptionKeyRef();
+    }
+
+    TenantKeyStore keyStore() {
+        KeystoreSettings s = keystoreSettings();
+        return new TenantKeyStore(Path.of(s.path()), s.password(), s.type(), tenant.id(), keyRef());
+    }
+
+    KeystoreKeyProvider provider() {
+        KeystoreSettings s = keystoreSettings();
+        return KeystoreKeyProvider.open(Path.of(s.path()), s.password(), s.type(), tenant.id(), keyRef());
+    }
+
+    String describeStore() {
+        KeystoreSettings s = keystoreSettings();
+        return s.type() + " " + s.path();
+    }
+
+    CliAuditLog auditLog() throws SQLException {
+        return CliAuditLog.forTenant(loaded.global(), tenant);
+    }
+}

@@ -1,0 +1,179 @@
+package io.enclave.operators.crypto;
+
+import io.enclave.config.Secret;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.OptionalInt;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Administers one tenant's keys in the shared key store: create, rotate, list and destroy.
+ * Every operation touches only the entries of this tenant's key reference; other tenants'
+ * entries are read and written back unchanged.
+ */
+public final class TenantKeyStore {
+    static final String DATA_KEY_ALGORITHM = "AES";
+    static final String AUDIT_KEY_ALGORITHM = "HmacSHA256";
+
+    private final KeystoreFile file;
+    private final String tenantId;
+    private final String keyRef;
+    private final KeyAliases aliases;
+
+    public TenantKeyStore(Path path, Secret password, String type, String tenantId, String keyRef) {
+        this.file = new KeystoreFile(path, password, type);
+        this.tenantId = tenantId;
+        this.keyRef = keyRef;
+        this.aliases = new KeyAliases(keyRef);
+    }
+
+    /** What {@link #list()} shows: versions and dates, never key material. */
+    public record KeyStatus(String tenantId, String keyRef, List<Version> versions, int current,
+            int destroyedUpTo, boolean auditKey) {
+        /** One version of the data key and when it was created. */
+        public record Version(int version, Date created) {}
+    }
+
+    /**
+     * Creates the tenant's first data key and its audit key. After a destroy, numbering goes on
+     * from the destroyed versions, so an old ciphertext names a destroyed version instead of
+     * silently meeting a new key of the same number.
+     *
+     * @return the new data key version
+     * @throws IllegalStateException if the tenant already has a data key
+     */
+    public int init() {
+        return file.update(store -> {
+            if (!dataVersions(store).isEmpty()) {
+                throw new IllegalStateException("tenant " + tenantId + " already has data keys under " + keyRef
+                        + " in " + file.path() + "; use rotate for a new version");
+            }
+            int version = destroyedUpTo(store) + 1;
+            store.setEntry(aliases.data(version), new KeyStore.SecretKeyEntry(newKey(DATA_KEY_ALGORITHM)),
+                    file.protection());
+            if (!store.containsAlias(aliases.audit())) {
+                store.setEntry(aliases.audit(), new KeyStore.SecretKeyEntry(newKey(AUDIT_KEY_ALGORITHM)),
+                        file.protection());
+            }
+            return version;
+        });
+    }
+
+    /**
+     * Adds a new data key version, which new writes use from the next job start on; older
+     * versions stay and keep decrypting.
+     *
+     * @return the new version
+     */
+    public int rotate() {
+        return file.update(store -> {
+            List<Integer> versions = dataVersions(store);
+            if (versions.isEmpty()) {
+                throw new IllegalStateException("tenant " + tenantId + " has no data key under " + keyRef
+                        + " in " + file.path() + "; run keys init first");
+            }
+            int version = Math.max(versions.get(versions.size() - 1), destroyedUpTo(store)) + 1;
+            store.setEntry(aliases.data(version), new KeyStore.SecretKeyEntry(newKey(DATA_KEY_ALGORITHM)),
+                    file.protection());
+            return version;
+        });
+    }
+
+    /**
+     * Crypto-shredding: deletes every data key version of this tenant, so its ciphertexts can
+     * never be decrypted again, and records which versions were destroyed. The audit key stays
+     * unless {@code includeAuditKey}, because the audit trail must stay verifiable for its
+     * retention period after the data is gone.
+     *
+     * @return the versions destroyed
+     */
+    public List<Integer> destroy(boolean includeAuditKey) {
+        return file.update(store -> {
+            List<Integer> versions = dataVersions(store);
+            int upTo = destroyedUpTo(store);
+            for (int version : versions) {
+                store.deleteEntry(aliases.data(version));
+                upTo = Math.max(upTo, version);
+            }
+            if (includeAuditKey && store.containsAlias(aliases.audit())) {
+                store.deleteEntry(aliases.audit());
+            }
+            store.setEntry(aliases.destroyed(), new KeyStore.SecretKeyEntry(tombstone(upTo)), file.protection());
+            return versions;
+        });
+    }
+
+    public KeyStatus list() {
+        if (!file.exists()) {
+            return new KeyStatus(tenantId, keyRef, List.of(), 0, 0, false);
+        }
+        KeyStore store = file.load();
+        try {
+            List<KeyStatus.Version> versions = new ArrayList<>();
+            for (int version : dataVersions(store)) {
+                versions.add(new KeyStatus.Version(version, store.getCreationDate(aliases.data(version))));
+            }
+            int current = versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version();
+            return new KeyStatus(tenantId, keyRef, versions, current, destroyedUpTo(store),
+                    store.containsAlias(aliases.audit()));
+        } catch (GeneralSecurityException e) {
+            throw new KeyUnavailableException("cannot read key store " + file.path() + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private List<Integer> dataVersions(KeyStore store) throws GeneralSecurityException {
+        return versions(store, aliases);
+    }
+
+    /** The data key versions of one key reference, ascending; other tenants' aliases are skipped. */
+    static List<Integer> versions(KeyStore store, KeyAliases a) throws GeneralSecurityException {
+        List<Integer> versions = new ArrayList<>();
+        for (String alias : Collections.list(store.aliases())) {
+            OptionalInt version = a.versionOf(alias);
+            if (version.isPresent()) {
+                versions.add(version.getAsInt());
+            }
+        }
+        Collections.sort(versions);
+        return versions;
+    }
+
+    /** The highest version ever destroyed, 0 if none; read from the marker entry. */
+    static int destroyedUpTo(KeyStore store, KeyAliases a, KeyStore.PasswordProtection protection)
+            throws GeneralSecurityException {
+        if (!store.containsAlias(a.destroyed())) {
+            return 0;
+        }
+        KeyStore.Entry entry = store.getEntry(a.destroyed(), protection);
+        byte[] encoded = ((KeyStore.SecretKeyEntry) entry).getSecretKey().getEncoded();
+        return ByteBuffer.wrap(encoded).getInt();
+    }
+
+    private int destroyedUpTo(KeyStore store) throws GeneralSecurityException {
+        return destroyedUpTo(store, aliases, file.protection());
+    }
+
+    private static SecretKey newKey(String algorithm) throws GeneralSecurityException {
+        KeyGenerator generator = KeyGenerator.getInstance(algorithm);
+        generator.init(256, new SecureRandom());
+        return generator.generateKey();
+    }
+
+    /**
+     * The destroyed-versions marker. A key store holds only keys, so the marker is stored as a
+     * key entry whose bytes are the version number followed by zeros; it is no secret and
+     * decrypts nothing.
+     */
+    private static SecretKey tombstone(int destroyedUpTo) {
+        return new SecretKeySpec(ByteBuffer.allocate(16).putInt(destroyedUpTo).array(), DATA_KEY_ALGORITHM);
+    }
+}
