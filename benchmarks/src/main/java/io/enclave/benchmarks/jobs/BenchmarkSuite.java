@@ -1,0 +1,130 @@
+package io.enclave.benchmarks.jobs;
+
+import io.enclave.benchmarks.steps.StepBenchmarks;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole benchmark suite in one command ({@code benchmarks/run}): per-step JMH costs,
+ * MiniCluster throughput, end to end on Kafka and MariaDB, and tenant scaling, then the
+ * Markdown table and the PNG chart. {@code --quick} proves the harness end to end in about
+ * two minutes; its figures are not meant to be quoted.
+ */
+@Command(name = "benchmarks/run", mixinStandardHelpOptions = true,
+        description = "Measures what tenant isolation costs, against baselines in the same run.")
+public final class BenchmarkSuite implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "Short runs that prove the harness works; figures are not comparable.")
+    boolean quick;
+
+    @Option(names = "--sections", split = ",", description = "Any of steps, throughput, e2e, scaling (default: all).")
+    Set<String> sections = Set.of("steps", "throughput", "e2e", "scaling");
+
+    @Option(names = "--out", description = "Directory for latest.md and latest.png (default: benchmarks/results).")
+    Path out;
+
+    @Option(names = "--records", description = "Messages per MiniCluster throughput run (default 1000000).")
+    Long records;
+
+    @Option(names = "--rounds", description = "Alternating rounds of the throughput section (default 3).")
+    Integer rounds;
+
+    @Option(names = "--scaling-records", description = "Total messages per job count in the scaling section"
+            + " (default 1000000).")
+    Long scalingRecords;
+
+    @Option(names = "--e2e-records", description = "Messages each end-to-end job catches up on (default 200000).")
+    Long e2eRecords;
+
+    @Option(names = "--e2e-parallelism", description = "Parallelism of the end-to-end jobs, sinks included (default 2).")
+    Integer e2eParallelism;
+
+    @Option(names = "--e2e-batch-size", description = "JDBC batch size (default 5000).")
+    Integer e2eBatchSize;
+
+    @Option(names = "--e2e-batch-interval", description = "JDBC batch interval (default 500ms).")
+    String e2eBatchInterval;
+
+    @Option(names = "--latency-rate", description = "Messages/s while measuring latency (default 5000).")
+    Integer latencyRate;
+
+    @Option(names = "--latency-seconds", description = "Seconds of publishing while measuring latency (default 20).")
+    Integer latencySeconds;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchmarkSuite()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream log = System.out;
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        String loadAtStart = Machine.loadAverage();
+        Machine machine = Machine.describe();
+        log.printf("Enclave benchmarks%s on %d cores (%s), load average %s%n", quick ? " (quick)" : "",
+                machine.cores(), machine.cpu(), loadAtStart);
+
+        List<StepBenchmarks.Score> steps = null;
+        if (sections.contains("steps")) {
+            log.println("1. per-step JMH ...");
+            steps = quick ? StepBenchmarks.run(1, 1, 1, forkArgs()) : StepBenchmarks.run(3, 5, 1, forkArgs());
+        }
+        ThroughputBenchmark.Result throughput = null;
+        if (sections.contains("throughput")) {
+            log.println("2. MiniCluster throughput: pass-through vs tenant pipeline ...");
+            throughput = new ThroughputBenchmark(or(records, quick ? 50_000L : 1_000_000L),
+                    or(rounds, quick ? 1 : 3), log).run();
+        }
+        EndToEndBenchmark.Result e2e = null;
+        if (sections.contains("e2e")) {
+            log.println("3. end to end on embedded Kafka and MariaDB ...");
+            e2e = new EndToEndBenchmark(new EndToEndBenchmark.Settings(or(e2eRecords, quick ? 10_000L : 200_000L),
+                    or(e2eParallelism, 2), or(e2eBatchSize, 5000), or(e2eBatchInterval, "500ms"),
+                    or(latencyRate, quick ? 500 : 5000), or(latencySeconds, quick ? 5 : 20)), log).run();
+        }
+        List<ScalingBenchmark.Result> scaling = null;
+        if (sections.contains("scaling")) {
+            log.println("4. tenant scaling: 1, 4, 16 jobs on one cluster ...");
+            scaling = new ScalingBenchmark(or(scalingRecords, quick ? 64_000L : 1_000_000L), log).run(1, 4, 16);
+        }
+
+        Path dir = out != null ? out : Path.of(System.getProperty("enclave.home", "."), "benchmarks", "results");
+        Files.createDirectories(dir);
+        SuiteResults results = new SuiteResults(started, machine, loadAtStart, Machine.loadAverage(),
+                (System.nanoTime() - t0) / 1e9, System.getProperty("enclave.command", "benchmarks/run"), steps,
+                throughput, e2e, scaling);
+        ResultsChart.write(results, dir.resolve("latest.png"));
+        Files.writeString(dir.resolve("latest.md"), MarkdownReport.render(results, "latest.png"));
+        log.printf("%nWrote %s and %s in %.1f min.%n", dir.resolve("latest.md"), dir.resolve("latest.png"),
+                results.durationSeconds() / 60);
+        return 0;
+    }
+
+    /** The forks get this JVM's --add-opens (Flink needs them) and a fixed heap. */
+    private static List<String> forkArgs() {
+        List<String> args = new ArrayList<>();
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("-Dlog4j") || arg.startsWith("-Dbenchmarks.")) {
+                args.add(arg);
+            }
+        }
+        args.add("-Xms1g");
+        args.add("-Xmx1g");
+        return args;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}
