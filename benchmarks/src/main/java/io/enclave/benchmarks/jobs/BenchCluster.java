@@ -15,6 +15,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -38,6 +39,8 @@ public final class BenchCluster implements AutoCloseable {
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, 0);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        // The web UI's metrics are refreshed every 10 s by default; a memory sample needs them now.
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, new MemorySize(managedPerSlot.getBytes() * slots));
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
@@ -81,20 +84,35 @@ public final class BenchCluster implements AutoCloseable {
      */
     public long managedMemoryUsedBytes() {
         try {
-            JsonNode tms = get("/taskmanagers");
+            JsonNode tms = getWhenReady("/taskmanagers");
             String id = tms.get("taskmanagers").get(0).get("id").asText();
-            // The metric fetcher refreshes every few seconds; ask until the value is there.
+            String path = "/taskmanagers/" + id + "/metrics?get=Status.Flink.Memory.Managed.Used";
+            get(path); // the first request starts a fetch; the next one, after an update interval, sees it
             for (int attempt = 0; attempt < 20; attempt++) {
-                JsonNode metrics = get("/taskmanagers/" + id + "/metrics?get=Status.Flink.Memory.Managed.Used");
+                Thread.sleep(500);
+                JsonNode metrics = get(path);
                 if (metrics.isArray() && metrics.size() > 0) {
                     return metrics.get(0).get("value").asLong();
                 }
-                Thread.sleep(250);
             }
         } catch (Exception e) {
-            return -1;
+            System.err.println("  managed memory metric not readable: " + e);
         }
         return -1;
+    }
+
+    /** The REST endpoint answers 503 until its leader is known, for a moment after the cluster starts. */
+    private JsonNode getWhenReady(String path) throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return get(path);
+            } catch (IOException e) {
+                if (attempt >= 40) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
     }
 
     private JsonNode get(String path) throws IOException {

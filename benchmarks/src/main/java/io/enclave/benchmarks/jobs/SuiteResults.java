@@ -13,6 +13,7 @@ public record SuiteResults(
         double durationSeconds,
         String command,
         List<StepBenchmarks.Score> steps,
+        double stepMessageBytes,
         ThroughputBenchmark.Result throughput,
         EndToEndBenchmark.Result endToEnd,
         List<ScalingBenchmark.Result> scaling) {

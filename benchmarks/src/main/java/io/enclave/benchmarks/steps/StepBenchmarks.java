@@ -20,6 +20,11 @@ public final class StepBenchmarks {
 
     private StepBenchmarks() {}
 
+    /** Mean size of the messages the per-step benchmarks read. */
+    public static double meanMessageBytes() {
+        return new StepFixture().workload.meanPayloadBytes();
+    }
+
     /**
      * Forked JMH runs of {@link ParseBaselineBenchmark} and {@link TenantChainBenchmark}; the
      * forks get {@code jvmArgs} (Flink's --add-opens) and the suite's classpath.
