@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.MetricOptions;
@@ -22,6 +23,7 @@ import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.FileUtils;
 
 /**
  * One local Flink cluster for a benchmark section: a MiniCluster in this JVM with one
@@ -34,9 +36,15 @@ public final class BenchCluster implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final String restAddress;
+    private final Path checkpoints;
 
     public BenchCluster(int slots, MemorySize managedPerSlot) throws Exception {
         Configuration conf = new Configuration();
+        // As flink-conf/config.yaml does for a real cluster: without a checkpoint directory, Flink keeps
+        // checkpoints in the JobManager's memory, limited to 5 MB, which the guard's dedup state of a few
+        // hundred thousand keys outgrows, so every checkpoint would fail.
+        checkpoints = Files.createTempDirectory("enclave-bench-checkpoints-");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(RestOptions.PORT, 0);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         // The web UI's metrics are refreshed every 10 s by default; a memory sample needs them now.
@@ -150,6 +158,10 @@ public final class BenchCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        try {
+            cluster.close();
+        } finally {
+            FileUtils.deleteDirectoryQuietly(checkpoints.toFile());
+        }
     }
 }

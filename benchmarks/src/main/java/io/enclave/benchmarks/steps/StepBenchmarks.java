@@ -40,7 +40,8 @@ public final class StepBenchmarks {
                 .measurementTime(TimeValue.seconds(1))
                 .forks(forks)
                 .shouldFailOnError(true)
-                .jvmArgsAppend(jvmArgs.toArray(String[]::new));
+                // jvmArgs, not jvmArgsAppend: forks would otherwise inherit this JVM's own options (heap, JFR).
+                .jvmArgs(jvmArgs.toArray(String[]::new));
         Collection<RunResult> results = new Runner(options.build()).run();
         List<Score> scores = new ArrayList<>();
         for (RunResult r : results) {
