@@ -10,9 +10,13 @@ public final class MarkdownReport {
     private MarkdownReport() {}
 
     public static String render(SuiteResults r, String chartFile) {
+        return "# Enclave benchmarks: latest run\n\n" + body(r, chartFile, "##");
+    }
+
+    /** The tables without the page title, headings at {@code level}, for the README's section. */
+    public static String body(SuiteResults r, String chartFile, String level) {
         StringBuilder md = new StringBuilder();
         Machine m = r.machine();
-        md.append("# Enclave benchmarks: latest run\n\n");
         md.append(f("Run %s UTC in %.1f min with `%s`.%n%n",
                 DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(r.startedAt().atZone(ZoneOffset.UTC)),
                 r.durationSeconds() / 60, r.command()));
@@ -28,7 +32,7 @@ public final class MarkdownReport {
         throughput(md, r);
         endToEnd(md, r);
         scaling(md, r);
-        return md.toString();
+        return level.equals("##") ? md.toString() : md.toString().replace("\n## ", "\n" + level + " ");
     }
 
     private static void targets(StringBuilder md, SuiteResults r) {
