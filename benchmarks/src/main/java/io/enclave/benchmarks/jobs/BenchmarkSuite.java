@@ -78,7 +78,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
         List<StepBenchmarks.Score> steps = null;
         if (sections.contains("steps")) {
             section(log, "1. per-step JMH ...");
-            steps = quick ? StepBenchmarks.run(1, 1, 1, forkArgs()) : StepBenchmarks.run(3, 5, 1, forkArgs());
+            steps = runSteps(log);
         }
         ThroughputBenchmark.Result throughput = null;
         if (sections.contains("throughput")) {
@@ -118,6 +118,26 @@ public final class BenchmarkSuite implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * JMH allows one run per machine at a time (/tmp/jmh.lock), which another benchmark may hold:
+     * wait for it rather than measure two benchmarks against each other, and go on without this
+     * section if it stays taken.
+     */
+    private List<StepBenchmarks.Score> runSteps(PrintStream log) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return quick ? StepBenchmarks.run(1, 1, 1, forkArgs()) : StepBenchmarks.run(3, 5, 1, forkArgs());
+            } catch (org.openjdk.jmh.runner.RunnerException e) {
+                if (attempt >= 12 || !String.valueOf(e.getMessage()).contains("JMH lock")) {
+                    log.println("  per-step JMH not run: " + e.getMessage());
+                    return null;
+                }
+                log.println("  another JMH run holds its lock; waiting 15 s ...");
+                Thread.sleep(15_000);
+            }
+        }
     }
 
     /** A section's title with the wall-clock time, to find the section in a JFR recording. */
