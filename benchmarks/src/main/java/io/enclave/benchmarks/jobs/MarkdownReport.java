@@ -157,9 +157,11 @@ public final class MarkdownReport {
         md.append("| jobs | total records/s | × 1 job | per job: mean (slowest) | heap MB/job | RSS MB/job |"
                 + " managed MB/job | start s: mean (max) | failed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ScalingBenchmark.Result s : r.scaling()) {
-            md.append(f("| %d | %,.0f | %.2f× | %,.0f (%,.0f) | %.1f | %.1f | %s | %.2f (%.2f) | %d |%n", s.jobs(),
+            md.append(f("| %d | %,.0f | %.2f× | %,.0f (%,.0f) | %.1f | %s | %s | %.2f (%.2f) | %d |%n", s.jobs(),
                     s.totalRps(), r.scalingRatio(s.jobs()), s.meanJobRps(), s.minJobRps(), s.heapPerJobMb(),
-                    s.rssPerJobMb(), s.managedPerJobMb() < 0 ? "n/a" : f("%.1f", s.managedPerJobMb()),
+                    // The process gives memory of earlier sections back while this one runs: a fall is no figure.
+                    s.rssPerJobMb() < 0 ? "n/a" : f("%.1f", s.rssPerJobMb()),
+                    s.managedPerJobMb() < 0 ? "n/a" : f("%.1f", s.managedPerJobMb()),
                     s.meanStartSeconds(), s.maxStartSeconds(), s.failedJobs()));
         }
         md.append('\n');
