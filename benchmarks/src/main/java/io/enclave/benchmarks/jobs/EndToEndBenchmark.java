@@ -1,0 +1,270 @@
+package io.enclave.benchmarks.jobs;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.embedded.EmbeddedKafka;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.jobs.TenantJob;
+import io.enclave.jobs.demo.EventGenerator;
+import io.enclave.jobs.demo.GeneratedEvent;
+import io.enclave.sinks.TenantDatabase;
+import io.enclave.sinks.dialect.MySqlDialect;
+import io.enclave.sinks.dialect.SqlDialect;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Section 3, end to end on the embedded KRaft broker and MariaDB: rows/s from topic to
+ * committed rows for one tenant's real job ({@link TenantJob#environment}) and for the plain
+ * {@link PlainKafkaJdbcJob}, one after the other on one MiniCluster, each catching up on the
+ * same number of messages published to its own topics beforehand (generated, all valid, so
+ * every message becomes exactly one row). The first quarter more warms each job up untimed.
+ *
+ * <p>Throughput: the tables' row count is polled every 200 ms; rows/s is the rows committed
+ * between the first poll that sees the warm-up rows and the poll that sees the last one, over
+ * that time, so job deployment, connection set-up and the cold JIT are left out (they are reported apart as the
+ * catch-up time from submission).
+ *
+ * <p>Latency: with the tenant's job caught up, a trigger is added that stamps each row inserted
+ * from then on with the server's clock at insert ({@code SYSDATE(6)}, per row, not per
+ * statement), and messages are published at a steady rate, each with its Kafka record
+ * timestamp set to the wall clock at send, by default at half the rate the job was just
+ * measured to sustain (at full capacity, queueing would be all one measures). Latency = insert stamp minus record timestamp,
+ * per row; both clocks are this machine's. The row commits when its batch statement ends,
+ * a few milliseconds after its stamp.
+ */
+public final class EndToEndBenchmark {
+    /** The figures of one run. */
+    public record Result(long records, int parallelism, int batchSize, String batchInterval, double tenantRowsPerSec,
+            double plainRowsPerSec, double tenantCatchUpSeconds, double plainCatchUpSeconds, int latencyRate,
+            int latencyRecords, double p50Ms, double p99Ms, double maxMs) {
+        public double ratio() {
+            return tenantRowsPerSec / plainRowsPerSec;
+        }
+    }
+
+    /** Knobs of the section; a latency rate of 0 means half the tenant job's measured rows/s. */
+    public record Settings(long records, int parallelism, int batchSize, String batchInterval, int latencyRate,
+            int latencySeconds) {}
+
+    /** InnoDB buffer pool for the run, set at run time on the embedded server. */
+    static final long BUFFER_POOL_BYTES = 1024L * 1024 * 1024;
+
+    private final Settings s;
+    private final PrintStream log;
+
+    public EndToEndBenchmark(Settings settings, PrintStream log) {
+        this.s = settings;
+        this.log = log;
+    }
+
+    public Result run() throws Exception {
+        log.println("  starting embedded Kafka and MariaDB ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedMariaDb db = EmbeddedMariaDb.start(0)) {
+            EnclaveConfig config = BenchTenants.generate("e2e", 2, new BenchTenants.Processing(s.parallelism(),
+                    s.batchSize(), s.batchInterval(), "10s", s.parallelism()), kafka.bootstrapServers(),
+                    db.rootJdbcUrl());
+            TenantConfig tenant = config.tenant("e2e_00");
+            TenantConfig plain = config.tenant("e2e_01");
+            try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+                // The embedded server starts with a 64 MB buffer pool, sized for tests; 250,000 rows of
+                // ~1.5 kB with random UUID keys outgrow it and every insert would wait on disk reads.
+                st.execute("SET GLOBAL innodb_buffer_pool_size = " + BUFFER_POOL_BYTES);
+                for (TenantConfig t : List.of(tenant, plain)) {
+                    TenantDatabase database = new TenantDatabase(t, new MySqlDialect());
+                    database.createSchema(root);
+                    database.createUser(root);
+                    kafka.createTopics(t.processing().topicPartitions(), t.names().topics().toArray(String[]::new));
+                }
+            }
+            try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
+                long t0 = System.nanoTime();
+                publish(producer, tenant, plain, total(), 20260804L, null, 0);
+                publish(producer, plain, tenant, total(), 20260804L, null, 0);
+                log.printf("  published %,d messages (%,d to warm up, %,d timed) to each job's topics in %.1f s%n",
+                        total(), warmRows(), s.records(),
+                        (System.nanoTime() - t0) / 1e9);
+
+                try (BenchCluster cluster = new BenchCluster(4, MemorySize.ofMebiBytes(64))) {
+                    StreamGraph tenantGraph = TenantJob.environment(config.global(), tenant).getStreamGraph();
+                    tenantGraph.setJobName(tenant.names().jobName());
+                    JobID tenantJob = cluster.submit(tenantGraph);
+                    double[] tenantRate = awaitRows(db, tenant, warmRows(), total(), System.nanoTime());
+                    log.printf("  [%tT] tenant job: %,.0f rows/s (caught up %.1f s after submission)%n", System.currentTimeMillis(), tenantRate[0],
+                            tenantRate[1]);
+
+                    // Latency is measured below capacity: at a rate the job sustains, queueing would dominate.
+                    int rate = s.latencyRate() > 0 ? s.latencyRate()
+                            : Math.max(100, (int) (tenantRate[0] / 2 / 100) * 100);
+                    double[] latency = latency(db, producer, tenant, plain, rate);
+                    cluster.cancel(tenantJob);
+
+                    JobID plainJob = cluster.submit(PlainKafkaJdbcJob.build(config.global(), plain));
+                    double[] plainRate = awaitRows(db, plain, warmRows(), total(), System.nanoTime());
+                    log.printf("  [%tT] plain job:  %,.0f rows/s (caught up %.1f s after submission)%n", System.currentTimeMillis(), plainRate[0],
+                            plainRate[1]);
+                    cluster.cancel(plainJob);
+                    return new Result(s.records(), s.parallelism(), s.batchSize(), s.batchInterval(), tenantRate[0],
+                            plainRate[0], tenantRate[1], plainRate[1], rate, (int) latency[3],
+                            latency[0], latency[1], latency[2]);
+                }
+            }
+        }
+    }
+
+    /** Rows each job writes before the timing starts: a quarter of the timed ones. */
+    private long warmRows() {
+        return s.records() / 4;
+    }
+
+    /** Messages each job catches up on: the warm-up ones, then the timed ones. */
+    private long total() {
+        return warmRows() + s.records();
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Publishes {@code count} valid messages to {@code tenant}'s topics; at {@code rate} per
+     * second if positive, noting each key's record timestamp in {@code sentAt}.
+     */
+    private static void publish(KafkaProducer<String, byte[]> producer, TenantConfig tenant, TenantConfig other,
+            long count, long seed, Map<String, Long> sentAt, int rate) throws InterruptedException {
+        EventGenerator generator = new EventGenerator(tenant, other.id(), seed, 0.0);
+        long start = System.nanoTime();
+        for (long i = 0; i < count; i++) {
+            if (rate > 0) {
+                long due = start + i * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+            GeneratedEvent e = generator.next();
+            long now = System.currentTimeMillis();
+            if (sentAt != null) {
+                sentAt.put(e.key(), now);
+            }
+            producer.send(new ProducerRecord<>(e.topic(), null, now, e.key(), e.payload()));
+        }
+        producer.flush();
+    }
+
+    /**
+     * Polls the tenant's row count until it reaches {@code expected}. Returns rows/s from the
+     * first poll that sees at least {@code warmRows} rows (those first rows warm the JIT, the
+     * Kafka client and the JDBC driver, and are not timed) to the poll that sees the last one,
+     * and the seconds from {@code submittedNanos} to the last row.
+     */
+    private double[] awaitRows(EmbeddedMariaDb db, TenantConfig tenant, long warmRows, long expected,
+            long submittedNanos) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long warmNanos = 0;
+        long rowsAtWarm = 0;
+        long rows = 0;
+        try (Connection root = db.rootConnection()) {
+            while (System.nanoTime() < deadline) {
+                rows = rows(root, tenant);
+                long now = System.nanoTime();
+                if (rows >= Math.max(1, warmRows) && warmNanos == 0) {
+                    warmNanos = now;
+                    rowsAtWarm = rows;
+                }
+                if (rows >= expected) {
+                    double catchUp = (now - submittedNanos) / 1e9;
+                    double rate = rowsAtWarm < expected && now > warmNanos
+                            ? (expected - rowsAtWarm) / ((now - warmNanos) / 1e9)
+                            : expected / catchUp;
+                    return new double[] {rate, catchUp};
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException(tenant.id() + ": only " + rows + " of " + expected + " rows after 5 minutes");
+    }
+
+    private static long rows(Connection root, TenantConfig tenant) throws SQLException {
+        long total = 0;
+        try (Statement st = root.createStatement()) {
+            for (StreamKind stream : StreamKind.values()) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM "
+                        + SqlDialect.qualified(tenant.database().schema(), stream.table()))) {
+                    rs.next();
+                    total += rs.getLong(1);
+                }
+            }
+        }
+        return total;
+    }
+
+    /** p50, p99, max in ms, and the number of rows measured. */
+    private double[] latency(EmbeddedMariaDb db, KafkaProducer<String, byte[]> producer, TenantConfig tenant,
+            TenantConfig other, int rate) throws Exception {
+        String database = tenant.database().schema();
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            for (StreamKind stream : StreamKind.values()) {
+                String table = SqlDialect.qualified(database, stream.table());
+                st.execute("ALTER TABLE " + table + " ADD COLUMN bench_written_us BIGINT NULL");
+                st.execute("CREATE TRIGGER " + SqlDialect.qualified(database, stream.table() + "_bench_written")
+                        + " BEFORE INSERT ON " + table
+                        + " FOR EACH ROW SET NEW.bench_written_us = ROUND(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000)");
+            }
+        }
+        int count = rate * s.latencySeconds();
+        Map<String, Long> sentAt = new HashMap<>();
+        publish(producer, tenant, other, count, 20260805L, sentAt, rate);
+        awaitRows(db, tenant, 0, total() + count, System.nanoTime());
+        List<Double> latencies = new ArrayList<>(count);
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            for (StreamKind stream : StreamKind.values()) {
+                try (ResultSet rs = st.executeQuery("SELECT id, bench_written_us FROM "
+                        + SqlDialect.qualified(database, stream.table()) + " WHERE bench_written_us IS NOT NULL")) {
+                    while (rs.next()) {
+                        Long sent = sentAt.get(rs.getString(1));
+                        if (sent != null) {
+                            latencies.add(rs.getLong(2) / 1000.0 - sent);
+                        }
+                    }
+                }
+            }
+        }
+        latencies.sort(Double::compare);
+        log.printf("  latency at %,d msg/s: %d rows, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", rate,
+                latencies.size(), percentile(latencies, 0.50), percentile(latencies, 0.99),
+                latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
+        return new double[] {percentile(latencies, 0.50), percentile(latencies, 0.99),
+            latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1), latencies.size()};
+    }
+
+    static double percentile(List<Double> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(q * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}

@@ -1,0 +1,14 @@
+package io.enclave.benchmarks.jobs;
+
+import io.enclave.operators.record.RawEvent;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+
+/** A bounded source of {@code count} pre-generated messages, unthrottled: both jobs compared read the same. */
+public final class WorkloadSource {
+    private WorkloadSource() {}
+
+    public static DataGeneratorSource<RawEvent> of(Workload workload, long count) {
+        return new DataGeneratorSource<>(new WorkloadGenerator(workload), count, TypeInformation.of(RawEvent.class));
+    }
+}

@@ -1,0 +1,112 @@
+package io.enclave.benchmarks.steps;
+
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.jobs.TenantPipeline;
+import io.enclave.operators.TenantGuard;
+import io.enclave.operators.TenantRecordKey;
+import io.enclave.operators.TenantTagger;
+import io.enclave.operators.audit.AuditContext;
+import io.enclave.operators.parse.EventParser;
+import io.enclave.operators.parse.ParsedEvent;
+import io.enclave.operators.record.RawEvent;
+import io.enclave.operators.record.TenantEvent;
+import io.enclave.sinks.TenantRowBinder;
+import io.enclave.sinks.schema.TenantTables;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+
+/**
+ * One tenant's per-record work, step by step, on the real classes: {@link EventParser}, the
+ * {@link TenantTagger} and the keyed {@link TenantGuard} inside Flink's operator test harnesses
+ * (so their {@code open()} builds metrics and keyed state as in a job, on the state backend
+ * given), and the {@link TenantRowBinder} binding the sink row into a
+ * {@link NoOpPreparedStatement}.
+ *
+ * <p>Steps between the guard and the sink go in {@link #afterGuard}. Encryption lands there:
+ * once {@code FieldEncryptor} is merged, one line in the constructor,
+ * {@code afterGuard.add(new EncryptStep(tenant))}, puts it into the full chain, and one more
+ * benchmark method reports it on its own.
+ */
+public final class RecordChain implements AutoCloseable {
+    private final EventParser parser;
+    private final OneInputStreamOperatorTestHarness<RawEvent, TenantEvent> tagger;
+    private final KeyedOneInputStreamOperatorTestHarness<String, TenantEvent, TenantEvent> guard;
+    private final List<UnaryOperator<TenantEvent>> afterGuard = new ArrayList<>();
+    private final TenantRowBinder<TenantEvent> binder;
+    private final NoOpPreparedStatement statement = new NoOpPreparedStatement();
+
+    public RecordChain(TenantConfig tenant, StateBackend guardState) throws Exception {
+        AuditContext audit = AuditContext.of(tenant);
+        int maxBytes = tenant.processing().maxMessageBytes();
+        Map<String, StreamKind> streamByTopic = new LinkedHashMap<>();
+        for (StreamKind stream : StreamKind.values()) {
+            streamByTopic.put(tenant.names().topic(stream), stream);
+        }
+        parser = new EventParser(maxBytes);
+        tagger = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new TenantTagger(audit,
+                tenant.organization(), streamByTopic, maxBytes, TenantPipeline.AUDIT, "tag")));
+        tagger.open();
+        guard = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new TenantGuard(audit,
+                tenant.dataRestrictions(), tenant.processing().dedupTtl(), TenantPipeline.AUDIT, "guard")),
+                new TenantRecordKey(), Types.STRING);
+        guard.setStateBackend(guardState);
+        guard.open();
+        binder = new TenantRowBinder<>(tenant.id(), TenantTables.disasterDeclarations(), TenantEvent::tenantIdOf);
+    }
+
+    /** The baseline: strict UTF-8 decoding, Jackson tree parsing and typed field mapping. */
+    public ParsedEvent parse(RawEvent raw) {
+        return parser.parse(StreamKind.DISASTERS, raw.payload);
+    }
+
+    /** Parse and tag (inside the tagger), then the guard's checks and its keyed dedup state. */
+    public TenantEvent tagAndGuard(RawEvent raw) throws Exception {
+        tagger.processElement(new StreamRecord<>(raw));
+        TenantEvent tagged = take(tagger);
+        guard.processElement(new StreamRecord<>(tagged));
+        TenantEvent accepted = take(guard);
+        for (UnaryOperator<TenantEvent> step : afterGuard) {
+            accepted = step.apply(accepted);
+        }
+        return accepted;
+    }
+
+    /** Everything a record goes through up to its sink row. */
+    public long full(RawEvent raw) throws Exception {
+        return bind(tagAndGuard(raw));
+    }
+
+    /** Builds the sink row: the binder's tenant check, then every column's value bound. */
+    public long bind(TenantEvent event) throws SQLException {
+        binder.accept(statement, event);
+        return statement.bound();
+    }
+
+    /** The single output of the last element; anything else (an audit record) is a broken workload. */
+    private static TenantEvent take(OneInputStreamOperatorTestHarness<?, TenantEvent> harness) {
+        @SuppressWarnings("unchecked")
+        StreamRecord<TenantEvent> out = (StreamRecord<TenantEvent>) harness.getOutput().poll();
+        if (out == null) {
+            throw new IllegalStateException("the record was refused: the benchmark must measure the accept path");
+        }
+        return out.getValue();
+    }
+
+    @Override
+    public void close() throws Exception {
+        guard.close();
+        tagger.close();
+    }
+}
