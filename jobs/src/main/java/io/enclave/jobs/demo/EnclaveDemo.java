@@ -216,7 +216,7 @@ public final class EnclaveDemo implements AutoCloseable {
                     }
                     out.printf("%nEncrypted, e.g. %s.%s of row %s:%n  %s%n", table, column, rs.getString(1),
                             rs.getString(2));
-                    out.printf("Decrypt it (audited in %s.audit_log):%n  STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
+                    out.printf("Decrypt it (audited in %s.operations_audit_log):%n  STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
                             + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --config %s --tenant %s --table %s"
                             + " --column %s --row-key '%s' '%s'%n%n", tenant.database().schema(), database.port(),
                             configFile, tenant.id(), f.stream().table(), column, rs.getString(1), rs.getString(2));
