@@ -8,6 +8,8 @@ import io.enclave.config.Classification;
 import io.enclave.config.DataRestrictions;
 import io.enclave.config.DatabaseDialect;
 import io.enclave.config.DatabaseSettings;
+import io.enclave.config.EncryptedField;
+import io.enclave.config.EncryptionMode;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.ProcessingSettings;
@@ -160,9 +162,14 @@ class FaultToleranceITCase {
         String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(),
                 SavepointFormatType.CANONICAL).get();
 
+        // The new build's config has gained an encrypted field: a new operator, restored beside the old ones.
+        s.encrypt(new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED));
         JobClient resumed = s.submit(null, savepoint);
         s.publishSecondHalf();
         s.awaitComplete(resumed);
+        List<String> areas = s.column("SELECT designated_area FROM disaster_declarations WHERE designated_area IS NOT NULL");
+        assertThat(areas).as("rows written before the upgrade stay as they were").anyMatch(a -> !a.startsWith("enc:"));
+        assertThat(areas).as("rows written after it are encrypted").anyMatch(a -> a.startsWith("enc:v1:k1:"));
 
         // The guard's dedup state came back through the savepoint: an accepted record sent again is a duplicate.
         long duplicatesBefore = s.counts().rejectedByReason().getOrDefault("duplicate", 0L);
@@ -174,7 +181,7 @@ class FaultToleranceITCase {
 
     /** One tenant, its own topics and database, and the stream it is sent. */
     private static final class Scenario {
-        private final TenantConfig tenant;
+        private TenantConfig tenant;
         private final GlobalSettings global;
         private final List<byte[]> messages = new ArrayList<>();
         private final Set<String> expectedDisasters = new HashSet<>();
@@ -225,6 +232,36 @@ class FaultToleranceITCase {
             messages.add(middle + 1, ("{\"id\":\"poison-foreign\",\"state\":\"CO\",\"tenant_id\":\"someone_else\"}")
                     .getBytes(StandardCharsets.UTF_8));
             expectedRejected = rejected + 2;
+        }
+
+        /** The same tenant, upgraded to encrypt one more field. */
+        void encrypt(EncryptedField field) {
+            tenant = TenantConfig.builder(tenant.id())
+                    .organization(tenant.organization())
+                    .classificationLevel(tenant.classificationLevel())
+                    .database(tenant.database())
+                    .dataRestrictions(tenant.dataRestrictions())
+                    .processing(ProcessingSettings.builder()
+                            .batchSize(tenant.processing().batchSize())
+                            .batchInterval(tenant.processing().batchInterval())
+                            .checkpointInterval(tenant.processing().checkpointInterval())
+                            .topicPartitions(tenant.processing().topicPartitions())
+                            .encryptedFields(List.of(field))
+                            .build())
+                    .build();
+        }
+
+        List<String> column(String sql) throws Exception {
+            List<String> values = new ArrayList<>();
+            try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+                st.execute("USE " + SqlDialect.quote(tenant.database().schema()));
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    while (rs.next()) {
+                        values.add(rs.getString(1));
+                    }
+                }
+            }
+            return values;
         }
 
         int firstHalf() {
