@@ -69,7 +69,7 @@ class TenantConfigLoaderTest {
         assertThat(processing.maxRetries()).isEqualTo(5);
         assertThat(processing.maxMessageBytes()).isEqualTo(1_048_576);
         assertThat(processing.dedupTtl()).isEqualTo(Duration.ofDays(7));
-        assertThat(processing.checkpointInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(processing.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(processing.topicPartitions()).isEqualTo(3);
         assertThat(processing.encryptedFields()).containsExactly(
                 new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
