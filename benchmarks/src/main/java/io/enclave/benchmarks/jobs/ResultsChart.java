@@ -58,6 +58,7 @@ public final class ResultsChart {
         add(bars, "Jackson tree", r.step("s0_plainJacksonTree", null), BASELINE);
         add(bars, "parse (baseline)", parse, BASELINE);
         add(bars, "+tag+guard", r.step("s2_parseTagGuard", "rocksdb"), TENANT);
+        add(bars, "+encrypt 3", r.step("s3_parseTagGuardEncrypt", "rocksdb"), TENANT);
         add(bars, "+sink row (full)", r.step("s4_parseTagGuardSinkRow", "rocksdb"), TENANT);
         add(bars, "full, heap state", r.step("s4_parseTagGuardSinkRow", "hashmap"), TENANT.brighter());
         double target = parse == null ? Double.NaN : parse.nsPerRecord() * SuiteResults.CHAIN_MAX_RATIO;

@@ -1,5 +1,16 @@
 package io.enclave.benchmarks.steps;
 
+import io.enclave.config.EncryptedField;
+import io.enclave.config.EncryptionMode;
+import io.enclave.config.Secret;
+import io.enclave.operators.crypto.EventEncryptor;
+import io.enclave.operators.crypto.FieldCrypto;
+import io.enclave.operators.crypto.KeystoreKeyProvider;
+import io.enclave.operators.crypto.NonceSequence;
+import io.enclave.operators.crypto.TenantKeyStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.TenantPipeline;
@@ -14,11 +25,9 @@ import io.enclave.operators.record.TenantEvent;
 import io.enclave.sinks.TenantRowBinder;
 import io.enclave.sinks.schema.TenantTables;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -34,16 +43,15 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * given), and the {@link TenantRowBinder} binding the sink row into a
  * {@link NoOpPreparedStatement}.
  *
- * <p>Steps between the guard and the sink go in {@link #afterGuard}. Encryption lands there:
- * once {@code FieldEncryptor} is merged, one line in the constructor,
- * {@code afterGuard.add(new EncryptStep(tenant))}, puts it into the full chain, and one more
- * benchmark method reports it on its own.
+ * <p>Between the guard and the sink, three fields are encrypted by the job's own
+ * {@link EventEncryptor} (two randomized, one deterministic), as a RESTRICTED tenant does.
  */
 public final class RecordChain implements AutoCloseable {
     private final EventParser parser;
     private final OneInputStreamOperatorTestHarness<RawEvent, TenantEvent> tagger;
     private final KeyedOneInputStreamOperatorTestHarness<String, TenantEvent, TenantEvent> guard;
-    private final List<UnaryOperator<TenantEvent>> afterGuard = new ArrayList<>();
+    private final EventEncryptor encryptor;
+    private final KeystoreKeyProvider keys;
     private final TenantRowBinder<TenantEvent> binder;
     private final NoOpPreparedStatement statement = new NoOpPreparedStatement();
 
@@ -63,6 +71,15 @@ public final class RecordChain implements AutoCloseable {
                 new TenantRecordKey(), Types.STRING);
         guard.setStateBackend(guardState);
         guard.open();
+        // The job's FieldEncryptor core: three text fields, AES-256-GCM, subkeys and ciphers per column.
+        Path store = Files.createTempDirectory("bench-keys").resolve("keys.p12");
+        Secret password = Secret.of("benchmark");
+        new TenantKeyStore(store, password, "PKCS12", tenant.id(), "bench_key").init();
+        keys = KeystoreKeyProvider.open(store, password, "PKCS12", tenant.id(), "bench_key");
+        encryptor = new EventEncryptor(new FieldCrypto(keys, tenant.id(), new NonceSequence(new SecureRandom())),
+                List.of(new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC)));
         binder = new TenantRowBinder<>(tenant.id(), TenantTables.disasterDeclarations(), TenantEvent::tenantIdOf);
     }
 
@@ -76,16 +93,19 @@ public final class RecordChain implements AutoCloseable {
         tagger.processElement(new StreamRecord<>(raw));
         TenantEvent tagged = take(tagger);
         guard.processElement(new StreamRecord<>(tagged));
-        TenantEvent accepted = take(guard);
-        for (UnaryOperator<TenantEvent> step : afterGuard) {
-            accepted = step.apply(accepted);
-        }
+        return take(guard);
+    }
+
+    /** Tag and guard, then encrypt three fields as the tenant's {@code encrypt[<id>]} does. */
+    public TenantEvent tagGuardAndEncrypt(RawEvent raw) throws Exception {
+        TenantEvent accepted = tagAndGuard(raw);
+        encryptor.encrypt(accepted);
         return accepted;
     }
 
     /** Everything a record goes through up to its sink row. */
     public long full(RawEvent raw) throws Exception {
-        return bind(tagAndGuard(raw));
+        return bind(tagGuardAndEncrypt(raw));
     }
 
     /** Builds the sink row: the binder's tenant check, then every column's value bound. */
@@ -108,5 +128,6 @@ public final class RecordChain implements AutoCloseable {
     public void close() throws Exception {
         guard.close();
         tagger.close();
+        keys.close();
     }
 }
