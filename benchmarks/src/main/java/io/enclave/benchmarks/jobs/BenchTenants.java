@@ -1,7 +1,14 @@
 package io.enclave.benchmarks.jobs;
 
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.KeystoreSettings;
+import io.enclave.config.Secret;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.operators.crypto.TenantKeyStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -29,6 +36,8 @@ public final class BenchTenants {
         StringBuilder y = new StringBuilder();
         y.append("global:\n  kafka:\n    bootstrap_servers: \"").append(bootstrap).append("\"\n")
                 .append("  database:\n    jdbc_url: \"").append(jdbcUrl).append("\"\n    dialect: mysql\n")
+                .append("  keystore:\n    path: \"").append(KEYSTORE.path()).append("\"\n    password: ")
+                .append(KEYSTORE.password().reveal()).append("\n    type: ").append(KEYSTORE.type()).append('\n')
                 .append("tenants:\n");
         for (int i = 0; i < count; i++) {
             String id = String.format("%s_%02d", prefix, i);
@@ -50,6 +59,31 @@ public final class BenchTenants {
                     .append("      checkpoint_interval: ").append(p.checkpointInterval()).append('\n')
                     .append("      topic_partitions: ").append(p.topicPartitions()).append('\n');
         }
-        return TenantConfigLoader.parse(y.toString(), "benchmark tenants", Map.of());
+        EnclaveConfig config = TenantConfigLoader.parse(y.toString(), "benchmark tenants", Map.of());
+        // Every tenant job needs its keys: its audit chain's HMAC key and the data keys of its encrypted fields.
+        for (var tenant : config.tenants()) {
+            TenantKeyStore keys = new TenantKeyStore(Path.of(KEYSTORE.path()), KEYSTORE.password(), KEYSTORE.type(),
+                    tenant.id(), tenant.database().encryptionKeyRef());
+            if (keys.list().current() == 0) {
+                keys.init();
+            }
+        }
+        return config;
+    }
+
+    /** The key store of every benchmark tenant, one per benchmark JVM. */
+    public static KeystoreSettings keystore() {
+        return KEYSTORE;
+    }
+
+    private static final KeystoreSettings KEYSTORE = createKeystore();
+
+    private static KeystoreSettings createKeystore() {
+        try {
+            Path dir = Files.createTempDirectory("bench-keys");
+            return new KeystoreSettings(dir.resolve("keys.p12").toString(), Secret.of("benchmark-keys"), "PKCS12");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -4,7 +4,9 @@ import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.TenantJobSettings;
 import io.enclave.jobs.TenantPipeline;
+import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
 import java.util.LinkedHashMap;
@@ -31,6 +33,8 @@ public final class GeneratedJobs {
                 .disasterSink(new TimedDiscardingSink<TenantEvent>(runId))
                 .weatherSink(new TimedDiscardingSink<TenantEvent>(runId))
                 .auditSink(new TimedDiscardingSink<AuditRecord>(runId))
+                .auditHeadSink(new TimedDiscardingSink<AuditHead>(runId))
+                .keys(KeystoreKeyProviderFactory.forTenant(BenchTenants.keystore(), tenant))
                 .build()
                 .addTo(env);
         return graph(env, tenant.names().jobName() + " [" + runId + "]");
