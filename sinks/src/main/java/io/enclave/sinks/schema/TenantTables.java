@@ -155,23 +155,11 @@ public final class TenantTables {
         c.add(required("sequence", BIGINT, "position in the tenant's chain, from 1", a -> a.sequence));
         c.add(required(AUDIT_PARTITION_COLUMN, TIMESTAMP, "UTC, milliseconds", a -> a.eventTime));
         c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
-        c.add(required("action", SHORT_TEXT, "what was done", a -> a.action.name()));
-        c.add(required("outcome", SHORT_TEXT, "SUCCESS, DENIED or FAILED", a -> a.outcome.name()));
-        c.add(required("reason", SHORT_TEXT, "why, for DENIED and FAILED", a -> a.reason));
-        c.add(optional("detail", LONG_TEXT, "human-readable detail", a -> a.detail));
-        c.add(required("job_name", SHORT_TEXT, "Flink job", a -> a.jobName));
-        c.add(required("operator", SHORT_TEXT, "operator", a -> a.operator));
-        c.add(required("subtask", INT, "subtask index", a -> a.subtask));
-        c.add(required("host", SHORT_TEXT, "host", a -> a.host));
+        addWhatAndWhere(c);
         c.add(required("source_topic", SHORT_TEXT, "Kafka topic, or cli", a -> a.sourceTopic));
         c.add(required("source_partition", INT, "Kafka partition", a -> a.sourcePartition));
         c.add(required("source_offset", BIGINT, "Kafka offset, -1 if none", a -> a.sourceOffset));
-        c.add(optional("record_key", SHORT_TEXT, "natural key of the record concerned", a -> a.recordKey));
-        c.add(required("principal", SHORT_TEXT, "acting principal", a -> a.principal));
-        c.add(optional("classification", SHORT_TEXT, "data classification", a -> a.classification));
-        c.add(required("fedramp", BOOLEAN, "FedRAMP relevant", a -> a.fedramp));
-        c.add(required("dora", BOOLEAN, "DORA relevant", a -> a.dora));
-        c.add(required("pii_involved", BOOLEAN, "personal data involved", a -> a.piiInvolved));
+        addWhoAndCompliance(c);
         c.add(optional("sink_table", SHORT_TEXT, "SINK_FLUSH: table written", a -> a.sinkTable));
         c.add(required("row_count", BIGINT, "SINK_FLUSH: rows; CHECKPOINT: records closed", a -> a.rowCount));
         c.add(required("first_offset", BIGINT, "SINK_FLUSH: first Kafka offset, -1 if none", a -> a.firstOffset));
@@ -207,6 +195,15 @@ public final class TenantTables {
         c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
         c.add(required("tenant_id", SHORT_TEXT, "tenant", a -> a.tenantId));
         c.add(required("event_time", TIMESTAMP, "UTC, milliseconds", a -> a.eventTime));
+        addWhatAndWhere(c);
+        c.add(required("source_topic", SHORT_TEXT, "the API, e.g. api:openfema", a -> a.sourceTopic));
+        addWhoAndCompliance(c);
+        return new TableDefinition<>("operations_audit_log", "Audit records of the tenant's ingest job and key commands", c,
+                List.of("record_id"));
+    }
+
+    /** AU-3's what (action, outcome, reason) and where (job, operator, subtask, host), shared by both audit tables. */
+    private static void addWhatAndWhere(List<Column<AuditRecord>> c) {
         c.add(required("action", SHORT_TEXT, "what was done", a -> a.action.name()));
         c.add(required("outcome", SHORT_TEXT, "SUCCESS, DENIED or FAILED", a -> a.outcome.name()));
         c.add(required("reason", SHORT_TEXT, "why, for DENIED and FAILED", a -> a.reason));
@@ -215,15 +212,16 @@ public final class TenantTables {
         c.add(required("operator", SHORT_TEXT, "operator", a -> a.operator));
         c.add(required("subtask", INT, "subtask index", a -> a.subtask));
         c.add(required("host", SHORT_TEXT, "host", a -> a.host));
-        c.add(required("source_topic", SHORT_TEXT, "the API, e.g. api:openfema", a -> a.sourceTopic));
+    }
+
+    /** AU-3's identity, the record concerned and the compliance flags, shared by both audit tables. */
+    private static void addWhoAndCompliance(List<Column<AuditRecord>> c) {
         c.add(optional("record_key", SHORT_TEXT, "natural key of the record concerned", a -> a.recordKey));
         c.add(required("principal", SHORT_TEXT, "acting principal", a -> a.principal));
         c.add(optional("classification", SHORT_TEXT, "data classification", a -> a.classification));
         c.add(required("fedramp", BOOLEAN, "FedRAMP relevant", a -> a.fedramp));
         c.add(required("dora", BOOLEAN, "DORA relevant", a -> a.dora));
         c.add(required("pii_involved", BOOLEAN, "personal data involved", a -> a.piiInvolved));
-        return new TableDefinition<>("operations_audit_log", "Audit records of the tenant's ingest job and key commands", c,
-                List.of("record_id"));
     }
 
     /** Every table of a tenant database that encrypts nothing, in creation order. */
