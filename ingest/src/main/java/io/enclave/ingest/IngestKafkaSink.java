@@ -14,7 +14,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
  */
 public final class IngestKafkaSink {
     /** The broker's default transaction.max.timeout.ms; Flink's own default (1 h) would be refused. */
-    static final String TRANSACTION_TIMEOUT_MS = "900000";
+    public static final String TRANSACTION_TIMEOUT_MS = "900000";
 
     private IngestKafkaSink() {}
 

@@ -8,8 +8,8 @@ import io.enclave.ingest.IngestKafkaSink;
 import io.enclave.ingest.IngestOptions;
 import io.enclave.ingest.IngestPipeline;
 import io.enclave.ingest.IngestSources;
-import io.enclave.sinks.JdbcSinkOptions;
-import io.enclave.sinks.TenantJdbcSinks;
+import io.enclave.jobs.audit.AuditTopic;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -66,12 +66,13 @@ public final class TenantIngestJob implements Callable<Integer> {
         conf.set(PipelineOptions.NAME, tenant.names().ingestJobName());
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(global, tenant));
         IngestPipeline.builder()
                 .tenant(tenant)
                 .sources(IngestSources.forTenant(global, tenant, options))
                 .recordSink(IngestKafkaSink.create(global, tenant))
-                .auditSink(sinks.operationsAudit())
+                // Its refusals reach the tenant's chain through the processing job, signed.
+                .auditSink(AuditTopic.ingestSink(global, tenant,
+                        KeystoreKeyProviderFactory.forTenant(global.keystore(), tenant)))
                 .build()
                 .addTo(env);
         return env;

@@ -8,6 +8,8 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
+import io.enclave.jobs.audit.AuditTopic;
+import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import java.nio.file.Path;
@@ -60,8 +62,9 @@ public final class TenantJob implements Callable<Integer> {
     }
 
     /**
-     * Adds the tenant's graph with its real sinks and keys to {@code env}, reading from
-     * {@code source}; tests hand in a source of their own or an environment restoring a savepoint.
+     * Adds the tenant's graph with its real sinks, keys and audit topic to {@code env}, reading
+     * records from {@code source}; tests hand in a source of their own or an environment
+     * restoring a savepoint.
      */
     public static void addTenantGraph(StreamExecutionEnvironment env, GlobalSettings global, TenantConfig tenant,
             Source<RawEvent, ?, ?> source) {
@@ -76,6 +79,8 @@ public final class TenantJob implements Callable<Integer> {
                 .auditSink(sinks.audit())
                 .auditHeadSink(sinks.auditHead())
                 .siemSink(tenant.auditRequirements().siemIntegration() ? siemSink(global, tenant) : null)
+                .auditSubmissions(AuditTopic.source(global, tenant))
+                .chainOrigin(new JdbcChainOrigin(sinkOptions))
                 .keys(KeystoreKeyProviderFactory.forTenant(global.keystore(), tenant))
                 .build()
                 .addTo(env);

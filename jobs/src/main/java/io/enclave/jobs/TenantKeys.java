@@ -5,30 +5,35 @@ import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.jobs.audit.AuditSubmitter;
+import io.enclave.jobs.audit.AuditUnavailableException;
+import io.enclave.jobs.audit.KafkaAuditSubmitter;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.crypto.TenantKeyStore;
-import io.enclave.sinks.CliAuditLog;
 import java.nio.file.Path;
-import java.sql.SQLException;
 
 /**
  * Gives a tenant its keys in the configured key store unless it has them, as {@code keys init}
- * would, and audits the creation in the tenant's database. Every tenant job needs its keys,
+ * would, and submits the creation to the tenant's audit trail. Every tenant job needs its keys,
  * because the audit chain's HMAC key lives beside the data keys.
  */
 public final class TenantKeys {
     private TenantKeys() {}
 
     /** True when keys were created; false when the tenant had them already. */
-    public static boolean ensure(GlobalSettings global, TenantConfig tenant, String actor) throws SQLException {
+    public static boolean ensure(GlobalSettings global, TenantConfig tenant, String actor)
+            throws AuditUnavailableException {
         KeystoreSettings store = global.keystore();
         TenantKeyStore keys = new TenantKeyStore(Path.of(store.path()), store.password(), store.type(), tenant.id(),
                 tenant.database().encryptionKeyRef());
         if (keys.list().current() > 0) {
             return false;
         }
-        int version = keys.init();
-        try (CliAuditLog log = CliAuditLog.forTenant(global, tenant)) {
-            log.append(CliAuditLog.record(tenant, AuditAction.KEYS_INIT, AuditOutcome.SUCCESS, actor, "",
+        // Reach the audit topic before creating anything, so no key is made unaudited.
+        try (AuditSubmitter log = KafkaAuditSubmitter.open(global, tenant,
+                KeystoreKeyProviderFactory.forTenant(store, tenant))) {
+            int version = keys.init();
+            log.submit(AuditSubmitter.commandRecord(tenant, AuditAction.KEYS_INIT, AuditOutcome.SUCCESS, actor, "",
                     "created data key version " + version + " and the audit key of "
                             + tenant.database().encryptionKeyRef() + " in " + store.type() + " " + store.path()));
         }

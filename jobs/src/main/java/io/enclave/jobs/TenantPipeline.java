@@ -13,7 +13,9 @@ import io.enclave.operators.audit.AuditChainer;
 import io.enclave.operators.audit.AuditContext;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSubmissionIntake;
 import io.enclave.operators.audit.AuditTenantKey;
+import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.operators.audit.SinkFlushAuditor;
 import io.enclave.operators.crypto.FieldEncryptor;
 import io.enclave.operators.crypto.FieldEncryptorOperator;
@@ -35,8 +37,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Defines one tenant's job graph: source, tag, keyed guard, encrypt (when the tenant encrypts
- * any field), route, one sink per table, and the audit side outputs of every operator unioned
- * into the audit sink. Sources and sinks are
+ * any field), route, one sink per table, and the audit side outputs of every operator, with
+ * the verified submissions of the tenant's audit topic, unioned into one chain and its sinks. Sources and sinks are
  * handed in, so the job's main uses Kafka and JDBC while tests use their own.
  */
 public final class TenantPipeline {
@@ -53,6 +55,8 @@ public final class TenantPipeline {
     private final Sink<AuditRecord> auditSink;
     private final Sink<AuditHead> auditHeadSink;
     private final Sink<AuditRecord> siemSink;
+    private final Source<RawEvent, ?, ?> auditSubmissions;
+    private final ChainOrigin chainOrigin;
     private final KeyProviderFactory keys;
 
     private TenantPipeline(Builder b) {
@@ -63,6 +67,9 @@ public final class TenantPipeline {
         this.auditSink = Objects.requireNonNull(b.auditSink, "auditSink");
         this.auditHeadSink = Objects.requireNonNull(b.auditHeadSink, "auditHeadSink");
         this.siemSink = b.siemSink;
+        this.auditSubmissions = b.auditSubmissions;
+        // Required: without it a job started without state would restart the chain over the stored one.
+        this.chainOrigin = Objects.requireNonNull(b.chainOrigin, "chainOrigin");
         // Always required: the audit chain's HMAC key comes from it, whether or not any field is encrypted.
         this.keys = Objects.requireNonNull(b.keys, "keys");
     }
@@ -136,10 +143,22 @@ public final class TenantPipeline {
         if (encrypted != null) {
             auditStream = auditStream.union(encrypted.getSideOutput(AUDIT));
         }
+        if (auditSubmissions != null) {
+            // Records made outside the job (key commands, the ingest job) join the same chain, once verified.
+            DataStream<AuditRecord> submitted = env.fromSource(auditSubmissions, WatermarkStrategy.noWatermarks(),
+                            names.operatorName("audit_source"))
+                    .uid(names.operatorUid("audit_source"))
+                    .setParallelism(1)
+                    .process(new AuditSubmissionIntake(audit, keys, names.operatorName("audit_intake")))
+                    .name(names.operatorName("audit_intake"))
+                    .uid(names.operatorUid("audit_intake"))
+                    .setParallelism(1);
+            auditStream = auditStream.union(submitted);
+        }
         SingleOutputStreamOperator<AuditRecord> chained = auditStream
                 .keyBy(new AuditTenantKey())
                 .transform(names.operatorName("chain"), TypeInformation.of(AuditRecord.class),
-                        new AuditChainer(audit, keys, AUDIT_HEAD, names.operatorName("chain")))
+                        new AuditChainer(audit, keys, AUDIT_HEAD, names.operatorName("chain"), chainOrigin))
                 .uid(names.operatorUid("chain"))
                 .setParallelism(1);
         sink(chained, auditSink, names, names.auditTable(), 1);
@@ -179,6 +198,8 @@ public final class TenantPipeline {
         private Sink<AuditRecord> auditSink;
         private Sink<AuditHead> auditHeadSink;
         private Sink<AuditRecord> siemSink;
+        private Source<RawEvent, ?, ?> auditSubmissions;
+        private ChainOrigin chainOrigin;
         private KeyProviderFactory keys;
 
         public Builder tenant(TenantConfig v) { tenant = v; return this; }
@@ -189,6 +210,10 @@ public final class TenantPipeline {
         public Builder auditHeadSink(Sink<AuditHead> v) { auditHeadSink = v; return this; }
         /** Optional: the SIEM stream, for tenants with {@code siem_integration}. */
         public Builder siemSink(Sink<AuditRecord> v) { siemSink = v; return this; }
+        /** Optional: signed records from outside the job (the tenant's audit topic), to chain with its own. */
+        public Builder auditSubmissions(Source<RawEvent, ?, ?> v) { auditSubmissions = v; return this; }
+        /** Where the chain continues when the job starts without state: the audit table's last row. */
+        public Builder chainOrigin(ChainOrigin v) { chainOrigin = v; return this; }
         /** The tenant's own keys: the chainer's audit key, and the data keys when it encrypts any field. */
         public Builder keys(KeyProviderFactory v) { keys = v; return this; }
 

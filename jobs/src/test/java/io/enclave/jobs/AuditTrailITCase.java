@@ -9,7 +9,9 @@ import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.jobs.audit.AuditTopic;
 import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditContext;
@@ -85,7 +87,10 @@ class AuditTrailITCase {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
-        configFile = resource("audit-it-tenants.yaml");
+        // The commands run in this JVM see no test environment, so they get a copy with the broker filled in.
+        configFile = java.nio.file.Files.createTempFile("audit-it-tenants", ".yaml");
+        java.nio.file.Files.writeString(configFile, java.nio.file.Files.readString(resource("audit-it-tenants.yaml"))
+                .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
         config = TenantConfigLoader.load(configFile, env);
         colorado = config.tenant("colorado_state");
         TestKeys.initialise(config.global().keystore(), config.tenants());
@@ -96,7 +101,7 @@ class AuditTrailITCase {
             db.createUser(root);
         }
         kafka.createTopics(2, colorado.names().topics().toArray(String[]::new));
-        kafka.createTopics(1, config.global().siemTopic());
+        kafka.createTopics(1, config.global().siemTopic(), colorado.names().auditTopic());
     }
 
     @AfterAll
@@ -150,6 +155,8 @@ class AuditTrailITCase {
         assertSiemStreamHoldsTheChain();
         assertThat(scalar("SELECT COUNT(*) FROM " + colorado.database().schema() + ".weather_alerts")).isZero();
 
+        aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart();
+
         Verified clean = verify();
         assertThat(clean.exit).as(clean.err).isZero();
         long last = scalar("SELECT MAX(sequence) FROM audit_log");
@@ -196,12 +203,52 @@ class AuditTrailITCase {
         assertThat(afterPurge.out).contains("(sequence " + head + ".." + last + ")");
     }
 
+    /**
+     * A key command while no job runs waits on the audit topic; the next job, submitted without
+     * a savepoint, continues the stored chain (no second sequence 1) and chains the command.
+     */
+    private static void aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart() throws Exception {
+        long storedTail = scalar("SELECT MAX(sequence) FROM audit_log");
+        long storedRows = scalar("SELECT COUNT(*) FROM audit_log");
+        Verified rotate = cli("keys", "rotate", "--config", configFile.toString(), "--tenant", "colorado_state");
+        assertThat(rotate.exit).as(rotate.err).isZero();
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).isZero();
+
+        JobClient fresh = job().executeAsync(colorado.names().jobName());
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            long chainedAt = 0;
+            while (System.nanoTime() < deadline) {
+                chainedAt = scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_log WHERE action = 'KEYS_ROTATE'");
+                if (chainedAt > 0 && scalar("SELECT sequence FROM audit_head") >= chainedAt && verify().exit == 0) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertThat(chainedAt).as("the command's record was chained").isGreaterThan(storedTail);
+        } finally {
+            fresh.cancel().get();
+        }
+        assertThat(text("SELECT detail FROM audit_log WHERE sequence = " + (storedTail + 1)))
+                .isEqualTo("job started without checkpoint state; the chain continues after stored sequence "
+                        + storedTail);
+        assertThat(text("SELECT CONCAT(principal, ' ', source_topic, ' ', job_name) FROM audit_log "
+                + "WHERE action = 'KEYS_ROTATE'")).isEqualTo(System.getProperty("user.name") + " cli enclave keys rotate");
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE sequence <= " + storedTail))
+                .as("the earlier rows were not overwritten").isEqualTo(storedRows);
+        assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log"))
+                .as("duplicate ids: %s", text("SELECT GROUP_CONCAT(CONCAT(sequence, ' ', action, ' ', detail) SEPARATOR ' / ') "
+                        + "FROM audit_log WHERE record_id IN (SELECT record_id FROM audit_log GROUP BY record_id "
+                        + "HAVING COUNT(*) > 1)")).isZero();
+    }
+
     // ---- the job, with a sink that fails once on the poison record ----
 
     private static StreamExecutionEnvironment job() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 TenantJobSettings.forTenant(colorado));
-        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(config.global(), colorado));
+        JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(config.global(), colorado);
+        TenantJdbcSinks sinks = new TenantJdbcSinks(sinkOptions);
         TenantPipeline.builder()
                 .tenant(colorado)
                 .source(TenantKafkaSource.create(config.global(), colorado))
@@ -210,6 +257,8 @@ class AuditTrailITCase {
                 .auditSink(sinks.audit())
                 .auditHeadSink(sinks.auditHead())
                 .siemSink(TenantJob.siemSink(config.global(), colorado))
+                .auditSubmissions(AuditTopic.source(config.global(), colorado))
+                .chainOrigin(new JdbcChainOrigin(sinkOptions))
                 .keys(KeystoreKeyProviderFactory.forTenant(config.global().keystore(), colorado))
                 .build()
                 .addTo(env);

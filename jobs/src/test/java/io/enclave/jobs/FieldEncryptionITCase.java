@@ -10,7 +10,14 @@ import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditChain;
+import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSubmission;
+import javax.crypto.spec.SecretKeySpec;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
@@ -123,6 +130,7 @@ class FieldEncryptionITCase {
                 db.createSchema(root);
                 db.createUser(root);
                 kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
+                kafka.createTopics(1, tenant.names().auditTopic());
                 Cli init = cli("keys", "init", "--config", configFile.toString(), "--tenant", tenant.id());
                 assertThat(init.exit).as(init.err).isZero();
                 assertThat(init.out).contains("created data key version 1 and the audit key of");
@@ -143,6 +151,7 @@ class FieldEncryptionITCase {
         for (TenantConfig tenant : config.tenants()) {
             feeds.put(tenant.id(), new Feed(tenant));
         }
+        // The jobs keep running through the commands below: they chain the commands' audit records.
         List<JobClient> jobs = new ArrayList<>();
         try {
             for (TenantConfig tenant : config.tenants()) {
@@ -153,11 +162,19 @@ class FieldEncryptionITCase {
                 awaitRows(tenant);
                 awaitKeyUseSummaries(tenant, feeds.get(tenant.id()).encryptedValues());
             }
+            encryptedAtRestDecryptableUntilShredded(feeds);
         } finally {
             for (JobClient job : jobs) {
                 job.cancel().get();
             }
         }
+        for (TenantConfig tenant : config.tenants()) {
+            Cli verify = cli("audit", "verify", "--config", configFile.toString(), "--tenant", tenant.id());
+            assertThat(verify.exit).as(verify.out + verify.err).isZero();
+        }
+    }
+
+    private void encryptedAtRestDecryptableUntilShredded(Map<String, Feed> feeds) throws Exception {
 
         for (TenantConfig tenant : config.tenants()) {
             Feed feed = feeds.get(tenant.id());
@@ -173,10 +190,8 @@ class FieldEncryptionITCase {
                             .noneMatch(cell -> cell != null && cell.contains(plaintext)));
                 }
             }
-            for (String auditTable : List.of("audit_log", "operations_audit_log")) {
-                assertThat(rows(tenant, auditTable)).allSatisfy(row -> assertThat(row.values())
-                        .noneMatch(cell -> cell != null && feed.plaintexts().stream().anyMatch(cell::contains)));
-            }
+            assertThat(rows(tenant, "audit_log")).allSatisfy(row -> assertThat(row.values())
+                    .noneMatch(cell -> cell != null && feed.plaintexts().stream().anyMatch(cell::contains)));
         }
 
         // Deterministic place codes repeat within a tenant (joinable), randomized areas never do.
@@ -198,7 +213,7 @@ class FieldEncryptionITCase {
         Map<String, String> alphaRow = alphaDisasters.get(0);
         Cli placeCode = decrypt(ALPHA, "disaster_declarations", "place_code", alphaRow.get("id"), alphaRow.get("place_code"));
         assertThat(placeCode.out.strip()).isEqualTo(feeds.get(ALPHA).original(alphaRow.get("id"), "place_code"));
-        assertThat(auditRows(ALPHA, "DECRYPT")).anySatisfy(a -> {
+        assertThat(auditRows(ALPHA, "DECRYPT", 3)).anySatisfy(a -> {
             assertThat(a.get("outcome")).isEqualTo("SUCCESS");
             assertThat(a.get("principal")).isEqualTo(System.getProperty("user.name"));
             assertThat(a.get("source_topic")).isEqualTo("cli");
@@ -211,12 +226,12 @@ class FieldEncryptionITCase {
         assertThat(moved.exit).isEqualTo(1);
         assertThat(moved.err).contains("it was altered, or it belongs to another tenant, table, column or row");
         assertThat(moved.out).isEmpty();
-        assertThat(auditRows(BETA, "DECRYPT")).anySatisfy(a -> assertThat(a.get("reason")).isEqualTo("authentication_failed"));
+        assertThat(auditRows(BETA, "DECRYPT", 3)).anySatisfy(a -> assertThat(a.get("reason")).isEqualTo("authentication_failed"));
 
         // Crypto-shredding alpha: its values are gone for good; beta's still decrypt.
         Cli destroy = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes");
         assertThat(destroy.exit).as(destroy.err).isZero();
-        assertThat(auditRows(ALPHA, "KEYS_DESTROY")).singleElement()
+        assertThat(auditRows(ALPHA, "KEYS_DESTROY", 1)).singleElement()
                 .satisfies(a -> assertThat(a.get("detail")).contains("destroyed data key versions [1] of alpha_key"));
         Cli shredded = decrypt(ALPHA, "disaster_declarations", "designated_area", alphaRow.get("id"),
                 alphaRow.get("designated_area"));
@@ -227,8 +242,24 @@ class FieldEncryptionITCase {
                 betaRow.get("designated_area"));
         assertThat(stillThere.exit).as(stillThere.err).isZero();
         assertThat(stillThere.out.strip()).isEqualTo(feeds.get(BETA).original(betaRow.get("id"), "designated_area"));
-        assertThat(auditRows(BETA, "KEYS_INIT")).hasSize(1);
-        assertThat(auditRows(BETA, "KEYS_DESTROY")).isEmpty();
+        assertThat(auditRows(BETA, "KEYS_INIT", 1)).hasSize(1);
+        assertThat(chainedRows(BETA, "KEYS_DESTROY")).isEmpty();
+
+        // A publisher may write the audit topic, but without the audit key its record is refused, and that is chained.
+        AuditRecord fake = AuditSubmitter.commandRecord(config.tenant(BETA), AuditAction.KEYS_DESTROY,
+                AuditOutcome.SUCCESS, "keys destroy", "", "destroyed data key versions [1] of beta_key");
+        byte[] forged = AuditSubmission.encode(fake, new AuditChain(new SecretKeySpec(new byte[32], "HmacSHA256")));
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.tenant(BETA).names().auditTopic(), forged)).get();
+        }
+        assertThat(auditRows(BETA, "RECORD_REJECTED", 1)).singleElement().satisfies(a -> {
+            assertThat(a.get("reason")).isEqualTo("forged_audit_submission");
+            assertThat(a.get("source_topic")).isEqualTo("tenant_crypt_beta_audit");
+        });
+        assertThat(chainedRows(BETA, "KEYS_DESTROY")).as("the forged record itself is not in the trail").isEmpty();
     }
 
     // ---- waiting for the jobs ----
@@ -256,7 +287,7 @@ class FieldEncryptionITCase {
     private static long keyUseCount(TenantConfig tenant) throws SQLException {
         Pattern encrypted = Pattern.compile("encrypted (\\d+) values");
         long total = 0;
-        for (Map<String, String> row : auditRows(tenant.id(), "KEY_USE")) {
+        for (Map<String, String> row : chainedRows(tenant.id(), "KEY_USE")) {
             Matcher m = encrypted.matcher(row.get("detail"));
             assertThat(m.find()).as(row.get("detail")).isTrue();
             total += Long.parseLong(m.group(1));
@@ -266,11 +297,28 @@ class FieldEncryptionITCase {
 
     // ---- reading what the tenant itself can see ----
 
-    /** Audit rows of an action: the job's in the chained audit_log, the commands' in operations_audit_log. */
-    private static List<Map<String, String>> auditRows(String tenant, String action) throws SQLException {
-        List<Map<String, String>> all = new java.util.ArrayList<>(rows(config.tenant(tenant), "audit_log"));
-        all.addAll(rows(config.tenant(tenant), "operations_audit_log"));
-        return all.stream().filter(r -> action.equals(r.get("action"))).toList();
+    /**
+     * Chained audit rows of an action, the job's own and the commands' alike. A command's record
+     * reaches audit_log once the job has read and chained it and a checkpoint has completed, so
+     * this waits up to 30 s for {@code expected} rows to show up.
+     */
+    private static List<Map<String, String>> auditRows(String tenant, String action, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<Map<String, String>> found;
+        do {
+            found = chainedRows(tenant, action);
+        } while (found.size() < expected && System.nanoTime() < deadline && sleep());
+        return found;
+    }
+
+    /** Chained audit rows of an action as they are now. */
+    private static List<Map<String, String>> chainedRows(String tenant, String action) throws SQLException {
+        return rows(config.tenant(tenant), "audit_log").stream().filter(r -> action.equals(r.get("action"))).toList();
+    }
+
+    private static boolean sleep() throws InterruptedException {
+        Thread.sleep(300);
+        return true;
     }
 
     /** Every row of a table, every column as text, read as the tenant's own database user. */

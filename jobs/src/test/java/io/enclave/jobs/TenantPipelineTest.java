@@ -7,6 +7,7 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import java.nio.file.Path;
@@ -70,9 +71,42 @@ class TenantPipelineTest {
                 .weatherSink(sinks.events(StreamKind.WEATHER))
                 .auditSink(sinks.audit())
                 .auditHeadSink(sinks.auditHead())
+                .chainOrigin(ChainOrigin.none())
                 .build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("keys");
+    }
+
+    @Test
+    void aTenantPipelineCannotBeBuiltWithoutWhereItsChainContinues() {
+        TenantConfig tenant = CONFIG.tenant("colorado_state");
+        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(CONFIG.global(), tenant));
+
+        assertThatThrownBy(() -> TenantPipeline.builder()
+                .tenant(tenant)
+                .source(TenantKafkaSource.create(CONFIG.global(), tenant))
+                .disasterSink(sinks.events(StreamKind.DISASTERS))
+                .weatherSink(sinks.events(StreamKind.WEATHER))
+                .auditSink(sinks.audit())
+                .auditHeadSink(sinks.auditHead())
+                .build())
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("chainOrigin");
+    }
+
+    @Test
+    void submissionsFromTheTenantsAuditTopicAreCheckedThenChainedWithTheJobsOwnRecords() {
+        StreamGraph graph = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state")).getStreamGraph();
+        StreamNode chain = graph.getStreamNodes().stream()
+                .filter(n -> n.getOperatorName().equals("chain[colorado_state]")).findFirst().orElseThrow();
+        StreamNode intake = graph.getStreamNodes().stream()
+                .filter(n -> n.getOperatorName().equals("audit_intake[colorado_state]")).findFirst().orElseThrow();
+
+        assertThat(chain.getInEdges()).extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+                .contains("audit_intake[colorado_state]", "guard[colorado_state]", "tag[colorado_state]");
+        assertThat(intake.getInEdges()).extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+                .containsExactly("Source: audit_source[colorado_state]");
+        assertThat(intake.getParallelism()).isEqualTo(1);
     }
 
     @Test

@@ -175,7 +175,8 @@ public final class AuditVerifier {
         }
     }
 
-    private static AuditRecord read(ResultSet rs) throws SQLException {
+    /** One audit_log row as the record it was chained from, normalised as it was hashed. */
+    static AuditRecord read(ResultSet rs) throws SQLException {
         AuditRecord r = new AuditRecord();
         r.tenantId = rs.getString("tenant_id");
         r.sequence = rs.getLong("sequence");

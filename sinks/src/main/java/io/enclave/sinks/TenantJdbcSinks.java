@@ -36,12 +36,6 @@ public final class TenantJdbcSinks {
         return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
     }
 
-    /** Audit records of the tenant's ingest job, in the operations audit table (see {@link TenantTables#operationsAuditLog()}). */
-    public Sink<AuditRecord> operationsAudit() {
-        TableDefinition<AuditRecord> table = TenantTables.operationsAuditLog();
-        return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
-    }
-
     /** The signed head of the tenant's audit chain, upserted once per completed checkpoint. */
     public Sink<AuditHead> auditHead() {
         TableDefinition<AuditHead> table = TenantTables.auditHead();

@@ -40,8 +40,22 @@ public final class TenantNames implements Serializable {
         return List.of(topic(StreamKind.DISASTERS), topic(StreamKind.WEATHER));
     }
 
+    /**
+     * The topic on which records made outside the processing job (key and decrypt commands,
+     * the ingest job) reach its audit chain, signed with the tenant's audit key. Under the
+     * resource prefix, so the same prefixed ACLs let the publisher write it and the job read it.
+     */
+    public String auditTopic() {
+        return resourcePrefix() + "audit";
+    }
+
     public String consumerGroup() {
         return resourcePrefix() + "group";
+    }
+
+    /** The job's group on {@link #auditTopic()}: its own, so its offsets never mix with the data topics'. */
+    public String auditConsumerGroup() {
+        return resourcePrefix() + "audit_group";
     }
 
     public String jobName() {
@@ -59,6 +73,11 @@ public final class TenantNames implements Serializable {
      */
     public String ingestTransactionalIdPrefix() {
         return resourcePrefix() + "ingest";
+    }
+
+    /** Transactional ids of the ingest job's audit submissions; neither this prefix nor the records' extends the other. */
+    public String ingestAuditTransactionalIdPrefix() {
+        return resourcePrefix() + "audit_ingest";
     }
 
     public String database() {

@@ -6,6 +6,7 @@ import io.enclave.jobs.TenantJobSettings;
 import io.enclave.jobs.TenantPipeline;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
@@ -34,6 +35,7 @@ public final class GeneratedJobs {
                 .weatherSink(new TimedDiscardingSink<TenantEvent>(runId))
                 .auditSink(new TimedDiscardingSink<AuditRecord>(runId))
                 .auditHeadSink(new TimedDiscardingSink<AuditHead>(runId))
+                .chainOrigin(ChainOrigin.none())
                 .keys(KeystoreKeyProviderFactory.forTenant(BenchTenants.keystore(), tenant))
                 .build()
                 .addTo(env);

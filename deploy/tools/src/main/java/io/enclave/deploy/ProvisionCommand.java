@@ -4,6 +4,8 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.TenantKeys;
+import io.enclave.jobs.audit.AuditTopic;
+import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
@@ -54,7 +56,7 @@ final class ProvisionCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws SQLException, InterruptedException, ExecutionException {
+    public Integer call() throws SQLException, InterruptedException, ExecutionException, AuditUnavailableException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<EnclaveConfig> loaded = LocalConfig.load(file, err);
@@ -94,6 +96,7 @@ final class ProvisionCommand implements Callable<Integer> {
                     topics.add(new NewTopic(tenant.names().topic(stream), tenant.processing().topicPartitions(),
                             (short) 1));
                 }
+                topics.add(AuditTopic.definition(tenant, Optional.of((short) 1)));
                 for (NewTopic topic : topics) {
                     try {
                         admin.createTopics(List.of(topic)).all().get();

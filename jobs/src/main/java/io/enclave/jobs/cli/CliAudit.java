@@ -5,18 +5,18 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.crypto.DecryptionException;
 import io.enclave.operators.crypto.KeyUnavailableException;
-import io.enclave.sinks.CliAuditLog;
+import io.enclave.jobs.audit.AuditSubmitter;
+import io.enclave.jobs.audit.AuditUnavailableException;
 import java.io.PrintWriter;
-import java.sql.SQLException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Runs an audited command: connects to the tenant's audit log first (nothing is done when the
- * command could not be audited), runs it, records its outcome (failures too), and only then
- * prints its result, so nothing is revealed that was not audited.
+ * Runs an audited command: reaches the tenant's audit topic first (nothing is done when the
+ * command could not be audited), runs it, submits its outcome (failures too) to the tenant's
+ * chain, and only then prints its result, so nothing is revealed that was not audited.
  */
 final class CliAudit {
-    /** The audit log was unreachable or refused the record. */
+    /** The audit topic was unreachable, refused the record, or the record could not be signed. */
     static final int AUDIT_UNAVAILABLE = 3;
 
     private CliAudit() {}
@@ -41,26 +41,27 @@ final class CliAudit {
         if (!target.resolve(err)) {
             return EnclaveCli.INVALID_CONFIG;
         }
-        try (CliAuditLog log = target.auditLog()) {
+        try (AuditSubmitter log = target.auditSubmitter()) {
             Done done = null;
             AuditRecord record;
             try {
                 done = body.run();
-                record = CliAuditLog.record(target.tenant, action, AuditOutcome.SUCCESS, command, "", done.detail());
+                record = AuditSubmitter.commandRecord(target.tenant, action, AuditOutcome.SUCCESS, command, "",
+                        done.detail());
             } catch (KeyUnavailableException | DecryptionException | IllegalStateException e) {
-                record = CliAuditLog.record(target.tenant, action, AuditOutcome.FAILED, command, reason(e),
+                record = AuditSubmitter.commandRecord(target.tenant, action, AuditOutcome.FAILED, command, reason(e),
                         e.getMessage());
                 record.recordKey = recordKey;
-                log.append(record);
+                log.submit(record);
                 err.println(e.getMessage());
                 return 1;
             }
             record.recordKey = recordKey;
-            log.append(record);
+            log.submit(record);
             out.println(done.output());
             return 0;
-        } catch (SQLException e) {
-            err.println("cannot write the audit record of " + command + " to the audit_log of tenant "
+        } catch (AuditUnavailableException e) {
+            err.println("cannot submit the audit record of " + command + " to the audit trail of tenant "
                     + target.tenantId + ": " + e.getMessage());
             return AUDIT_UNAVAILABLE;
         }

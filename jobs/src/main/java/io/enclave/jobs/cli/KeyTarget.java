@@ -6,10 +6,12 @@ import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
 import io.enclave.operators.crypto.KeystoreKeyProvider;
 import io.enclave.operators.crypto.TenantKeyStore;
-import io.enclave.sinks.CliAuditLog;
+import io.enclave.jobs.audit.AuditSubmitter;
+import io.enclave.jobs.audit.AuditUnavailableException;
+import io.enclave.jobs.audit.KafkaAuditSubmitter;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 final class KeyTarget {
     @Option(names = "--config", required = true,
-            description = "Tenant config YAML: the tenant's key reference, the key store, and the database its audit log is in.")
+            description = "Tenant config YAML: the tenant's key reference, the key store, and the Kafka its audit topic is on.")
     Path config;
 
     @Option(names = "--tenant", required = true, description = "Tenant id.")
@@ -86,7 +88,10 @@ final class KeyTarget {
         return s.type() + " " + s.path();
     }
 
-    CliAuditLog auditLog() throws SQLException {
-        return CliAuditLog.forTenant(loaded.global(), tenant);
+    /** The tenant's audit topic, signing with the audit key of the same store the command uses. */
+    AuditSubmitter auditSubmitter() throws AuditUnavailableException {
+        KeystoreSettings s = keystoreSettings();
+        return KafkaAuditSubmitter.open(loaded.global(), tenant,
+                new KeystoreKeyProviderFactory(s.path(), s.password(), s.type(), tenant.id(), keyRef()));
     }
 }

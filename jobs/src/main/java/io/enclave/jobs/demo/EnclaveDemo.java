@@ -11,6 +11,7 @@ import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.TenantJob;
 import io.enclave.jobs.TenantKeys;
+import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.jobs.provision.DatabaseProvisioner;
 import io.enclave.jobs.provision.KafkaProvisioner;
 import io.enclave.jobs.provision.ProvisionReport;
@@ -129,7 +130,7 @@ public final class EnclaveDemo implements AutoCloseable {
     }
 
     /** Gives every tenant its keys in the configured key store, unless an earlier run made them. */
-    private void createMissingKeys(List<TenantConfig> tenants) throws SQLException {
+    private void createMissingKeys(List<TenantConfig> tenants) throws AuditUnavailableException {
         for (TenantConfig tenant : tenants) {
             TenantKeys.ensure(global, tenant, "demo");
         }
@@ -216,9 +217,12 @@ public final class EnclaveDemo implements AutoCloseable {
                     }
                     out.printf("%nEncrypted, e.g. %s.%s of row %s:%n  %s%n", table, column, rs.getString(1),
                             rs.getString(2));
-                    out.printf("Decrypt it (audited in %s.operations_audit_log):%n  STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
+                    // The command submits its audit record to the tenant's audit topic, so it needs the demo's broker.
+                    out.printf("Decrypt it (audited in %s.audit_log once the job has chained it):%n"
+                            + "  KAFKA_BOOTSTRAP=%s KAFKA_SECURITY_PROTOCOL=%s STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
                             + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --config %s --tenant %s --table %s"
-                            + " --column %s --row-key '%s' '%s'%n%n", tenant.database().schema(), database.port(),
+                            + " --column %s --row-key '%s' '%s'%n%n", tenant.database().schema(),
+                            global.kafkaBootstrapServers(), global.kafkaSecurityProtocol(), database.port(),
                             configFile, tenant.id(), f.stream().table(), column, rs.getString(1), rs.getString(2));
                     return true;
                 }

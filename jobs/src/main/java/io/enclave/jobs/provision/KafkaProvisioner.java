@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
+import io.enclave.jobs.audit.AuditTopic;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -113,6 +114,23 @@ public final class KafkaProvisioner {
                         .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     }
 
+    /** The topic by which commands and the ingest job submit audit records to the tenant's chain. */
+    private Finding auditTopic(TenantConfig tenant) throws Exception {
+        NewTopic wanted = AuditTopic.definition(tenant, Optional.empty());
+        String topic = wanted.name();
+        String desired = "1 partition, retention.ms " + wanted.configs().get(TopicConfig.RETENTION_MS_CONFIG);
+        Optional<TopicDescription> live = describeTopic(topic);
+        if (live.isEmpty()) {
+            return new Finding(tenant.id(), LAYER, "topic " + topic, Drift.MISSING, desired,
+                    () -> admin.createTopics(List.of(wanted)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+        if (live.get().partitions().size() != 1) {
+            return Finding.unexpected(tenant.id(), LAYER, "topic " + topic, live.get().partitions().size()
+                    + " partitions: submissions on different partitions may be chained out of order");
+        }
+        return Finding.inSync(tenant.id(), LAYER, "topic " + topic, desired);
+    }
+
     private List<Finding> topics(TenantConfig tenant) throws Exception {
         TenantNames names = tenant.names();
         int partitions = tenant.processing().topicPartitions();
@@ -121,6 +139,7 @@ public final class KafkaProvisioner {
         if (tenant.auditRequirements().siemIntegration() && siemTopicPlanned.add(global.siemTopic())) {
             findings.add(siemTopic(tenant));
         }
+        findings.add(auditTopic(tenant));
         for (String topic : names.topics()) {
             Optional<TopicDescription> live = describeTopic(topic);
             if (live.isEmpty()) {
@@ -158,7 +177,8 @@ public final class KafkaProvisioner {
         }
         // The prefixed ACLs cover every topic with the tenant's prefix, so one nobody configured is worth a look.
         for (String topic : admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            if (topic.startsWith(names.resourcePrefix()) && !names.topics().contains(topic)) {
+            if (topic.startsWith(names.resourcePrefix()) && !names.topics().contains(topic)
+                    && !topic.equals(names.auditTopic())) {
                 findings.add(Finding.unexpected(tenant.id(), LAYER, "topic " + topic,
                         "not in the config, yet covered by the tenant's prefixed ACLs"));
             }

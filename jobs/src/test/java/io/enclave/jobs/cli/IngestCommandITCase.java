@@ -27,6 +27,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.enclave.config.EnclaveConfig;
+import io.enclave.jobs.TestKeys;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -50,9 +52,14 @@ class IngestCommandITCase {
         try (ApiStandIn server = ApiStandIn.fromSamples(samples, 0); EmbeddedKafka kafka = EmbeddedKafka.start()) {
             EmbeddedMariaDb database = EmbeddedMariaDb.shared();
             Path config = tmp.resolve("tenants.yaml");
-            Files.writeString(config, yaml(kafka.bootstrapServers(), database.rootJdbcUrl(), server), StandardCharsets.UTF_8);
-            TenantConfig tenant = TenantConfigLoader.load(config).tenant("colorado_state");
+            Files.writeString(config, yaml(kafka.bootstrapServers(), database.rootJdbcUrl(), server,
+                    tmp.resolve("keys.p12")), StandardCharsets.UTF_8);
+            EnclaveConfig loaded = TenantConfigLoader.load(config);
+            TenantConfig tenant = loaded.tenant("colorado_state");
             kafka.createTopics(2, tenant.names().topics().toArray(String[]::new));
+            kafka.createTopics(1, tenant.names().auditTopic());
+            // The ingest job signs what it refuses with the tenant's audit key.
+            TestKeys.initialise(loaded.global().keystore(), List.of(tenant));
             try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
                 TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
@@ -123,7 +130,7 @@ class IngestCommandITCase {
         return dir;
     }
 
-    private static String yaml(String bootstrap, String jdbcUrl, ApiStandIn server) {
+    private static String yaml(String bootstrap, String jdbcUrl, ApiStandIn server, Path keystore) {
         return """
                 global:
                   kafka:
@@ -131,6 +138,7 @@ class IngestCommandITCase {
                   database:
                     jdbc_url: %s
                     dialect: mysql
+                  keystore: {path: "%s", password: it-cli-ingest-keys, type: PKCS12}
                   apis:
                     openfema_base_url: %s
                     nws_base_url: %s
@@ -154,6 +162,6 @@ class IngestCommandITCase {
                     processing:
                       checkpoint_interval: 1s
                       topic_partitions: 2
-                """.formatted(bootstrap, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl());
+                """.formatted(bootstrap, jdbcUrl, keystore, server.openFemaBaseUrl(), server.nwsBaseUrl());
     }
 }

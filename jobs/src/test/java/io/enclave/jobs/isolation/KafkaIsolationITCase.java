@@ -87,12 +87,13 @@ class KafkaIsolationITCase {
                         + " tenant_kiso_alpha_*"))
                 .anySatisfy(l -> assertThat(l).contains("quota User:" + a.kafka().username())
                         .contains("consumer_byte_rate=41943040 producer_byte_rate=20971520 request_percentage=50"));
-        // 2 tenants x (2 topics + 2 users + 5 ACLs + 2 quotas)
-        assertThat(firstRun.lines("CREATED")).hasSize(22);
+        // per tenant: 3 topics (disasters, weather, audit), 2 users, 5 ACLs, 2 quotas
+        assertThat(firstRun.lines("CREATED")).hasSize(24)
+                .anySatisfy(l -> assertThat(l).contains("topic tenant_kiso_alpha_audit").contains("1 partition"));
 
         IsolationFixture.Run second = fixture.provisionKafka();
         assertThat(second.exit()).as(second.toString()).isZero();
-        assertThat(second.lines("UNCHANGED")).hasSize(22);
+        assertThat(second.lines("UNCHANGED")).hasSize(24);
         assertThat(second.lines("CREATED")).isEmpty();
         assertThat(second.lines("CHANGED")).isEmpty();
         assertThat(second.lines("REMOVED")).isEmpty();

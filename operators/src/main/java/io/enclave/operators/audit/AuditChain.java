@@ -22,6 +22,7 @@ public final class AuditChain {
     private static final String VERSION = "enclave-audit-v1";
     private static final String HEAD_VERSION = "enclave-audit-head-v1";
     private static final String ANCHOR_VERSION = "enclave-audit-anchor-v1";
+    private static final String SUBMISSION_VERSION = "enclave-audit-submission-v1";
 
     private final Mac mac;
     private final MessageDigest sha256;
@@ -136,6 +137,19 @@ public final class AuditChain {
     public String signAnchor(String tenantId, long firstSequence, String prevHash, long purgedRows, long purgedAt) {
         return sign(ANCHOR_VERSION + "|" + tenantId + "|" + firstSequence + "|" + prevHash + "|" + purgedRows
                 + "|" + purgedAt);
+    }
+
+    /**
+     * The signature of a record submitted from outside the job (a key command, the ingest job)
+     * before it is chained: over its canonical form, unchained, domain-separated from row and
+     * head HMACs so no signature of one kind passes as another. Normalises {@code r} first.
+     */
+    public String signSubmission(AuditRecord r) {
+        normalize(r);
+        if (r.sequence != 0 || r.prevHash != null || r.hash != null || r.hmac != null) {
+            throw new IllegalArgumentException("only an unchained record can be submitted: " + r);
+        }
+        return sign(SUBMISSION_VERSION + "|" + canonical(r));
     }
 
     private String sign(String message) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -41,11 +43,14 @@ import org.apache.flink.util.OutputTag;
 public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         implements OneInputStreamOperator<AuditRecord, AuditRecord> {
     private static final long serialVersionUID = 1L;
+    /** How far back a job started without state looks for records it would otherwise chain again. */
+    static final int RECENT_IDS = 50_000;
 
     private final AuditContext audit;
     private final KeyProviderFactory keys;
     private final OutputTag<AuditHead> headTag;
     private final String operatorName;
+    private final ChainOrigin origin;
 
     private transient KeyProvider keyProvider;
     private transient AuditChain chain;
@@ -64,17 +69,21 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     /** Checkpoint id -> the last record emitted before its barrier: flushed by the sinks once it completes. */
     private transient MapState<Long, ChainTip> flushedAt;
     private transient Counter chained;
+    private transient Counter duplicates;
     private transient boolean restored;
     private transient long publishedHead;
     private transient boolean finished;
     private transient int subtask;
+    /** Ids already in the table when the job started without state: re-read inputs are not chained twice. */
+    private transient Set<String> storedIds;
 
     public AuditChainer(AuditContext audit, KeyProviderFactory keys, OutputTag<AuditHead> headTag,
-            String operatorName) {
+            String operatorName, ChainOrigin origin) {
         this.audit = audit;
         this.keys = keys;
         this.headTag = headTag;
         this.operatorName = operatorName;
+        this.origin = origin;
     }
 
     @Override
@@ -107,14 +116,48 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         sealedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-sealed-at", Types.LONG, tipType));
         flushedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-flushed-at", Types.LONG, tipType));
         chained = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records");
+        duplicates = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records_already_stored");
 
         setCurrentKey(audit.tenantId());
         AuditRecord start = audit.newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, operatorName, subtask);
         Long from = lastCheckpointId.value();
-        start.checkpointId = restored && from != null ? from : -1L;
-        start.detail = restored && from != null ? "job restored from checkpoint " + from
-                : "job started with an empty audit chain state";
+        if (restored && from != null) {
+            start.checkpointId = from;
+            start.detail = "job restored from checkpoint " + from;
+        } else {
+            start.detail = continueStoredChain();
+        }
         append(start);
+    }
+
+    /**
+     * Without checkpoint state the chain goes on from the table's last row, once that row
+     * verifies: a job never starts a second chain over the first, nor continues a forged tail.
+     */
+    private String continueStoredChain() throws Exception {
+        if (tip.value() != null) {
+            return "job started with checkpoint state but no checkpoint record; chain continues after sequence "
+                    + tip.value().sequence;
+        }
+        Optional<AuditRecord> last = origin.lastStored(audit.tenantId());
+        if (last.isEmpty()) {
+            return "job started with an empty audit chain state";
+        }
+        AuditRecord row = last.get();
+        AuditChain.normalize(row);
+        if (!audit.tenantId().equals(row.tenantId) || !AuditChain.same(chain.hash(row), row.hash)
+                || !AuditChain.same(chain.hmac(row.hash), row.hmac)) {
+            throw new IllegalStateException("the last stored audit record of tenant " + audit.tenantId()
+                    + " (sequence " + row.sequence + ") does not verify under its audit key, so " + operatorName
+                    + " will not continue that chain: run `enclave audit verify --tenant " + audit.tenantId() + "`");
+        }
+        storedIds = origin.recentRecordIds(audit.tenantId(), RECENT_IDS);
+        ChainTip stored = new ChainTip(row.sequence, row.hash);
+        tip.update(stored);
+        emitted.update(stored);
+        lastCheckpointSequence.update(row.sequence);
+        publishedHead = row.sequence;
+        return "job started without checkpoint state; the chain continues after stored sequence " + row.sequence;
     }
 
     @Override
@@ -124,6 +167,10 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
             // Only a bug upstream can get here; another tenant's record must never enter this chain.
             throw new IllegalStateException("audit record of tenant '" + record.tenantId + "' reached the chain of '"
                     + audit.tenantId() + "'");
+        }
+        if (storedIds != null && storedIds.contains(record.recordId)) {
+            duplicates.inc();
+            return;
         }
         append(record);
     }
@@ -154,8 +201,8 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         AuditRecord summary = audit.newRecord(AuditAction.CHECKPOINT, AuditOutcome.SUCCESS, operatorName, subtask);
         summary.checkpointId = checkpointId;
         summary.rowCount = current(tip).sequence - (previous == null ? 0 : previous);
-        summary.recordId = AuditRecord.deterministicId(audit.tenantId(), AuditAction.CHECKPOINT, "checkpoint", 0,
-                checkpointId, operatorName);
+        // Identified by its place in the chain, as checkpoint ids start again in a job submitted without state.
+        summary.recordId = "";
         summary.detail = "checkpoint " + checkpointId + " closes " + summary.rowCount + " audit records";
         append(summary);
         lastCheckpointSequence.update(summary.sequence);

@@ -33,6 +33,8 @@ public class SinkFlushAuditor extends AbstractStreamOperator<TenantEvent>
     private transient Counter rowsWritten;
     private transient volatile long lastFlushTime;
     private transient int subtask;
+    /** Checkpoint ids start again at 1 in a job submitted without state; the job id keeps the summaries' ids apart. */
+    private transient String job;
 
     public SinkFlushAuditor(AuditContext audit, String table, OutputTag<AuditRecord> auditTag, String operatorName) {
         this.audit = audit;
@@ -46,6 +48,7 @@ public class SinkFlushAuditor extends AbstractStreamOperator<TenantEvent>
         super.open();
         spans = new TreeMap<>();
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        job = getRuntimeContext().getJobInfo().getJobId().toHexString();
         MetricGroup tenant = getMetricGroup().addGroup("tenant", audit.tenantId());
         rowsWritten = tenant.addGroup("rows_written").counter(table);
         tenant.gauge("last_flush_time", this::lastFlushTime);
@@ -83,7 +86,7 @@ public class SinkFlushAuditor extends AbstractStreamOperator<TenantEvent>
             r.detail = span.rows + " rows to " + table + " from " + span.topic + "-" + span.partition
                     + " offsets " + span.first + ".." + span.last;
             r.recordId = AuditRecord.deterministicId(audit.tenantId(), r.action, span.topic, span.partition,
-                    span.first, table + "|" + checkpointId + "|" + subtask);
+                    span.first, table + "|" + job + "|" + checkpointId + "|" + subtask);
             output.collect(auditTag, new StreamRecord<>(r));
             rowsWritten.inc(span.rows);
         }

@@ -38,6 +38,8 @@ public class FieldEncryptor extends ProcessFunction<TenantEvent, TenantEvent> {
     private transient EventEncryptor encryptor;
     private transient Counter fieldsEncrypted;
     private transient int subtask;
+    /** Checkpoint ids start again at 1 in a job submitted without state; the job id keeps the summaries' ids apart. */
+    private transient String job;
 
     /**
      * @param keyRef the tenant's key reference, named in the key-use audit records
@@ -59,6 +61,7 @@ public class FieldEncryptor extends ProcessFunction<TenantEvent, TenantEvent> {
         FieldCrypto crypto = new FieldCrypto(provider, audit.tenantId(), new NonceSequence(new SecureRandom()));
         encryptor = new EventEncryptor(crypto, fields);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        job = getRuntimeContext().getJobInfo().getJobId().toHexString();
         fieldsEncrypted = getRuntimeContext().getMetricGroup().addGroup("tenant", audit.tenantId())
                 .counter("fields_encrypted");
     }
@@ -98,7 +101,7 @@ public class FieldEncryptor extends ProcessFunction<TenantEvent, TenantEvent> {
                         .collect(Collectors.joining(", ")) + ")";
         // Same checkpoint, same id: a summary re-emitted for a checkpoint after a restore overwrites its row.
         r.recordId = AuditRecord.deterministicId(audit.tenantId(), AuditAction.KEY_USE, operatorName, subtask,
-                checkpointId, "k" + encryptor.keyVersion());
+                checkpointId, job + "|k" + encryptor.keyVersion());
         return Optional.of(r);
     }
 

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -35,8 +36,14 @@ class AuditChainerTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(restoreFrom, ChainOrigin.none());
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord> harness(
+            OperatorSubtaskState restoreFrom, ChainOrigin origin) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new AuditChainer(auditContext(), KEYS, HEAD, "chain[" + TENANT + "]"), new AuditTenantKey(), Types.STRING);
+                new AuditChainer(auditContext(), KEYS, HEAD, "chain[" + TENANT + "]", origin), new AuditTenantKey(),
+                Types.STRING);
         harnesses.add(h);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
@@ -99,6 +106,74 @@ class AuditChainerTest {
         assertThat(out.get(0).detail).isEqualTo("job started with an empty audit chain state");
         assertThat(out.get(3).checkpointId).isEqualTo(1L);
         assertThat(out.get(3).rowCount).as("records the checkpoint closes").isEqualTo(3L);
+    }
+
+    @Test
+    void aJobStartedWithoutStateContinuesTheStoredChainAfterItsLastRow() throws Exception {
+        var first = harness(null);
+        first.processElement(rejected(1), 1L);
+        checkpoint(first, 1);
+        List<AuditRecord> stored = first.extractOutputValues();
+        AuditRecord lastRow = stored.get(stored.size() - 1);
+
+        var second = harness(null, tenant -> Optional.of(lastRow));
+        second.processElement(rejected(2), 2L);
+        checkpoint(second, 1);
+
+        List<AuditRecord> continued = second.extractOutputValues();
+        assertThat(continued.get(0).sequence).isEqualTo(lastRow.sequence + 1);
+        assertThat(continued.get(0).detail)
+                .isEqualTo("job started without checkpoint state; the chain continues after stored sequence "
+                        + lastRow.sequence);
+        List<AuditRecord> whole = new ArrayList<>(stored);
+        whole.addAll(continued);
+        assertValidChain(whole, 1, AuditChain.GENESIS);
+        assertThat(values(second.getSideOutput(HEAD))).allSatisfy(head ->
+                assertThat(head.sequence).as("no head of the new run points into the old rows")
+                        .isGreaterThan(lastRow.sequence));
+    }
+
+    @Test
+    void aRecordReReadAfterAFreshStartIsNotChainedASecondTime() throws Exception {
+        var first = harness(null);
+        first.processElement(rejected(7), 1L);
+        checkpoint(first, 1);
+        List<AuditRecord> stored = first.extractOutputValues();
+        AuditRecord lastRow = stored.get(stored.size() - 1);
+        ChainOrigin table = new ChainOrigin() {
+            @Override
+            public Optional<AuditRecord> lastStored(String tenantId) {
+                return Optional.of(lastRow);
+            }
+
+            @Override
+            public java.util.Set<String> recentRecordIds(String tenantId, int limit) {
+                return stored.stream().map(r -> r.recordId).collect(java.util.stream.Collectors.toSet());
+            }
+        };
+
+        var second = harness(null, table);
+        second.processElement(rejected(7), 2L);
+        second.processElement(rejected(8), 3L);
+        checkpoint(second, 1);
+
+        assertThat(second.extractOutputValues()).extracting(r -> r.action + "@" + r.sourceOffset)
+                .containsExactly("JOB_START@-1", "RECORD_REJECTED@8", "CHECKPOINT@-1");
+    }
+
+    @Test
+    void itRefusesToContinueAStoredTailThatDoesNotVerify() throws Exception {
+        var first = harness(null);
+        checkpoint(first, 1);
+        List<AuditRecord> stored = first.extractOutputValues();
+        AuditRecord edited = stored.get(stored.size() - 1);
+        edited.detail = "checkpoint 1 closes 0 audit records";
+
+        assertThatThrownBy(() -> harness(null, tenant -> Optional.of(edited)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the last stored audit record of tenant colorado_state (sequence 2) does not verify "
+                        + "under its audit key, so chain[colorado_state] will not continue that chain: "
+                        + "run `enclave audit verify --tenant colorado_state`");
     }
 
     @Test

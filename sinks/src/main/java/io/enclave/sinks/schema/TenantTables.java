@@ -59,7 +59,7 @@ public final class TenantTables {
     /** Every table of a tenant database that encrypts {@code encrypted}, in creation order. */
     public static List<TableDefinition<?>> all(Collection<EncryptedField> encrypted) {
         return List.of(forStream(StreamKind.DISASTERS, encrypted), forStream(StreamKind.WEATHER, encrypted), auditLog(),
-                auditHead(), AuditAnchor.table(), operationsAuditLog());
+                auditHead(), AuditAnchor.table());
     }
 
     public static TableDefinition<TenantEvent> disasterDeclarations() {
@@ -184,25 +184,7 @@ public final class TenantTables {
         return new TableDefinition<>("audit_head", "Signed head of the tenant's audit chain", c, List.of("tenant_id"));
     }
 
-    /**
-     * Audit records made outside the tenant's processing job: its ingest job (records the
-     * upstream API returned outside the tenant's scope) and the key and decrypt commands,
-     * upserted by their deterministic id. Kept apart from {@code audit_log}, whose chain has
-     * exactly one writer, the processing job's chainer: a second writer would fork it.
-     */
-    public static TableDefinition<AuditRecord> operationsAuditLog() {
-        List<Column<AuditRecord>> c = new ArrayList<>();
-        c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
-        c.add(required("tenant_id", SHORT_TEXT, "tenant", a -> a.tenantId));
-        c.add(required("event_time", TIMESTAMP, "UTC, milliseconds", a -> a.eventTime));
-        addWhatAndWhere(c);
-        c.add(required("source_topic", SHORT_TEXT, "the API, e.g. api:openfema", a -> a.sourceTopic));
-        addWhoAndCompliance(c);
-        return new TableDefinition<>("operations_audit_log", "Audit records of the tenant's ingest job and key commands", c,
-                List.of("record_id"));
-    }
-
-    /** AU-3's what (action, outcome, reason) and where (job, operator, subtask, host), shared by both audit tables. */
+    /** AU-3's what (action, outcome, reason) and where (job, operator, subtask, host), of an audit_log row. */
     private static void addWhatAndWhere(List<Column<AuditRecord>> c) {
         c.add(required("action", SHORT_TEXT, "what was done", a -> a.action.name()));
         c.add(required("outcome", SHORT_TEXT, "SUCCESS, DENIED or FAILED", a -> a.outcome.name()));
@@ -214,7 +196,7 @@ public final class TenantTables {
         c.add(required("host", SHORT_TEXT, "host", a -> a.host));
     }
 
-    /** AU-3's identity, the record concerned and the compliance flags, shared by both audit tables. */
+    /** AU-3's identity, the record concerned and the compliance flags, of an audit_log row. */
     private static void addWhoAndCompliance(List<Column<AuditRecord>> c) {
         c.add(optional("record_key", SHORT_TEXT, "natural key of the record concerned", a -> a.recordKey));
         c.add(required("principal", SHORT_TEXT, "acting principal", a -> a.principal));

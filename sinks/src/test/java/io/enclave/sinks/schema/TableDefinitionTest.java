@@ -91,8 +91,7 @@ class TableDefinitionTest {
     @Test
     void allTablesInCreationOrder() {
         assertThat(TenantTables.all()).extracting(TableDefinition::name)
-                .containsExactly("disaster_declarations", "weather_alerts", "audit_log", "audit_head", "audit_anchor",
-                        "operations_audit_log");
+                .containsExactly("disaster_declarations", "weather_alerts", "audit_log", "audit_head", "audit_anchor");
     }
 
     @ParameterizedTest

@@ -1,37 +1,30 @@
-package io.enclave.sinks;
+package io.enclave.jobs.audit;
 
-import io.enclave.config.GlobalSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditContext;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
-import java.sql.SQLException;
 import java.util.UUID;
 
 /**
- * Where the ops CLI's security-relevant commands (key management, decryption) are audited: the
- * tenant's own {@code audit_log}. An interface, so the tamper-evident audit chain can take over
- * the writing without any command changing.
+ * How a command outside the tenant's job (key management, decryption) gets its audit record
+ * into the tenant's chain: it submits the record, and the tenant's job chains it. An
+ * interface, so commands do not know the transport.
  */
-public interface CliAuditLog extends AutoCloseable {
+public interface AuditSubmitter extends AutoCloseable {
 
-    /** Writes one record; throws if it could not be written, so a command never goes unaudited silently. */
-    void append(AuditRecord record) throws SQLException;
+    /** Submits one record and returns once it is durably accepted; throws otherwise, never drops it silently. */
+    void submit(AuditRecord record) throws AuditUnavailableException;
 
     @Override
-    void close() throws SQLException;
-
-    /** The tenant's audit log in its own database, written as the tenant's own user. */
-    static CliAuditLog forTenant(GlobalSettings global, TenantConfig tenant) throws SQLException {
-        return JdbcCliAuditLog.open(JdbcSinkOptions.forTenant(global, tenant));
-    }
+    void close();
 
     /**
      * A record of a CLI command: the principal is the operating-system user who ran it, the
      * source is {@code cli}, and the job name is the command.
      */
-    static AuditRecord record(TenantConfig tenant, AuditAction action, AuditOutcome outcome, String command,
+    static AuditRecord commandRecord(TenantConfig tenant, AuditAction action, AuditOutcome outcome, String command,
             String reason, String detail) {
         String user = System.getProperty("user.name", "unknown");
         AuditRecord r = new AuditContext(tenant.id(), "enclave " + command, user, true, true)

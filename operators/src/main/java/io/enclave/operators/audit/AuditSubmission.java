@@ -1,0 +1,108 @@
+package io.enclave.operators.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An audit record made outside the tenant's processing job (a {@code keys} or {@code decrypt}
+ * command, the ingest job's rejections) on its way into the chain: one JSON line, the
+ * {@link AuditJson} fields without the chain plus {@code signature}, an HMAC under the
+ * tenant's audit key. The job's chain has one writer, the chainer, so others submit through
+ * the tenant's audit topic and the job checks the signature before chaining; a publisher
+ * without the audit key can write to that topic but cannot make a line the job accepts.
+ */
+public final class AuditSubmission {
+    /** Far above any real record (texts are cut to 255 characters, detail is a sentence). */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
+    /** Why the job refused a line: not a complete record. */
+    public static final String MALFORMED = "malformed_audit_submission";
+    /** Why the job refused a line: its signature is missing or not the tenant's audit key's. */
+    public static final String FORGED = "forged_audit_submission";
+    /** Why the job refused a line: correctly signed, but naming another tenant. */
+    public static final String FOREIGN_TENANT = "foreign_tenant_audit_submission";
+
+    /** A record is one flat object: duplicate keys and nesting are refused, not resolved. */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2).build())
+                    .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private AuditSubmission() {}
+
+    /** A line refused by {@link #decode}, with the machine-readable reason the rejection is audited under. */
+    public static final class RefusedException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        RefusedException(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
+    /** The signed line of {@code record}, which is normalised (texts cut to their columns) on the way. */
+    public static byte[] encode(AuditRecord record, AuditChain chain) {
+        String signature = chain.signSubmission(record);
+        ObjectNode n = AuditJson.write(JSON, record, false);
+        n.put("signature", signature);
+        return (n.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The record of a line, once its signature verifies under {@code chain}'s key. The messages
+     * never quote the line: whoever wrote a forged one does not get it echoed into the trail.
+     */
+    public static AuditRecord decode(byte[] line, AuditChain chain) throws RefusedException {
+        if (line == null || line.length == 0) {
+            throw new RefusedException(MALFORMED, "the line is empty");
+        }
+        if (line.length > MAX_LINE_BYTES) {
+            throw new RefusedException(MALFORMED, "the line has " + line.length + " bytes, more than "
+                    + MAX_LINE_BYTES);
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString());
+        } catch (JsonProcessingException e) {
+            throw new RefusedException(MALFORMED, "the line is not one JSON object");
+        } catch (IOException e) {
+            throw new RefusedException(MALFORMED, "the line is not valid UTF-8");
+        }
+        AuditRecord record;
+        try {
+            record = AuditJson.readUnchained(n);
+        } catch (IllegalArgumentException e) {
+            throw new RefusedException(MALFORMED, e.getMessage());
+        }
+        for (String chainField : new String[] {"sequence", "prev_hash", "hash", "hmac"}) {
+            if (n.has(chainField)) {
+                throw new RefusedException(MALFORMED, "a submission must not carry the chain field " + chainField);
+            }
+        }
+        JsonNode signature = n.get("signature");
+        if (signature == null || !signature.isTextual()) {
+            throw new RefusedException(FORGED, "the line carries no signature");
+        }
+        if (n.size() != AuditJson.write(JSON, record, false).size() + 1) {
+            throw new RefusedException(MALFORMED, "the line has fields an audit record does not");
+        }
+        if (!AuditChain.same(chain.signSubmission(record), signature.textValue())) {
+            throw new RefusedException(FORGED, "the signature does not verify under the tenant's audit key");
+        }
+        return record;
+    }
+}
