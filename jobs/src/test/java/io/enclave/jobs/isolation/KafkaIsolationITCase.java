@@ -133,6 +133,16 @@ class KafkaIsolationITCase {
 
         // Nothing B tried reached A's topic.
         assertThat(readAssigned(kafka.adminClientProperties(), aTopic)).containsExactly("alpha's declaration");
+
+        // A's audit topic, where commands and the ingest job submit to A's chain, has the same boundary:
+        // A's publisher writes, A's job reads with its own audit group, B's publisher is refused.
+        String aAudit = a.names().auditTopic();
+        eventually(() -> send(IsolationFixture.scram(kafka, a.kafkaPublisher()), aAudit, "alpha's submission"));
+        assertThat(eventually(() -> readWithGroup(IsolationFixture.scram(kafka, a.kafka()), aAudit,
+                a.names().auditConsumerGroup()))).containsExactly("alpha's submission");
+        assertThatThrownBy(() -> send(IsolationFixture.scram(kafka, b.kafkaPublisher()), aAudit, "forged by bravo"))
+                .hasRootCauseInstanceOf(TopicAuthorizationException.class);
+        assertThat(readAssigned(kafka.adminClientProperties(), aAudit)).containsExactly("alpha's submission");
     }
 
     @Test
