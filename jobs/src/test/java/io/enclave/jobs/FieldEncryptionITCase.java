@@ -17,7 +17,14 @@ import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
+import io.enclave.operators.crypto.KeyProvider;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
@@ -172,6 +179,39 @@ class FieldEncryptionITCase {
             Cli verify = cli("audit", "verify", "--config", configFile.toString(), "--tenant", tenant.id());
             assertThat(verify.exit).as(verify.out + verify.err).isZero();
         }
+
+        // Shredding the audit key too: the command signs its own record with the key it is about to destroy.
+        SecretKey alphaAuditKey;
+        try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.global().keystore(), config.tenant(ALPHA))
+                .open()) {
+            alphaAuditKey = keys.auditKey();
+        }
+        Cli shredAll = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes",
+                "--include-audit-key");
+        assertThat(shredAll.exit).as(shredAll.err).isZero();
+        AuditRecord submitted = AuditSubmission.decode(lastLine(config.tenant(ALPHA).names().auditTopic()),
+                new AuditChain(alphaAuditKey));
+        assertThat(submitted.action).isEqualTo(AuditAction.KEYS_DESTROY);
+        assertThat(submitted.detail).endsWith("and the audit key");
+    }
+
+    /** The newest line of a one-partition topic, read as the broker's admin. */
+    private static byte[] lastLine(String topic) {
+        Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            consumer.seek(partition, end - 1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    return r.value();
+                }
+            }
+        }
+        throw new AssertionError("no line on " + topic);
     }
 
     private void encryptedAtRestDecryptableUntilShredded(Map<String, Feed> feeds) throws Exception {
