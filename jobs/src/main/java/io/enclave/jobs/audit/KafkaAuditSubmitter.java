@@ -73,9 +73,10 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
             submitter.signer = submitter.loadSigner();
         } catch (KafkaException e) {
             submitter.close();
+            String as = tenant.kafkaPublisher().isPresent() ? " as " + tenant.kafkaPublisher().username()
+                    : " (no publisher principal configured)";
             throw new AuditUnavailableException("cannot reach the audit topic " + topic + " at "
-                    + global.kafkaBootstrapServers() + " as " + tenant.kafkaPublisher().username() + ": "
-                    + e.getMessage(), e);
+                    + global.kafkaBootstrapServers() + as + ": " + e.getMessage(), e);
         } catch (KeyUnavailableException e) {
             // A tenant without keys yet: `keys init` creates the audit key, then signs with it.
             submitter.signer = null;
