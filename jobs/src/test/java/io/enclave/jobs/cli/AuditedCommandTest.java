@@ -1,0 +1,49 @@
+package io.enclave.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An audited command that cannot reach its tenant's audit topic does nothing: it says why and
+ * exits 3, before a key is made or a value decrypted. (Waits out the producer's 30 s timeout.)
+ */
+class AuditedCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keysInitWithoutItsAuditTopicCreatesNoKeyAndSaysWhy() throws Exception {
+        Path keystore = dir.resolve("keys.p12");
+        Path config = dir.resolve("tenants.yaml");
+        Files.writeString(config, """
+                global:
+                  kafka: {bootstrap_servers: "127.0.0.1:1"}
+                  database: {jdbc_url: "jdbc:mysql://127.0.0.1:1", dialect: mysql}
+                  keystore: {path: "%s", password: audited-command-test, type: PKCS12}
+                tenants:
+                  colorado_state:
+                    organization: Colorado Division of Homeland Security and Emergency Management
+                    classification_level: PUBLIC
+                    database: {schema: co_db, user: co_writer, password: co-db, encryption_key: co_key}
+                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
+                """.formatted(keystore));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = EnclaveCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("keys", "init", "--config", config.toString(), "--tenant", "colorado_state");
+
+        assertThat(exit).as(err.toString()).isEqualTo(3);
+        assertThat(err.toString()).contains("cannot submit the audit record of keys init to the audit trail of tenant "
+                + "colorado_state: cannot reach the audit topic tenant_colorado_state_audit at 127.0.0.1:1");
+        assertThat(out.toString()).isEmpty();
+        assertThat(keystore).as("no key is made that could not be audited").doesNotExist();
+    }
+}
