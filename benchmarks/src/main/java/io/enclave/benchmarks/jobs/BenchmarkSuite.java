@@ -120,6 +120,12 @@ public final class BenchmarkSuite implements Callable<Integer> {
         return 0;
     }
 
+    /** Per-step JMH: iterations of warm-up and measurement, their length, and forks (each a fresh JVM). */
+    static final int STEP_WARMUP_ITERATIONS = 5;
+    static final int STEP_MEASURE_ITERATIONS = 5;
+    static final int STEP_ITERATION_SECONDS = 2;
+    static final int STEP_FORKS = 2;
+
     /**
      * JMH allows one run per machine at a time (/tmp/jmh.lock), which another benchmark may hold:
      * wait for it rather than measure two benchmarks against each other, and go on without this
@@ -128,7 +134,11 @@ public final class BenchmarkSuite implements Callable<Integer> {
     private List<StepBenchmarks.Score> runSteps(PrintStream log) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                return quick ? StepBenchmarks.run(1, 1, 1, forkArgs()) : StepBenchmarks.run(3, 5, 1, forkArgs());
+                // The RocksDB chain reaches its steady state only after 6-8 s (JIT, memtable growth);
+                // 3 s of warm-up measured it at several times its steady cost. Two forks catch a bad JIT draw.
+                return quick ? StepBenchmarks.run(1, 1, 1, 1, forkArgs())
+                        : StepBenchmarks.run(STEP_WARMUP_ITERATIONS, STEP_MEASURE_ITERATIONS, STEP_ITERATION_SECONDS,
+                                STEP_FORKS, forkArgs());
             } catch (org.openjdk.jmh.runner.RunnerException e) {
                 if (attempt >= 12 || !String.valueOf(e.getMessage()).contains("JMH lock")) {
                     log.println("  per-step JMH not run: " + e.getMessage());

@@ -28,6 +28,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
@@ -72,12 +73,14 @@ public final class RecordChain implements AutoCloseable {
         parser = new EventParser(maxBytes);
         tagger = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new TenantTagger(audit,
                 tenant.organization(), streamByTopic, maxBytes, TenantPipeline.AUDIT, "tag")));
+        tagger.setup(byReference(tagger));
         tagger.open();
         guardEnvironment = slotEnvironment();
         guard = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new TenantGuard(audit,
                 tenant.dataRestrictions(), tenant.processing().dedupTtl(), TenantPipeline.AUDIT, "guard")),
                 new TenantRecordKey(), Types.STRING, guardEnvironment);
         guard.setStateBackend(guardState);
+        guard.setup(byReference(guard));
         guard.open();
         // The job's FieldEncryptor core: three text fields, AES-256-GCM, subkeys and ciphers per column.
         Path store = Files.createTempDirectory("bench-keys").resolve("keys.p12");
@@ -139,6 +142,12 @@ public final class RecordChain implements AutoCloseable {
     public long bind(TenantEvent event) throws SQLException {
         binder.accept(statement, event);
         return statement.bound();
+    }
+
+    /** Tenant events passed on as chained operators with object reuse pass them; see {@link ByReference}. */
+    private static ByReference<TenantEvent> byReference(OneInputStreamOperatorTestHarness<?, TenantEvent> harness) {
+        return new ByReference<>(TypeInformation.of(TenantEvent.class)
+                .createSerializer(harness.getExecutionConfig().getSerializerConfig()));
     }
 
     /** The single output of the last element; anything else (an audit record) is a broken workload. */
