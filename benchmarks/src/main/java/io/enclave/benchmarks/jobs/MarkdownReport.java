@@ -158,7 +158,11 @@ public final class MarkdownReport {
                 + " heap after a full GC with every job running, minus the idle cluster's, per job. RSS: the"
                 + " process's resident set the same way (RocksDB's native memory is here, not in the heap)."
                 + " Managed: what the TaskManager handed out (REST metric `Status.Flink.Memory.Managed.Used`), per"
-                + " job. Start: submission → first record at a sink.\n\n");
+                + " job. The jobs are submitted one after another and each source waits at its first message"
+                + " until every job of the round is running, so all start together and the total records/s"
+                + " (all records over first to last record at any sink) measures the jobs running side by side,"
+                + " not their staggered deployment. Start: submission → the job's source running, ready for its"
+                + " first message.\n\n");
         md.append("| jobs | total records/s | × 1 job | per job: mean (slowest) | heap MB/job | RSS MB/job |"
                 + " managed MB/job | start s: mean (max) | failed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ScalingBenchmark.Result s : r.scaling()) {
