@@ -55,6 +55,10 @@ public final class BenchmarkSuite implements Callable<Integer> {
     @Option(names = "--e2e-batch-interval", description = "JDBC batch interval (default 500ms).")
     String e2eBatchInterval;
 
+    @Option(names = "--e2e-jdbc-options", description = "Connector/J URL options added to the end-to-end jobs'"
+            + " JDBC URL, both jobs alike (default: " + EndToEndBenchmark.DEFAULT_JDBC_OPTIONS + ").")
+    String e2eJdbcOptions;
+
     @Option(names = "--latency-rate", description = "Messages/s while measuring latency (default: half the tenant job's measured rows/s).")
     Integer latencyRate;
 
@@ -91,6 +95,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
             section(log, "3. end to end on embedded Kafka and MariaDB ...");
             e2e = new EndToEndBenchmark(new EndToEndBenchmark.Settings(or(e2eRecords, quick ? 10_000L : 200_000L),
                     or(e2eParallelism, 2), or(e2eBatchSize, 5000), or(e2eBatchInterval, "500ms"),
+                    or(e2eJdbcOptions, EndToEndBenchmark.DEFAULT_JDBC_OPTIONS),
                     or(latencyRate, 0), or(latencySeconds, quick ? 5 : 20)), log).run();
         }
         List<ScalingBenchmark.Result> scaling = null;
