@@ -52,7 +52,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class EndToEndBenchmark {
     /** The figures of one run. */
-    public record Result(long records, int parallelism, int batchSize, String batchInterval, double tenantRowsPerSec,
+    public record Result(long records, int parallelism, int batchSize, String batchInterval, String jdbcOptions,
+            double tenantRowsPerSec,
             double plainRowsPerSec, double tenantCatchUpSeconds, double plainCatchUpSeconds, int latencyRate,
             int latencyRecords, double p50Ms, double p99Ms, double maxMs) {
         public double ratio() {
@@ -61,8 +62,11 @@ public final class EndToEndBenchmark {
     }
 
     /** Knobs of the section; a latency rate of 0 means half the tenant job's measured rows/s. */
-    public record Settings(long records, int parallelism, int batchSize, String batchInterval, int latencyRate,
-            int latencySeconds) {}
+    public record Settings(long records, int parallelism, int batchSize, String batchInterval, String jdbcOptions,
+            int latencyRate, int latencySeconds) {}
+
+    /** Connector/J options on top of the embedded server's URL ({@code rewriteBatchedStatements=true}, ...). */
+    public static final String DEFAULT_JDBC_OPTIONS = "";
 
     /** InnoDB buffer pool for the run, set at run time on the embedded server. */
     static final long BUFFER_POOL_BYTES = 1024L * 1024 * 1024;
@@ -80,7 +84,7 @@ public final class EndToEndBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedMariaDb db = EmbeddedMariaDb.start(0)) {
             EnclaveConfig config = BenchTenants.generate("e2e", 2, new BenchTenants.Processing(s.parallelism(),
                     s.batchSize(), s.batchInterval(), "10s", s.parallelism()), kafka.bootstrapServers(),
-                    db.rootJdbcUrl());
+                    s.jdbcOptions().isEmpty() ? db.rootJdbcUrl() : db.rootJdbcUrl() + "&" + s.jdbcOptions());
             TenantConfig tenant = config.tenant("e2e_00");
             TenantConfig plain = config.tenant("e2e_01");
             try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
@@ -121,7 +125,8 @@ public final class EndToEndBenchmark {
                     log.printf("  [%tT] plain job:  %,.0f rows/s (caught up %.1f s after submission)%n", System.currentTimeMillis(), plainRate[0],
                             plainRate[1]);
                     cluster.cancel(plainJob);
-                    return new Result(s.records(), s.parallelism(), s.batchSize(), s.batchInterval(), tenantRate[0],
+                    return new Result(s.records(), s.parallelism(), s.batchSize(), s.batchInterval(), s.jdbcOptions(),
+                            tenantRate[0],
                             plainRate[0], tenantRate[1], plainRate[1], rate, (int) latency[3],
                             latency[0], latency[1], latency[2]);
                 }

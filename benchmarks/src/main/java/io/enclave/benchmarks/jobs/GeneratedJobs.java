@@ -13,6 +13,7 @@ import io.enclave.operators.record.TenantEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -27,10 +28,15 @@ public final class GeneratedJobs {
 
     /** The tenant's pipeline reading {@code count} messages of {@code workload}. */
     public static StreamGraph tenantPipeline(TenantConfig tenant, Workload workload, long count, String runId) {
+        return tenantPipeline(tenant, WorkloadSource.of(workload, count), runId);
+    }
+
+    /** The tenant's pipeline reading {@code source}, such as a {@link WorkloadSource#gated} one. */
+    public static StreamGraph tenantPipeline(TenantConfig tenant, Source<RawEvent, ?, ?> source, String runId) {
         StreamExecutionEnvironment env = environment(tenant);
         TenantPipeline.builder()
                 .tenant(tenant)
-                .source(WorkloadSource.of(workload, count))
+                .source(source)
                 .disasterSink(new TimedDiscardingSink<TenantEvent>(runId))
                 .weatherSink(new TimedDiscardingSink<TenantEvent>(runId))
                 .auditSink(new TimedDiscardingSink<AuditRecord>(runId))

@@ -76,11 +76,14 @@ public final class ScalingBenchmark {
             List<String> runIds = new ArrayList<>();
             List<JobID> ids = new ArrayList<>();
             long[] submitted = new long[n];
+            String round = UUID.randomUUID().toString();
+            StartGate.open(round, n);
             for (int i = 0; i < n; i++) {
                 String runId = UUID.randomUUID().toString();
                 runIds.add(runId);
                 submitted[i] = System.nanoTime();
-                ids.add(cluster.submit(GeneratedJobs.tenantPipeline(tenants.get(i), workloads.get(i), perJob, runId)));
+                ids.add(cluster.submit(GeneratedJobs.tenantPipeline(tenants.get(i),
+                        WorkloadSource.gated(workloads.get(i), perJob, round, runId), runId)));
             }
             // Sample memory as soon as every job runs, while all of them still do.
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -120,10 +123,13 @@ public final class ScalingBenchmark {
                 double rps = perJob / w.seconds();
                 sumRps += rps;
                 minRps = Math.min(minRps, rps);
-                double start = (w.firstNanos() - submitted[i]) / 1e9;
+                // Start: submission until the job's source was running and ready for its first message.
+                Long arrived = StartGate.arrivedNanos(round, runIds.get(i));
+                double start = ((arrived != null ? arrived : w.firstNanos()) - submitted[i]) / 1e9;
                 sumStart += start;
                 maxStart = Math.max(maxStart, start);
             }
+            StartGate.close(round);
             double mb = 1024.0 * 1024.0;
             return new Result(n, perJob * n, perJob * (double) n / ((last - first) / 1e9), sumRps / n, minRps,
                     (heap - idleHeap) / mb / n, (rss - idleRss) / mb / n,

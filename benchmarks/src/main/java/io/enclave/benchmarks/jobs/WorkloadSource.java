@@ -11,4 +11,10 @@ public final class WorkloadSource {
     public static DataGeneratorSource<RawEvent> of(Workload workload, long count) {
         return new DataGeneratorSource<>(new WorkloadGenerator(workload), count, TypeInformation.of(RawEvent.class));
     }
+
+    /** As {@link #of}, its first message held at {@code round}'s {@link StartGate} as {@code runId}. */
+    public static DataGeneratorSource<RawEvent> gated(Workload workload, long count, String round, String runId) {
+        return new DataGeneratorSource<>(new WorkloadGenerator(workload, round, runId), count,
+                TypeInformation.of(RawEvent.class));
+    }
 }

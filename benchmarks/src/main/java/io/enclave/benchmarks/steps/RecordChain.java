@@ -28,7 +28,11 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.runtime.operators.testutils.MockInputSplitProvider;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
@@ -47,9 +51,13 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * {@link EventEncryptor} (two randomized, one deterministic), as a RESTRICTED tenant does.
  */
 public final class RecordChain implements AutoCloseable {
+    /** Managed memory of one task slot: 64 MB, as {@code ScalingBenchmark} gives each job's slot. */
+    static final long MANAGED_MEMORY_PER_SLOT = 64L * 1024 * 1024;
+
     private final EventParser parser;
     private final OneInputStreamOperatorTestHarness<RawEvent, TenantEvent> tagger;
     private final KeyedOneInputStreamOperatorTestHarness<String, TenantEvent, TenantEvent> guard;
+    private final MockEnvironment guardEnvironment;
     private final EventEncryptor encryptor;
     private final KeystoreKeyProvider keys;
     private final TenantRowBinder<TenantEvent> binder;
@@ -65,11 +73,14 @@ public final class RecordChain implements AutoCloseable {
         parser = new EventParser(maxBytes);
         tagger = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new TenantTagger(audit,
                 tenant.organization(), streamByTopic, maxBytes, TenantPipeline.AUDIT, "tag")));
+        tagger.setup(byReference(tagger));
         tagger.open();
+        guardEnvironment = slotEnvironment();
         guard = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new TenantGuard(audit,
                 tenant.dataRestrictions(), tenant.processing().dedupTtl(), TenantPipeline.AUDIT, "guard")),
-                new TenantRecordKey(), Types.STRING);
+                new TenantRecordKey(), Types.STRING, guardEnvironment);
         guard.setStateBackend(guardState);
+        guard.setup(byReference(guard));
         guard.open();
         // The job's FieldEncryptor core: three text fields, AES-256-GCM, subkeys and ciphers per column.
         Path store = Files.createTempDirectory("bench-keys").resolve("keys.p12");
@@ -81,6 +92,25 @@ public final class RecordChain implements AutoCloseable {
                         new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.RANDOMIZED),
                         new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC)));
         binder = new TenantRowBinder<>(tenant.id(), TenantTables.disasterDeclarations(), TenantEvent::tenantIdOf);
+    }
+
+    /**
+     * The harness's default environment hands its operator 3 MB of managed memory, from which
+     * RocksDB sizes its block cache and write buffers: the guard's state then flushed and
+     * compacted to SST files every few thousand records and read them back with pread, which
+     * profiled as most of the RocksDB step (about 60 µs a record). A tenant job's slot gets
+     * {@link #MANAGED_MEMORY_PER_SLOT}, as the MiniCluster sections and the demo cluster size it.
+     */
+    private static MockEnvironment slotEnvironment() {
+        return new MockEnvironmentBuilder()
+                .setTaskName("guard")
+                .setManagedMemorySize(MANAGED_MEMORY_PER_SLOT)
+                .setInputSplitProvider(new MockInputSplitProvider())
+                .setBufferSize(1024)
+                .setMaxParallelism(1)
+                .setParallelism(1)
+                .setSubtaskIndex(0)
+                .build();
     }
 
     /** The baseline: strict UTF-8 decoding, Jackson tree parsing and typed field mapping. */
@@ -114,6 +144,12 @@ public final class RecordChain implements AutoCloseable {
         return statement.bound();
     }
 
+    /** Tenant events passed on as chained operators with object reuse pass them; see {@link ByReference}. */
+    private static ByReference<TenantEvent> byReference(OneInputStreamOperatorTestHarness<?, TenantEvent> harness) {
+        return new ByReference<>(TypeInformation.of(TenantEvent.class)
+                .createSerializer(harness.getExecutionConfig().getSerializerConfig()));
+    }
+
     /** The single output of the last element; anything else (an audit record) is a broken workload. */
     private static TenantEvent take(OneInputStreamOperatorTestHarness<?, TenantEvent> harness) {
         @SuppressWarnings("unchecked")
@@ -127,6 +163,7 @@ public final class RecordChain implements AutoCloseable {
     @Override
     public void close() throws Exception {
         guard.close();
+        guardEnvironment.close();
         tagger.close();
         keys.close();
     }

@@ -29,15 +29,15 @@ public final class StepBenchmarks {
      * Forked JMH runs of {@link ParseBaselineBenchmark} and {@link TenantChainBenchmark}; the
      * forks get {@code jvmArgs} (Flink's --add-opens) and the suite's classpath.
      */
-    public static List<Score> run(int warmupSeconds, int measureSeconds, int forks, List<String> jvmArgs)
-            throws Exception {
+    public static List<Score> run(int warmupIterations, int measureIterations, int iterationSeconds, int forks,
+            List<String> jvmArgs) throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(ParseBaselineBenchmark.class.getName())
                 .include(TenantChainBenchmark.class.getName())
-                .warmupIterations(warmupSeconds)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(measureSeconds)
-                .measurementTime(TimeValue.seconds(1))
+                .warmupIterations(warmupIterations)
+                .warmupTime(TimeValue.seconds(iterationSeconds))
+                .measurementIterations(measureIterations)
+                .measurementTime(TimeValue.seconds(iterationSeconds))
                 .forks(forks)
                 .shouldFailOnError(true)
                 // jvmArgs, not jvmArgsAppend: forks would otherwise inherit this JVM's own options (heap, JFR).

@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -283,7 +282,7 @@ public final class EventParser {
                 return null;
             }
             try {
-                OffsetDateTime.parse(s);
+                IsoDateTimes.parse(s);
                 return s;
             } catch (DateTimeParseException e) {
                 throw new FieldTypeException("field " + field + ": expected an ISO-8601 date-time with offset");
