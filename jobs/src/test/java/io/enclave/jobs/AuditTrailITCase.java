@@ -20,7 +20,6 @@ import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.record.TenantEvent;
 import io.enclave.sinks.JdbcSinkOptions;
-import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.TenantJdbcSinks;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
@@ -94,11 +93,8 @@ class AuditTrailITCase {
         config = TenantConfigLoader.load(configFile, env);
         colorado = config.tenant("colorado_state");
         TestKeys.initialise(config.global().keystore(), config.tenants());
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(colorado.database().schema()));
-            TenantDatabase db = new TenantDatabase(colorado, new MySqlDialect());
-            db.createSchema(root);
-            db.createUser(root);
+        try (Connection root = database.rootConnection()) {
+            FreshTenantDatabase.recreate(root, colorado);
         }
         kafka.createTopics(2, colorado.names().topics().toArray(String[]::new));
         kafka.createTopics(1, config.global().siemTopic(), colorado.names().auditTopic());

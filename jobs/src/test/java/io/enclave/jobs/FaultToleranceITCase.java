@@ -26,8 +26,6 @@ import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.sinks.AuditVerifier;
-import io.enclave.sinks.TenantDatabase;
-import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -205,11 +203,8 @@ class FaultToleranceITCase {
                     database.rootJdbcUrl(), DatabaseDialect.MYSQL, "enclave_siem_audit",
                     TestKeys.create(java.nio.file.Files.createTempDirectory("ft-keys"), List.of(tenant)),
                     ApiEndpoints.DEFAULT);
-            try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
-                TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
-                db.createSchema(root);
-                db.createUser(root);
+            try (Connection root = database.rootConnection()) {
+                FreshTenantDatabase.recreate(root, tenant);
             }
             kafka.createTopics(2, tenant.names().topics().toArray(String[]::new));
 

@@ -25,8 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import io.enclave.sinks.TenantDatabase;
-import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -130,12 +128,9 @@ class FieldEncryptionITCase {
                     processing: {batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1}
                 """.formatted(kafka.bootstrapServers(), database.rootJdbcUrl(), dir.resolve("keys.bcfks")));
         config = TenantConfigLoader.load(configFile, Map.of());
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = database.rootConnection()) {
             for (TenantConfig tenant : config.tenants()) {
-                st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
-                TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
-                db.createSchema(root);
-                db.createUser(root);
+                FreshTenantDatabase.recreate(root, tenant);
                 kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
                 kafka.createTopics(1, tenant.names().auditTopic());
                 Cli init = cli("keys", "init", "--config", configFile.toString(), "--tenant", tenant.id());

@@ -12,8 +12,6 @@ import io.enclave.embedded.api.ApiStandIn;
 import io.enclave.embedded.api.ApiStandIn.Api;
 import io.enclave.ingest.IngestOptions;
 import io.enclave.jobs.cli.EnclaveCli;
-import io.enclave.sinks.TenantDatabase;
-import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -67,11 +65,8 @@ class IngestAuditITCase {
             kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
             kafka.createTopics(1, tenant.names().auditTopic());
             TestKeys.initialise(config.global().keystore(), List.of(tenant));
-            try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
-                TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
-                db.createSchema(root);
-                db.createUser(root);
+            try (Connection root = database.rootConnection()) {
+                FreshTenantDatabase.recreate(root, tenant);
             }
 
             TenantIngestJob.environment(config.global(), tenant, IngestOptions.defaults().withOnce(true),

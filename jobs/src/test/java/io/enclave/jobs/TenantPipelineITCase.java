@@ -16,8 +16,6 @@ import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.RealSamples.Message;
 import io.enclave.jobs.demo.TenantTableCounts;
 import io.enclave.operators.crypto.TenantKeyStore;
-import io.enclave.sinks.TenantDatabase;
-import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -76,12 +74,9 @@ class TenantPipelineITCase {
         Path keystore = Files.createTempDirectory("it-keys").resolve("it.bcfks");
         config = TenantConfigLoader.load(resource("it-tenants.yaml"), Map.of("KAFKA_BOOTSTRAP",
                 kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl(), "KEYSTORE", keystore.toString()));
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = database.rootConnection()) {
             for (TenantConfig tenant : config.tenants()) {
-                st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
-                TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
-                db.createSchema(root);
-                db.createUser(root);
+                FreshTenantDatabase.recreate(root, tenant);
                 KeystoreSettings keys = config.global().keystore();
                 new TenantKeyStore(Path.of(keys.path()), keys.password(), keys.type(), tenant.id(),
                         tenant.database().encryptionKeyRef()).init();

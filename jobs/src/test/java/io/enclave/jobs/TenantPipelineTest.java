@@ -61,37 +61,29 @@ class TenantPipelineTest {
 
     @Test
     void aTenantPipelineCannotBeBuiltWithoutItsKeys() {
-        TenantConfig tenant = CONFIG.tenant("colorado_state");
-        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(CONFIG.global(), tenant));
-
-        assertThatThrownBy(() -> TenantPipeline.builder()
-                .tenant(tenant)
-                .source(TenantKafkaSource.create(CONFIG.global(), tenant))
-                .disasterSink(sinks.events(StreamKind.DISASTERS))
-                .weatherSink(sinks.events(StreamKind.WEATHER))
-                .auditSink(sinks.audit())
-                .auditHeadSink(sinks.auditHead())
-                .chainOrigin(ChainOrigin.none())
-                .build())
+        assertThatThrownBy(() -> withSourceAndSinks("colorado_state").chainOrigin(ChainOrigin.none()).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("keys");
     }
 
     @Test
     void aTenantPipelineCannotBeBuiltWithoutWhereItsChainContinues() {
-        TenantConfig tenant = CONFIG.tenant("colorado_state");
-        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(CONFIG.global(), tenant));
+        assertThatThrownBy(() -> withSourceAndSinks("colorado_state").build())
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("chainOrigin");
+    }
 
-        assertThatThrownBy(() -> TenantPipeline.builder()
+    /** A builder with the tenant's real source and sinks, and nothing else. */
+    private static TenantPipeline.Builder withSourceAndSinks(String tenantId) {
+        TenantConfig tenant = CONFIG.tenant(tenantId);
+        TenantJdbcSinks sinks = new TenantJdbcSinks(JdbcSinkOptions.forTenant(CONFIG.global(), tenant));
+        return TenantPipeline.builder()
                 .tenant(tenant)
                 .source(TenantKafkaSource.create(CONFIG.global(), tenant))
                 .disasterSink(sinks.events(StreamKind.DISASTERS))
                 .weatherSink(sinks.events(StreamKind.WEATHER))
                 .auditSink(sinks.audit())
-                .auditHeadSink(sinks.auditHead())
-                .build())
-                .isInstanceOf(NullPointerException.class)
-                .hasMessage("chainOrigin");
+                .auditHeadSink(sinks.auditHead());
     }
 
     @Test

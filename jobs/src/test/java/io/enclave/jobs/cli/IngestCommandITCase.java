@@ -10,8 +10,6 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.embedded.api.ApiStandIn;
-import io.enclave.sinks.TenantDatabase;
-import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +25,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.jobs.FreshTenantDatabase;
 import io.enclave.jobs.TestKeys;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -60,11 +58,8 @@ class IngestCommandITCase {
             kafka.createTopics(1, tenant.names().auditTopic());
             // The ingest job signs what it refuses with the tenant's audit key.
             TestKeys.initialise(loaded.global().keystore(), List.of(tenant));
-            try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
-                TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
-                db.createSchema(root);
-                db.createUser(root);
+            try (Connection root = database.rootConnection()) {
+                FreshTenantDatabase.recreate(root, tenant);
             }
 
             StringWriter out = new StringWriter();
