@@ -6,7 +6,6 @@ import io.enclave.config.TenantConfig;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
-import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.crypto.KeyProviderFactory;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import java.nio.charset.StandardCharsets;
@@ -85,13 +84,7 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
     }
 
     private AuditChain loadSigner() {
-        try (KeyProvider provider = keys.open()) {
-            return new AuditChain(provider.auditKey());
-        } catch (KeyUnavailableException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new KeyUnavailableException("cannot read the audit key of tenant " + tenantId + ": " + e.getMessage());
-        }
+        return AuditChain.open(keys, tenantId, "the audit submitter of " + tenantId);
     }
 
     @Override

@@ -30,12 +30,7 @@ public final class SignedAuditSerializer implements KafkaRecordSerializationSche
 
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
-        try (var provider = keys.open()) {
-            if (!tenantId.equals(provider.tenantId())) {
-                throw new IllegalStateException("the audit serializer of " + tenantId + " was given another tenant's keys");
-            }
-            signer = new AuditChain(provider.auditKey());
-        }
+        signer = AuditChain.open(keys, tenantId, "the audit serializer of " + tenantId);
     }
 
     @Override

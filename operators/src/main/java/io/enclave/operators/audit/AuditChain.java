@@ -1,5 +1,7 @@
 package io.enclave.operators.audit;
 
+import io.enclave.operators.crypto.KeyProvider;
+import io.enclave.operators.crypto.KeyProviderFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -35,6 +37,21 @@ public final class AuditChain {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is required by the Java platform", e);
+        }
+    }
+
+    /**
+     * The codec under {@code tenantId}'s audit key, read through {@code keys} in the caller's
+     * {@code open()}; the provider is closed again at once, the key living on only in the MAC.
+     *
+     * @throws IllegalStateException when {@code keys} belong to another tenant
+     */
+    public static AuditChain open(KeyProviderFactory keys, String tenantId, String user) {
+        try (KeyProvider provider = keys.open()) {
+            if (!tenantId.equals(provider.tenantId())) {
+                throw new IllegalStateException(user + " was given the keys of another tenant");
+            }
+            return new AuditChain(provider.auditKey());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.enclave.operators.audit;
 
-import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.crypto.KeyProviderFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -52,7 +51,6 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     private final String operatorName;
     private final ChainOrigin origin;
 
-    private transient KeyProvider keyProvider;
     private transient AuditChain chain;
     /** The last record chained. */
     private transient ValueState<ChainTip> tip;
@@ -100,11 +98,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
                     + " with parallelism 1");
         }
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        keyProvider = keys.open();
-        if (!audit.tenantId().equals(keyProvider.tenantId())) {
-            throw new IllegalStateException(operatorName + " was given the keys of another tenant");
-        }
-        chain = new AuditChain(keyProvider.auditKey());
+        chain = AuditChain.open(keys, audit.tenantId(), operatorName);
         TypeInformation<ChainTip> tipType = TypeInformation.of(ChainTip.class);
         tip = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-tip", tipType));
         emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-emitted", tipType));
@@ -242,16 +236,6 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         super.finish();
     }
 
-    @Override
-    public void close() throws Exception {
-        try {
-            if (keyProvider != null) {
-                keyProvider.close();
-            }
-        } finally {
-            super.close();
-        }
-    }
 
     private void emitThrough(long sequence) throws Exception {
         List<AuditRecord> keep = new ArrayList<>();

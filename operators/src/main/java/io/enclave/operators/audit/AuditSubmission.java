@@ -37,6 +37,9 @@ public final class AuditSubmission {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /** Fields of a submission besides its signature. */
+    private static final int RECORD_FIELDS = AuditJson.write(JSON, new AuditRecord(), false).size();
+
     private AuditSubmission() {}
 
     /** A line refused by {@link #decode}, with the machine-readable reason the rejection is audited under. */
@@ -97,7 +100,7 @@ public final class AuditSubmission {
         if (signature == null || !signature.isTextual()) {
             throw new RefusedException(FORGED, "the line carries no signature");
         }
-        if (n.size() != AuditJson.write(JSON, record, false).size() + 1) {
+        if (n.size() != RECORD_FIELDS + 1) {
             throw new RefusedException(MALFORMED, "the line has fields an audit record does not");
         }
         if (!AuditChain.same(chain.signSubmission(record), signature.textValue())) {

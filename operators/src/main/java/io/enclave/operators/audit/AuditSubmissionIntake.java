@@ -1,6 +1,5 @@
 package io.enclave.operators.audit;
 
-import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.crypto.KeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -21,7 +20,6 @@ public class AuditSubmissionIntake extends ProcessFunction<RawEvent, AuditRecord
     private final KeyProviderFactory keys;
     private final String operatorName;
 
-    private transient KeyProvider keyProvider;
     private transient AuditChain chain;
     private transient Counter accepted;
     private transient Counter refused;
@@ -35,11 +33,7 @@ public class AuditSubmissionIntake extends ProcessFunction<RawEvent, AuditRecord
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        keyProvider = keys.open();
-        if (!audit.tenantId().equals(keyProvider.tenantId())) {
-            throw new IllegalStateException(operatorName + " was given the keys of another tenant");
-        }
-        chain = new AuditChain(keyProvider.auditKey());
+        chain = AuditChain.open(keys, audit.tenantId(), operatorName);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         var metrics = getRuntimeContext().getMetricGroup().addGroup("tenant", audit.tenantId());
         accepted = metrics.counter("audit_submissions_accepted");
@@ -75,12 +69,5 @@ public class AuditSubmissionIntake extends ProcessFunction<RawEvent, AuditRecord
         r.recordId = AuditRecord.deterministicId(audit.tenantId(), AuditAction.RECORD_REJECTED, line.topic,
                 line.partition, line.offset, reason);
         return r;
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (keyProvider != null) {
-            keyProvider.close();
-        }
     }
 }
