@@ -10,7 +10,7 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.audit.AuditTopic;
-import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.jobs.cli.CliRun;
 import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditChain;
@@ -25,8 +25,6 @@ import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.StatementBinder;
 import io.enclave.sinks.schema.TenantTables;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -153,10 +151,10 @@ class AuditTrailITCase {
 
         aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart();
 
-        Verified clean = verify();
-        assertThat(clean.exit).as(clean.err).isZero();
+        CliRun clean = verify();
+        assertThat(clean.exit()).as(clean.err()).isZero();
         long last = scalar("SELECT MAX(sequence) FROM audit_log");
-        assertThat(clean.out).contains("verified: " + last + " records (sequence 1.." + last + "), head "
+        assertThat(clean.out()).contains("verified: " + last + " records (sequence 1.." + last + "), head "
                 + text("SELECT hash FROM audit_log WHERE sequence = " + last));
         long head = scalar("SELECT sequence FROM audit_head");
         long rejection = scalar("SELECT MIN(sequence) FROM audit_log WHERE action = 'RECORD_REJECTED'");
@@ -184,19 +182,19 @@ class AuditTrailITCase {
         assertBroken(head - 1, "truncated tail: the signed head is sequence " + head);
 
         restore();
-        assertThat(verify().exit).isZero();
+        assertThat(verify().exit()).isZero();
 
         // Retention on MySQL: purge everything older than now; the rest still verifies from a signed anchor.
         Path password = java.nio.file.Files.createTempFile("audit-it", ".pw");
         java.nio.file.Files.writeString(password, database.rootPassword());
-        Verified purge = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
+        CliRun purge = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
                 "--jdbc-url", database.rootJdbcUrl(), "--user", database.rootUser(), "--password-file", password.toString(),
                 "--older-than-days", "0");
-        assertThat(purge.exit).as(purge.err + purge.out).isZero();
-        assertThat(purge.out).contains("the chain now starts at sequence " + head);
-        Verified afterPurge = verify();
-        assertThat(afterPurge.exit).as(afterPurge.err).isZero();
-        assertThat(afterPurge.out).contains("(sequence " + head + ".." + last + ")");
+        assertThat(purge.exit()).as(purge.err() + purge.out()).isZero();
+        assertThat(purge.out()).contains("the chain now starts at sequence " + head);
+        CliRun afterPurge = verify();
+        assertThat(afterPurge.exit()).as(afterPurge.err()).isZero();
+        assertThat(afterPurge.out()).contains("(sequence " + head + ".." + last + ")");
     }
 
     /**
@@ -206,8 +204,8 @@ class AuditTrailITCase {
     private static void aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart() throws Exception {
         long storedTail = scalar("SELECT MAX(sequence) FROM audit_log");
         long storedRows = scalar("SELECT COUNT(*) FROM audit_log");
-        Verified rotate = cli("keys", "rotate", "--config", configFile.toString(), "--tenant", "colorado_state");
-        assertThat(rotate.exit).as(rotate.err).isZero();
+        CliRun rotate = cli("keys", "rotate", "--config", configFile.toString(), "--tenant", "colorado_state");
+        assertThat(rotate.exit()).as(rotate.err()).isZero();
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).isZero();
 
         JobClient fresh = job().executeAsync(colorado.names().jobName());
@@ -216,7 +214,7 @@ class AuditTrailITCase {
             long chainedAt = 0;
             while (System.nanoTime() < deadline) {
                 chainedAt = scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_log WHERE action = 'KEYS_ROTATE'");
-                if (chainedAt > 0 && scalar("SELECT sequence FROM audit_head") >= chainedAt && verify().exit == 0) {
+                if (chainedAt > 0 && scalar("SELECT sequence FROM audit_head") >= chainedAt && verify().exit() == 0) {
                     break;
                 }
                 Thread.sleep(500);
@@ -294,19 +292,11 @@ class AuditTrailITCase {
 
     // ---- verify, tampering and restoring ----
 
-    private record Verified(int exit, String out, String err) {}
-
-    private static Verified cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = EnclaveCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Verified(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Verified verify() {
+    private static CliRun verify() {
         return cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
                 "--jdbc-url", database.rootJdbcUrl());
     }
@@ -314,12 +304,12 @@ class AuditTrailITCase {
     /** Waits until the inputs are accounted for in the audit log and the chain verifies up to its signed head. */
     private static void awaitClean(long inputs, long rejections) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        Verified v = verify();
+        CliRun v = verify();
         long sealed = -1;
         while (System.nanoTime() < deadline) {
             long accounted = scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'")
                     + scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'");
-            if (accounted >= inputs && v.exit == 0) {
+            if (accounted >= inputs && v.exit() == 0) {
                 // A running job adds a CHECKPOINT record each checkpoint, so the signed head trails the
                 // table for good; wait until it covers what the table held once all inputs were in.
                 sealed = sealed < 0 ? scalar("SELECT MAX(sequence) FROM audit_log") : sealed;
@@ -330,14 +320,14 @@ class AuditTrailITCase {
             Thread.sleep(500);
             v = verify();
         }
-        assertThat(v.exit).as("verify: %s", v.err).isZero();
+        assertThat(v.exit()).as("verify: %s", v.err()).isZero();
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'")).isEqualTo(rejections);
     }
 
     private static void assertBroken(long sequence, String problem) throws SQLException {
-        Verified v = verify();
-        assertThat(v.exit).as("verify after tampering: %s", v.out).isEqualTo(1);
-        assertThat(v.err).contains("BROKEN at sequence " + sequence + ": ").contains(problem);
+        CliRun v = verify();
+        assertThat(v.exit()).as("verify after tampering: %s", v.out()).isEqualTo(1);
+        assertThat(v.err()).contains("BROKEN at sequence " + sequence + ": ").contains(problem);
         restore();
     }
 

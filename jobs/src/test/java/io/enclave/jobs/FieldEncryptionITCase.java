@@ -11,7 +11,7 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.audit.AuditSubmitter;
-import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.jobs.cli.CliRun;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditOutcome;
@@ -26,8 +26,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import io.enclave.sinks.dialect.SqlDialect;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +55,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Field encryption on the real pipeline: two tenants' jobs on an embedded broker, MariaDB and a
@@ -133,9 +130,9 @@ class FieldEncryptionITCase {
                 FreshTenantDatabase.recreate(root, tenant);
                 kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
                 kafka.createTopics(1, tenant.names().auditTopic());
-                Cli init = cli("keys", "init", "--config", configFile.toString(), "--tenant", tenant.id());
-                assertThat(init.exit).as(init.err).isZero();
-                assertThat(init.out).contains("created data key version 1 and the audit key of");
+                CliRun init = cli("keys", "init", "--config", configFile.toString(), "--tenant", tenant.id());
+                assertThat(init.exit()).as(init.err()).isZero();
+                assertThat(init.out()).contains("created data key version 1 and the audit key of");
             }
         }
     }
@@ -171,8 +168,8 @@ class FieldEncryptionITCase {
             }
         }
         for (TenantConfig tenant : config.tenants()) {
-            Cli verify = cli("audit", "verify", "--config", configFile.toString(), "--tenant", tenant.id());
-            assertThat(verify.exit).as(verify.out + verify.err).isZero();
+            CliRun verify = cli("audit", "verify", "--config", configFile.toString(), "--tenant", tenant.id());
+            assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
         }
 
         // Shredding the audit key too: the command signs its own record with the key it is about to destroy.
@@ -181,9 +178,9 @@ class FieldEncryptionITCase {
                 .open()) {
             alphaAuditKey = keys.auditKey();
         }
-        Cli shredAll = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes",
+        CliRun shredAll = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes",
                 "--include-audit-key");
-        assertThat(shredAll.exit).as(shredAll.err).isZero();
+        assertThat(shredAll.exit()).as(shredAll.err()).isZero();
         AuditRecord submitted = AuditSubmission.decode(lastLine(config.tenant(ALPHA).names().auditTopic()),
                 new AuditChain(alphaAuditKey));
         assertThat(submitted.action).isEqualTo(AuditAction.KEYS_DESTROY);
@@ -238,16 +235,16 @@ class FieldEncryptionITCase {
         for (String tenant : List.of(ALPHA, BETA)) {
             Map<String, String> row = rows(config.tenant(tenant), "disaster_declarations").get(0);
             String id = row.get("id");
-            Cli area = decrypt(tenant, "disaster_declarations", "designated_area", id, row.get("designated_area"));
-            assertThat(area.exit).as(area.err).isZero();
-            assertThat(area.out.strip()).isEqualTo(feeds.get(tenant).original(id, "designated_area"));
+            CliRun area = decrypt(tenant, "disaster_declarations", "designated_area", id, row.get("designated_area"));
+            assertThat(area.exit()).as(area.err()).isZero();
+            assertThat(area.out().strip()).isEqualTo(feeds.get(tenant).original(id, "designated_area"));
             Map<String, String> alert = rows(config.tenant(tenant), "weather_alerts").get(0);
-            Cli description = decrypt(tenant, "weather_alerts", "description", alert.get("id"), alert.get("description"));
-            assertThat(description.out.strip()).isEqualTo(feeds.get(tenant).original(alert.get("id"), "description"));
+            CliRun description = decrypt(tenant, "weather_alerts", "description", alert.get("id"), alert.get("description"));
+            assertThat(description.out().strip()).isEqualTo(feeds.get(tenant).original(alert.get("id"), "description"));
         }
         Map<String, String> alphaRow = alphaDisasters.get(0);
-        Cli placeCode = decrypt(ALPHA, "disaster_declarations", "place_code", alphaRow.get("id"), alphaRow.get("place_code"));
-        assertThat(placeCode.out.strip()).isEqualTo(feeds.get(ALPHA).original(alphaRow.get("id"), "place_code"));
+        CliRun placeCode = decrypt(ALPHA, "disaster_declarations", "place_code", alphaRow.get("id"), alphaRow.get("place_code"));
+        assertThat(placeCode.out().strip()).isEqualTo(feeds.get(ALPHA).original(alphaRow.get("id"), "place_code"));
         assertThat(auditRows(ALPHA, "DECRYPT", 3)).anySatisfy(a -> {
             assertThat(a.get("outcome")).isEqualTo("SUCCESS");
             assertThat(a.get("principal")).isEqualTo(System.getProperty("user.name"));
@@ -256,27 +253,27 @@ class FieldEncryptionITCase {
         });
 
         // Alpha's ciphertext moved into beta's row of the same id does not decrypt there.
-        Cli moved = decrypt(BETA, "disaster_declarations", "designated_area", alphaRow.get("id"),
+        CliRun moved = decrypt(BETA, "disaster_declarations", "designated_area", alphaRow.get("id"),
                 alphaRow.get("designated_area"));
-        assertThat(moved.exit).isEqualTo(1);
-        assertThat(moved.err).contains("it was altered, or it belongs to another tenant, table, column or row");
-        assertThat(moved.out).isEmpty();
+        assertThat(moved.exit()).isEqualTo(1);
+        assertThat(moved.err()).contains("it was altered, or it belongs to another tenant, table, column or row");
+        assertThat(moved.out()).isEmpty();
         assertThat(auditRows(BETA, "DECRYPT", 3)).anySatisfy(a -> assertThat(a.get("reason")).isEqualTo("authentication_failed"));
 
         // Crypto-shredding alpha: its values are gone for good; beta's still decrypt.
-        Cli destroy = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes");
-        assertThat(destroy.exit).as(destroy.err).isZero();
+        CliRun destroy = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes");
+        assertThat(destroy.exit()).as(destroy.err()).isZero();
         assertThat(auditRows(ALPHA, "KEYS_DESTROY", 1)).singleElement()
                 .satisfies(a -> assertThat(a.get("detail")).contains("destroyed data key versions [1] of alpha_key"));
-        Cli shredded = decrypt(ALPHA, "disaster_declarations", "designated_area", alphaRow.get("id"),
+        CliRun shredded = decrypt(ALPHA, "disaster_declarations", "designated_area", alphaRow.get("id"),
                 alphaRow.get("designated_area"));
-        assertThat(shredded.exit).isEqualTo(1);
-        assertThat(shredded.err).contains("key version 1 of tenant crypt_alpha was destroyed");
+        assertThat(shredded.exit()).isEqualTo(1);
+        assertThat(shredded.err()).contains("key version 1 of tenant crypt_alpha was destroyed");
         Map<String, String> betaRow = rows(config.tenant(BETA), "disaster_declarations").get(0);
-        Cli stillThere = decrypt(BETA, "disaster_declarations", "designated_area", betaRow.get("id"),
+        CliRun stillThere = decrypt(BETA, "disaster_declarations", "designated_area", betaRow.get("id"),
                 betaRow.get("designated_area"));
-        assertThat(stillThere.exit).as(stillThere.err).isZero();
-        assertThat(stillThere.out.strip()).isEqualTo(feeds.get(BETA).original(betaRow.get("id"), "designated_area"));
+        assertThat(stillThere.exit()).as(stillThere.err()).isZero();
+        assertThat(stillThere.out().strip()).isEqualTo(feeds.get(BETA).original(betaRow.get("id"), "designated_area"));
         assertThat(auditRows(BETA, "KEYS_INIT", 1)).hasSize(1);
         assertThat(chainedRows(BETA, "KEYS_DESTROY")).isEmpty();
 
@@ -378,19 +375,11 @@ class FieldEncryptionITCase {
 
     // ---- the CLI, run in-process as a user would ----
 
-    private record Cli(int exit, String out, String err) {}
-
-    private static Cli cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = EnclaveCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Cli(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Cli decrypt(String tenant, String table, String column, String rowKey, String value) {
+    private static CliRun decrypt(String tenant, String table, String column, String rowKey, String value) {
         return cli("decrypt", "--config", configFile.toString(), "--tenant", tenant, "--table", table, "--column",
                 column, "--row-key", rowKey, value);
     }

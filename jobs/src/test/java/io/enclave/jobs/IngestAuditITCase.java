@@ -11,10 +11,8 @@ import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.embedded.api.ApiStandIn;
 import io.enclave.embedded.api.ApiStandIn.Api;
 import io.enclave.ingest.IngestOptions;
-import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.jobs.cli.CliRun;
 import io.enclave.sinks.dialect.SqlDialect;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -93,21 +91,15 @@ class IngestAuditITCase {
                     + " api:openfema tenant_colorado_state_ingest");
             assertThat(rows(database, tenant, "SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED' "
                     + "AND reason LIKE '%audit_submission'")).containsExactly("0");
-            Cli verified = verify(configFile, database);
+            CliRun verified = verify(configFile, database);
             assertThat(verified.exit()).as(verified.err()).isZero();
             assertThat(verified.out()).contains("audit chain of colorado_state verified");
         }
     }
 
-    private record Cli(int exit, String out, String err) {}
-
-    private static Cli verify(Path configFile, EmbeddedMariaDb database) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = EnclaveCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
-                        "--jdbc-url", database.rootJdbcUrl());
-        return new Cli(exit, out.toString(), err.toString());
+    private static CliRun verify(Path configFile, EmbeddedMariaDb database) {
+        return CliRun.of("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl());
     }
 
     private static List<String> rows(EmbeddedMariaDb database, TenantConfig tenant, String sql) throws Exception {

@@ -2,8 +2,6 @@ package io.enclave.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,16 +32,12 @@ class AuditedCommandTest {
                     database: {schema: co_db, user: co_writer, password: co-db, encryption_key: co_key}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
                 """.formatted(keystore));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        CliRun init = CliRun.of("keys", "init", "--config", config.toString(), "--tenant", "colorado_state");
 
-        int exit = EnclaveCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute("keys", "init", "--config", config.toString(), "--tenant", "colorado_state");
-
-        assertThat(exit).as(err.toString()).isEqualTo(3);
-        assertThat(err.toString()).contains("cannot submit the audit record of keys init to the audit trail of tenant "
+        assertThat(init.exit()).as(init.err()).isEqualTo(3);
+        assertThat(init.err()).contains("cannot submit the audit record of keys init to the audit trail of tenant "
                 + "colorado_state: cannot reach the audit topic tenant_colorado_state_audit at 127.0.0.1:1");
-        assertThat(out.toString()).isEmpty();
+        assertThat(init.out()).isEmpty();
         assertThat(keystore).as("no key is made that could not be audited").doesNotExist();
     }
 }

@@ -3,13 +3,10 @@ package io.enclave.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The CLI as a user runs it: exit codes and what it prints. */
 class EnclaveCliTest {
@@ -20,10 +17,10 @@ class EnclaveCliTest {
 
     @Test
     void validateSummarisesEachTenantAndExitsZero() {
-        Run run = run("validate", EXAMPLES);
+        CliRun run = run("validate", EXAMPLES);
 
-        assertThat(run.exit).isZero();
-        assertThat(run.out).contains("valid, 4 tenant(s)", "colorado_state", "RESTRICTED", "federal_dhs", "ALL");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("valid, 4 tenant(s)", "colorado_state", "RESTRICTED", "federal_dhs", "ALL");
     }
 
     @Test
@@ -33,21 +30,21 @@ class EnclaveCliTest {
                 .replace("allowed_states: [CO]", "allowed_states: [CO, XX]")
                 .replace("classification_level: CONFIDENTIAL", "classification_level: TOP_SECRET"));
 
-        Run run = run("validate", bad.toString());
+        CliRun run = run("validate", bad.toString());
 
-        assertThat(run.exit).isEqualTo(2);
-        assertThat(run.err).contains("tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
                         + " or territory code (line 47)")
                 .contains("tenants.federal_dhs.classification_level");
-        assertThat(run.out).isEmpty();
+        assertThat(run.out()).isEmpty();
     }
 
     @Test
     void planShowsOperatorsUidsTopicsAndTables() {
-        Run run = run("plan", EXAMPLES, "--tenant", "colorado_state");
+        CliRun run = run("plan", EXAMPLES, "--tenant", "colorado_state");
 
-        assertThat(run.exit).isZero();
-        assertThat(run.out).contains("tenant_colorado_state_emergency_processing",
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("tenant_colorado_state_emergency_processing",
                 "tenant_colorado_state_disasters, tenant_colorado_state_weather", "tenant_colorado_state_group",
                 "colorado_emergency.audit_log", "guard[colorado_state]", "tenant_colorado_state_guard",
                 "encrypt[colorado_state]", "tenant_colorado_state_encrypt")
@@ -65,37 +62,37 @@ class EnclaveCliTest {
                         + "        disasters: [designatedArea, {field: placeCode, mode: deterministic}]\n"
                         + "        weather: [description, instruction]\n", ""));
 
-        Run run = run("plan", config.toString(), "--tenant", "colorado_state");
+        CliRun run = run("plan", config.toString(), "--tenant", "colorado_state");
 
-        assertThat(run.exit).isZero();
-        assertThat(run.out).containsPattern("encrypt +weather_alerts\\.area_desc +randomized +AES-256-GCM"
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).containsPattern("encrypt +weather_alerts\\.area_desc +randomized +AES-256-GCM"
                 + " +\\(default for classification_level RESTRICTED\\)");
     }
 
     @Test
     void planOfAnUnknownTenantNamesTheKnownOnes() {
-        Run run = run("plan", EXAMPLES, "--tenant", "kansas");
+        CliRun run = run("plan", EXAMPLES, "--tenant", "kansas");
 
-        assertThat(run.exit).isNotZero();
-        assertThat(run.err).contains("no tenant 'kansas'", "colorado_state");
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err()).contains("no tenant 'kansas'", "colorado_state");
     }
 
     @Test
     void ddlPrintsBothDialectsForOneTenant() {
-        Run starrocks = run("ddl", EXAMPLES, "--tenant", "texas_state");
-        Run mysql = run("ddl", EXAMPLES, "--dialect", "mysql", "--tenant", "texas_state");
+        CliRun starrocks = run("ddl", EXAMPLES, "--tenant", "texas_state");
+        CliRun mysql = run("ddl", EXAMPLES, "--dialect", "mysql", "--tenant", "texas_state");
 
-        assertThat(starrocks.out).contains("CREATE DATABASE IF NOT EXISTS `texas_emergency`",
+        assertThat(starrocks.out()).contains("CREATE DATABASE IF NOT EXISTS `texas_emergency`",
                 "PRIMARY KEY (`id`)", "DISTRIBUTED BY HASH(`id`)").doesNotContain("colorado");
-        assertThat(mysql.out).contains("ENGINE=InnoDB", "`texas_emergency`.`weather_alerts`", "`audit_log`");
+        assertThat(mysql.out()).contains("ENGINE=InnoDB", "`texas_emergency`.`weather_alerts`", "`audit_log`");
     }
 
     @Test
     void ddlPrintsTheTenantsAccountRoleAndResourceGroupWithAPasswordPlaceholder() {
-        Run starrocks = run("ddl", EXAMPLES, "--tenant", "colorado_state");
-        Run mysql = run("ddl", EXAMPLES, "--dialect", "mysql", "--tenant", "colorado_state");
+        CliRun starrocks = run("ddl", EXAMPLES, "--tenant", "colorado_state");
+        CliRun mysql = run("ddl", EXAMPLES, "--dialect", "mysql", "--tenant", "colorado_state");
 
-        assertThat(starrocks.out).contains("CREATE ROLE IF NOT EXISTS `tenant_colorado_state_writer`",
+        assertThat(starrocks.out()).contains("CREATE ROLE IF NOT EXISTS `tenant_colorado_state_writer`",
                 "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN DATABASE `colorado_emergency` TO ROLE"
                         + " `tenant_colorado_state_writer`",
                 "CREATE USER IF NOT EXISTS 'colorado_writer'@'%' IDENTIFIED BY"
@@ -104,27 +101,20 @@ class EnclaveCliTest {
                 "CREATE RESOURCE GROUP `tenant_colorado_state_rg`",
                 "WITH (\"cpu_weight\" = \"4\", \"mem_limit\" = \"20%\")")
                 .doesNotContain("dev-only-colorado-db").doesNotContain("federal");
-        assertThat(mysql.out).contains("GRANT SELECT, INSERT, UPDATE ON `colorado_emergency`.* TO 'colorado_writer'@'%'")
+        assertThat(mysql.out()).contains("GRANT SELECT, INSERT, UPDATE ON `colorado_emergency`.* TO 'colorado_writer'@'%'")
                 .doesNotContain("RESOURCE GROUP").doesNotContain("dev-only-colorado-db");
     }
 
     @Test
     void provisionWithoutAdminCredentialsSaysWhichAreMissing() {
-        Run run = run("provision", EXAMPLES, "--kafka");
+        CliRun run = run("provision", EXAMPLES, "--kafka");
 
-        assertThat(run.exit).isEqualTo(1);
-        assertThat(run.err).contains("--kafka-admin-config", "ENCLAVE_KAFKA_ADMIN_CONFIG");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("--kafka-admin-config", "ENCLAVE_KAFKA_ADMIN_CONFIG");
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = EnclaveCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private record Run(int exit, String out, String err) {}
 }

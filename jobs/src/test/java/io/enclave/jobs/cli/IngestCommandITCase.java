@@ -10,9 +10,6 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.embedded.api.ApiStandIn;
-import io.enclave.sinks.dialect.SqlDialect;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,13 +59,11 @@ class IngestCommandITCase {
                 FreshTenantDatabase.recreate(root, tenant);
             }
 
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int exit = EnclaveCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                    .execute("ingest", config.toString(), "--tenant", "colorado_state", "--once", "--page-size", "200");
+            CliRun ingest = CliRun.of("ingest", config.toString(), "--tenant", "colorado_state", "--once",
+                    "--page-size", "200");
 
-            assertThat(exit).as("stderr: %s", err).isZero();
-            assertThat(out.toString()).contains("tenant_colorado_state_ingest: caught up");
+            assertThat(ingest.exit()).as("stderr: %s", ingest.err()).isZero();
+            assertThat(ingest.out()).contains("tenant_colorado_state_ingest: caught up");
             Set<String> coDeclarations = server.declarations().stream()
                     .filter(r -> "CO".equals(r.path("state").asText()))
                     .map(r -> r.path("id").asText()).collect(Collectors.toSet());

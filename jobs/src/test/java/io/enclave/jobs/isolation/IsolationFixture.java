@@ -4,16 +4,13 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
-import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.jobs.cli.CliRun;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import picocli.CommandLine;
 
 /**
  * Two tenants, {@code <suite>_alpha} (Colorado) and {@code <suite>_bravo} (Texas), on a SASL
@@ -133,13 +130,8 @@ final class IsolationFixture {
     }
 
     static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = EnclaveCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        CliRun run = CliRun.of(args);
+        return new Run(run.exit(), run.out(), run.err());
     }
 
     private static String[] concat(String[] a, String[] b) {

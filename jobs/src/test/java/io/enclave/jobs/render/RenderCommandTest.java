@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
-import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.jobs.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
-import picocli.CommandLine;
 
 /**
  * {@code enclave render} as a user runs it: the files it writes are parsed back as YAML and
@@ -42,9 +39,9 @@ class RenderCommandTest {
 
     @Test
     void k8sWritesEveryObjectForEveryTenant() {
-        Run run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+        CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
 
-        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         for (TenantConfig tenant : config.tenants()) {
             assertThat(dir.resolve(tenant.id())).isDirectoryContaining("glob:**/namespace.yaml")
                     .isDirectoryContaining("glob:**/flinkdeployment.yaml")
@@ -56,7 +53,7 @@ class RenderCommandTest {
             assertThat(get(ns, "metadata.name")).isEqualTo("enclave-" + tenant.id().replace('_', '-'));
             assertThat(get(ns, "metadata.labels.enclave\\.io/tenant")).isEqualTo(tenant.id());
         }
-        assertThat(run.out).contains("wrote " + dir.resolve("colorado_state").resolve("flinkdeployment.yaml"));
+        assertThat(run.out()).contains("wrote " + dir.resolve("colorado_state").resolve("flinkdeployment.yaml"));
     }
 
     @Test
@@ -175,14 +172,14 @@ class RenderCommandTest {
 
     @Test
     void apiServerEgressCanBeLimitedToItsAddressBlock() {
-        Run run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(),
+        CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(),
                 "--api-server-cidr", "10.0.0.1/32");
 
-        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         Map<String, Object> policy = load(dir.resolve("colorado_state").resolve("networkpolicy.yaml"));
         assertThat(get(policy, "spec.egress[4].to[0].ipBlock.cidr")).isEqualTo("10.0.0.1/32");
         assertThat(get(policy, "spec.egress[4].ports[1].port")).isEqualTo(6443);
-        assertThat(run("render", "k8s", EXAMPLES.toString(), "--api-server-cidr", "anywhere").exit).isEqualTo(2);
+        assertThat(run("render", "k8s", EXAMPLES.toString(), "--api-server-cidr", "anywhere").exit()).isEqualTo(2);
     }
 
     @Test
@@ -214,8 +211,8 @@ class RenderCommandTest {
 
     @Test
     void composeGivesEachTenantItsOwnInternalNetwork() throws IOException {
-        Run run = run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
-        assertThat(run.exit).as(run.err).isZero();
+        CliRun run = run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
 
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
         Map<?, ?> services = (Map<?, ?>) compose.get("services");
@@ -251,10 +248,10 @@ class RenderCommandTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(EXAMPLES).replace("allowed_states: [CO]", "allowed_states: [XX]"));
 
-        Run run = run("render", "k8s", bad.toString(), "--out", dir.resolve("out").toString());
+        CliRun run = run("render", "k8s", bad.toString(), "--out", dir.resolve("out").toString());
 
-        assertThat(run.exit).isEqualTo(2);
-        assertThat(run.err).contains("tenants.colorado_state.data_restrictions.allowed_states[0]");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("tenants.colorado_state.data_restrictions.allowed_states[0]");
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
@@ -308,15 +305,8 @@ class RenderCommandTest {
         return current;
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = EnclaveCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private record Run(int exit, String out, String err) {}
 }
