@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates what each tenant's job needs locally: its two topics on the broker, and its database,
+# Creates what each tenant's job needs locally: its two data topics and its audit topic on the broker, and its database,
 # tables and database user. Idempotent.
 #
 #   deploy/local/provision.sh --config FILE [--tenant ID]

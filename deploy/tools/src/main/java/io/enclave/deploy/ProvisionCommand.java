@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code provision FILE [--tenant ID]}: the minimum a local tenant needs before its job starts,
- * its two topics and its database, tables and user, idempotently. It is the local stand-in
+ * its two data topics, its audit topic and its database, tables and user, idempotently. It is the local stand-in
  * for full provisioning (Kafka principals, ACLs, quotas), which the ops CLI owns.
  */
 @Command(name = "provision", description = "Create each tenant's topics, database, tables and database user.")
