@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** Binds a record's column values, in table order, as parameters of the dialect's upsert. */
@@ -27,7 +28,7 @@ public final class StatementBinder {
                 case INT -> ps.setInt(index, ((Number) value).intValue());
                 case BIGINT -> ps.setLong(index, ((Number) value).longValue());
                 case BOOLEAN -> ps.setBoolean(index, (Boolean) value);
-                case TIMESTAMP -> ps.setObject(index, utc(value));
+                case TIMESTAMP -> ps.setString(index, utcLiteral(value));
             }
         }
     }
@@ -42,6 +43,49 @@ public final class StatementBinder {
             return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
         }
         return IsoDateTimes.parse(value.toString()).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    }
+
+    /**
+     * The UTC value as the text a DATETIME literal takes, {@code yyyy-MM-dd HH:mm:ss[.ffffff]},
+     * which is what Connector/J sends for a {@link LocalDateTime} in its text protocol. Bound as
+     * a string, because Connector/J formats a {@code LocalDateTime} with a
+     * {@code DateTimeFormatter} twice per batched row (once to size the batch, once to send it),
+     * which profiled as about 8 % of a tenant job's CPU end to end, with seven dates a FEMA row.
+     * Digits below a microsecond are dropped, as DATETIME keeps at most six.
+     */
+    static String utcLiteral(Object value) {
+        LocalDateTime t = utc(value);
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            return DATETIME_LITERAL.format(t); // not storable; the database words the error
+        }
+        int micros = t.getNano() / 1000;
+        char[] c = new char[micros == 0 ? 19 : 26];
+        digits(c, 0, year, 4);
+        c[4] = '-';
+        digits(c, 5, t.getMonthValue(), 2);
+        c[7] = '-';
+        digits(c, 8, t.getDayOfMonth(), 2);
+        c[10] = ' ';
+        digits(c, 11, t.getHour(), 2);
+        c[13] = ':';
+        digits(c, 14, t.getMinute(), 2);
+        c[16] = ':';
+        digits(c, 17, t.getSecond(), 2);
+        if (micros != 0) {
+            c[19] = '.';
+            digits(c, 20, micros, 6);
+        }
+        return new String(c);
+    }
+
+    private static final DateTimeFormatter DATETIME_LITERAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
+    private static void digits(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     private static int sqlType(ColumnType type) {

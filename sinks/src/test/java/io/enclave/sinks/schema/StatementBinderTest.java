@@ -8,10 +8,14 @@ import io.enclave.sinks.RecordingPreparedStatement;
 import io.enclave.sinks.RecordingPreparedStatement.Call;
 import io.enclave.sinks.SinkFixtures;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TimeZone;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -54,14 +58,42 @@ class StatementBinderTest {
 
     @ParameterizedTest
     @MethodSource("instants")
-    void timestampColumnsAreBoundAsUtcLocalDateTime(Object input, LocalDateTime expected) throws Exception {
+    void timestampColumnsAreBoundAsUtcDatetimeText(Object input, LocalDateTime expected) throws Exception {
         TimeZone.setDefault(TimeZone.getTimeZone("America/Los_Angeles"));
         List<Column<Object>> columns = List.of(Column.required("t", ColumnType.TIMESTAMP, "t", o -> o));
         RecordingPreparedStatement ps = new RecordingPreparedStatement();
 
         StatementBinder.bind(ps.statement(), columns, input);
 
-        assertThat(ps.calls()).containsExactly(new Call("setObject", List.of(1, expected)));
+        assertThat(ps.calls()).containsExactly(new Call("setString", List.of(1, oracle(expected))));
+    }
+
+    @Test
+    void datetimeTextMatchesTheJdkFormatterOnRandomInstants() {
+        Random random = new Random(20261129);
+        for (int i = 0; i < 100_000; i++) {
+            long millis = random.nextLong(-30_000_000_000_000L, 253_402_300_799_999L);
+            LocalDateTime utc = LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+            assertThat(StatementBinder.utcLiteral(millis)).as("%d ms", millis).isEqualTo(oracle(utc));
+            int nanos = random.nextInt(1_000_000_000);
+            String iso = utc.withNano(nanos).atOffset(ZoneOffset.ofHours(random.nextInt(-12, 15))).toString();
+            assertThat(StatementBinder.utcLiteral(iso)).as(iso).isEqualTo(oracle(StatementBinder.utc(iso)));
+        }
+    }
+
+    @Test
+    void datetimeTextSpellsOutAWholeSecondWithoutFraction() {
+        assertThat(StatementBinder.utcLiteral("2024-12-08T17:46:06-05:00")).isEqualTo("2024-12-08 22:46:06");
+        assertThat(StatementBinder.utcLiteral(1_733_697_966_123L)).isEqualTo("2024-12-08 22:46:06.123000");
+        assertThat(StatementBinder.utcLiteral("0999-01-01T00:00:00.000001Z")).isEqualTo("0999-01-01 00:00:00.000001");
+        assertThat(StatementBinder.utcLiteral("2024-12-08T22:46:06.123456789Z")).isEqualTo("2024-12-08 22:46:06.123456");
+    }
+
+    /** The DATETIME literal by the JDK's formatter: what Connector/J sends for a LocalDateTime, to the microsecond. */
+    private static String oracle(LocalDateTime utc) {
+        LocalDateTime micros = utc.withNano(utc.getNano() / 1000 * 1000);
+        String pattern = micros.getNano() == 0 ? "uuuu-MM-dd HH:mm:ss" : "uuuu-MM-dd HH:mm:ss.SSSSSS";
+        return DateTimeFormatter.ofPattern(pattern).format(micros);
     }
 
     @Test
@@ -90,7 +122,7 @@ class StatementBinderTest {
                 new Call("setInt", List.of(3, 7)),
                 new Call("setLong", List.of(4, 5_000_000_000L)),
                 new Call("setBoolean", List.of(5, true)),
-                new Call("setObject", List.of(6, LocalDateTime.of(2024, 12, 8, 22, 46, 6))));
+                new Call("setString", List.of(6, "2024-12-08 22:46:06")));
     }
 
     @Test
@@ -133,11 +165,11 @@ class StatementBinderTest {
         assertThat(bound.get(names.indexOf("states") + 1).value()).isEqualTo("CO,WY");
         assertThat(bound.get(names.indexOf("tenant_id") + 1).value()).isEqualTo("colorado_state");
         assertThat(bound.get(names.indexOf("declaration_date") + 1).value())
-                .isEqualTo(LocalDateTime.of(2024, 8, 9, 0, 0));
+                .isEqualTo("2024-08-09 00:00:00");
         assertThat(bound.get(names.indexOf("incident_begin_date") + 1).value())
-                .isEqualTo(LocalDateTime.of(2024, 12, 8, 22, 46, 6));
+                .isEqualTo("2024-12-08 22:46:06");
         assertThat(bound.get(names.indexOf("processing_time") + 1).value())
-                .isEqualTo(LocalDateTime.of(2024, 12, 8, 22, 46, 6, 123_000_000));
+                .isEqualTo("2024-12-08 22:46:06.123000");
         assertThat(bound.get(names.indexOf("incident_end_date") + 1))
                 .isEqualTo(new Call("setNull", List.of(names.indexOf("incident_end_date") + 1, Types.TIMESTAMP)));
         assertThat(bound.get(names.indexOf("hm_program_declared") + 1).method()).isEqualTo("setNull");
@@ -159,6 +191,6 @@ class StatementBinderTest {
         assertThat(bound.get(names.indexOf("same_codes") + 1).value()).isEqualTo("008031,008013");
         assertThat(bound.get(names.indexOf("ugc_codes") + 1).value()).isEqualTo("COZ039,COZ040");
         assertThat(bound.get(names.indexOf("states") + 1).value()).isEqualTo("CO");
-        assertThat(bound.get(names.indexOf("expires") + 1).value()).isEqualTo(LocalDateTime.of(2024, 12, 9, 13, 0));
+        assertThat(bound.get(names.indexOf("expires") + 1).value()).isEqualTo("2024-12-09 13:00:00");
     }
 }
