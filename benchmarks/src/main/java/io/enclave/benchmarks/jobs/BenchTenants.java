@@ -19,12 +19,28 @@ import java.util.Map;
 public final class BenchTenants {
     private BenchTenants() {}
 
+    /** Which fields a benchmark tenant encrypts. */
+    public enum Encryption {
+        /**
+         * Three fields of each record, as section 1 measures the chain: FEMA designatedArea and
+         * declarationTitle (randomized) and placeCode (deterministic); NWS areaDesc, description
+         * and instruction (randomized, a RESTRICTED tenant's defaults).
+         */
+        THREE_FIELDS,
+        /** A CONFIDENTIAL tenant's defaults, no {@code encrypt} section: four FEMA fields, five NWS fields. */
+        CONFIDENTIAL_DEFAULTS
+    }
+
     /** Settings that vary between benchmark sections. */
     public record Processing(int parallelism, int batchSize, String batchInterval, String checkpointInterval,
-            int topicPartitions) {
+            int topicPartitions, Encryption encryption) {
         /** Settings for the generated-input sections, where the sinks discard. */
         public static Processing discarding() {
-            return new Processing(1, 5000, "5s", "10s", 1);
+            return new Processing(1, 5000, "5s", "10s", 1, Encryption.THREE_FIELDS);
+        }
+
+        public Processing with(Encryption other) {
+            return new Processing(parallelism, batchSize, batchInterval, checkpointInterval, topicPartitions, other);
         }
     }
 
@@ -58,6 +74,12 @@ public final class BenchTenants {
                     .append("      batch_interval: ").append(p.batchInterval()).append('\n')
                     .append("      checkpoint_interval: ").append(p.checkpointInterval()).append('\n')
                     .append("      topic_partitions: ").append(p.topicPartitions()).append('\n');
+            if (p.encryption() == Encryption.THREE_FIELDS) {
+                y.append("      encrypt:\n")
+                        .append("        disasters: [designatedArea, declarationTitle,")
+                        .append(" {field: placeCode, mode: deterministic}]\n")
+                        .append("        weather: [areaDesc, description, instruction]\n");
+            }
         }
         EnclaveConfig config = TenantConfigLoader.parse(y.toString(), "benchmark tenants", Map.of());
         // Every tenant job needs its keys: its audit chain's HMAC key and the data keys of its encrypted fields.

@@ -83,7 +83,8 @@ public final class EndToEndBenchmark {
         log.println("  starting embedded Kafka and MariaDB ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedMariaDb db = EmbeddedMariaDb.start(0)) {
             EnclaveConfig config = BenchTenants.generate("e2e", 2, new BenchTenants.Processing(s.parallelism(),
-                    s.batchSize(), s.batchInterval(), "10s", s.parallelism()), kafka.bootstrapServers(),
+                    s.batchSize(), s.batchInterval(), "10s", s.parallelism(), BenchTenants.Encryption.THREE_FIELDS),
+                    kafka.bootstrapServers(),
                     s.jdbcOptions().isEmpty() ? db.rootJdbcUrl() : db.rootJdbcUrl() + "&" + s.jdbcOptions());
             TenantConfig tenant = config.tenant("e2e_00");
             TenantConfig plain = config.tenant("e2e_01");

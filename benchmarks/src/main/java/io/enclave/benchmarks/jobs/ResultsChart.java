@@ -72,6 +72,7 @@ public final class ResultsChart {
         if (t != null) {
             bars.add(new Bar("pass-through", t.passThrough(), BASELINE));
             bars.add(new Bar("tenant pipeline", t.tenant(), TENANT));
+            bars.add(new Bar("CONFIDENTIAL", t.confidential(), TENANT.brighter()));
         }
         panel(g, x, y, w, h, "2. records/s on a MiniCluster, same input, discarding sinks", bars, "%,.0f",
                 t == null ? Double.NaN : t.passThrough() * SuiteResults.THROUGHPUT_MIN_RATIO, "target ≥ 0.6×");

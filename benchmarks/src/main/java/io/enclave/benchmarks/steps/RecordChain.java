@@ -1,7 +1,5 @@
 package io.enclave.benchmarks.steps;
 
-import io.enclave.config.EncryptedField;
-import io.enclave.config.EncryptionMode;
 import io.enclave.config.Secret;
 import io.enclave.operators.crypto.EventEncryptor;
 import io.enclave.operators.crypto.FieldCrypto;
@@ -47,8 +45,8 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * given), and the {@link TenantRowBinder} binding the sink row into a
  * {@link NoOpPreparedStatement}.
  *
- * <p>Between the guard and the sink, three fields are encrypted by the job's own
- * {@link EventEncryptor} (two randomized, one deterministic), as a RESTRICTED tenant does.
+ * <p>Between the guard and the sink, the tenant's configured fields are encrypted by the job's
+ * own {@link EventEncryptor}: three a FEMA record, two randomized and one deterministic.
  */
 public final class RecordChain implements AutoCloseable {
     /** Managed memory of one task slot: 64 MB, as {@code ScalingBenchmark} gives each job's slot. */
@@ -82,15 +80,13 @@ public final class RecordChain implements AutoCloseable {
         guard.setStateBackend(guardState);
         guard.setup(byReference(guard));
         guard.open();
-        // The job's FieldEncryptor core: three text fields, AES-256-GCM, subkeys and ciphers per column.
+        // The job's FieldEncryptor core on the tenant's fields (BenchTenants.Encryption.THREE_FIELDS).
         Path store = Files.createTempDirectory("bench-keys").resolve("keys.p12");
         Secret password = Secret.of("benchmark");
         new TenantKeyStore(store, password, "PKCS12", tenant.id(), "bench_key").init();
         keys = KeystoreKeyProvider.open(store, password, "PKCS12", tenant.id(), "bench_key");
         encryptor = new EventEncryptor(new FieldCrypto(keys, tenant.id(), new NonceSequence(new SecureRandom())),
-                List.of(new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
-                        new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.RANDOMIZED),
-                        new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC)));
+                tenant.processing().encryptedFields());
         binder = new TenantRowBinder<>(tenant.id(), TenantTables.disasterDeclarations(), TenantEvent::tenantIdOf);
     }
 
