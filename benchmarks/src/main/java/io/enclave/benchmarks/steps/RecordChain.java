@@ -46,7 +46,7 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * {@link NoOpPreparedStatement}.
  *
  * <p>Between the guard and the sink, the tenant's configured fields are encrypted by the job's
- * own {@link EventEncryptor}: three a FEMA record, two randomized and one deterministic.
+ * own {@link EventEncryptor}: three of a FEMA record's fields, two randomized, one deterministic.
  */
 public final class RecordChain implements AutoCloseable {
     /** Managed memory of one task slot: 64 MB, as {@code ScalingBenchmark} gives each job's slot. */

@@ -12,6 +12,9 @@ import java.util.List;
 
 /** Binds a record's column values, in table order, as parameters of the dialect's upsert. */
 public final class StatementBinder {
+    /** For years a DATETIME cannot hold, so the database, not the binder, words the error. */
+    private static final DateTimeFormatter DATETIME_LITERAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
     private StatementBinder() {}
 
     public static <T> void bind(PreparedStatement ps, List<Column<T>> columns, T record) throws SQLException {
@@ -57,7 +60,7 @@ public final class StatementBinder {
         LocalDateTime t = utc(value);
         int year = t.getYear();
         if (year < 0 || year > 9999) {
-            return DATETIME_LITERAL.format(t); // not storable; the database words the error
+            return DATETIME_LITERAL.format(t);
         }
         int micros = t.getNano() / 1000;
         char[] c = new char[micros == 0 ? 19 : 26];
@@ -78,8 +81,6 @@ public final class StatementBinder {
         }
         return new String(c);
     }
-
-    private static final DateTimeFormatter DATETIME_LITERAL = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     private static void digits(char[] c, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {

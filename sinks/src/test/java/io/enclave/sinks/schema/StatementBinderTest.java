@@ -87,6 +87,8 @@ class StatementBinderTest {
         assertThat(StatementBinder.utcLiteral(1_733_697_966_123L)).isEqualTo("2024-12-08 22:46:06.123000");
         assertThat(StatementBinder.utcLiteral("0999-01-01T00:00:00.000001Z")).isEqualTo("0999-01-01 00:00:00.000001");
         assertThat(StatementBinder.utcLiteral("2024-12-08T22:46:06.123456789Z")).isEqualTo("2024-12-08 22:46:06.123456");
+        // Beyond what DATETIME holds: written out whole, so the database refuses it with its own error.
+        assertThat(StatementBinder.utcLiteral("+10000-01-01T00:00:00Z")).isEqualTo("+10000-01-01 00:00:00.000000");
     }
 
     /** The DATETIME literal by the JDK's formatter: what Connector/J sends for a LocalDateTime, to the microsecond. */
