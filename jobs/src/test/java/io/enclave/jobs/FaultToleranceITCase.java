@@ -247,16 +247,9 @@ class FaultToleranceITCase {
         }
 
         List<String> column(String sql) throws Exception {
-            List<String> values = new ArrayList<>();
-            try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
-                st.execute("USE " + SqlDialect.quote(tenant.database().schema()));
-                try (ResultSet rs = st.executeQuery(sql)) {
-                    while (rs.next()) {
-                        values.add(rs.getString(1));
-                    }
-                }
+            try (Connection root = database.rootConnection()) {
+                return TenantColumn.read(root, tenant, sql);
             }
-            return values;
         }
 
         int firstHalf() {

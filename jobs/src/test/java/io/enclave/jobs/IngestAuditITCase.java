@@ -12,14 +12,10 @@ import io.enclave.embedded.api.ApiStandIn;
 import io.enclave.embedded.api.ApiStandIn.Api;
 import io.enclave.ingest.IngestOptions;
 import io.enclave.jobs.cli.CliRun;
-import io.enclave.sinks.dialect.SqlDialect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -103,16 +99,9 @@ class IngestAuditITCase {
     }
 
     private static List<String> rows(EmbeddedMariaDb database, TenantConfig tenant, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
-            st.execute("USE " + SqlDialect.quote(tenant.database().schema()));
-            try (ResultSet rs = st.executeQuery(sql)) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
+        try (Connection root = database.rootConnection()) {
+            return TenantColumn.read(root, tenant, sql);
         }
-        return rows;
     }
 
     private static String yaml(String bootstrap, String jdbcUrl, ApiStandIn server, Path keystore) {
