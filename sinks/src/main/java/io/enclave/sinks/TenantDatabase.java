@@ -66,7 +66,8 @@ public final class TenantDatabase {
     }
 
     private List<String> accessStatements(String passwordLiteral) {
-        String database = SqlDialect.quote(tenant.database().schema());
+        // Spelled by the dialect: MySQL and MariaDB need the wildcards escaped, StarRocks not.
+        String database = dialect.grantDatabase(tenant.database().schema());
         String account = account();
         String privileges = String.join(", ", PRIVILEGES);
         List<String> statements = new ArrayList<>();
@@ -108,9 +109,12 @@ public final class TenantDatabase {
         return tenant.names().resourcePrefix() + "rg";
     }
 
-    /** {@code GRANT SELECT, INSERT, UPDATE ON db.* TO account} for MySQL and MariaDB. */
+    /**
+     * {@code GRANT SELECT, INSERT, UPDATE ON db.* TO account} for MySQL and MariaDB, the name
+     * escaped so that the grant matches this one database and no other.
+     */
     public String grantStatement(List<String> privileges) {
-        return "GRANT " + String.join(", ", privileges) + " ON " + SqlDialect.quote(tenant.database().schema())
+        return "GRANT " + String.join(", ", privileges) + " ON " + dialect.grantDatabase(tenant.database().schema())
                 + ".* TO " + account();
     }
 

@@ -151,7 +151,7 @@ class TenantDatabaseITCase {
             assertThat(grants).hasSize(2);
             assertThat(grants).anySatisfy(g -> assertThat(g).startsWith("GRANT USAGE ON *.* TO `sinks_db_a_writer`@"));
             assertThat(grants).anySatisfy(g -> assertThat(g)
-                    .startsWith("GRANT SELECT, INSERT, UPDATE ON `sinks_db_a`.* TO `sinks_db_a_writer`@"));
+                    .startsWith("GRANT SELECT, INSERT, UPDATE ON `sinks\\_db\\_a`.* TO `sinks_db_a_writer`@"));
         }
         try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
             List<String> visible = strings(st.executeQuery("SHOW DATABASES"));
