@@ -226,6 +226,43 @@ class TenantDatabaseITCase {
         }
     }
 
+    /**
+     * The grant older versions made, on the bare name {@code sinks_db_a}, is a pattern that also
+     * opens the look-alike {@code sinks_dbxa}. Creating the user again leaves only the exact,
+     * escaped grant.
+     */
+    @Test
+    void createUserRevokesTheWildcardGrantOfOlderVersions() throws SQLException {
+        String lookAlike = "`sinks_dbxa`.`secrets`";
+        String account = "'" + tenantA.database().user() + "'@'%'";
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS `sinks_dbxa`");
+            st.execute("CREATE TABLE IF NOT EXISTS " + lookAlike + " (x INT)");
+            st.execute("GRANT SELECT, INSERT, UPDATE ON `" + TENANT_A + "`.* TO " + account);
+        }
+        try {
+            try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
+                assertThat(count(st, "SELECT COUNT(*) FROM " + lookAlike)).as("the old grant is a real hole").isZero();
+            }
+
+            try (Connection root = db.rootConnection()) {
+                new TenantDatabase(tenantA, DIALECT).createUser(root);
+            }
+
+            try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
+                assertDenied(() -> st.executeQuery("SELECT COUNT(*) FROM " + lookAlike));
+                assertDenied(() -> st.executeUpdate("INSERT INTO " + lookAlike + " (x) VALUES (1)"));
+                assertThat(count(st, "SELECT COUNT(*) FROM disaster_declarations WHERE id = 'none'")).isZero();
+                assertThat(strings(st.executeQuery("SHOW GRANTS"))).hasSize(2)
+                        .noneSatisfy(g -> assertThat(g).contains("`" + TENANT_A + "`"));
+            }
+        } finally {
+            try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS `sinks_dbxa`");
+            }
+        }
+    }
+
     @Test
     void tenantBCannotReadTenantA() throws SQLException {
         try (Connection b = connectAs(tenantB); Statement st = b.createStatement()) {
