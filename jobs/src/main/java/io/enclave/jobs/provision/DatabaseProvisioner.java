@@ -26,8 +26,9 @@ import java.util.TreeSet;
  * MariaDB): the database and its tables, the tenant's one account {@code 'user'@'%'} with its
  * configured password, and exactly SELECT, INSERT and UPDATE on its own database. Any other
  * privilege of that account (global, on another schema, on a pattern such as {@code ab_c} that
- * also matches {@code abxc}, on a table, a role, GRANT OPTION) is an extra and is revoked. Everything is read from the server's grant tables as the admin;
- * identifiers come from validated config, looked-up values travel as bind parameters.
+ * also matches {@code abxc}, on a table, a role, GRANT OPTION) is an extra and is revoked.
+ * Everything is read from the server's grant tables as the admin; identifiers come from
+ * validated config, looked-up values travel as bind parameters.
  */
 public final class DatabaseProvisioner {
     static final String LAYER = "database";
