@@ -38,9 +38,4 @@ public record DevMode(boolean on) {
     public static DevMode fromEnvironment(Map<String, String> env) {
         return "1".equals(env.get(ENVIRONMENT_VARIABLE)) ? ON : OFF;
     }
-
-    /** On when a command was given its {@code --dev} flag, else as the environment says. */
-    public static DevMode flagOrEnvironment(boolean flag) {
-        return flag ? ON : fromEnvironment();
-    }
 }

@@ -13,7 +13,9 @@ import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options every key and decrypt command shares, and what they resolve to: the tenant from
@@ -22,6 +24,10 @@ import picocli.CommandLine.Option;
  * variable named by {@code --password-env}; never from the command line, where {@code ps} shows it.
  */
 final class KeyTarget {
+    /** The command this is mixed into, whose development mode the config is loaded in. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--config", required = true,
             description = "Tenant config YAML: the tenant's key reference, the key store, and the Kafka its audit topic is on.")
     Path config;
@@ -44,7 +50,7 @@ final class KeyTarget {
 
     /** Loads the config; prints every problem and returns false when it or the options are not usable. */
     boolean resolve(PrintWriter err) {
-        Optional<EnclaveConfig> c = ConfigFile.load(config, err);
+        Optional<EnclaveConfig> c = ConfigFile.load(config, command);
         if (c.isEmpty()) {
             return false;
         }
