@@ -1,6 +1,7 @@
 package io.enclave.config;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Whether the config may carry what only a developer's machine should: the {@code dev-only-*}
@@ -28,6 +29,26 @@ public record DevMode(boolean on) {
 
     public static final DevMode ON = new DevMode(true);
     public static final DevMode OFF = new DevMode(false);
+
+    /**
+     * Why {@code secret} may not be used in this mode, or empty when it may: outside development
+     * mode a development default or a secret shorter than {@link #MIN_SECRET_LENGTH} is refused.
+     * An empty secret means not given and is left to the caller. The reason never quotes the secret.
+     */
+    public Optional<String> refusal(String secret) {
+        if (on || secret.isEmpty()) {
+            return Optional.empty();
+        }
+        if (secret.startsWith(DEV_SECRET_PREFIX)) {
+            return Optional.of("is a development default (" + DEV_SECRET_PREFIX + "...); set a real secret,"
+                    + " or turn on development mode (" + HOW_TO_ENABLE + ")");
+        }
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            return Optional.of("is shorter than " + MIN_SECRET_LENGTH + " characters; set a stronger secret,"
+                    + " or turn on development mode (" + HOW_TO_ENABLE + ")");
+        }
+        return Optional.empty();
+    }
 
     /** On when this process's environment has {@code ENCLAVE_DEV=1}. */
     public static DevMode fromEnvironment() {

@@ -215,21 +215,9 @@ final class YamlReader {
      * given and is left to the caller. The messages never quote the secret, not even as written.
      */
     boolean isStrongSecret(Scalar secret) {
-        String text = secret.text();
-        if (devMode.on() || text.isEmpty()) {
-            return true;
-        }
-        if (text.startsWith(DevMode.DEV_SECRET_PREFIX)) {
-            problem(secret, "is a development default (" + DevMode.DEV_SECRET_PREFIX + "...); set a real secret,"
-                    + " or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")");
-            return false;
-        }
-        if (text.length() < DevMode.MIN_SECRET_LENGTH) {
-            problem(secret, "is shorter than " + DevMode.MIN_SECRET_LENGTH + " characters; set a stronger secret,"
-                    + " or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")");
-            return false;
-        }
-        return true;
+        Optional<String> refusal = devMode.refusal(secret.text());
+        refusal.ifPresent(reason -> problem(secret, reason));
+        return refusal.isEmpty();
     }
 
     /**

@@ -64,6 +64,19 @@ final class KeyTarget {
             err.println("environment variable " + passwordEnv + " (--password-env) is not set");
             return false;
         }
+        // A password from --password-env bypasses the config, so it gets the config's rules here.
+        String fromEnvironment = passwordEnv == null ? null : System.getenv(passwordEnv);
+        if (fromEnvironment != null && fromEnvironment.isEmpty()) {
+            err.println("environment variable " + passwordEnv + " (--password-env) is empty; a key store password"
+                    + " must not be empty, not even in development mode");
+            return false;
+        }
+        Optional<String> refusal = fromEnvironment == null ? Optional.empty()
+                : EnclaveCli.devMode(command).refusal(fromEnvironment);
+        if (refusal.isPresent()) {
+            err.println("environment variable " + passwordEnv + " (--password-env) " + refusal.get());
+            return false;
+        }
         return true;
     }
 

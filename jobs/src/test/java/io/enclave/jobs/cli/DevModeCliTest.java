@@ -3,8 +3,10 @@ package io.enclave.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.DevMode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,35 @@ class DevModeCliTest {
         assertThat(fromEnvironment.exit()).as("%s", fromEnvironment).isZero();
         // --dev counts for the one command it is given to, not for later runs.
         assertThat(CliRun.outsideDevMode("validate", EXAMPLE).exit()).isEqualTo(EnclaveCli.INVALID_CONFIG);
+    }
+
+    /** The example with literal strong secrets and SASL_SSL, as a deployment's file could be. */
+    private Path strongConfig() throws IOException {
+        Path file = dir.resolve("strong.yaml");
+        Files.writeString(file, Files.readString(Path.of(EXAMPLE))
+                .replace("${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}", "SASL_SSL")
+                .replaceAll("\\$\\{([A-Z0-9_]+):-dev-only-([a-z0-9-]+)}", "Kq7-$2-strong-secret"));
+        return file;
+    }
+
+    @Test
+    void aConfigWithStrongSecretsAndSaslSslPassesOutsideDevelopmentMode() throws IOException {
+        CliRun run = CliRun.outsideDevMode("validate", strongConfig().toString());
+
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(run.out()).contains("valid, 4 tenant(s)");
+    }
+
+    /** --password-env bypasses the config, so the key commands hold that password to the same rules. */
+    @Test
+    void aShortKeyStorePasswordFromTheEnvironmentIsRefusedOutsideDevelopmentMode() throws IOException {
+        // The build sets ENCLAVE_DEV=1: a variable whose one-character value stands in for a weak password.
+        CliRun run = CliRun.outsideDevMode("keys", "list", "--config", strongConfig().toString(),
+                "--tenant", "colorado_state", "--password-env", "ENCLAVE_DEV");
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(EnclaveCli.INVALID_CONFIG);
+        assertThat(run.err()).contains("environment variable ENCLAVE_DEV (--password-env) is shorter than 16"
+                + " characters; set a stronger secret, or turn on development mode (ENCLAVE_DEV=1 or --dev)");
     }
 
     private static CliRun run(CommandLine cli, String... args) {
