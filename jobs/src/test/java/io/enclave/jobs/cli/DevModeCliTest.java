@@ -75,6 +75,23 @@ class DevModeCliTest {
         assertThat(CliRun.outsideDevMode("validate", EXAMPLE).exit()).isEqualTo(EnclaveCli.INVALID_CONFIG);
     }
 
+    /** The demo runs in development mode whatever the environment says, and its first line says so. */
+    @Test
+    void theDemoTurnsDevelopmentModeOnAndSaysSo() throws IOException {
+        // A broken level stops the demo before it starts any server; the dev-only secrets pass.
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, Files.readString(Path.of(EXAMPLE))
+                .replace("classification_level: INTERNAL", "classification_level: SECRETISH"));
+
+        CliRun run = CliRun.outsideDevMode("demo", "--config", broken.toString());
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(EnclaveCli.INVALID_CONFIG);
+        assertThat(run.out()).startsWith("enclave demo: development mode: dev-only secrets, short passwords and"
+                + " Kafka without TLS are accepted");
+        assertThat(run.err()).contains("tenants.texas_state.classification_level: 'SECRETISH' is not a classification")
+                .doesNotContain("dev-only", "security_protocol");
+    }
+
     /** The example with literal strong secrets and SASL_SSL, as a deployment's file could be. */
     private Path strongConfig() throws IOException {
         Path file = dir.resolve("strong.yaml");
