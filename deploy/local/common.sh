@@ -10,6 +10,12 @@ home="$(cd "$here/../.." && pwd)"
 run_dir="${ENCLAVE_RUN_DIR:-$home/.enclave/local}"
 # Exported so that paths in tenants.yaml (the key store) resolve alike in every process.
 export ENCLAVE_RUN_DIR="$run_dir"
+# The Enclave home: tenants' default checkpoint and savepoint directories are under
+# $ENCLAVE_HOME/.enclave/state/<tenant>, never /tmp. The flink client that submits a job reads it.
+export ENCLAVE_HOME="${ENCLAVE_HOME:-$home}"
+# A local installation runs on the examples' dev-only secrets and Kafka without TLS: development
+# mode. The config loader refuses those without it; ENCLAVE_DEV=0 tries your real secrets here.
+export ENCLAVE_DEV="${ENCLAVE_DEV:-1}"
 flink_lib="$home/deploy/flink-lib/target/lib"
 tools_cp_file="$home/deploy/tools/target/tools-classpath.txt"
 job_jar="$home/jobs/target/enclave-jobs.jar"

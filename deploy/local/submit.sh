@@ -30,6 +30,7 @@ fi
 ((${#tenants[@]} > 0)) || die "name a tenant with --tenant ID, or use --all"
 ensure_built
 
+[[ "$ENCLAVE_DEV" == 1 ]] && echo "submit.sh: development mode (ENCLAVE_DEV=1): dev-only secrets, short passwords and Kafka without TLS are accepted" >&2
 for tenant in "${tenants[@]}"; do
   echo "submitting tenant_${tenant}_emergency_processing ..."
   "$here/flink" run -d "$job_jar" --config "$config" --tenant "$tenant"

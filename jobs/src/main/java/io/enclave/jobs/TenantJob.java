@@ -1,5 +1,6 @@
 package io.enclave.jobs;
 
+import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.StreamKind;
@@ -36,6 +37,13 @@ public final class TenantJob implements Callable<Integer> {
     @Option(names = "--tenant", required = true, description = "Tenant id whose job this is.")
     String tenantId;
 
+    @Option(names = "--dev", description = "Development mode: accept dev-only secrets, short passwords and Kafka"
+            + " without TLS, as ENCLAVE_DEV=1 does. Never for a real deployment.")
+    boolean dev;
+
+    /** Development mode as the environment says; tests turn it off, as the build runs them with ENCLAVE_DEV=1. */
+    DevMode environmentDevMode = DevMode.fromEnvironment();
+
     public static void main(String[] args) {
         int exit = new CommandLine(new TenantJob()).execute(args);
         if (exit != 0) {
@@ -46,7 +54,7 @@ public final class TenantJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // The job keeps only its own tenant's slice: no other tenant's secret enters the job graph.
-        EnclaveConfig slice = TenantConfigLoader.load(config).sliceFor(tenantId);
+        EnclaveConfig slice = TenantConfigLoader.load(config, dev ? DevMode.ON : environmentDevMode).sliceFor(tenantId);
         TenantConfig tenant = slice.tenant(tenantId);
 
         environment(slice.global(), tenant).execute(tenant.names().jobName());

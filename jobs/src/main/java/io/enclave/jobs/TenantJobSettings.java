@@ -1,9 +1,14 @@
 package io.enclave.jobs;
 
+import io.enclave.config.EnclaveHome;
 import io.enclave.config.TenantConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -14,12 +19,22 @@ import org.apache.flink.core.execution.CheckpointingMode;
  * The Flink settings every tenant job carries in its own configuration, so they hold whether
  * or not the cluster's config.yaml sets them: explicit uids only, object reuse between chained
  * operators, exactly-once checkpoints on RocksDB, retained on cancel, and exponential restart
- * backoff.
+ * backoff. When the cluster's config names no checkpoint or savepoint directory, the tenant's
+ * own under the Enclave home ({@link EnclaveHome#stateDirectory}) is used, never /tmp, where any
+ * local account could read or plant another tenant's state.
  */
 public final class TenantJobSettings {
     private TenantJobSettings() {}
 
     public static Configuration forTenant(TenantConfig tenant) {
+        return forTenant(tenant, clusterConfiguration(), EnclaveHome.resolve());
+    }
+
+    /**
+     * The settings for {@code tenant}; {@code cluster} is the configuration the job is submitted
+     * with, whose state directories win, and {@code home} the Enclave home for the defaults.
+     */
+    static Configuration forTenant(TenantConfig tenant, ReadableConfig cluster, Path home) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.NAME, tenant.names().jobName());
         // Graphs are built client-side, so a missing uid must fail here, at submit time.
@@ -40,6 +55,30 @@ public final class TenantJobSettings {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(2));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        defaultStateDirectories(conf, tenant, cluster, home);
         return conf;
+    }
+
+    /** Sets the tenant's own directories for whichever of the two the cluster leaves unset. */
+    private static void defaultStateDirectories(Configuration conf, TenantConfig tenant, ReadableConfig cluster,
+            Path home) {
+        Path state = EnclaveHome.stateDirectory(home, tenant.id());
+        if (cluster.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.resolve("checkpoints").toUri().toString());
+        }
+        if (cluster.getOptional(CheckpointingOptions.SAVEPOINT_DIRECTORY).isEmpty()) {
+            conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.resolve("savepoints").toUri().toString());
+        }
+    }
+
+    /**
+     * The configuration {@code flink run} (or an application cluster's JobManager) submits with:
+     * the config.yaml of FLINK_CONF_DIR. Without that variable, as in an embedded MiniCluster,
+     * there is no cluster config, and the job's own settings are all there is.
+     */
+    static Configuration clusterConfiguration() {
+        return System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR) == null
+                ? new Configuration()
+                : GlobalConfiguration.loadConfiguration();
     }
 }

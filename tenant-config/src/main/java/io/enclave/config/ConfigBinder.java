@@ -145,23 +145,23 @@ final class ConfigBinder {
 
     private GlobalSettings global(YamlSection global) {
         YamlSection kafka = global.requiredSection("kafka", GLOBAL_KAFKA_KEYS);
-        String bootstrap = kafka.required("bootstrap_servers")
+        String bootstrap = kafka.required("bootstrap_servers", ValueKind.ENDPOINT)
                 .filter(v -> yaml.check(v, BOOTSTRAP.matcher(v.text()).matches(),
                         "is not a comma-separated list of host:port"))
                 .map(Scalar::text).orElse("");
-        String protocol = kafka.oneOf("security_protocol", SECURITY_PROTOCOLS, "PLAINTEXT");
+        String protocol = kafkaSecurityProtocol(kafka);
         String mechanism = kafka.oneOf("sasl_mechanism", SASL_MECHANISMS, "SCRAM-SHA-512");
         Map<String, String> clientProperties = clientProperties(kafka);
 
         YamlSection database = global.requiredSection("database", GLOBAL_DATABASE_KEYS);
-        String jdbcUrl = database.required("jdbc_url").filter(this::isServerUrl).map(Scalar::text).orElse("");
+        String jdbcUrl = database.required("jdbc_url", ValueKind.ENDPOINT).filter(this::isServerUrl).map(Scalar::text).orElse("");
         DatabaseDialect dialect = DatabaseDialect.valueOf(
-                database.oneOf("dialect", DIALECTS, "starrocks").toUpperCase(Locale.ROOT));
+                database.oneOf("dialect", DIALECTS, "starrocks", ValueKind.ENDPOINT).toUpperCase(Locale.ROOT));
 
         YamlSection keystoreSection = global.section("keystore", KEYSTORE_KEYS);
         KeystoreSettings keystore = new KeystoreSettings(
-                keystoreSection.string("path", KeystoreSettings.DEFAULT_PATH),
-                keystoreSection.secret("password"),
+                keystoreSection.string("path", KeystoreSettings.DEFAULT_PATH, ValueKind.PATH),
+                keystoreSection.requiredPassword("password"),
                 keystoreSection.oneOf("type", KEYSTORE_TYPES, KeystoreSettings.DEFAULT_TYPE));
 
         YamlSection apisSection = global.section("apis", APIS_KEYS);
@@ -179,8 +179,31 @@ final class ConfigBinder {
                 keystore, apis);
     }
 
+    /**
+     * The protocol, PLAINTEXT when not given. Outside development mode only SASL_SSL passes:
+     * PLAINTEXT and SASL_PLAINTEXT send records (and SASL_PLAINTEXT's passwords travel beside
+     * them) in clear, and SSL alone gives a tenant no SASL principal of its own to grant ACLs to.
+     */
+    private String kafkaSecurityProtocol(YamlSection kafka) {
+        String key = "security_protocol";
+        String protocol = kafka.oneOf(key, SECURITY_PROTOCOLS, "", ValueKind.ENDPOINT);
+        if (protocol.isEmpty()) {
+            if (!kafka.has(key) && !yaml.devMode().on()) {
+                yaml.problem(kafka.pathOf(key), "is required outside development mode and must be "
+                        + DevMode.REQUIRED_KAFKA_PROTOCOL + "; without it Kafka runs PLAINTEXT", kafka.lineOf(key));
+            }
+            return "PLAINTEXT"; // not given, or not a protocol and reported as such
+        }
+        if (!yaml.devMode().on() && !protocol.equals(DevMode.REQUIRED_KAFKA_PROTOCOL)) {
+            yaml.problem(kafka.pathOf(key), Scalar.quote(protocol) + " is refused outside development mode; use "
+                    + DevMode.REQUIRED_KAFKA_PROTOCOL + " (SASL over TLS), or turn on development mode ("
+                    + DevMode.HOW_TO_ENABLE + ")", kafka.lineOf(key));
+        }
+        return protocol;
+    }
+
     private String httpUrl(YamlSection section, String key, String fallback) {
-        return section.scalar(key)
+        return section.scalar(key, ValueKind.ENDPOINT)
                 .filter(v -> yaml.check(v, HTTP_URL.matcher(v.text()).matches(), "is not an http(s) URL"))
                 .map(Scalar::text).orElse(fallback);
     }
@@ -194,9 +217,20 @@ final class ConfigBinder {
                         + " is set by Enclave from global.kafka and each tenant's kafka section", entry.keyLine());
                 continue;
             }
-            yaml.requiredScalar(entry.value(), path).ifPresent(v -> properties.put(entry.key(), v.text()));
+            ValueKind kind = clientPropertyKind(entry.key());
+            yaml.requiredScalar(entry.value(), path, kind)
+                    .filter(v -> kind != ValueKind.SECRET || yaml.isStrongSecret(v))
+                    .ifPresent(v -> properties.put(entry.key(), v.text()));
         }
         return properties;
+    }
+
+    /** Kafka's own naming: {@code *.password} properties are secrets and {@code *.location} ones are files. */
+    private static ValueKind clientPropertyKind(String property) {
+        if (property.endsWith(".password")) {
+            return ValueKind.SECRET;
+        }
+        return property.endsWith(".location") ? ValueKind.PATH : ValueKind.LITERAL;
     }
 
     /** The shared URL names only the server: each tenant adds its own database and logs in as its own user. */
@@ -269,7 +303,7 @@ final class ConfigBinder {
         // PKCS#12 key stores fold aliases to lower case, so two refs differing in case would be one key.
         keyRef.ifPresent(v -> claim("encryption key", v, v.text().toLowerCase(Locale.ROOT), tenantId));
         return new DatabaseSettings(schema.map(Scalar::text).orElse(""), user.map(Scalar::text).orElse(""),
-                database.secret("password"), keyRef.map(Scalar::text).orElse(""));
+                database.password("password"), keyRef.map(Scalar::text).orElse(""));
     }
 
     private KafkaCredentials kafka(String tenantId, YamlSection kafka, GlobalSettings global) {
@@ -280,7 +314,7 @@ final class ConfigBinder {
         if (global.kafkaUsesSasl() && username.isEmpty()) {
             requireSaslUser(kafka, given, global);
         }
-        return new KafkaCredentials(username.map(Scalar::text).orElse(""), kafka.secret("password"));
+        return new KafkaCredentials(username.map(Scalar::text).orElse(""), kafka.password("password"));
     }
 
     /** The principal the tenant's publishers (and its ingestion job) write with; WRITE-only on its topics. */
@@ -288,7 +322,9 @@ final class ConfigBinder {
         Optional<Scalar> username = kafka.scalar("publisher_username").filter(v -> !v.text().isEmpty());
         username.filter(v -> yaml.matches(v, KAFKA_USER))
                 .ifPresent(v -> claim("kafka username", v, v.text(), tenantId));
-        return new KafkaCredentials(username.map(Scalar::text).orElse(""), kafka.secret("publisher_password"));
+        // Without a publisher principal the password is unused; with one, it must be as strong as any other.
+        Secret password = username.isPresent() ? kafka.password("publisher_password") : kafka.secret("publisher_password");
+        return new KafkaCredentials(username.map(Scalar::text).orElse(""), password);
     }
 
     private KafkaQuotas quotas(YamlSection quotas) {

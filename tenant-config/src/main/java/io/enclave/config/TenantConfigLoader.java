@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +22,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Loads the tenant YAML file into a validated {@link EnclaveConfig}, or throws one
@@ -28,8 +34,12 @@ import org.yaml.snakeyaml.nodes.Node;
  *
  * <p>The file is only composed into a node tree, never constructed into objects, so no tag
  * can instantiate a class; size, alias and nesting limits keep a hostile file from exhausting
- * memory. {@code ${VAR}} and {@code ${VAR:-default}} in values are resolved from the given
- * environment, and no message ever shows a resolved value.
+ * memory, and a budget on the nodes and characters the tree holds once its aliases are followed
+ * keeps a file of aliases from multiplying into more than the binder can walk. {@code ${VAR}} and
+ * {@code ${VAR:-default}} are resolved from the given environment in the fields that may hold
+ * them (secrets, endpoints, paths: {@link ValueKind}), and no message ever shows a resolved value.
+ * Outside {@link DevMode development mode} development defaults, short secrets and Kafka without
+ * TLS are problems like any other.
  */
 public final class TenantConfigLoader {
     /** Largest accepted file; a config for dozens of tenants is a few tens of KiB. */
@@ -38,21 +48,44 @@ public final class TenantConfigLoader {
     static final int MAX_ALIASES = 20;
     /** The schema is six levels deep; deeper nesting is a mistake or an attack on the parser. */
     static final int MAX_NESTING = 20;
+    /**
+     * Nodes the document may hold once every alias is followed. A config for a hundred tenants
+     * has a few tens of thousands; a file of aliases that multiplies beyond this is refused
+     * before the binder walks it.
+     */
+    static final int MAX_EXPANDED_NODES = 100_000;
+    /** Characters of scalar text the expanded document may hold: aliases of one long value count each time. */
+    static final int MAX_EXPANDED_CHARS = 4 * MAX_BYTES;
     /** Path used for problems that belong to the file as a whole rather than one key. */
     static final String DOCUMENT = "<document>";
 
     private TenantConfigLoader() {}
 
-    /** Loads {@code file}, resolving {@code ${VAR}} from this process's environment. */
+    /**
+     * Loads {@code file}, resolving {@code ${VAR}} from this process's environment, in development
+     * mode only when the environment has {@code ENCLAVE_DEV=1}.
+     */
     public static EnclaveConfig load(Path file) {
-        return load(file, System.getenv());
+        return load(file, DevMode.fromEnvironment());
     }
 
-    /** Loads {@code file}, resolving {@code ${VAR}} from {@code env} only, which keeps tests hermetic. */
+    /** Loads {@code file}, resolving {@code ${VAR}} from this process's environment. */
+    public static EnclaveConfig load(Path file, DevMode devMode) {
+        return load(file, System.getenv(), devMode);
+    }
+
+    /**
+     * Loads {@code file}, resolving {@code ${VAR}} from {@code env} only, which keeps tests
+     * hermetic; development mode is as this process's environment says.
+     */
     public static EnclaveConfig load(Path file, Map<String, String> env) {
+        return load(file, env, DevMode.fromEnvironment());
+    }
+
+    public static EnclaveConfig load(Path file, Map<String, String> env, DevMode devMode) {
         Objects.requireNonNull(file, "file");
         String source = file.toString();
-        return parse(read(file, source), source, env);
+        return parse(read(file, source), source, env, devMode);
     }
 
     /**
@@ -61,6 +94,12 @@ public final class TenantConfigLoader {
      * @param sourceName how the text is named in the exception, usually its file name
      */
     public static EnclaveConfig parse(String yaml, String sourceName, Map<String, String> env) {
+        return parse(yaml, sourceName, env, DevMode.fromEnvironment());
+    }
+
+    /** Parses YAML text, accepting development defaults only when {@code devMode} is on. */
+    public static EnclaveConfig parse(String yaml, String sourceName, Map<String, String> env, DevMode devMode) {
+        Objects.requireNonNull(devMode, "devMode");
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(env, "env");
@@ -69,9 +108,10 @@ public final class TenantConfigLoader {
             throw tooLarge(sourceName);
         }
         Node root = compose(yaml, sourceName);
+        checkExpandedSize(root, sourceName);
         Problems problems = new Problems();
         Optional<EnclaveConfig> config =
-                new ConfigBinder(new YamlReader(problems, new EnvInterpolator(env))).bind(root);
+                new ConfigBinder(new YamlReader(problems, new EnvInterpolator(env), devMode)).bind(root);
         if (!problems.isEmpty() || config.isEmpty()) {
             throw new ConfigException(sourceName, problems.inFileOrder());
         }
@@ -122,6 +162,48 @@ public final class TenantConfigLoader {
             throw single(source, describe(e), lineOf(e));
         } catch (YAMLException e) {
             throw single(source, "rejected by the parser's safety limits: " + e.getMessage(), 0);
+        }
+    }
+
+    /**
+     * Walks the composed tree as the binder would see it, every alias followed each time it
+     * appears, and stops at the first node past the budget. snakeyaml limits only aliases of
+     * collections; aliases of a long scalar, or a few collection aliases nested, still multiply.
+     * The walk keeps its own stack, so even a cyclic graph ends at the budget, not in a stack overflow.
+     */
+    private static void checkExpandedSize(Node root, String source) {
+        if (root == null) {
+            return;
+        }
+        Deque<Node> pending = new ArrayDeque<>();
+        pending.push(root);
+        long nodes = 0;
+        long chars = 0;
+        while (!pending.isEmpty()) {
+            Node node = pending.pop();
+            nodes++;
+            if (node instanceof ScalarNode scalar) {
+                chars += scalar.getValue().length();
+            }
+            if (nodes > MAX_EXPANDED_NODES || chars > MAX_EXPANDED_CHARS) {
+                String what = nodes > MAX_EXPANDED_NODES
+                        ? "more than " + MAX_EXPANDED_NODES + " nodes"
+                        : "more than " + MAX_EXPANDED_CHARS + " characters of values";
+                throw single(source, "the document expands to " + what + " once its aliases are followed"
+                        + " (or an alias refers to its own anchor); write the values out instead of repeating aliases", YamlReader.lineOf(node));
+            }
+            if (node instanceof MappingNode mapping) {
+                List<NodeTuple> tuples = mapping.getValue();
+                for (int i = tuples.size() - 1; i >= 0; i--) {
+                    pending.push(tuples.get(i).getValueNode());
+                    pending.push(tuples.get(i).getKeyNode());
+                }
+            } else if (node instanceof SequenceNode sequence) {
+                List<Node> items = sequence.getValue();
+                for (int i = items.size() - 1; i >= 0; i--) {
+                    pending.push(items.get(i));
+                }
+            }
         }
     }
 

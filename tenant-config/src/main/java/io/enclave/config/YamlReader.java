@@ -32,11 +32,17 @@ final class YamlReader {
 
     private final Problems problems;
     private final EnvInterpolator env;
+    private final DevMode devMode;
     private final Resolver implicitTags = new Resolver();
 
-    YamlReader(Problems problems, EnvInterpolator env) {
+    YamlReader(Problems problems, EnvInterpolator env, DevMode devMode) {
         this.problems = problems;
         this.env = env;
+        this.devMode = devMode;
+    }
+
+    DevMode devMode() {
+        return devMode;
     }
 
     static int lineOf(Node node) {
@@ -187,15 +193,38 @@ final class YamlReader {
 
     /** Like {@link #scalar} where a value must be written, as in a list item or a free-form map. */
     Optional<Scalar> requiredScalar(Node node, String path) {
+        return requiredScalar(node, path, ValueKind.LITERAL);
+    }
+
+    Optional<Scalar> requiredScalar(Node node, String path, ValueKind kind) {
         if (isNull(node)) {
             problem(path, "has no value", lineOf(node));
             return Optional.empty();
         }
-        return scalar(node, path);
+        return scalar(node, path, kind);
     }
 
-    /** A single value with its {@code ${...}} references resolved; empty when null or already reported. */
+    /** A single value written out in the file; a {@code ${...}} reference in it is a problem. */
     Optional<Scalar> scalar(Node node, String path) {
+        return scalar(node, path, ValueKind.LITERAL);
+    }
+
+    /**
+     * Refuses, outside development mode, a secret no real deployment may run with: a
+     * development default or one shorter than {@link DevMode#MIN_SECRET_LENGTH}. Empty means not
+     * given and is left to the caller. The messages never quote the secret, not even as written.
+     */
+    boolean isStrongSecret(Scalar secret) {
+        Optional<String> refusal = devMode.refusal(secret.text());
+        refusal.ifPresent(reason -> problem(secret, reason));
+        return refusal.isEmpty();
+    }
+
+    /**
+     * A single value with its {@code ${...}} references resolved where {@code kind} allows them;
+     * empty when null or already reported.
+     */
+    Optional<Scalar> scalar(Node node, String path, ValueKind kind) {
         if (!isUntagged(node, path) || isNull(node)) {
             return Optional.empty();
         }
@@ -203,7 +232,7 @@ final class YamlReader {
             problem(path, "expected a single value, got " + describe(node), lineOf(node));
             return Optional.empty();
         }
-        EnvInterpolator.Result resolved = env.resolve(scalar.getValue());
+        EnvInterpolator.Result resolved = env.resolve(scalar.getValue(), kind);
         resolved.problems().forEach(message -> problem(path, message, lineOf(node)));
         if (!resolved.ok()) {
             return Optional.empty();

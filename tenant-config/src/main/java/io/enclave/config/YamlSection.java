@@ -118,16 +118,26 @@ final class YamlSection {
         return node(key).flatMap(value -> reader.sequence(value, pathOf(key)));
     }
 
+    /** A value written out in the file; {@code ${...}} in it is a problem. */
     Optional<Scalar> scalar(String key) {
-        return node(key).flatMap(value -> reader.scalar(value, pathOf(key)));
+        return scalar(key, ValueKind.LITERAL);
+    }
+
+    /** A value that {@code ${...}} may fill when {@code kind} allows it. */
+    Optional<Scalar> scalar(String key, ValueKind kind) {
+        return node(key).flatMap(value -> reader.scalar(value, pathOf(key), kind));
     }
 
     /** A value that must be given and must not resolve to an empty string. */
     Optional<Scalar> required(String key) {
+        return required(key, ValueKind.LITERAL);
+    }
+
+    Optional<Scalar> required(String key, ValueKind kind) {
         if (!require(key)) {
             return Optional.empty();
         }
-        Optional<Scalar> value = scalar(key);
+        Optional<Scalar> value = scalar(key, kind);
         if (value.isPresent() && value.get().text().isEmpty()) {
             reader.problem(value.get(), "must not be empty");
             return Optional.empty();
@@ -141,15 +151,60 @@ final class YamlSection {
     }
 
     String string(String key, String fallback) {
-        return scalar(key).map(Scalar::text).orElse(fallback);
+        return string(key, fallback, ValueKind.LITERAL);
     }
 
+    String string(String key, String fallback, ValueKind kind) {
+        return scalar(key, kind).map(Scalar::text).orElse(fallback);
+    }
+
+    /**
+     * An optional secret, empty when not given. Every secret is bound here or in
+     * {@link #password}, so the development-mode policy ({@link YamlReader#isStrongSecret})
+     * covers every secret field, including ones added later.
+     */
     Secret secret(String key) {
-        return Secret.of(string(key, ""));
+        return Secret.of(scalar(key, ValueKind.SECRET).filter(reader::isStrongSecret).map(Scalar::text).orElse(""));
+    }
+
+    /** A secret that outside development mode must be given: an account without a password is no isolation. */
+    Secret password(String key) {
+        return password(key, false);
+    }
+
+    /**
+     * A key store's password: as {@link #password}, and, when its section is given, never empty,
+     * not even in development mode, because an empty password opens every key in the store to
+     * whoever has the file.
+     */
+    Secret requiredPassword(String key) {
+        return password(key, true);
+    }
+
+    private Secret password(String key, boolean evenInDevMode) {
+        Optional<Scalar> value = scalar(key, ValueKind.SECRET);
+        if (value.isEmpty() && has(key)) {
+            return Secret.of(""); // given but unreadable, and already reported
+        }
+        if (value.isEmpty() || value.get().text().isEmpty()) {
+            if (!reader.devMode().on()) {
+                reader.problem(pathOf(key), "is required outside development mode; set it, for example from ${VAR},"
+                        + " or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")", lineOf(key));
+            } else if (evenInDevMode && present) {
+                reader.problem(pathOf(key), "must not be empty, not even in development mode:"
+                        + " it guards every key in the store", lineOf(key));
+            }
+            return Secret.of("");
+        }
+        return Secret.of(reader.isStrongSecret(value.get()) ? value.get().text() : "");
     }
 
     String oneOf(String key, List<String> allowed, String fallback) {
-        Optional<Scalar> value = scalar(key);
+        return oneOf(key, allowed, fallback, ValueKind.LITERAL);
+    }
+
+    String oneOf(String key, List<String> allowed, String fallback, ValueKind kind) {
+        Optional<Scalar> value = scalar(key, kind);
         if (value.isEmpty()) {
             return fallback;
         }
@@ -160,7 +215,7 @@ final class YamlSection {
         return value.get().text();
     }
 
-    /** Integers are read from the text so {@code ${VAR}} works, and only plain decimals pass. */
+    /** Integers are read from the text, and only plain decimals pass. */
     int integer(String key, int fallback, int min, int max) {
         Optional<Scalar> value = scalar(key);
         if (value.isEmpty()) {

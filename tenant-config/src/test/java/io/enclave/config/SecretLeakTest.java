@@ -113,10 +113,10 @@ class SecretLeakTest {
         assertThat(ConfigFixtures.lines(e)).containsExactly(
                 "global.database.jdbc_url: '${STARROCKS_JDBC_URL}' must not carry a user or password:"
                         + " each tenant connects as its own database user (line 8)",
-                "tenants.colorado_state.database.schema: '${COLORADO_SCHEMA}' must match [a-z][a-z0-9_]{1,47}"
-                        + " (line 14)",
-                "tenants.colorado_state.processing.parallelism: expected an integer, got '${COLORADO_PARALLELISM}'"
-                        + " (line 19)",
+                "tenants.colorado_state.database.schema: '${COLORADO_SCHEMA}' is not allowed here:"
+                        + " ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 14)",
+                "tenants.colorado_state.processing.parallelism: '${COLORADO_PARALLELISM}' is not allowed here:"
+                        + " ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 19)",
                 "tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
                         + " or territory code (line 22)",
                 "tenants.colorado_state.data_restrictions.allowed_classifications[1]: 'CONFIDENTIAL' is above"

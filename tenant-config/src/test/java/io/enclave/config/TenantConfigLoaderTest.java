@@ -177,25 +177,59 @@ class TenantConfigLoaderTest {
     }
 
     @Test
-    void environmentReferencesResolveInAnyValue() {
+    void environmentReferencesResolveInSecretsEndpointsAndPaths() {
+        String yaml = MINIMAL.replace("\"localhost:9092\"", "\"${KAFKA_HOST}:${KAFKA_PORT:-9092}\"")
+                .replace("user: colorado_writer", "user: colorado_writer\n      password: ${DB_PASSWORD}")
+                .replace("  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}", """
+                          database: {jdbc_url: "${JDBC_URL}", dialect: "${DIALECT:-mysql}"}
+                          keystore: {path: "${KEYSTORE_DIR}/keys.bcfks", password: "${KEYSTORE_PASSWORD}"}\
+                        """)
+                + """
+                    audit_requirements:
+                      incident_response: "within 2h, $${LITERAL}"
+                """;
+
+        EnclaveConfig config = parse(yaml, Map.of("KAFKA_HOST", "broker-1", "DB_PASSWORD", "db-password-from-env",
+                "JDBC_URL", "jdbc:mysql://db:3306", "KEYSTORE_DIR", "/etc/enclave", "KEYSTORE_PASSWORD", "store-pw"));
+
+        assertThat(config.global().kafkaBootstrapServers()).isEqualTo("broker-1:9092");
+        assertThat(config.global().databaseJdbcUrl()).isEqualTo("jdbc:mysql://db:3306");
+        assertThat(config.global().databaseDialect()).isEqualTo(DatabaseDialect.MYSQL);
+        assertThat(config.global().keystore().path()).isEqualTo("/etc/enclave/keys.bcfks");
+        assertThat(config.global().keystore().password().reveal()).isEqualTo("store-pw");
+        TenantConfig tenant = config.tenant("colorado_state");
+        assertThat(tenant.database().password().reveal()).isEqualTo("db-password-from-env");
+        assertThat(tenant.auditRequirements().incidentResponse()).isEqualTo("within 2h, ${LITERAL}");
+    }
+
+    /** A password moved into a field that is copied into every row (data_owner) would leak it to every reader. */
+    @Test
+    void aPasswordCannotBeInterpolatedIntoTheOrganization() throws IOException {
+        String yaml = Files.readString(Path.of("examples", "tenants.yaml")).replace(
+                "organization: \"Texas Division of Emergency Management\"", "organization: ${TEXAS_DB_PASSWORD}");
+
+        List<String> problems = problems(yaml, Map.of("TEXAS_DB_PASSWORD", "Tx-db-password-from-env"));
+
+        assertThat(problems).containsExactly("tenants.texas_state.organization: '${TEXAS_DB_PASSWORD}' is not allowed"
+                + " here: ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 121)");
+    }
+
+    @Test
+    void environmentReferencesAreRefusedInEveryOtherValue() {
         String yaml = MINIMAL.replace("colorado_emergency", "${TENANT_DB:-colorado_emergency}")
                 + """
                     processing:
                       parallelism: ${PARALLELISM:-2}
-                      batch_interval: ${BATCH_INTERVAL:-10s}
                     audit_requirements:
-                      siem_integration: ${SIEM:-true}
-                      incident_response: "within ${IR_HOURS}h of ${IR_TEAM:-the SOC}, $${LITERAL}"
+                      incident_response: "within ${IR_HOURS}h"
                 """;
 
-        TenantConfig tenant = parse(yaml, Map.of("PARALLELISM", "4", "IR_HOURS", "2", "IR_TEAM", ""))
-                .tenant("colorado_state");
-
-        assertThat(tenant.database().schema()).isEqualTo("colorado_emergency");
-        assertThat(tenant.processing().parallelism()).isEqualTo(4);
-        assertThat(tenant.processing().batchInterval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(tenant.auditRequirements().siemIntegration()).isTrue();
-        assertThat(tenant.auditRequirements().incidentResponse()).isEqualTo("within 2h of the SOC, ${LITERAL}");
+        String rule = " is not allowed here: ${...} may fill only secrets, endpoints and paths"
+                + " (see tenant-config/README.md)";
+        assertThat(problems(yaml, Map.of("PARALLELISM", "4", "IR_HOURS", "2"))).containsExactly(
+                "tenants.colorado_state.database.schema: '${TENANT_DB:-colorado_emergency}'" + rule + " (line 9)",
+                "tenants.colorado_state.processing.parallelism: '${PARALLELISM:-2}'" + rule + " (line 16)",
+                "tenants.colorado_state.audit_requirements.incident_response: '${IR_HOURS}'" + rule + " (line 18)");
     }
 
     @Test

@@ -29,6 +29,46 @@ class YamlSafetyTest {
                                 + " Number of aliases for non-scalar nodes exceeds the specified max=20"));
     }
 
+    /**
+     * snakeyaml limits aliases of collections, not of scalars: a megabyte of {@code *s} still
+     * hands the binder a quarter of a million values, each a problem of its own. The budget on
+     * expanded nodes refuses the file before the binder walks it, with one problem and little memory.
+     */
+    @Test
+    void aMegabyteOfAliasesIsRefusedByTheExpandedNodeBudget() {
+        String bomb = MINIMAL.replace("allowed_states: [CO]", "allowed_states: [&s CO" + ", *s".repeat(250_000) + "]");
+        assertThat(bomb.length()).isBetween(1_000_000, TenantConfigLoader.MAX_BYTES);
+
+        long allocated = allocatedBytesOf(() -> assertThat(problems(bomb)).containsExactly(
+                "<document>: the document expands to more than 100000 nodes once its aliases are followed"
+                        + " (or an alias refers to its own anchor); write the values out instead of repeating"
+                        + " aliases (line 13)"));
+
+        assertThat(allocated).as("bytes allocated while loading").isLessThan(400L << 20);
+    }
+
+    /** Nineteen aliases of collections stay under snakeyaml's limit yet expand a large list nineteen times. */
+    @Test
+    void nestedCollectionAliasesUnderTheParserLimitAreRefusedToo() {
+        String list = "[" + "CO, ".repeat(20_000) + "CO]";
+        String bomb = MINIMAL.replace("allowed_states: [CO]", "allowed_states: &l " + list)
+                .replace("allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED]",
+                        "allowed_classifications: [" + "*l, ".repeat(18) + "*l]");
+
+        assertThat(problems(bomb)).singleElement().asString()
+                .startsWith("<document>: the document expands to more than 100000 nodes");
+    }
+
+    /** Bytes this thread allocated while running {@code load}, as the JVM counts them. */
+    private static long allocatedBytesOf(Runnable load) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        load.run();
+        return threads.getThreadAllocatedBytes(id) - before;
+    }
+
     @Test
     void javaGadgetTagIsRejected() {
         assertThat(problems(invalid("java_tag.yaml"), Map.of())).containsExactly(
@@ -101,11 +141,12 @@ class YamlSafetyTest {
     @Test
     void selfReferencesNeitherHangNorRecurse() {
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            assertThat(problems("global: &x\n  <<: *x\ntenants: {}\n")).contains(
-                    "global['<<']: merge keys (<<) are not supported; write the values out (line 2)");
-            assertThat(problems(MINIMAL.replace("allowed_states: [CO]", "allowed_states: &s [CO, *s]"))).containsExactly(
-                    "tenants.colorado_state.data_restrictions.allowed_states[1]: expected a single value, got a list"
-                            + " (line 13)");
+            // A cycle never ends when followed, so the budget on expanded nodes stops it before the binder walks it.
+            assertThat(problems("global: &x\n  <<: *x\ntenants: {}\n")).singleElement().asString()
+                    .startsWith("<document>: the document expands to more than 100000 nodes once its aliases are followed"
+                            + " (or an alias refers to its own anchor)");
+            assertThat(problems(MINIMAL.replace("allowed_states: [CO]", "allowed_states: &s [CO, *s]")))
+                    .singleElement().asString().endsWith("write the values out instead of repeating aliases (line 13)");
         });
     }
 

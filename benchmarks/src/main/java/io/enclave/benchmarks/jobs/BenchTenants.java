@@ -1,5 +1,6 @@
 package io.enclave.benchmarks.jobs;
 
+import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.Secret;
@@ -81,7 +82,8 @@ public final class BenchTenants {
                         .append("        weather: [areaDesc, description, instruction]\n");
             }
         }
-        EnclaveConfig config = TenantConfigLoader.parse(y.toString(), "benchmark tenants", Map.of());
+        // Throwaway tenants on embedded servers in this JVM, with short generated passwords: development mode.
+        EnclaveConfig config = TenantConfigLoader.parse(y.toString(), "benchmark tenants", Map.of(), DevMode.ON);
         // Every tenant job needs its keys: its audit chain's HMAC key and the data keys of its encrypted fields.
         for (var tenant : config.tenants()) {
             TenantKeyStore keys = new TenantKeyStore(Path.of(KEYSTORE.path()), KEYSTORE.password(), KEYSTORE.type(),

@@ -1,6 +1,7 @@
 package io.enclave.deploy;
 
 import io.enclave.config.ConfigException;
+import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
@@ -14,9 +15,18 @@ import java.util.Optional;
 final class LocalConfig {
     private LocalConfig() {}
 
+    /**
+     * Loads in the environment's development mode, which deploy/local's scripts turn on
+     * (ENCLAVE_DEV=1), and says so on stderr, whose stdout other scripts read.
+     */
     static Optional<EnclaveConfig> load(Path file, PrintWriter err) {
+        DevMode devMode = DevMode.fromEnvironment();
+        if (devMode.on()) {
+            err.println("enclave local: " + DevMode.NOTICE + " (ENCLAVE_DEV=1)");
+            err.flush();
+        }
         try {
-            return Optional.of(TenantConfigLoader.load(file));
+            return Optional.of(TenantConfigLoader.load(file, devMode));
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return Optional.empty();

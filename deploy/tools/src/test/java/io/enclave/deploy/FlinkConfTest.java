@@ -19,12 +19,19 @@ class FlinkConfTest {
 
         assertThat(get(conf, "state.backend.type")).isEqualTo("rocksdb");
         assertThat(get(conf, "state.backend.incremental")).isEqualTo(true);
-        assertThat((String) get(conf, "execution.checkpointing.dir")).startsWith("file:///");
-        assertThat((String) get(conf, "execution.checkpointing.savepoint-dir")).startsWith("file:///");
+        // Unset, so each tenant's job keeps its state in its own directory under the Enclave home.
+        assertThat(get(conf, "execution.checkpointing.dir")).isNull();
+        assertThat(get(conf, "execution.checkpointing.savepoint-dir")).isNull();
         assertThat(get(conf, "execution.checkpointing.externalized-checkpoint-retention"))
                 .isEqualTo("RETAIN_ON_CANCELLATION");
         assertThat(get(conf, "restart-strategy.type")).isEqualTo("exponential-delay");
         assertThat(get(conf, "pipeline.auto-generate-uids")).isEqualTo(false);
+    }
+
+    /** /tmp is shared by every local account: state there could be read, or planted, by anyone on the host. */
+    @Test
+    void noStateGoesToTmp() throws IOException {
+        assertThat(Files.readString(CONF)).doesNotContain("/tmp");
     }
 
     @Test

@@ -88,7 +88,7 @@ final class AuditCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, err);
+            Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, spec);
             if (loaded.isEmpty()) {
                 return EnclaveCli.INVALID_CONFIG;
             }
@@ -130,7 +130,7 @@ final class AuditCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, err);
+            Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, spec);
             if (loaded.isEmpty()) {
                 return EnclaveCli.INVALID_CONFIG;
             }

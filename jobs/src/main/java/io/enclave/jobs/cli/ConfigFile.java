@@ -1,21 +1,29 @@
 package io.enclave.jobs.cli;
 
 import io.enclave.config.ConfigException;
+import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfigLoader;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Loads a config for a command, printing every problem instead of a stack trace. */
+/**
+ * Loads a config for a command, in the command's development mode, printing every problem
+ * instead of a stack trace.
+ */
 final class ConfigFile {
     private ConfigFile() {}
 
-    static Optional<EnclaveConfig> load(Path file, PrintWriter err) {
+    static Optional<EnclaveConfig> load(Path file, CommandSpec command) {
+        return load(file, command, EnclaveCli.devMode(command));
+    }
+
+    static Optional<EnclaveConfig> load(Path file, CommandSpec command, DevMode devMode) {
         try {
-            return Optional.of(TenantConfigLoader.load(file));
+            return Optional.of(TenantConfigLoader.load(file, devMode));
         } catch (ConfigException e) {
-            err.println(e.getMessage());
+            command.commandLine().getErr().println(e.getMessage());
             return Optional.empty();
         }
     }

@@ -1,5 +1,6 @@
 package io.enclave.jobs.cli;
 
+import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.jobs.demo.EnclaveDemo;
 import java.io.PrintWriter;
@@ -39,18 +40,20 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(config, spec.commandLine().getErr());
+        // The demo runs on this machine only, with the examples' dev-only secrets, and says so.
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("enclave demo: " + DevMode.NOTICE);
+        Optional<EnclaveConfig> loaded = ConfigFile.load(config, spec, DevMode.ON);
         if (loaded.isEmpty()) {
             return EnclaveCli.INVALID_CONFIG;
         }
-        PrintWriter out = spec.commandLine().getOut();
         try (EnclaveDemo demo = new EnclaveDemo(loaded.get(), out)) {
             demo.configFile(config);
             demo.start(webPort);
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
-            out.printf("Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --config %s --tenant colorado_state"
+            out.printf("Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --dev --config %s --tenant colorado_state"
                     + " --jdbc-url '%s'%n", config, demo.global().databaseJdbcUrl());
-            out.printf("Try to cross tenants: ./enclave probe %s --as texas_state --target colorado_state"
+            out.printf("Try to cross tenants: ./enclave probe --dev %s --as texas_state --target colorado_state"
                     + " --security-protocol SASL_PLAINTEXT --bootstrap %s --jdbc-url '%s'%n", config, demo.global().kafkaBootstrapServers(),
                     demo.global().databaseJdbcUrl());
             if (durationSeconds > 0) {

@@ -51,7 +51,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec.commandLine().getErr());
+        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
         if (loaded.isEmpty()) {
             return EnclaveCli.INVALID_CONFIG;
         }

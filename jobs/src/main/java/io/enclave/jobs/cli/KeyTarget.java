@@ -13,7 +13,9 @@ import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options every key and decrypt command shares, and what they resolve to: the tenant from
@@ -22,6 +24,10 @@ import picocli.CommandLine.Option;
  * variable named by {@code --password-env}; never from the command line, where {@code ps} shows it.
  */
 final class KeyTarget {
+    /** The command this is mixed into, whose development mode the config is loaded in. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--config", required = true,
             description = "Tenant config YAML: the tenant's key reference, the key store, and the Kafka its audit topic is on.")
     Path config;
@@ -44,7 +50,7 @@ final class KeyTarget {
 
     /** Loads the config; prints every problem and returns false when it or the options are not usable. */
     boolean resolve(PrintWriter err) {
-        Optional<EnclaveConfig> c = ConfigFile.load(config, err);
+        Optional<EnclaveConfig> c = ConfigFile.load(config, command);
         if (c.isEmpty()) {
             return false;
         }
@@ -56,6 +62,19 @@ final class KeyTarget {
         tenant = loaded.tenant(tenantId);
         if (passwordEnv != null && System.getenv(passwordEnv) == null) {
             err.println("environment variable " + passwordEnv + " (--password-env) is not set");
+            return false;
+        }
+        // A password from --password-env bypasses the config, so it gets the config's rules here.
+        String fromEnvironment = passwordEnv == null ? null : System.getenv(passwordEnv);
+        if (fromEnvironment != null && fromEnvironment.isEmpty()) {
+            err.println("environment variable " + passwordEnv + " (--password-env) is empty; a key store password"
+                    + " must not be empty, not even in development mode");
+            return false;
+        }
+        Optional<String> refusal = fromEnvironment == null ? Optional.empty()
+                : EnclaveCli.devMode(command).refusal(fromEnvironment);
+        if (refusal.isPresent()) {
+            err.println("environment variable " + passwordEnv + " (--password-env) " + refusal.get());
             return false;
         }
         return true;

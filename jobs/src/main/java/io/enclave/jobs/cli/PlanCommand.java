@@ -42,7 +42,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec.commandLine().getErr());
+        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
         if (loaded.isEmpty()) {
             return EnclaveCli.INVALID_CONFIG;
         }

@@ -77,7 +77,7 @@ final class ProvisionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, err);
+        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
         if (loaded.isEmpty()) {
             return EnclaveCli.INVALID_CONFIG;
         }

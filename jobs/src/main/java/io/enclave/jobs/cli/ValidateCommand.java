@@ -21,7 +21,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec.commandLine().getErr());
+        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
         if (loaded.isEmpty()) {
             return EnclaveCli.INVALID_CONFIG;
         }

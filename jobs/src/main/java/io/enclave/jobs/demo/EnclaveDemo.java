@@ -220,7 +220,7 @@ public final class EnclaveDemo implements AutoCloseable {
                     // The command submits its audit record to the tenant's audit topic, so it needs the demo's broker.
                     out.printf("Decrypt it (audited in %s.audit_log once the job has chained it):%n"
                             + "  KAFKA_BOOTSTRAP=%s KAFKA_SECURITY_PROTOCOL=%s STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
-                            + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --config %s --tenant %s --table %s"
+                            + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --dev --config %s --tenant %s --table %s"
                             + " --column %s --row-key '%s' '%s'%n%n", tenant.database().schema(),
                             global.kafkaBootstrapServers(), global.kafkaSecurityProtocol(), database.port(),
                             configFile, tenant.id(), f.stream().table(), column, rs.getString(1), rs.getString(2));

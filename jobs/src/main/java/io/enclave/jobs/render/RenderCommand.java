@@ -4,6 +4,7 @@ import io.enclave.config.ConfigException;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.jobs.cli.EnclaveCli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class RenderCommand {
             EnclaveConfig config;
             RenderOptions options;
             try {
-                config = TenantConfigLoader.load(file);
+                config = TenantConfigLoader.load(file, EnclaveCli.devMode(spec));
                 options = new RenderOptions(image, stateBase, operatorNamespace, apiServerCidr);
                 check(options);
             } catch (ConfigException | IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.enclave.jobs.cli;
 
+import io.enclave.config.DevMode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -8,9 +9,20 @@ import picocli.CommandLine;
 public record CliRun(int exit, String out, String err) {
 
     public static CliRun of(String... args) {
+        return run(EnclaveCli.commandLine(), args);
+    }
+
+    /**
+     * A command run as on a machine without ENCLAVE_DEV=1, which the build sets for every test:
+     * development mode only where {@code --dev} is given.
+     */
+    public static CliRun outsideDevMode(String... args) {
+        return run(EnclaveCli.commandLine(DevMode.OFF), args);
+    }
+
+    private static CliRun run(CommandLine cli, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = EnclaveCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
