@@ -11,6 +11,8 @@ import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.audit.AuditTopic;
 import io.enclave.jobs.cli.CliRun;
+import io.enclave.jobs.demo.EventGenerator;
+import io.enclave.jobs.demo.GeneratedEvent;
 import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditChain;
@@ -25,6 +27,7 @@ import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.StatementBinder;
 import io.enclave.sinks.schema.TenantTables;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,8 +60,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The audit trail end to end on a real KRaft broker, MariaDB and a Flink MiniCluster: a run with
- * bad inputs and a failure injected mid-stream verifies clean with nothing counted twice, and
- * each kind of tampering done with SQL on the real table is caught at its sequence number.
+ * bad inputs, written by the real JDBC sinks, one of whose checkpoint flushes fails mid-stream,
+ * verifies clean with its flush summaries matching the rows in each table and nothing counted
+ * twice, and each kind of tampering done with SQL on the real table is caught at its sequence
+ * number.
  */
 class AuditTrailITCase {
 
@@ -70,7 +75,7 @@ class AuditTrailITCase {
                     .build());
 
     private static final String POISON = "audit-it-poison";
-    /** Set by the first write of the poison row; the restarted job finds it set and writes normally. */
+    /** Set by the failed flush after the poison row; the restarted job finds it set and writes normally. */
     static final AtomicBoolean FAILED_ONCE = new AtomicBoolean();
 
     private static EmbeddedKafka kafka;
@@ -125,8 +130,12 @@ class AuditTrailITCase {
             second.add(declaration("audit-it-co-" + i, "CO", "PUBLIC"));
         }
         second.add(declaration("audit-it-ks", "KS", "PUBLIC"));
+        List<byte[]> alerts = alerts(10);
+        first.addAll(alerts.subList(0, 5));
+        second.addAll(alerts.subList(5, 10));
         int produced = first.size() + second.size();
         int rejected = 5 + 1 + 1 + 1;
+        long disasterRows = 20 + 10 + 1 + 10;
 
         JobClient job = job().executeAsync(colorado.names().jobName());
         try {
@@ -139,6 +148,16 @@ class AuditTrailITCase {
         }
         assertThat(FAILED_ONCE).as("the injected failure happened").isTrue();
 
+        // The flush summaries tell what the sinks wrote: per table, their rows are the rows in the table,
+        // although one flush failed after its summary had been sent towards the chain.
+        for (StreamKind stream : StreamKind.values()) {
+            assertThat(scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'"
+                    + " AND sink_table = '" + stream.table() + "'"))
+                    .as("rows of the SINK_FLUSH summaries of %s", stream.table())
+                    .isEqualTo(scalar("SELECT COUNT(*) FROM " + stream.table()));
+        }
+        assertThat(scalar("SELECT COUNT(*) FROM disaster_declarations")).isEqualTo(disasterRows);
+        assertThat(scalar("SELECT COUNT(*) FROM weather_alerts")).isEqualTo(alerts.size());
         // Every input is accounted for exactly once: rows in flush summaries plus audited rejections.
         assertThat(scalar("SELECT SUM(row_count) FROM audit_log WHERE action = 'SINK_FLUSH'")
                 + scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'")).isEqualTo(produced);
@@ -147,7 +166,6 @@ class AuditTrailITCase {
                 + "'job restored from checkpoint %'")).as("the restart is in the trail").isGreaterThanOrEqualTo(1);
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'CHECKPOINT'")).isPositive();
         assertSiemStreamHoldsTheChain();
-        assertThat(scalar("SELECT COUNT(*) FROM " + colorado.database().schema() + ".weather_alerts")).isZero();
 
         aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart();
 
@@ -245,7 +263,7 @@ class AuditTrailITCase {
                         + "HAVING COUNT(*) > 1)")).isZero();
     }
 
-    // ---- the job, with a sink that fails once on the poison record ----
+    // ---- the job, with a disaster sink whose checkpoint flush fails once after the poison record ----
 
     private static StreamExecutionEnvironment job() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
@@ -255,7 +273,7 @@ class AuditTrailITCase {
         TenantPipeline.builder()
                 .tenant(colorado)
                 .source(TenantKafkaSource.create(config.global(), colorado))
-                .disasterSink(new FailOnceSink(POISON))
+                .disasterSink(new FailOnceAtFlushSink(sinks.events(StreamKind.DISASTERS), POISON))
                 .weatherSink(sinks.events(StreamKind.WEATHER))
                 .auditSink(sinks.audit())
                 .auditHeadSink(sinks.auditHead())
@@ -268,34 +286,56 @@ class AuditTrailITCase {
         return env;
     }
 
-    /** Stands in for the disaster table's sink: throws once on the poison record, so the job restarts. */
-    static final class FailOnceSink implements Sink<TenantEvent> {
+    /**
+     * The disaster table's real JDBC sink, except that its first checkpoint flush after the
+     * poison record throws instead of writing: the checkpoint fails after the flush auditor has
+     * already sent that checkpoint's SINK_FLUSH summary towards the chain, and the job restarts.
+     */
+    static final class FailOnceAtFlushSink implements Sink<TenantEvent> {
         private static final long serialVersionUID = 1L;
+        private final Sink<TenantEvent> delegate;
         private final String poisonKey;
 
-        FailOnceSink(String poisonKey) {
+        FailOnceAtFlushSink(Sink<TenantEvent> delegate, String poisonKey) {
+            this.delegate = delegate;
             this.poisonKey = poisonKey;
         }
 
         @Override
-        public SinkWriter<TenantEvent> createWriter(WriterInitContext context) {
-            return new Writer(poisonKey);
+        public SinkWriter<TenantEvent> createWriter(WriterInitContext context) throws IOException {
+            return new Writer(delegate.createWriter(context), poisonKey);
         }
 
-        /** Its writer. */
-        private record Writer(String poisonKey) implements SinkWriter<TenantEvent> {
-            @Override
-            public void write(TenantEvent element, Context context) {
-                if (poisonKey.equals(element.naturalKey) && FAILED_ONCE.compareAndSet(false, true)) {
-                    throw new IllegalStateException("injected failure at " + element.naturalKey);
-                }
+        /** Its writer: the real one, with the one failure. */
+        private static final class Writer implements SinkWriter<TenantEvent> {
+            private final SinkWriter<TenantEvent> delegate;
+            private final String poisonKey;
+            private boolean poisonSinceLastFlush;
+
+            Writer(SinkWriter<TenantEvent> delegate, String poisonKey) {
+                this.delegate = delegate;
+                this.poisonKey = poisonKey;
             }
 
             @Override
-            public void flush(boolean endOfInput) {}
+            public void write(TenantEvent element, Context context) throws IOException, InterruptedException {
+                poisonSinceLastFlush |= poisonKey.equals(element.naturalKey);
+                delegate.write(element, context);
+            }
 
             @Override
-            public void close() {}
+            public void flush(boolean endOfInput) throws IOException, InterruptedException {
+                if (poisonSinceLastFlush && !endOfInput && FAILED_ONCE.compareAndSet(false, true)) {
+                    throw new IOException("injected failure of the checkpoint flush after " + poisonKey);
+                }
+                poisonSinceLastFlush = false;
+                delegate.flush(endOfInput);
+            }
+
+            @Override
+            public void close() throws Exception {
+                delegate.close();
+            }
         }
     }
 
@@ -456,6 +496,20 @@ class AuditTrailITCase {
                 + "\"data_classification\": \"" + classification + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** NWS-shaped alerts for Colorado zones, all acceptable, made by the demo's generator. */
+    private static List<byte[]> alerts(int count) {
+        EventGenerator generator = new EventGenerator(colorado, "federal_dhs", 20, 0.0);
+        List<byte[]> alerts = new ArrayList<>();
+        while (alerts.size() < count) {
+            GeneratedEvent e = generator.next();
+            if (e.topic().equals(colorado.names().topic(StreamKind.WEATHER))) {
+                alerts.add(e.payload());
+            }
+        }
+        return alerts;
+    }
+
+    /** Publishes each payload to its stream's topic; an NWS alert has an "areaDesc". */
     private static void publish(List<byte[]> payloads) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -463,7 +517,9 @@ class AuditTrailITCase {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (byte[] p : payloads) {
-                producer.send(new ProducerRecord<>(colorado.names().topic(StreamKind.DISASTERS), p));
+                boolean weather = new String(p, StandardCharsets.UTF_8).contains("\"areaDesc\"");
+                producer.send(new ProducerRecord<>(colorado.names().topic(weather ? StreamKind.WEATHER
+                        : StreamKind.DISASTERS), p));
             }
             producer.flush();
         }

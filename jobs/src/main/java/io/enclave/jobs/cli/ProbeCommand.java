@@ -149,10 +149,25 @@ final class ProbeCommand implements Callable<Integer> {
                     + SqlDialect.qualified(target.database().schema(), StreamKind.DISASTERS.table())).close();
             return "selected from " + target.database().schema();
         } catch (SQLException e) {
-            // 1142/1044: access denied, the answer isolation expects; anything else is reported as is.
-            boolean denied = e.getErrorCode() == 1142 || e.getErrorCode() == 1044 || "42000".equals(e.getSQLState());
-            return (denied ? "DENIED: " : "failed: ") + e.getMessage();
+            return (isAccessDenied(e) ? "DENIED: " : "failed: ") + e.getMessage();
         }
+    }
+
+    /**
+     * Whether the server refused a statement for want of a privilege: the answer isolation
+     * expects. SQLState 42000 alone is not enough, since MySQL and MariaDB also give it to
+     * syntax errors (1064) and unknown names, which prove nothing about isolation. A refused
+     * login (1045) is not counted either: then the attacker never got to try.
+     */
+    static boolean isAccessDenied(SQLException e) {
+        return switch (e.getErrorCode()) {
+            case 1044, // ER_DBACCESS_DENIED_ERROR: no privilege on the database
+                    1142, // ER_TABLEACCESS_DENIED_ERROR: command denied on the table
+                    1143, // ER_COLUMNACCESS_DENIED_ERROR: command denied on a column
+                    1227 // ER_SPECIFIC_ACCESS_DENIED_ERROR: a global privilege is needed
+                    -> true;
+            default -> false;
+        };
     }
 
     private static String denial(KafkaException e) {

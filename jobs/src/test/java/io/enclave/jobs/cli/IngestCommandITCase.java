@@ -1,7 +1,6 @@
 package io.enclave.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enclave.config.StreamKind;
@@ -112,12 +111,7 @@ class IngestCommandITCase {
     }
 
     private static Path samples() {
-        String configured = System.getProperty("enclave.shared.data");
-        Path dir = configured != null ? Path.of(configured) : Path.of("..", "..", "shared", "data");
-        assumeTrue(Files.isDirectory(dir.resolve("fema")) && Files.isDirectory(dir.resolve("nws")),
-                "real samples not found at " + dir.toAbsolutePath().normalize()
-                        + ": ../shared/data sits beside the CI checkout only, so this test is skipped here");
-        return dir;
+        return io.enclave.jobs.SharedSamples.dir();
     }
 
     private static String yaml(String bootstrap, String jdbcUrl, ApiStandIn server, Path keystore) {
