@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Creates what each tenant's job needs locally: its two data topics and its audit topic on the broker, and its database,
-# tables and database user. Idempotent.
+# Creates what each tenant's job needs locally. On the broker, as `./enclave provision --kafka` does
+# it: its data and audit topics, the SCRAM users of its job and publisher, ACLs that let each do
+# exactly its part on the tenant's own topics, groups and transactional ids, and quotas. Then its
+# database, tables, database user and keys. Idempotent; a line per Kafka resource says what it did.
 #
 #   deploy/local/provision.sh --config FILE [--tenant ID]
 #
+# Kafka is provisioned as the broker's super user, from the client properties kafka.sh wrote
+# (ENCLAVE_RUN_DIR/kafka/admin.properties) unless ENCLAVE_KAFKA_ADMIN_CONFIG names another file.
 # The database administrator is root with the local MariaDB's password, unless
 # ENCLAVE_DB_ADMIN_USER / ENCLAVE_DB_ADMIN_PASSWORD say otherwise.
 set -euo pipefail
@@ -21,4 +25,7 @@ while (($#)); do
 done
 [[ -n "$config" ]] || die "--config FILE is required"
 ensure_built
-run_tool io.enclave.deploy.LocalTools provision "$config" "${args[@]+"${args[@]}"}"
+kafka_admin_config="${ENCLAVE_KAFKA_ADMIN_CONFIG:-$run_dir/kafka/admin.properties}"
+[[ -f "$kafka_admin_config" ]] || die "no Kafka admin client properties at $kafka_admin_config; start deploy/local/kafka.sh first"
+run_tool io.enclave.deploy.LocalTools provision "$config" --kafka-admin-config "$kafka_admin_config" \
+  "${args[@]+"${args[@]}"}"

@@ -12,11 +12,15 @@ import io.enclave.embedded.api.ApiStandIn;
 import io.enclave.embedded.api.ApiStandIn.Api;
 import io.enclave.ingest.IngestOptions;
 import io.enclave.jobs.cli.CliRun;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -29,9 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The ingest job's refusals end in the tenant's chain: the OpenFEMA stand-in serves the real
  * samples plus a Texas declaration Colorado never asked for; the ingest job drops it and
  * submits the refusal, signed, to tenant_colorado_state_audit; the processing job chains it
- * into audit_log, where {@code audit verify} covers it.
+ * into audit_log, where {@code audit verify} covers it. Once on a plain broker, once on the SASL
+ * broker with only the ACLs that {@code provision} made.
  */
 class IngestAuditITCase {
+    private static final String KAFKA_ADMIN = "enclave-admin";
+    private static final String KAFKA_ADMIN_PASSWORD = "it-ingest-audit-admin-password";
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
@@ -45,36 +52,112 @@ class IngestAuditITCase {
 
     @Test
     void aRecordTheApiReturnedOutOfScopeIsRefusedAndChainedInTheTenantsAuditLog() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            refusalIsChained(kafka, "{bootstrap_servers: \"" + kafka.bootstrapServers() + "\"}", "",
+                    (configFile, tenant) -> {
+                        kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
+                        kafka.createTopics(1, tenant.names().auditTopic());
+                    });
+        }
+    }
+
+    /**
+     * The same on the SASL/SCRAM broker with the StandardAuthorizer, with nothing but the topics,
+     * users and ACLs {@code ./enclave provision --kafka} made: the ingest job's two exactly-once
+     * sinks run Kafka transactions as the tenant's publisher, and {@code keys rotate} and
+     * {@code decrypt} submit their records as the publisher too; the processing job chains all of
+     * them as the tenant's job principal.
+     */
+    @Test
+    void onTheSaslBrokerWithTheAclsProvisionMadeIngestionAndCommandsAreAuditedExactlyOnce() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startWithSasl(KAFKA_ADMIN, KAFKA_ADMIN_PASSWORD)) {
+            Path adminConfig = tmp.resolve("kafka-admin.properties");
+            Properties admin = new Properties();
+            kafka.adminClientProperties().forEach((k, v) -> admin.setProperty(k, v.toString()));
+            try (OutputStream out = Files.newOutputStream(adminConfig)) {
+                admin.store(out, "admin client of the test broker");
+            }
+            String global = """
+                    {bootstrap_servers: "%s", security_protocol: SASL_PLAINTEXT, sasl_mechanism: SCRAM-SHA-512}\
+                    """.formatted(kafka.bootstrapServers());
+            String tenantKafka = """
+                        kafka:
+                          username: tenant_colorado_state
+                          password: it-ingest-sasl-job-password
+                          publisher_username: tenant_colorado_state_publisher
+                          publisher_password: it-ingest-sasl-publisher-password
+                    """;
+            List<String> chained = refusalIsChained(kafka, global, tenantKafka, (configFile, tenant) -> {
+                CliRun provision = CliRun.of("provision", configFile.toString(), "--kafka", "--kafka-admin-config",
+                        adminConfig.toString());
+                assertThat(provision.exit()).as(provision.toString()).isZero();
+                assertThat(provision.out()).contains("acl User:tenant_colorado_state_publisher ALLOW WRITE"
+                        + " TRANSACTIONAL_ID tenant_colorado_state-*");
+                // Commands submit while no processing job runs; it chains them when it starts.
+                CliRun rotate = CliRun.of("keys", "rotate", "--config", configFile.toString(), "--tenant",
+                        "colorado_state");
+                assertThat(rotate.exit()).as(rotate.toString()).isZero();
+                CliRun decrypt = CliRun.of("decrypt", "--config", configFile.toString(), "--tenant", "colorado_state",
+                        "--table", "disaster_declarations", "--column", "designated_area", "--row-key", "forged-row",
+                        "enc:forged");
+                assertThat(decrypt.exit()).as("refused, and audited: " + decrypt).isEqualTo(1);
+                assertThat(decrypt.err()).contains("not an Enclave ciphertext");
+            }, "KEYS_ROTATE", "DECRYPT");
+            assertThat(chained).containsExactlyInAnyOrder("KEYS_ROTATE SUCCESS ", "DECRYPT FAILED forged-row");
+        }
+    }
+
+    /** How a variant makes the tenant's topics (and principals) before the jobs run. */
+    @FunctionalInterface
+    private interface Setup {
+        void prepare(Path configFile, TenantConfig tenant) throws Exception;
+    }
+
+    /**
+     * The ingest job drops a Texas declaration, submits the refusal, and the processing job chains
+     * it, plus the records of {@code commands}; returns those as "action outcome record_key".
+     */
+    private List<String> refusalIsChained(EmbeddedKafka kafka, String globalKafka, String tenantKafka, Setup setup,
+            String... commands) throws Exception {
         Path samples = SharedSamples.dir();
-        try (ApiStandIn server = ApiStandIn.fromSamples(samples, 0); EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (ApiStandIn server = ApiStandIn.fromSamples(samples, 0)) {
             EmbeddedMariaDb database = EmbeddedMariaDb.shared();
             ObjectNode texas = server.declarations().stream().filter(r -> "TX".equals(r.path("state").asText()))
                     .findFirst().orElseThrow().deepCopy();
             server.leak(Api.OPENFEMA, texas);
             Path configFile = tmp.resolve("tenants.yaml");
-            Files.writeString(configFile, yaml(kafka.bootstrapServers(), database.rootJdbcUrl(), server,
+            Files.writeString(configFile, yaml(globalKafka, tenantKafka, database.rootJdbcUrl(), server,
                     tmp.resolve("keys.p12")));
             EnclaveConfig config = TenantConfigLoader.load(configFile);
             TenantConfig tenant = config.tenant("colorado_state");
-            kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
-            kafka.createTopics(1, tenant.names().auditTopic());
             TestKeys.initialise(config.global().keystore(), List.of(tenant));
             try (Connection root = database.rootConnection()) {
                 FreshTenantDatabase.recreate(root, tenant);
             }
+            setup.prepare(configFile, tenant);
 
-            TenantIngestJob.environment(config.global(), tenant, IngestOptions.defaults().withOnce(true),
-                    new Configuration()).execute(tenant.names().ingestJobName());
+            // Bounded: a job whose transactions the broker refuses restarts for ever.
+            JobClient ingest = TenantIngestJob.environment(config.global(), tenant,
+                    IngestOptions.defaults().withOnce(true), new Configuration()).executeAsync(tenant.names().ingestJobName());
+            try {
+                ingest.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+            } catch (TimeoutException e) {
+                ingest.cancel().get();
+                throw new AssertionError("the ingest job did not finish within 3 minutes", e);
+            }
 
             JobClient job = TenantJob.environment(config.global(), tenant).executeAsync(tenant.names().jobName());
             List<String> refusals;
+            String chainedCommands = "SELECT CONCAT(action, ' ', outcome, ' ', COALESCE(record_key, '')) FROM audit_log"
+                    + " WHERE source_topic = 'cli'";
             try {
                 long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                 do {
                     Thread.sleep(500);
                     refusals = rows(database, tenant, "SELECT CONCAT(reason, ' ', record_key, ' ', source_topic, ' ', "
                             + "job_name) FROM audit_log WHERE action = 'RECORD_REJECTED' AND source_topic LIKE 'api:%'");
-                } while (refusals.isEmpty() && System.nanoTime() < deadline);
+                } while ((refusals.isEmpty() || rows(database, tenant, chainedCommands).size() < commands.length)
+                        && System.nanoTime() < deadline);
                 // Wait for the head to cover the refusal, so verify sees a sealed chain.
                 while (System.nanoTime() < deadline && verify(configFile, database).exit() != 0) {
                     Thread.sleep(500);
@@ -90,6 +173,7 @@ class IngestAuditITCase {
             CliRun verified = verify(configFile, database);
             assertThat(verified.exit()).as(verified.err()).isZero();
             assertThat(verified.out()).contains("audit chain of colorado_state verified");
+            return rows(database, tenant, chainedCommands);
         }
     }
 
@@ -104,10 +188,11 @@ class IngestAuditITCase {
         }
     }
 
-    private static String yaml(String bootstrap, String jdbcUrl, ApiStandIn server, Path keystore) {
+    private static String yaml(String globalKafka, String tenantKafka, String jdbcUrl, ApiStandIn server,
+            Path keystore) {
         return """
                 global:
-                  kafka: {bootstrap_servers: "%s"}
+                  kafka: %s
                   database: {jdbc_url: "%s", dialect: mysql}
                   keystore: {path: "%s", password: it-ingest-audit-keys, type: PKCS12}
                   apis:
@@ -123,7 +208,7 @@ class IngestAuditITCase {
                       user: it_ingest_audit_writer
                       password: it-ingest-audit-db
                       encryption_key: colorado_state_key_v1
-                    api_access:
+                %s    api_access:
                       noaa_scope: [CO]
                       rate_limits: {fema: 600/minute, noaa: 600/minute}
                     data_restrictions:
@@ -133,6 +218,7 @@ class IngestAuditITCase {
                       checkpoint_interval: 1s
                       batch_interval: 1s
                       topic_partitions: 1
-                """.formatted(bootstrap, jdbcUrl, keystore, server.openFemaBaseUrl(), server.nwsBaseUrl());
+                """.formatted(globalKafka, jdbcUrl, keystore, server.openFemaBaseUrl(), server.nwsBaseUrl(),
+                tenantKafka);
     }
 }

@@ -26,6 +26,11 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class ConfigBinder {
     /** Tenant ids and database names end up in topic, ACL and SQL identifiers, so they stay this plain. */
     static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{1,47}");
+    /**
+     * Kafka ACLs name each topic and group exactly, so two tenants' names must never be equal:
+     * tenant {@code x_audit}'s group {@code tenant_x_audit_group} is tenant {@code x}'s audit group.
+     */
+    private static final String AUDIT_SUFFIX = "_audit";
     /** MySQL (and StarRocks) user names are at most 32 characters. */
     static final Pattern DATABASE_USER = Pattern.compile("[a-z][a-z0-9_]{1,31}");
     static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -256,6 +261,12 @@ final class ConfigBinder {
         String path = YamlReader.child("tenants", id);
         if (!IDENTIFIER.matcher(id).matches()) {
             yaml.problem(path, "tenant id " + Scalar.quote(id) + " must match " + IDENTIFIER.pattern(), entry.keyLine());
+        } else if (id.endsWith(AUDIT_SUFFIX)) {
+            // Tenants may live in different files, so this is checked per id, not against the file's other ids.
+            String stem = id.substring(0, id.length() - AUDIT_SUFFIX.length());
+            yaml.problem(path, "tenant id " + Scalar.quote(id) + " ends in " + Scalar.quote(AUDIT_SUFFIX)
+                    + ": its consumer group " + new TenantNames(id, "").consumerGroup()
+                    + " would be the audit group of a tenant " + stem, entry.keyLine());
         }
         return yaml.section(entry.value(), path, entry.keyLine(), TENANT_KEYS)
                 .map(section -> tenant(id, section, global));

@@ -27,7 +27,11 @@ public final class TenantNames implements Serializable {
         return tenantId;
     }
 
-    /** Prefix shared by all of the tenant's topics and groups; Kafka ACLs are granted on it. */
+    /**
+     * Prefix shared by all of the tenant's topics and groups. Never used as a Kafka ACL prefix:
+     * {@code _} may occur inside an id, so {@code tenant_fema_} also begins
+     * {@code tenant_fema_region_4_disasters}; ACLs name each topic and group literally.
+     */
     public String resourcePrefix() {
         return "tenant_" + tenantId + "_";
     }
@@ -42,8 +46,8 @@ public final class TenantNames implements Serializable {
 
     /**
      * The topic on which records made outside the processing job (key and decrypt commands,
-     * the ingest job) reach its audit chain, signed with the tenant's audit key. Under the
-     * resource prefix, so the same prefixed ACLs let the publisher write it and the job read it.
+     * the ingest job) reach its audit chain, signed with the tenant's audit key. Provisioning
+     * grants the publisher WRITE and the job READ on it by its literal name.
      */
     public String auditTopic() {
         return resourcePrefix() + "audit";
@@ -68,16 +72,26 @@ public final class TenantNames implements Serializable {
     }
 
     /**
-     * Prefix of the ingest job's Kafka transactional ids: under the tenant's resource prefix, so
-     * the publisher's prefixed ACLs cover it and no two tenants' transactions can fence each other.
+     * Prefix of every Kafka transactional id of the tenant, and the one prefixed ACL it is
+     * granted. It ends in {@code -}, which an id cannot contain, so no tenant's prefix begins
+     * another's ({@code tenant_fema-} never begins {@code tenant_fema_region_4-...}).
+     */
+    public String transactionalIdPrefix() {
+        return "tenant_" + tenantId + "-";
+    }
+
+    /**
+     * Prefix of the ingest job's Kafka transactional ids (Flink appends {@code -<subtask>-<n>}):
+     * inside {@link #transactionalIdPrefix()}, so the publisher's ACL on it covers them and no
+     * two tenants' transactions can fence each other.
      */
     public String ingestTransactionalIdPrefix() {
-        return resourcePrefix() + "ingest";
+        return transactionalIdPrefix() + "ingest";
     }
 
     /** Transactional ids of the ingest job's audit submissions; neither this prefix nor the records' extends the other. */
     public String ingestAuditTransactionalIdPrefix() {
-        return resourcePrefix() + "audit_ingest";
+        return transactionalIdPrefix() + "audit_ingest";
     }
 
     public String database() {

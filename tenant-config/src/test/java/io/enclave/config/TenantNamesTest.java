@@ -62,6 +62,33 @@ class TenantNamesTest {
     }
 
     @Test
+    void transactionalIdsOfOneTenantNeverBeginAnothers() {
+        TenantNames fema = new TenantNames("fema", "fema_db");
+        TenantNames region = new TenantNames("fema_region_4", "fema_region_4_db");
+
+        assertThat(fema.transactionalIdPrefix()).isEqualTo("tenant_fema-");
+        assertThat(fema.ingestTransactionalIdPrefix()).isEqualTo("tenant_fema-ingest");
+        assertThat(fema.ingestAuditTransactionalIdPrefix()).isEqualTo("tenant_fema-audit_ingest");
+        // Flink's ids are <prefix>-<subtask>-<n>; the region's never start with fema's ACL prefix.
+        for (String id : List.of(region.ingestTransactionalIdPrefix() + "-0-1",
+                region.ingestAuditTransactionalIdPrefix() + "-0-1")) {
+            assertThat(id).startsWith(region.transactionalIdPrefix()).doesNotStartWith(fema.transactionalIdPrefix());
+        }
+        assertThat(fema.ingestAuditTransactionalIdPrefix()).doesNotStartWith(fema.ingestTransactionalIdPrefix());
+    }
+
+    @Test
+    void anIdEndingInAuditIsRefusedBecauseItsGroupIsAnotherTenantsAuditGroup() {
+        String yaml = MINIMAL.replace("colorado_state:", "colorado_state_audit:");
+
+        assertThat(new TenantNames("colorado_state_audit", "").consumerGroup())
+                .isEqualTo(new TenantNames("colorado_state", "").auditConsumerGroup());
+        assertThat(problems(yaml)).containsExactly("tenants.colorado_state_audit: tenant id"
+                + " 'colorado_state_audit' ends in '_audit': its consumer group tenant_colorado_state_audit_group"
+                + " would be the audit group of a tenant colorado_state (line 5)");
+    }
+
+    @Test
     void sliceHoldsOnlyTheOneTenant() {
         EnclaveConfig slice = EXAMPLE.sliceFor("texas_state");
 

@@ -1,28 +1,26 @@
 package io.enclave.deploy;
 
 import io.enclave.config.EnclaveConfig;
-import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.TenantKeys;
-import io.enclave.jobs.audit.AuditTopic;
-import io.enclave.jobs.audit.AuditUnavailableException;
+import io.enclave.jobs.provision.KafkaProvisioner;
+import io.enclave.jobs.provision.ProvisionReport;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.Dialects;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,11 +28,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code provision FILE [--tenant ID]}: the minimum a local tenant needs before its job starts,
- * its two data topics, its audit topic and its database, tables and user, idempotently. It is the local stand-in
- * for full provisioning (Kafka principals, ACLs, quotas), which the ops CLI owns.
+ * {@code provision FILE [--tenant ID]}: what a local tenant needs before its job starts,
+ * idempotently: on Kafka the ops CLI's full provisioning (topics, SCRAM principals, ACLs on the
+ * tenant's own names, quotas), and its database, tables, user and keys.
  */
-@Command(name = "provision", description = "Create each tenant's topics, database, tables and database user.")
+@Command(name = "provision", description = "Create each tenant's topics, Kafka principals and ACLs, database,"
+        + " tables and database user.")
 final class ProvisionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,6 +48,10 @@ final class ProvisionCommand implements Callable<Integer> {
             description = "Database administrator (env ENCLAVE_DB_ADMIN_USER, default root).")
     String adminUser;
 
+    @Option(names = "--kafka-admin-config", defaultValue = "${env:ENCLAVE_KAFKA_ADMIN_CONFIG}",
+            description = "Kafka client properties of the broker's super user (env ENCLAVE_KAFKA_ADMIN_CONFIG).")
+    Path kafkaAdminConfig;
+
     /** Read from the environment only, so the password never shows in a process list. */
     private static String adminPassword() {
         String fromEnv = System.getenv("ENCLAVE_DB_ADMIN_PASSWORD");
@@ -56,7 +59,7 @@ final class ProvisionCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws SQLException, InterruptedException, ExecutionException, AuditUnavailableException {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<EnclaveConfig> loaded = LocalConfig.load(file, err);
@@ -68,7 +71,10 @@ final class ProvisionCommand implements Callable<Integer> {
         if (tenants.isEmpty()) {
             return 1;
         }
-        createTopics(config, tenants.get(), out);
+        int kafkaExit = provisionKafka(config, tenants.get(), out, err);
+        if (kafkaExit == 1) {
+            return 1;
+        }
         try (Connection admin = DriverManager.getConnection(config.global().databaseJdbcUrl(), adminUser,
                 adminPassword())) {
             for (TenantConfig tenant : tenants.get()) {
@@ -82,33 +88,36 @@ final class ProvisionCommand implements Callable<Integer> {
                         config.global().keystore().path());
             }
         }
-        return 0;
+        return kafkaExit;
     }
 
-    private static void createTopics(EnclaveConfig config, List<TenantConfig> tenants, PrintWriter out)
-            throws InterruptedException, ExecutionException {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers()))) {
+    /**
+     * The ops CLI's Kafka provisioning, as the local broker's super user: each tenant's topics,
+     * SCRAM users, ACLs on its own names and transactional ids, and quotas, printed one line per
+     * resource. Returns the report's exit code: 0 in line, 3 when something is left for a human.
+     */
+    private int provisionKafka(EnclaveConfig config, List<TenantConfig> tenants, PrintWriter out, PrintWriter err)
+            throws Exception {
+        if (kafkaAdminConfig == null) {
+            err.println("provision: Kafka needs the broker's admin client properties: --kafka-admin-config FILE"
+                    + " or ENCLAVE_KAFKA_ADMIN_CONFIG (kafka.sh writes kafka/admin.properties in the run dir)");
+            return 1;
+        }
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(kafkaAdminConfig)) {
+            props.load(in);
+        }
+        Map<String, Object> adminProps = new HashMap<>();
+        props.forEach((k, v) -> adminProps.put(k.toString(), v.toString()));
+        adminProps.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers());
+        ProvisionReport report = new ProvisionReport();
+        try (Admin admin = Admin.create(adminProps)) {
+            KafkaProvisioner provisioner = new KafkaProvisioner(admin, adminProps, config.global());
             for (TenantConfig tenant : tenants) {
-                List<NewTopic> topics = new ArrayList<>();
-                for (StreamKind stream : StreamKind.values()) {
-                    // One broker locally: replication factor 1.
-                    topics.add(new NewTopic(tenant.names().topic(stream), tenant.processing().topicPartitions(),
-                            (short) 1));
-                }
-                topics.add(AuditTopic.definition(tenant, Optional.of((short) 1)));
-                for (NewTopic topic : topics) {
-                    try {
-                        admin.createTopics(List.of(topic)).all().get();
-                        out.printf("topic %s: created (%d partitions)%n", topic.name(), topic.numPartitions());
-                    } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof TopicExistsException)) {
-                            throw e;
-                        }
-                        out.printf("topic %s: exists%n", topic.name());
-                    }
-                }
+                report.addAll(provisioner.plan(tenant));
             }
+            // The fixes use the admin client, so they run before it closes.
+            return report.run(false, out);
         }
     }
 }

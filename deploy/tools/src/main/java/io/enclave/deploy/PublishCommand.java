@@ -1,10 +1,11 @@
 package io.enclave.deploy;
 
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.KafkaClientLogin;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.demo.EventGenerator;
 import io.enclave.jobs.demo.GeneratedEvent;
-import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code publish FILE [--tenant ID] [--count N]}: the demo's realistic FEMA and NWS events (with
- * its ~6 % of deliberately bad ones) to each tenant's own topics, so the jobs have work.
+ * its ~6 % of deliberately bad ones) to each tenant's own topics, as that tenant's publisher
+ * principal, so the jobs have work.
  */
 @Command(name = "publish", description = "Publish generated FEMA/NWS events to each tenant's topics.")
 final class PublishCommand implements Callable<Integer> {
@@ -56,18 +58,21 @@ final class PublishCommand implements Callable<Integer> {
         }
         // The generator's foreign-tenant records claim the next tenant of the whole config.
         List<TenantConfig> all = List.copyOf(config.tenants());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-            for (TenantConfig tenant : tenants.get()) {
+        for (TenantConfig tenant : tenants.get()) {
+            // Each tenant's events are written as that tenant's publisher, which the broker lets write its topics only.
+            Properties login = KafkaClientLogin.properties(config.global(), tenant.kafkaPublisher());
+            login.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers());
+            login.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(login, new StringSerializer(),
+                    new ByteArraySerializer())) {
                 String foreign = all.get((all.indexOf(tenant) + 1) % all.size()).id();
                 EventGenerator generator = new EventGenerator(tenant, foreign, seed + all.indexOf(tenant), 0.06);
                 for (GeneratedEvent event : generator.next(count)) {
                     producer.send(new ProducerRecord<>(event.topic(), event.key(), event.payload()));
                 }
                 producer.flush();
-                spec.commandLine().getOut().printf("%s: published %d events to %s%n", tenant.id(), count,
-                        String.join(", ", tenant.names().topics()));
+                spec.commandLine().getOut().printf("%s: published %d events to %s as %s%n", tenant.id(), count,
+                        String.join(", ", tenant.names().topics()), tenant.kafkaPublisher().username());
             }
         }
         return 0;

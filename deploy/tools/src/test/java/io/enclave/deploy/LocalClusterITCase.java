@@ -32,6 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,7 +44,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The operations walkthrough, run for real with the scripts a user runs: a standalone Flink
- * cluster, a KRaft broker and MariaDB from deploy/local, two tenants provisioned and submitted
+ * cluster, a KRaft broker (SASL, ACLs) and MariaDB from deploy/local, two tenants provisioned
+ * (principals, ACLs, database) and submitted
  * with the flink wrapper, events published, rows read back as each tenant's own user, tenant
  * metrics read through REST and Prometheus, then cancel and stop. Every port is a free one, and
  * the run dir is this module's target, so a user's cluster on 8081/9092/3306 is never touched.
@@ -124,8 +128,23 @@ class LocalClusterITCase {
     void provisionedAndSubmittedTenantsRunAsTheirOwnJobs() throws Exception {
         Run provision = script("provision.sh", "--config", CONFIG.toString());
         assertThat(provision.exit).as(provision.out).isZero();
-        assertThat(provision.out).contains("topic tenant_colorado_state_disasters: created",
-                "database federal_dhs_emergency: tables and user federal_dhs_writer ready");
+        assertThat(provision.out).containsPattern("colorado_state +kafka +CREATED +topic tenant_colorado_state_disasters")
+                .containsPattern("colorado_state +kafka +CREATED +scram-user tenant_colorado_state_publisher")
+                .containsPattern("federal_dhs +kafka +CREATED +acl User:tenant_federal_dhs ALLOW READ GROUP"
+                        + " tenant_federal_dhs_group")
+                .containsPattern("federal_dhs +kafka +CREATED +acl User:tenant_federal_dhs_publisher ALLOW WRITE"
+                        + " TRANSACTIONAL_ID tenant_federal_dhs-\\*")
+                .contains("database federal_dhs_emergency: tables and user federal_dhs_writer ready");
+        // The walkthrough's broker enforces what provision granted: each tenant's principals reach its own
+        // topics only, and a client that does not log in reaches nothing.
+        String federalTopic = "tenant_federal_dhs_disasters";
+        assertThatThrownBy(() -> partitionsOf(scram("tenant_colorado_state", "dev-only-colorado-kafka"), federalTopic))
+                .isInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(() -> partitionsOf(scram("tenant_colorado_state_publisher",
+                "dev-only-colorado-state-publisher"), federalTopic))
+                .isInstanceOf(TopicAuthorizationException.class);
+        assertThat(partitionsOf(scram("tenant_federal_dhs", "dev-only-federal-dhs-kafka"), federalTopic)).isEqualTo(2);
+        assertThatThrownBy(() -> partitionsOf(Map.of(), federalTopic)).isInstanceOf(AssertionError.class);
 
         Run submit = script("submit.sh", "--config", CONFIG.toString(), "--all");
         assertThat(submit.exit).as(submit.out).isZero();
@@ -234,6 +253,30 @@ class LocalClusterITCase {
     // ---------------------------------------------------------------------------------------
 
     private record Run(int exit, String out) {}
+
+    /** Client settings that log in to the local broker as a tenant's SCRAM user, as tenants.yaml configures them. */
+    private static Map<String, Object> scram(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
+    }
+
+    /**
+     * How many partitions the topic has, as the given login sees it; an AssertionError when the
+     * client cannot even get through (a PLAINTEXT client on the SASL listener only times out).
+     */
+    private static int partitionsOf(Map<String, Object> login, String topic) throws Exception {
+        Map<String, Object> props = new HashMap<>(login);
+        props.put("bootstrap.servers", "localhost:" + ENV.get("ENCLAVE_KAFKA_PORT"));
+        props.put("default.api.timeout.ms", 10_000);
+        props.put("request.timeout.ms", 5_000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new AssertionError("no answer from the broker as this client", e);
+        }
+    }
 
     private static Run script(String name, String... args) {
         List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(name).toString()));

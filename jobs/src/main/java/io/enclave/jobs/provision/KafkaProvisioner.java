@@ -46,10 +46,12 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * Reconciles each tenant's Kafka resources with its config through the Admin API: its two
- * topics, the SCRAM users of its job and its publishers, the prefixed ACLs that let each do
- * exactly its part on {@code tenant_<id>_*}, and the client quotas of both principals. It
- * reads the whole live state first, so a dry run and a real run list the same findings.
+ * Reconciles each tenant's Kafka resources with its config through the Admin API: its
+ * topics, the SCRAM users of its job and its publishers, the ACLs that let each do exactly its
+ * part on the tenant's exact topic and group names and its transactional-id prefix, and the
+ * client quotas of both principals. It reads the whole live state first, so a dry run and a
+ * real run list the same findings. What is the tenant's is decided by exact names only, never
+ * by the {@code tenant_<id>_} prefix, which may begin another tenant's names.
  */
 public final class KafkaProvisioner {
     static final String LAYER = "kafka";
@@ -93,10 +95,14 @@ public final class KafkaProvisioner {
                             + " has no authentication, so no ACL can tell tenants apart; use SASL_SSL"));
             return findings;
         }
-        findings.addAll(users(tenant));
-        findings.addAll(acls(tenant));
+        Set<String> refused = new java.util.HashSet<>();
+        findings.addAll(refusals(tenant, refused));
+        findings.addAll(users(tenant, refused));
+        findings.addAll(acls(tenant, refused));
         for (KafkaCredentials principal : principals(tenant)) {
-            findings.add(quota(tenant, principal.username()));
+            if (!refused.contains("User:" + principal.username())) {
+                findings.add(quota(tenant, principal.username()));
+            }
         }
         return findings;
     }
@@ -175,14 +181,6 @@ public final class KafkaProvisioner {
                                 AlterConfigOp.OpType.SET)))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
             }
         }
-        // The prefixed ACLs cover every topic with the tenant's prefix, so one nobody configured is worth a look.
-        for (String topic : admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            if (topic.startsWith(names.resourcePrefix()) && !names.topics().contains(topic)
-                    && !topic.equals(names.auditTopic())) {
-                findings.add(Finding.unexpected(tenant.id(), LAYER, "topic " + topic,
-                        "not in the config, yet covered by the tenant's prefixed ACLs"));
-            }
-        }
         return findings;
     }
 
@@ -200,7 +198,7 @@ public final class KafkaProvisioner {
 
     // ---- SCRAM users ----
 
-    private List<Finding> users(TenantConfig tenant) throws Exception {
+    private List<Finding> users(TenantConfig tenant, Set<String> refused) throws Exception {
         List<Finding> findings = new ArrayList<>();
         Optional<ScramMechanism> mechanism = scramMechanism();
         if (mechanism.isEmpty()) {
@@ -211,6 +209,9 @@ public final class KafkaProvisioner {
         Map<String, UserScramCredentialsDescription> live = liveUsers();
         for (KafkaCredentials principal : principals(tenant)) {
             String user = principal.username();
+            if (refused.contains("User:" + user)) {
+                continue;
+            }
             String resource = "scram-user " + user;
             UserScramCredentialsDescription description = live.get(user);
             boolean hasMechanism = description != null && description.credentialInfos().stream()
@@ -224,13 +225,6 @@ public final class KafkaProvisioner {
                         () -> upsertScram(user, mechanism.get(), principal)));
             } else {
                 findings.add(Finding.inSync(tenant.id(), LAYER, resource, mechanism.get().mechanismName()));
-            }
-        }
-        Set<String> configured = usernames(tenant);
-        for (String user : live.keySet()) {
-            if (ownedByTenant(tenant, user) && !configured.contains(user)) {
-                findings.add(Finding.unexpected(tenant.id(), LAYER, "scram-user " + user,
-                        "has the tenant's prefix but is not in the config"));
             }
         }
         return findings;
@@ -287,21 +281,38 @@ public final class KafkaProvisioner {
 
     // ---- ACLs ----
 
-    /** The ACLs the config asks for: the job reads its topics and group, the publisher writes its topics. */
+    /**
+     * The ACLs the config asks for, each on one exact name: the job reads its topics and its two
+     * groups, the publisher writes its topics and runs transactions under the tenant's
+     * transactional-id prefix. Tenant ids may contain {@code _}, so a prefix {@code tenant_<id>_}
+     * would also cover {@code tenant_<id>_region_4_*}; literal names cover nothing else.
+     */
     public static List<AclBinding> desiredAcls(TenantConfig tenant, String siemTopic) {
-        String prefix = tenant.names().resourcePrefix();
-        ResourcePattern topics = new ResourcePattern(ResourceType.TOPIC, prefix, PatternType.PREFIXED);
-        ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, prefix, PatternType.PREFIXED);
+        TenantNames names = tenant.names();
         String job = "User:" + tenant.kafka().username();
         List<AclBinding> acls = new ArrayList<>();
-        acls.add(allow(topics, job, AclOperation.READ));
-        acls.add(allow(topics, job, AclOperation.DESCRIBE));
-        acls.add(allow(groups, job, AclOperation.READ));
+        for (String topic : topicNames(names)) {
+            ResourcePattern pattern = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
+            acls.add(allow(pattern, job, AclOperation.READ));
+            acls.add(allow(pattern, job, AclOperation.DESCRIBE));
+        }
+        for (String group : groupNames(names)) {
+            acls.add(allow(new ResourcePattern(ResourceType.GROUP, group, PatternType.LITERAL), job, AclOperation.READ));
+        }
         if (tenant.kafkaPublisher().isPresent()) {
             String publisher = "User:" + tenant.kafkaPublisher().username();
-            // Producers fetch topic metadata, which WRITE alone implies, but DESCRIBE is explicit for review.
-            acls.add(allow(topics, publisher, AclOperation.WRITE));
-            acls.add(allow(topics, publisher, AclOperation.DESCRIBE));
+            for (String topic : topicNames(names)) {
+                ResourcePattern pattern = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
+                // Producers fetch topic metadata, which WRITE alone implies, but DESCRIBE is explicit for review.
+                acls.add(allow(pattern, publisher, AclOperation.WRITE));
+                acls.add(allow(pattern, publisher, AclOperation.DESCRIBE));
+            }
+            // The ingest job's exactly-once sinks (records and audit submissions) log in as the publisher.
+            // Since Kafka 2.8 a transactional producer needs WRITE and DESCRIBE on its id and WRITE on the
+            // topics, and no cluster-wide IDEMPOTENT_WRITE. The job and the CLI's submitter use no transactions.
+            ResourcePattern transactions = transactionalIds(names);
+            acls.add(allow(transactions, publisher, AclOperation.WRITE));
+            acls.add(allow(transactions, publisher, AclOperation.DESCRIBE));
         }
         if (tenant.auditRequirements().siemIntegration()) {
             // The shared SIEM topic: the job may append its tenant's audit records, never read anyone's.
@@ -312,15 +323,33 @@ public final class KafkaProvisioner {
         return acls;
     }
 
+    /** Every topic of the tenant: its data topics and its audit topic. */
+    private static List<String> topicNames(TenantNames names) {
+        List<String> topics = new ArrayList<>(names.topics());
+        topics.add(names.auditTopic());
+        return topics;
+    }
+
+    private static List<String> groupNames(TenantNames names) {
+        return List.of(names.consumerGroup(), names.auditConsumerGroup());
+    }
+
+    private static ResourcePattern transactionalIds(TenantNames names) {
+        return new ResourcePattern(ResourceType.TRANSACTIONAL_ID, names.transactionalIdPrefix(), PatternType.PREFIXED);
+    }
+
     private static AclBinding allow(ResourcePattern pattern, String principal, AclOperation operation) {
         return new AclBinding(pattern, new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
     }
 
-    private List<Finding> acls(TenantConfig tenant) throws Exception {
+    private List<Finding> acls(TenantConfig tenant, Set<String> refused) throws Exception {
         List<AclBinding> desired = desiredAcls(tenant, global.siemTopic());
         List<AclBinding> live = liveAcls();
         List<Finding> findings = new ArrayList<>();
         for (AclBinding acl : desired) {
+            if (refused.contains(acl.entry().principal())) {
+                continue;
+            }
             if (live.contains(acl)) {
                 findings.add(Finding.inSync(tenant.id(), LAYER, describe(acl), ""));
             } else {
@@ -329,16 +358,19 @@ public final class KafkaProvisioner {
             }
         }
         for (AclBinding acl : live) {
-            if (desired.contains(acl)) {
+            if (desired.contains(acl) || refused.contains(acl.entry().principal())) {
                 continue;
             }
-            if (ownedByTenant(tenant, acl) && reportedExtras.add(acl)) {
-                findings.add(new Finding(tenant.id(), LAYER, describe(acl), Drift.EXTRA,
-                        "not in the config: would widen or cross the tenant's access",
-                        () -> admin.deleteAcls(List.of(acl.toFilter())).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
-            } else if (!ownedByTenant(tenant, acl) && reaches(tenant, acl.pattern())) {
+            if (ownedByTenant(tenant, acl)) {
+                if (reportedExtras.add(acl)) {
+                    findings.add(new Finding(tenant.id(), LAYER, describe(acl), Drift.EXTRA,
+                            "not in the config: would widen or cross the tenant's access",
+                            () -> admin.deleteAcls(List.of(acl.toFilter())).all()
+                                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                }
+            } else if (reaches(tenant, acl.pattern())) {
                 findings.add(Finding.unexpected(tenant.id(), LAYER, describe(acl),
-                        "reaches the tenant's resources from outside its prefix; review by hand"));
+                        "another principal's pattern reaches the tenant's names; review by hand"));
             }
         }
         return findings;
@@ -354,35 +386,99 @@ public final class KafkaProvisioner {
     }
 
     /**
-     * An ACL belongs to the tenant when its principal is one of the tenant's (or carries the
-     * tenant's prefix), or when it names a topic or group inside the tenant's prefix.
+     * The tenant's principals that provisioning must not touch: each already holds an ALLOW ACL
+     * on something that is not the tenant's, so it may be another tenant's principal named in
+     * this file (from another config file, {@code fema} could name {@code fema_region_4}'s job
+     * user, and resetting its password would hand over that tenant's data). One finding per
+     * principal names it and the foreign resource; its password, ACLs and quota stay as they are.
+     */
+    private List<Finding> refusals(TenantConfig tenant, Set<String> refused) throws Exception {
+        List<Finding> findings = new ArrayList<>();
+        for (String user : usernames(tenant)) {
+            String principal = "User:" + user;
+            List<String> foreign = liveAcls().stream()
+                    .filter(acl -> acl.entry().principal().equals(principal))
+                    .filter(acl -> acl.entry().permissionType() == AclPermissionType.ALLOW)
+                    .filter(acl -> !mayHold(tenant, acl.pattern()))
+                    .map(KafkaProvisioner::describe).sorted().toList();
+            if (!foreign.isEmpty()) {
+                refused.add(principal);
+                String held = String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                        + (foreign.size() > 3 ? " and " + (foreign.size() - 3) + " more" : "");
+                findings.add(Finding.unexpected(tenant.id(), LAYER, "principal " + principal, "refused: "
+                        + principal + " already holds " + held + ", which is not tenant "
+                        + tenant.id() + "'s; it may be another tenant's principal, so its password, ACLs and"
+                        + " quota are left unchanged"));
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * Patterns a principal of this tenant may hold: the tenant's exact names, its transactional
+     * ids, the shared SIEM topic, and the tenant's own {@code tenant_<id>_} prefix of releases
+     * before literal ACLs, which provisioning then removes as EXTRA (the migration).
+     */
+    private boolean mayHold(TenantConfig tenant, ResourcePattern pattern) {
+        if (isTenants(tenant, pattern)) {
+            return true;
+        }
+        if (pattern.resourceType() == ResourceType.TOPIC && pattern.patternType() == PatternType.LITERAL
+                && pattern.name().equals(global.siemTopic())) {
+            return true;
+        }
+        return pattern.patternType() == PatternType.PREFIXED
+                && pattern.name().equals(tenant.names().resourcePrefix())
+                && (pattern.resourceType() == ResourceType.TOPIC || pattern.resourceType() == ResourceType.GROUP
+                        || pattern.resourceType() == ResourceType.TRANSACTIONAL_ID);
+    }
+
+    /**
+     * An ACL belongs to the tenant when its principal is exactly one of the tenant's configured
+     * users, or its pattern is exactly one of the tenant's names. Never by a name's prefix:
+     * {@code tenant_fema_region_4}'s ACLs start with {@code tenant_fema_} and are not fema's.
      */
     private static boolean ownedByTenant(TenantConfig tenant, AclBinding acl) {
         String principal = acl.entry().principal();
-        if (principal.startsWith("User:") && ownedByTenant(tenant, principal.substring("User:".length()))) {
+        if (principal.startsWith("User:") && usernames(tenant).contains(principal.substring("User:".length()))) {
             return true;
         }
-        ResourcePattern pattern = acl.pattern();
-        boolean tenantResource = pattern.resourceType() == ResourceType.TOPIC
-                || pattern.resourceType() == ResourceType.GROUP;
-        return tenantResource && pattern.patternType() != PatternType.MATCH
-                && pattern.name().startsWith(tenant.names().resourcePrefix());
+        return isTenants(tenant, acl.pattern());
     }
 
-    /** A user name that is the tenant's: configured, or named with the tenant's prefix. */
-    private static boolean ownedByTenant(TenantConfig tenant, String user) {
-        String base = "tenant_" + tenant.id();
-        return usernames(tenant).contains(user) || user.equals(base) || user.startsWith(base + "_");
+    /** Whether the pattern is exactly one of the tenant's topics, groups, or its transactional-id prefix. */
+    private static boolean isTenants(TenantConfig tenant, ResourcePattern pattern) {
+        TenantNames names = tenant.names();
+        if (pattern.patternType() == PatternType.LITERAL) {
+            return (pattern.resourceType() == ResourceType.TOPIC && topicNames(names).contains(pattern.name()))
+                    || (pattern.resourceType() == ResourceType.GROUP && groupNames(names).contains(pattern.name()));
+        }
+        return pattern.equals(transactionalIds(names));
     }
 
-    /** Wildcards and shorter prefixes (e.g. {@code tenant_}) also grant access to this tenant's topics. */
+    /**
+     * Whether an ACL on this pattern grants something on the tenant's names: a wildcard, a
+     * prefix that begins one of them (an old {@code tenant_fema_} seen from fema_region_4), or a
+     * name or prefix inside the tenant's transactional ids.
+     */
     private static boolean reaches(TenantConfig tenant, ResourcePattern pattern) {
-        if (pattern.resourceType() != ResourceType.TOPIC && pattern.resourceType() != ResourceType.GROUP) {
+        TenantNames names = tenant.names();
+        List<String> reached;
+        if (pattern.resourceType() == ResourceType.TOPIC) {
+            reached = topicNames(names);
+        } else if (pattern.resourceType() == ResourceType.GROUP) {
+            reached = groupNames(names);
+        } else if (pattern.resourceType() == ResourceType.TRANSACTIONAL_ID) {
+            String prefix = names.transactionalIdPrefix();
+            return pattern.name().equals(ResourcePattern.WILDCARD_RESOURCE) || pattern.name().startsWith(prefix)
+                    || (pattern.patternType() == PatternType.PREFIXED && prefix.startsWith(pattern.name()));
+        } else {
             return false;
         }
-        String prefix = tenant.names().resourcePrefix();
         return pattern.name().equals(ResourcePattern.WILDCARD_RESOURCE)
-                || (pattern.patternType() == PatternType.PREFIXED && prefix.startsWith(pattern.name()));
+                || (pattern.patternType() == PatternType.LITERAL && reached.contains(pattern.name()))
+                || (pattern.patternType() == PatternType.PREFIXED
+                        && reached.stream().anyMatch(name -> name.startsWith(pattern.name())));
     }
 
     static String describe(AclBinding acl) {
