@@ -18,11 +18,14 @@ import java.util.Map;
  * join every tenant network, because every job needs them. Tenants without network isolation
  * also get a second, tenant-only network on which their web UI is published on localhost.
  *
- * <p>The broker authenticates every client with SASL (SCRAM-SHA-512 for tenants, PLAIN for the
- * admin only) and authorizes with the StandardAuthorizer and no access without an ACL, so a
+ * <p>The broker authenticates every client with SASL over TLS (SCRAM-SHA-512 for tenants, PLAIN
+ * for the admin only) and authorizes with the StandardAuthorizer and no access without an ACL, so a
  * tenant's containers can use only what {@code enclave provision} granted their principals. That
  * provisioning runs once, as its own service on its own network with the admin credentials, and
- * every tenant job waits for it to finish successfully.
+ * every tenant job waits for it to finish successfully. Every service that connects to the broker
+ * mounts its own copy of the CA certificate the broker's key is signed with, at
+ * {@value #KAFKA_TRUSTSTORE_PATH}, so the rendering is a deployment that runs outside development
+ * mode, where a config accepts no Kafka security protocol but SASL_SSL.
  *
  * <p>Credentials are never values in the file: each tenant's config, key store, Flink internal
  * TLS stores and environment file are compose secrets or env files under
@@ -44,6 +47,30 @@ public final class ComposeFile {
     public static final String KAFKA_JAAS_SECRET = "kafka_jaas";
     public static final String KAFKA_ADMIN_SECRET = "kafka_admin";
     public static final String PROVISION_CONFIG_SECRET = "provision_config";
+    /** The broker's own TLS key store (PKCS#12) and the file holding its password, which no client mounts. */
+    public static final String KAFKA_KEYSTORE_SECRET = "kafka_keystore";
+    public static final String KAFKA_KEYSTORE_PASSWORD_SECRET = "kafka_keystore_password";
+    /** The CA certificate that signed the broker's key: the broker's trust store (for its own inter-broker login and health check). */
+    public static final String KAFKA_CA_SECRET = "kafka_ca";
+    /** Provisioning's own copy of that CA certificate. */
+    public static final String PROVISION_KAFKA_CA_SECRET = "provision_kafka_ca";
+    /**
+     * Name of the listener every client uses. It must end in SSL: the Kafka image loads the key
+     * store password from {@value #KAFKA_IMAGE_SECRETS_DIR} only when an advertised listener
+     * contains {@code SSL://}.
+     */
+    public static final String KAFKA_CLIENT_LISTENER = "SASL_SSL";
+    /** Where the Kafka image looks for the files named by KAFKA_SSL_KEYSTORE_FILENAME and *_CREDENTIALS. */
+    public static final String KAFKA_IMAGE_SECRETS_DIR = "/etc/kafka/secrets";
+    public static final String KAFKA_KEYSTORE_FILE = "broker.keystore.p12";
+    public static final String KAFKA_KEYSTORE_PASSWORD_FILE = "broker.keystore.password";
+    /**
+     * Where every Kafka client container finds the broker's CA certificate (PEM, which Kafka reads
+     * as a trust store without a password): the path each config's
+     * {@code global.kafka.client_properties.ssl.truststore.location} and the admin's client
+     * properties name.
+     */
+    public static final String KAFKA_TRUSTSTORE_PATH = "/opt/enclave/kafka-tls/ca.crt";
     public static final String KEYSTORE_PATH = KubernetesManifests.KEYSTORE_DIR + "/" + KubernetesManifests.KEYSTORE_KEY;
     private static final String JOBS_JAR = "/opt/flink/usrlib/enclave-jobs.jar";
     private static final int FIRST_UI_PORT = 8081;
@@ -78,6 +105,11 @@ public final class ComposeFile {
 
     public static String tlsTruststoreSecretName(String tenantId) {
         return tenantId + "_flink_tls_truststore";
+    }
+
+    /** The tenant's own copy of the broker's CA certificate, for its jobs' Kafka clients. */
+    public static String kafkaCaSecretName(String tenantId) {
+        return tenantId + "_kafka_ca";
     }
 
     /** The directory of one tenant's secret files, relative to the compose file. */
@@ -120,6 +152,10 @@ public final class ComposeFile {
         secrets.put(KAFKA_JAAS_SECRET, map("file", "./secrets/kafka/kafka_server_jaas.conf"));
         secrets.put(KAFKA_ADMIN_SECRET, map("file", "./secrets/provision/kafka-admin.properties"));
         secrets.put(PROVISION_CONFIG_SECRET, map("file", "./secrets/provision/" + KubernetesManifests.CONFIG_KEY));
+        secrets.put(PROVISION_KAFKA_CA_SECRET, map("file", "./secrets/provision/kafka-ca.crt"));
+        secrets.put(KAFKA_KEYSTORE_SECRET, map("file", "./secrets/kafka/" + KAFKA_KEYSTORE_FILE));
+        secrets.put(KAFKA_KEYSTORE_PASSWORD_SECRET, map("file", "./secrets/kafka/" + KAFKA_KEYSTORE_PASSWORD_FILE));
+        secrets.put(KAFKA_CA_SECRET, map("file", "./secrets/kafka/ca.crt"));
 
         List<String> sharedNetworks = new ArrayList<>(tenantNetworks);
         sharedNetworks.add(PROVISION_NETWORK);
@@ -159,6 +195,7 @@ public final class ComposeFile {
             files.put(tlsKeystoreSecretName(id), secretsDir(id) + KubernetesManifests.TLS_KEYSTORE_KEY);
             files.put(tlsTruststoreSecretName(id), secretsDir(id) + KubernetesManifests.TLS_TRUSTSTORE_KEY);
         }
+        files.put(kafkaCaSecretName(id), secretsDir(id) + "kafka-ca.crt");
         return files;
     }
 
@@ -175,6 +212,7 @@ public final class ComposeFile {
             mounts.add(map("source", tlsTruststoreSecretName(id), "target",
                     KubernetesManifests.TLS_DIR + "/" + KubernetesManifests.TLS_TRUSTSTORE_KEY));
         }
+        mounts.add(map("source", kafkaCaSecretName(id), "target", KAFKA_TRUSTSTORE_PATH));
         return mounts;
     }
 
@@ -243,7 +281,8 @@ public final class ComposeFile {
         // ENCLAVE_DB_ADMIN_USER/_PASSWORD and every tenant's ${VAR} values, which provisioning sets as passwords.
         service.put("env_file", List.of("./secrets/provision/provision.env"));
         service.put("environment", map("ENCLAVE_KAFKA_ADMIN_CONFIG", "/run/secrets/" + KAFKA_ADMIN_SECRET));
-        service.put("secrets", List.of(PROVISION_CONFIG_SECRET, KAFKA_ADMIN_SECRET));
+        service.put("secrets", List.of(PROVISION_CONFIG_SECRET, KAFKA_ADMIN_SECRET,
+                map("source", PROVISION_KAFKA_CA_SECRET, "target", KAFKA_TRUSTSTORE_PATH)));
         service.put("depends_on", map(KAFKA, map("condition", "service_healthy"),
                 STARROCKS, map("condition", "service_healthy")));
         service.put("networks", List.of(PROVISION_NETWORK));
@@ -251,19 +290,29 @@ public final class ComposeFile {
     }
 
     /**
-     * One KRaft node. Clients reach the SASL listener only; the controller listener binds to
-     * localhost inside the container and is SASL too, so no tenant network sees it. Tenants log
-     * in with SCRAM; PLAIN, whose only user is the admin in the JAAS secret, serves provisioning
-     * and the node's own broker-to-controller traffic.
+     * One KRaft node. Clients, and the node's own inter-broker traffic, reach only the SASL_SSL
+     * listener, which presents the broker's key store; the controller listener binds to localhost
+     * inside the container and stays SASL_PLAINTEXT, since no other container can reach it. Tenants
+     * log in with SCRAM; PLAIN, whose only user is the admin in the JAAS secret, serves
+     * provisioning, the inter-broker login and the node's broker-to-controller traffic.
      */
     private static Map<String, Object> kafkaService(List<String> networks) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("KAFKA_NODE_ID", "1");
         env.put("KAFKA_PROCESS_ROLES", "broker,controller");
-        env.put("KAFKA_LISTENERS", "CLIENT://:9092,CONTROLLER://localhost:9093");
-        env.put("KAFKA_ADVERTISED_LISTENERS", "CLIENT://" + KAFKA + ":9092");
-        env.put("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
-        env.put("KAFKA_INTER_BROKER_LISTENER_NAME", "CLIENT");
+        env.put("KAFKA_LISTENERS", KAFKA_CLIENT_LISTENER + "://:9092,CONTROLLER://localhost:9093");
+        env.put("KAFKA_ADVERTISED_LISTENERS", KAFKA_CLIENT_LISTENER + "://" + KAFKA + ":9092");
+        env.put("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                KAFKA_CLIENT_LISTENER + ":SASL_SSL,CONTROLLER:SASL_PLAINTEXT");
+        env.put("KAFKA_INTER_BROKER_LISTENER_NAME", KAFKA_CLIENT_LISTENER);
+        // The image reads both passwords from these files under /etc/kafka/secrets: never a rendered value.
+        env.put("KAFKA_SSL_KEYSTORE_FILENAME", KAFKA_KEYSTORE_FILE);
+        env.put("KAFKA_SSL_KEYSTORE_CREDENTIALS", KAFKA_KEYSTORE_PASSWORD_FILE);
+        env.put("KAFKA_SSL_KEY_CREDENTIALS", KAFKA_KEYSTORE_PASSWORD_FILE);
+        env.put("KAFKA_SSL_KEYSTORE_TYPE", "PKCS12");
+        // The inter-broker login goes to kafka:9092 like any client's, so the node verifies its own certificate.
+        env.put("KAFKA_SSL_TRUSTSTORE_LOCATION", KAFKA_TRUSTSTORE_PATH);
+        env.put("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
         env.put("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER");
         env.put("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093");
         env.put("KAFKA_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512,PLAIN");
@@ -279,10 +328,15 @@ public final class ComposeFile {
         // The KafkaServer JAAS section (admin's PLAIN password, the SCRAM login module) is a secret file.
         env.put("KAFKA_OPTS", "-Djava.security.auth.login.config=/run/secrets/" + KAFKA_JAAS_SECRET);
         return map("image", KAFKA_IMAGE, "restart", "unless-stopped", "environment", env,
-                "secrets", List.of(KAFKA_JAAS_SECRET, KAFKA_ADMIN_SECRET),
-                // Healthy once the admin can log in: provisioning waits for this.
+                "secrets", List.of(KAFKA_JAAS_SECRET, KAFKA_ADMIN_SECRET,
+                        map("source", KAFKA_KEYSTORE_SECRET, "target", KAFKA_IMAGE_SECRETS_DIR + "/" + KAFKA_KEYSTORE_FILE),
+                        map("source", KAFKA_KEYSTORE_PASSWORD_SECRET,
+                                "target", KAFKA_IMAGE_SECRETS_DIR + "/" + KAFKA_KEYSTORE_PASSWORD_FILE),
+                        map("source", KAFKA_CA_SECRET, "target", KAFKA_TRUSTSTORE_PATH)),
+                // Healthy once the admin can log in over TLS by the name clients use, so the
+                // certificate is checked for "kafka" as it will be for them: provisioning waits for this.
                 "healthcheck", map("test", List.of("CMD-SHELL", "/opt/kafka/bin/kafka-cluster.sh cluster-id"
-                                + " --bootstrap-server localhost:9092 --config /run/secrets/" + KAFKA_ADMIN_SECRET),
+                                + " --bootstrap-server " + KAFKA + ":9092 --config /run/secrets/" + KAFKA_ADMIN_SECRET),
                         "interval", "10s", "retries", 30),
                 "networks", networks);
     }

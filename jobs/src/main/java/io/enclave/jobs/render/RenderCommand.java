@@ -128,18 +128,31 @@ public final class RenderCommand {
         @Override
         void render(EnclaveConfig config, RenderOptions options, Path dir, PrintWriter out) throws IOException {
             String header = """
-                    # Rendered by `enclave render compose`. Do not edit: render again. Files it reads, none of them rendered:
-                    #   ./secrets/<tenant>/tenants.yaml       global section plus this tenant only; kafka:9092 with
-                    #                                         security_protocol SASL_PLAINTEXT and SCRAM-SHA-512,
+                    # Rendered by `enclave render compose`. Do not edit: render again. It runs outside development
+                    # mode: nothing here sets --dev or ENCLAVE_DEV, and no env file below may set ENCLAVE_DEV.
+                    # Files it reads, none of them rendered (how to make them: src/docs/operations.md, compose):
+                    #   ./secrets/<tenant>/tenants.yaml       global section plus this tenant only: kafka:9092 with
+                    #                                         security_protocol SASL_SSL, sasl_mechanism SCRAM-SHA-512,
+                    #                                         client_properties ssl.truststore.type PEM and
+                    #                                         ssl.truststore.location %1$s;
                     #                                         jdbc:mysql://starrocks:9030
                     #   ./secrets/<tenant>/keystore.<type>    the tenant's key store
-                    #   ./secrets/<tenant>/credentials.env    the tenant's ${VAR} values (and FLINK_INTERNAL_TLS_PASSWORD)
+                    #   ./secrets/<tenant>/credentials.env    the tenant's ${VAR} values, each secret 16+ characters
+                    #                                         (and FLINK_INTERNAL_TLS_PASSWORD)
                     #   ./secrets/<tenant>/internal.*.p12     Flink internal TLS stores (tenants with network_isolation)
+                    #   ./secrets/<tenant>/kafka-ca.crt       the CA that signed the broker's key (PEM), at %1$s
+                    #   ./secrets/kafka/broker.keystore.p12   the broker's key and certificate (SAN DNS:kafka), PKCS12
+                    #   ./secrets/kafka/broker.keystore.password    its password, alone on one line
+                    #   ./secrets/kafka/ca.crt                      the same CA: the broker's trust store
                     #   ./secrets/kafka/kafka_server_jaas.conf      KafkaServer section: PLAIN admin enclave_admin, SCRAM
                     #   ./secrets/provision/tenants.yaml            every tenant, for the one-shot provision service
-                    #   ./secrets/provision/kafka-admin.properties  admin client login (SASL_PLAINTEXT, PLAIN)
+                    #   ./secrets/provision/kafka-admin.properties  admin client login: SASL_SSL, PLAIN, and
+                    #                                               ssl.truststore.type=PEM, ssl.truststore.location=
+                    #                                               %1$s
+                    #   ./secrets/provision/kafka-ca.crt            the same CA, for provisioning
                     #   ./secrets/provision/provision.env           ENCLAVE_DB_ADMIN_USER/_PASSWORD and every tenant's values
-                    """;
+                    """.formatted(ComposeFile.KAFKA_TRUSTSTORE_PATH);
+
             write(dir.resolve("compose.yaml"), header, new ComposeFile(config, options).document(), out);
         }
     }

@@ -277,6 +277,98 @@ class RenderCommandTest {
     }
 
     @Test
+    void composeBrokerServesEveryListenerATenantCanReachOverSaslSslWithItsKeyStoreFromSecretFiles() {
+        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        Map<String, Object> compose = load(dir.resolve("compose.yaml"));
+        Map<?, ?> env = (Map<?, ?>) get(compose, "services.kafka.environment");
+
+        Map<String, String> protocols = new java.util.LinkedHashMap<>();
+        for (String entry : ((String) env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).split(",")) {
+            protocols.put(entry.split(":")[0], entry.split(":")[1]);
+        }
+        // A listener bound to no host, or to any host but localhost, is reachable from every tenant network.
+        for (String listener : ((String) env.get("KAFKA_LISTENERS")).split(",")) {
+            String name = listener.substring(0, listener.indexOf(':'));
+            if (!listener.contains("://localhost:")) {
+                assertThat(protocols.get(name)).as(listener).isEqualTo("SASL_SSL");
+            }
+        }
+        for (String advertised : ((String) env.get("KAFKA_ADVERTISED_LISTENERS")).split(",")) {
+            assertThat(protocols.get(advertised.substring(0, advertised.indexOf(':')))).as(advertised)
+                    .isEqualTo("SASL_SSL");
+        }
+        assertThat(protocols.get((String) env.get("KAFKA_INTER_BROKER_LISTENER_NAME"))).isEqualTo("SASL_SSL");
+        // The Kafka image reads the key store and its password from files under /etc/kafka/secrets.
+        assertThat(env.get("KAFKA_SSL_KEYSTORE_FILENAME")).isEqualTo("broker.keystore.p12");
+        assertThat(env.get("KAFKA_SSL_KEYSTORE_CREDENTIALS")).isEqualTo("broker.keystore.password");
+        assertThat(env.get("KAFKA_SSL_KEY_CREDENTIALS")).isEqualTo("broker.keystore.password");
+        assertThat(env.keySet()).noneMatch(key -> ((String) key).endsWith("PASSWORD"));
+        assertThat(secretMounts(compose, "kafka")).containsEntry("kafka_keystore", "/etc/kafka/secrets/broker.keystore.p12")
+                .containsEntry("kafka_keystore_password", "/etc/kafka/secrets/broker.keystore.password")
+                .containsEntry("kafka_ca", "/opt/enclave/kafka-tls/ca.crt");
+        assertThat(get(compose, "secrets.kafka_keystore.file")).isEqualTo("./secrets/kafka/broker.keystore.p12");
+        assertThat(get(compose, "secrets.kafka_keystore_password.file"))
+                .isEqualTo("./secrets/kafka/broker.keystore.password");
+        assertThat(env.get("KAFKA_SSL_TRUSTSTORE_LOCATION")).isEqualTo("/opt/enclave/kafka-tls/ca.crt");
+        // The health check logs in by the name clients use, so it fails as they would on a wrong certificate.
+        assertThat(String.valueOf(get(compose, "services.kafka.healthcheck.test")))
+                .contains("--bootstrap-server kafka:9092");
+    }
+
+    @Test
+    void composeMountsTheBrokersCaCertificateOnEveryServiceThatConnectsToKafka() {
+        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        Map<String, Object> compose = load(dir.resolve("compose.yaml"));
+        Map<?, ?> services = (Map<?, ?>) compose.get("services");
+
+        // Every service but StarRocks is a Kafka client: the tenants' Flink processes, provisioning,
+        // and the broker itself (inter-broker login and health check).
+        List<String> clients = services.keySet().stream().map(String.class::cast)
+                .filter(name -> !name.equals("starrocks")).toList();
+        assertThat(clients).contains("kafka", "provision", ComposeFile.taskManagerName("texas_state"));
+        for (String service : clients) {
+            assertThat(secretMounts(compose, service)).as(service).containsValue("/opt/enclave/kafka-tls/ca.crt");
+        }
+        for (TenantConfig tenant : config.tenants()) {
+            String id = tenant.id();
+            for (String service : List.of(ComposeFile.jobManagerName(id), ComposeFile.taskManagerName(id))) {
+                assertThat(secretMounts(compose, service)).as(service)
+                        .containsEntry(id + "_kafka_ca", "/opt/enclave/kafka-tls/ca.crt");
+            }
+            assertThat(get(compose, "secrets." + id + "_kafka_ca.file")).isEqualTo("./secrets/" + id + "/kafka-ca.crt");
+        }
+        assertThat(secretMounts(compose, "provision")).containsEntry("provision_kafka_ca", "/opt/enclave/kafka-tls/ca.crt");
+        assertThat(get(compose, "secrets.provision_kafka_ca.file")).isEqualTo("./secrets/provision/kafka-ca.crt");
+    }
+
+    @Test
+    void composeRendersAndRunsOutsideDevelopmentModeFromAConfigThatUsesSaslSsl() throws IOException {
+        Path production = dir.resolve("production.yaml");
+        Files.writeString(production, productionConfig());
+
+        CliRun run = CliRun.outsideDevMode("render", "compose", production.toString(), "--out", dir.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        Map<String, Object> compose = load(dir.resolve("compose.yaml"));
+        @SuppressWarnings("unchecked")
+        List<String> command = (List<String>) get(compose, "services.provision.command");
+        assertThat(command).contains("provision").doesNotContain("--dev");
+        Map<?, ?> services = (Map<?, ?>) compose.get("services");
+        for (Map.Entry<?, ?> service : services.entrySet()) {
+            Object environment = ((Map<?, ?>) service.getValue()).get("environment");
+            if (environment instanceof Map<?, ?> env) {
+                assertThat(env.keySet().stream().map(String::valueOf).toList()).as((String) service.getKey())
+                        .doesNotContain("ENCLAVE_DEV");
+            }
+            assertThat(String.valueOf(((Map<?, ?>) service.getValue()).get("command"))).as((String) service.getKey())
+                    .doesNotContain("--dev");
+        }
+        String rendered = Files.readString(dir.resolve("compose.yaml"));
+        assertThat(rendered).contains("security_protocol SASL_SSL", "ssl.truststore.location /opt/enclave/kafka-tls/ca.crt")
+                .doesNotContain(PRODUCTION_SECRET).doesNotContainIgnoringCase("SASL_PLAINTEXT://");
+    }
+
+    @Test
     void composeProvisionsOnceWithTheAdminBeforeAnyTenantJobStarts() {
         run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
@@ -308,7 +400,7 @@ class RenderCommandTest {
 
         for (TenantConfig tenant : config.tenants()) {
             String id = tenant.id();
-            List<String> own = new ArrayList<>(List.of(id + "_config", id + "_keystore"));
+            List<String> own = new ArrayList<>(List.of(id + "_config", id + "_keystore", id + "_kafka_ca"));
             if (tenant.securityEnhancements().networkIsolation()) {
                 own.addAll(List.of(id + "_flink_tls_keystore", id + "_flink_tls_truststore"));
             }
@@ -329,8 +421,9 @@ class RenderCommandTest {
         // The broker's and provisioning's secrets reach no tenant's container.
         for (Map.Entry<?, ?> service : services.entrySet()) {
             if (!List.of("kafka", "provision").contains(service.getKey())) {
-                assertThat(String.valueOf(((Map<?, ?>) service.getValue()).get("secrets"))).as((String) service.getKey())
-                        .doesNotContain("kafka_admin", "kafka_jaas", "provision_config");
+                assertThat(secretMounts(compose, (String) service.getKey()).keySet()).as((String) service.getKey())
+                        .doesNotContain("kafka_admin", "kafka_jaas", "provision_config", "kafka_keystore",
+                                "kafka_keystore_password", "kafka_ca", "provision_kafka_ca");
             }
         }
     }
@@ -438,6 +531,37 @@ class RenderCommandTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("tenants.colorado_state.data_restrictions.allowed_states[0]");
         assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    private static final String PRODUCTION_SECRET = "rendered-compose-secret-";
+
+    /**
+     * The example config as an operator would write it for compose outside development mode:
+     * SASL_SSL with the broker's CA as trust store, and every secret a strong literal value.
+     */
+    private static String productionConfig() throws IOException {
+        String yaml = Files.readString(EXAMPLES)
+                .replace("${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}", "SASL_SSL")
+                .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", "kafka:9092")
+                .replace("${STARROCKS_JDBC_URL:-jdbc:mysql://localhost:9030}", "jdbc:mysql://starrocks:9030")
+                .replace("client_properties: {}",
+                        "client_properties: {ssl.truststore.type: PEM, ssl.truststore.location: /opt/enclave/kafka-tls/ca.crt}");
+        yaml = yaml.replaceAll("\\$\\{([A-Z0-9_]+):-dev-only-[^}]*}", PRODUCTION_SECRET + "$1");
+        return yaml.replaceAll("\\$\\{[A-Z0-9_]+:-([^}]*)}", "$1");
+    }
+
+    /** A service's compose secrets as source to target; short entries mount at /run/secrets/<source>. */
+    private static Map<String, String> secretMounts(Map<String, Object> compose, String service) {
+        Map<String, String> mounts = new java.util.LinkedHashMap<>();
+        Object secrets = get(compose, "services." + service + ".secrets");
+        for (Object entry : secrets == null ? List.of() : (List<?>) secrets) {
+            if (entry instanceof Map<?, ?> mount) {
+                mounts.put((String) mount.get("source"), (String) mount.get("target"));
+            } else {
+                mounts.put((String) entry, "/run/secrets/" + entry);
+            }
+        }
+        return mounts;
     }
 
     private static List<String> foreignNames(TenantConfig tenant) {
