@@ -52,15 +52,27 @@ public final class TenantConfigLoader {
     public static EnclaveConfig load(Path file, Map<String, String> env) {
         Objects.requireNonNull(file, "file");
         String source = file.toString();
-        return parse(read(file, source), source, env);
+        return parse(read(file, source), source, env, file.toAbsolutePath().getParent());
     }
 
     /**
-     * Parses YAML text.
+     * Parses YAML text that came from no file, so every path in it (a tenant's key store) must
+     * be absolute.
      *
      * @param sourceName how the text is named in the exception, usually its file name
      */
     public static EnclaveConfig parse(String yaml, String sourceName, Map<String, String> env) {
+        return parse(yaml, sourceName, env, null);
+    }
+
+    /**
+     * Parses YAML text, resolving relative paths in it against {@code baseDirectory} (the config
+     * file's directory), never against the working directory.
+     *
+     * @param sourceName how the text is named in the exception, usually its file name
+     * @param baseDirectory where relative paths start; null to require absolute paths
+     */
+    public static EnclaveConfig parse(String yaml, String sourceName, Map<String, String> env, Path baseDirectory) {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(sourceName, "sourceName");
         Objects.requireNonNull(env, "env");
@@ -71,7 +83,7 @@ public final class TenantConfigLoader {
         Node root = compose(yaml, sourceName);
         Problems problems = new Problems();
         Optional<EnclaveConfig> config =
-                new ConfigBinder(new YamlReader(problems, new EnvInterpolator(env))).bind(root);
+                new ConfigBinder(new YamlReader(problems, new EnvInterpolator(env)), baseDirectory).bind(root);
         if (!problems.isEmpty() || config.isEmpty()) {
             throw new ConfigException(sourceName, problems.inFileOrder());
         }

@@ -44,6 +44,9 @@ class TenantConfigLoaderTest {
         assertThat(colorado.database().encryptionKeyRef()).isEqualTo("colorado_state_key_v1");
         assertThat(colorado.kafka().username()).isEqualTo("tenant_colorado_state");
         assertThat(colorado.kafka().password().reveal()).isEqualTo("dev-only-colorado-kafka");
+        assertThat(colorado.keystore()).isEqualTo(new KeystoreSettings(
+                EXAMPLE.toAbsolutePath().getParent().resolve(".enclave/keystores/colorado_state.bcfks").toString(),
+                Secret.of("dev-only-colorado-state-keystore"), "BCFKS"));
 
         ApiAccess api = colorado.apiAccess();
         assertThat(api.femaApiKey().isEmpty()).isTrue();
@@ -214,6 +217,7 @@ class TenantConfigLoaderTest {
                       user: colorado_writer
                       encryption_key: colorado_state_key_v1
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
+                    keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}
                 """;
 
         assertThat(problems(yaml)).containsExactly(
@@ -251,6 +255,7 @@ class TenantConfigLoaderTest {
                     classification_level: RESTRICTED
                     database: {schema: colorado_patrol, user: co_patrol_writer, encryption_key: co_patrol_key_v1}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: *state_levels}
+                    keystore: {path: /var/lib/enclave/keys/co_state_patrol.bcfks, password: patrol-keystore-password}
                 """;
 
         EnclaveConfig config = parse(yaml);
