@@ -94,7 +94,7 @@ final class AuditCommand {
             EnclaveConfig config = loaded.get();
             TenantConfig tenant = config.tenant(connect.tenantId);
             AuditVerifier.Verdict v;
-            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.global().keystore(), tenant).open();
+            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open();
                     Connection c = connect.open(config, tenant)) {
                 v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), new AuditChain(keys.auditKey()))
                         .verify();
@@ -143,7 +143,7 @@ final class AuditCommand {
             int keep = days != null ? days : tenant.auditRequirements().retentionDays();
             Instant cutoff = Instant.now().minus(Duration.ofDays(keep));
             String by = System.getProperty("user.name", "unknown") + " via enclave audit purge";
-            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.global().keystore(), tenant).open();
+            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open();
                     Connection c = connect.open(config, tenant)) {
                 AuditPurge.Result r = new AuditPurge(c, Dialects.MYSQL.dialect(), tenant.database().schema(), tenant.id(),
                         new AuditChain(keys.auditKey())).purgeBefore(cutoff, by);
