@@ -58,7 +58,7 @@ class IngestAuditITCase {
             TenantConfig tenant = config.tenant("colorado_state");
             kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
             kafka.createTopics(1, tenant.names().auditTopic());
-            TestKeys.initialise(config.global().keystore(), List.of(tenant));
+            TestKeys.initialise(List.of(tenant));
             try (Connection root = database.rootConnection()) {
                 FreshTenantDatabase.recreate(root, tenant);
             }
@@ -109,7 +109,6 @@ class IngestAuditITCase {
                 global:
                   kafka: {bootstrap_servers: "%s"}
                   database: {jdbc_url: "%s", dialect: mysql}
-                  keystore: {path: "%s", password: it-ingest-audit-keys, type: PKCS12}
                   apis:
                     openfema_base_url: %s
                     nws_base_url: %s
@@ -118,6 +117,7 @@ class IngestAuditITCase {
                   colorado_state:
                     organization: "Colorado Division of Homeland Security and Emergency Management"
                     classification_level: RESTRICTED
+                    keystore: {path: "%s", password: it-ingest-audit-keys, type: PKCS12}
                     database:
                       schema: it_ingest_audit_colorado
                       user: it_ingest_audit_writer
@@ -133,6 +133,6 @@ class IngestAuditITCase {
                       checkpoint_interval: 1s
                       batch_interval: 1s
                       topic_partitions: 1
-                """.formatted(bootstrap, jdbcUrl, keystore, server.openFemaBaseUrl(), server.nwsBaseUrl());
+                """.formatted(bootstrap, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl(), keystore);
     }
 }

@@ -94,6 +94,8 @@ final class ConfigBinder {
     private final YamlReader yaml;
     /** The config file's directory, against which relative paths resolve; null when the text came from no file. */
     private final Path baseDirectory;
+    /** Each key store password given so far and its tenant; kept apart from {@link #claimed}, whose messages quote values. */
+    private final Map<Secret, String> keystorePasswords = new HashMap<>();
     /** For each kind of name that tenants must not share: the name and the tenant that took it first. */
     private final Map<String, Map<String, String>> claimed = new HashMap<>();
 
@@ -262,11 +264,18 @@ final class ConfigBinder {
      * and compared once made absolute, so two spellings of one file are caught too.
      */
     private KeystoreSettings keystore(String tenantId, YamlSection keystore) {
-        Optional<Scalar> given = keystore.required("path");
-        Optional<String> path = given.flatMap(this::absolutePath);
-        path.ifPresent(p -> claim("key store path", given.get(), p, tenantId));
+        Optional<Scalar> givenPath = keystore.required("path");
+        Optional<String> path = givenPath.flatMap(this::absolutePath);
+        path.ifPresent(p -> claim("key store path", givenPath.get(), p, tenantId));
         // An empty password would leave the tenant's data and audit keys readable to anyone who can read the file.
-        Secret password = keystore.required("password").isPresent() ? keystore.secret("password") : Secret.of("");
+        Optional<Scalar> given = keystore.required("password");
+        Secret password = given.isPresent() ? keystore.secret("password") : Secret.of("");
+        // Another tenant's password would open this tenant's store file as well; the message never shows it.
+        String first = password.isEmpty() ? null : keystorePasswords.putIfAbsent(password, tenantId);
+        if (first != null) {
+            yaml.problem(given.get(), "is the same as the key store password of tenant " + first
+                    + "; each tenant's store needs a password of its own");
+        }
         return new KeystoreSettings(path.orElse(""), password,
                 keystore.oneOf("type", KEYSTORE_TYPES, KeystoreSettings.DEFAULT_TYPE));
     }

@@ -98,6 +98,22 @@ class KeystoreConfigTest {
     }
 
     @Test
+    void twoTenantsMayNotShareAStorePasswordAndTheMessageDoesNotShowIt() {
+        String yaml = MINIMAL + """
+                  texas_state:
+                    organization: Texas Division of Emergency Management
+                    classification_level: INTERNAL
+                    database: {schema: texas_emergency, user: texas_writer, encryption_key: texas_state_key_v1}
+                    data_restrictions: {allowed_states: [TX], allowed_classifications: [PUBLIC]}
+                    keystore: {path: /var/lib/enclave/keys/texas_state.bcfks, password: "${TEXAS_KEYSTORE_PASSWORD}"}
+                """;
+
+        assertThat(problems(yaml, Map.of("TEXAS_KEYSTORE_PASSWORD", "colorado-keystore-password"))).containsExactly(
+                "tenants.texas_state.keystore.password: is the same as the key store password of tenant colorado_state;"
+                        + " each tenant's store needs a password of its own (line 21)");
+    }
+
+    @Test
     void twoTenantsMayNotShareAStoreFile() {
         String yaml = MINIMAL + """
                   texas_state:

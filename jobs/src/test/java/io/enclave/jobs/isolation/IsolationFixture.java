@@ -30,9 +30,9 @@ final class IsolationFixture {
     IsolationFixture(String suite, Path dir, String bootstrap, String jdbcUrl, EmbeddedKafka kafka) throws IOException {
         this.suite = suite;
         this.configFile = dir.resolve(suite + "-tenants.yaml");
-        Files.writeString(configFile, yaml(suite, bootstrap, jdbcUrl, dir.resolve(suite + "-keys.p12")));
+        Files.writeString(configFile, yaml(suite, bootstrap, jdbcUrl, dir));
         this.config = TenantConfigLoader.load(configFile);
-        io.enclave.jobs.TestKeys.initialise(config.global().keystore(), config.tenants());
+        io.enclave.jobs.TestKeys.initialise(config.tenants());
         this.kafkaAdminConfig = dir.resolve(suite + "-kafka-admin.properties");
         Properties admin = new Properties();
         if (kafka != null) {
@@ -52,7 +52,7 @@ final class IsolationFixture {
     }
 
     /** Passwords with quotes and backslashes, so JAAS and DDL escaping are exercised too. */
-    static String yaml(String suite, String bootstrap, String jdbcUrl, Path keystore) {
+    static String yaml(String suite, String bootstrap, String jdbcUrl, Path keystoreDir) {
         return """
                 global:
                   kafka:
@@ -62,14 +62,14 @@ final class IsolationFixture {
                   database:
                     jdbc_url: "%3$s"
                     dialect: mysql
-                  keystore:
-                    path: "%4$s"
-                    password: isolation-keys
-                    type: PKCS12
                 tenants:
                   %1$s_alpha:
                     organization: "Alpha County Office of Emergency Management"
                     classification_level: RESTRICTED
+                    keystore:
+                      path: "%4$s/%1$s_alpha-keys.p12"
+                      password: "alpha-keys-\\"pw"
+                      type: PKCS12
                     database:
                       schema: %1$s_alpha_db
                       user: %1$s_alpha_writer
@@ -95,6 +95,10 @@ final class IsolationFixture {
                   %1$s_bravo:
                     organization: "Bravo State Division of Emergency Management"
                     classification_level: INTERNAL
+                    keystore:
+                      path: "%4$s/%1$s_bravo-keys.p12"
+                      password: bravo-keys-pw
+                      type: PKCS12
                     database:
                       schema: %1$s_bravo_db
                       user: %1$s_bravo_writer
@@ -114,7 +118,7 @@ final class IsolationFixture {
                       batch_interval: 500ms
                       checkpoint_interval: 2s
                       topic_partitions: 1
-                """.formatted(suite, bootstrap, jdbcUrl, keystore);
+                """.formatted(suite, bootstrap, jdbcUrl, keystoreDir);
     }
 
     /** {@code ./enclave provision CONFIG --kafka} with the test broker's admin. */
@@ -156,7 +160,8 @@ final class IsolationFixture {
     /** Every secret of both tenants, to assert none is ever printed. */
     String[] secrets() {
         return config.tenants().stream().flatMap(t -> java.util.stream.Stream.of(t.database().password().reveal(),
-                t.kafka().password().reveal(), t.kafkaPublisher().password().reveal())).toArray(String[]::new);
+                t.kafka().password().reveal(), t.kafkaPublisher().password().reveal(), t.keystore().password().reveal()))
+                .toArray(String[]::new);
     }
 
     static Map<String, Object> scram(EmbeddedKafka kafka, io.enclave.config.KafkaCredentials who) {
