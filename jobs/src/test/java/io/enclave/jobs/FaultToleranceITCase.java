@@ -243,6 +243,7 @@ class FaultToleranceITCase {
                             .topicPartitions(tenant.processing().topicPartitions())
                             .encryptedFields(List.of(field))
                             .build())
+                    .keystore(tenant.keystore())
                     .build();
         }
 

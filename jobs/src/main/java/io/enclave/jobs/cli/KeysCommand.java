@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -170,6 +171,8 @@ final class KeysCommand implements Callable<Integer> {
         @Option(names = "--from", required = true, paramLabel = "FILE", description = "The shared key store to split.")
         Path shared;
 
+        private static final List<String> SHARED_TYPES = List.of("BCFKS", "PKCS12");
+
         @Option(names = "--from-type", defaultValue = KeystoreSettings.DEFAULT_TYPE,
                 description = "BCFKS or PKCS12 (default: ${DEFAULT-VALUE}).")
         String sharedType;
@@ -184,11 +187,11 @@ final class KeysCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            java.util.Optional<EnclaveConfig> loaded = ConfigFile.load(config, err);
+            Optional<EnclaveConfig> loaded = ConfigFile.load(config, err);
             if (loaded.isEmpty()) {
                 return EnclaveCli.INVALID_CONFIG;
             }
-            java.util.Optional<Secret> password = sharedPasswordSource.read(err);
+            Optional<Secret> password = sharedPasswordSource.read(err);
             if (password.isEmpty()) {
                 return EnclaveCli.INVALID_CONFIG;
             }
@@ -234,27 +237,27 @@ final class KeysCommand implements Callable<Integer> {
                     description = "File whose first line is the shared store's password.")
             Path file;
 
-            java.util.Optional<Secret> read(PrintWriter err) {
+            Optional<Secret> read(PrintWriter err) {
                 String value;
                 if (env != null) {
                     value = System.getenv(env);
                     if (value == null || value.isEmpty()) {
                         err.println("environment variable " + env + " (--from-password-env) is not set");
-                        return java.util.Optional.empty();
+                        return Optional.empty();
                     }
                 } else {
                     try {
                         value = Files.readAllLines(file).stream().findFirst().orElse("");
                     } catch (java.io.IOException e) {
                         err.println("cannot read the password file " + file + " (--from-password-file)");
-                        return java.util.Optional.empty();
+                        return Optional.empty();
                     }
                     if (value.isEmpty()) {
                         err.println("the password file " + file + " (--from-password-file) is empty");
-                        return java.util.Optional.empty();
+                        return Optional.empty();
                     }
                 }
-                return java.util.Optional.of(Secret.of(value));
+                return Optional.of(Secret.of(value));
             }
         }
 
@@ -263,11 +266,15 @@ final class KeysCommand implements Callable<Integer> {
          * store, and no two of the stores share a password, so the split really separates them.
          */
         private boolean refusals(List<TenantConfig> tenants, Secret sharedPassword, PrintWriter err) {
-            boolean ok = true;
+            if (!SHARED_TYPES.contains(sharedType)) {
+                err.println("--from-type must be one of " + String.join(", ", SHARED_TYPES) + ", not " + sharedType);
+                return false;
+            }
             if (!Files.isRegularFile(shared)) {
                 err.println("the shared key store " + shared + " (--from) does not exist");
-                ok = false;
+                return false;
             }
+            boolean ok = true;
             Map<Secret, String> passwords = new LinkedHashMap<>();
             for (TenantConfig tenant : tenants) {
                 KeystoreSettings own = tenant.keystore();
@@ -292,8 +299,27 @@ final class KeysCommand implements Callable<Integer> {
                             + "'s; give each tenant a password of its own");
                     ok = false;
                 }
+                ok &= hasKeysInShared(tenant, sharedPassword, err);
             }
             return ok;
+        }
+
+        /** Opens the shared store as it will be read (a wrong password or type shows here) and finds the tenant's keys in it. */
+        private boolean hasKeysInShared(TenantConfig tenant, Secret sharedPassword, PrintWriter err) {
+            try {
+                TenantKeyStore.KeyStatus inShared = new TenantKeyStore(shared, sharedPassword, sharedType, tenant.id(),
+                        tenant.database().encryptionKeyRef()).list();
+                if (inShared.versions().isEmpty() && !inShared.auditKey() && inShared.destroyedUpTo() == 0) {
+                    err.println("tenant " + tenant.id() + ": the shared store " + shared + " holds no key of "
+                            + tenant.database().encryptionKeyRef() + "; leave the tenant out with --tenant, or give it"
+                            + " keys with keys init");
+                    return false;
+                }
+                return true;
+            } catch (KeyUnavailableException e) {
+                err.println("tenant " + tenant.id() + ": " + e.getMessage());
+                return false;
+            }
         }
 
         private int split(Map<TenantConfig, AuditSubmitter> trails, Secret sharedPassword, PrintWriter out,

@@ -84,8 +84,16 @@ class KeysSplitITCase {
                     .encrypt("Larimer County (Colorado)", "DR-4000-CO");
         }
         byte[] sharedBefore = Files.readAllBytes(shared);
+        Path wrongPasswordFile = dir.resolve("wrong.pw");
+        Files.writeString(wrongPasswordFile, "not-the-shared-password\n");
         Path passwordFile = dir.resolve("shared.pw");
         Files.writeString(passwordFile, SHARED_PASSWORD + "\n");
+
+        IsolationFixture.Run wrongPassword = split(shared, wrongPasswordFile);
+        assertThat(wrongPassword.exit()).as(wrongPassword.toString()).isEqualTo(2);
+        assertThat(wrongPassword.err()).contains("cannot open PKCS12 key store " + shared + ": wrong password");
+        assertThat(Path.of(alpha.keystore().path())).as("nothing is created before the shared store opens")
+                .doesNotExist();
 
         IsolationFixture.Run split = split(shared, passwordFile);
 
