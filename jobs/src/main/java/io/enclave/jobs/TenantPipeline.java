@@ -36,9 +36,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Defines one tenant's job graph: source, tag, keyed guard, encrypt (when the tenant encrypts
- * any field), route, one sink per table, and the audit side outputs of every operator, with
- * the verified submissions of the tenant's audit topic, unioned into one chain and its sinks. Sources and sinks are
+ * Defines one tenant's job graph: source, tag, encrypt (when the tenant encrypts any field;
+ * before the keyBy, so no plaintext of such a field crosses the network), keyed guard, route,
+ * one sink per table, and the audit side outputs of every operator, with the verified
+ * submissions of the tenant's audit topic, unioned into one chain and its sinks. Sources and sinks are
  * handed in, so the job's main uses Kafka and JDBC while tests use their own.
  */
 public final class TenantPipeline {
@@ -58,6 +59,19 @@ public final class TenantPipeline {
     private final Source<RawEvent, ?, ?> auditSubmissions;
     private final ChainOrigin chainOrigin;
     private final KeyProviderFactory keys;
+    private final EncryptionPlacement encryptionPlacement;
+
+    /**
+     * Where the field encryptor sits. {@link #BEFORE_SHUFFLE} is the only placement a job runs
+     * with; {@link #AFTER_GUARD}, the layout before issue 14, exists so the benchmark can measure
+     * in one run what moving it cost, and ships plaintext across the keyBy.
+     */
+    public enum EncryptionPlacement {
+        /** After tagging, before the keyBy: only ciphertext of a configured field crosses the network. */
+        BEFORE_SHUFFLE,
+        /** After the keyed guard: plaintext crosses the keyBy. For the benchmark's comparison only. */
+        AFTER_GUARD
+    }
 
     private TenantPipeline(Builder b) {
         this.tenant = Objects.requireNonNull(b.tenant, "tenant");
@@ -72,6 +86,7 @@ public final class TenantPipeline {
         this.chainOrigin = Objects.requireNonNull(b.chainOrigin, "chainOrigin");
         // Always required: the audit chain's HMAC key comes from it, whether or not any field is encrypted.
         this.keys = Objects.requireNonNull(b.keys, "keys");
+        this.encryptionPlacement = b.encryptionPlacement;
     }
 
     public static Builder builder() {
@@ -99,7 +114,17 @@ public final class TenantPipeline {
                 .uid(names.operatorUid("tag"))
                 .setParallelism(parallelism);
 
-        SingleOutputStreamOperator<TenantEvent> guarded = tagged
+        List<EncryptedField> encryptedFields = tenant.processing().encryptedFields();
+        boolean encrypts = !encryptedFields.isEmpty();
+        // Encrypted right after tagging, chained to it, so the keyBy below ships only ciphertext between
+        // TaskManagers. Nothing the guard reads can be an encrypted field: tenant, claimed tenant, states,
+        // classification, natural key and content hash are the tagger's own fields, the content hash is
+        // of the plaintext payload, and EncryptableFields refuses id, state and the geocodes in config.
+        SingleOutputStreamOperator<TenantEvent> encrypted = encrypts
+                && encryptionPlacement == EncryptionPlacement.BEFORE_SHUFFLE
+                ? encrypt(tagged, encryptedFields, audit, names, parallelism) : null;
+
+        SingleOutputStreamOperator<TenantEvent> guarded = (encrypted != null ? encrypted : tagged)
                 .keyBy(new TenantRecordKey())
                 .process(new TenantGuard(audit, tenant.dataRestrictions(), tenant.processing().dedupTtl(), AUDIT,
                         names.operatorName("guard")))
@@ -107,17 +132,15 @@ public final class TenantPipeline {
                 .uid(names.operatorUid("guard"))
                 .setParallelism(parallelism);
 
-        List<EncryptedField> encryptedFields = tenant.processing().encryptedFields();
-        SingleOutputStreamOperator<TenantEvent> encrypted = encryptedFields.isEmpty() ? null : guarded
-                .transform(names.operatorName("encrypt"), guarded.getType(), new FieldEncryptorOperator(
-                        new FieldEncryptor(audit, encryptedFields, keys, tenant.database().encryptionKeyRef(), AUDIT,
-                                names.operatorName("encrypt"))))
-                .uid(names.operatorUid("encrypt"))
-                .setParallelism(parallelism);
+        DataStream<TenantEvent> toSinkGuard = guarded;
+        if (encrypts && encryptionPlacement == EncryptionPlacement.AFTER_GUARD) {
+            encrypted = encrypt(guarded, encryptedFields, audit, names, parallelism);
+            toSinkGuard = encrypted;
+        }
 
         // The sink layer's own check: a row of any other tenant is dropped and audited here,
         // before the row binder, whose CrossTenantWriteException stays as the last line.
-        SingleOutputStreamOperator<TenantEvent> sinkGuarded = (encrypted == null ? guarded : encrypted)
+        SingleOutputStreamOperator<TenantEvent> sinkGuarded = toSinkGuard
                 .process(new SinkGuard(audit, AUDIT, names.operatorName("sink_guard")))
                 .name(names.operatorName("sink_guard"))
                 .uid(names.operatorUid("sink_guard"))
@@ -171,6 +194,17 @@ public final class TenantPipeline {
         }
     }
 
+    /** The field encryptor, under the uid it always had, so a savepoint's (stateless) operator still maps. */
+    private SingleOutputStreamOperator<TenantEvent> encrypt(SingleOutputStreamOperator<TenantEvent> events,
+            List<EncryptedField> encryptedFields, AuditContext audit, TenantNames names, int parallelism) {
+        return events
+                .transform(names.operatorName("encrypt"), events.getType(), new FieldEncryptorOperator(
+                        new FieldEncryptor(audit, encryptedFields, keys, tenant.database().encryptionKeyRef(), AUDIT,
+                                names.operatorName("encrypt"))))
+                .uid(names.operatorUid("encrypt"))
+                .setParallelism(parallelism);
+    }
+
     /** The pass-through before a table's sink that audits each checkpoint flush of that sink. */
     private static SingleOutputStreamOperator<TenantEvent> flushAudited(DataStream<TenantEvent> rows,
             AuditContext audit, TenantNames names, String table, int parallelism) {
@@ -201,6 +235,7 @@ public final class TenantPipeline {
         private Source<RawEvent, ?, ?> auditSubmissions;
         private ChainOrigin chainOrigin;
         private KeyProviderFactory keys;
+        private EncryptionPlacement encryptionPlacement = EncryptionPlacement.BEFORE_SHUFFLE;
 
         public Builder tenant(TenantConfig v) { tenant = v; return this; }
         public Builder source(Source<RawEvent, ?, ?> v) { source = v; return this; }
@@ -216,6 +251,11 @@ public final class TenantPipeline {
         public Builder chainOrigin(ChainOrigin v) { chainOrigin = v; return this; }
         /** The tenant's own keys: the chainer's audit key, and the data keys when it encrypts any field. */
         public Builder keys(KeyProviderFactory v) { keys = v; return this; }
+        /** Only the benchmark sets this, to compare against {@link EncryptionPlacement#AFTER_GUARD}. */
+        public Builder encryptionPlacement(EncryptionPlacement v) {
+            encryptionPlacement = Objects.requireNonNull(v, "encryptionPlacement");
+            return this;
+        }
 
         public TenantPipeline build() {
             return new TenantPipeline(this);

@@ -204,7 +204,16 @@ class AuditTrailITCase {
     private static void aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart() throws Exception {
         long storedTail = scalar("SELECT MAX(sequence) FROM audit_log");
         long storedRows = scalar("SELECT COUNT(*) FROM audit_log");
-        CliRun rotate = cli("keys", "rotate", "--config", configFile.toString(), "--tenant", "colorado_state");
+        // As `java -Duser.name=someone_else` would: the audit must still name the OS account.
+        String osAccount = io.enclave.jobs.audit.OperatingSystemUser.name();
+        String userNameProperty = System.getProperty("user.name");
+        System.setProperty("user.name", "someone_else");
+        CliRun rotate;
+        try {
+            rotate = cli("keys", "rotate", "--config", configFile.toString(), "--tenant", "colorado_state");
+        } finally {
+            System.setProperty("user.name", userNameProperty);
+        }
         assertThat(rotate.exit()).as(rotate.err()).isZero();
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).isZero();
 
@@ -227,7 +236,7 @@ class AuditTrailITCase {
                 .isEqualTo("job started without checkpoint state; the chain continues after stored sequence "
                         + storedTail);
         assertThat(text("SELECT CONCAT(principal, ' ', source_topic, ' ', job_name) FROM audit_log "
-                + "WHERE action = 'KEYS_ROTATE'")).isEqualTo(System.getProperty("user.name") + " cli enclave keys rotate");
+                + "WHERE action = 'KEYS_ROTATE'")).isEqualTo(osAccount + " cli enclave keys rotate");
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE sequence <= " + storedTail))
                 .as("the earlier rows were not overwritten").isEqualTo(storedRows);
         assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log"))

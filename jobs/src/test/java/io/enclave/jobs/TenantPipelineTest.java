@@ -18,6 +18,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.runtime.partitioner.KeyGroupStreamPartitioner;
 import org.junit.jupiter.api.Test;
 
 /** The tenant graph as Flink builds it: every operator named for its tenant, with a stable uid. */
@@ -42,21 +43,31 @@ class TenantPipelineTest {
     }
 
     @Test
-    void everyRecordIsEncryptedAfterTheGuardAndBeforeItIsRoutedToASink() {
+    void everyRecordIsEncryptedRightAfterTaggingSoOnlyCiphertextCrossesTheKeyBy() {
         StreamGraph graph = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state")).getStreamGraph();
-        StreamNode encrypt = graph.getStreamNodes().stream()
-                .filter(n -> n.getOperatorName().equals("encrypt[colorado_state]")).findFirst().orElseThrow();
+        StreamNode encrypt = node(graph, "encrypt[colorado_state]");
+        StreamNode guard = node(graph, "guard[colorado_state]");
 
+        // Same uid as when it ran after the guard: the operator is stateless, savepoints still map.
         assertThat(encrypt.getTransformationUID()).isEqualTo("tenant_colorado_state_encrypt");
         assertThat(encrypt.getInEdges()).extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+                .containsExactly("tag[colorado_state]");
+        // The only edge into the keyed guard is the keyBy from the encryptor: the network shuffle.
+        assertThat(guard.getInEdges()).singleElement().satisfies(edge -> {
+            assertThat(graph.getStreamNode(edge.getSourceId()).getOperatorName()).isEqualTo("encrypt[colorado_state]");
+            assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class);
+        });
+        // The sink layer's own tenant check sees the guarded (encrypted) row, right before it is routed to a sink.
+        assertThat(node(graph, "sink_guard[colorado_state]").getInEdges())
+                .extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
                 .containsExactly("guard[colorado_state]");
-        // The sink layer's own tenant check sees the encrypted row, right before it is routed to a sink.
-        assertThat(encrypt.getOutEdges()).extracting(e -> graph.getStreamNode(e.getTargetId()).getOperatorName())
-                .contains("sink_guard[colorado_state]");
-        assertThat(graph.getStreamNodes()).filteredOn(n -> n.getOperatorName().equals("route[colorado_state]"))
-                .singleElement().satisfies(route -> assertThat(route.getInEdges()).extracting(
-                        e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
-                        .containsExactly("sink_guard[colorado_state]"));
+        assertThat(node(graph, "route[colorado_state]").getInEdges())
+                .extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+                .containsExactly("sink_guard[colorado_state]");
+    }
+
+    private static StreamNode node(StreamGraph graph, String name) {
+        return graph.getStreamNodes().stream().filter(n -> n.getOperatorName().equals(name)).findFirst().orElseThrow();
     }
 
     @Test

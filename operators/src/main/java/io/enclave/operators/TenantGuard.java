@@ -2,13 +2,19 @@ package io.enclave.operators;
 
 import io.enclave.config.Classification;
 import io.enclave.config.DataRestrictions;
+import io.enclave.config.UsStates;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditContext;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.PayloadFingerprint;
 import io.enclave.operators.record.TenantEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -22,6 +28,7 @@ import org.apache.flink.util.OutputTag;
  * The operator-level isolation check, keyed by tenant + record key. It refuses, with a reason
  * on the audit side output, records that claim another tenant, concern no allowed state, are
  * classified above what the tenant may hold, or repeat content already accepted for the key.
+ * Audit details never quote the payload: values from it appear only as fingerprints.
  */
 public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, TenantEvent> {
     private static final long serialVersionUID = 1L;
@@ -63,20 +70,22 @@ public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, Tenan
     public void processElement(TenantEvent event, Context ctx, Collector<TenantEvent> out) throws Exception {
         if (!audit.tenantId().equals(event.tenantId)
                 || (event.claimedTenant != null && !audit.tenantId().equals(event.claimedTenant))) {
-            reject(event, ctx, RejectReason.CROSS_TENANT, "record claims tenant '"
-                    + (event.claimedTenant != null ? event.claimedTenant : event.tenantId) + "'");
+            // The claim is payload: named by fingerprint only (see PayloadFingerprint).
+            reject(event, ctx, RejectReason.CROSS_TENANT, event.claimedTenant != null
+                    ? "record claims another tenant, " + PayloadFingerprint.of(event.claimedTenant)
+                    : "record was tagged for another tenant, " + PayloadFingerprint.of(event.tenantId));
             return;
         }
         if (!concernsAllowedState(event.states)) {
-            reject(event, ctx, RejectReason.STATE_NOT_ALLOWED, "states "
-                    + (event.states == null ? "(none)" : String.join(",", event.states))
+            reject(event, ctx, RejectReason.STATE_NOT_ALLOWED, "states " + describeStates(event.states)
                     + " are outside allowed_states " + restrictions.allowedStates());
             return;
         }
         Optional<Classification> level = Classification.parse(event.classification);
         if (level.isEmpty()) {
             reject(event, ctx, RejectReason.UNKNOWN_CLASSIFICATION,
-                    "classification is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
+                    "classification " + PayloadFingerprint.of(event.classification)
+                            + " is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
             return;
         }
         if (!restrictions.allows(level.get())) {
@@ -109,6 +118,33 @@ public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, Tenan
         return false;
     }
 
+    /**
+     * The states for the audit detail. A USPS code is one of a fixed set of ours and is named;
+     * anything else is payload text of any length and content, so it is only counted and
+     * fingerprinted. The detail stays bounded: at most the code list plus one fingerprint.
+     */
+    static String describeStates(String[] states) {
+        if (states == null || states.length == 0) {
+            return "(none)";
+        }
+        Set<String> codes = new TreeSet<>();
+        List<String> others = new ArrayList<>();
+        for (String state : states) {
+            if (UsStates.isCode(state)) {
+                codes.add(state);
+            } else {
+                others.add(state == null ? "" : state);
+            }
+        }
+        String named = String.join(",", codes);
+        if (others.isEmpty()) {
+            return named;
+        }
+        String unnamed = others.size() + (others.size() == 1 ? " unrecognised value " : " unrecognised values ")
+                + PayloadFingerprint.of(String.join("\0", others));
+        return named.isEmpty() ? unnamed : named + " and " + unnamed;
+    }
+
     private void reject(TenantEvent event, Context ctx, RejectReason reason, String detail) {
         metrics.rejected(reason);
         AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
@@ -118,7 +154,8 @@ public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, Tenan
         r.sourcePartition = event.sourcePartition;
         r.sourceOffset = event.sourceOffset;
         r.recordKey = event.naturalKey;
-        r.classification = event.classification;
+        // Only a level of our own enum; an unknown one is payload and appears in the detail as a fingerprint.
+        r.classification = Classification.parse(event.classification).map(Enum::name).orElse("");
         r.recordId = AuditRecord.deterministicId(audit.tenantId(), r.action, event.sourceTopic,
                 event.sourcePartition, event.sourceOffset, reason.label());
         ctx.output(auditTag, r);

@@ -18,6 +18,7 @@ import io.enclave.config.StateScope;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.PayloadFingerprint;
 import io.enclave.operators.record.TenantEvent;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -117,7 +118,49 @@ class TenantGuardTest {
         event.claimedTenant = OTHER_TENANT;
 
         assertThat(decide(event)).isEqualTo("cross_tenant");
-        assertThat(audit().get(0).detail).isEqualTo("record claims tenant 'kansas_emergency'");
+        assertThat(audit().get(0).detail).isEqualTo("record claims another tenant, "
+                + PayloadFingerprint.of("kansas_emergency"))
+                .startsWith("record claims another tenant, sha256:").endsWith(" (16 chars)")
+                .doesNotContain("kansas_emergency");
+    }
+
+    /**
+     * An attacker controls the claimed tenant, the state text and the classification. None of
+     * them reaches the audit record verbatim, however long or hostile: no newline to forge a
+     * SIEM line, no quote to break out of a field, no 10 KB to bloat every row.
+     */
+    @Test
+    void hostilePayloadValuesNeverReachTheAuditRecordVerbatim() throws Exception {
+        String hostile = "evil\n2026-12-02 INFO tenant=kansas_emergency granted\r\"'`\u0000\u001b[31m\u202e"
+                .repeat(200);
+        assertThat(hostile.length()).isGreaterThan(10_000);
+        open(COLORADO);
+
+        TenantEvent claim = disasterEvent("k1", "CO", "a");
+        claim.claimedTenant = hostile;
+        TenantEvent state = disasterEvent("k2", hostile, "b");
+        TenantEvent states = weatherEvent("k3", "c", "TX", hostile, "NM", hostile + "x");
+        TenantEvent level = disasterEvent("k4", "CO", "d");
+        level.classification = hostile;
+        assertThat(decide(claim)).isEqualTo("cross_tenant");
+        assertThat(decide(state)).isEqualTo("state_not_allowed");
+        assertThat(decide(states)).isEqualTo("state_not_allowed");
+        assertThat(decide(level)).isEqualTo("unknown_classification");
+
+        assertThat(audit()).hasSize(4).allSatisfy(r -> {
+            for (String field : new String[] {r.detail, r.reason, r.classification, r.recordKey, r.sourceTopic}) {
+                assertThat(field).hasSizeLessThan(200).doesNotContain("evil", "\n", "\r", "\"", "'", "`", "\u0000",
+                        "\u001b", "\u202e");
+            }
+        });
+        assertThat(audit()).extracting(r -> r.detail).containsExactly(
+                "record claims another tenant, " + PayloadFingerprint.of(hostile),
+                "states 1 unrecognised value " + PayloadFingerprint.of(hostile) + " are outside allowed_states CO",
+                "states NM,TX and 2 unrecognised values " + PayloadFingerprint.of(hostile + "\0" + hostile + "x")
+                        + " are outside allowed_states CO",
+                "classification " + PayloadFingerprint.of(hostile)
+                        + " is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
+        assertThat(audit().get(3).classification).as("an unknown level is not copied").isEmpty();
     }
 
     @ParameterizedTest(name = "claim \"{0}\"")
@@ -157,7 +200,9 @@ class TenantGuardTest {
         open(COLORADO);
 
         assertThat(decide(disasterEvent("k1", state, "c"))).isEqualTo("state_not_allowed");
-        assertThat(audit().get(0).detail).isEqualTo("states " + state + " are outside allowed_states CO");
+        // A real code is one of ours and named; anything else is payload and only fingerprinted.
+        assertThat(audit().get(0).detail).isEqualTo("states " + (state.equals("KS") ? "KS"
+                : "1 unrecognised value " + PayloadFingerprint.of(state)) + " are outside allowed_states CO");
     }
 
     @Test
@@ -172,7 +217,7 @@ class TenantGuardTest {
     void alertWithoutAStateOnlyReachesAnAllStatesTenant() throws Exception {
         open(COLORADO);
         assertThat(decide(weatherEvent("marine-1", "c"))).isEqualTo("state_not_allowed");
-        assertThat(audit().get(0).detail).isEqualTo("states  are outside allowed_states CO");
+        assertThat(audit().get(0).detail).isEqualTo("states (none) are outside allowed_states CO");
         harness.close();
 
         open(FEDERAL);
@@ -212,7 +257,10 @@ class TenantGuardTest {
         event.classification = level;
 
         assertThat(decide(event)).isEqualTo("unknown_classification");
-        assertThat(audit().get(0).classification).isEqualTo(level);
+        // The declared text is payload: the detail names it by fingerprint, the column stays empty.
+        assertThat(audit().get(0).classification).isEmpty();
+        assertThat(audit().get(0).detail).isEqualTo("classification " + PayloadFingerprint.of(level)
+                + " is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
     }
 
     @Test

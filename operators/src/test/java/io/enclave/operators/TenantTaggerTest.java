@@ -208,6 +208,25 @@ class TenantTaggerTest {
         assertThat(r.recordKey).isEmpty();
     }
 
+    /** A hostile claimed tenant, short or 10 KB, never reaches the tagger's audit record verbatim. */
+    @Test
+    void hostileClaimedTenantIsNeverCopiedIntoTheAuditRecord() throws Exception {
+        String line = "evil\n2026-12-02 INFO granted\r\"'`\u0007\u001b[31m";
+        ObjectNode tooLong = fema("CO");
+        tooLong.put("tenant_id", line.repeat(300 / line.length() + 1));
+        ObjectNode oversize = fema("CO");
+        oversize.put("tenant_id", line.repeat(10_240 / line.length() + 1));
+
+        harness.processElement(raw(DISASTERS_TOPIC, 0, 20L, bytes(tooLong)), 1L);
+        harness.processElement(raw(DISASTERS_TOPIC, 0, 21L, bytes(oversize)), 1L);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(audit()).extracting(r -> r.reason).containsExactly("malformed", "oversize");
+        assertThat(audit()).allSatisfy(r -> assertThat(r.detail).hasSizeLessThan(200)
+                .doesNotContain("evil", "\n", "\r", "\"", "`", "\u0007", "\u001b"));
+        assertThat(audit().get(0).detail).isEqualTo("field tenant_id: longer than 255 characters");
+    }
+
     @Test
     void duplicateTenantKeyIsMalformed() throws Exception {
         byte[] payload = utf8("{\"id\":\"d1\",\"state\":\"CO\",\"tenant_id\":\"colorado_state\","

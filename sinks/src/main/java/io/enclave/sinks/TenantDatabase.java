@@ -6,6 +6,8 @@ import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.TableDefinition;
 import io.enclave.sinks.schema.TenantTables;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -66,7 +68,8 @@ public final class TenantDatabase {
     }
 
     private List<String> accessStatements(String passwordLiteral) {
-        String database = SqlDialect.quote(tenant.database().schema());
+        // Spelled by the dialect: MySQL and MariaDB need the wildcards escaped, StarRocks not.
+        String database = dialect.grantDatabase(tenant.database().schema());
         String account = account();
         String privileges = String.join(", ", PRIVILEGES);
         List<String> statements = new ArrayList<>();
@@ -108,9 +111,12 @@ public final class TenantDatabase {
         return tenant.names().resourcePrefix() + "rg";
     }
 
-    /** {@code GRANT SELECT, INSERT, UPDATE ON db.* TO account} for MySQL and MariaDB. */
+    /**
+     * {@code GRANT SELECT, INSERT, UPDATE ON db.* TO account} for MySQL and MariaDB, the name
+     * escaped so that the grant matches this one database and no other.
+     */
     public String grantStatement(List<String> privileges) {
-        return "GRANT " + String.join(", ", privileges) + " ON " + SqlDialect.quote(tenant.database().schema())
+        return "GRANT " + String.join(", ", privileges) + " ON " + dialect.grantDatabase(tenant.database().schema())
                 + ".* TO " + account();
     }
 
@@ -135,6 +141,34 @@ public final class TenantDatabase {
                     + passwordLiteral(tenant.database().password()));
             st.execute(alterPasswordStatement());
             st.execute(grantStatement(PRIVILEGES));
+        }
+        revokeUnescapedGrant(admin);
+    }
+
+    /**
+     * Before grants were escaped, Enclave granted on the bare name, a MySQL pattern that also
+     * matches look-alike databases ({@code ab_c} covers {@code abxc}). Such a grant of the
+     * tenant's account is revoked here, so the callers of {@link #createUser} (deploy/local,
+     * tests) migrate too; {@code ./enclave provision} removes it along with every other extra.
+     */
+    private void revokeUnescapedGrant(Connection admin) throws SQLException {
+        String schema = tenant.database().schema();
+        String bareName = SqlDialect.quote(schema);
+        if (dialect.grantDatabase(schema).equals(bareName)) {
+            return; // the dialect names databases literally: the bare name is the exact grant
+        }
+        try (PreparedStatement ps = admin.prepareStatement("SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES"
+                + " WHERE GRANTEE = ? AND TABLE_SCHEMA = ? LIMIT 1")) {
+            ps.setString(1, account());
+            ps.setString(2, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (Statement st = admin.createStatement()) {
+            st.execute("REVOKE ALL PRIVILEGES ON " + bareName + ".* FROM " + account());
         }
     }
 

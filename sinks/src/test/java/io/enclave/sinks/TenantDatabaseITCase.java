@@ -151,7 +151,7 @@ class TenantDatabaseITCase {
             assertThat(grants).hasSize(2);
             assertThat(grants).anySatisfy(g -> assertThat(g).startsWith("GRANT USAGE ON *.* TO `sinks_db_a_writer`@"));
             assertThat(grants).anySatisfy(g -> assertThat(g)
-                    .startsWith("GRANT SELECT, INSERT, UPDATE ON `sinks_db_a`.* TO `sinks_db_a_writer`@"));
+                    .startsWith("GRANT SELECT, INSERT, UPDATE ON `sinks\\_db\\_a`.* TO `sinks_db_a_writer`@"));
         }
         try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
             List<String> visible = strings(st.executeQuery("SHOW DATABASES"));
@@ -223,6 +223,43 @@ class TenantDatabaseITCase {
         try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
             assertThat(count(st, "SELECT COUNT(*) FROM " + TENANT_B + ".audit_log")).isEqualTo(1);
             assertThat(count(st, "SELECT COUNT(*) FROM " + TENANT_B + ".weather_alerts")).isZero();
+        }
+    }
+
+    /**
+     * The grant older versions made, on the bare name {@code sinks_db_a}, is a pattern that also
+     * opens the look-alike {@code sinks_dbxa}. Creating the user again leaves only the exact,
+     * escaped grant.
+     */
+    @Test
+    void createUserRevokesTheWildcardGrantOfOlderVersions() throws SQLException {
+        String lookAlike = "`sinks_dbxa`.`secrets`";
+        String account = "'" + tenantA.database().user() + "'@'%'";
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS `sinks_dbxa`");
+            st.execute("CREATE TABLE IF NOT EXISTS " + lookAlike + " (x INT)");
+            st.execute("GRANT SELECT, INSERT, UPDATE ON `" + TENANT_A + "`.* TO " + account);
+        }
+        try {
+            try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
+                assertThat(count(st, "SELECT COUNT(*) FROM " + lookAlike)).as("the old grant is a real hole").isZero();
+            }
+
+            try (Connection root = db.rootConnection()) {
+                new TenantDatabase(tenantA, DIALECT).createUser(root);
+            }
+
+            try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
+                assertDenied(() -> st.executeQuery("SELECT COUNT(*) FROM " + lookAlike));
+                assertDenied(() -> st.executeUpdate("INSERT INTO " + lookAlike + " (x) VALUES (1)"));
+                assertThat(count(st, "SELECT COUNT(*) FROM disaster_declarations WHERE id = 'none'")).isZero();
+                assertThat(strings(st.executeQuery("SHOW GRANTS"))).hasSize(2)
+                        .noneSatisfy(g -> assertThat(g).contains("`" + TENANT_A + "`"));
+            }
+        } finally {
+            try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS `sinks_dbxa`");
+            }
         }
     }
 

@@ -33,6 +33,20 @@ public final class GeneratedJobs {
 
     /** The tenant's pipeline reading {@code source}, such as a {@link WorkloadSource#gated} one. */
     public static StreamGraph tenantPipeline(TenantConfig tenant, Source<RawEvent, ?, ?> source, String runId) {
+        return tenantPipeline(tenant, source, TenantPipeline.EncryptionPlacement.BEFORE_SHUFFLE, runId);
+    }
+
+    /**
+     * The tenant's pipeline with its field encryptor at {@code placement}: the job's own
+     * (before the keyBy) or the earlier layout (after the guard), to measure what the move costs.
+     */
+    public static StreamGraph tenantPipeline(TenantConfig tenant, Workload workload, long count,
+            TenantPipeline.EncryptionPlacement placement, String runId) {
+        return tenantPipeline(tenant, WorkloadSource.of(workload, count), placement, runId);
+    }
+
+    private static StreamGraph tenantPipeline(TenantConfig tenant, Source<RawEvent, ?, ?> source,
+            TenantPipeline.EncryptionPlacement placement, String runId) {
         StreamExecutionEnvironment env = environment(tenant);
         TenantPipeline.builder()
                 .tenant(tenant)
@@ -43,6 +57,7 @@ public final class GeneratedJobs {
                 .auditHeadSink(new TimedDiscardingSink<AuditHead>(runId))
                 .chainOrigin(ChainOrigin.none())
                 .keys(KeystoreKeyProviderFactory.forTenant(tenant))
+                .encryptionPlacement(placement)
                 .build()
                 .addTo(env);
         return graph(env, tenant.names().jobName() + " [" + runId + "]");

@@ -2,6 +2,7 @@ package io.enclave.benchmarks.jobs;
 
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
+import io.enclave.jobs.TenantPipeline;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,14 +17,19 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * generated input (the demo's mix: two thirds FEMA, one third NWS, 6 % built to be refused),
  * same discarding sink, same job settings. The tenant pipeline runs twice: encrypting three
  * fields a record, as section 1 measures the chain, and with a CONFIDENTIAL tenant's default
- * fields (four FEMA, five NWS), so the cost of encrypting more shows beside it. Each job first
- * runs once to warm the JIT, then the three alternate for {@code rounds}, and the median of each
- * is reported.
+ * fields (four FEMA, five NWS), so the cost of encrypting more shows beside it. A fourth job is
+ * the same three-field pipeline with the encryptor where it was before issue 14, after the keyed
+ * guard, so the cost of encrypting before the keyBy (ciphertext, not plaintext, crosses the
+ * shuffle) is measured in the same run. Each job first runs once to warm the JIT, then the four
+ * alternate for {@code rounds}, and the median of each is reported.
  */
 public final class ThroughputBenchmark {
+    private static final TenantPipeline.EncryptionPlacement AFTER_GUARD = TenantPipeline.EncryptionPlacement.AFTER_GUARD;
+
     /** Records/s of each job, median over the rounds, and every round's figure. */
     public record Result(long records, double passThrough, double tenant, double confidential,
-            List<Double> passThroughRounds, List<Double> tenantRounds, List<Double> confidentialRounds) {
+            double encryptAfterGuard, List<Double> passThroughRounds, List<Double> tenantRounds,
+            List<Double> confidentialRounds, List<Double> encryptAfterGuardRounds) {
         /** The tenant pipeline (three fields encrypted) over pass-through: the section's target. */
         public double ratio() {
             return tenant / passThrough;
@@ -31,6 +37,11 @@ public final class ThroughputBenchmark {
 
         public double confidentialRatio() {
             return confidential / passThrough;
+        }
+
+        /** Encrypting before the keyBy over encrypting after the guard: below 1 is what the move costs. */
+        public double placementRatio() {
+            return tenant / encryptAfterGuard;
         }
     }
 
@@ -59,18 +70,26 @@ public final class ThroughputBenchmark {
             runOnce(cluster, warm, id -> GeneratedJobs.passThrough(tenant, workload, warm, id));
             runOnce(cluster, warm, id -> GeneratedJobs.tenantPipeline(tenant, workload, warm, id));
             runOnce(cluster, warm, id -> GeneratedJobs.tenantPipeline(confidential, workload, warm, id));
+            runOnce(cluster, warm, id -> GeneratedJobs.tenantPipeline(tenant, workload, warm, AFTER_GUARD, id));
             List<Double> pass = new ArrayList<>();
             List<Double> full = new ArrayList<>();
             List<Double> more = new ArrayList<>();
+            List<Double> after = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 pass.add(runOnce(cluster, records, id -> GeneratedJobs.passThrough(tenant, workload, records, id)));
                 full.add(runOnce(cluster, records, id -> GeneratedJobs.tenantPipeline(tenant, workload, records, id)));
                 more.add(runOnce(cluster, records,
                         id -> GeneratedJobs.tenantPipeline(confidential, workload, records, id)));
-                log.printf("  round %d: pass-through %,.0f rec/s, tenant pipeline %,.0f rec/s (CONFIDENTIAL %,.0f)%n",
-                        r + 1, pass.get(r), full.get(r), more.get(r));
+                after.add(runOnce(cluster, records,
+                        id -> GeneratedJobs.tenantPipeline(tenant, workload, records, AFTER_GUARD, id)));
+                log.printf("  round %d: pass-through %,.0f rec/s, tenant pipeline %,.0f rec/s (CONFIDENTIAL %,.0f;"
+                        + " encrypting after the guard %,.0f)%n", r + 1, pass.get(r), full.get(r), more.get(r),
+                        after.get(r));
             }
-            return new Result(records, median(pass), median(full), median(more), pass, full, more);
+            Result result = new Result(records, median(pass), median(full), median(more), median(after), pass, full,
+                    more, after);
+            log.printf("  encrypting before the keyBy / after the guard: %.2f×%n", result.placementRatio());
+            return result;
         }
     }
 

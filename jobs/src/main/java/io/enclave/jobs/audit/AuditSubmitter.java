@@ -26,7 +26,8 @@ public interface AuditSubmitter extends AutoCloseable {
      */
     static AuditRecord commandRecord(TenantConfig tenant, AuditAction action, AuditOutcome outcome, String command,
             String reason, String detail) {
-        String user = System.getProperty("user.name", "unknown");
+        // From the kernel, not the user.name property that -Duser.name=... overrides.
+        String user = OperatingSystemUser.name();
         AuditRecord r = new AuditContext(tenant.id(), "enclave " + command, user, true, true)
                 .newRecord(action, outcome, "cli", 0);
         r.sourceTopic = "cli";

@@ -9,6 +9,7 @@ import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.sinks.AuditPurge;
 import io.enclave.sinks.AuditVerifier;
 import io.enclave.sinks.dialect.Dialects;
+import io.enclave.jobs.audit.OperatingSystemUser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -142,7 +143,7 @@ final class AuditCommand {
             }
             int keep = days != null ? days : tenant.auditRequirements().retentionDays();
             Instant cutoff = Instant.now().minus(Duration.ofDays(keep));
-            String by = System.getProperty("user.name", "unknown") + " via enclave audit purge";
+            String by = OperatingSystemUser.name() + " via enclave audit purge";
             try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open();
                     Connection c = connect.open(config, tenant)) {
                 AuditPurge.Result r = new AuditPurge(c, Dialects.MYSQL.dialect(), tenant.database().schema(), tenant.id(),

@@ -3,6 +3,7 @@ package io.enclave.jobs.provision;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.TenantDatabase;
+import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.TableDefinition;
 import io.enclave.sinks.schema.TenantTables;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,9 +25,10 @@ import java.util.TreeSet;
  * Reconciles each tenant's database with its config on a MySQL-protocol server (MySQL or
  * MariaDB): the database and its tables, the tenant's one account {@code 'user'@'%'} with its
  * configured password, and exactly SELECT, INSERT and UPDATE on its own database. Any other
- * privilege of that account (global, on another schema, on a table, a role, GRANT OPTION) is
- * an extra and is revoked. Everything is read from the server's grant tables as the admin;
- * identifiers come from validated config, looked-up values travel as bind parameters.
+ * privilege of that account (global, on another schema, on a pattern such as {@code ab_c} that
+ * also matches {@code abxc}, on a table, a role, GRANT OPTION) is an extra and is revoked.
+ * Everything is read from the server's grant tables as the admin; identifiers come from
+ * validated config, looked-up values travel as bind parameters.
  */
 public final class DatabaseProvisioner {
     static final String LAYER = "database";
@@ -142,13 +145,21 @@ public final class DatabaseProvisioner {
         Set<String> grantable = new TreeSet<>();
         for (String[] row : rows("SELECT TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE"
                 + " FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?", grantee)) {
+            // The server keeps the grant's pattern as it was written: ab\_c from provision, or
+            // ab_c from a hand-made grant or an older Enclave, which also matches abxc. Only a
+            // pattern that names exactly the tenant's database is its own; the REVOKE repeats
+            // the stored pattern verbatim, since that is the only spelling that removes it.
             String schema = row[0];
             String privilege = row[1].toUpperCase(Locale.ROOT);
-            if (schema.equals(db) && TenantDatabase.PRIVILEGES.contains(privilege)) {
+            Optional<String> exact = MySqlDialect.exactGrantDatabase(schema);
+            boolean ownDatabase = exact.isPresent() && exact.get().equals(db);
+            if (ownDatabase && TenantDatabase.PRIVILEGES.contains(privilege)) {
                 own.add(privilege);
             } else {
                 findings.add(new Finding(tenant.id(), LAYER, "grant " + privilege + " ON " + schema + ".* TO " + account,
-                        Drift.EXTRA, schema.equals(db) ? "more than SELECT, INSERT, UPDATE" : "another schema",
+                        Drift.EXTRA, ownDatabase ? "more than SELECT, INSERT, UPDATE"
+                                : exact.isPresent() ? "another schema"
+                                : "a pattern whose unescaped _ or % matches databases other than " + db,
                         () -> execute("REVOKE " + privilege + " ON " + quoteAny(schema) + ".* FROM " + account)));
             }
             if ("YES".equalsIgnoreCase(row[2])) {

@@ -3,10 +3,12 @@ package io.enclave.jobs.render;
 import static io.enclave.jobs.render.KubernetesManifests.map;
 
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,14 +17,35 @@ import java.util.Map;
  * cannot reach each other and none can reach the outside; the shared Kafka broker and StarRocks
  * join every tenant network, because every job needs them. Tenants without network isolation
  * also get a second, tenant-only network on which their web UI is published on localhost.
- * The tenant's config file is a compose secret read from a file, never inlined.
+ *
+ * <p>The broker authenticates every client with SASL (SCRAM-SHA-512 for tenants, PLAIN for the
+ * admin only) and authorizes with the StandardAuthorizer and no access without an ACL, so a
+ * tenant's containers can use only what {@code enclave provision} granted their principals. That
+ * provisioning runs once, as its own service on its own network with the admin credentials, and
+ * every tenant job waits for it to finish successfully.
+ *
+ * <p>Credentials are never values in the file: each tenant's config, key store, Flink internal
+ * TLS stores and environment file are compose secrets or env files under
+ * {@code ./secrets/<tenant>/}, mounted on that tenant's JobManager and TaskManager only.
  */
 public final class ComposeFile {
     /** The shared services' names: the config used with this file points at kafka:9092 and starrocks:9030. */
     public static final String KAFKA = "kafka";
     public static final String STARROCKS = "starrocks";
+    public static final String PROVISION = "provision";
     public static final String KAFKA_IMAGE = "apache/kafka:4.2.0";
     public static final String STARROCKS_IMAGE = "starrocks/allin1-ubuntu:3.5.3";
+    /** The one principal the broker trusts beyond ACLs; it provisions and is the broker's own inter-node login. */
+    public static final String KAFKA_ADMIN_USER = "enclave_admin";
+    public static final String STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+    /** Network only the provisioning service, Kafka and StarRocks join: the admin credentials never meet a tenant. */
+    public static final String PROVISION_NETWORK = "enclave_provision";
+    /** Secrets of the broker and of provisioning, which no tenant service mounts. */
+    public static final String KAFKA_JAAS_SECRET = "kafka_jaas";
+    public static final String KAFKA_ADMIN_SECRET = "kafka_admin";
+    public static final String PROVISION_CONFIG_SECRET = "provision_config";
+    public static final String KEYSTORE_PATH = KubernetesManifests.KEYSTORE_DIR + "/" + KubernetesManifests.KEYSTORE_KEY;
+    private static final String JOBS_JAR = "/opt/flink/usrlib/enclave-jobs.jar";
     private static final int FIRST_UI_PORT = 8081;
 
     private final EnclaveConfig config;
@@ -45,6 +68,23 @@ public final class ComposeFile {
         return tenantId + "_config";
     }
 
+    public static String keystoreSecretName(String tenantId) {
+        return tenantId + "_keystore";
+    }
+
+    public static String tlsKeystoreSecretName(String tenantId) {
+        return tenantId + "_flink_tls_keystore";
+    }
+
+    public static String tlsTruststoreSecretName(String tenantId) {
+        return tenantId + "_flink_tls_truststore";
+    }
+
+    /** The directory of one tenant's secret files, relative to the compose file. */
+    public static String secretsDir(String tenantId) {
+        return "./secrets/" + tenantId + "/";
+    }
+
     public Map<String, Object> document() {
         Map<String, Object> services = new LinkedHashMap<>();
         Map<String, Object> networks = new LinkedHashMap<>();
@@ -57,32 +97,38 @@ public final class ComposeFile {
                     || tenant.securityEnhancements().dedicatedProcessing();
             tenantNetworks.add(internalNetwork(id));
             networks.put(internalNetwork(id), map("internal", true, "labels", tenantLabels(id)));
-            secrets.put(secretName(id), map("file", "./secrets/" + id + "/" + KubernetesManifests.CONFIG_KEY));
+            Map<String, String> tenantSecrets = tenantSecretFiles(tenant);
+            tenantSecrets.forEach((name, file) -> secrets.put(name, map("file", file)));
+            List<Object> mounts = secretMounts(tenant);
+
             List<String> jmNetworks = new ArrayList<>(List.of(internalNetwork(id)));
-            Map<String, Object> jobManager = flinkService(tenant, jobManagerCommand(tenant), jmNetworks);
+            Map<String, Object> jobManager = flinkService(tenant, jobManagerCommand(tenant), jmNetworks, mounts);
             if (!isolated) {
                 networks.put(uiNetwork(id), map("labels", tenantLabels(id)));
                 jmNetworks.add(uiNetwork(id));
                 jobManager.put("ports", List.of("127.0.0.1:" + uiPort++ + ":8081"));
             }
-            jobManager.put("secrets", List.of(map("source", secretName(id), "target", "/opt/enclave/config/"
-                    + KubernetesManifests.CONFIG_KEY)));
+            jobManager.put("depends_on", map(PROVISION, map("condition", "service_completed_successfully")));
             services.put(jobManagerName(id), jobManager);
             Map<String, Object> taskManager = flinkService(tenant, List.of("taskmanager"),
-                    List.of(internalNetwork(id)));
-            taskManager.put("depends_on", List.of(jobManagerName(id)));
+                    List.of(internalNetwork(id)), mounts);
+            taskManager.put("depends_on", map(PROVISION, map("condition", "service_completed_successfully"),
+                    jobManagerName(id), map("condition", "service_started")));
             services.put(taskManagerName(id), taskManager);
         }
-        services.put(KAFKA, map("image", KAFKA_IMAGE, "restart", "unless-stopped",
-                "environment", map("KAFKA_NODE_ID", "1", "KAFKA_PROCESS_ROLES", "broker,controller",
-                        "KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093",
-                        "KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:9092",
-                        "KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER",
-                        "KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093",
-                        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1"),
-                "networks", tenantNetworks));
+        networks.put(PROVISION_NETWORK, map("internal", true));
+        secrets.put(KAFKA_JAAS_SECRET, map("file", "./secrets/kafka/kafka_server_jaas.conf"));
+        secrets.put(KAFKA_ADMIN_SECRET, map("file", "./secrets/provision/kafka-admin.properties"));
+        secrets.put(PROVISION_CONFIG_SECRET, map("file", "./secrets/provision/" + KubernetesManifests.CONFIG_KEY));
+
+        List<String> sharedNetworks = new ArrayList<>(tenantNetworks);
+        sharedNetworks.add(PROVISION_NETWORK);
+        services.put(PROVISION, provisionService());
+        services.put(KAFKA, kafkaService(sharedNetworks));
         services.put(STARROCKS, map("image", STARROCKS_IMAGE, "restart", "unless-stopped",
-                "networks", tenantNetworks));
+                "healthcheck", map("test", List.of("CMD-SHELL", "mysql -h 127.0.0.1 -P 9030 -u root -e 'SELECT 1'"),
+                        "interval", "10s", "retries", 30),
+                "networks", sharedNetworks));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("name", "enclave");
         doc.put("services", services);
@@ -90,6 +136,42 @@ public final class ComposeFile {
         doc.put("volumes", volumes());
         doc.put("secrets", secrets);
         return doc;
+    }
+
+    /** The key store settings a tenant's job opens: the tenant's own store, which is its own secret file. */
+    static KeystoreSettings keystoreOf(EnclaveConfig config, TenantConfig tenant) {
+        return tenant.keystore();
+    }
+
+    /** Secret name to file, for the files only this tenant's containers mount. */
+    private Map<String, String> tenantSecretFiles(TenantConfig tenant) {
+        String id = tenant.id();
+        String extension = "PKCS12".equalsIgnoreCase(keystoreOf(config, tenant).type()) ? "p12"
+                : keystoreOf(config, tenant).type().toLowerCase(Locale.ROOT);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(secretName(id), secretsDir(id) + KubernetesManifests.CONFIG_KEY);
+        files.put(keystoreSecretName(id), secretsDir(id) + "keystore." + extension);
+        if (tenant.securityEnhancements().networkIsolation()) {
+            files.put(tlsKeystoreSecretName(id), secretsDir(id) + KubernetesManifests.TLS_KEYSTORE_KEY);
+            files.put(tlsTruststoreSecretName(id), secretsDir(id) + KubernetesManifests.TLS_TRUSTSTORE_KEY);
+        }
+        return files;
+    }
+
+    /** Where each of the tenant's secrets appears in its JobManager and TaskManager, at fixed paths. */
+    private static List<Object> secretMounts(TenantConfig tenant) {
+        String id = tenant.id();
+        List<Object> mounts = new ArrayList<>();
+        mounts.add(map("source", secretName(id), "target",
+                KubernetesManifests.CONFIG_DIR + "/" + KubernetesManifests.CONFIG_KEY));
+        mounts.add(map("source", keystoreSecretName(id), "target", KEYSTORE_PATH));
+        if (tenant.securityEnhancements().networkIsolation()) {
+            mounts.add(map("source", tlsKeystoreSecretName(id), "target",
+                    KubernetesManifests.TLS_DIR + "/" + KubernetesManifests.TLS_KEYSTORE_KEY));
+            mounts.add(map("source", tlsTruststoreSecretName(id), "target",
+                    KubernetesManifests.TLS_DIR + "/" + KubernetesManifests.TLS_TRUSTSTORE_KEY));
+        }
+        return mounts;
     }
 
     public static String jobManagerName(String tenantId) {
@@ -100,10 +182,11 @@ public final class ComposeFile {
         return KubernetesManifests.kubernetesName(tenantId) + "-taskmanager";
     }
 
-    private Map<String, Object> flinkService(TenantConfig tenant, List<String> command, List<String> networks) {
+    private Map<String, Object> flinkService(TenantConfig tenant, List<String> command, List<String> networks,
+            List<Object> secretMounts) {
         String id = tenant.id();
         // The official Flink image reads FLINK_PROPERTIES into its config.yaml at start.
-        String properties = String.join("\n",
+        List<String> properties = new ArrayList<>(List.of(
                 "jobmanager.rpc.address: " + jobManagerName(id),
                 "taskmanager.numberOfTaskSlots: " + tenant.processing().parallelism(),
                 "parallelism.default: " + tenant.processing().parallelism(),
@@ -113,13 +196,25 @@ public final class ComposeFile {
                 "execution.checkpointing.savepoint-dir: file:///opt/flink/state/" + id + "/savepoints",
                 "pipeline.auto-generate-uids: false",
                 "web.submit.enable: false",
-                "web.cancel.enable: false");
+                "web.cancel.enable: false"));
+        if (tenant.securityEnhancements().networkIsolation()) {
+            KubernetesManifests.internalTlsFiles().forEach((key, value) -> properties.add(key + ": " + value));
+            // The image runs envsubst over its config after adding FLINK_PROPERTIES, so the password comes from
+            // the tenant's env file inside the container; "$$" keeps compose from filling it in on the host.
+            for (String key : List.of("keystore-password", "key-password", "truststore-password")) {
+                properties.add("security.ssl.internal." + key + ": $${" + KubernetesManifests.TLS_PASSWORD_ENV + "}");
+            }
+        }
         Map<String, Object> service = new LinkedHashMap<>();
         service.put("image", options.image());
         service.put("command", command);
         service.put("restart", "unless-stopped");
         service.put("labels", tenantLabels(id));
-        service.put("environment", map("FLINK_PROPERTIES", properties));
+        // The tenant's own ${VAR} values: database and Kafka passwords, its key store password, its TLS password.
+        service.put("env_file", List.of(secretsDir(id) + "credentials.env"));
+        service.put("environment", map("FLINK_PROPERTIES", String.join("\n", properties),
+                "ENCLAVE_KEYSTORE", KEYSTORE_PATH));
+        service.put("secrets", secretMounts);
         service.put("volumes", List.of(id + "_state:/opt/flink/state/" + id));
         service.put("networks", networks);
         return service;
@@ -127,7 +222,65 @@ public final class ComposeFile {
 
     private static List<String> jobManagerCommand(TenantConfig tenant) {
         return List.of("standalone-job", "--job-classname", "io.enclave.jobs.TenantJob",
-                "--config", "/opt/enclave/config/" + KubernetesManifests.CONFIG_KEY, "--tenant", tenant.id());
+                "--config", KubernetesManifests.CONFIG_DIR + "/" + KubernetesManifests.CONFIG_KEY,
+                "--tenant", tenant.id());
+    }
+
+    /**
+     * {@code enclave provision} once, with every tenant's config and the admin credentials, on the
+     * provisioning network only. The image's entrypoint runs any other command as given.
+     */
+    private Map<String, Object> provisionService() {
+        Map<String, Object> service = new LinkedHashMap<>();
+        service.put("image", options.image());
+        service.put("command", List.of("java", "-cp", JOBS_JAR + ":/opt/flink/lib/*", "io.enclave.jobs.cli.EnclaveCli",
+                "provision", "/run/secrets/" + PROVISION_CONFIG_SECRET));
+        service.put("restart", "no");
+        // ENCLAVE_DB_ADMIN_USER/_PASSWORD and every tenant's ${VAR} values, which provisioning sets as passwords.
+        service.put("env_file", List.of("./secrets/provision/provision.env"));
+        service.put("environment", map("ENCLAVE_KAFKA_ADMIN_CONFIG", "/run/secrets/" + KAFKA_ADMIN_SECRET));
+        service.put("secrets", List.of(PROVISION_CONFIG_SECRET, KAFKA_ADMIN_SECRET));
+        service.put("depends_on", map(KAFKA, map("condition", "service_healthy"),
+                STARROCKS, map("condition", "service_healthy")));
+        service.put("networks", List.of(PROVISION_NETWORK));
+        return service;
+    }
+
+    /**
+     * One KRaft node. Clients reach the SASL listener only; the controller listener binds to
+     * localhost inside the container and is SASL too, so no tenant network sees it. Tenants log
+     * in with SCRAM; PLAIN, whose only user is the admin in the JAAS secret, serves provisioning
+     * and the node's own broker-to-controller traffic.
+     */
+    private static Map<String, Object> kafkaService(List<String> networks) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("KAFKA_NODE_ID", "1");
+        env.put("KAFKA_PROCESS_ROLES", "broker,controller");
+        env.put("KAFKA_LISTENERS", "CLIENT://:9092,CONTROLLER://localhost:9093");
+        env.put("KAFKA_ADVERTISED_LISTENERS", "CLIENT://" + KAFKA + ":9092");
+        env.put("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        env.put("KAFKA_INTER_BROKER_LISTENER_NAME", "CLIENT");
+        env.put("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER");
+        env.put("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093");
+        env.put("KAFKA_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512,PLAIN");
+        env.put("KAFKA_LISTENER_NAME_CONTROLLER_SASL_ENABLED_MECHANISMS", "PLAIN");
+        env.put("KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL", "PLAIN");
+        env.put("KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL", "PLAIN");
+        env.put("KAFKA_AUTHORIZER_CLASS_NAME", STANDARD_AUTHORIZER);
+        env.put("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false");
+        env.put("KAFKA_SUPER_USERS", "User:" + KAFKA_ADMIN_USER);
+        env.put("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1");
+        env.put("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1");
+        env.put("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1");
+        // The KafkaServer JAAS section (admin's PLAIN password, the SCRAM login module) is a secret file.
+        env.put("KAFKA_OPTS", "-Djava.security.auth.login.config=/run/secrets/" + KAFKA_JAAS_SECRET);
+        return map("image", KAFKA_IMAGE, "restart", "unless-stopped", "environment", env,
+                "secrets", List.of(KAFKA_JAAS_SECRET, KAFKA_ADMIN_SECRET),
+                // Healthy once the admin can log in: provisioning waits for this.
+                "healthcheck", map("test", List.of("CMD-SHELL", "/opt/kafka/bin/kafka-cluster.sh cluster-id"
+                                + " --bootstrap-server localhost:9092 --config /run/secrets/" + KAFKA_ADMIN_SECRET),
+                        "interval", "10s", "retries", 30),
+                "networks", networks);
     }
 
     private static Map<String, Object> tenantLabels(String id) {

@@ -19,6 +19,12 @@ import java.util.Map;
  * <p>Tenants with {@code dedicated_processing} or {@code network_isolation} get the strict
  * variant: restricted pod security, pods pinned to nodes tainted for that tenant, egress to
  * Kafka and StarRocks only into namespaces labelled as those services, and a tighter pod quota.
+ * Tenants with {@code network_isolation} also run Flink's internal TLS between JobManager and
+ * TaskManagers, with a key store and trust store from their own Secret.
+ *
+ * <p>Native mode and Kubernetes HA talk to the API server, which no pod selector can name, so
+ * its egress rule needs an address block: rendering refuses to start without one rather than
+ * open 443 and 6443 to every address.
  */
 public final class KubernetesManifests {
     /** Secret with the tenant's own config file (global section plus this tenant only), key {@value #CONFIG_KEY}. */
@@ -31,6 +37,21 @@ public final class KubernetesManifests {
     public static final String KEYSTORE_KEY = "keystore.bcfks";
     public static final String CONFIG_DIR = "/opt/enclave/config";
     public static final String KEYSTORE_DIR = "/opt/enclave/keystore";
+    /**
+     * Secret with the tenant's own Flink internal TLS material: {@value #TLS_KEYSTORE_KEY},
+     * {@value #TLS_TRUSTSTORE_KEY} (PKCS#12) and {@value #TLS_PASSWORD_KEY}, the stores' password.
+     */
+    public static final String INTERNAL_TLS_SECRET = "enclave-flink-internal-tls";
+    public static final String TLS_KEYSTORE_KEY = "internal.keystore.p12";
+    public static final String TLS_TRUSTSTORE_KEY = "internal.truststore.p12";
+    public static final String TLS_PASSWORD_KEY = "password";
+    public static final String TLS_DIR = "/opt/enclave/flink-tls";
+    /** Environment variable holding the internal TLS stores' password, never a rendered value. */
+    public static final String TLS_PASSWORD_ENV = "FLINK_INTERNAL_TLS_PASSWORD";
+    /** Why {@code render k8s} needs {@code --api-server-cidr}; printed when it is missing. */
+    public static final String API_SERVER_CIDR_REQUIRED = "render k8s needs --api-server-cidr: native mode and"
+            + " Kubernetes HA reach the API server on 443/6443, and without its address block the NetworkPolicy would"
+            + " open those ports to every address (find it with: kubectl get endpoints kubernetes -n default)";
     public static final String JAR_URI = "local:///opt/flink/usrlib/enclave-jobs.jar";
     public static final String TENANT_LABEL = "enclave.io/tenant";
     /** Node label and taint key of nodes reserved for one tenant (strict variant). */
@@ -48,6 +69,9 @@ public final class KubernetesManifests {
     private final boolean strict;
 
     private KubernetesManifests(TenantConfig tenant, ServiceEndpoints endpoints, RenderOptions options) {
+        if (options.apiServerCidr().isEmpty()) {
+            throw new IllegalArgumentException(API_SERVER_CIDR_REQUIRED);
+        }
         this.tenant = tenant;
         this.endpoints = endpoints;
         this.options = options;
@@ -169,13 +193,9 @@ public final class KubernetesManifests {
                 "ports", List.of(port("UDP", DNS_PORT), port("TCP", DNS_PORT))));
         egress.add(serviceEgress("kafka", endpoints.kafkaPorts()));
         egress.add(serviceEgress("starrocks", endpoints.starRocksPorts()));
-        // Native mode and Kubernetes HA talk to the API server, which no pod selector can name.
-        Map<String, Object> apiServer = new LinkedHashMap<>();
-        if (!options.apiServerCidr().isEmpty()) {
-            apiServer.put("to", List.of(map("ipBlock", map("cidr", options.apiServerCidr()))));
-        }
-        apiServer.put("ports", KUBERNETES_API_PORTS.stream().map(p -> (Object) port("TCP", p)).toList());
-        egress.add(apiServer);
+        // Native mode and Kubernetes HA talk to the API server, which no pod selector can name: only its block.
+        egress.add(map("to", List.of(map("ipBlock", map("cidr", options.apiServerCidr()))),
+                "ports", KUBERNETES_API_PORTS.stream().map(p -> (Object) port("TCP", p)).toList()));
         Map<String, Object> spec = map("podSelector", map(), "policyTypes", List.of("Ingress", "Egress"),
                 "ingress", ingress, "egress", egress);
         return map("apiVersion", "networking.k8s.io/v1", "kind", "NetworkPolicy",
@@ -220,25 +240,50 @@ public final class KubernetesManifests {
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         flinkConf.put("metrics.reporter.prom.port", "9249");
         flinkConf.put("kubernetes.jobmanager.annotations", "prometheus.io/scrape:true,prometheus.io/port:9249");
+        boolean internalTls = tenant.securityEnhancements().networkIsolation();
+        if (internalTls) {
+            flinkConf.putAll(internalTlsFiles());
+            // Flink reads these passwords only from its configuration, which the operator keeps in a ConfigMap. So
+            // they are passed as dynamic properties on the start command, which native mode runs with bash -c:
+            // bash fills them from the Secret-backed variable inside the pod, and no value is ever rendered.
+            String passwords = internalTlsPasswordProperties();
+            flinkConf.put("kubernetes.jobmanager.entrypoint.args", passwords);
+            flinkConf.put("kubernetes.taskmanager.entrypoint.args", passwords);
+        }
 
         Map<String, Object> container = new LinkedHashMap<>();
         container.put("name", "flink-main-container");
-        container.put("env", List.of(map("name", "ENCLAVE_KEYSTORE", "value", KEYSTORE_DIR + "/" + KEYSTORE_KEY)));
-        container.put("envFrom", List.of(map("secretRef", map("name", CREDENTIALS_SECRET))));
-        container.put("volumeMounts", List.of(
+        List<Object> env = new ArrayList<>();
+        env.add(map("name", "ENCLAVE_KEYSTORE", "value", KEYSTORE_DIR + "/" + KEYSTORE_KEY));
+        List<Object> mounts = new ArrayList<>(List.of(
                 map("name", "tenant-config", "mountPath", CONFIG_DIR, "readOnly", true),
                 map("name", "keystore", "mountPath", KEYSTORE_DIR, "readOnly", true)));
+        if (internalTls) {
+            env.add(map("name", TLS_PASSWORD_ENV, "valueFrom",
+                    map("secretKeyRef", map("name", INTERNAL_TLS_SECRET, "key", TLS_PASSWORD_KEY))));
+            mounts.add(map("name", "flink-internal-tls", "mountPath", TLS_DIR, "readOnly", true));
+        }
+        container.put("env", env);
+        container.put("envFrom", List.of(map("secretRef", map("name", CREDENTIALS_SECRET))));
+        container.put("volumeMounts", mounts);
         container.put("securityContext", map("allowPrivilegeEscalation", false, "runAsNonRoot", true,
                 "capabilities", map("drop", List.of("ALL")), "seccompProfile", map("type", "RuntimeDefault")));
 
         Map<String, Object> podSpec = new LinkedHashMap<>();
         podSpec.put("securityContext", map("runAsNonRoot", true, "runAsUser", 9999, "fsGroup", 9999));
         podSpec.put("containers", List.of(container));
-        podSpec.put("volumes", List.of(
+        List<Object> volumes = new ArrayList<>(List.of(
                 map("name", "tenant-config", "secret", map("secretName", CONFIG_SECRET,
                         "items", List.of(map("key", CONFIG_KEY, "path", CONFIG_KEY)))),
                 map("name", "keystore", "secret", map("secretName", KEYSTORE_SECRET,
                         "items", List.of(map("key", KEYSTORE_KEY, "path", KEYSTORE_KEY))))));
+        if (internalTls) {
+            // The password key is left out of the files: it reaches the pod only as the variable above.
+            volumes.add(map("name", "flink-internal-tls", "secret", map("secretName", INTERNAL_TLS_SECRET,
+                    "items", List.of(map("key", TLS_KEYSTORE_KEY, "path", TLS_KEYSTORE_KEY),
+                            map("key", TLS_TRUSTSTORE_KEY, "path", TLS_TRUSTSTORE_KEY)))));
+        }
+        podSpec.put("volumes", volumes);
         if (strict) {
             podSpec.put("nodeSelector", map(DEDICATED_NODE_KEY, id));
             podSpec.put("tolerations", List.of(map("key", DEDICATED_NODE_KEY, "operator", "Equal", "value", id,
@@ -270,6 +315,27 @@ public final class KubernetesManifests {
         spec.put("job", job);
         return map("apiVersion", "flink.apache.org/v1beta1", "kind", "FlinkDeployment",
                 "metadata", metadata(kubernetesName(tenant.names().jobName()), true), "spec", spec);
+    }
+
+    /**
+     * Flink's internal TLS (RPC, data exchange between TaskManagers, blob server) with the
+     * tenant's own stores, mounted at {@value #TLS_DIR}; passwords are set elsewhere, never here.
+     */
+    static Map<String, String> internalTlsFiles() {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("security.ssl.internal.enabled", "true");
+        conf.put("security.ssl.internal.keystore", TLS_DIR + "/" + TLS_KEYSTORE_KEY);
+        conf.put("security.ssl.internal.keystore-type", "PKCS12");
+        conf.put("security.ssl.internal.truststore", TLS_DIR + "/" + TLS_TRUSTSTORE_KEY);
+        conf.put("security.ssl.internal.truststore-type", "PKCS12");
+        return conf;
+    }
+
+    /** The three internal TLS passwords as dynamic properties naming {@value #TLS_PASSWORD_ENV}, for a shell to fill. */
+    static String internalTlsPasswordProperties() {
+        return List.of("keystore-password", "key-password", "truststore-password").stream()
+                .map(key -> "-Dsecurity.ssl.internal." + key + "=\"${" + TLS_PASSWORD_ENV + "}\"")
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private static String seconds(java.time.Duration d) {

@@ -48,7 +48,8 @@ public final class RenderCommand {
         String operatorNamespace;
 
         @Option(names = "--api-server-cidr", defaultValue = "",
-                description = "Limit egress to the Kubernetes API server (443/6443) to this address block.")
+                description = "The Kubernetes API server's address block; egress to 443/6443 goes there only."
+                        + " Required by render k8s.")
         String apiServerCidr;
 
         @Override
@@ -59,6 +60,7 @@ public final class RenderCommand {
             try {
                 config = TenantConfigLoader.load(file);
                 options = new RenderOptions(image, stateBase, operatorNamespace, apiServerCidr);
+                check(options);
             } catch (ConfigException | IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return INVALID_CONFIG;
@@ -69,6 +71,9 @@ public final class RenderCommand {
         }
 
         abstract String defaultDirName();
+
+        /** Refuses, before anything is written, options this rendering cannot keep its isolation with. */
+        void check(RenderOptions options) {}
 
         abstract void render(EnclaveConfig config, RenderOptions options, Path dir, PrintWriter out)
                 throws IOException;
@@ -88,6 +93,13 @@ public final class RenderCommand {
         @Override
         String defaultDirName() {
             return "k8s";
+        }
+
+        @Override
+        void check(RenderOptions options) {
+            if (options.apiServerCidr().isEmpty()) {
+                throw new IllegalArgumentException(KubernetesManifests.API_SERVER_CIDR_REQUIRED);
+            }
         }
 
         @Override
@@ -114,9 +126,19 @@ public final class RenderCommand {
 
         @Override
         void render(EnclaveConfig config, RenderOptions options, Path dir, PrintWriter out) throws IOException {
-            String header = "# Rendered by `enclave render compose`. Each tenant's config file goes to"
-                    + " ./secrets/<tenant>/tenants.yaml\n# and must point at kafka:9092 and"
-                    + " jdbc:mysql://starrocks:9030. Do not edit: render again.\n";
+            String header = """
+                    # Rendered by `enclave render compose`. Do not edit: render again. Files it reads, none of them rendered:
+                    #   ./secrets/<tenant>/tenants.yaml       global section plus this tenant only; kafka:9092 with
+                    #                                         security_protocol SASL_PLAINTEXT and SCRAM-SHA-512,
+                    #                                         jdbc:mysql://starrocks:9030
+                    #   ./secrets/<tenant>/keystore.<type>    the tenant's key store
+                    #   ./secrets/<tenant>/credentials.env    the tenant's ${VAR} values (and FLINK_INTERNAL_TLS_PASSWORD)
+                    #   ./secrets/<tenant>/internal.*.p12     Flink internal TLS stores (tenants with network_isolation)
+                    #   ./secrets/kafka/kafka_server_jaas.conf      KafkaServer section: PLAIN admin enclave_admin, SCRAM
+                    #   ./secrets/provision/tenants.yaml            every tenant, for the one-shot provision service
+                    #   ./secrets/provision/kafka-admin.properties  admin client login (SASL_PLAINTEXT, PLAIN)
+                    #   ./secrets/provision/provision.env           ENCLAVE_DB_ADMIN_USER/_PASSWORD and every tenant's values
+                    """;
             write(dir.resolve("compose.yaml"), header, new ComposeFile(config, options).document(), out);
         }
     }

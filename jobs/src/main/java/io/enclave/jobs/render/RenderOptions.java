@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * @param operatorNamespace namespace of the Flink Kubernetes Operator, which must reach the
  *        JobManager's REST port through the NetworkPolicy
  * @param apiServerCidr the Kubernetes API server's address block, to which egress on 443/6443 is
- *        limited; empty allows those ports to any address, as native mode must reach the API server
+ *        limited; {@code render k8s} refuses to run without it (see {@link KubernetesManifests}),
+ *        and no block may cover every address
  */
 public record RenderOptions(String image, String stateBase, String operatorNamespace, String apiServerCidr) {
     public static final String DEFAULT_IMAGE = "enclave/flink-jobs:0.1.0";
@@ -43,6 +44,11 @@ public record RenderOptions(String image, String stateBase, String operatorNames
         if (!apiServerCidr.isEmpty() && !CIDR.matcher(apiServerCidr).matches()) {
             throw new IllegalArgumentException("--api-server-cidr must be an address block such as 10.0.0.1/32: "
                     + apiServerCidr);
+        }
+        // A /0 block is "any address" spelled as a CIDR: the hole the option exists to close.
+        if (!apiServerCidr.isEmpty() && apiServerCidr.endsWith("/0")) {
+            throw new IllegalArgumentException("--api-server-cidr must name the API server's addresses, not every"
+                    + " address: " + apiServerCidr);
         }
         stateBase = stateBase.endsWith("/") ? stateBase.substring(0, stateBase.length() - 1) : stateBase;
     }

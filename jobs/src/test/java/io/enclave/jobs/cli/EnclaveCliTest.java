@@ -101,7 +101,8 @@ class EnclaveCliTest {
                 "CREATE RESOURCE GROUP `tenant_colorado_state_rg`",
                 "WITH (\"cpu_weight\" = \"4\", \"mem_limit\" = \"20%\")")
                 .doesNotContain("dev-only-colorado-db").doesNotContain("federal");
-        assertThat(mysql.out()).contains("GRANT SELECT, INSERT, UPDATE ON `colorado_emergency`.* TO 'colorado_writer'@'%'")
+        // Escaped, or MySQL would also grant colorado-emergency look-alikes such as coloradoXemergency.
+        assertThat(mysql.out()).contains("GRANT SELECT, INSERT, UPDATE ON `colorado\\_emergency`.* TO 'colorado_writer'@'%'")
                 .doesNotContain("RESOURCE GROUP").doesNotContain("dev-only-colorado-db");
     }
 

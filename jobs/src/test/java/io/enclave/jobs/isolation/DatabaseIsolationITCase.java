@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.sinks.dialect.MySqlDialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -111,7 +112,9 @@ class DatabaseIsolationITCase {
         try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
             st.execute("GRANT SELECT ON `" + b.database().schema() + "`.* TO " + acct);
             st.execute("GRANT PROCESS ON *.* TO " + acct);
-            st.execute("REVOKE UPDATE ON `" + a.database().schema() + "`.* FROM " + acct);
+            // Provision grants on the escaped name (diso\_alpha\_db), so that is what is revoked.
+            st.execute("REVOKE UPDATE ON `" + MySqlDialect.escapeGrantWildcards(a.database().schema()) + "`.* FROM "
+                    + acct);
             st.execute("ALTER USER " + acct + " IDENTIFIED BY 'changed-by-hand'");
             st.execute("CREATE USER 'tenant_diso_alpha_spy'@'%' IDENTIFIED BY 'spy'");
         }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * Two tenants, {@code <suite>_alpha} (Colorado) and {@code <suite>_bravo} (Texas), on a SASL
@@ -28,9 +29,15 @@ final class IsolationFixture {
     final EnclaveConfig config;
 
     IsolationFixture(String suite, Path dir, String bootstrap, String jdbcUrl, EmbeddedKafka kafka) throws IOException {
+        this(suite, dir, bootstrap, jdbcUrl, kafka, UnaryOperator.identity());
+    }
+
+    /** The same two tenants, with {@code edit} applied to the YAML first (e.g. schema names that collide). */
+    IsolationFixture(String suite, Path dir, String bootstrap, String jdbcUrl, EmbeddedKafka kafka,
+            UnaryOperator<String> edit) throws IOException {
         this.suite = suite;
         this.configFile = dir.resolve(suite + "-tenants.yaml");
-        Files.writeString(configFile, yaml(suite, bootstrap, jdbcUrl, dir));
+        Files.writeString(configFile, edit.apply(yaml(suite, bootstrap, jdbcUrl, dir)));
         this.config = TenantConfigLoader.load(configFile);
         io.enclave.jobs.TestKeys.initialise(config.tenants());
         this.kafkaAdminConfig = dir.resolve(suite + "-kafka-admin.properties");

@@ -27,6 +27,8 @@ import org.yaml.snakeyaml.Yaml;
  */
 class RenderCommandTest {
     private static final Path EXAMPLES = Path.of("..", "tenant-config", "examples", "tenants.yaml");
+    private static final String CIDR = "--api-server-cidr";
+    private static final String API_SERVER = "10.0.0.1/32";
     private static EnclaveConfig config;
 
     @TempDir
@@ -39,7 +41,7 @@ class RenderCommandTest {
 
     @Test
     void k8sWritesEveryObjectForEveryTenant() {
-        CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+        CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         assertThat(run.exit()).as(run.err()).isZero();
         for (TenantConfig tenant : config.tenants()) {
@@ -58,7 +60,8 @@ class RenderCommandTest {
 
     @Test
     void flinkDeploymentRunsTheTenantsJobInApplicationModeWithSavepointUpgrades() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), "--state-base", "s3://state/enclave");
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), "--state-base", "s3://state/enclave",
+                CIDR, API_SERVER);
 
         Map<String, Object> fd = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
 
@@ -91,7 +94,7 @@ class RenderCommandTest {
 
     @Test
     void credentialsAreSecretReferencesAndNoSecretValueIsRendered() throws IOException {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
         run("render", "compose", EXAMPLES.toString(), "--out", dir.resolve("compose").toString());
 
         Map<String, Object> fd = load(dir.resolve("colorado_state").resolve("flinkdeployment.yaml"));
@@ -115,7 +118,7 @@ class RenderCommandTest {
 
     @Test
     void strictTenantsGetDedicatedNodesAndEgressOnlyIntoServiceNamespaces() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         // federal_dhs asks for dedicated processing and network isolation; texas_state for neither.
         Map<String, Object> strict = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
@@ -144,7 +147,7 @@ class RenderCommandTest {
 
     @Test
     void networkPolicyAllowsEgressOnlyToKafkaStarRocksDnsTheNamespaceAndTheApiServer() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         Map<String, Object> policy = load(dir.resolve("colorado_state").resolve("networkpolicy.yaml"));
 
@@ -167,7 +170,7 @@ class RenderCommandTest {
         assertThat(get(policy, "spec.ingress[1].from[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name"))
                 .isEqualTo("flink-operator");
         assertThat(get(policy, "spec.ingress[1].ports[0].port")).isEqualTo(8081);
-        assertThat(get(policy, "spec.egress[4].to")).isNull();
+        assertThat(get(policy, "spec.egress[4].to[0].ipBlock.cidr")).isEqualTo(API_SERVER);
     }
 
     @Test
@@ -184,7 +187,7 @@ class RenderCommandTest {
 
     @Test
     void resourceQuotaCapsWhatTheTenantsParallelismNeeds() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         Map<String, Object> quota = load(dir.resolve("fema_region_4").resolve("resourcequota.yaml"));
 
@@ -197,7 +200,7 @@ class RenderCommandTest {
 
     @Test
     void noManifestOfOneTenantNamesAnythingOfAnother() throws IOException {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         for (TenantConfig tenant : config.tenants()) {
             List<String> foreign = foreignNames(tenant);
@@ -238,9 +241,191 @@ class RenderCommandTest {
         assertThat(get(compose, "services.federal-dhs-jobmanager.ports")).isNull();
         assertThat(get(compose, "services.texas-state-jobmanager.ports")).isEqualTo(List.of("127.0.0.1:8081:8081"));
         assertThat(get(compose, "networks.texas_state_ui.internal")).isNull();
-        // Kafka and StarRocks are shared: they join every tenant network, and nothing else does.
+        // Kafka and StarRocks are shared: they join every tenant network and the provisioning network, nothing else.
+        tenantNetworks.add("enclave_provision");
         assertThat(get(compose, "services.kafka.networks")).isEqualTo(tenantNetworks);
         assertThat(get(compose, "services.starrocks.networks")).isEqualTo(tenantNetworks);
+    }
+
+    @Test
+    void composeBrokerAuthenticatesEveryClientAndAuthorizesByAclWithOnlyTheAdminAsSuperUser() {
+        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        Map<String, Object> compose = load(dir.resolve("compose.yaml"));
+        Map<?, ?> env = (Map<?, ?>) get(compose, "services.kafka.environment");
+
+        // Every listener, the clients' and the controller's, is SASL: no PLAINTEXT door on any tenant network.
+        Map<String, String> protocols = new java.util.LinkedHashMap<>();
+        for (String entry : ((String) env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).split(",")) {
+            protocols.put(entry.split(":")[0], entry.split(":")[1]);
+        }
+        List<String> listeners = Stream.of(((String) env.get("KAFKA_LISTENERS")).split(","))
+                .map(l -> l.substring(0, l.indexOf(':'))).toList();
+        assertThat(listeners).isNotEmpty().allSatisfy(l -> assertThat(protocols.get(l)).as(l).startsWith("SASL_"));
+        assertThat((String) env.get("KAFKA_LISTENERS")).contains("CONTROLLER://localhost:");
+        assertThat(((String) env.get("KAFKA_SASL_ENABLED_MECHANISMS")).split(",")).contains("SCRAM-SHA-512");
+        assertThat(env.get("KAFKA_AUTHORIZER_CLASS_NAME"))
+                .isEqualTo("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        assertThat(env.get("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND")).isEqualTo("false");
+        assertThat(env.get("KAFKA_SUPER_USERS")).isEqualTo("User:enclave_admin");
+        for (TenantConfig tenant : config.tenants()) {
+            assertThat((String) env.get("KAFKA_SUPER_USERS")).doesNotContain(tenant.kafka().username(),
+                    tenant.kafkaPublisher().username());
+        }
+        // The admin's password lives in a secret file, read through KAFKA_OPTS, never in the environment.
+        assertThat(env.get("KAFKA_OPTS")).isEqualTo("-Djava.security.auth.login.config=/run/secrets/kafka_jaas");
+        assertThat(get(compose, "secrets.kafka_jaas.file")).isEqualTo("./secrets/kafka/kafka_server_jaas.conf");
+    }
+
+    @Test
+    void composeProvisionsOnceWithTheAdminBeforeAnyTenantJobStarts() {
+        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        Map<String, Object> compose = load(dir.resolve("compose.yaml"));
+
+        @SuppressWarnings("unchecked")
+        List<String> command = (List<String>) get(compose, "services.provision.command");
+        assertThat(command).containsSubsequence("io.enclave.jobs.cli.EnclaveCli", "provision", "/run/secrets/provision_config");
+        assertThat(get(compose, "services.provision.restart")).isEqualTo("no");
+        assertThat(get(compose, "services.provision.depends_on.kafka.condition")).isEqualTo("service_healthy");
+        assertThat(get(compose, "services.provision.environment.ENCLAVE_KAFKA_ADMIN_CONFIG"))
+                .isEqualTo("/run/secrets/kafka_admin");
+        // Its own network: the admin credentials never sit on a network a tenant's containers join.
+        assertThat(get(compose, "services.provision.networks")).isEqualTo(List.of("enclave_provision"));
+        for (TenantConfig tenant : config.tenants()) {
+            for (String service : List.of(ComposeFile.jobManagerName(tenant.id()),
+                    ComposeFile.taskManagerName(tenant.id()))) {
+                assertThat(get(compose, "services." + service + ".depends_on.provision.condition")).as(service)
+                        .isEqualTo("service_completed_successfully");
+            }
+        }
+    }
+
+    @Test
+    void composeMountsEachTenantsOwnKeyStoreConfigAndCredentialsOnItsJobManagerAndTaskManagerOnly() {
+        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        Map<String, Object> compose = load(dir.resolve("compose.yaml"));
+        Map<?, ?> secrets = (Map<?, ?>) compose.get("secrets");
+        Map<?, ?> services = (Map<?, ?>) compose.get("services");
+
+        for (TenantConfig tenant : config.tenants()) {
+            String id = tenant.id();
+            List<String> own = new ArrayList<>(List.of(id + "_config", id + "_keystore"));
+            if (tenant.securityEnhancements().networkIsolation()) {
+                own.addAll(List.of(id + "_flink_tls_keystore", id + "_flink_tls_truststore"));
+            }
+            for (String service : List.of(ComposeFile.jobManagerName(id), ComposeFile.taskManagerName(id))) {
+                Map<?, ?> svc = (Map<?, ?>) services.get(service);
+                List<String> sources = ((List<?>) svc.get("secrets")).stream()
+                        .map(m -> (String) ((Map<?, ?>) m).get("source")).toList();
+                assertThat(sources).as(service).containsExactlyInAnyOrderElementsOf(own);
+                // Every file it mounts is under the tenant's own secrets directory.
+                assertThat(sources).allSatisfy(source -> assertThat((String) ((Map<?, ?>) secrets.get(source)).get("file"))
+                        .as(source).startsWith("./secrets/" + id + "/"));
+                assertThat(get(svc, "secrets[1].target")).isEqualTo("/opt/enclave/keystore/keystore.bcfks");
+                assertThat(get(svc, "environment.ENCLAVE_KEYSTORE")).isEqualTo("/opt/enclave/keystore/keystore.bcfks");
+                assertThat(get(svc, "env_file")).isEqualTo(List.of("./secrets/" + id + "/credentials.env"));
+            }
+            assertThat(get(secrets, id + "_keystore.file")).isEqualTo("./secrets/" + id + "/keystore.bcfks");
+        }
+        // The broker's and provisioning's secrets reach no tenant's container.
+        for (Map.Entry<?, ?> service : services.entrySet()) {
+            if (!List.of("kafka", "provision").contains(service.getKey())) {
+                assertThat(String.valueOf(((Map<?, ?>) service.getValue()).get("secrets"))).as((String) service.getKey())
+                        .doesNotContain("kafka_admin", "kafka_jaas", "provision_config");
+            }
+        }
+    }
+
+    @Test
+    void composeRunsFlinkInternalTlsForTenantsWithNetworkIsolation() {
+        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        Map<String, Object> compose = load(dir.resolve("compose.yaml"));
+
+        assertThat(config.tenants()).anyMatch(t -> t.securityEnhancements().networkIsolation())
+                .anyMatch(t -> !t.securityEnhancements().networkIsolation());
+        for (TenantConfig tenant : config.tenants()) {
+            for (String service : List.of(ComposeFile.jobManagerName(tenant.id()),
+                    ComposeFile.taskManagerName(tenant.id()))) {
+                String properties = (String) get(compose, "services." + service + ".environment.FLINK_PROPERTIES");
+                if (tenant.securityEnhancements().networkIsolation()) {
+                    assertThat(properties).as(service).contains("security.ssl.internal.enabled: true",
+                            "security.ssl.internal.keystore: /opt/enclave/flink-tls/internal.keystore.p12",
+                            "security.ssl.internal.truststore: /opt/enclave/flink-tls/internal.truststore.p12",
+                            // Filled inside the container from the tenant's env file; "$$" is compose's escape.
+                            "security.ssl.internal.keystore-password: $${FLINK_INTERNAL_TLS_PASSWORD}",
+                            "security.ssl.internal.key-password: $${FLINK_INTERNAL_TLS_PASSWORD}",
+                            "security.ssl.internal.truststore-password: $${FLINK_INTERNAL_TLS_PASSWORD}");
+                } else {
+                    assertThat(properties).as(service).doesNotContain("security.ssl.internal");
+                }
+            }
+        }
+    }
+
+    @Test
+    void k8sRefusesToRenderWithoutTheApiServerAddressBlockOrWithOneCoveringEveryAddress() {
+        CliRun missing = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("out").toString());
+
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("--api-server-cidr", "443/6443");
+        assertThat(dir.resolve("out")).doesNotExist();
+        for (String everyAddress : List.of("0.0.0.0/0", "::/0")) {
+            CliRun open = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR,
+                    everyAddress);
+            assertThat(open.exit()).as(everyAddress).isEqualTo(2);
+            assertThat(open.err()).contains("not every address");
+            assertThat(dir.resolve("out")).doesNotExist();
+        }
+    }
+
+    @Test
+    void noTenantsNetworkPolicyOpensTheApiServerPortsBeyondTheGivenBlock() {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+
+        for (TenantConfig tenant : config.tenants()) {
+            Map<String, Object> policy = load(dir.resolve(tenant.id()).resolve("networkpolicy.yaml"));
+            List<?> egress = (List<?>) get(policy, "spec.egress");
+            List<?> apiRules = egress.stream().filter(rule -> {
+                Object ports = ((Map<?, ?>) rule).get("ports");
+                return ports != null && ((List<?>) ports).stream()
+                        .anyMatch(p -> List.of(443, 6443).contains(((Map<?, ?>) p).get("port")));
+            }).toList();
+            assertThat(apiRules).as(tenant.id()).singleElement().satisfies(rule -> assertThat(((Map<?, ?>) rule).get("to"))
+                    .isEqualTo(List.of(Map.of("ipBlock", Map.of("cidr", API_SERVER)))));
+        }
+    }
+
+    @Test
+    void k8sRunsFlinkInternalTlsFromTheTenantsOwnSecretForTenantsWithNetworkIsolation() {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+
+        for (TenantConfig tenant : config.tenants()) {
+            Map<String, Object> fd = load(dir.resolve(tenant.id()).resolve("flinkdeployment.yaml"));
+            Map<?, ?> conf = (Map<?, ?>) get(fd, "spec.flinkConfiguration");
+            // No password is ever a configuration value: the operator keeps configuration in a ConfigMap.
+            assertThat(conf.keySet()).as(tenant.id()).noneMatch(k -> ((String) k).endsWith("password"));
+            if (!tenant.securityEnhancements().networkIsolation()) {
+                assertThat(conf.keySet()).as(tenant.id()).noneMatch(k -> ((String) k).startsWith("security.ssl"));
+                assertThat(String.valueOf(get(fd, "spec.podTemplate.spec.volumes"))).doesNotContain("tls");
+                continue;
+            }
+            assertThat(conf.get("security.ssl.internal.enabled")).as(tenant.id()).isEqualTo("true");
+            assertThat(conf.get("security.ssl.internal.keystore")).isEqualTo("/opt/enclave/flink-tls/internal.keystore.p12");
+            assertThat(conf.get("security.ssl.internal.truststore"))
+                    .isEqualTo("/opt/enclave/flink-tls/internal.truststore.p12");
+            for (String side : List.of("jobmanager", "taskmanager")) {
+                assertThat((String) conf.get("kubernetes." + side + ".entrypoint.args")).as(side).contains(
+                        "-Dsecurity.ssl.internal.keystore-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"",
+                        "-Dsecurity.ssl.internal.key-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"",
+                        "-Dsecurity.ssl.internal.truststore-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"");
+            }
+            assertThat(get(fd, "spec.podTemplate.spec.containers[0].env[1]")).isEqualTo(Map.of(
+                    "name", "FLINK_INTERNAL_TLS_PASSWORD", "valueFrom", Map.of("secretKeyRef",
+                            Map.of("name", "enclave-flink-internal-tls", "key", "password"))));
+            assertThat(get(fd, "spec.podTemplate.spec.volumes[2].secret.secretName"))
+                    .isEqualTo("enclave-flink-internal-tls");
+            assertThat(get(fd, "spec.podTemplate.spec.containers[0].volumeMounts[2].mountPath"))
+                    .isEqualTo("/opt/enclave/flink-tls");
+        }
     }
 
     @Test
@@ -248,7 +433,7 @@ class RenderCommandTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(EXAMPLES).replace("allowed_states: [CO]", "allowed_states: [XX]"));
 
-        CliRun run = run("render", "k8s", bad.toString(), "--out", dir.resolve("out").toString());
+        CliRun run = run("render", "k8s", bad.toString(), "--out", dir.resolve("out").toString(), CIDR, API_SERVER);
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("tenants.colorado_state.data_restrictions.allowed_states[0]");

@@ -3,6 +3,7 @@ package io.enclave.sinks.dialect;
 import io.enclave.sinks.schema.Column;
 import io.enclave.sinks.schema.ColumnType;
 import io.enclave.sinks.schema.TableDefinition;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** MySQL 8 and MariaDB: the stand-in for StarRocks in tests and on a developer's machine. */
@@ -45,6 +46,51 @@ public final class MySqlDialect implements SqlDialect {
         return SqlDialect.quote(column.name()) + " " + columnType(column.type())
                 + (column.nullable() ? " NULL" : " NOT NULL")
                 + " COMMENT " + SqlDialect.commentLiteral(column.comment());
+    }
+
+    /**
+     * MySQL and MariaDB read {@code _} and {@code %} in a database-level grant as wildcards, so
+     * a grant on {@code ab_c} would also reach {@code abxc}. Escaped ({@code ab\_c}), the grant
+     * names exactly one database. Backticks take the backslash literally, so the server's grant
+     * matcher, not the SQL lexer, sees the escape.
+     */
+    @Override
+    public String grantDatabase(String database) {
+        SqlDialect.quote(database);
+        return "`" + escapeGrantWildcards(database) + "`";
+    }
+
+    /** {@code \}, {@code _} and {@code %} each preceded by a backslash, as the grant matcher reads them. */
+    public static String escapeGrantWildcards(String database) {
+        StringBuilder escaped = new StringBuilder(database.length() + 8);
+        for (char c : database.toCharArray()) {
+            if (c == '\\' || c == '_' || c == '%') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+
+    /**
+     * The one database a database-level grant pattern, as the server stores it, names; empty when
+     * the pattern holds an unescaped {@code _} or {@code %} and so matches more names than one.
+     * {@code ab\_c} and {@code abxc} name one database each; {@code ab_c} names none, because it
+     * covers {@code abxc} as much as {@code ab_c}.
+     */
+    public static Optional<String> exactGrantDatabase(String pattern) {
+        StringBuilder literal = new StringBuilder(pattern.length());
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                literal.append(pattern.charAt(++i));
+            } else if (c == '_' || c == '%') {
+                return Optional.empty();
+            } else {
+                literal.append(c);
+            }
+        }
+        return Optional.of(literal.toString());
     }
 
     /** VALUES(col) rather than a row alias, because MariaDB has no row alias syntax. */

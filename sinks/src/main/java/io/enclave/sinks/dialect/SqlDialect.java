@@ -32,6 +32,16 @@ public interface SqlDialect extends java.io.Serializable {
     /** An INSERT that overwrites the row with the same primary key, so replays never duplicate. */
     String upsert(String database, TableDefinition<?> table);
 
+    /**
+     * The database as GRANT and REVOKE name it, quoted. Every statement that grants or revokes
+     * on a tenant's database spells the name through here, so a server that reads patterns in
+     * that position gets one that matches exactly this database. By default the name is taken
+     * literally, as StarRocks does.
+     */
+    default String grantDatabase(String database) {
+        return quote(database);
+    }
+
     static String quote(String identifier) {
         if (!identifier.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("not a safe identifier: " + identifier);

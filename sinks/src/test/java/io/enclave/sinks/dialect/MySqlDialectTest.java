@@ -148,6 +148,34 @@ class MySqlDialectTest {
     }
 
     @Test
+    void grantsNameExactlyOneDatabaseBecauseTheWildcardsAreEscaped() {
+        assertThat(dialect.grantDatabase("ab_c")).isEqualTo("`ab\\_c`");
+        assertThat(dialect.grantDatabase("colorado_state")).isEqualTo("`colorado\\_state`");
+        assertThat(dialect.grantDatabase("abxc")).isEqualTo("`abxc`");
+        assertThat(MySqlDialect.escapeGrantWildcards("a%b_c\\d")).isEqualTo("a\\%b\\_c\\\\d");
+    }
+
+    @Test
+    void aGrantPatternNamesOneDatabaseOnlyWhenNoWildcardIsLeftUnescaped() {
+        assertThat(MySqlDialect.exactGrantDatabase("ab\\_c")).contains("ab_c");
+        assertThat(MySqlDialect.exactGrantDatabase("abxc")).contains("abxc");
+        assertThat(MySqlDialect.exactGrantDatabase("a\\%b")).contains("a%b");
+        // What older code and hand-made grants leave behind: ab_c also matches abxc.
+        assertThat(MySqlDialect.exactGrantDatabase("ab_c")).isEmpty();
+        assertThat(MySqlDialect.exactGrantDatabase("ab\\_c%")).isEmpty();
+        assertThat(MySqlDialect.exactGrantDatabase("%")).isEmpty();
+        for (String database : List.of("ab_c", "colorado_state", "abxc")) {
+            assertThat(MySqlDialect.exactGrantDatabase(MySqlDialect.escapeGrantWildcards(database))).contains(database);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("unsafe")
+    void noGrantIsBuiltForAnUnsafeDatabase(String database) {
+        assertThatThrownBy(() -> dialect.grantDatabase(database)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void unsafeTableOrColumnNamesAreRefusedToo() {
         TableDefinition<String> badTable = new TableDefinition<>("t; DROP TABLE x", "c",
                 List.of(Column.required("id", ColumnType.SHORT_TEXT, "k", s -> s)), List.of("id"));

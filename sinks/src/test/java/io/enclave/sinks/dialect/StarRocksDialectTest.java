@@ -3,6 +3,10 @@ package io.enclave.sinks.dialect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.enclave.config.DatabaseSettings;
+import io.enclave.config.Secret;
+import io.enclave.config.TenantConfig;
+import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.schema.Column;
 import io.enclave.sinks.schema.ColumnType;
 import io.enclave.sinks.schema.TableDefinition;
@@ -46,6 +50,30 @@ class StarRocksDialectTest {
         // StarRocks sizes VARCHAR in bytes; a 255-character code may take four bytes a character.
         int bytes = Integer.parseInt(dialect.columnType(ColumnType.SHORT_TEXT).replaceAll("\\D", ""));
         assertThat(bytes).isGreaterThanOrEqualTo(255 * 4);
+    }
+
+    /**
+     * StarRocks resolves {@code ON DATABASE db} and {@code ON ALL TABLES IN DATABASE db} to the
+     * one database of that name; it has no wildcard patterns there, so the name stays literal:
+     * an escaped {@code colorado\\_state} would name a database that does not exist.
+     */
+    @Test
+    void grantsNameTheDatabaseLiterallyWithoutEscapes() {
+        assertThat(dialect.grantDatabase("ab_c")).isEqualTo("`ab_c`");
+        assertThat(dialect.grantDatabase(DB)).isEqualTo("`colorado_state`");
+        TenantConfig tenant = TenantConfig.builder("ab_c")
+                .organization("Org ab_c")
+                .database(new DatabaseSettings("ab_c", "ab_c_writer", Secret.of("pw"), "ab_c_key"))
+                .build();
+        assertThat(new TenantDatabase(tenant, dialect).accessStatements())
+                .contains("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN DATABASE `ab_c` TO ROLE `tenant_ab_c_writer`")
+                .noneMatch(statement -> statement.contains("\\"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("unsafe")
+    void noGrantIsBuiltForAnUnsafeDatabase(String database) {
+        assertThatThrownBy(() -> dialect.grantDatabase(database)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
