@@ -80,7 +80,7 @@ public final class TenantIngestJob implements Callable<Integer> {
                 .recordSink(IngestKafkaSink.create(global, tenant))
                 // Its refusals reach the tenant's chain through the processing job, signed.
                 .auditSink(AuditTopic.ingestSink(global, tenant,
-                        KeystoreKeyProviderFactory.forTenant(global.keystore(), tenant)))
+                        KeystoreKeyProviderFactory.forTenant(tenant)))
                 .build()
                 .addTo(env);
         return env;

@@ -89,7 +89,7 @@ public final class TenantJob implements Callable<Integer> {
                 .siemSink(tenant.auditRequirements().siemIntegration() ? siemSink(global, tenant) : null)
                 .auditSubmissions(AuditTopic.source(global, tenant))
                 .chainOrigin(new JdbcChainOrigin(sinkOptions))
-                .keys(KeystoreKeyProviderFactory.forTenant(global.keystore(), tenant))
+                .keys(KeystoreKeyProviderFactory.forTenant(tenant))
                 .build()
                 .addTo(env);
     }

@@ -13,9 +13,9 @@ import io.enclave.operators.crypto.TenantKeyStore;
 import java.nio.file.Path;
 
 /**
- * Gives a tenant its keys in the configured key store unless it has them, as {@code keys init}
- * would, and submits the creation to the tenant's audit trail. Every tenant job needs its keys,
- * because the audit chain's HMAC key lives beside the data keys.
+ * Gives a tenant its keys in its own key store unless it has them, as {@code keys init} would,
+ * and submits the creation to the tenant's audit trail. Every tenant job needs its keys, because
+ * the audit chain's HMAC key lives beside the data keys.
  */
 public final class TenantKeys {
     private TenantKeys() {}
@@ -23,7 +23,7 @@ public final class TenantKeys {
     /** True when keys were created; false when the tenant had them already. */
     public static boolean ensure(GlobalSettings global, TenantConfig tenant, String actor)
             throws AuditUnavailableException {
-        KeystoreSettings store = global.keystore();
+        KeystoreSettings store = tenant.keystore();
         TenantKeyStore keys = new TenantKeyStore(Path.of(store.path()), store.password(), store.type(), tenant.id(),
                 tenant.database().encryptionKeyRef());
         if (keys.list().current() > 0) {
@@ -31,7 +31,7 @@ public final class TenantKeys {
         }
         // Reach the audit topic before creating anything, so no key is made unaudited.
         try (AuditSubmitter log = KafkaAuditSubmitter.open(global, tenant,
-                KeystoreKeyProviderFactory.forTenant(store, tenant))) {
+                KeystoreKeyProviderFactory.forTenant(tenant))) {
             int version = keys.init();
             log.submit(AuditSubmitter.commandRecord(tenant, AuditAction.KEYS_INIT, AuditOutcome.SUCCESS, actor, "",
                     "created data key version " + version + " and the audit key of "

@@ -90,12 +90,12 @@ class AuditTrailITCase {
         database = EmbeddedMariaDb.shared();
         Map<String, String> env = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
         // The commands run in this JVM see no test environment, so they get a copy with the broker filled in.
-        configFile = java.nio.file.Files.createTempFile("audit-it-tenants", ".yaml");
+        configFile = java.nio.file.Files.createTempDirectory("audit-it").resolve("audit-it-tenants.yaml");
         java.nio.file.Files.writeString(configFile, java.nio.file.Files.readString(resource("audit-it-tenants.yaml"))
                 .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
         config = TenantConfigLoader.load(configFile, env);
         colorado = config.tenant("colorado_state");
-        TestKeys.initialise(config.global().keystore(), config.tenants());
+        TestKeys.initialise(config.tenants());
         try (Connection root = database.rootConnection()) {
             FreshTenantDatabase.recreate(root, colorado);
         }
@@ -280,7 +280,7 @@ class AuditTrailITCase {
                 .siemSink(TenantJob.siemSink(config.global(), colorado))
                 .auditSubmissions(AuditTopic.source(config.global(), colorado))
                 .chainOrigin(new JdbcChainOrigin(sinkOptions))
-                .keys(KeystoreKeyProviderFactory.forTenant(config.global().keystore(), colorado))
+                .keys(KeystoreKeyProviderFactory.forTenant(colorado))
                 .build()
                 .addTo(env);
         return env;
@@ -408,7 +408,7 @@ class AuditTrailITCase {
         TenantConfig federal = config.tenant("federal_dhs");
         AuditRecord r = AuditContext.of(federal).newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, "chain", 0);
         r.recordId = "copied";
-        try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.global().keystore(), federal).open()) {
+        try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(federal).open()) {
             new AuditChain(keys.auditKey()).link(r, sequence, AuditChain.GENESIS);
         }
         insert(r);

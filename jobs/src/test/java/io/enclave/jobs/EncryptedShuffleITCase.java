@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enclave.config.EnclaveConfig;
-import io.enclave.config.KeystoreSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
@@ -76,11 +75,11 @@ class EncryptedShuffleITCase {
                 global:
                   kafka: {bootstrap_servers: "localhost:9092"}
                   database: {jdbc_url: "jdbc:mysql://localhost:3306/", dialect: mysql}
-                  keystore: {path: "%s", password: it-shuffle-keystore, type: PKCS12}
                 tenants:
                   shuffle_alpha:
                     organization: Alpha Emergency Management
                     classification_level: RESTRICTED
+                    keystore: {path: shuffle-alpha-keys.p12, password: it-shuffle-keystore, type: PKCS12}
                     database: {schema: it_shuffle_alpha, user: it_shuffle_alpha, password: alpha-db, encryption_key: alpha_key}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
                     processing:
@@ -89,10 +88,10 @@ class EncryptedShuffleITCase {
                       encrypt:
                         disasters: [designatedArea, declarationTitle, {field: placeCode, mode: deterministic}]
                         weather: [areaDesc, description, instruction]
-                """.formatted(dir.resolve("unused.p12")));
+                """);
         EnclaveConfig config = TenantConfigLoader.load(configFile, Map.of());
         TenantConfig tenant = config.tenant(TENANT);
-        KeystoreSettings keys = TestKeys.create(dir, List.of(tenant));
+        TestKeys.initialise(List.of(tenant));
         List<String> plaintexts = new ArrayList<>();
         List<RawEvent> input = input(tenant, plaintexts);
 
@@ -106,7 +105,7 @@ class EncryptedShuffleITCase {
                 .auditSink(new DiscardingSink<AuditRecord>())
                 .auditHeadSink(new DiscardingSink<AuditHead>())
                 .chainOrigin(ChainOrigin.none())
-                .keys(KeystoreKeyProviderFactory.forTenant(keys, tenant))
+                .keys(KeystoreKeyProviderFactory.forTenant(tenant))
                 .build()
                 .addTo(env);
         StreamGraph graph = env.getStreamGraph();

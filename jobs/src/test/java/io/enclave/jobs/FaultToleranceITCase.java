@@ -248,11 +248,11 @@ class FaultToleranceITCase {
                             .checkpointInterval(Duration.ofSeconds(1))
                             .topicPartitions(2)
                             .build())
+                    .keystore(TestKeys.storeIn(java.nio.file.Files.createTempDirectory("ft-keys"), id))
                     .build();
+            TestKeys.initialise(List.of(tenant));
             global = new GlobalSettings(kafka.bootstrapServers(), "PLAINTEXT", "SCRAM-SHA-512", Map.of(),
-                    database.rootJdbcUrl(), DatabaseDialect.MYSQL, "enclave_siem_audit",
-                    TestKeys.create(java.nio.file.Files.createTempDirectory("ft-keys"), List.of(tenant)),
-                    ApiEndpoints.DEFAULT);
+                    database.rootJdbcUrl(), DatabaseDialect.MYSQL, "enclave_siem_audit", ApiEndpoints.DEFAULT);
             try (Connection root = database.rootConnection()) {
                 FreshTenantDatabase.recreate(root, tenant);
             }
@@ -301,6 +301,7 @@ class FaultToleranceITCase {
                             .topicPartitions(tenant.processing().topicPartitions())
                             .encryptedFields(List.of(field))
                             .build())
+                    .keystore(tenant.keystore())
                     .build();
         }
 
@@ -473,7 +474,7 @@ class FaultToleranceITCase {
             do {
                 Thread.sleep(500); // the signed head trails the table by a checkpoint
                 try (Connection root = database.rootConnection();
-                        KeyProvider keys = KeystoreKeyProviderFactory.forTenant(global.keystore(), tenant).open()) {
+                        KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open()) {
                     verdict = new AuditVerifier(root, tenant.database().schema(), tenant.id(),
                             new AuditChain(keys.auditKey())).verify();
                 }

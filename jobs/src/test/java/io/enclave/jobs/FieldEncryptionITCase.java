@@ -102,12 +102,13 @@ class FieldEncryptionITCase {
                 global:
                   kafka: {bootstrap_servers: "%s"}
                   database: {jdbc_url: "%s", dialect: mysql}
-                  keystore: {path: "%s", password: it-crypt-keystore, type: BCFKS}
                 tenants:
                   crypt_alpha:
                     organization: Alpha Emergency Management
                     classification_level: RESTRICTED
                     database: {schema: it_crypt_alpha, user: it_crypt_alpha, password: alpha-db, encryption_key: alpha_key}
+                    # Relative to this file's directory, wherever the commands below run from.
+                    keystore: {path: keys/alpha.bcfks, password: it-crypt-alpha-keystore, type: BCFKS}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
                     processing:
                       batch_size: 200
@@ -121,9 +122,10 @@ class FieldEncryptionITCase {
                     organization: Beta Emergency Management
                     classification_level: RESTRICTED
                     database: {schema: it_crypt_beta, user: it_crypt_beta, password: beta-db, encryption_key: beta_key}
+                    keystore: {path: keys/beta.bcfks, password: it-crypt-beta-keystore, type: BCFKS}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
                     processing: {batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1}
-                """.formatted(kafka.bootstrapServers(), database.rootJdbcUrl(), dir.resolve("keys.bcfks")));
+                """.formatted(kafka.bootstrapServers(), database.rootJdbcUrl()));
         config = TenantConfigLoader.load(configFile, Map.of());
         try (Connection root = database.rootConnection()) {
             for (TenantConfig tenant : config.tenants()) {
@@ -174,7 +176,7 @@ class FieldEncryptionITCase {
 
         // Shredding the audit key too: the command signs its own record with the key it is about to destroy.
         SecretKey alphaAuditKey;
-        try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.global().keystore(), config.tenant(ALPHA))
+        try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.tenant(ALPHA))
                 .open()) {
             alphaAuditKey = keys.auditKey();
         }

@@ -130,7 +130,7 @@ class IngestAuditITCase {
                     tmp.resolve("keys.p12")));
             EnclaveConfig config = TenantConfigLoader.load(configFile);
             TenantConfig tenant = config.tenant("colorado_state");
-            TestKeys.initialise(config.global().keystore(), List.of(tenant));
+            TestKeys.initialise(List.of(tenant));
             try (Connection root = database.rootConnection()) {
                 FreshTenantDatabase.recreate(root, tenant);
             }
@@ -194,7 +194,6 @@ class IngestAuditITCase {
                 global:
                   kafka: %s
                   database: {jdbc_url: "%s", dialect: mysql}
-                  keystore: {path: "%s", password: it-ingest-audit-keys, type: PKCS12}
                   apis:
                     openfema_base_url: %s
                     nws_base_url: %s
@@ -203,6 +202,7 @@ class IngestAuditITCase {
                   colorado_state:
                     organization: "Colorado Division of Homeland Security and Emergency Management"
                     classification_level: RESTRICTED
+                    keystore: {path: "%s", password: it-ingest-audit-keys, type: PKCS12}
                     database:
                       schema: it_ingest_audit_colorado
                       user: it_ingest_audit_writer
@@ -218,7 +218,7 @@ class IngestAuditITCase {
                       checkpoint_interval: 1s
                       batch_interval: 1s
                       topic_partitions: 1
-                """.formatted(globalKafka, jdbcUrl, keystore, server.openFemaBaseUrl(), server.nwsBaseUrl(),
+                """.formatted(globalKafka, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl(), keystore,
                 tenantKafka);
     }
 }

@@ -19,7 +19,8 @@ class TenantIdentityTest {
 
     private static EnclaveConfig sasl(String clientProperties) throws IOException {
         String yaml = Files.readString(EXAMPLES).replace("client_properties: {}", "client_properties: " + clientProperties);
-        return TenantConfigLoader.parse(yaml, "tenants.yaml", Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"));
+        return TenantConfigLoader.parse(yaml, "tenants.yaml", Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
+                io.enclave.config.DevMode.fromEnvironment(), EXAMPLES.getParent());
     }
 
     @Test

@@ -71,13 +71,13 @@ class TenantPipelineITCase {
     static void startServers() throws Exception {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
-        Path keystore = Files.createTempDirectory("it-keys").resolve("it.bcfks");
+        Path keystores = Files.createTempDirectory("it-keys");
         config = TenantConfigLoader.load(resource("it-tenants.yaml"), Map.of("KAFKA_BOOTSTRAP",
-                kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl(), "KEYSTORE", keystore.toString()));
+                kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl(), "KEYSTORE_DIR", keystores.toString()));
         try (Connection root = database.rootConnection()) {
             for (TenantConfig tenant : config.tenants()) {
                 FreshTenantDatabase.recreate(root, tenant);
-                KeystoreSettings keys = config.global().keystore();
+                KeystoreSettings keys = tenant.keystore();
                 new TenantKeyStore(Path.of(keys.path()), keys.password(), keys.type(), tenant.id(),
                         tenant.database().encryptionKeyRef()).init();
                 kafka.createTopics(tenant.processing().topicPartitions(), tenant.names().topics().toArray(String[]::new));

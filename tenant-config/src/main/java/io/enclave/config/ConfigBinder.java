@@ -1,5 +1,7 @@
 package io.enclave.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -71,7 +73,8 @@ final class ConfigBinder {
             List.of("bootstrap_servers", "security_protocol", "sasl_mechanism", "client_properties");
     private static final List<String> GLOBAL_DATABASE_KEYS = List.of("jdbc_url", "dialect");
     private static final List<String> TENANT_KEYS = List.of("organization", "classification_level", "database",
-            "kafka", "api_access", "data_restrictions", "audit_requirements", "security_enhancements", "processing");
+            "kafka", "api_access", "data_restrictions", "audit_requirements", "security_enhancements", "processing",
+            "keystore");
     private static final List<String> DATABASE_KEYS = List.of("schema", "user", "password", "encryption_key", "resource_group");
     private static final List<String> KAFKA_KEYS =
             List.of("username", "password", "publisher_username", "publisher_password", "quotas");
@@ -94,11 +97,16 @@ final class ConfigBinder {
             Arrays.stream(StreamKind.values()).map(StreamKind::topicSuffix).collect(Collectors.joining(", "));
 
     private final YamlReader yaml;
+    /** The config file's directory, against which relative paths resolve; null when the text came from no file. */
+    private final Path baseDirectory;
+    /** Each key store password given so far and its tenant; kept apart from {@link #claimed}, whose messages quote values. */
+    private final Map<Secret, String> keystorePasswords = new HashMap<>();
     /** For each kind of name that tenants must not share: the name and the tenant that took it first. */
     private final Map<String, Map<String, String>> claimed = new HashMap<>();
 
-    ConfigBinder(YamlReader yaml) {
+    ConfigBinder(YamlReader yaml, Path baseDirectory) {
         this.yaml = yaml;
+        this.baseDirectory = baseDirectory;
     }
 
     /** Empty when the document is not even a mapping; the reason is among the problems. */
@@ -163,11 +171,12 @@ final class ConfigBinder {
         DatabaseDialect dialect = DatabaseDialect.valueOf(
                 database.oneOf("dialect", DIALECTS, "starrocks", ValueKind.ENDPOINT).toUpperCase(Locale.ROOT));
 
-        YamlSection keystoreSection = global.section("keystore", KEYSTORE_KEYS);
-        KeystoreSettings keystore = new KeystoreSettings(
-                keystoreSection.string("path", KeystoreSettings.DEFAULT_PATH, ValueKind.PATH),
-                keystoreSection.requiredPassword("password"),
-                keystoreSection.oneOf("type", KEYSTORE_TYPES, KeystoreSettings.DEFAULT_TYPE));
+        if (global.given("keystore")) {
+            // One shared store would let every tenant's password open every tenant's keys: refuse it, never ignore it.
+            yaml.problem(global.pathOf("keystore"), "one key store for all tenants is no longer accepted: each tenant"
+                    + " now has its own at tenants.<id>.keystore; move the keys out of this store with"
+                    + " `enclave keys split`, then delete global.keystore", global.lineOf("keystore"));
+        }
 
         YamlSection apisSection = global.section("apis", APIS_KEYS);
         ApiEndpoints apis = new ApiEndpoints(
@@ -181,7 +190,7 @@ final class ConfigBinder {
                         "must not start with tenant_: that prefix is granted to tenants' own principals"))
                 .map(Scalar::text).orElse(DEFAULT_SIEM_TOPIC);
         return new GlobalSettings(bootstrap, protocol, mechanism, clientProperties, jdbcUrl, dialect, siemTopic,
-                keystore, apis);
+                apis);
     }
 
     /**
@@ -289,9 +298,53 @@ final class ConfigBinder {
         SecurityEnhancements security = security(tenant.section("security_enhancements", SECURITY_KEYS));
         ProcessingSettings processing =
                 processing(tenant.section("processing", PROCESSING_KEYS), level.orElse(Classification.PUBLIC));
+        KeystoreSettings keystore = keystore(id, tenant.requiredSection("keystore", KEYSTORE_KEYS));
         return new TenantConfig(id, organization, level.orElse(Classification.PUBLIC), database, kafka, publisher,
                 quotas, resourceGroup, api,
-                restrictions, audit, security, processing);
+                restrictions, audit, security, processing, keystore);
+    }
+
+    /**
+     * The tenant's own key store. Its path is claimed like other names a tenant must not share,
+     * and compared once made absolute, so two spellings of one file are caught too.
+     */
+    private KeystoreSettings keystore(String tenantId, YamlSection keystore) {
+        Optional<Scalar> givenPath = keystore.required("path", ValueKind.PATH);
+        Optional<String> path = givenPath.flatMap(this::absolutePath);
+        path.ifPresent(p -> claim("key store path", givenPath.get(), p, tenantId));
+        // An empty password would leave the tenant's data and audit keys readable to anyone who can read the file.
+        Secret password = keystore.requiredPassword("password");
+        // Another tenant's password would open this tenant's store file as well; the message never shows it.
+        String first = password.isEmpty() ? null : keystorePasswords.putIfAbsent(password, tenantId);
+        if (first != null) {
+            yaml.problem(keystore.pathOf("password"), "is the same as the key store password of tenant " + first
+                    + "; each tenant's store needs a password of its own", keystore.lineOf("password"));
+        }
+        return new KeystoreSettings(path.orElse(""), password,
+                keystore.oneOf("type", KEYSTORE_TYPES, KeystoreSettings.DEFAULT_TYPE));
+    }
+
+    /**
+     * A path made absolute against the config file's directory, never the working directory, so
+     * every command, wherever it is run from, and the job graph built from the file name the same file.
+     */
+    private Optional<String> absolutePath(Scalar value) {
+        Path path;
+        try {
+            path = Path.of(value.text());
+        } catch (InvalidPathException e) {
+            yaml.problem(value, "is not a valid path: " + e.getReason());
+            return Optional.empty();
+        }
+        if (path.isAbsolute()) {
+            return Optional.of(path.normalize().toString());
+        }
+        if (baseDirectory == null) {
+            yaml.problem(value, "is a relative path, but this config was not read from a file whose directory it"
+                    + " could be relative to; give an absolute path");
+            return Optional.empty();
+        }
+        return Optional.of(baseDirectory.resolve(path).normalize().toString());
     }
 
     private Optional<Classification> classification(Scalar value) {

@@ -14,7 +14,6 @@ import java.util.Map;
  * @param databaseJdbcUrl the StarRocks FE (or MySQL-protocol) JDBC address, without a database
  * @param databaseDialect whether the database is StarRocks or MySQL/MariaDB
  * @param siemTopic the topic receiving audit records of tenants with siem_integration
- * @param keystore where the tenants' keys are kept
  * @param apis the upstream APIs the ingestion jobs poll
  */
 public record GlobalSettings(
@@ -25,7 +24,6 @@ public record GlobalSettings(
         String databaseJdbcUrl,
         DatabaseDialect databaseDialect,
         String siemTopic,
-        KeystoreSettings keystore,
         ApiEndpoints apis) implements Serializable {
     public GlobalSettings {
         kafkaClientProperties = Map.copyOf(kafkaClientProperties);
@@ -34,23 +32,18 @@ public record GlobalSettings(
     /** The same settings pointing at another Kafka cluster, e.g. an embedded one. */
     public GlobalSettings withKafka(String bootstrapServers, String securityProtocol) {
         return new GlobalSettings(bootstrapServers, securityProtocol, kafkaSaslMechanism, kafkaClientProperties,
-                databaseJdbcUrl, databaseDialect, siemTopic, keystore, apis);
+                databaseJdbcUrl, databaseDialect, siemTopic, apis);
     }
 
     /** The same settings pointing at another database server. */
     public GlobalSettings withDatabase(String jdbcUrl, DatabaseDialect dialect) {
         return new GlobalSettings(kafkaBootstrapServers, kafkaSecurityProtocol, kafkaSaslMechanism,
-                kafkaClientProperties, jdbcUrl, dialect, siemTopic, keystore, apis);
-    }
-
-    public GlobalSettings withKeystore(KeystoreSettings otherKeystore) {
-        return new GlobalSettings(kafkaBootstrapServers, kafkaSecurityProtocol, kafkaSaslMechanism,
-                kafkaClientProperties, databaseJdbcUrl, databaseDialect, siemTopic, otherKeystore, apis);
+                kafkaClientProperties, jdbcUrl, dialect, siemTopic, apis);
     }
 
     public GlobalSettings withApis(ApiEndpoints otherApis) {
         return new GlobalSettings(kafkaBootstrapServers, kafkaSecurityProtocol, kafkaSaslMechanism,
-                kafkaClientProperties, databaseJdbcUrl, databaseDialect, siemTopic, keystore, otherApis);
+                kafkaClientProperties, databaseJdbcUrl, databaseDialect, siemTopic, otherApis);
     }
 
     public boolean kafkaUsesSasl() {
@@ -78,7 +71,6 @@ public record GlobalSettings(
                 + ", databaseJdbcUrl=" + databaseJdbcUrl
                 + ", databaseDialect=" + databaseDialect
                 + ", siemTopic=" + siemTopic
-                + ", keystore=" + keystore
                 + ", apis=" + apis + "]";
     }
 }

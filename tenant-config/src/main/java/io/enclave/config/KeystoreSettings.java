@@ -3,14 +3,14 @@ package io.enclave.config;
 import java.io.Serializable;
 
 /**
- * The key store holding every tenant's data and audit keys. A job opens it only through a
- * key provider scoped to its own tenant.
+ * One tenant's own key store, holding only that tenant's data and audit keys, so its password
+ * (which travels in that tenant's job graph) opens nothing of any other tenant's.
  *
- * @param path file path of the key store
- * @param password protects the store and its entries
+ * @param path file path of the key store; the loader makes a relative one absolute against the
+ *     config file's directory
+ * @param password protects the store and its entries; never empty
  * @param type BCFKS or PKCS12
  */
 public record KeystoreSettings(String path, Secret password, String type) implements Serializable {
-    public static final String DEFAULT_PATH = ".enclave/keystore.bcfks";
     public static final String DEFAULT_TYPE = "BCFKS";
 }

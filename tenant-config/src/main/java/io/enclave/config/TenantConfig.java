@@ -3,7 +3,10 @@ package io.enclave.config;
 import java.io.Serializable;
 import java.util.Objects;
 
-/** Everything one tenant's job needs, validated and immutable. */
+/**
+ * Everything one tenant's job needs, validated and immutable; {@link #keystore()} is the
+ * tenant's own key store, which holds no other tenant's keys.
+ */
 public record TenantConfig(
         String id,
         String organization,
@@ -17,7 +20,8 @@ public record TenantConfig(
         DataRestrictions dataRestrictions,
         AuditRequirements auditRequirements,
         SecurityEnhancements securityEnhancements,
-        ProcessingSettings processing) implements Serializable {
+        ProcessingSettings processing,
+        KeystoreSettings keystore) implements Serializable {
 
     public TenantConfig {
         Objects.requireNonNull(id, "id");
@@ -32,6 +36,7 @@ public record TenantConfig(
         Objects.requireNonNull(auditRequirements, "auditRequirements");
         Objects.requireNonNull(securityEnhancements, "securityEnhancements");
         Objects.requireNonNull(processing, "processing");
+        Objects.requireNonNull(keystore, "keystore");
     }
 
     public TenantNames names() {
@@ -57,12 +62,15 @@ public record TenantConfig(
         private AuditRequirements auditRequirements = new AuditRequirements(365, false, false, "");
         private SecurityEnhancements securityEnhancements = SecurityEnhancements.NONE;
         private ProcessingSettings processing = ProcessingSettings.builder().build();
+        /** No usable store (its password is empty) until a tool or test sets one with {@link #keystore}. */
+        private KeystoreSettings keystore;
 
         private Builder(String id) {
             this.id = id;
             this.database = new DatabaseSettings(id, id + "_writer", Secret.of(""), id + "_key");
             this.dataRestrictions = new DataRestrictions(StateScope.all(),
                     java.util.EnumSet.of(Classification.PUBLIC, Classification.INTERNAL));
+            this.keystore = new KeystoreSettings(id + "-keys.bcfks", Secret.of(""), KeystoreSettings.DEFAULT_TYPE);
         }
 
         public Builder organization(String v) { organization = v; return this; }
@@ -77,11 +85,12 @@ public record TenantConfig(
         public Builder auditRequirements(AuditRequirements v) { auditRequirements = v; return this; }
         public Builder securityEnhancements(SecurityEnhancements v) { securityEnhancements = v; return this; }
         public Builder processing(ProcessingSettings v) { processing = v; return this; }
+        public Builder keystore(KeystoreSettings v) { keystore = v; return this; }
 
         public TenantConfig build() {
             return new TenantConfig(id, organization, classificationLevel, database, kafka, kafkaPublisher,
                     kafkaQuotas, resourceGroup, apiAccess,
-                    dataRestrictions, auditRequirements, securityEnhancements, processing);
+                    dataRestrictions, auditRequirements, securityEnhancements, processing, keystore);
         }
     }
 }

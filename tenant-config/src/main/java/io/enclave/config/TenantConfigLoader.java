@@ -85,20 +85,34 @@ public final class TenantConfigLoader {
     public static EnclaveConfig load(Path file, Map<String, String> env, DevMode devMode) {
         Objects.requireNonNull(file, "file");
         String source = file.toString();
-        return parse(read(file, source), source, env, devMode);
+        return parse(read(file, source), source, env, devMode, file.toAbsolutePath().getParent());
     }
 
     /**
-     * Parses YAML text.
+     * Parses YAML text that came from no file, so every path in it (a tenant's key store) must
+     * be absolute.
      *
      * @param sourceName how the text is named in the exception, usually its file name
      */
     public static EnclaveConfig parse(String yaml, String sourceName, Map<String, String> env) {
-        return parse(yaml, sourceName, env, DevMode.fromEnvironment());
+        return parse(yaml, sourceName, env, DevMode.fromEnvironment(), null);
     }
 
     /** Parses YAML text, accepting development defaults only when {@code devMode} is on. */
     public static EnclaveConfig parse(String yaml, String sourceName, Map<String, String> env, DevMode devMode) {
+        return parse(yaml, sourceName, env, devMode, null);
+    }
+
+    /**
+     * Parses YAML text, accepting development defaults only when {@code devMode} is on, and
+     * resolving relative paths in it against {@code baseDirectory} (the config file's directory),
+     * never against the working directory.
+     *
+     * @param sourceName how the text is named in the exception, usually its file name
+     * @param baseDirectory where relative paths start; null to require absolute paths
+     */
+    public static EnclaveConfig parse(String yaml, String sourceName, Map<String, String> env, DevMode devMode,
+            Path baseDirectory) {
         Objects.requireNonNull(devMode, "devMode");
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(sourceName, "sourceName");
@@ -111,7 +125,8 @@ public final class TenantConfigLoader {
         checkExpandedSize(root, sourceName);
         Problems problems = new Problems();
         Optional<EnclaveConfig> config =
-                new ConfigBinder(new YamlReader(problems, new EnvInterpolator(env), devMode)).bind(root);
+                new ConfigBinder(new YamlReader(problems, new EnvInterpolator(env), devMode), baseDirectory)
+                        .bind(root);
         if (!problems.isEmpty() || config.isEmpty()) {
             throw new ConfigException(sourceName, problems.inFileOrder());
         }

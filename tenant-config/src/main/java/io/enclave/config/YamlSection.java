@@ -68,6 +68,11 @@ final class YamlSection {
         return entry == null ? line : entry.keyLine();
     }
 
+    /** True when the key is written in the file at all, even with an empty value. */
+    boolean given(String key) {
+        return entries.containsKey(key);
+    }
+
     /** True when the key is given with a non-null value. */
     boolean has(String key) {
         return node(key).isPresent();

@@ -28,6 +28,7 @@ final class ConfigFixtures {
                 data_restrictions:
                   allowed_states: [CO]
                   allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED]
+                keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}
             """;
 
     private ConfigFixtures() {}

@@ -27,19 +27,19 @@ class EncryptionConfigTest {
 
         assertThat(problems(yaml)).containsExactly(
                 "tenants.colorado_state.processing.encrypt.disasters[1]: 'id' is the natural key: rows are upserted"
-                        + " and ciphertexts bound by it, so it cannot be encrypted (line 17)",
+                        + " and ciphertexts bound by it, so it cannot be encrypted (line 18)",
                 "tenants.colorado_state.processing.encrypt.disasters[2]: 'declarationDate' is stored as a timestamp,"
-                        + " not text, so it cannot be encrypted (line 17)",
+                        + " not text, so it cannot be encrypted (line 18)",
                 "tenants.colorado_state.processing.encrypt.disasters[3]: 'designated_area' is a column name;"
-                        + " write the field name 'designatedArea' (line 17)",
+                        + " write the field name 'designatedArea' (line 18)",
                 "tenants.colorado_state.processing.encrypt.disasters[4]: 'description' is not a text field of"
                         + " disasters; expected one of " + String.join(", ", EncryptableFields.fields(StreamKind.DISASTERS))
-                        + " (line 17)",
+                        + " (line 18)",
                 "tenants.colorado_state.processing.encrypt.weather[1].field: 'sameCodes' is a list of geocodes from"
-                        + " which the guard derives states, so it cannot be encrypted (line 20)",
+                        + " which the guard derives states, so it cannot be encrypted (line 21)",
                 "tenants.colorado_state.processing.encrypt.weather[2].field: 'severityLevel' is not a text field of"
                         + " weather; expected one of " + String.join(", ", EncryptableFields.fields(StreamKind.WEATHER))
-                        + " (line 21)");
+                        + " (line 22)");
     }
 
     @Test

@@ -21,8 +21,10 @@ class SecretLeakTest {
     private static final String DHS_DB = "Sx-dhs-db-aa1157";
     private static final String DHS_KAFKA = "Sx-dhs-kafka-c0ffee";
     private static final String TRUSTSTORE = "Sx-truststore-55e1d2";
-    private static final List<String> SECRETS =
-            List.of(COLORADO_DB, COLORADO_KAFKA, COLORADO_FEMA, DHS_DB, DHS_KAFKA, TRUSTSTORE);
+    private static final String COLORADO_KEYSTORE = "Sx-colorado-keystore-6c6c";
+    private static final String DHS_KEYSTORE = "Sx-dhs-keystore-d00d";
+    private static final List<String> SECRETS = List.of(COLORADO_DB, COLORADO_KAFKA, COLORADO_FEMA, DHS_DB, DHS_KAFKA,
+            TRUSTSTORE, COLORADO_KEYSTORE, DHS_KEYSTORE);
 
     private static final String YAML = """
             global:
@@ -47,6 +49,7 @@ class SecretLeakTest {
                 data_restrictions:
                   allowed_states: [CO]
                   allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED]
+                keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: "${COLORADO_KEYSTORE_PASSWORD}"}
               federal_dhs:
                 organization: U.S. Department of Homeland Security
                 classification_level: CONFIDENTIAL
@@ -57,6 +60,7 @@ class SecretLeakTest {
                   encryption_key: federal_dhs_key_v1
                 kafka: {username: tenant_federal_dhs, password: "${DHS_KAFKA_PASSWORD}"}
                 data_restrictions: {allowed_states: ALL, allowed_classifications: [PUBLIC, CONFIDENTIAL]}
+                keystore: {path: /var/lib/enclave/keys/federal_dhs.bcfks, password: "${DHS_KEYSTORE_PASSWORD}"}
             """;
 
     private static Map<String, String> env() {
@@ -67,6 +71,8 @@ class SecretLeakTest {
         env.put("DHS_DB_PASSWORD", DHS_DB);
         env.put("DHS_KAFKA_PASSWORD", DHS_KAFKA);
         env.put("TRUSTSTORE_PASSWORD", TRUSTSTORE);
+        env.put("COLORADO_KEYSTORE_PASSWORD", COLORADO_KEYSTORE);
+        env.put("DHS_KEYSTORE_PASSWORD", DHS_KEYSTORE);
         return env;
     }
 
@@ -77,7 +83,8 @@ class SecretLeakTest {
         List<Object> objects = new ArrayList<>(List.of(config, config.global(), config.sliceFor("colorado_state")));
         for (TenantConfig tenant : config.tenants()) {
             objects.addAll(List.of(tenant, tenant.database(), tenant.kafka(), tenant.apiAccess(),
-                    tenant.database().password(), tenant.kafka().password(), tenant.apiAccess().femaApiKey()));
+                    tenant.database().password(), tenant.kafka().password(), tenant.apiAccess().femaApiKey(),
+                    tenant.keystore(), tenant.keystore().password()));
         }
         for (Object object : objects) {
             assertThat(object.toString()).as(object.getClass().getSimpleName()).doesNotContain(SECRETS);
@@ -88,6 +95,7 @@ class SecretLeakTest {
         assertThat(colorado.database().password().reveal()).isEqualTo(COLORADO_DB);
         assertThat(colorado.kafka().password().reveal()).isEqualTo(COLORADO_KAFKA);
         assertThat(colorado.apiAccess().femaApiKey().reveal()).isEqualTo(COLORADO_FEMA);
+        assertThat(colorado.keystore().password().reveal()).isEqualTo(COLORADO_KEYSTORE);
         assertThat(config.global().kafkaClientProperties()).containsEntry("ssl.truststore.password", TRUSTSTORE);
     }
 
@@ -143,6 +151,7 @@ class SecretLeakTest {
         }
         String serialized = bytes.toString(StandardCharsets.ISO_8859_1);
 
-        assertThat(serialized).contains(COLORADO_DB).doesNotContain(DHS_DB, DHS_KAFKA, "federal_dhs");
+        assertThat(serialized).contains(COLORADO_DB, COLORADO_KEYSTORE)
+                .doesNotContain(DHS_DB, DHS_KAFKA, "federal_dhs", DHS_KEYSTORE, "federal_dhs.bcfks");
     }
 }

@@ -44,6 +44,9 @@ class TenantConfigLoaderTest {
         assertThat(colorado.database().encryptionKeyRef()).isEqualTo("colorado_state_key_v1");
         assertThat(colorado.kafka().username()).isEqualTo("tenant_colorado_state");
         assertThat(colorado.kafka().password().reveal()).isEqualTo("dev-only-colorado-kafka");
+        assertThat(colorado.keystore()).isEqualTo(new KeystoreSettings(
+                EXAMPLE.toAbsolutePath().getParent().resolve(".enclave/keystores/colorado_state.bcfks").toString(),
+                Secret.of("dev-only-colorado-state-keystore"), "BCFKS"));
 
         ApiAccess api = colorado.apiAccess();
         assertThat(api.femaApiKey().isEmpty()).isTrue();
@@ -180,24 +183,24 @@ class TenantConfigLoaderTest {
     void environmentReferencesResolveInSecretsEndpointsAndPaths() {
         String yaml = MINIMAL.replace("\"localhost:9092\"", "\"${KAFKA_HOST}:${KAFKA_PORT:-9092}\"")
                 .replace("user: colorado_writer", "user: colorado_writer\n      password: ${DB_PASSWORD}")
-                .replace("  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}", """
-                          database: {jdbc_url: "${JDBC_URL}", dialect: "${DIALECT:-mysql}"}
-                          keystore: {path: "${KEYSTORE_DIR}/keys.bcfks", password: "${KEYSTORE_PASSWORD}"}\
-                        """)
+                .replace("  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}",
+                        "  database: {jdbc_url: \"${JDBC_URL}\", dialect: \"${DIALECT:-mysql}\"}")
+                .replace("keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}",
+                        "keystore: {path: \"${KEYSTORE_DIR}/keys.bcfks\", password: \"${KEYSTORE_PASSWORD}\"}")
                 + """
                     audit_requirements:
                       incident_response: "within 2h, $${LITERAL}"
                 """;
 
         EnclaveConfig config = parse(yaml, Map.of("KAFKA_HOST", "broker-1", "DB_PASSWORD", "db-password-from-env",
-                "JDBC_URL", "jdbc:mysql://db:3306", "KEYSTORE_DIR", "/etc/enclave", "KEYSTORE_PASSWORD", "store-pw"));
+                "JDBC_URL", "jdbc:mysql://db:3306", "KEYSTORE_DIR", "/etc/enclave", "KEYSTORE_PASSWORD", "store-pw-long-enough"));
 
         assertThat(config.global().kafkaBootstrapServers()).isEqualTo("broker-1:9092");
         assertThat(config.global().databaseJdbcUrl()).isEqualTo("jdbc:mysql://db:3306");
         assertThat(config.global().databaseDialect()).isEqualTo(DatabaseDialect.MYSQL);
-        assertThat(config.global().keystore().path()).isEqualTo("/etc/enclave/keys.bcfks");
-        assertThat(config.global().keystore().password().reveal()).isEqualTo("store-pw");
         TenantConfig tenant = config.tenant("colorado_state");
+        assertThat(tenant.keystore().path()).isEqualTo("/etc/enclave/keys.bcfks");
+        assertThat(tenant.keystore().password().reveal()).isEqualTo("store-pw-long-enough");
         assertThat(tenant.database().password().reveal()).isEqualTo("db-password-from-env");
         assertThat(tenant.auditRequirements().incidentResponse()).isEqualTo("within 2h, ${LITERAL}");
     }
@@ -248,6 +251,7 @@ class TenantConfigLoaderTest {
                       user: colorado_writer
                       encryption_key: colorado_state_key_v1
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
+                    keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}
                 """;
 
         assertThat(problems(yaml)).containsExactly(
@@ -285,6 +289,7 @@ class TenantConfigLoaderTest {
                     classification_level: RESTRICTED
                     database: {schema: colorado_patrol, user: co_patrol_writer, encryption_key: co_patrol_key_v1}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: *state_levels}
+                    keystore: {path: /var/lib/enclave/keys/co_state_patrol.bcfks, password: patrol-keystore-password}
                 """;
 
         EnclaveConfig config = parse(yaml);

@@ -29,8 +29,10 @@ class TenantConfigValidationTest {
                         + " each tenant's database is added from its own config (line 7)",
                 "global.siem_topik: unknown key 'siem_topik'; expected one of kafka, database, siem_topic, keystore, apis (line 8)",
                 "tenants.Colorado: tenant id 'Colorado' must match [a-z][a-z0-9_]{1,47} (line 10)",
+                "tenants.Colorado.keystore: is required (line 10)",
                 "tenants.Colorado.classification_level: 'restricted' is not a classification;"
                         + " expected one of PUBLIC < INTERNAL < RESTRICTED < CONFIDENTIAL (line 12)",
+                "tenants.texas_state.keystore: is required (line 20)",
                 "tenants.texas_state.database.encryption_key: is required (line 23)",
                 "tenants.texas_state.database.user: 'texas_writer_with_a_name_longer_than_mysql_allows'"
                         + " must match [a-z][a-z0-9_]{1,31} (line 25)",
@@ -58,7 +60,7 @@ class TenantConfigValidationTest {
         ConfigException e = ConfigFixtures.failure(
                 () -> TenantConfigLoader.load(invalid("many_problems.yaml"), Map.of()));
 
-        assertThat(e.getMessage()).contains("many_problems.yaml: 18 problem(s)")
+        assertThat(e.getMessage()).contains("many_problems.yaml: 20 problem(s)")
                 .contains("\n  tenants.Colorado: tenant id 'Colorado' must match [a-z][a-z0-9_]{1,47} (line 10)");
     }
 
@@ -66,11 +68,13 @@ class TenantConfigValidationTest {
     void sharedDatabaseUserAndKeyNameTheFirstTenant() {
         assertThat(problems(invalid("shared_database.yaml"), Map.of())).containsExactly(
                 "tenants.texas_state.database.schema: database schema 'colorado_emergency'"
-                        + " is already used by tenant colorado_state (line 15)",
-                "tenants.texas_state.database.user: database user 'colorado_writer'"
                         + " is already used by tenant colorado_state (line 16)",
+                "tenants.texas_state.database.user: database user 'colorado_writer'"
+                        + " is already used by tenant colorado_state (line 17)",
                 "tenants.texas_state.database.encryption_key: encryption key 'Colorado_State_Key_V1'"
-                        + " is already used by tenant colorado_state (line 17)");
+                        + " is already used by tenant colorado_state (line 18)",
+                "tenants.texas_state.keystore.path: key store path '/var/lib/enclave/keys/../keys/colorado_state.bcfks'"
+                        + " is already used by tenant colorado_state (line 20)");
     }
 
     @Test
@@ -99,6 +103,7 @@ class TenantConfigValidationTest {
                 "tenants.colorado_state.organization: is required (line 5)",
                 "tenants.colorado_state.classification_level: is required (line 5)",
                 "tenants.colorado_state.data_restrictions: is required (line 5)",
+                "tenants.colorado_state.keystore: is required (line 5)",
                 "tenants.colorado_state.database.user: is required (line 6)",
                 "tenants.colorado_state.database.encryption_key: is required (line 6)");
     }
@@ -114,7 +119,7 @@ class TenantConfigValidationTest {
                         + " expected one of schema, user, password, encryption_key, resource_group (line 11)",
                 "tenants.colorado_state.proccessing: unknown key 'proccessing'; expected one of organization,"
                         + " classification_level, database, kafka, api_access, data_restrictions, audit_requirements,"
-                        + " security_enhancements, processing (line 15)");
+                        + " security_enhancements, processing, keystore (line 16)");
     }
 
     @Test
@@ -132,18 +137,18 @@ class TenantConfigValidationTest {
 
         assertThat(problems(yaml)).containsExactly(
                 "tenants.colorado_state.security_enhancements.network_isolation: expected true or false, got 'on'"
-                        + " (line 15)",
+                        + " (line 16)",
                 "tenants.colorado_state.security_enhancements.dedicated_processing: expected true or false,"
-                        + " got 'True' (line 15)",
+                        + " got 'True' (line 16)",
                 "tenants.colorado_state.security_enhancements.additional_encryption: expected true or false,"
-                        + " got '1' (line 15)",
-                "tenants.colorado_state.processing.parallelism: expected an integer, got '1.5' (line 17)",
-                "tenants.colorado_state.processing.batch_size: expected an integer, got '0x10' (line 18)",
-                "tenants.colorado_state.processing.max_retries: expected a single value, got a list (line 19)",
-                "tenants.colorado_state.processing.topic_partitions: expected an integer, got '010' (line 20)",
+                        + " got '1' (line 16)",
+                "tenants.colorado_state.processing.parallelism: expected an integer, got '1.5' (line 18)",
+                "tenants.colorado_state.processing.batch_size: expected an integer, got '0x10' (line 19)",
+                "tenants.colorado_state.processing.max_retries: expected a single value, got a list (line 20)",
+                "tenants.colorado_state.processing.topic_partitions: expected an integer, got '010' (line 21)",
                 "tenants.colorado_state.processing.max_message_bytes: must be between 1024 and 16777216, got '512'"
-                        + " (line 21)",
-                "tenants.colorado_state.processing.dedup_ttl: must be longer than zero (line 22)");
+                        + " (line 22)",
+                "tenants.colorado_state.processing.dedup_ttl: must be longer than zero (line 23)");
     }
 
     @Test
@@ -157,7 +162,7 @@ class TenantConfigValidationTest {
                         + " (line 13)",
                 "tenants.colorado_state.data_restrictions.allowed_classifications: expected a list, got 'PUBLIC'"
                         + " (line 14)",
-                "tenants.colorado_state.audit_requirements: expected a mapping, got a list (line 15)");
+                "tenants.colorado_state.audit_requirements: expected a mapping, got a list (line 16)");
     }
 
     @Test
@@ -184,7 +189,7 @@ class TenantConfigValidationTest {
                 "tenants.colorado_state.data_restrictions.allowed_states[2]: 'CO' is listed twice (line 13)",
                 "tenants.colorado_state.data_restrictions.allowed_states[3]: 'ALL' must be the only entry"
                         + " when it is used (line 13)",
-                "tenants.colorado_state.api_access.noaa_scope: must list at least one state code, or be ALL (line 15)");
+                "tenants.colorado_state.api_access.noaa_scope: must list at least one state code, or be ALL (line 16)");
     }
 
     @Test
@@ -217,13 +222,13 @@ class TenantConfigValidationTest {
 
         assertThat(problems(yaml)).containsExactly(
                 "tenants.colorado_state.processing.encrypt.disasters[1]: 'designated-area' must match"
-                        + " [A-Za-z][A-Za-z0-9_]{0,63} (line 17)",
+                        + " [A-Za-z][A-Za-z0-9_]{0,63} (line 18)",
                 "tenants.colorado_state.processing.encrypt.disasters[2].mode: 'DETERMINISTIC' is not one of"
-                        + " randomized, deterministic (line 17)",
-                "tenants.colorado_state.processing.encrypt.disasters[3].field: is required (line 17)",
-                "tenants.colorado_state.processing.encrypt.weather[1].field: 'description' is listed twice (line 18)",
+                        + " randomized, deterministic (line 18)",
+                "tenants.colorado_state.processing.encrypt.disasters[3].field: is required (line 18)",
+                "tenants.colorado_state.processing.encrypt.weather[1].field: 'description' is listed twice (line 19)",
                 "tenants.colorado_state.processing.encrypt.weather[2].salt: unknown key 'salt';"
-                        + " expected one of field, mode (line 18)");
+                        + " expected one of field, mode (line 19)");
     }
 
     @Test
@@ -254,7 +259,7 @@ class TenantConfigValidationTest {
 
         assertThat(problems(yaml)).containsExactly(
                 "tenants.colorado_state.kafka.username: must not be empty because global.kafka.security_protocol"
-                        + " is SASL_PLAINTEXT (line 15)");
+                        + " is SASL_PLAINTEXT (line 16)");
     }
 
     @Test
@@ -275,10 +280,11 @@ class TenantConfigValidationTest {
                     database: {schema: texas_emergency, user: texas_writer, encryption_key: texas_state_key_v1}
                     kafka: {username: tenant_shared}
                     data_restrictions: {allowed_states: [TX], allowed_classifications: [PUBLIC]}
+                    keystore: {path: /var/lib/enclave/keys/texas_state.bcfks, password: texas-keystore-password}
                 """;
 
         assertThat(problems(yaml)).containsExactly("tenants.texas_state.kafka.username: kafka username"
-                + " 'tenant_shared' is already used by tenant colorado_state (line 20)");
+                + " 'tenant_shared' is already used by tenant colorado_state (line 21)");
     }
 
     @Test

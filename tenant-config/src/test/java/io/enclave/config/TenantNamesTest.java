@@ -54,11 +54,12 @@ class TenantNamesTest {
                     classification_level: INTERNAL
                     database: {schema: colorado_backup, user: colorado_backup_writer, encryption_key: co_backup_v1}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
+                    keystore: {path: /var/lib/enclave/keys/colorado_state_backup.bcfks, password: backup-keystore-pw}
                 """;
 
         assertThat(problems(yaml)).containsExactly("tenants.colorado_state_backup: tenant id"
                 + " 'colorado_state_backup' starts with 'colorado_state_', so the Kafka prefix ACLs of tenant"
-                + " colorado_state would cover its topics (line 15)");
+                + " colorado_state would cover its topics (line 16)");
     }
 
     @Test

@@ -94,9 +94,9 @@ class YamlSafetyTest {
                 "tenants.colorado_state.database.user: explicit tag '!<tag:example.com,2024:user>' is not allowed;"
                         + " write plain YAML values (line 10)",
                 "tenants.colorado_state.processing.parallelism: explicit tag '!!str' is not allowed;"
-                        + " write plain YAML values (line 15)",
+                        + " write plain YAML values (line 16)",
                 "tenants.colorado_state.processing.encrypt: explicit tag '!!set' is not allowed;"
-                        + " write plain YAML values (line 15)");
+                        + " write plain YAML values (line 16)");
     }
 
     @Test
@@ -127,7 +127,7 @@ class YamlSafetyTest {
         assertThat(problems(invalid("duplicate_keys.yaml"), Map.of())).containsExactly(
                 "tenants.colorado_state.database.schema: duplicate key 'schema'; it was first given on line 10"
                         + " (line 13)",
-                "tenants.colorado_state: duplicate key 'colorado_state'; it was first given on line 6 (line 15)");
+                "tenants.colorado_state: duplicate key 'colorado_state'; it was first given on line 6 (line 16)");
     }
 
     @Test
@@ -167,7 +167,7 @@ class YamlSafetyTest {
                 "<document>: expected a mapping with global: and tenants:, got a list (line 1)");
         assertThat(problems(MINIMAL + "---\n" + MINIMAL)).containsExactly(
                 "<document>: invalid YAML: expected a single document in the stream started on line 1,"
-                        + " but found another document (line 15)");
+                        + " but found another document (line 16)");
     }
 
     @Test

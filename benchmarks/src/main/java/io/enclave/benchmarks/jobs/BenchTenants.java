@@ -3,7 +3,6 @@ package io.enclave.benchmarks.jobs;
 import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.KeystoreSettings;
-import io.enclave.config.Secret;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.operators.crypto.TenantKeyStore;
 import java.io.IOException;
@@ -53,14 +52,16 @@ public final class BenchTenants {
         StringBuilder y = new StringBuilder();
         y.append("global:\n  kafka:\n    bootstrap_servers: \"").append(bootstrap).append("\"\n")
                 .append("  database:\n    jdbc_url: \"").append(jdbcUrl).append("\"\n    dialect: mysql\n")
-                .append("  keystore:\n    path: \"").append(KEYSTORE.path()).append("\"\n    password: ")
-                .append(KEYSTORE.password().reveal()).append("\n    type: ").append(KEYSTORE.type()).append('\n')
                 .append("tenants:\n");
         for (int i = 0; i < count; i++) {
             String id = String.format("%s_%02d", prefix, i);
             y.append("  ").append(id).append(":\n")
                     .append("    organization: \"Benchmark agency ").append(i).append("\"\n")
                     .append("    classification_level: CONFIDENTIAL\n")
+                    .append("    keystore:\n")
+                    .append("      path: \"").append(KEYSTORE_DIR.resolve(id + "-keys.p12")).append("\"\n")
+                    .append("      password: bench-keys-").append(id).append('\n')
+                    .append("      type: PKCS12\n")
                     .append("    database:\n")
                     .append("      schema: ").append(id).append("_db\n")
                     .append("      user: ").append(id).append("_writer\n")
@@ -86,7 +87,8 @@ public final class BenchTenants {
         EnclaveConfig config = TenantConfigLoader.parse(y.toString(), "benchmark tenants", Map.of(), DevMode.ON);
         // Every tenant job needs its keys: its audit chain's HMAC key and the data keys of its encrypted fields.
         for (var tenant : config.tenants()) {
-            TenantKeyStore keys = new TenantKeyStore(Path.of(KEYSTORE.path()), KEYSTORE.password(), KEYSTORE.type(),
+            KeystoreSettings store = tenant.keystore();
+            TenantKeyStore keys = new TenantKeyStore(Path.of(store.path()), store.password(), store.type(),
                     tenant.id(), tenant.database().encryptionKeyRef());
             if (keys.list().current() == 0) {
                 keys.init();
@@ -95,17 +97,12 @@ public final class BenchTenants {
         return config;
     }
 
-    /** The key store of every benchmark tenant, one per benchmark JVM. */
-    public static KeystoreSettings keystore() {
-        return KEYSTORE;
-    }
+    /** Where each benchmark tenant's own key store is kept, one directory per benchmark JVM. */
+    private static final Path KEYSTORE_DIR = createKeystoreDir();
 
-    private static final KeystoreSettings KEYSTORE = createKeystore();
-
-    private static KeystoreSettings createKeystore() {
+    private static Path createKeystoreDir() {
         try {
-            Path dir = Files.createTempDirectory("bench-keys");
-            return new KeystoreSettings(dir.resolve("keys.p12").toString(), Secret.of("benchmark-keys"), "PKCS12");
+            return Files.createTempDirectory("bench-keys");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -56,7 +56,7 @@ public final class GeneratedJobs {
                 .auditSink(new TimedDiscardingSink<AuditRecord>(runId))
                 .auditHeadSink(new TimedDiscardingSink<AuditHead>(runId))
                 .chainOrigin(ChainOrigin.none())
-                .keys(KeystoreKeyProviderFactory.forTenant(BenchTenants.keystore(), tenant))
+                .keys(KeystoreKeyProviderFactory.forTenant(tenant))
                 .encryptionPlacement(placement)
                 .build()
                 .addTo(env);

@@ -85,7 +85,7 @@ final class ProvisionCommand implements Callable<Integer> {
                         tenant.database().user());
                 boolean created = TenantKeys.ensure(config.global(), tenant, "deploy/local provision");
                 out.printf("keys of %s: %s in %s%n", tenant.id(), created ? "created" : "present",
-                        config.global().keystore().path());
+                        tenant.keystore().path());
             }
         }
         return kafkaExit;

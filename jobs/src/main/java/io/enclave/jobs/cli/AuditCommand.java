@@ -95,7 +95,7 @@ final class AuditCommand {
             EnclaveConfig config = loaded.get();
             TenantConfig tenant = config.tenant(connect.tenantId);
             AuditVerifier.Verdict v;
-            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.global().keystore(), tenant).open();
+            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open();
                     Connection c = connect.open(config, tenant)) {
                 v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), new AuditChain(keys.auditKey()))
                         .verify();
@@ -144,7 +144,7 @@ final class AuditCommand {
             int keep = days != null ? days : tenant.auditRequirements().retentionDays();
             Instant cutoff = Instant.now().minus(Duration.ofDays(keep));
             String by = OperatingSystemUser.name() + " via enclave audit purge";
-            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.global().keystore(), tenant).open();
+            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open();
                     Connection c = connect.open(config, tenant)) {
                 AuditPurge.Result r = new AuditPurge(c, Dialects.MYSQL.dialect(), tenant.database().schema(), tenant.id(),
                         new AuditChain(keys.auditKey())).purgeBefore(cutoff, by);

@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options every key and decrypt command shares, and what they resolve to: the tenant from
- * the config, its key reference, and the key store (the config's, or {@code --keystore}).
- * The password comes from the config (usually {@code ${ENCLAVE_KEYSTORE_PASSWORD}}) or from the
- * variable named by {@code --password-env}; never from the command line, where {@code ps} shows it.
+ * the config, its key reference, and the tenant's own key store ({@code tenants.<id>.keystore},
+ * or {@code --keystore}). The password comes from the config (usually an environment variable
+ * such as {@code ${COLORADO_KEYSTORE_PASSWORD}}) or from the variable named by
+ * {@code --password-env}; never from the command line, where {@code ps} shows it.
  */
 final class KeyTarget {
     /** The command this is mixed into, whose development mode the config is loaded in. */
@@ -29,16 +30,16 @@ final class KeyTarget {
     CommandSpec command;
 
     @Option(names = "--config", required = true,
-            description = "Tenant config YAML: the tenant's key reference, the key store, and the Kafka its audit topic is on.")
+            description = "Tenant config YAML: the tenant's key reference, its key store, and the Kafka its audit topic is on.")
     Path config;
 
     @Option(names = "--tenant", required = true, description = "Tenant id.")
     String tenantId;
 
-    @Option(names = "--keystore", description = "Key store file; default: the config's global.keystore.path.")
+    @Option(names = "--keystore", description = "Key store file; default: the config's tenants.<id>.keystore.path.")
     Path keystore;
 
-    @Option(names = "--keystore-type", description = "BCFKS or PKCS12; default: the config's global.keystore.type.")
+    @Option(names = "--keystore-type", description = "BCFKS or PKCS12; default: the config's tenants.<id>.keystore.type.")
     String keystoreType;
 
     @Option(names = "--password-env", paramLabel = "VAR",
@@ -81,7 +82,7 @@ final class KeyTarget {
     }
 
     KeystoreSettings keystoreSettings() {
-        KeystoreSettings configured = loaded.global().keystore();
+        KeystoreSettings configured = tenant.keystore();
         return new KeystoreSettings(
                 keystore != null ? keystore.toString() : configured.path(),
                 passwordEnv != null ? Secret.of(System.getenv(passwordEnv)) : configured.password(),

@@ -63,8 +63,8 @@ final class PlanCommand implements Callable<Integer> {
         if (tenant.processing().encryptedFields().isEmpty()) {
             out.printf("encrypt    nothing (%s)%n", source);
         } else {
-            out.printf("keys       %s in %s %s%n", tenant.database().encryptionKeyRef(), config.global().keystore().type(),
-                    config.global().keystore().path());
+            out.printf("keys       %s in %s %s%n", tenant.database().encryptionKeyRef(), tenant.keystore().type(),
+                    tenant.keystore().path());
         }
         for (EncryptedField f : tenant.processing().encryptedFields()) {
             String column = EncryptableFields.column(f.stream(), f.field()).orElse(f.field());

@@ -129,12 +129,13 @@ public final class EnclaveDemo implements AutoCloseable {
         this.configFile = file;
     }
 
-    /** Gives every tenant its keys in the configured key store, unless an earlier run made them. */
+    /** Gives every tenant its keys in its own key store, unless an earlier run made them. */
     private void createMissingKeys(List<TenantConfig> tenants) throws AuditUnavailableException {
         for (TenantConfig tenant : tenants) {
             TenantKeys.ensure(global, tenant, "demo");
+            out.printf("Keys of %s: its own %s store %s%n", tenant.id(), tenant.keystore().type(),
+                    tenant.keystore().path());
         }
-        out.printf("Keys: %s %s%n", global.keystore().type(), global.keystore().path());
     }
 
     /** Publishes {@code eventsPerSecond} per tenant for {@code duration}, printing the table as it goes. */

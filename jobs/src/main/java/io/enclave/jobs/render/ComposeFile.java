@@ -174,13 +174,9 @@ public final class ComposeFile {
         return doc;
     }
 
-    /**
-     * The key store settings a tenant's job opens. Today the one {@code global.keystore}; with
-     * per-tenant stores this becomes {@code tenant.keystore()} and nothing else here changes,
-     * since each tenant's file is already its own secret.
-     */
+    /** The key store settings a tenant's job opens: the tenant's own store, which is its own secret file. */
     static KeystoreSettings keystoreOf(EnclaveConfig config, TenantConfig tenant) {
-        return config.global().keystore();
+        return tenant.keystore();
     }
 
     /** Secret name to file, for the files only this tenant's containers mount. */

@@ -24,11 +24,11 @@ class AuditedCommandTest {
                 global:
                   kafka: {bootstrap_servers: "127.0.0.1:1"}
                   database: {jdbc_url: "jdbc:mysql://127.0.0.1:1", dialect: mysql}
-                  keystore: {path: "%s", password: audited-command-test, type: PKCS12}
                 tenants:
                   colorado_state:
                     organization: Colorado Division of Homeland Security and Emergency Management
                     classification_level: PUBLIC
+                    keystore: {path: "%s", password: audited-command-test, type: PKCS12}
                     database: {schema: co_db, user: co_writer, password: co-db, encryption_key: co_key}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
                 """.formatted(keystore));

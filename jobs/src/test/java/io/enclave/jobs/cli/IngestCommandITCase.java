@@ -53,7 +53,7 @@ class IngestCommandITCase {
             kafka.createTopics(2, tenant.names().topics().toArray(String[]::new));
             kafka.createTopics(1, tenant.names().auditTopic());
             // The ingest job signs what it refuses with the tenant's audit key.
-            TestKeys.initialise(loaded.global().keystore(), List.of(tenant));
+            TestKeys.initialise(List.of(tenant));
             try (Connection root = database.rootConnection()) {
                 FreshTenantDatabase.recreate(root, tenant);
             }
@@ -122,7 +122,6 @@ class IngestCommandITCase {
                   database:
                     jdbc_url: %s
                     dialect: mysql
-                  keystore: {path: "%s", password: it-cli-ingest-keys, type: PKCS12}
                   apis:
                     openfema_base_url: %s
                     nws_base_url: %s
@@ -131,6 +130,7 @@ class IngestCommandITCase {
                   colorado_state:
                     organization: "Colorado Division of Homeland Security and Emergency Management"
                     classification_level: RESTRICTED
+                    keystore: {path: "%s", password: it-cli-ingest-keys, type: PKCS12}
                     database:
                       schema: it_cli_ingest_colorado
                       user: it_cli_ingest_writer
@@ -146,6 +146,6 @@ class IngestCommandITCase {
                     processing:
                       checkpoint_interval: 1s
                       topic_partitions: 2
-                """.formatted(bootstrap, jdbcUrl, keystore, server.openFemaBaseUrl(), server.nwsBaseUrl());
+                """.formatted(bootstrap, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl(), keystore);
     }
 }

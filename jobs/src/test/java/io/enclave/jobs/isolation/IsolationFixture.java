@@ -37,9 +37,9 @@ final class IsolationFixture {
             UnaryOperator<String> edit) throws IOException {
         this.suite = suite;
         this.configFile = dir.resolve(suite + "-tenants.yaml");
-        Files.writeString(configFile, edit.apply(yaml(suite, bootstrap, jdbcUrl, dir.resolve(suite + "-keys.p12"))));
+        Files.writeString(configFile, edit.apply(yaml(suite, bootstrap, jdbcUrl, dir)));
         this.config = TenantConfigLoader.load(configFile);
-        io.enclave.jobs.TestKeys.initialise(config.global().keystore(), config.tenants());
+        io.enclave.jobs.TestKeys.initialise(config.tenants());
         this.kafkaAdminConfig = dir.resolve(suite + "-kafka-admin.properties");
         Properties admin = new Properties();
         if (kafka != null) {
@@ -59,7 +59,7 @@ final class IsolationFixture {
     }
 
     /** Passwords with quotes and backslashes, so JAAS and DDL escaping are exercised too. */
-    static String yaml(String suite, String bootstrap, String jdbcUrl, Path keystore) {
+    static String yaml(String suite, String bootstrap, String jdbcUrl, Path keystoreDir) {
         return """
                 global:
                   kafka:
@@ -69,14 +69,14 @@ final class IsolationFixture {
                   database:
                     jdbc_url: "%3$s"
                     dialect: mysql
-                  keystore:
-                    path: "%4$s"
-                    password: isolation-keys
-                    type: PKCS12
                 tenants:
                   %1$s_alpha:
                     organization: "Alpha County Office of Emergency Management"
                     classification_level: RESTRICTED
+                    keystore:
+                      path: "%4$s/%1$s_alpha-keys.p12"
+                      password: "alpha-keys-\\"pw"
+                      type: PKCS12
                     database:
                       schema: %1$s_alpha_db
                       user: %1$s_alpha_writer
@@ -102,6 +102,10 @@ final class IsolationFixture {
                   %1$s_bravo:
                     organization: "Bravo State Division of Emergency Management"
                     classification_level: INTERNAL
+                    keystore:
+                      path: "%4$s/%1$s_bravo-keys.p12"
+                      password: bravo-keys-pw
+                      type: PKCS12
                     database:
                       schema: %1$s_bravo_db
                       user: %1$s_bravo_writer
@@ -121,7 +125,7 @@ final class IsolationFixture {
                       batch_interval: 500ms
                       checkpoint_interval: 2s
                       topic_partitions: 1
-                """.formatted(suite, bootstrap, jdbcUrl, keystore);
+                """.formatted(suite, bootstrap, jdbcUrl, keystoreDir);
     }
 
     /** {@code ./enclave provision CONFIG --kafka} with the test broker's admin. */
@@ -163,7 +167,8 @@ final class IsolationFixture {
     /** Every secret of both tenants, to assert none is ever printed. */
     String[] secrets() {
         return config.tenants().stream().flatMap(t -> java.util.stream.Stream.of(t.database().password().reveal(),
-                t.kafka().password().reveal(), t.kafkaPublisher().password().reveal())).toArray(String[]::new);
+                t.kafka().password().reveal(), t.kafkaPublisher().password().reveal(), t.keystore().password().reveal()))
+                .toArray(String[]::new);
     }
 
     static Map<String, Object> scram(EmbeddedKafka kafka, io.enclave.config.KafkaCredentials who) {

@@ -104,8 +104,8 @@ class RenderCommandTest {
                 .isEqualTo("enclave-credentials");
 
         List<String> secretValues = new ArrayList<>();
-        secretValues.add(config.global().keystore().password().reveal());
         for (TenantConfig t : config.tenants()) {
+            secretValues.add(t.keystore().password().reveal());
             secretValues.add(t.database().password().reveal());
             secretValues.add(t.kafka().password().reveal());
             secretValues.add(t.kafkaPublisher().password().reveal());

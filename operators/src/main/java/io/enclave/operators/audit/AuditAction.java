@@ -23,5 +23,7 @@ public enum AuditAction {
     /** {@code enclave keys destroy}: crypto-shredding of a tenant's data keys. */
     KEYS_DESTROY,
     /** {@code enclave decrypt}: an authorised reader decrypted one value. */
-    DECRYPT
+    DECRYPT,
+    /** {@code enclave keys split}: the tenant's keys were copied out of a shared store into its own. */
+    KEYS_SPLIT
 }

@@ -6,8 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a tenant's keys are named in the shared key store: {@code <keyref>.v<N>} for version N of
- * the data key, {@code <keyref>.audit} for the audit-chain key, and {@code <keyref>.destroyed}
+ * How a tenant's keys are named in its key store (and in a shared store that {@code keys split}
+ * reads): {@code <keyref>.v<N>} for version N of the data key, {@code <keyref>.audit} for the
+ * audit-chain key, and {@code <keyref>.destroyed}
  * for the marker that records which versions were crypto-shredded. Names are lower case because
  * PKCS#12 stores fold aliases to lower case (the config keeps key references unique ignoring case).
  */

@@ -27,8 +27,12 @@ public final class KeystoreKeyProviderFactory implements KeyProviderFactory {
         this.keyRef = keyRef;
     }
 
-    /** The factory of a tenant's job: the configured store, the tenant's own key reference. */
-    public static KeystoreKeyProviderFactory forTenant(KeystoreSettings keystore, TenantConfig tenant) {
+    /**
+     * The factory of a tenant's job: the tenant's own key store and key reference. It carries
+     * that one store's path and password, which open no other tenant's keys.
+     */
+    public static KeystoreKeyProviderFactory forTenant(TenantConfig tenant) {
+        KeystoreSettings keystore = tenant.keystore();
         return new KeystoreKeyProviderFactory(keystore.path(), keystore.password(), keystore.type(), tenant.id(),
                 tenant.database().encryptionKeyRef());
     }

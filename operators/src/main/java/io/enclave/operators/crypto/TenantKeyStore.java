@@ -10,15 +10,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Administers one tenant's keys in the shared key store: create, rotate, list and destroy.
- * Every operation touches only the entries of this tenant's key reference; other tenants'
- * entries are read and written back unchanged.
+ * Administers one tenant's keys in its key store: create, rotate, list, destroy, and the
+ * one-time copy out of a shared store. Every operation touches only the entries of this tenant's
+ * key reference; any other entries are read and written back unchanged.
  */
 public final class TenantKeyStore {
     static final String DATA_KEY_ALGORITHM = "AES";
@@ -109,6 +110,47 @@ public final class TenantKeyStore {
             }
             store.setEntry(aliases.destroyed(), new KeyStore.SecretKeyEntry(tombstone(upTo)), file.protection());
             return versions;
+        });
+    }
+
+    /**
+     * Copies this tenant's entries (every data key version, the audit key and the destroyed
+     * marker, under the same aliases) out of a store that several tenants shared into this
+     * tenant's own store, which must not exist yet. The shared store is only read.
+     *
+     * @return the aliases copied, in the order written
+     * @throws IllegalStateException if this tenant's store exists already, or the shared store
+     *     holds nothing of this tenant
+     */
+    public List<String> copyFrom(Path sharedPath, Secret sharedPassword, String sharedType) {
+        KeystoreFile shared = new KeystoreFile(sharedPath, sharedPassword, sharedType);
+        if (shared.path().toAbsolutePath().normalize().equals(file.path().toAbsolutePath().normalize())) {
+            throw new IllegalStateException("the key store of tenant " + tenantId + " is the shared store "
+                    + file.path() + " itself; give the tenant a store of its own");
+        }
+        KeyStore source = shared.load();
+        return file.update(store -> {
+            // Checked under the store's lock, so two runs cannot both create it; an existing store is never replaced.
+            if (file.exists()) {
+                throw new IllegalStateException("the key store of tenant " + tenantId + " already exists at "
+                        + file.path() + "; keys split never overwrites a tenant's store");
+            }
+            List<String> copied = new ArrayList<>();
+            for (String alias : Collections.list(source.aliases())) {
+                if (!aliases.owns(alias)) {
+                    continue;
+                }
+                // The aliases are written lower case, the way KeyAliases names them, whatever the source store did.
+                String name = alias.toLowerCase(Locale.ROOT);
+                store.setEntry(name, source.getEntry(alias, shared.protection()), file.protection());
+                copied.add(name);
+            }
+            if (copied.isEmpty()) {
+                throw new IllegalStateException("the shared store " + shared.path() + " holds no key of tenant "
+                        + tenantId + " (" + keyRef + "); nothing was created");
+            }
+            Collections.sort(copied);
+            return copied;
         });
     }
 

@@ -145,9 +145,9 @@ class KeystoreKeyProviderTest {
     void theFactoryShipsNoKeyAndPrintsNoPassword() throws Exception {
         Path store = dir.resolve("keys.bcfks");
         admin(store, "BCFKS", "alpha_agency").init();
-        TenantConfig tenant = TenantConfig.builder("alpha_agency").build();
-        KeystoreKeyProviderFactory factory = KeystoreKeyProviderFactory.forTenant(
-                new KeystoreSettings(store.toString(), PASSWORD, "BCFKS"), tenant);
+        TenantConfig tenant = TenantConfig.builder("alpha_agency")
+                .keystore(new KeystoreSettings(store.toString(), PASSWORD, "BCFKS")).build();
+        KeystoreKeyProviderFactory factory = KeystoreKeyProviderFactory.forTenant(tenant);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
