@@ -66,6 +66,12 @@ final class ConfigFixtures {
         return lines(failure(() -> TenantConfigLoader.parse(yaml, "test.yaml", env)));
     }
 
+    /** The problems of YAML text whose relative paths start at {@code baseDirectory}, as a file's would. */
+    static List<String> problems(String yaml, Map<String, String> env, Path baseDirectory) {
+        return lines(failure(() -> TenantConfigLoader.parse(yaml, "test.yaml", env, DevMode.fromEnvironment(),
+                baseDirectory)));
+    }
+
     static List<String> problems(String yaml) {
         return problems(yaml, Map.of());
     }

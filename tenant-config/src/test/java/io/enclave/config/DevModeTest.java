@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class DevModeTest {
     private static final Path EXAMPLE = examples().resolve("tenants.yaml");
+    /** The example's relative key store paths start here, as they do when the file itself is loaded. */
+    private static final Path BASE = EXAMPLE.toAbsolutePath().getParent();
     private static final String HOW = " (ENCLAVE_DEV=1 or --dev)";
 
     /** Every secret of the example from the environment, each long enough, and Kafka over SASL_SSL. */
     private static Map<String, String> productionEnvironment() {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-        env.put("ENCLAVE_KEYSTORE_PASSWORD", "Kq7-keystore-passphrase-0001");
         for (String tenant : List.of("COLORADO", "FEDERAL_DHS", "TEXAS", "FEMA_REGION_4")) {
+            env.put(tenant + "_KEYSTORE_PASSWORD", "Kq7-" + tenant.toLowerCase() + "-keystore-passphrase");
             env.put(tenant + "_DB_PASSWORD", "Kq7-" + tenant.toLowerCase() + "-database-password");
             env.put(tenant + "_KAFKA_PASSWORD", "Kq7-" + tenant.toLowerCase() + "-kafka-password");
         }
@@ -44,17 +46,17 @@ class DevModeTest {
         assertThat(problems).startsWith(
                 "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development mode; use SASL_SSL"
                         + " (SASL over TLS), or turn on development mode" + HOW + " (line 9)",
-                "global.keystore.password: is a development default (dev-only-...); set a real secret,"
-                        + " or turn on development mode" + HOW + " (line 18)",
+                "tenants.colorado_state.keystore.password: is a development default (dev-only-...);"
+                        + " set a real secret, or turn on development mode" + HOW + " (line 29)",
                 "tenants.colorado_state.database.password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 32)",
+                        + " set a real secret, or turn on development mode" + HOW + " (line 34)",
                 "tenants.colorado_state.kafka.password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 37)",
+                        + " set a real secret, or turn on development mode" + HOW + " (line 39)",
                 "tenants.colorado_state.kafka.publisher_password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 39)");
-        // 1 protocol + 1 key store + 3 secrets for each of the 4 tenants.
-        assertThat(problems).hasSize(14);
-        assertThat(e.getMessage()).doesNotContain("dev-only-colorado", "dev-only-keystore");
+                        + " set a real secret, or turn on development mode" + HOW + " (line 41)");
+        // 1 protocol + 4 secrets (key store, database, job and publisher) for each of the 4 tenants.
+        assertThat(problems).hasSize(17);
+        assertThat(e.getMessage()).doesNotContain("dev-only-colorado", "dev-only-texas-state-keystore");
     }
 
     @Test
@@ -84,9 +86,9 @@ class DevModeTest {
 
         assertThat(lines(e)).containsExactly(
                 "tenants.colorado_state.api_access.fema_api_key: is shorter than 16 characters; set a stronger"
-                        + " secret, or turn on development mode" + HOW + " (line 42)",
+                        + " secret, or turn on development mode" + HOW + " (line 44)",
                 "tenants.texas_state.database.password: is shorter than 16 characters; set a stronger secret,"
-                        + " or turn on development mode" + HOW + " (line 126)");
+                        + " or turn on development mode" + HOW + " (line 136)");
         assertThat(e.getMessage()).doesNotContain("Tx-short-pw-15c", "short-key");
         assertThat(TenantConfigLoader.load(EXAMPLE, env, DevMode.ON).tenant("texas_state").database().password()
                 .reveal()).isEqualTo("Tx-short-pw-15c");
@@ -102,7 +104,7 @@ class DevModeTest {
                             + " use SASL_SSL (SASL over TLS), or turn on development mode" + HOW + " (line 9)");
         }
         String noProtocol = read().replace("    security_protocol: ${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}\n", "");
-        assertThat(lines(failure(() -> TenantConfigLoader.parse(noProtocol, "t.yaml", env, DevMode.OFF))))
+        assertThat(lines(failure(() -> TenantConfigLoader.parse(noProtocol, "t.yaml", env, DevMode.OFF, BASE))))
                 .containsExactly("global.kafka.security_protocol: is required outside development mode and must be"
                         + " SASL_SSL; without it Kafka runs PLAINTEXT (line 7)");
     }
@@ -113,25 +115,27 @@ class DevModeTest {
                 .replace("${TEXAS_KAFKA_PASSWORD:-dev-only-texas-kafka}", "\"\"");
 
         assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(),
-                DevMode.OFF)))).containsExactly(
+                DevMode.OFF, BASE)))).containsExactly(
                 "tenants.texas_state.database.password: is required outside development mode; set it, for example"
-                        + " from ${VAR}, or turn on development mode" + HOW + " (line 123)",
+                        + " from ${VAR}, or turn on development mode" + HOW + " (line 133)",
                 "tenants.texas_state.kafka.password: is required outside development mode; set it, for example"
-                        + " from ${VAR}, or turn on development mode" + HOW + " (line 130)");
-        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON).tenant("texas_state")
+                        + " from ${VAR}, or turn on development mode" + HOW + " (line 140)");
+        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE).tenant("texas_state")
                 .database().password().isEmpty()).isTrue();
     }
 
     @Test
     void anEmptyKeyStorePasswordIsRefusedEvenInDevelopmentMode() {
-        Map<String, String> env = Map.of("ENCLAVE_KEYSTORE_PASSWORD", "");
-        String given = read().replace("${ENCLAVE_KEYSTORE_PASSWORD:-dev-only-keystore}", "${ENCLAVE_KEYSTORE_PASSWORD}");
-        String missing = read().replace("    password: ${ENCLAVE_KEYSTORE_PASSWORD:-dev-only-keystore}\n", "");
+        Map<String, String> env = Map.of("TEXAS_KEYSTORE_PASSWORD", "");
+        String given = read().replace("${TEXAS_KEYSTORE_PASSWORD:-dev-only-texas-state-keystore}",
+                "${TEXAS_KEYSTORE_PASSWORD}");
+        String missing = read().replace("      password: ${TEXAS_KEYSTORE_PASSWORD:-dev-only-texas-state-keystore}\n", "");
 
         for (String yaml : List.of(given, missing)) {
-            assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", env, DevMode.ON))))
-                    .containsExactly("global.keystore.password: must not be empty, not even in development mode:"
-                            + " it guards every key in the store (" + (yaml == given ? "line 18" : "line 16") + ")");
+            assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", env, DevMode.ON, BASE))))
+                    .containsExactly("tenants.texas_state.keystore.password: must not be empty, not even in"
+                            + " development mode: it guards every key in the store ("
+                            + (yaml == given ? "line 131" : "line 129") + ")");
         }
     }
 

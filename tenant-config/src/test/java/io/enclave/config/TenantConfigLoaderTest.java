@@ -211,10 +211,11 @@ class TenantConfigLoaderTest {
         String yaml = Files.readString(Path.of("examples", "tenants.yaml")).replace(
                 "organization: \"Texas Division of Emergency Management\"", "organization: ${TEXAS_DB_PASSWORD}");
 
-        List<String> problems = problems(yaml, Map.of("TEXAS_DB_PASSWORD", "Tx-db-password-from-env"));
+        List<String> problems = problems(yaml, Map.of("TEXAS_DB_PASSWORD", "Tx-db-password-from-env"),
+                Path.of("examples").toAbsolutePath());
 
         assertThat(problems).containsExactly("tenants.texas_state.organization: '${TEXAS_DB_PASSWORD}' is not allowed"
-                + " here: ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 121)");
+                + " here: ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 127)");
     }
 
     @Test
@@ -231,8 +232,8 @@ class TenantConfigLoaderTest {
                 + " (see tenant-config/README.md)";
         assertThat(problems(yaml, Map.of("PARALLELISM", "4", "IR_HOURS", "2"))).containsExactly(
                 "tenants.colorado_state.database.schema: '${TENANT_DB:-colorado_emergency}'" + rule + " (line 9)",
-                "tenants.colorado_state.processing.parallelism: '${PARALLELISM:-2}'" + rule + " (line 16)",
-                "tenants.colorado_state.audit_requirements.incident_response: '${IR_HOURS}'" + rule + " (line 18)");
+                "tenants.colorado_state.processing.parallelism: '${PARALLELISM:-2}'" + rule + " (line 17)",
+                "tenants.colorado_state.audit_requirements.incident_response: '${IR_HOURS}'" + rule + " (line 19)");
     }
 
     @Test
