@@ -64,11 +64,20 @@ public final class TenantJobSettings {
             Path home) {
         Path state = EnclaveHome.stateDirectory(home, tenant.id());
         if (cluster.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.resolve("checkpoints").toUri().toString());
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directoryUri(state.resolve("checkpoints")));
         }
         if (cluster.getOptional(CheckpointingOptions.SAVEPOINT_DIRECTORY).isEmpty()) {
-            conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.resolve("savepoints").toUri().toString());
+            conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, directoryUri(state.resolve("savepoints")));
         }
+    }
+
+    /**
+     * A directory's file URI, spelled the same whether or not it exists yet: {@link Path#toUri()}
+     * appends a slash only for a directory that already exists.
+     */
+    private static String directoryUri(Path directory) {
+        String uri = directory.toAbsolutePath().normalize().toUri().toString();
+        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     }
 
     /**

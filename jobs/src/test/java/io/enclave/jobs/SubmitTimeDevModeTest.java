@@ -36,7 +36,7 @@ class SubmitTimeDevModeTest {
             assertThat(exit).as("%s", err).isNotZero();
             assertThat(err.toString()).contains(
                     "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development mode",
-                    "global.keystore.password: is a development default (dev-only-...)",
+                    "tenants.colorado_state.keystore.password: is a development default (dev-only-...)",
                     "tenants.colorado_state.database.password: is a development default (dev-only-...)")
                     .doesNotContain("dev-only-colorado-db");
         }

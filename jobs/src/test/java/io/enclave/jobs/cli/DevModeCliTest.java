@@ -22,10 +22,10 @@ class DevModeCliTest {
     private static final String EXAMPLE = Path.of("..", "tenant-config", "examples", "tenants.yaml").toString();
     private static final String PROTOCOL = "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development"
             + " mode; use SASL_SSL (SASL over TLS), or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 9)";
-    private static final String KEYSTORE = "global.keystore.password: is a development default (dev-only-...);"
-            + " set a real secret, or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 18)";
+    private static final String KEYSTORE = "tenants.colorado_state.keystore.password: is a development default"
+            + " (dev-only-...); set a real secret, or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 29)";
     private static final String DATABASE = "tenants.colorado_state.database.password: is a development default"
-            + " (dev-only-...); set a real secret, or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 32)";
+            + " (dev-only-...); set a real secret, or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 34)";
 
     @TempDir
     Path dir;
@@ -57,7 +57,7 @@ class DevModeCliTest {
 
             assertThat(run.exit()).as("%s\n%s", command, run).isEqualTo(EnclaveCli.INVALID_CONFIG);
             assertThat(run.err()).as("%s", command).contains(PROTOCOL, KEYSTORE, DATABASE)
-                    .doesNotContain("dev-only-colorado-db", "dev-only-keystore");
+                    .doesNotContain("dev-only-colorado-db", "dev-only-colorado-state-keystore");
         }
     }
 
