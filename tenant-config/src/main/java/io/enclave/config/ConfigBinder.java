@@ -62,6 +62,12 @@ final class ConfigBinder {
     private static final Set<String> ENCLAVE_CLIENT_PROPERTIES =
             Set.of("bootstrap.servers", "security.protocol", "sasl.mechanism", "sasl.jaas.config", "group.id");
 
+    /** Client properties naming classes to load without a {@code .class} or {@code .classes} suffix. */
+    private static final Set<String> CLASS_LIST_CLIENT_PROPERTIES = Set.of("metric.reporters", "security.providers",
+            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer");
+    /** The TLS versions a client may speak outside development mode; older ones have known breaks. */
+    private static final List<String> STRICT_TLS_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
+
     private static final List<String> TOP_KEYS = List.of("global", "tenants");
     private static final List<String> GLOBAL_KEYS = List.of("kafka", "database", "siem_topic", "keystore", "apis");
     private static final List<String> KEYSTORE_KEYS = List.of("path", "password", "type");
@@ -231,12 +237,48 @@ final class ConfigBinder {
                         + " is set by Enclave from global.kafka and each tenant's kafka section", entry.keyLine());
                 continue;
             }
+            if (!yaml.devMode().on() && loadsClass(entry.key())) {
+                yaml.problem(path, Scalar.quote(entry.key()) + " is refused outside development mode: it loads a"
+                        + " class into every tenant's Kafka client, which can replace its login or its TLS checks;"
+                        + " or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")", entry.keyLine());
+                continue;
+            }
             ValueKind kind = clientPropertyKind(entry.key());
             yaml.requiredScalar(entry.value(), path, kind)
                     .filter(v -> kind != ValueKind.SECRET || yaml.isStrongSecret(v))
+                    .filter(v -> yaml.devMode().on() || keepsTlsStrict(entry.key(), v))
                     .ifPresent(v -> properties.put(entry.key(), v.text()));
         }
         return properties;
+    }
+
+    /**
+     * Kafka's own naming: {@code *.class} and {@code *.classes} properties name classes to load;
+     * a few older ones name classes without saying so in their name.
+     */
+    private static boolean loadsClass(String property) {
+        return property.endsWith(".class") || property.endsWith(".classes")
+                || CLASS_LIST_CLIENT_PROPERTIES.contains(property);
+    }
+
+    /**
+     * Reports a TLS setting that would leave SASL_SSL in name only: a client that skips the host
+     * name check or speaks a TLS version below 1.2 can be answered by anyone on the path.
+     */
+    private boolean keepsTlsStrict(String property, Scalar value) {
+        if (property.equals("ssl.endpoint.identification.algorithm")) {
+            return yaml.check(value, value.text().equalsIgnoreCase("https"), "must be https outside development mode:"
+                    + " anything else, an empty value too, lets the client accept a certificate issued to another"
+                    + " host; or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")");
+        }
+        if (property.equals("ssl.enabled.protocols") || property.equals("ssl.protocol")) {
+            List<String> weak = Arrays.stream(value.text().split(",")).map(String::trim)
+                    .filter(protocol -> !STRICT_TLS_PROTOCOLS.contains(protocol)).toList();
+            return yaml.check(value, weak.isEmpty(), "is refused outside development mode: only "
+                    + String.join(" and ", STRICT_TLS_PROTOCOLS) + " may be named, not " + String.join(", ", weak)
+                    + "; or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")");
+        }
+        return true;
     }
 
     /** Kafka's own naming: {@code *.password} properties are secrets and {@code *.location} ones are files. */
@@ -386,9 +428,17 @@ final class ConfigBinder {
         Optional<Scalar> username = kafka.scalar("publisher_username").filter(v -> !v.text().isEmpty());
         username.filter(v -> yaml.matches(v, KAFKA_USER))
                 .ifPresent(v -> claim("kafka username", v, v.text(), tenantId));
-        // Without a publisher principal the password is unused; with one, it must be as strong as any other.
-        Secret password = username.isPresent() ? kafka.password("publisher_password") : kafka.secret("publisher_password");
-        return new KafkaCredentials(username.map(Scalar::text).orElse(""), password);
+        if (username.isEmpty()) {
+            // Without a publisher principal the password would be accepted and never used.
+            if (kafka.given("publisher_password")) {
+                yaml.problem(kafka.pathOf("publisher_password"), "is given without kafka.publisher_username, so"
+                        + " nothing would log in with it; set publisher_username or remove publisher_password",
+                        kafka.lineOf("publisher_password"));
+            }
+            return KafkaCredentials.NONE;
+        }
+        // With a publisher principal the password is required and checked as the job principal's is.
+        return new KafkaCredentials(username.get().text(), kafka.password("publisher_password"));
     }
 
     private KafkaQuotas quotas(YamlSection quotas) {

@@ -140,6 +140,90 @@ class DevModeTest {
     }
 
     @Test
+    void clientPropertiesThatLoadClassesOrWeakenTlsAreRefusedOutsideDevelopmentMode() {
+        String yaml = read().replace("    client_properties: {}\n", """
+                    client_properties:
+                      ssl.endpoint.identification.algorithm: ""
+                      ssl.enabled.protocols: TLSv1.3,TLSv1
+                      ssl.protocol: TLSv1.1
+                      sasl.client.callback.handler.class: org.example.AcceptAnyServer
+                      interceptor.classes: org.example.CopyEveryRecord
+                      metric.reporters: org.example.Reporter
+                      ssl.truststore.type: PEM
+                """);
+        String prefix = "global.kafka.client_properties";
+        String how = "; or turn on development mode" + HOW;
+
+        assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(),
+                DevMode.OFF, BASE)))).containsExactly(
+                prefix + "['ssl.endpoint.identification.algorithm']: '' must be https outside development mode:"
+                        + " anything else, an empty value too, lets the client accept a certificate issued to"
+                        + " another host" + how + " (line 12)",
+                prefix + "['ssl.enabled.protocols']: 'TLSv1.3,TLSv1' is refused outside development mode: only"
+                        + " TLSv1.2 and TLSv1.3 may be named, not TLSv1" + how + " (line 13)",
+                prefix + "['ssl.protocol']: 'TLSv1.1' is refused outside development mode: only TLSv1.2 and"
+                        + " TLSv1.3 may be named, not TLSv1.1" + how + " (line 14)",
+                prefix + "['sasl.client.callback.handler.class']: 'sasl.client.callback.handler.class' is refused"
+                        + " outside development mode: it loads a class into every tenant's Kafka client, which can"
+                        + " replace its login or its TLS checks" + how + " (line 15)",
+                prefix + "['interceptor.classes']: 'interceptor.classes' is refused outside development mode: it"
+                        + " loads a class into every tenant's Kafka client, which can replace its login or its TLS"
+                        + " checks" + how + " (line 16)",
+                prefix + "['metric.reporters']: 'metric.reporters' is refused outside development mode: it loads a"
+                        + " class into every tenant's Kafka client, which can replace its login or its TLS checks"
+                        + how + " (line 17)");
+
+        // A developer's machine may still run against a broker with a self-signed, host-less certificate.
+        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE).global()
+                .kafkaClientProperties()).containsEntry("ssl.endpoint.identification.algorithm", "")
+                .containsEntry("sasl.client.callback.handler.class", "org.example.AcceptAnyServer")
+                .containsEntry("ssl.protocol", "TLSv1.1");
+    }
+
+    @Test
+    void strictTlsClientPropertiesLoadOutsideDevelopmentMode() {
+        String yaml = read().replace("    client_properties: {}\n", """
+                    client_properties:
+                      ssl.endpoint.identification.algorithm: https
+                      ssl.enabled.protocols: TLSv1.3, TLSv1.2
+                      ssl.protocol: TLSv1.3
+                """);
+
+        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), DevMode.OFF, BASE).global()
+                .kafkaClientProperties()).containsEntry("ssl.endpoint.identification.algorithm", "https")
+                .containsEntry("ssl.enabled.protocols", "TLSv1.3, TLSv1.2");
+    }
+
+    @Test
+    void aPublisherPasswordWithoutAPublisherUsernameIsAProblemInEveryMode() {
+        String yaml = read().replace("      publisher_username: tenant_colorado_state_publisher\n", "");
+
+        for (DevMode mode : List.of(DevMode.ON, DevMode.OFF)) {
+            assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), mode,
+                    BASE)))).as(mode.toString()).containsExactly(
+                    "tenants.colorado_state.kafka.publisher_password: is given without kafka.publisher_username,"
+                            + " so nothing would log in with it; set publisher_username or remove"
+                            + " publisher_password (line 40)");
+        }
+    }
+
+    @Test
+    void aPublisherUsernameWithoutAPasswordIsTreatedLikeTheJobPrincipalWithoutOne() {
+        String yaml = read().replace(
+                "      publisher_password: ${COLORADO_STATE_PUBLISHER_PASSWORD:-dev-only-colorado-state-publisher}\n", "");
+
+        assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(),
+                DevMode.OFF, BASE)))).containsExactly(
+                "tenants.colorado_state.kafka.publisher_password: is required outside development mode; set it,"
+                        + " for example from ${VAR}, or turn on development mode" + HOW + " (line 37)");
+        // In development mode a principal may go without a password, the job's as the publisher's.
+        TenantConfig colorado = TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE)
+                .tenant("colorado_state");
+        assertThat(colorado.kafkaPublisher().username()).isEqualTo("tenant_colorado_state_publisher");
+        assertThat(colorado.kafkaPublisher().password().isEmpty()).isTrue();
+    }
+
+    @Test
     void developmentModeIsOnOnlyForEnclaveDevOne() {
         assertThat(DevMode.fromEnvironment(Map.of("ENCLAVE_DEV", "1"))).isEqualTo(DevMode.ON);
         for (String other : List.of("0", "true", "yes", "")) {

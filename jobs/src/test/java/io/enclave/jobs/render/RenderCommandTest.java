@@ -471,6 +471,41 @@ class RenderCommandTest {
     }
 
     @Test
+    void k8sRefusesEveryWayOfWritingAnOpenOrVeryWideApiServerBlock() {
+        // Each of these lets a tenant's pods reach 443/6443 on far more than the API server.
+        for (String open : List.of("0.0.0.0/00", "::/00", "0.0.0.0/1", "10.0.0.0/8", "10.0.0.0/15", "::/1",
+                "fd00::/48", "10.0.0.0/000")) {
+            CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR, open);
+
+            assertThat(run.exit()).as(open).isEqualTo(2);
+            assertThat(run.err()).as(open).contains("not every address nor a block wider than /");
+            assertThat(dir.resolve("out")).as(open).doesNotExist();
+        }
+        // Not an address block at all, or a prefix beyond the address's bits.
+        for (String malformed : List.of("999.0.0.1/32", "10.0.0.1/33", "fd00::1/129", "fd00:::1/128", "10.0.0.1/016",
+                "localhost/32")) {
+            CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR,
+                    malformed);
+
+            assertThat(run.exit()).as(malformed).isEqualTo(2);
+            assertThat(run.err()).as(malformed).contains("--api-server-cidr", malformed);
+            assertThat(dir.resolve("out")).as(malformed).doesNotExist();
+        }
+    }
+
+    @Test
+    void k8sAcceptsASingleAddressOrANarrowBlockOfEitherFamily() {
+        for (String block : List.of("10.0.0.1/32", "172.20.0.0/16", "fd00::1/128", "fd00:1:2:3::/64")) {
+            Path out = dir.resolve(block.replaceAll("[^0-9a-f]", "_"));
+            CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", out.toString(), CIDR, block);
+
+            assertThat(run.exit()).as(run.err()).isZero();
+            Map<String, Object> policy = load(out.resolve("colorado_state").resolve("networkpolicy.yaml"));
+            assertThat(get(policy, "spec.egress[4].to[0].ipBlock.cidr")).isEqualTo(block);
+        }
+    }
+
+    @Test
     void noTenantsNetworkPolicyOpensTheApiServerPortsBeyondTheGivenBlock() {
         run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
