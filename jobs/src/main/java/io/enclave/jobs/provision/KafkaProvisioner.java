@@ -35,8 +35,10 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
@@ -60,6 +62,8 @@ public final class KafkaProvisioner {
     /** Room for the record batch header and headers on top of the tenant's largest payload. */
     static final int BATCH_OVERHEAD_BYTES = 64 * 1024;
     private static final long TIMEOUT_SECONDS = 30;
+    /** The StandardAuthorizer's setting: principals, separated by {@code ;}, that bypass every ACL. */
+    private static final String SUPER_USERS = "super.users";
     private static final List<String> QUOTA_KEYS = List.of("producer_byte_rate", "consumer_byte_rate",
             "request_percentage");
 
@@ -68,6 +72,7 @@ public final class KafkaProvisioner {
     private final GlobalSettings global;
     private List<AclBinding> liveAcls;
     private Map<String, UserScramCredentialsDescription> liveUsers;
+    private Set<String> superUsers;
     /** An ACL of B's principal on A's topics belongs to both tenants; it is listed and removed once. */
     private final Set<AclBinding> reportedExtras = new java.util.HashSet<>();
 
@@ -396,6 +401,14 @@ public final class KafkaProvisioner {
         List<Finding> findings = new ArrayList<>();
         for (String user : usernames(tenant)) {
             String principal = "User:" + user;
+            Optional<String> administrative = administrativeReason(user);
+            if (administrative.isPresent()) {
+                refused.add(principal);
+                findings.add(Finding.unexpected(tenant.id(), LAYER, "principal " + principal, "refused: "
+                        + principal + " " + administrative.get() + "; a tenant given its SCRAM password would"
+                        + " bypass every ACL, so its password, ACLs and quota are left unchanged"));
+                continue;
+            }
             List<String> foreign = liveAcls().stream()
                     .filter(acl -> acl.entry().principal().equals(principal))
                     .filter(acl -> acl.entry().permissionType() == AclPermissionType.ALLOW)
@@ -412,6 +425,65 @@ public final class KafkaProvisioner {
             }
         }
         return findings;
+    }
+
+    /**
+     * Why a user is the broker's and never a tenant's, if it is: the name the admin client
+     * logs in with, or a principal in the broker's {@code super.users}. A super user holds no
+     * ACLs, so the foreign-ACL refusal cannot see it, and the broker matches super.users by
+     * principal name whatever the SASL mechanism, so a SCRAM password set for it is a super
+     * user's login.
+     */
+    private Optional<String> administrativeReason(String user) throws Exception {
+        if (adminUsername().filter(user::equals).isPresent()) {
+            return Optional.of("is the user this provisioning run logs in as (sasl.jaas.config of the Kafka admin"
+                    + " config)");
+        }
+        if (superUsers().contains("User:" + user)) {
+            return Optional.of("is in the broker's super.users");
+        }
+        return Optional.empty();
+    }
+
+    /** The username in the admin client's JAAS login, read by Kafka's own JAAS parser. */
+    private Optional<String> adminUsername() {
+        if (!adminProperties.containsKey(SaslConfigs.SASL_JAAS_CONFIG)) {
+            return Optional.empty();
+        }
+        // The parser takes the setting in the typed form of a parsed client config, not the file's text.
+        Object jaas = adminProperties.get(SaslConfigs.SASL_JAAS_CONFIG);
+        Map<String, Object> typed = Map.of(SaslConfigs.SASL_JAAS_CONFIG,
+                jaas instanceof Password password ? password : new Password(jaas.toString()));
+        return JaasContext.loadClientContext(typed).configurationEntries().stream()
+                .map(entry -> entry.getOptions().get("username"))
+                .filter(String.class::isInstance).map(String.class::cast).findFirst();
+    }
+
+    /**
+     * The principals of {@code super.users} on every broker, or none where a broker does not
+     * tell: the setting is static and, unknown to the broker's config definition, may be
+     * reported as sensitive with no value. The admin's own name is checked apart for that case.
+     */
+    private Set<String> superUsers() throws Exception {
+        if (superUsers == null) {
+            Set<String> found = new java.util.HashSet<>();
+            List<ConfigResource> brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .stream().map(node -> new ConfigResource(ConfigResource.Type.BROKER, node.idString())).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(brokers).all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            for (Config config : configs.values()) {
+                ConfigEntry entry = config.get(SUPER_USERS);
+                if (entry != null && entry.value() != null) {
+                    for (String principal : entry.value().split(";")) {
+                        if (!principal.isBlank()) {
+                            found.add(principal.trim());
+                        }
+                    }
+                }
+            }
+            superUsers = Set.copyOf(found);
+        }
+        return superUsers;
     }
 
     /**

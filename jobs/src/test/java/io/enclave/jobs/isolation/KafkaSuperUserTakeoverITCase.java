@@ -56,6 +56,15 @@ class KafkaSuperUserTakeoverITCase {
                 "--kafka-admin-config", victims.kafkaAdminConfig.toString());
         System.out.println("THIEF RUN: " + thief);
 
+        // The run names the principal and why it is refused, and plans no credential, ACL or quota for it.
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
+                .startsWith("ksup_thief_alpha").contains("principal User:" + IsolationFixture.KAFKA_ADMIN)
+                .contains("refused: User:" + IsolationFixture.KAFKA_ADMIN + " is the user this provisioning run"
+                        + " logs in as");
+        assertThat(thief.out()).doesNotContain("scram-user " + IsolationFixture.KAFKA_ADMIN,
+                "quota User:" + IsolationFixture.KAFKA_ADMIN, "acl User:" + IsolationFixture.KAFKA_ADMIN);
+
         // Logging in by SCRAM as the super user's name with the thief's password must fail.
         assertThatThrownBy(() -> {
             try (Admin asSuperUser = Admin.create(kafka.scramClientProperties(IsolationFixture.KAFKA_ADMIN,
