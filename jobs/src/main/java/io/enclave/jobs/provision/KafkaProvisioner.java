@@ -62,8 +62,6 @@ public final class KafkaProvisioner {
     /** Room for the record batch header and headers on top of the tenant's largest payload. */
     static final int BATCH_OVERHEAD_BYTES = 64 * 1024;
     private static final long TIMEOUT_SECONDS = 30;
-    /** The StandardAuthorizer's setting: principals, separated by {@code ;}, that bypass every ACL. */
-    private static final String SUPER_USERS = "super.users";
     private static final List<String> QUOTA_KEYS = List.of("producer_byte_rate", "consumer_byte_rate",
             "request_percentage");
 
@@ -72,7 +70,12 @@ public final class KafkaProvisioner {
     private final GlobalSettings global;
     private List<AclBinding> liveAcls;
     private Map<String, UserScramCredentialsDescription> liveUsers;
-    private Set<String> superUsers;
+    /**
+     * The broker's {@code super.users} as the operator gave them. Brokers do not tell: the
+     * setting belongs to the authorizer, which Kafka's DescribeConfigs reports, if at all,
+     * without its value, so provisioning cannot read it from the broker.
+     */
+    private final Set<String> superUsers;
     /** An ACL of B's principal on A's topics belongs to both tenants; it is listed and removed once. */
     private final Set<AclBinding> reportedExtras = new java.util.HashSet<>();
 
@@ -85,6 +88,16 @@ public final class KafkaProvisioner {
     private final java.util.Set<String> siemTopicPlanned = new java.util.HashSet<>();
 
     public KafkaProvisioner(Admin admin, Map<String, Object> adminProperties, GlobalSettings global) {
+        this(admin, adminProperties, global, Set.of());
+    }
+
+    /**
+     * @param superUsers the principals ({@code User:name}) of the brokers' {@code super.users},
+     *        refused as tenant principals besides the admin's own login
+     */
+    public KafkaProvisioner(Admin admin, Map<String, Object> adminProperties, GlobalSettings global,
+            Set<String> superUsers) {
+        this.superUsers = Set.copyOf(superUsers);
         this.admin = admin;
         this.adminProperties = Map.copyOf(adminProperties);
         this.global = global;
@@ -429,18 +442,18 @@ public final class KafkaProvisioner {
 
     /**
      * Why a user is the broker's and never a tenant's, if it is: the name the admin client
-     * logs in with, or a principal in the broker's {@code super.users}. A super user holds no
+     * logs in with, or a principal the operator listed from the broker's {@code super.users}. A super user holds no
      * ACLs, so the foreign-ACL refusal cannot see it, and the broker matches super.users by
      * principal name whatever the SASL mechanism, so a SCRAM password set for it is a super
      * user's login.
      */
-    private Optional<String> administrativeReason(String user) throws Exception {
+    private Optional<String> administrativeReason(String user) {
         if (adminUsername().filter(user::equals).isPresent()) {
             return Optional.of("is the user this provisioning run logs in as (sasl.jaas.config of the Kafka admin"
                     + " config)");
         }
-        if (superUsers().contains("User:" + user)) {
-            return Optional.of("is in the broker's super.users");
+        if (superUsers.contains("User:" + user)) {
+            return Optional.of("is one of the broker's super.users (--kafka-super-users)");
         }
         return Optional.empty();
     }
@@ -457,33 +470,6 @@ public final class KafkaProvisioner {
         return JaasContext.loadClientContext(typed).configurationEntries().stream()
                 .map(entry -> entry.getOptions().get("username"))
                 .filter(String.class::isInstance).map(String.class::cast).findFirst();
-    }
-
-    /**
-     * The principals of {@code super.users} on every broker, or none where a broker does not
-     * tell: the setting is static and, unknown to the broker's config definition, may be
-     * reported as sensitive with no value. The admin's own name is checked apart for that case.
-     */
-    private Set<String> superUsers() throws Exception {
-        if (superUsers == null) {
-            Set<String> found = new java.util.HashSet<>();
-            List<ConfigResource> brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .stream().map(node -> new ConfigResource(ConfigResource.Type.BROKER, node.idString())).toList();
-            Map<ConfigResource, Config> configs = admin.describeConfigs(brokers).all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            for (Config config : configs.values()) {
-                ConfigEntry entry = config.get(SUPER_USERS);
-                if (entry != null && entry.value() != null) {
-                    for (String principal : entry.value().split(";")) {
-                        if (!principal.isBlank()) {
-                            found.add(principal.trim());
-                        }
-                    }
-                }
-            }
-            superUsers = Set.copyOf(found);
-        }
-        return superUsers;
     }
 
     /**
