@@ -56,6 +56,12 @@ final class ConfigBinder {
     /** Administrative accounts; a tenant writing as one of them would not be isolated by grants. */
     private static final Set<String> RESERVED_USERS = Set.of("root", "admin");
     /**
+     * The principal Kafka gives every unauthenticated connection: ACLs granted to it would be
+     * open to any client of a PLAINTEXT or SSL listener. The broker's super users vary by
+     * deployment, so provisioning refuses those against the live broker instead.
+     */
+    private static final Set<String> RESERVED_KAFKA_USERS = Set.of("ANONYMOUS");
+    /**
      * Client properties Enclave sets itself; letting the shared map override them would, for
      * example, make every tenant's job log in with one principal.
      */
@@ -142,24 +148,7 @@ final class ConfigBinder {
         for (YamlReader.Entry entry : entries.orElse(Map.of()).values()) {
             tenant(entry, global).ifPresent(tenants::add);
         }
-        entries.ifPresent(this::checkResourcePrefixes);
         return new EnclaveConfig(global, tenants);
-    }
-
-    /**
-     * Kafka ACLs are granted on the prefix {@code tenant_<id>_}. With tenants {@code fema} and
-     * {@code fema_region_4}, the first prefix would also cover the second tenant's topics and group.
-     */
-    private void checkResourcePrefixes(Map<String, YamlReader.Entry> tenants) {
-        for (YamlReader.Entry covered : tenants.values()) {
-            for (String owner : tenants.keySet()) {
-                if (covered.key().startsWith(owner + "_")) {
-                    yaml.problem(YamlReader.child("tenants", covered.key()), "tenant id " + Scalar.quote(covered.key())
-                            + " starts with " + Scalar.quote(owner + "_") + ", so the Kafka prefix ACLs of tenant "
-                            + owner + " would cover its topics", covered.keyLine());
-                }
-            }
-        }
     }
 
     private GlobalSettings global(YamlSection global) {
@@ -192,8 +181,11 @@ final class ConfigBinder {
 
         String siemTopic = global.scalar("siem_topic")
                 .filter(v -> yaml.matches(v, TOPIC))
-                .filter(v -> yaml.check(v, !v.text().startsWith("tenant_"),
-                        "must not start with tenant_: that prefix is granted to tenants' own principals"))
+                // Kafka refuses a topic whose name differs from another's only by '.' and '_', so
+                // tenant.fema.audit would block tenant_fema_audit from ever being created.
+                .filter(v -> yaml.check(v, !v.text().replace('.', '_').startsWith("tenant_"),
+                        "must not start with tenant_ (or tenant. with '.' for '_', which Kafka counts as the"
+                                + " same name): that prefix begins tenants' own topics"))
                 .map(Scalar::text).orElse(DEFAULT_SIEM_TOPIC);
         return new GlobalSettings(bootstrap, protocol, mechanism, clientProperties, jdbcUrl, dialect, siemTopic,
                 apis);
@@ -415,7 +407,7 @@ final class ConfigBinder {
     private KafkaCredentials kafka(String tenantId, YamlSection kafka, GlobalSettings global) {
         Optional<Scalar> given = kafka.scalar("username");
         Optional<Scalar> username = given.filter(v -> !v.text().isEmpty());
-        username.filter(v -> yaml.matches(v, KAFKA_USER))
+        username.filter(v -> yaml.matches(v, KAFKA_USER)).filter(this::notReservedKafkaUser)
                 .ifPresent(v -> claim("kafka username", v, v.text(), tenantId));
         if (global.kafkaUsesSasl() && username.isEmpty()) {
             requireSaslUser(kafka, given, global);
@@ -426,7 +418,7 @@ final class ConfigBinder {
     /** The principal the tenant's publishers (and its ingestion job) write with; WRITE-only on its topics. */
     private KafkaCredentials publisher(String tenantId, YamlSection kafka) {
         Optional<Scalar> username = kafka.scalar("publisher_username").filter(v -> !v.text().isEmpty());
-        username.filter(v -> yaml.matches(v, KAFKA_USER))
+        username.filter(v -> yaml.matches(v, KAFKA_USER)).filter(this::notReservedKafkaUser)
                 .ifPresent(v -> claim("kafka username", v, v.text(), tenantId));
         if (username.isEmpty()) {
             // Without a publisher principal the password would be accepted and never used.
@@ -439,6 +431,11 @@ final class ConfigBinder {
         }
         // With a publisher principal the password is required and checked as the job principal's is.
         return new KafkaCredentials(username.get().text(), kafka.password("publisher_password"));
+    }
+
+    private boolean notReservedKafkaUser(Scalar value) {
+        return yaml.check(value, !RESERVED_KAFKA_USERS.contains(value.text()),
+                "is the principal Kafka gives unauthenticated clients");
     }
 
     private KafkaQuotas quotas(YamlSection quotas) {

@@ -245,8 +245,8 @@ class TenantConfigValidationTest {
                         + " from global.kafka and each tenant's kafka section (line 2)",
                 "global.database.jdbc_url: 'jdbc:mysql://localhost:9030/?user=root&password=x' must not carry"
                         + " a user or password: each tenant connects as its own database user (line 3)",
-                "global.siem_topic: 'tenant_siem' must not start with tenant_:"
-                        + " that prefix is granted to tenants' own principals (line 4)",
+                "global.siem_topic: 'tenant_siem' must not start with tenant_ (or tenant. with '.' for '_',"
+                        + " which Kafka counts as the same name): that prefix begins tenants' own topics (line 4)",
                 "tenants.colorado_state.kafka.username: is required because global.kafka.security_protocol"
                         + " is SASL_SSL (line 6)");
     }
@@ -268,6 +268,27 @@ class TenantConfigValidationTest {
 
         assertThat(problems(yaml)).containsExactly(
                 "global.database.jdbc_url: 'jdbc:postgresql://localhost:5432' must start with jdbc:mysql:// (line 3)");
+    }
+
+    @Test
+    void aSiemTopicKafkaWouldTakeForATenantsTopicIsRefused() {
+        String yaml = MINIMAL.replace("database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}",
+                "database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}\n  siem_topic: tenant.colorado_state.audit");
+
+        assertThat(problems(yaml)).containsExactly("global.siem_topic: 'tenant.colorado_state.audit' must not start"
+                + " with tenant_ (or tenant. with '.' for '_', which Kafka counts as the same name): that prefix"
+                + " begins tenants' own topics (line 4)");
+    }
+
+    @Test
+    void theAnonymousPrincipalIsNoTenantsUser() {
+        String yaml = MINIMAL.replace("kafka: {bootstrap_servers: \"localhost:9092\"}",
+                        "kafka: {bootstrap_servers: \"localhost:9092\", security_protocol: SASL_PLAINTEXT}")
+                + "    kafka: {username: colorado_job, password: colorado-job-password-1, publisher_username: ANONYMOUS,"
+                + " publisher_password: colorado-publisher-password-1}\n";
+
+        assertThat(problems(yaml)).containsExactly("tenants.colorado_state.kafka.publisher_username: 'ANONYMOUS'"
+                + " is the principal Kafka gives unauthenticated clients (line 16)");
     }
 
     @Test

@@ -47,7 +47,7 @@ class TenantNamesTest {
     }
 
     @Test
-    void oneTenantsPrefixMayNotCoverAnothersTopics() {
+    void anIdBeginningWithAnothersIdAndUnderscoreLoadsNowThatAclsAreLiteral() {
         String yaml = MINIMAL + """
                   colorado_state_backup:
                     organization: Colorado DHSEM continuity of operations
@@ -57,9 +57,16 @@ class TenantNamesTest {
                     keystore: {path: /var/lib/enclave/keys/colorado_state_backup.bcfks, password: backup-keystore-pw}
                 """;
 
-        assertThat(problems(yaml)).containsExactly("tenants.colorado_state_backup: tenant id"
-                + " 'colorado_state_backup' starts with 'colorado_state_', so the Kafka prefix ACLs of tenant"
-                + " colorado_state would cover its topics (line 16)");
+        EnclaveConfig config = ConfigFixtures.parse(yaml);
+        TenantNames state = config.tenant("colorado_state").names();
+        TenantNames backup = config.tenant("colorado_state_backup").names();
+        // No derived name of one is a name of the other; only the _audit ending could make one (refused below).
+        Set<String> stateNames = Set.of(state.topic(StreamKind.DISASTERS), state.topic(StreamKind.WEATHER),
+                state.auditTopic(), state.consumerGroup(), state.auditConsumerGroup(), state.jobName(),
+                state.ingestJobName());
+        assertThat(List.of(backup.topic(StreamKind.DISASTERS), backup.topic(StreamKind.WEATHER), backup.auditTopic(),
+                backup.consumerGroup(), backup.auditConsumerGroup(), backup.jobName(), backup.ingestJobName()))
+                .doesNotContainAnyElementsOf(stateNames);
     }
 
     @Test

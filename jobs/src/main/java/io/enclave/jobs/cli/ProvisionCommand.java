@@ -66,6 +66,11 @@ final class ProvisionCommand implements Callable<Integer> {
                     + " bootstrap.servers defaults to the config's.")
     Path kafkaAdminConfig;
 
+    @Option(names = "--kafka-super-users", defaultValue = "${env:ENCLAVE_KAFKA_SUPER_USERS}", split = ";",
+            description = "The brokers' super.users, as in their config (User:a;User:b), when they hold more than"
+                    + " the admin of --kafka-admin-config: a tenant naming one is refused. Brokers do not report it.")
+    List<String> kafkaSuperUsers;
+
     @Option(names = "--db-admin-user", defaultValue = "${env:ENCLAVE_DB_ADMIN_USER}",
             description = "Database user allowed to create databases, users and grants.")
     String dbAdminUser;
@@ -108,7 +113,9 @@ final class ProvisionCommand implements Callable<Integer> {
         Map<String, Object> adminProps = kafkaAdminProperties(config);
         ProvisionReport report = new ProvisionReport();
         try (Admin admin = Admin.create(adminProps)) {
-            KafkaProvisioner provisioner = new KafkaProvisioner(admin, adminProps, config.global());
+            KafkaProvisioner provisioner = new KafkaProvisioner(admin, adminProps, config.global(),
+                    kafkaSuperUsers == null ? java.util.Set.of() : kafkaSuperUsers.stream().map(String::trim)
+                            .filter(principal -> !principal.isEmpty()).collect(java.util.stream.Collectors.toSet()));
             for (TenantConfig tenant : tenants) {
                 report.addAll(provisioner.plan(tenant));
             }

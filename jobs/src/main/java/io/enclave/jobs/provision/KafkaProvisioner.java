@@ -35,8 +35,10 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
@@ -68,6 +70,12 @@ public final class KafkaProvisioner {
     private final GlobalSettings global;
     private List<AclBinding> liveAcls;
     private Map<String, UserScramCredentialsDescription> liveUsers;
+    /**
+     * The broker's {@code super.users} as the operator gave them. Brokers do not tell: the
+     * setting belongs to the authorizer, which Kafka's DescribeConfigs reports, if at all,
+     * without its value, so provisioning cannot read it from the broker.
+     */
+    private final Set<String> superUsers;
     /** An ACL of B's principal on A's topics belongs to both tenants; it is listed and removed once. */
     private final Set<AclBinding> reportedExtras = new java.util.HashSet<>();
 
@@ -80,6 +88,16 @@ public final class KafkaProvisioner {
     private final java.util.Set<String> siemTopicPlanned = new java.util.HashSet<>();
 
     public KafkaProvisioner(Admin admin, Map<String, Object> adminProperties, GlobalSettings global) {
+        this(admin, adminProperties, global, Set.of());
+    }
+
+    /**
+     * @param superUsers the principals ({@code User:name}) of the brokers' {@code super.users},
+     *        refused as tenant principals besides the admin's own login
+     */
+    public KafkaProvisioner(Admin admin, Map<String, Object> adminProperties, GlobalSettings global,
+            Set<String> superUsers) {
+        this.superUsers = Set.copyOf(superUsers);
         this.admin = admin;
         this.adminProperties = Map.copyOf(adminProperties);
         this.global = global;
@@ -396,6 +414,14 @@ public final class KafkaProvisioner {
         List<Finding> findings = new ArrayList<>();
         for (String user : usernames(tenant)) {
             String principal = "User:" + user;
+            Optional<String> administrative = administrativeReason(user);
+            if (administrative.isPresent()) {
+                refused.add(principal);
+                findings.add(Finding.unexpected(tenant.id(), LAYER, "principal " + principal, "refused: "
+                        + principal + " " + administrative.get() + "; a tenant given its SCRAM password would"
+                        + " bypass every ACL, so its password, ACLs and quota are left unchanged"));
+                continue;
+            }
             List<String> foreign = liveAcls().stream()
                     .filter(acl -> acl.entry().principal().equals(principal))
                     .filter(acl -> acl.entry().permissionType() == AclPermissionType.ALLOW)
@@ -412,6 +438,38 @@ public final class KafkaProvisioner {
             }
         }
         return findings;
+    }
+
+    /**
+     * Why a user is the broker's and never a tenant's, if it is: the name the admin client
+     * logs in with, or a principal the operator listed from the broker's {@code super.users}. A super user holds no
+     * ACLs, so the foreign-ACL refusal cannot see it, and the broker matches super.users by
+     * principal name whatever the SASL mechanism, so a SCRAM password set for it is a super
+     * user's login.
+     */
+    private Optional<String> administrativeReason(String user) {
+        if (adminUsername().filter(user::equals).isPresent()) {
+            return Optional.of("is the user this provisioning run logs in as (sasl.jaas.config of the Kafka admin"
+                    + " config)");
+        }
+        if (superUsers.contains("User:" + user)) {
+            return Optional.of("is one of the broker's super.users (--kafka-super-users)");
+        }
+        return Optional.empty();
+    }
+
+    /** The username in the admin client's JAAS login, read by Kafka's own JAAS parser. */
+    private Optional<String> adminUsername() {
+        if (!adminProperties.containsKey(SaslConfigs.SASL_JAAS_CONFIG)) {
+            return Optional.empty();
+        }
+        // The parser takes the setting in the typed form of a parsed client config, not the file's text.
+        Object jaas = adminProperties.get(SaslConfigs.SASL_JAAS_CONFIG);
+        Map<String, Object> typed = Map.of(SaslConfigs.SASL_JAAS_CONFIG,
+                jaas instanceof Password password ? password : new Password(jaas.toString()));
+        return JaasContext.loadClientContext(typed).configurationEntries().stream()
+                .map(entry -> entry.getOptions().get("username"))
+                .filter(String.class::isInstance).map(String.class::cast).findFirst();
     }
 
     /**
