@@ -1,0 +1,100 @@
+package io.enclave.jobs.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.enclave.config.TenantConfig;
+import io.enclave.embedded.EmbeddedMariaDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Red-team attack: the database counterpart of the Kafka cross-file attack. Schema and user
+ * names are claimed per file only, and {@code provision --database} checks nothing on the live
+ * server, so a second config file that names the first tenant's schema, or its database user,
+ * is provisioned onto it.
+ */
+class DatabaseCrossFileTakeoverITCase {
+    private static final String SUITE = "dxf";
+
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedMariaDb db;
+    private static IsolationFixture victims;
+
+    @BeforeAll
+    static void provisionVictims() throws Exception {
+        db = EmbeddedMariaDb.shared();
+        victims = new IsolationFixture(SUITE, dir, "localhost:9092", db.rootJdbcUrl(), null);
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            for (TenantConfig t : List.of(victims.alpha(), victims.bravo())) {
+                st.execute("DROP DATABASE IF EXISTS `" + t.database().schema() + "`");
+                st.execute("DROP USER IF EXISTS '" + t.database().user() + "'@'%'");
+            }
+            st.execute("DROP USER IF EXISTS 'dxf_thief_alpha_writer'@'%'");
+            st.execute("DROP DATABASE IF EXISTS `dxf_thief_alpha_db`");
+            st.execute("DROP DATABASE IF EXISTS `dxf_thief2_alpha_db`");
+        }
+        IsolationFixture.Run run = victims.provisionDatabase(db.rootUser(), db.rootPassword());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        try (Connection c = login(victims.alpha().database().user(), victims.alpha().database().password().reveal());
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO `dxf_alpha_db`.`audit_log` (record_id) VALUES ('victim-row')");
+        } catch (SQLException ignored) {
+            // the row is only decoration; the grant is what is attacked
+        }
+    }
+
+    @Test
+    void aSecondFileNamingTheVictimsSchemaGetsNoGrantOnIt() throws Exception {
+        Path thiefFile = dir.resolve("dxf_thief-tenants.yaml");
+        Files.writeString(thiefFile, IsolationFixture.yaml("dxf_thief", "localhost:9092", db.rootJdbcUrl(), dir)
+                .replace("schema: dxf_thief_alpha_db", "schema: dxf_alpha_db"));
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
+                "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+        System.out.println("THIEF SCHEMA RUN: " + thief);
+        assertThatThrownBy(() -> {
+            try (Connection c = login("dxf_thief_alpha_writer", "alpha-db-'pw\"\\x"); Statement st = c.createStatement()) {
+                st.executeQuery("SELECT COUNT(*) FROM `dxf_alpha_db`.`disaster_declarations`").close();
+                System.out.println("THIEF READ THE VICTIM'S TABLE");
+            }
+        }).isInstanceOf(SQLException.class).hasMessageContaining("denied");
+    }
+
+    @Test
+    void aSecondFileNamingTheVictimsUserAndSchemaCannotTakeTheAccountOver() throws Exception {
+        String victimUser = victims.bravo().database().user();
+        Path thiefFile = dir.resolve("dxf_thief2-tenants.yaml");
+        Files.writeString(thiefFile, IsolationFixture.yaml("dxf_thief2", "localhost:9092", db.rootJdbcUrl(), dir)
+                .replace("user: dxf_thief2_alpha_writer", "user: " + victimUser)
+                .replace("schema: dxf_thief2_alpha_db", "schema: dxf_bravo_db")
+                .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
+        assertThat(Files.readString(thiefFile)).contains("user: " + victimUser, "thief-chosen-db-password");
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
+                "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+        System.out.println("THIEF USER RUN: " + thief);
+        assertThatThrownBy(() -> {
+            try (Connection c = login(victimUser, "thief-chosen-db-password"); Statement st = c.createStatement()) {
+                st.executeQuery("SELECT COUNT(*) FROM `dxf_bravo_db`.`disaster_declarations`").close();
+                System.out.println("THIEF LOGGED IN AS THE VICTIM'S DATABASE USER");
+            }
+        }).isInstanceOf(SQLException.class);
+        // and the victim's own password still works
+        try (Connection c = login(victimUser, victims.bravo().database().password().reveal())) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
+    private static Connection login(String user, String password) throws SQLException {
+        return DriverManager.getConnection(db.rootJdbcUrl(), user, password);
+    }
+}
