@@ -62,6 +62,11 @@ class DatabaseCrossFileTakeoverITCase {
         IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
                 "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
         System.out.println("THIEF SCHEMA RUN: " + thief);
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.lines("UNEXPECTED")).as(thief.toString())
+                .anySatisfy(l -> assertThat(l).contains("refused: database dxf_alpha_db is already granted to"
+                        + " 'dxf_alpha_writer'@'%'"))
+                .anySatisfy(l -> assertThat(l).contains("database dxf_alpha_db was created for tenant dxf_alpha"));
         assertThatThrownBy(() -> {
             try (Connection c = login("dxf_thief_alpha_writer", "alpha-db-'pw\"\\x"); Statement st = c.createStatement()) {
                 st.executeQuery("SELECT COUNT(*) FROM `dxf_alpha_db`.`disaster_declarations`").close();
@@ -82,6 +87,11 @@ class DatabaseCrossFileTakeoverITCase {
         IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
                 "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
         System.out.println("THIEF USER RUN: " + thief);
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
+                .contains("user '" + victimUser + "'@'%'")
+                .contains("refused: database dxf_bravo_db was created for tenant dxf_bravo, not dxf_thief2_alpha");
+        assertThat(thief.lines("CHANGED")).isEmpty();
         assertThatThrownBy(() -> {
             try (Connection c = login(victimUser, "thief-chosen-db-password"); Statement st = c.createStatement()) {
                 st.executeQuery("SELECT COUNT(*) FROM `dxf_bravo_db`.`disaster_declarations`").close();
@@ -92,6 +102,53 @@ class DatabaseCrossFileTakeoverITCase {
         try (Connection c = login(victimUser, victims.bravo().database().password().reveal())) {
             assertThat(c.isValid(5)).isTrue();
         }
+    }
+
+    @Test
+    void aSecondFileNamingOnlyTheVictimsUserNeitherResetsItsPasswordNorRevokesItsGrants() throws Exception {
+        String victimUser = victims.alpha().database().user();
+        Path thiefFile = dir.resolve("dxf_thief3-tenants.yaml");
+        Files.writeString(thiefFile, IsolationFixture.yaml("dxf_thief3", "localhost:9092", db.rootJdbcUrl(), dir)
+                .replace("user: dxf_thief3_alpha_writer", "user: " + victimUser)
+                .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
+        assertThat(Files.readString(thiefFile)).contains("user: " + victimUser, "thief-chosen-db-password");
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
+                "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
+                .contains("refused: user " + victimUser + " already holds privileges on dxf\\_alpha\\_db");
+        assertThat(thief.lines("REMOVED")).isEmpty();
+        // The victim still logs in with its own password and still reads its own table.
+        try (Connection c = login(victimUser, victims.alpha().database().password().reveal());
+                Statement st = c.createStatement()) {
+            st.executeQuery("SELECT COUNT(*) FROM `dxf_alpha_db`.`disaster_declarations`").close();
+        }
+    }
+
+    @Test
+    void aFileNamingTheAdminAccountLeavesItsPasswordAndPrivilegesAlone() throws Exception {
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("DROP USER IF EXISTS 'dxf_dba'@'%'");
+            st.execute("CREATE USER 'dxf_dba'@'%' IDENTIFIED BY 'dba-own-password'");
+            st.execute("GRANT ALL PRIVILEGES ON *.* TO 'dxf_dba'@'%' WITH GRANT OPTION");
+            st.execute("DROP DATABASE IF EXISTS `dxf_thief4_alpha_db`");
+        }
+        Path thiefFile = dir.resolve("dxf_thief4-tenants.yaml");
+        Files.writeString(thiefFile, IsolationFixture.yaml("dxf_thief4", "localhost:9092", db.rootJdbcUrl(), dir)
+                .replace("user: dxf_thief4_alpha_writer", "user: dxf_dba")
+                .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
+                "--db-admin-user", "dxf_dba", "--db-admin-password", "dba-own-password");
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.lines("UNEXPECTED")).as(thief.toString())
+                .anySatisfy(l -> assertThat(l).contains("refused: user dxf_dba is the administrative account"
+                        + " provisioning connects as"))
+                .anySatisfy(l -> assertThat(l).contains("user dxf_dba is administrative"));
+        try (Connection c = login("dxf_dba", "dba-own-password"); Statement st = c.createStatement()) {
+            st.executeQuery("SELECT COUNT(*) FROM mysql.user").close();
+        }
+        assertThatThrownBy(() -> login("dxf_dba", "thief-chosen-db-password").close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("denied");
     }
 
     private static Connection login(String user, String password) throws SQLException {
