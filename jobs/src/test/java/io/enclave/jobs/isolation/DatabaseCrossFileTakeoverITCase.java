@@ -151,6 +151,50 @@ class DatabaseCrossFileTakeoverITCase {
                 .isInstanceOf(SQLException.class).hasMessageContaining("denied");
     }
 
+    /**
+     * Item 6 of the review: fema's run listed fema_region_4's users (tenant_fema_region_4_*)
+     * as "has the tenant's prefix" and exited 3. Each database records its tenant, so only
+     * users under exactly the tenant's own prefix are listed.
+     */
+    @Test
+    void aTenantWhoseIdIsAPrefixOfAnothersDoesNotListTheOthersUsers() throws Exception {
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            for (String id : List.of("dxp_alpha", "dxp_bravo", "dxp_alpha_alpha", "dxp_alpha_bravo")) {
+                st.execute("DROP DATABASE IF EXISTS `" + id + "_db`");
+                st.execute("DROP USER IF EXISTS 'tenant_" + id + "_writer'@'%'");
+            }
+        }
+        Path region = dir.resolve("dxp_alpha-tenants.yaml");
+        Files.writeString(region, IsolationFixture.yaml("dxp_alpha", "localhost:9092", db.rootJdbcUrl(), dir)
+                .replace("user: dxp_alpha_alpha_writer", "user: tenant_dxp_alpha_alpha_writer")
+                .replace("user: dxp_alpha_bravo_writer", "user: tenant_dxp_alpha_bravo_writer"));
+        Path state = dir.resolve("dxp-tenants.yaml");
+        Files.writeString(state, IsolationFixture.yaml("dxp", "localhost:9092", db.rootJdbcUrl(), dir)
+                .replace("user: dxp_alpha_writer", "user: tenant_dxp_alpha_writer")
+                .replace("user: dxp_bravo_writer", "user: tenant_dxp_bravo_writer"));
+        for (Path file : List.of(region, state)) {
+            IsolationFixture.Run run = IsolationFixture.cli("provision", file.toString(), "--database",
+                    "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(run.lines("UNEXPECTED")).as(run.toString()).isEmpty();
+        }
+        // A user under dxp_alpha's own prefix that nobody configured is still listed.
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("CREATE USER 'tenant_dxp_alpha_spy'@'%' IDENTIFIED BY 'spy'");
+        }
+        try {
+            IsolationFixture.Run run = IsolationFixture.cli("provision", state.toString(), "--database", "--dry-run",
+                    "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+            assertThat(run.exit()).as(run.toString()).isEqualTo(3);
+            assertThat(run.lines("UNEXPECTED")).as(run.toString()).singleElement().asString()
+                    .contains("tenant_dxp_alpha_spy").contains("has the tenant's prefix");
+        } finally {
+            try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+                st.execute("DROP USER 'tenant_dxp_alpha_spy'@'%'");
+            }
+        }
+    }
+
     private static Connection login(String user, String password) throws SQLException {
         return DriverManager.getConnection(db.rootJdbcUrl(), user, password);
     }
