@@ -53,6 +53,14 @@ public final class DatabaseProvisioner {
             findings.add(Finding.unexpected(tenant.id(), LAYER, "user " + database.account(), "refused: " + reason
                     + "; its password, grants and database are left unchanged"));
         }
+        if (findings.isEmpty() && unrecordedAccountThatRefusesThePassword(tenant, database)) {
+            // A database from before owners were recorded: a file naming its user and schema with
+            // a password that does not log in may be a second file, not a rotation; a human decides.
+            findings.add(Finding.unexpected(tenant.id(), LAYER, "user " + database.account(), "refused: database "
+                    + tenant.database().schema() + " records no owner yet and the configured password does not"
+                    + " log in to its existing account; run provision with the tenant's own file, or set the"
+                    + " password by hand, before its password is changed"));
+        }
         if (!findings.isEmpty()) {
             return findings;
         }
@@ -145,6 +153,17 @@ public final class DatabaseProvisioner {
                     "has the tenant's prefix but is not in the config"));
         }
         return findings;
+    }
+
+    /** Whether the database exists without a recorded owner while its account exists and the configured password fails. */
+    private boolean unrecordedAccountThatRefusesThePassword(TenantConfig tenant, TenantDatabase database)
+            throws SQLException {
+        boolean schemaExists = !strings("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+                tenant.database().schema()).isEmpty();
+        return schemaExists && database.recordedOwner(admin).isEmpty()
+                && !strings("SELECT Host FROM mysql.user WHERE User = ? AND Host = ?", tenant.database().user(),
+                        TenantDatabase.ACCOUNT_HOST).isEmpty()
+                && !logsIn(tenant);
     }
 
     private boolean logsIn(TenantConfig tenant) throws SQLException {

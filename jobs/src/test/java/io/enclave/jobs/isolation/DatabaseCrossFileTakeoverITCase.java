@@ -195,6 +195,36 @@ class DatabaseCrossFileTakeoverITCase {
         }
     }
 
+    /**
+     * The upgrade window: a database provisioned before owners were recorded carries none, so
+     * a second file naming its user and schema is caught by the password that does not log in.
+     */
+    @Test
+    void aDatabaseWithoutARecordedOwnerIsNotHandedToAFileWhosePasswordFails() throws Exception {
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("DROP USER IF EXISTS 'dxf_old_writer'@'%'");
+            st.execute("DROP DATABASE IF EXISTS `dxf_old_db`");
+            // What an older Enclave left: the database, its tables, the account and its grant, no owner.
+            st.execute("CREATE DATABASE `dxf_old_db`");
+            st.execute("CREATE TABLE `dxf_old_db`.`audit_head` (tenant_id VARCHAR(64) PRIMARY KEY)");
+            st.execute("CREATE USER 'dxf_old_writer'@'%' IDENTIFIED BY 'old-own-password'");
+            st.execute("GRANT SELECT, INSERT, UPDATE ON `dxf\\_old\\_db`.* TO 'dxf_old_writer'@'%'");
+        }
+        Path thiefFile = dir.resolve("dxf_thief5-tenants.yaml");
+        Files.writeString(thiefFile, IsolationFixture.yaml("dxf_thief5", "localhost:9092", db.rootJdbcUrl(), dir)
+                .replace("user: dxf_thief5_alpha_writer", "user: dxf_old_writer")
+                .replace("schema: dxf_thief5_alpha_db", "schema: dxf_old_db")
+                .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
+                "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
+                .contains("refused: database dxf_old_db records no owner yet");
+        try (Connection c = login("dxf_old_writer", "old-own-password")) {
+            assertThat(c.isValid(5)).isTrue();
+        }
+    }
+
     private static Connection login(String user, String password) throws SQLException {
         return DriverManager.getConnection(db.rootJdbcUrl(), user, password);
     }
