@@ -28,7 +28,10 @@ import java.util.TreeSet;
  * privilege of that account (global, on another schema, on a pattern such as {@code ab_c} that
  * also matches {@code abxc}, on a table, a role, GRANT OPTION) is an extra and is revoked.
  * Everything is read from the server's grant tables as the admin; identifiers come from
- * validated config, looked-up values travel as bind parameters.
+ * validated config, looked-up values travel as bind parameters. Before any of that, a tenant
+ * whose user or database is already another's, or the admin's, is refused and left untouched
+ * ({@link TenantDatabase#foreignClaims}): config files claim names independently, so only the
+ * server can tell that a second file names a first file's account.
  */
 public final class DatabaseProvisioner {
     static final String LAYER = "database";
