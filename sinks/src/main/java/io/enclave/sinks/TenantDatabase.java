@@ -12,6 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A tenant's database as DDL: the database, its tables, the tenant's own account with
@@ -136,6 +139,7 @@ public final class TenantDatabase {
      * For tests and the demo; {@code ./enclave provision} also removes what should not be there.
      */
     public void createUser(Connection admin) throws SQLException {
+        refuseForeignClaims(admin);
         try (Statement st = admin.createStatement()) {
             st.execute("CREATE USER IF NOT EXISTS " + account() + " IDENTIFIED BY "
                     + passwordLiteral(tenant.database().password()));
@@ -173,11 +177,161 @@ public final class TenantDatabase {
     }
 
     public void createSchema(Connection admin) throws SQLException {
+        refuseForeignClaims(admin);
         try (Statement st = admin.createStatement()) {
             for (String sql : schemaStatements()) {
                 st.execute(sql);
             }
+            if (!isStarRocks() && !recordedOwner(admin).equals(Optional.of(tenant.id()))) {
+                st.execute(recordOwnerStatement());
+            }
         }
+    }
+
+    // ---- who owns the account and the database on the server ----
+
+    /** Marks the owner in the audit_head table's comment; the tenant's account cannot ALTER it. */
+    private static final Pattern OWNER_MARK = Pattern.compile(" \\(Enclave tenant ([a-z][a-z0-9_]*)\\)$");
+
+    /**
+     * {@code ALTER TABLE db.audit_head COMMENT = '... (Enclave tenant id)'}: config files claim
+     * schema names independently, so the server itself records which tenant created the
+     * database, and a later file of another tenant naming it is refused (see {@link #foreignClaims}).
+     */
+    public String recordOwnerStatement() {
+        TableDefinition<?> head = TenantTables.auditHead();
+        return "ALTER TABLE " + SqlDialect.qualified(tenant.database().schema(), head.name()) + " COMMENT = "
+                + SqlDialect.commentLiteral(head.comment() + " (Enclave tenant " + tenant.id() + ")");
+    }
+
+    /** The tenant recorded in the database's audit_head comment, if the table exists and carries one. */
+    public Optional<String> recordedOwner(Connection admin) throws SQLException {
+        for (String comment : strings(admin, "SELECT TABLE_COMMENT FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", tenant.database().schema(),
+                TenantTables.auditHead().name())) {
+            Matcher m = OWNER_MARK.matcher(comment == null ? "" : comment);
+            if (m.find()) {
+                return Optional.of(m.group(1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why the tenant's account or database must be left alone, one sentence each; empty when
+     * both are free or already this tenant's. Schema and user names are claimed per config
+     * file only, so a second file could name another tenant's schema (and be granted on it) or
+     * its user (and reset its password), or name the admin itself. Refused when: the user is
+     * the account this connection runs as, or administrative (global GRANT OPTION or CREATE
+     * USER); the user holds a privilege on a database other than the tenant's own (an old bare
+     * grant on its own name, {@code colorado_emergency} unescaped, is still its own and is
+     * migrated); another account holds a privilege on the tenant's database; or the database
+     * records another tenant as its owner. MySQL and MariaDB only; StarRocks has no such tables.
+     */
+    public List<String> foreignClaims(Connection admin) throws SQLException {
+        List<String> reasons = new ArrayList<>();
+        if (isStarRocks()) {
+            return reasons;
+        }
+        String user = tenant.database().user();
+        String db = tenant.database().schema();
+        for (String current : strings(admin, "SELECT CURRENT_USER()")) {
+            if (current.substring(0, Math.max(0, current.lastIndexOf('@'))).equals(user)) {
+                reasons.add("user " + user + " is the administrative account provisioning connects as");
+            }
+        }
+        List<String> adminPrivileges = strings(admin, "SELECT DISTINCT PRIVILEGE_TYPE FROM"
+                + " information_schema.USER_PRIVILEGES WHERE GRANTEE LIKE ? AND (IS_GRANTABLE = 'YES'"
+                + " OR PRIVILEGE_TYPE = 'CREATE USER')", grantees(user));
+        if (!adminPrivileges.isEmpty()) {
+            reasons.add("user " + user + " is administrative (holds " + String.join(", ", adminPrivileges)
+                    + " or GRANT OPTION on *.*)");
+        }
+        List<String> foreign = new ArrayList<>();
+        for (String[] row : rows(admin, "SELECT DISTINCT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
+                + " WHERE GRANTEE = ? UNION SELECT DISTINCT TABLE_SCHEMA FROM information_schema.TABLE_PRIVILEGES"
+                + " WHERE GRANTEE = ?", account(), account())) {
+            if (!isOwnDatabasePattern(row[0], db)) {
+                foreign.add(row[0]);
+            }
+        }
+        if (!foreign.isEmpty()) {
+            reasons.add("user " + user + " already holds privileges on " + String.join(", ", foreign)
+                    + ", which is not tenant " + tenant.id() + "'s database " + db
+                    + "; it may be another tenant's user");
+        }
+        List<String> others = new ArrayList<>();
+        for (String[] row : rows(admin, "SELECT DISTINCT GRANTEE, TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
+                + " UNION SELECT DISTINCT GRANTEE, TABLE_SCHEMA FROM information_schema.TABLE_PRIVILEGES"
+                + " WHERE TABLE_SCHEMA = ?", db)) {
+            if (isOwnDatabasePattern(row[1], db) && !row[0].startsWith("'" + user + "'@")
+                    && !others.contains(row[0])) {
+                others.add(row[0]);
+            }
+        }
+        if (!others.isEmpty()) {
+            reasons.add("database " + db + " is already granted to " + String.join(", ", others)
+                    + "; it may be another tenant's database");
+        }
+        Optional<String> owner = recordedOwner(admin);
+        if (owner.isPresent() && !owner.get().equals(tenant.id())) {
+            reasons.add("database " + db + " was created for tenant " + owner.get() + ", not " + tenant.id());
+        }
+        return reasons;
+    }
+
+    private void refuseForeignClaims(Connection admin) throws SQLException {
+        List<String> reasons = foreignClaims(admin);
+        if (!reasons.isEmpty()) {
+            throw new SQLException("refused to provision tenant " + tenant.id() + ": " + String.join("; ", reasons));
+        }
+    }
+
+    /**
+     * Whether a grant's stored database pattern names exactly the tenant's database: escaped
+     * ({@code ab\_c}) as Enclave grants now, or the bare name ({@code ab_c}) of older releases,
+     * which is the tenant's own grant to migrate rather than a claim on some other database.
+     */
+    private static boolean isOwnDatabasePattern(String pattern, String db) {
+        return pattern.equals(db) || io.enclave.sinks.dialect.MySqlDialect.exactGrantDatabase(pattern)
+                .map(db::equals).orElse(false);
+    }
+
+    /** A LIKE pattern for every {@code 'user'@'host'} grantee of the name; user names hold no quote or wildcard escapes beyond _. */
+    private static String grantees(String user) {
+        return "'" + user.replace("_", "\\_") + "'@%";
+    }
+
+    private boolean isStarRocks() {
+        return "starrocks".equals(dialect.name());
+    }
+
+    private static List<String> strings(Connection admin, String sql, String... params) throws SQLException {
+        List<String> values = new ArrayList<>();
+        for (String[] row : rows(admin, sql, params)) {
+            values.add(row[0]);
+        }
+        return values;
+    }
+
+    private static List<String[]> rows(Connection admin, String sql, String... params) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = admin.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    String[] row = new String[columns];
+                    for (int c = 0; c < columns; c++) {
+                        row[c] = rs.getString(c + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
     }
 
     /**

@@ -263,6 +263,33 @@ class TenantDatabaseITCase {
         }
     }
 
+    /**
+     * Attack: another tenant's config names A's database and A's user with its own password.
+     * deploy/tools runs createSchema and createUser; both refuse, naming what is A's, and A's
+     * own password still logs in while the thief's does not.
+     */
+    @Test
+    void anotherTenantNamingAsDatabaseAndUserIsRefusedAndAKeepsItsPassword() throws SQLException {
+        TenantConfig thief = TenantConfig.builder("sinks_db_thief")
+                .organization("Org thief")
+                .database(new DatabaseSettings(TENANT_A, tenantA.database().user(), Secret.of("thief-pw"), "k"))
+                .build();
+        try (Connection root = db.rootConnection()) {
+            assertThatThrownBy(() -> new TenantDatabase(thief, DIALECT).createSchema(root))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("refused to provision tenant sinks_db_thief")
+                    .hasMessageContaining("database " + TENANT_A + " was created for tenant " + TENANT_A);
+            assertThatThrownBy(() -> new TenantDatabase(thief, DIALECT).createUser(root))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("refused to provision tenant sinks_db_thief");
+        }
+        try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
+            assertThat(count(st, "SELECT COUNT(*) FROM disaster_declarations WHERE id = 'none'")).isZero();
+        }
+        assertDenied(() -> DriverManager.getConnection(db.jdbcUrl(TENANT_A), tenantA.database().user(), "thief-pw")
+                .close());
+    }
+
     @Test
     void tenantBCannotReadTenantA() throws SQLException {
         try (Connection b = connectAs(tenantB); Statement st = b.createStatement()) {

@@ -28,7 +28,10 @@ import java.util.TreeSet;
  * privilege of that account (global, on another schema, on a pattern such as {@code ab_c} that
  * also matches {@code abxc}, on a table, a role, GRANT OPTION) is an extra and is revoked.
  * Everything is read from the server's grant tables as the admin; identifiers come from
- * validated config, looked-up values travel as bind parameters.
+ * validated config, looked-up values travel as bind parameters. Before any of that, a tenant
+ * whose user or database is already another's, or the admin's, is refused and left untouched
+ * ({@link TenantDatabase#foreignClaims}): config files claim names independently, so only the
+ * server can tell that a second file names a first file's account.
  */
 public final class DatabaseProvisioner {
     static final String LAYER = "database";
@@ -47,7 +50,24 @@ public final class DatabaseProvisioner {
     public List<Finding> plan(TenantConfig tenant) throws SQLException {
         TenantDatabase database = new TenantDatabase(tenant, dialect);
         List<Finding> findings = new ArrayList<>();
-        findings.addAll(schema(tenant));
+        // Another file's tenant, or the admin, is never provisioned onto: one UNEXPECTED line
+        // per reason, and the account, its password, grants and the database stay as they are.
+        for (String reason : database.foreignClaims(admin)) {
+            findings.add(Finding.unexpected(tenant.id(), LAYER, "user " + database.account(), "refused: " + reason
+                    + "; its password, grants and database are left unchanged"));
+        }
+        if (findings.isEmpty() && unrecordedAccountThatRefusesThePassword(tenant, database)) {
+            // A database from before owners were recorded: a file naming its user and schema with
+            // a password that does not log in may be a second file, not a rotation; a human decides.
+            findings.add(Finding.unexpected(tenant.id(), LAYER, "user " + database.account(), "refused: database "
+                    + tenant.database().schema() + " records no owner yet and the configured password does not"
+                    + " log in to its existing account; run provision with the tenant's own file, or set the"
+                    + " password by hand, before its password is changed"));
+        }
+        if (!findings.isEmpty()) {
+            return findings;
+        }
+        findings.addAll(schema(tenant, database));
         findings.addAll(account(tenant, database));
         findings.addAll(grants(tenant, database));
         return findings;
@@ -55,7 +75,7 @@ public final class DatabaseProvisioner {
 
     // ---- database and tables ----
 
-    private List<Finding> schema(TenantConfig tenant) throws SQLException {
+    private List<Finding> schema(TenantConfig tenant, TenantDatabase database) throws SQLException {
         String db = tenant.database().schema();
         List<Finding> findings = new ArrayList<>();
         boolean exists = !strings("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", db)
@@ -83,6 +103,12 @@ public final class DatabaseProvisioner {
                 findings.add(Finding.inSync(tenant.id(), LAYER, resource, wanted.size() + " columns"));
             }
         }
+        // Recorded on the server so that another config file naming this database is refused.
+        String owner = "owner of database " + db;
+        findings.add(database.recordedOwner(admin).isPresent()
+                ? Finding.inSync(tenant.id(), LAYER, owner, "tenant " + tenant.id())
+                : new Finding(tenant.id(), LAYER, owner, Drift.MISSING, "tenant " + tenant.id(),
+                        () -> execute(database.recordOwnerStatement())));
         return findings;
     }
 
@@ -111,13 +137,36 @@ public final class DatabaseProvisioner {
                         "a second account of the tenant's user", () -> execute("DROP USER " + other)));
             }
         }
+        // Exactly the tenant's prefix: tenant_fema_region_4_* starts with tenant_fema_ too, but
+        // belongs to fema_region_4, whose database records it as owner, so it is not fema's.
         String prefix = tenant.names().resourcePrefix();
+        List<String> longerPrefixes = new ArrayList<>();
+        for (String owner : recordedOwners()) {
+            String other = "tenant_" + owner + "_";
+            if (!owner.equals(tenant.id()) && other.startsWith(prefix)) {
+                longerPrefixes.add(other);
+            }
+        }
         for (String[] row : rows("SELECT User, Host FROM mysql.user WHERE User LIKE ? AND User <> ?",
                 prefix.replace("_", "\\_") + "%", user)) {
+            if (longerPrefixes.stream().anyMatch(row[0]::startsWith)) {
+                continue;
+            }
             findings.add(Finding.unexpected(tenant.id(), LAYER, "user " + account(row[0], row[1]),
                     "has the tenant's prefix but is not in the config"));
         }
         return findings;
+    }
+
+    /** Whether the database exists without a recorded owner while its account exists and the configured password fails. */
+    private boolean unrecordedAccountThatRefusesThePassword(TenantConfig tenant, TenantDatabase database)
+            throws SQLException {
+        boolean schemaExists = !strings("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+                tenant.database().schema()).isEmpty();
+        return schemaExists && database.recordedOwner(admin).isEmpty()
+                && !strings("SELECT Host FROM mysql.user WHERE User = ? AND Host = ?", tenant.database().user(),
+                        TenantDatabase.ACCOUNT_HOST).isEmpty()
+                && !logsIn(tenant);
     }
 
     private boolean logsIn(TenantConfig tenant) throws SQLException {
@@ -221,6 +270,17 @@ public final class DatabaseProvisioner {
                 return List.of();
             }
         }
+    }
+
+    /** Every tenant id recorded as the owner of a database on this server (see TenantDatabase#recordOwnerStatement). */
+    private List<String> recordedOwners() throws SQLException {
+        List<String> owners = new ArrayList<>();
+        for (String comment : strings("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_NAME = ?"
+                + " AND TABLE_COMMENT LIKE '%(Enclave tenant %)'", TenantTables.auditHead().name())) {
+            owners.add(comment.substring(comment.lastIndexOf("(Enclave tenant ") + "(Enclave tenant ".length(),
+                    comment.length() - 1));
+        }
+        return owners;
     }
 
     // ---- helpers ----

@@ -52,8 +52,9 @@ class DatabaseIsolationITCase {
     @Order(1)
     void provisionCreatesDatabasesTablesAccountsAndGrantsAndASecondRunChangesNothing() {
         assertThat(firstRun.exit()).as(firstRun.toString()).isZero();
-        // per tenant: database, 5 tables (2 event tables, audit_log, audit_head, audit_anchor), account, grant
-        assertThat(firstRun.lines("CREATED")).as(firstRun.toString()).hasSize(16)
+        // per tenant: database, 5 tables (2 event tables, audit_log, audit_head, audit_anchor), owner, account, grant
+        assertThat(firstRun.lines("CREATED")).as(firstRun.toString()).hasSize(18)
+                .anySatisfy(l -> assertThat(l).contains("owner of database diso_alpha_db"))
                 .anySatisfy(l -> assertThat(l).contains("table diso_alpha_db.audit_log"))
                 .anySatisfy(l -> assertThat(l).contains("user 'diso_alpha_writer'@'%'"))
                 .anySatisfy(l -> assertThat(l).contains("grant SELECT, INSERT, UPDATE ON diso_bravo_db.* TO"
@@ -61,7 +62,7 @@ class DatabaseIsolationITCase {
 
         IsolationFixture.Run second = fixture.provisionDatabase(db.rootUser(), db.rootPassword());
         assertThat(second.exit()).as(second.toString()).isZero();
-        assertThat(second.lines("UNCHANGED")).hasSize(16);
+        assertThat(second.lines("UNCHANGED")).hasSize(18);
         assertThat(second.lines("CREATED")).isEmpty();
         assertThat(second.lines("CHANGED")).isEmpty();
         for (String secret : fixture.secrets()) {
@@ -105,23 +106,47 @@ class DatabaseIsolationITCase {
 
     @Test
     @Order(3)
+    void aGrantAcrossTwoTenantsIsRefusedForBothAndLeftForAHuman() throws Exception {
+        TenantConfig a = fixture.alpha();
+        TenantConfig b = fixture.bravo();
+        String acct = "'" + a.database().user() + "'@'%'";
+        String crossing = "GRANT SELECT ON `" + b.database().schema() + "`.* TO " + acct;
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute(crossing);
+        }
+        // From the server alone, A's user holding a grant on B's database looks the same as a
+        // second config file naming B's user (or B's database) as its own: revoking it, or
+        // resetting a password, could hand one tenant's data to another. Both are refused.
+        IsolationFixture.Run run = fixture.provisionDatabase(db.rootUser(), db.rootPassword());
+        assertThat(run.exit()).as(run.toString()).isEqualTo(3);
+        assertThat(run.lines("UNEXPECTED")).as(run.toString()).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains("user " + acct).contains("refused")
+                        .contains("already holds privileges on diso_bravo_db"))
+                .anySatisfy(l -> assertThat(l).contains("user 'diso_bravo_writer'@'%'").contains("refused")
+                        .contains("database diso_bravo_db is already granted to " + acct));
+        assertThat(run.lines("REMOVED")).isEmpty();
+        assertThat(run.lines("CHANGED")).isEmpty();
+        assertThat(run.lines("CREATED")).isEmpty();
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("REVOKE SELECT ON `" + b.database().schema() + "`.* FROM " + acct);
+        }
+        IsolationFixture.Run clean = fixture.provisionDatabase(db.rootUser(), db.rootPassword(), "--dry-run");
+        assertThat(clean.exit()).as(clean.toString()).isZero();
+    }
+
+    @Test
+    @Order(4)
     void dryRunListsEveryDifferenceAndProvisionRepairsWhatIsTheTenants() throws Exception {
         TenantConfig a = fixture.alpha();
         TenantConfig b = fixture.bravo();
         String acct = "'" + a.database().user() + "'@'%'";
         try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
-            st.execute("GRANT SELECT ON `" + b.database().schema() + "`.* TO " + acct);
             st.execute("GRANT PROCESS ON *.* TO " + acct);
             // Provision grants on the escaped name (diso\_alpha\_db), so that is what is revoked.
             st.execute("REVOKE UPDATE ON `" + MySqlDialect.escapeGrantWildcards(a.database().schema()) + "`.* FROM "
                     + acct);
             st.execute("ALTER USER " + acct + " IDENTIFIED BY 'changed-by-hand'");
             st.execute("CREATE USER 'tenant_diso_alpha_spy'@'%' IDENTIFIED BY 'spy'");
-        }
-        // The crossing grant works until provisioning removes it.
-        try (Connection c = DriverManager.getConnection(db.rootJdbcUrl(), a.database().user(), "changed-by-hand");
-                Statement st = c.createStatement()) {
-            assertThat(count(st, "`" + b.database().schema() + "`.`weather_alerts`")).isZero();
         }
         // A second account of A's user name: from localhost it would even shadow the '%' one.
         try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
@@ -130,8 +155,7 @@ class DatabaseIsolationITCase {
 
         IsolationFixture.Run dryRun = fixture.provisionDatabase(db.rootUser(), db.rootPassword(), "--dry-run");
         assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(3);
-        assertThat(dryRun.lines("EXTRA")).as(dryRun.toString()).hasSize(3)
-                .anySatisfy(l -> assertThat(l).contains("grant SELECT ON diso_bravo_db.* TO " + acct))
+        assertThat(dryRun.lines("EXTRA")).as(dryRun.toString()).hasSize(2)
                 .anySatisfy(l -> assertThat(l).contains("grant PROCESS ON *.* TO " + acct))
                 .anySatisfy(l -> assertThat(l).contains("user 'diso_alpha_writer'@'localhost'"));
         assertThat(dryRun.lines("MISSING")).singleElement().asString().contains("missing UPDATE");
@@ -140,7 +164,7 @@ class DatabaseIsolationITCase {
         assertThat(dryRun.lines("UNEXPECTED")).singleElement().asString().contains("tenant_diso_alpha_spy");
 
         IsolationFixture.Run repair = fixture.provisionDatabase(db.rootUser(), db.rootPassword());
-        assertThat(repair.lines("REMOVED")).as(repair.toString()).hasSize(3);
+        assertThat(repair.lines("REMOVED")).as(repair.toString()).hasSize(2);
         assertThat(repair.lines("CREATED")).hasSize(1);
         assertThat(repair.lines("CHANGED")).hasSize(1);
         assertThat(repair.exit()).as("the spy account is left for a human").isEqualTo(3);
