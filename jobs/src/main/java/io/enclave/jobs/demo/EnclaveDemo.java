@@ -120,7 +120,7 @@ public final class EnclaveDemo implements AutoCloseable {
                 throw new IllegalStateException("provisioning the demo tenants failed:\n" + details);
             }
         }
-        out.printf("Provisioned %d tenants: SCRAM principals, prefixed ACLs, quotas, databases and grants%n",
+        out.printf("Provisioned %d tenants: SCRAM principals, ACLs on exact names, quotas, databases and grants%n",
                 tenants.size());
     }
 
