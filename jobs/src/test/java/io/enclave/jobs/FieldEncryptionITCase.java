@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.EncryptionMode;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
@@ -77,13 +78,28 @@ class FieldEncryptionITCase {
     private static final int DISASTERS = 12;
     private static final int ALERTS = 6;
 
-    /** Alpha names its fields; beta sets no encrypt section and gets the RESTRICTED defaults, which leave titles plain. */
-    private static Map<String, List<String>> encryptedColumns(String tenant) {
-        return Map.of(
-                "disaster_declarations", tenant.equals(ALPHA)
-                        ? List.of("designated_area", "declaration_title", "place_code")
-                        : List.of("designated_area", "place_code"),
-                "weather_alerts", List.of("area_desc", "description", "instruction"));
+    /**
+     * The mode of every encrypted column, as each tenant's config asks: alpha names its fields
+     * (place codes deterministic), beta sets no encrypt section and gets the RESTRICTED
+     * defaults, which leave titles plain and also make place codes deterministic.
+     */
+    private static Map<String, Map<String, EncryptionMode>> encryptedColumns(String tenant) {
+        Map<String, EncryptionMode> disasters = new LinkedHashMap<>();
+        disasters.put("designated_area", EncryptionMode.RANDOMIZED);
+        if (tenant.equals(ALPHA)) {
+            disasters.put("declaration_title", EncryptionMode.RANDOMIZED);
+        }
+        disasters.put("place_code", EncryptionMode.DETERMINISTIC);
+        Map<String, EncryptionMode> alerts = new LinkedHashMap<>();
+        alerts.put("area_desc", EncryptionMode.RANDOMIZED);
+        alerts.put("description", EncryptionMode.RANDOMIZED);
+        alerts.put("instruction", EncryptionMode.RANDOMIZED);
+        return Map.of("disaster_declarations", disasters, "weather_alerts", alerts);
+    }
+
+    /** The text a value of this mode must start with: the format says which mode wrote it. */
+    private static String formatOf(EncryptionMode mode) {
+        return mode == EncryptionMode.RANDOMIZED ? "v1" : "s1";
     }
 
     @TempDir
@@ -212,11 +228,15 @@ class FieldEncryptionITCase {
 
         for (TenantConfig tenant : config.tenants()) {
             Feed feed = feeds.get(tenant.id());
-            for (Map.Entry<String, List<String>> table : encryptedColumns(tenant.id()).entrySet()) {
+            for (Map.Entry<String, Map<String, EncryptionMode>> table : encryptedColumns(tenant.id()).entrySet()) {
                 List<Map<String, String>> rows = rows(tenant, table.getKey());
-                for (String column : table.getValue()) {
-                    assertThat(rows).as("%s %s.%s", tenant.id(), table.getKey(), column)
-                            .allSatisfy(row -> assertThat(row.get(column)).matches("enc:(v1|s1):k1:[A-Za-z0-9_-]+"));
+                for (Map.Entry<String, EncryptionMode> column : table.getValue().entrySet()) {
+                    String format = formatOf(column.getValue());
+                    assertThat(rows).as("%s %s.%s is %s", tenant.id(), table.getKey(), column.getKey(), column.getValue())
+                            .allSatisfy(row -> assertThat(row.get(column.getKey()))
+                                    .matches("enc:" + format + ":k1:[A-Za-z0-9_-]+"));
+                    assertEqualPlaintextsEncryptAsTheModeSays(tenant, feed, table.getKey(), column.getKey(),
+                            column.getValue(), rows);
                 }
                 // No plaintext of an encrypted field appears in any column of any row, nor in the audit log.
                 for (String plaintext : feed.plaintexts()) {
@@ -228,7 +248,7 @@ class FieldEncryptionITCase {
                     .noneMatch(cell -> cell != null && feed.plaintexts().stream().anyMatch(cell::contains)));
         }
 
-        // Deterministic place codes repeat within a tenant (joinable), randomized areas never do.
+        // The feed sends equal plaintexts on purpose, so the modes can be told apart in the tables.
         List<Map<String, String>> alphaDisasters = rows(config.tenant(ALPHA), "disaster_declarations");
         assertThat(alphaDisasters.stream().map(r -> r.get("place_code")).distinct()).hasSize(3);
         assertThat(alphaDisasters.stream().map(r -> r.get("designated_area")).distinct()).hasSize(DISASTERS);
@@ -254,7 +274,8 @@ class FieldEncryptionITCase {
             assertThat(a.get("record_key")).isEqualTo(alphaRow.get("id"));
         });
 
-        // Alpha's ciphertext moved into beta's row of the same id does not decrypt there.
+        // Alpha's ciphertext moved into beta's row of the same id does not decrypt there. The two tenants hold
+        // different keys here; FieldCryptoTest shows the same refusal when both share one key's material.
         CliRun moved = decrypt(BETA, "disaster_declarations", "designated_area", alphaRow.get("id"),
                 alphaRow.get("designated_area"));
         assertThat(moved.exit()).isEqualTo(1);
@@ -294,6 +315,32 @@ class FieldEncryptionITCase {
             assertThat(a.get("source_topic")).isEqualTo("tenant_crypt_beta_audit");
         });
         assertThat(chainedRows(BETA, "KEYS_DESTROY")).as("the forged record itself is not in the trail").isEmpty();
+    }
+
+    /**
+     * Rows whose plaintext is equal in this column: randomized mode must still give each its own
+     * ciphertext, deterministic mode must give them one ciphertext, and unequal plaintexts differ.
+     */
+    private static void assertEqualPlaintextsEncryptAsTheModeSays(TenantConfig tenant, Feed feed, String table,
+            String column, EncryptionMode mode, List<Map<String, String>> rows) {
+        Map<String, List<String>> ciphertextsByPlaintext = new HashMap<>();
+        for (Map<String, String> row : rows) {
+            ciphertextsByPlaintext.computeIfAbsent(feed.original(row.get("id"), column), k -> new ArrayList<>())
+                    .add(row.get(column));
+        }
+        assertThat(ciphertextsByPlaintext.values()).as("%s %s.%s: some plaintext is sent twice", tenant.id(), table,
+                column).anySatisfy(same -> assertThat(same).hasSizeGreaterThan(1));
+        for (Map.Entry<String, List<String>> same : ciphertextsByPlaintext.entrySet()) {
+            if (mode == EncryptionMode.RANDOMIZED) {
+                assertThat(same.getValue()).as("%s %s.%s randomized, equal plaintexts", tenant.id(), table, column)
+                        .doesNotHaveDuplicates();
+            } else {
+                assertThat(same.getValue().stream().distinct())
+                        .as("%s %s.%s deterministic, equal plaintexts", tenant.id(), table, column).hasSize(1);
+            }
+        }
+        assertThat(rows.stream().map(r -> r.get(column)).distinct()).as("%s %s.%s", tenant.id(), table, column)
+                .hasSize(mode == EncryptionMode.RANDOMIZED ? rows.size() : ciphertextsByPlaintext.size());
     }
 
     // ---- waiting for the jobs ----
@@ -386,7 +433,7 @@ class FieldEncryptionITCase {
                 column, "--row-key", rowKey, value);
     }
 
-    // ---- the input: FEMA- and NWS-shaped records whose sensitive values are unique and non-ASCII ----
+    // ---- the input: FEMA- and NWS-shaped records whose sensitive values are non-ASCII, two of each alike ----
 
     /** What one tenant is sent, and the originals of its encrypted values by row and column. */
     private static final class Feed {
@@ -406,8 +453,10 @@ class FieldEncryptionITCase {
                 d.put("declarationType", "DR");
                 d.put("declarationDate", "2026-11-01T00:00:00.000Z");
                 d.put("incidentType", "Flood");
-                put(d, id, "designatedArea", "designated_area", "Bezirk Ærø-" + t + "-" + i + " (Doña Ana) 🌪");
-                put(d, id, "declarationTitle", "declaration_title", "Überschwemmung Δ " + t + " title " + i);
+                // Rows 0 and 1 share their area and title, so equal plaintexts meet in a randomized column.
+                int twin = Math.max(i, 1);
+                put(d, id, "designatedArea", "designated_area", "Bezirk Ærø-" + t + "-" + twin + " (Doña Ana) 🌪");
+                put(d, id, "declarationTitle", "declaration_title", "Überschwemmung Δ " + t + " title " + twin);
                 put(d, id, "placeCode", "place_code", "99" + t.length() + "0" + (i % 3));
                 add(StreamKind.DISASTERS, d);
             }
@@ -415,14 +464,16 @@ class FieldEncryptionITCase {
                 String id = "urn:oid:2.49.0.1.840.0." + t + "." + i;
                 ObjectNode p = JSON.createObjectNode();
                 p.put("id", id);
-                put(p, id, "areaDesc", "area_desc", "Zone Nordwärts " + t + " #" + i);
+                // Alerts 0 and 1 share every encrypted text, as an updated alert would.
+                int twin = Math.max(i, 1);
+                put(p, id, "areaDesc", "area_desc", "Zone Nordwärts " + t + " #" + twin);
                 p.putObject("geocode").<com.fasterxml.jackson.databind.node.ArrayNode>putArray("UGC").add("COZ039");
                 p.put("sent", "2026-02-10T03:12:00-07:00");
                 p.put("status", "Actual");
                 p.put("event", "Winter Storm Warning");
                 p.put("severity", "Severe");
-                put(p, id, "description", "description", "Schneesturm – secret description " + t + " #" + i);
-                put(p, id, "instruction", "instruction", "Bleiben Sie zu Hause, " + t + " #" + i);
+                put(p, id, "description", "description", "Schneesturm – secret description " + t + " #" + twin);
+                put(p, id, "instruction", "instruction", "Bleiben Sie zu Hause, " + t + " #" + twin);
                 ObjectNode feature = JSON.createObjectNode();
                 feature.put("id", "https://api.weather.gov/alerts/" + id);
                 feature.put("type", "Feature");

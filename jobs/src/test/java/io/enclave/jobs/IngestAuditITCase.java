@@ -10,8 +10,24 @@ import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.embedded.api.ApiStandIn;
 import io.enclave.embedded.api.ApiStandIn.Api;
+import io.enclave.embedded.api.ApiStandIn.Request;
 import io.enclave.ingest.IngestOptions;
 import io.enclave.jobs.cli.CliRun;
+import io.enclave.operators.audit.AuditChain;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSubmission;
+import io.enclave.operators.crypto.KeyProvider;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import javax.crypto.SecretKey;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +121,113 @@ class IngestAuditITCase {
             }, "KEYS_ROTATE", "DECRYPT");
             assertThat(chained).containsExactlyInAnyOrder("KEYS_ROTATE SUCCESS ", "DECRYPT FAILED forged-row");
         }
+    }
+
+    /**
+     * The ingest job's audit path, the real one ({@code AuditTopic.ingestSink}: signed,
+     * transactional, committed with checkpoints), through a failover that lands while a refusal
+     * is in flight: the API returns a Texas declaration, and the next three OpenFEMA requests
+     * fail (more than max retries, a few seconds later, so the refusal has reached the broker
+     * in an open transaction), before any checkpoint can complete. The restarted job
+     * fetches again and the API returns the Texas declaration again. A read_committed reader of
+     * the audit topic must see every submission exactly once, counted as a multiset; a
+     * read_uncommitted one sees the aborted copy too, which proves the fault hit it in flight.
+     */
+    @Test
+    void aFailoverWithARefusalInFlightLeavesEachIngestSubmissionCommittedExactlyOnce() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); ApiStandIn server = ApiStandIn.fromSamples(SharedSamples.dir(), 0)) {
+            EmbeddedMariaDb database = EmbeddedMariaDb.shared();
+            ObjectNode texas = server.declarations().stream().filter(r -> "TX".equals(r.path("state").asText()))
+                    .findFirst().orElseThrow().deepCopy();
+            String texasId = texas.path("id").asText();
+            // Served with the first page (one row a page: the samples hold few Colorado rows); requests 2 to 4
+            // fail, so the job fails over a moment after the refusal.
+            server.leak(Api.OPENFEMA, texas);
+            for (int nth = 2; nth <= 4; nth++) {
+                server.failRequest(Api.OPENFEMA, nth, 503, null);
+            }
+            Path configFile = tmp.resolve("tenants.yaml");
+            Files.writeString(configFile, yaml("{bootstrap_servers: \"" + kafka.bootstrapServers() + "\"}", "",
+                    database.rootJdbcUrl(), server, tmp.resolve("keys.p12")));
+            EnclaveConfig config = TenantConfigLoader.load(configFile);
+            TenantConfig tenant = config.tenant("colorado_state");
+            TestKeys.initialise(List.of(tenant));
+            kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
+            kafka.createTopics(1, tenant.names().auditTopic());
+            // No checkpoint within the first 30 seconds: the refusal is still in an open transaction at the fault.
+            Configuration slowCheckpoints = new Configuration();
+            slowCheckpoints.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
+            JobClient ingest = TenantIngestJob.environment(config.global(), tenant, IngestOptions.defaults()
+                            .withOnce(true).withPageSize(1).withMaxRetries(2)
+                            .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2)), slowCheckpoints)
+                    .executeAsync(tenant.names().ingestJobName());
+            try {
+                awaitFailures(server, 3);
+                // The restarted job pages from the start again, and the API answers as before, Texas included.
+                server.leak(Api.OPENFEMA, texas);
+                ingest.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+            } catch (TimeoutException e) {
+                ingest.cancel().get();
+                throw new AssertionError("the ingest job did not finish within 3 minutes", e);
+            }
+
+            SecretKey auditKey;
+            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open()) {
+                auditKey = keys.auditKey();
+            }
+            List<Request> fema = server.requests(Api.OPENFEMA);
+            assertThat(fema).filteredOn(r -> r.status() == 503).as("the injected failures").hasSize(3);
+            // The first page twice: the restarted job had no checkpoint to resume from, so none covered the refusal.
+            assertThat(fema).filteredOn(r -> r.status() == 200 && "0".equals(r.query().get("$skip")))
+                    .as("first pages fetched").hasSize(2);
+            String refusal = "RECORD_REJECTED DENIED state_not_allowed " + texasId + " api:openfema";
+            List<String> committed = submissions(kafka, tenant, "read_committed", auditKey);
+            assertThat(committed).as("every committed submission, duplicates kept").containsExactly(refusal);
+            assertThat(submissions(kafka, tenant, "read_uncommitted", auditKey))
+                    .as("the first refusal was in flight when the job failed over, and its transaction was aborted")
+                    .containsExactly(refusal, refusal);
+        }
+    }
+
+    /** Waits until the API stand-in has answered {@code count} injected 503s; fails if it never does. */
+    private static void awaitFailures(ApiStandIn server, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (server.requests(Api.OPENFEMA).stream().filter(r -> r.status() == 503).count() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the injected failures were not all requested within 2 minutes: "
+                        + server.requests(Api.OPENFEMA));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Every submission on the tenant's audit topic, decoded and verified with its audit key, as
+     * "action outcome reason record_key source_topic", in topic order with duplicates kept.
+     */
+    private static List<String> submissions(EmbeddedKafka kafka, TenantConfig tenant, String isolationLevel,
+            SecretKey auditKey) throws Exception {
+        Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
+        List<String> lines = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(tenant.names().auditTopic(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(partition) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("read " + lines + " but not up to offset " + end + " within 30 s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    AuditRecord a = AuditSubmission.decode(r.value(), new AuditChain(auditKey));
+                    lines.add(a.action + " " + a.outcome + " " + a.reason + " " + a.recordKey + " " + a.sourceTopic);
+                }
+            }
+        }
+        return lines;
     }
 
     /** How a variant makes the tenant's topics (and principals) before the jobs run. */

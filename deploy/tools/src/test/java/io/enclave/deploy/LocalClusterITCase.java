@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enclave.config.DevMode;
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantConfigLoader;
+import io.enclave.jobs.demo.EventGenerator;
+import io.enclave.jobs.demo.GeneratedEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -55,6 +62,8 @@ class LocalClusterITCase {
     private static final Path ROOT = Path.of("..", "..").toAbsolutePath().normalize();
     private static final Path SCRIPTS = ROOT.resolve("deploy").resolve("local");
     private static final Path CONFIG = SCRIPTS.resolve("tenants.yaml");
+    /** Events publish.sh sends each tenant. */
+    private static final int PUBLISHED = 100;
     private static final Map<String, String> DATABASES = Map.of(
             "colorado_state", "colorado_emergency", "federal_dhs", "federal_dhs_emergency");
     private static final Map<String, String> USERS = Map.of(
@@ -174,16 +183,21 @@ class LocalClusterITCase {
     @Test
     @Order(3)
     void publishedEventsArriveInEachTenantsOwnDatabase() throws Exception {
-        Run publish = script("publish.sh", "--config", CONFIG.toString(), "--count", "100");
+        Run publish = script("publish.sh", "--config", CONFIG.toString(), "--count", String.valueOf(PUBLISHED));
         assertThat(publish.exit).as(publish.out).isZero();
 
         for (String tenant : DATABASES.keySet()) {
-            long rows = await(tenant + "'s rows", () -> {
-                long n = count(tenant, "SELECT COUNT(*) FROM disaster_declarations")
-                        + count(tenant, "SELECT COUNT(*) FROM weather_alerts");
-                return n > 0 ? n : null;
+            Outcome expected = expected(tenant);
+            // Every published event is accounted for, each id once: rows plus rejections make what was published.
+            assertThat(expected.disasterRows() + expected.alertRows() + expected.rejected()).as("published")
+                    .isEqualTo(PUBLISHED);
+            await(tenant + "'s rows and rejections, expected " + expected, () -> {
+                Outcome seen = seen(tenant);
+                return seen.equals(expected) ? seen : null;
             });
-            assertThat(rows).isBetween(1L, 100L);
+            // A moment longer, so that a surplus row or rejection would show too.
+            Thread.sleep(3000);
+            assertThat(seen(tenant)).as("rows per table and rejections of %s", tenant).isEqualTo(expected);
             // Every row is the tenant's own: the other tenant's records were rejected, not written.
             assertThat(count(tenant, "SELECT COUNT(*) FROM disaster_declarations WHERE tenant_id <> '" + tenant + "'"))
                     .isZero();
@@ -220,7 +234,9 @@ class LocalClusterITCase {
                 double sum = values.isEmpty() ? 0 : values.get(0).get("sum").asDouble();
                 return sum > 0 ? sum : null;
             });
-            assertThat(accepted).isBetween(1.0, 100.0);
+            long acceptedEvents = published(tenant).stream()
+                    .filter(e -> e.expectation() == GeneratedEvent.Expectation.ACCEPT).count();
+            assertThat(accepted).as(metric).isEqualTo((double) acceptedEvents);
         }
         // Prometheus: the TaskManager took one port of the range; tenant metrics carry a tenant label.
         String scraped = scrape(promPort) + scrape(promPort + 1);
@@ -327,6 +343,42 @@ class LocalClusterITCase {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Rows per table (one per id: tables upsert by id) and audited rejections of a tenant. */
+    private record Outcome(long disasterRows, long alertRows, long rejected) {}
+
+    /**
+     * The same events publish.sh generates for {@code tenant} (same generator, seed and foreign
+     * tenant as PublishCommand).
+     */
+    private static List<GeneratedEvent> published(String tenant) {
+        // The scripts run the local config in development mode; reading who gets what needs no secret.
+        EnclaveConfig config = TenantConfigLoader.load(CONFIG, DevMode.ON);
+        List<TenantConfig> all = List.copyOf(config.tenants());
+        TenantConfig t = config.tenant(tenant);
+        String foreign = all.get((all.indexOf(t) + 1) % all.size()).id();
+        return new EventGenerator(t, foreign, 42 + all.indexOf(t), 0.06).next(PUBLISHED);
+    }
+
+    /** What a correct pipeline makes of the published events: each accepted one a row, every other a rejection. */
+    private static Outcome expected(String tenant) {
+        TenantConfig t = TenantConfigLoader.load(CONFIG, DevMode.ON).tenant(tenant);
+        List<GeneratedEvent> events = published(tenant);
+        List<GeneratedEvent> accepted = events.stream()
+                .filter(e -> e.expectation() == GeneratedEvent.Expectation.ACCEPT).toList();
+        long disasters = accepted.stream().filter(e -> e.topic().equals(t.names().topic(StreamKind.DISASTERS)))
+                .map(GeneratedEvent::key).distinct().count();
+        long alerts = accepted.stream().filter(e -> e.topic().equals(t.names().topic(StreamKind.WEATHER)))
+                .map(GeneratedEvent::key).distinct().count();
+        return new Outcome(disasters, alerts, events.size() - accepted.size());
+    }
+
+    /** What the tenant's own user sees now. */
+    private static Outcome seen(String tenant) throws SQLException {
+        return new Outcome(count(tenant, "SELECT COUNT(*) FROM disaster_declarations"),
+                count(tenant, "SELECT COUNT(*) FROM weather_alerts"),
+                count(tenant, "SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'"));
     }
 
     /** Connects as the tenant's own database user, as its job does. */

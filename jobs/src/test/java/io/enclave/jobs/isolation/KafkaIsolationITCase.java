@@ -421,9 +421,11 @@ class KafkaIsolationITCase {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1)));
+            // Every partition the topic has (the broker refuses even this to a principal without access).
+            consumer.assign(consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList());
             consumer.seekToBeginning(consumer.assignment());
-            return pollSome(consumer);
+            return pollToEnd(consumer);
         }
     }
 
@@ -435,24 +437,41 @@ class KafkaIsolationITCase {
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            List<String> values = pollSome(consumer);
+            List<String> values = pollToEnd(consumer);
             consumer.commitSync();
             return values;
         }
     }
 
-    private static List<String> pollSome(KafkaConsumer<String, String> consumer) {
+    /**
+     * Every record on the consumer's partitions, up to the end offsets they had once assigned:
+     * not just the first non-empty poll, so a forged record behind the expected one, or on the
+     * other partition, is read too. Fails loudly if the end is not reached within 20 s.
+     */
+    private static List<String> pollToEnd(KafkaConsumer<String, String> consumer) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         List<String> values = new java.util.ArrayList<>();
-        while (values.isEmpty() && System.nanoTime() < deadline) {
+        Map<TopicPartition, Long> end = null;
+        while (true) {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                 values.add(r.value());
             }
+            if (end == null && !consumer.assignment().isEmpty()) {
+                try {
+                    end = consumer.endOffsets(consumer.assignment(), Duration.ofMillis(500));
+                } catch (org.apache.kafka.common.errors.TimeoutException notYet) {
+                    // A refused read retries offsets quietly; the next poll throws the broker's refusal.
+                }
+            }
+            if (end != null && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                return values;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("read " + values + " but not up to the end offsets " + end + " within 20 s");
+            }
         }
-        return values;
     }
 
-    /** ACL changes reach the broker's authorizer shortly after the controller accepts them. */
     private static List<String> readAssignedWhenAllowed(Map<String, Object> login, String topic) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {

@@ -56,7 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
  * unknown or garbage classifications, wrong or look-alike states, duplicate keys, deep
  * nesting, oversize and 10 MB values, invalid UTF-8, control characters, SQL injection text in
  * every string field, and field names of Enclave's own metadata columns. The job must never
- * restart, every record must be a row or an audited rejection, and nothing may reach B.
+ * restart, every record must be a row or an audited rejection, and nothing may reach B, whose
+ * own job runs alongside on the same cluster, so that anything of A's feed that reached B's
+ * topics, job or tables would show in B's tables and audit log.
  */
 class OperatorIsolationITCase {
     @RegisterExtension
@@ -125,7 +127,10 @@ class OperatorIsolationITCase {
         Feed feed = hostileFeed(a, b);
 
         JobClient job = TenantJob.environment(fixture.config.global(), a).executeAsync(a.names().jobName());
+        JobClient bravoJob = TenantJob.environment(fixture.config.global(), b).executeAsync(b.names().jobName());
         try {
+            // B's job is up and writing its own audit log before A's feed is published.
+            awaitAuditAction(b, "JOB_START");
             long produced = feed.publish(a);
             assertThat(produced).isEqualTo(feed.records.size());
             // 10 MB: the topic's max.message.bytes, set by provisioning from max_message_bytes, stops it at the broker.
@@ -142,19 +147,56 @@ class OperatorIsolationITCase {
             assertMetadataColumnsAreEnclaves(a);
             assertThat(distinctTenantIds(a)).containsOnly(a.id());
 
-            // Nothing reached B: its tables and audit log are empty.
+            // Nothing reached B: B's job ran all along, yet its tables hold no row and its audit log only
+            // its own job's records, none about a record.
             try (Connection root = db.rootConnection()) {
                 TenantTableCounts bravo = TenantTableCounts.read(root, b);
                 assertThat(bravo.accepted() + bravo.rejected()).isZero();
-                assertThat(count(root, b, "audit_log")).isZero();
+                assertThat(count(root, b, "audit_log")).as("B's job audits its own start").isPositive();
+                assertThat(column(root, b, "SELECT COALESCE(record_key, '') FROM audit_log"))
+                        .allSatisfy(key -> assertThat(key).isEmpty());
+                assertThat(column(root, b, "SELECT DISTINCT tenant_id FROM audit_log")).containsExactly(b.id());
             }
+            assertThat(bravoJob.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
+            assertThat(lastRestart(client, bravoJob)).as("B's RESTARTING timestamp").isZero();
 
             // The job took all of it in its stride: still running, never restarted.
             assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
             assertThat(lastRestart(client, job)).as("RESTARTING timestamp").isZero();
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
+            bravoJob.cancel().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** Waits until the tenant's audit log holds a row of {@code action}; fails after 2 minutes. */
+    private static void awaitAuditAction(TenantConfig tenant, String action) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try (Connection root = db.rootConnection()) {
+                if (!column(root, tenant, "SELECT action FROM audit_log WHERE action = '" + action + "'").isEmpty()) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + action + " in the audit log of " + tenant.id() + " within 2 minutes");
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** One column of a query on the tenant's schema, as root. */
+    private static List<String> column(Connection root, TenantConfig tenant, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement st = root.createStatement()) {
+            st.execute("USE `" + tenant.database().schema() + "`");
+            try (ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
     }
 
     // ---- the hostile feed ----

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +161,66 @@ class FieldCryptoTest {
                 .as("wrong row key").isInstanceOf(DecryptionException.class)
                 .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
         assertThat(crypto(ALPHA).decrypt(TABLE, "designated_area", ROW, encrypted)).isEqualTo("Denver (County)");
+    }
+
+    /**
+     * Two tenants handed the very same key material, as a careless copy of a key store would do:
+     * different keys cannot be what refuses the move here, only the tenant bound into each
+     * value (its derived subkey and its associated data).
+     */
+    @ParameterizedTest
+    @EnumSource(EncryptionMode.class)
+    void underTheSameKeyMaterialAValueMovedToAnotherTenantsRowOrColumnIsRefused(EncryptionMode mode) {
+        byte[] material = new byte[32];
+        new SecureRandom().nextBytes(material);
+        SecretKey shared = new SecretKeySpec(material, "AES");
+        FieldCrypto alpha = new FieldCrypto(new SharedKeyMaterial(ALPHA, shared), ALPHA,
+                new NonceSequence(new SecureRandom()));
+        FieldCrypto beta = new FieldCrypto(new SharedKeyMaterial(BETA, shared), BETA,
+                new NonceSequence(new SecureRandom()));
+        String alphas = alpha.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
+        String betas = beta.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
+        // The key works for both: each tenant reads its own value of the same row.
+        assertThat(alpha.decrypt(TABLE, "place_code", ROW, alphas)).isEqualTo("99031");
+        assertThat(beta.decrypt(TABLE, "place_code", ROW, betas)).isEqualTo("99031");
+
+        assertThatThrownBy(() -> beta.decrypt(TABLE, "place_code", ROW, alphas))
+                .as("alpha's value in beta's row of the same id").isInstanceOf(DecryptionException.class)
+                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
+        assertThatThrownBy(() -> alpha.decrypt(TABLE, "place_code", ROW, betas))
+                .as("beta's value in alpha's row of the same id").isInstanceOf(DecryptionException.class);
+        assertThatThrownBy(() -> alpha.decrypt(TABLE, "fips_county_code", ROW, alphas))
+                .as("another column of alpha's row").isInstanceOf(DecryptionException.class);
+        if (mode == EncryptionMode.DETERMINISTIC) {
+            assertThat(betas).as("equal plaintext, same key, another tenant").isNotEqualTo(alphas);
+        } else {
+            assertThatThrownBy(() -> alpha.decrypt(TABLE, "place_code", ROW + "2", alphas))
+                    .as("another row of alpha's").isInstanceOf(DecryptionException.class);
+        }
+    }
+
+    /** Test-only: one tenant's provider that returns key material shared with another tenant's. */
+    private record SharedKeyMaterial(String tenantId, SecretKey material) implements KeyProvider {
+        @Override
+        public VersionedKey currentDataKey() {
+            return new VersionedKey(1, material);
+        }
+
+        @Override
+        public VersionedKey dataKey(int version) {
+            if (version != 1) {
+                throw new KeyUnavailableException("only version 1 is shared");
+            }
+            return currentDataKey();
+        }
+
+        @Override
+        public SecretKey auditKey() {
+            throw new UnsupportedOperationException("field encryption never asks for the audit key");
+        }
+
+        @Override
+        public void close() {}
     }
 
     @Test
