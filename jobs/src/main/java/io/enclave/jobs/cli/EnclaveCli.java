@@ -9,8 +9,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
-/** The {@code ./enclave} operations CLI. */
-@Command(name = "enclave", mixinStandardHelpOptions = true,
+/**
+ * The {@code ./enclave} operations CLI. Its standard {@code --help} and {@code --version} are
+ * inherited by every subcommand, so each answers them with exit 0 before checking its own
+ * required parameters.
+ */
+@Command(name = "enclave", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        versionProvider = EnclaveCli.Version.class,
         description = "Multi-tenant isolation for emergency-management streams on Apache Flink.",
         subcommands = {ValidateCommand.class, PlanCommand.class, DdlCommand.class, DemoCommand.class,
                 io.enclave.jobs.render.RenderCommand.class, AuditCommand.class, IngestCommand.class,
@@ -31,6 +36,15 @@ public final class EnclaveCli {
 
     EnclaveCli(DevMode environmentDevMode) {
         this.environmentDevMode = environmentDevMode;
+    }
+
+    /** The version the build wrote into the jar's manifest, or "development build" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = EnclaveCli.class.getPackage().getImplementationVersion();
+            return new String[] {"enclave " + (version == null ? "(development build)" : version)};
+        }
     }
 
     public static void main(String[] args) {

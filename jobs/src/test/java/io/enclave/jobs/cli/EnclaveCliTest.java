@@ -15,6 +15,28 @@ class EnclaveCliTest {
     @TempDir
     Path dir;
 
+    /** Every command and subcommand answers --help and --version with exit 0, before its own required input. */
+    @Test
+    void everyCommandAnswersHelpAndVersion() {
+        picocli.CommandLine root = io.enclave.jobs.cli.EnclaveCli.commandLine();
+        java.util.List<String[]> paths = new java.util.ArrayList<>();
+        root.getSubcommands().forEach((name, sub) -> {
+            paths.add(new String[] {name});
+            sub.getSubcommands().keySet().forEach(child -> paths.add(new String[] {name, child}));
+        });
+        assertThat(paths).hasSizeGreaterThan(11);
+        for (String[] path : paths) {
+            for (String flag : new String[] {"--help", "--version"}) {
+                String[] args = java.util.Arrays.copyOf(path, path.length + 1);
+                args[path.length] = flag;
+                CliRun run = CliRun.of(args);
+                assertThat(run.exit()).as(String.join(" ", args) + ": " + run).isZero();
+                assertThat(run.out()).as(String.join(" ", args)).startsWith(
+                        flag.equals("--help") ? "Usage: enclave " + String.join(" ", path) : "enclave ");
+            }
+        }
+    }
+
     @Test
     void validateSummarisesEachTenantAndExitsZero() {
         CliRun run = run("validate", EXAMPLES);
