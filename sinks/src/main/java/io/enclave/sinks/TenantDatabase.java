@@ -6,8 +6,6 @@ import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.TableDefinition;
 import io.enclave.sinks.schema.TenantTables;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -161,15 +159,9 @@ public final class TenantDatabase {
         if (dialect.grantDatabase(schema).equals(bareName)) {
             return; // the dialect names databases literally: the bare name is the exact grant
         }
-        try (PreparedStatement ps = admin.prepareStatement("SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES"
-                + " WHERE GRANTEE = ? AND TABLE_SCHEMA = ? LIMIT 1")) {
-            ps.setString(1, account());
-            ps.setString(2, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return;
-                }
-            }
+        if (strings(admin, "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?"
+                + " LIMIT 1", account(), schema).isEmpty()) {
+            return;
         }
         try (Statement st = admin.createStatement()) {
             st.execute("REVOKE ALL PRIVILEGES ON " + bareName + ".* FROM " + account());
@@ -307,31 +299,11 @@ public final class TenantDatabase {
     }
 
     private static List<String> strings(Connection admin, String sql, String... params) throws SQLException {
-        List<String> values = new ArrayList<>();
-        for (String[] row : rows(admin, sql, params)) {
-            values.add(row[0]);
-        }
-        return values;
+        return AdminQueries.strings(admin, sql, params);
     }
 
     private static List<String[]> rows(Connection admin, String sql, String... params) throws SQLException {
-        List<String[]> rows = new ArrayList<>();
-        try (PreparedStatement ps = admin.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    String[] row = new String[columns];
-                    for (int c = 0; c < columns; c++) {
-                        row[c] = rs.getString(c + 1);
-                    }
-                    rows.add(row);
-                }
-            }
-        }
-        return rows;
+        return AdminQueries.rows(admin, sql, params);
     }
 
     /**

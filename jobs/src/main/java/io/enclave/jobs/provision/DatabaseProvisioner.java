@@ -2,6 +2,7 @@ package io.enclave.jobs.provision;
 
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.TenantConfig;
+import io.enclave.sinks.AdminQueries;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
@@ -9,8 +10,6 @@ import io.enclave.sinks.schema.TableDefinition;
 import io.enclave.sinks.schema.TenantTables;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -311,30 +310,10 @@ public final class DatabaseProvisioner {
     }
 
     private List<String> strings(String sql, String... params) throws SQLException {
-        List<String> values = new ArrayList<>();
-        for (String[] row : rows(sql, params)) {
-            values.add(row[0]);
-        }
-        return values;
+        return AdminQueries.strings(admin, sql, params);
     }
 
     private List<String[]> rows(String sql, String... params) throws SQLException {
-        List<String[]> rows = new ArrayList<>();
-        try (PreparedStatement ps = admin.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    String[] row = new String[columns];
-                    for (int c = 0; c < columns; c++) {
-                        row[c] = rs.getString(c + 1);
-                    }
-                    rows.add(row);
-                }
-            }
-        }
-        return rows;
+        return AdminQueries.rows(admin, sql, params);
     }
 }

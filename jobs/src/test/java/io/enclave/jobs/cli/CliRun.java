@@ -20,7 +20,8 @@ public record CliRun(int exit, String out, String err) {
         return run(EnclaveCli.commandLine(DevMode.OFF), args);
     }
 
-    private static CliRun run(CommandLine cli, String... args) {
+    /** {@code args} run on a CLI a test made itself, e.g. with the environment's development mode given. */
+    static CliRun run(CommandLine cli, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.DevMode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Every command that reads a tenant config refuses the example's dev-only secrets and PLAINTEXT
@@ -69,7 +66,7 @@ class DevModeCliTest {
             assertThat(run.exit()).as("%s", run).isZero();
             assertThat(run.out()).contains("valid, 4 tenant(s)");
         }
-        CliRun fromEnvironment = run(EnclaveCli.commandLine(DevMode.ON), "validate", EXAMPLE);
+        CliRun fromEnvironment = CliRun.run(EnclaveCli.commandLine(DevMode.ON), "validate", EXAMPLE);
         assertThat(fromEnvironment.exit()).as("%s", fromEnvironment).isZero();
         // --dev counts for the one command it is given to, not for later runs.
         assertThat(CliRun.outsideDevMode("validate", EXAMPLE).exit()).isEqualTo(EnclaveCli.INVALID_CONFIG);
@@ -119,14 +116,5 @@ class DevModeCliTest {
         assertThat(run.exit()).as("%s", run).isEqualTo(EnclaveCli.INVALID_CONFIG);
         assertThat(run.err()).contains("environment variable ENCLAVE_DEV (--password-env) is shorter than 16"
                 + " characters; set a stronger secret, or turn on development mode (ENCLAVE_DEV=1 or --dev)");
-    }
-
-    private static CliRun run(CommandLine cli, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new CliRun(exit, out.toString(), err.toString());
     }
 }

@@ -1,5 +1,7 @@
 package io.enclave.jobs.isolation;
 
+import static io.enclave.jobs.isolation.SqlReads.count;
+import static io.enclave.jobs.isolation.SqlReads.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -169,22 +171,5 @@ class DatabaseGrantPatternITCase {
             }
         }
         return patterns;
-    }
-
-    private static long count(Statement st, String table) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static List<String> strings(Statement st, String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        }
-        return values;
     }
 }

@@ -1,5 +1,6 @@
 package io.enclave.jobs.isolation;
 
+import static io.enclave.jobs.isolation.ShippedBytes.contains;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.jobs.TenantJob;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -71,19 +71,5 @@ class JobIsolationITCase {
                 .hasMessageNotContaining(b.database().password().reveal());
         assertThat(TenantConfigLoader.load(bSlice, Map.of()).tenant(b.id()).toString())
                 .doesNotContain(b.database().password().reveal());
-    }
-
-    private static boolean contains(byte[] haystack, String needle) {
-        byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (haystack[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

@@ -1,5 +1,6 @@
 package io.enclave.jobs.isolation;
 
+import static io.enclave.jobs.isolation.ShippedBytes.contains;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,6 @@ import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -106,19 +106,5 @@ class KeyStoreIsolationITCase {
             assertThat(bKeys.currentDataKey().version()).isEqualTo(1);
             assertThat(bKeys.auditKey()).isNotNull();
         }
-    }
-
-    private static boolean contains(byte[] haystack, String needle) {
-        byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (haystack[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }
