@@ -4,10 +4,9 @@ import io.enclave.config.StateScope;
 import io.enclave.config.StreamKind;
 import io.enclave.operators.RejectReason;
 import io.enclave.operators.TenantMetrics;
-import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditContext;
-import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.Rejection;
 import io.enclave.operators.parse.EventParser;
 import io.enclave.operators.parse.ParsedEvent;
 import java.security.MessageDigest;
@@ -81,18 +80,12 @@ public class ScopeFilter extends ProcessFunction<ApiRecord, ApiRecord> {
 
     private void reject(ApiRecord record, Context ctx, RejectReason reason, String detail) {
         metrics.rejected(reason);
-        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
-        r.reason = reason.label();
-        r.detail = detail;
-        r.sourceTopic = "api:" + record.api;
-        r.sourcePartition = 0;
-        r.sourceOffset = -1;
-        r.recordKey = record.id;
-        r.classification = EventParser.DEFAULT_CLASSIFICATION;
-        // Same record content, same audit id: a re-fetch after a restart overwrites, never duplicates.
-        r.recordId = AuditRecord.deterministicId(audit.tenantId(), r.action, r.sourceTopic, 0, -1,
-                record.id + "|" + reason.label() + "|" + sha256(record.payload));
-        ctx.output(auditTag, r);
+        ctx.output(auditTag, Rejection.of(audit, operatorName, subtask, reason.label(), detail)
+                .source("api:" + record.api, 0, -1)
+                .recordKey(record.id)
+                .classification(EventParser.DEFAULT_CLASSIFICATION)
+                // Same record content, same audit id: a re-fetch after a restart overwrites, never duplicates.
+                .build(record.id + "|" + reason.label() + "|" + sha256(record.payload)));
     }
 
     private static String sha256(byte[] payload) {

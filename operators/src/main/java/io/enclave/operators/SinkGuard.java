@@ -1,9 +1,8 @@
 package io.enclave.operators;
 
-import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditContext;
-import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.Rejection;
 import io.enclave.operators.record.TenantEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -49,17 +48,13 @@ public class SinkGuard extends ProcessFunction<TenantEvent, TenantEvent> {
             return;
         }
         metrics.rejected(RejectReason.CROSS_TENANT);
-        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
-        r.reason = RejectReason.CROSS_TENANT.label();
+        String reason = RejectReason.CROSS_TENANT.label();
         // Names the other tenant only by id, which is config, never a payload value.
-        r.detail = "row owned by tenant '" + event.tenantId + "' reached the sink of tenant '" + audit.tenantId() + "'";
-        r.sourceTopic = event.sourceTopic == null ? "" : event.sourceTopic;
-        r.sourcePartition = event.sourcePartition;
-        r.sourceOffset = event.sourceOffset;
-        r.recordKey = event.naturalKey == null ? "" : event.naturalKey;
-        r.classification = event.classification == null ? "" : event.classification;
-        r.recordId = AuditRecord.deterministicId(audit.tenantId(), r.action, r.sourceTopic, event.sourcePartition,
-                event.sourceOffset, "sink_guard|" + r.reason);
-        ctx.output(auditTag, r);
+        String detail = "row owned by tenant '" + event.tenantId + "' reached the sink of tenant '" + audit.tenantId() + "'";
+        ctx.output(auditTag, Rejection.of(audit, operatorName, subtask, reason, detail)
+                .source(event.sourceTopic, event.sourcePartition, event.sourceOffset)
+                .recordKey(event.naturalKey)
+                .classification(event.classification)
+                .build("sink_guard|" + reason));
     }
 }

@@ -3,10 +3,9 @@ package io.enclave.operators;
 import io.enclave.config.Classification;
 import io.enclave.config.DataRestrictions;
 import io.enclave.config.UsStates;
-import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditContext;
-import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.Rejection;
 import io.enclave.operators.audit.PayloadFingerprint;
 import io.enclave.operators.record.TenantEvent;
 import java.time.Duration;
@@ -147,17 +146,11 @@ public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, Tenan
 
     private void reject(TenantEvent event, Context ctx, RejectReason reason, String detail) {
         metrics.rejected(reason);
-        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
-        r.reason = reason.label();
-        r.detail = detail;
-        r.sourceTopic = event.sourceTopic;
-        r.sourcePartition = event.sourcePartition;
-        r.sourceOffset = event.sourceOffset;
-        r.recordKey = event.naturalKey;
-        // Only a level of our own enum; an unknown one is payload and appears in the detail as a fingerprint.
-        r.classification = Classification.parse(event.classification).map(Enum::name).orElse("");
-        r.recordId = AuditRecord.deterministicId(audit.tenantId(), r.action, event.sourceTopic,
-                event.sourcePartition, event.sourceOffset, reason.label());
-        ctx.output(auditTag, r);
+        ctx.output(auditTag, Rejection.of(audit, operatorName, subtask, reason.label(), detail)
+                .source(event.sourceTopic, event.sourcePartition, event.sourceOffset)
+                .recordKey(event.naturalKey)
+                // Only a level of our own enum; an unknown one is payload and appears in the detail as a fingerprint.
+                .classification(Classification.parse(event.classification).map(Enum::name).orElse(""))
+                .build(reason.label()));
     }
 }

@@ -1,10 +1,9 @@
 package io.enclave.operators;
 
 import io.enclave.config.StreamKind;
-import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditContext;
-import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.Rejection;
 import io.enclave.operators.parse.EventParser;
 import io.enclave.operators.parse.ParsedEvent;
 import io.enclave.operators.record.RawEvent;
@@ -95,15 +94,9 @@ public class TenantTagger extends ProcessFunction<RawEvent, TenantEvent> {
 
     private void reject(RawEvent raw, Context ctx, RejectReason reason, String detail, String key) {
         metrics.rejected(reason);
-        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
-        r.reason = reason.label();
-        r.detail = detail;
-        r.sourceTopic = raw.topic;
-        r.sourcePartition = raw.partition;
-        r.sourceOffset = raw.offset;
-        r.recordKey = key == null ? "" : key;
-        r.recordId = AuditRecord.deterministicId(audit.tenantId(), r.action, raw.topic, raw.partition, raw.offset,
-                reason.label());
-        ctx.output(auditTag, r);
+        ctx.output(auditTag, Rejection.of(audit, operatorName, subtask, reason.label(), detail)
+                .source(raw.topic, raw.partition, raw.offset)
+                .recordKey(key)
+                .build(reason.label()));
     }
 }

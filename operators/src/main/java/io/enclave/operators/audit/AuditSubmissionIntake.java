@@ -60,14 +60,8 @@ public class AuditSubmissionIntake extends ProcessFunction<RawEvent, AuditRecord
     }
 
     private AuditRecord rejection(RawEvent line, String reason, String why) {
-        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
-        r.reason = reason;
-        r.detail = "audit submission refused: " + why;
-        r.sourceTopic = line.topic;
-        r.sourcePartition = line.partition;
-        r.sourceOffset = line.offset;
-        r.recordId = AuditRecord.deterministicId(audit.tenantId(), AuditAction.RECORD_REJECTED, line.topic,
-                line.partition, line.offset, reason);
-        return r;
+        return Rejection.of(audit, operatorName, subtask, reason, "audit submission refused: " + why)
+                .source(line.topic, line.partition, line.offset)
+                .build(reason);
     }
 }
