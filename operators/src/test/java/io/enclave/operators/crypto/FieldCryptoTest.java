@@ -199,6 +199,46 @@ class FieldCryptoTest {
         }
     }
 
+    /**
+     * Stronger than the above: both tenants get the very same column subkey, so the tenant in the
+     * associated data is all that tells their ciphers apart, and the refusal can only be the AAD's.
+     */
+    @ParameterizedTest
+    @EnumSource(EncryptionMode.class)
+    void underTheSameSubkeyTheAssociatedDataAloneRefusesAValueMovedToAnotherTenantsRow(EncryptionMode mode) {
+        byte[] material = new byte[32];
+        new SecureRandom().nextBytes(material);
+        SecretKey shared = new SecretKeySpec(material, "AES");
+        Map<String, byte[]> subkeys = new HashMap<>();
+        FieldKeys.Derivation tenantBlind = (key, tenant, table, column, version, algorithm) -> {
+            byte[] subkey = FieldKeys.derive(key, "any_tenant", table, column, version, algorithm);
+            subkeys.put(tenant, subkey);
+            return subkey;
+        };
+        FieldCrypto alpha = new FieldCrypto(new SharedKeyMaterial(ALPHA, shared), ALPHA,
+                new NonceSequence(new SecureRandom()), GcmEngine.configured(), tenantBlind);
+        FieldCrypto beta = new FieldCrypto(new SharedKeyMaterial(BETA, shared), BETA,
+                new NonceSequence(new SecureRandom()), GcmEngine.configured(), tenantBlind);
+        String alphas = alpha.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
+        String betas = beta.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
+        assertThat(subkeys.get(ALPHA)).as("one subkey for both tenants").isNotNull().isEqualTo(subkeys.get(BETA));
+        assertThat(alpha.decrypt(TABLE, "place_code", ROW, alphas)).isEqualTo("99031");
+        assertThat(beta.decrypt(TABLE, "place_code", ROW, betas)).isEqualTo("99031");
+
+        assertThatThrownBy(() -> beta.decrypt(TABLE, "place_code", ROW, alphas))
+                .as("alpha's value in beta's row of the same table, column and id")
+                .isInstanceOf(DecryptionException.class)
+                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
+        assertThatThrownBy(() -> alpha.decrypt(TABLE, "place_code", ROW, betas))
+                .as("beta's value in alpha's row of the same table, column and id")
+                .isInstanceOf(DecryptionException.class)
+                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
+        if (mode == EncryptionMode.DETERMINISTIC) {
+            // Same subkey, same fixed nonce, same plaintext: only the associated data differs.
+            assertThat(betas).as("equal plaintext, same subkey, another tenant").isNotEqualTo(alphas);
+        }
+    }
+
     /** Test-only: one tenant's provider that returns key material shared with another tenant's. */
     private record SharedKeyMaterial(String tenantId, SecretKey material) implements KeyProvider {
         @Override
