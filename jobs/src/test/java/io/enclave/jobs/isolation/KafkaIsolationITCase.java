@@ -144,8 +144,11 @@ class KafkaIsolationITCase {
         assertThatThrownBy(() -> readAssigned(IsolationFixture.scram(kafka, a.kafkaPublisher()), aTopic))
                 .isInstanceOf(TopicAuthorizationException.class);
 
-        // Nothing B tried reached A's topic.
-        assertThat(readAssigned(kafka.adminClientProperties(), aTopic)).containsExactly("alpha's declaration");
+        // Nothing B tried reached A's topic; A's own record written after B's attempts is read too, so the
+        // read goes past the first record (one per poll) and would also show a forged one behind it.
+        send(IsolationFixture.scram(kafka, a.kafkaPublisher()), aTopic, "alpha's update");
+        assertThat(readAssigned(kafka.adminClientProperties(), aTopic))
+                .containsExactlyInAnyOrder("alpha's declaration", "alpha's update");
 
         // A's audit topic, where commands and the ingest job submit to A's chain, has the same boundary:
         // A's publisher writes, A's job reads with its own audit group, B's publisher is refused.
@@ -416,9 +419,16 @@ class KafkaIsolationITCase {
         return root;
     }
 
+    /**
+     * The topics here hold a handful of records, which one fetch returns whole; one record per poll
+     * makes a reader that stopped at its first poll visibly incomplete instead of lucky.
+     */
+    private static final int ONE_PER_POLL = 1;
+
     private static List<String> readAssigned(Map<String, Object> login, String topic) {
         Map<String, Object> props = new HashMap<>(login);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, ONE_PER_POLL);
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             // Every partition the topic has (the broker refuses even this to a principal without access).
@@ -433,6 +443,7 @@ class KafkaIsolationITCase {
         Map<String, Object> props = new HashMap<>(login);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, ONE_PER_POLL);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {

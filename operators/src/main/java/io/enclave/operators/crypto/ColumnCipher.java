@@ -54,18 +54,18 @@ public final class ColumnCipher {
 
     ColumnCipher(String tenantId, String table, String column, EncryptionMode mode, VersionedKey key,
             NonceSequence nonces) {
-        this(tenantId, table, column, mode, key, nonces, GcmEngine.configured());
+        this(tenantId, table, column, mode, key, nonces, GcmEngine.configured(), FieldKeys.HKDF);
     }
 
     ColumnCipher(String tenantId, String table, String column, EncryptionMode mode, VersionedKey key,
-            NonceSequence nonces, GcmEngine engine) {
+            NonceSequence nonces, GcmEngine engine, FieldKeys.Derivation derivation) {
         this.tenantId = tenantId;
         this.table = table;
         this.column = column;
         this.mode = mode;
         this.keyVersion = key.version();
         String algorithm = mode == EncryptionMode.RANDOMIZED ? GCM : GCM_SIV;
-        byte[] subkeyBytes = FieldKeys.derive(key.key().getEncoded(), tenantId, table, column, keyVersion, algorithm);
+        byte[] subkeyBytes = derivation.derive(key.key().getEncoded(), tenantId, table, column, keyVersion, algorithm);
         KeyParameter subkey = new KeyParameter(subkeyBytes);
         String aad = String.join("|", "enclave", tenantId, table, column, "k" + keyVersion)
                 + (mode == EncryptionMode.RANDOMIZED ? "|" : "");

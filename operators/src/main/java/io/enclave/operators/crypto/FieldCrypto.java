@@ -15,6 +15,7 @@ public final class FieldCrypto {
     private final String tenantId;
     private final NonceSequence nonces;
     private final GcmEngine engine;
+    private final FieldKeys.Derivation derivation;
     private final Map<String, ColumnCipher> ciphers = new HashMap<>();
 
     /**
@@ -26,11 +27,18 @@ public final class FieldCrypto {
 
     /** As above, with randomized values on the given GCM implementation. */
     public FieldCrypto(KeyProvider keys, String tenantId, NonceSequence nonces, GcmEngine engine) {
+        this(keys, tenantId, nonces, engine, FieldKeys.HKDF);
+    }
+
+    /** As above, with the column subkeys derived another way: for tests only, never from config. */
+    FieldCrypto(KeyProvider keys, String tenantId, NonceSequence nonces, GcmEngine engine,
+            FieldKeys.Derivation derivation) {
         keys.requireOwnTenant(tenantId);
         this.keys = keys;
         this.tenantId = tenantId;
         this.nonces = nonces;
         this.engine = engine;
+        this.derivation = derivation;
     }
 
     /** For readers, who never encrypt randomized values, so a single random prefix is all they need. */
@@ -58,6 +66,7 @@ public final class FieldCrypto {
 
     private ColumnCipher cipher(String table, String column, EncryptionMode mode, VersionedKey key) {
         String id = table + '|' + column + '|' + mode + '|' + key.version();
-        return ciphers.computeIfAbsent(id, k -> new ColumnCipher(tenantId, table, column, mode, key, nonces, engine));
+        return ciphers.computeIfAbsent(id, k -> new ColumnCipher(tenantId, table, column, mode, key, nonces, engine,
+                derivation));
     }
 }

@@ -16,6 +16,19 @@ public final class FieldKeys {
     private static final byte[] SALT = "enclave/field-key/v1".getBytes(StandardCharsets.US_ASCII);
     public static final int KEY_BYTES = 32;
 
+    /**
+     * How a column's subkey is derived. The only production one is {@link #HKDF}; the seam is
+     * package-visible, not configurable, so a test can give two tenants one subkey and show that the
+     * associated data alone refuses a value moved between them.
+     */
+    @FunctionalInterface
+    interface Derivation {
+        byte[] derive(byte[] tenantKey, String tenantId, String table, String column, int version, String algorithm);
+    }
+
+    /** HKDF-SHA256 over {@link #info}: what every cipher outside tests uses. */
+    static final Derivation HKDF = FieldKeys::derive;
+
     private FieldKeys() {}
 
     public static byte[] derive(byte[] tenantKey, String tenantId, String table, String column, int version,

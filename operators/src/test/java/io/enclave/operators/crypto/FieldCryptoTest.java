@@ -171,13 +171,9 @@ class FieldCryptoTest {
     @ParameterizedTest
     @EnumSource(EncryptionMode.class)
     void underTheSameKeyMaterialAValueMovedToAnotherTenantsRowOrColumnIsRefused(EncryptionMode mode) {
-        byte[] material = new byte[32];
-        new SecureRandom().nextBytes(material);
-        SecretKey shared = new SecretKeySpec(material, "AES");
-        FieldCrypto alpha = new FieldCrypto(new SharedKeyMaterial(ALPHA, shared), ALPHA,
-                new NonceSequence(new SecureRandom()));
-        FieldCrypto beta = new FieldCrypto(new SharedKeyMaterial(BETA, shared), BETA,
-                new NonceSequence(new SecureRandom()));
+        SecretKey shared = randomKeyMaterial();
+        FieldCrypto alpha = sharing(ALPHA, shared, FieldKeys.HKDF);
+        FieldCrypto beta = sharing(BETA, shared, FieldKeys.HKDF);
         String alphas = alpha.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
         String betas = beta.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
         // The key works for both: each tenant reads its own value of the same row.
@@ -197,6 +193,54 @@ class FieldCryptoTest {
             assertThatThrownBy(() -> alpha.decrypt(TABLE, "place_code", ROW + "2", alphas))
                     .as("another row of alpha's").isInstanceOf(DecryptionException.class);
         }
+    }
+
+    /**
+     * Stronger than the above: both tenants get the very same column subkey, so the tenant in the
+     * associated data is all that tells their ciphers apart, and the refusal can only be the AAD's.
+     */
+    @ParameterizedTest
+    @EnumSource(EncryptionMode.class)
+    void underTheSameSubkeyTheAssociatedDataAloneRefusesAValueMovedToAnotherTenantsRow(EncryptionMode mode) {
+        SecretKey shared = randomKeyMaterial();
+        Map<String, byte[]> subkeys = new HashMap<>();
+        FieldKeys.Derivation tenantBlind = (key, tenant, table, column, version, algorithm) -> {
+            byte[] subkey = FieldKeys.derive(key, "any_tenant", table, column, version, algorithm);
+            subkeys.put(tenant, subkey);
+            return subkey;
+        };
+        FieldCrypto alpha = sharing(ALPHA, shared, tenantBlind);
+        FieldCrypto beta = sharing(BETA, shared, tenantBlind);
+        String alphas = alpha.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
+        String betas = beta.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
+        assertThat(subkeys.get(ALPHA)).as("one subkey for both tenants").isNotNull().isEqualTo(subkeys.get(BETA));
+        assertThat(alpha.decrypt(TABLE, "place_code", ROW, alphas)).isEqualTo("99031");
+        assertThat(beta.decrypt(TABLE, "place_code", ROW, betas)).isEqualTo("99031");
+
+        assertThatThrownBy(() -> beta.decrypt(TABLE, "place_code", ROW, alphas))
+                .as("alpha's value in beta's row of the same table, column and id")
+                .isInstanceOf(DecryptionException.class)
+                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
+        assertThatThrownBy(() -> alpha.decrypt(TABLE, "place_code", ROW, betas))
+                .as("beta's value in alpha's row of the same table, column and id")
+                .isInstanceOf(DecryptionException.class)
+                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
+        if (mode == EncryptionMode.DETERMINISTIC) {
+            // Same subkey, same fixed nonce, same plaintext: only the associated data differs.
+            assertThat(betas).as("equal plaintext, same subkey, another tenant").isNotEqualTo(alphas);
+        }
+    }
+
+    private static SecretKey randomKeyMaterial() {
+        byte[] material = new byte[32];
+        new SecureRandom().nextBytes(material);
+        return new SecretKeySpec(material, "AES");
+    }
+
+    /** {@code tenant}'s field encryption on key material another tenant's shares, with subkeys derived so. */
+    private static FieldCrypto sharing(String tenant, SecretKey shared, FieldKeys.Derivation derivation) {
+        return new FieldCrypto(new SharedKeyMaterial(tenant, shared), tenant, new NonceSequence(new SecureRandom()),
+                GcmEngine.configured(), derivation);
     }
 
     /** Test-only: one tenant's provider that returns key material shared with another tenant's. */
