@@ -18,11 +18,14 @@ import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,6 +36,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 
 import javax.security.auth.login.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * In-process single-node Kafka 4.2 (KRaft, one combined broker+controller) built on
@@ -164,7 +169,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             } finally {
                 restoreJaasProperty(savedJaasProperty);
             }
-            cluster.format();
+            formatLogged(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster, port, adminUser, adminPassword);
@@ -180,6 +185,25 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw new IllegalStateException("Embedded Kafka failed to start on port " + port, e);
+        }
+    }
+
+    /**
+     * Formats the node's storage. Kafka's storage formatter prints what it does to {@code System.out}
+     * and the kit gives no way to pass it another stream, so those lines would land in the demo's
+     * console; they go to the log instead. Anything else printed in that moment (the broker starts
+     * before any job, so normally nothing) is logged with them.
+     */
+    private static void formatLogged(KafkaClusterTestKit cluster) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(console);
+            Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+            printed.toString(StandardCharsets.UTF_8).lines().forEach(log::info);
         }
     }
 

@@ -18,11 +18,8 @@ public final class IngestSources {
 
     public static List<ApiPollingSource> forTenant(GlobalSettings global, TenantConfig tenant, IngestOptions options) {
         List<ApiPollingSource> sources = new ArrayList<>();
-        for (UpstreamApi api : UpstreamApi.values()) {
+        for (UpstreamApi api : apis(tenant)) {
             StateScope scope = IngestScope.forApi(tenant, api);
-            if (!scope.isAll() && scope.codes().isEmpty()) {
-                continue;
-            }
             String baseUrl = api == UpstreamApi.OPENFEMA ? global.apis().openFemaBaseUrl() : global.apis().nwsBaseUrl();
             Secret key = api == UpstreamApi.OPENFEMA ? tenant.apiAccess().femaApiKey() : Secret.of("");
             sources.add(new ApiPollingSource(new ApiSourceConfig(tenant.id(), api, baseUrl,
@@ -30,5 +27,20 @@ public final class IngestSources {
                     options)));
         }
         return sources;
+    }
+
+    /**
+     * The APIs the tenant's ingest job polls: those whose scope holds a state. Empty means the
+     * tenant has no ingest job to run, and {@code render k8s} renders none for it.
+     */
+    public static List<UpstreamApi> apis(TenantConfig tenant) {
+        List<UpstreamApi> apis = new ArrayList<>();
+        for (UpstreamApi api : UpstreamApi.values()) {
+            StateScope scope = IngestScope.forApi(tenant, api);
+            if (scope.isAll() || !scope.codes().isEmpty()) {
+                apis.add(api);
+            }
+        }
+        return apis;
     }
 }

@@ -18,6 +18,9 @@ import picocli.CommandLine.Spec;
 /** {@code enclave demo}: every tenant's job on embedded Kafka, MariaDB and Flink with its web UI. */
 @Command(name = "demo", description = "Run every example tenant's job on embedded Kafka, MariaDB and Flink (web UI on :8081).")
 final class DemoCommand implements Callable<Integer> {
+    /** The log file's path, the key Flink's log4j configurations read it from. */
+    static final String LOG_FILE_PROPERTY = "log.file";
+
     @Spec
     CommandSpec spec;
 
@@ -43,6 +46,11 @@ final class DemoCommand implements Callable<Integer> {
         // The demo runs on this machine only, with the examples' dev-only secrets, and says so.
         PrintWriter out = spec.commandLine().getOut();
         out.println("enclave demo: " + DevMode.NOTICE);
+        // Set by ./enclave for log4j-cli.properties: Flink and Kafka write there, so this console stays the demo's.
+        String logFile = System.getProperty(LOG_FILE_PROPERTY);
+        if (logFile != null) {
+            out.println("Flink and Kafka log to " + logFile);
+        }
         Optional<EnclaveConfig> loaded = ConfigFile.load(config, spec, DevMode.ON);
         if (loaded.isEmpty()) {
             return EnclaveCli.INVALID_CONFIG;

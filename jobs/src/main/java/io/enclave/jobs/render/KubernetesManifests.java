@@ -1,18 +1,32 @@
 package io.enclave.jobs.render;
 
+import io.enclave.config.ApiEndpoints;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.SecurityEnhancements;
 import io.enclave.config.TenantConfig;
+import io.enclave.ingest.IngestSources;
+import io.enclave.ingest.UpstreamApi;
+import io.enclave.jobs.TenantIngestJob;
+import io.enclave.jobs.TenantJob;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One tenant's Kubernetes manifests for the Flink Kubernetes Operator: its Namespace, the
  * service account native mode needs, a {@code FlinkDeployment} running its job in application
- * mode, a NetworkPolicy and a ResourceQuota. Every name in them is derived from this tenant
+ * mode, a NetworkPolicy and a ResourceQuota. Tenants whose ingest job has an API in scope (see
+ * {@link IngestSources#apis}) also get that job as a second {@code FlinkDeployment}, with its
+ * own state directories and a second NetworkPolicy that lets its pods alone reach the upstream
+ * APIs over the internet. Every name in them is derived from this tenant
  * alone, and credentials appear only as references to Secrets the operator creates in the
  * tenant's namespace, never as values.
  *
@@ -58,22 +72,38 @@ public final class KubernetesManifests {
     public static final String DEDICATED_NODE_KEY = "enclave.io/dedicated-tenant";
     /** Namespace label that marks the shared services strict tenants may reach. */
     public static final String SERVICE_LABEL = "enclave.io/service";
+    /** Pod label naming which of the tenant's jobs a pod runs, so a NetworkPolicy can pick the ingest pods. */
+    public static final String JOB_LABEL = "enclave.io/job";
+    /**
+     * Flink's limit on {@code kubernetes.cluster-id} (its {@code Constants.MAXIMUM_CHARACTERS_OF_CLUSTER_ID}),
+     * which the operator sets to the FlinkDeployment's name: longer names fail when the cluster starts.
+     */
+    public static final int MAX_DEPLOYMENT_NAME_LENGTH = 45;
+    /** Hex characters of the name's hash kept when a name is shortened: 32 bits. */
+    private static final int NAME_HASH_LENGTH = 8;
+    /** A DNS-1035 label, which Flink's service names built from the cluster id must be. */
+    private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+    /** Where the metrics reporter listens, on JobManager and TaskManager pods alike. */
+    public static final int PROMETHEUS_PORT = 9249;
     private static final int REST_PORT = 8081;
     private static final int DNS_PORT = 53;
     private static final List<Integer> KUBERNETES_API_PORTS = List.of(443, 6443);
 
     private final TenantConfig tenant;
     private final ServiceEndpoints endpoints;
+    private final ApiEndpoints apis;
     private final RenderOptions options;
     private final TenantSizing sizing;
     private final boolean strict;
 
-    private KubernetesManifests(TenantConfig tenant, ServiceEndpoints endpoints, RenderOptions options) {
+    private KubernetesManifests(TenantConfig tenant, ServiceEndpoints endpoints, ApiEndpoints apis,
+            RenderOptions options) {
         if (options.apiServerCidr().isEmpty()) {
             throw new IllegalArgumentException(API_SERVER_CIDR_REQUIRED);
         }
         this.tenant = tenant;
         this.endpoints = endpoints;
+        this.apis = apis;
         this.options = options;
         this.sizing = TenantSizing.of(tenant);
         SecurityEnhancements security = tenant.securityEnhancements();
@@ -81,7 +111,37 @@ public final class KubernetesManifests {
     }
 
     public static KubernetesManifests of(EnclaveConfig config, String tenantId, RenderOptions options) {
-        return new KubernetesManifests(config.tenant(tenantId), ServiceEndpoints.of(config.global()), options);
+        return new KubernetesManifests(config.tenant(tenantId), ServiceEndpoints.of(config.global()),
+                config.global().apis(), options);
+    }
+
+    /**
+     * The FlinkDeployment name of a job: its Kubernetes name when that fits Flink's
+     * {@value #MAX_DEPLOYMENT_NAME_LENGTH} characters, else the longest prefix that leaves room for
+     * {@code -} and the first {@value #NAME_HASH_LENGTH} hex digits of the SHA-256 of the full job
+     * name. Deterministic, so a second render names the same deployment; distinct job names keep
+     * distinct names even when they share a long prefix, and a shortened name (ending in the hash)
+     * never equals an unshortened one (ending in the job's kind, {@code processing} or {@code ingest}).
+     */
+    public static String deploymentName(String jobName) {
+        String name = kubernetesName(jobName);
+        if (name.length() > MAX_DEPLOYMENT_NAME_LENGTH) {
+            String prefix = name.substring(0, MAX_DEPLOYMENT_NAME_LENGTH - NAME_HASH_LENGTH - 1);
+            name = prefix.replaceAll("-+$", "") + "-" + sha256Hex(jobName).substring(0, NAME_HASH_LENGTH);
+        }
+        if (!DNS_1035_LABEL.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a DNS-1035 label: " + name);
+        }
+        return name;
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** Kubernetes names allow no underscore: {@code colorado_state} becomes {@code colorado-state}. */
@@ -106,8 +166,43 @@ public final class KubernetesManifests {
         docs.put("rolebinding.yaml", roleBinding());
         docs.put("resourcequota.yaml", resourceQuota());
         docs.put("networkpolicy.yaml", networkPolicy());
-        docs.put("flinkdeployment.yaml", flinkDeployment());
+        docs.put("flinkdeployment.yaml", flinkDeployment(FlinkJob.PROCESSING));
+        if (hasIngest()) {
+            docs.put("networkpolicy-ingest.yaml", ingestNetworkPolicy());
+            docs.put("flinkdeployment-ingest.yaml", flinkDeployment(FlinkJob.INGEST));
+        }
         return docs;
+    }
+
+    /** Whether the tenant's ingest job has any API in scope, and so is rendered. */
+    public boolean hasIngest() {
+        return !IngestSources.apis(tenant).isEmpty();
+    }
+
+    /** The Flink clusters the tenant runs: its processing job, and its ingest job where it has one. */
+    private int clusters() {
+        return hasIngest() ? 2 : 1;
+    }
+
+    /** The tenant's two kinds of Flink job, each its own application cluster. */
+    enum FlinkJob {
+        PROCESSING("processing", TenantJob.class.getName(), ""),
+        INGEST("ingest", TenantIngestJob.class.getName(), "/ingest");
+
+        final String label;
+        final String entryClass;
+        /** Below the tenant's state directory; the processing job keeps the top level it always had. */
+        final String stateSubdirectory;
+
+        FlinkJob(String label, String entryClass, String stateSubdirectory) {
+            this.label = label;
+            this.entryClass = entryClass;
+            this.stateSubdirectory = stateSubdirectory;
+        }
+
+        String jobName(TenantConfig tenant) {
+            return this == PROCESSING ? tenant.names().jobName() : tenant.names().ingestJobName();
+        }
     }
 
     private String ns() {
@@ -163,13 +258,14 @@ public final class KubernetesManifests {
     }
 
     private Map<String, Object> resourceQuota() {
-        String cpu = cpu(sizing.quotaCpu());
-        String memory = sizing.quotaMemoryMb() + "Mi";
+        String cpu = cpu(clusters() * sizing.quotaCpu());
+        String memory = clusters() * sizing.quotaMemoryMb() + "Mi";
         Map<String, Object> hard = map("requests.cpu", cpu, "limits.cpu", cpu,
                 "requests.memory", memory, "limits.memory", memory,
-                // JobManager + TaskManager, twice during a savepoint upgrade; strict tenants get no spare.
-                "pods", strict ? "4" : "6",
-                "services", "4", "configmaps", "20",
+                // Per cluster: JobManager + TaskManager, twice during a savepoint upgrade; strict tenants get no spare.
+                "pods", String.valueOf(clusters() * (strict ? 4 : 6)),
+                // Per cluster: the REST and the internal JobManager services, and the HA and config ConfigMaps.
+                "services", String.valueOf(clusters() * 2), "configmaps", String.valueOf(clusters() * 10),
                 // Secrets are created by the operator team only, never by a job.
                 "secrets", "5",
                 "persistentvolumeclaims", "0",
@@ -202,6 +298,33 @@ public final class KubernetesManifests {
                 "metadata", metadata("enclave-egress-allow-list", true), "spec", spec);
     }
 
+    /**
+     * The ingest pods' extra egress: the upstream APIs' ports on public addresses. No selector can
+     * name an internet host, so every address outside the private ranges is allowed, and only for
+     * pods labelled as this tenant's ingest job; the processing job's pods stay on the allow-list above.
+     */
+    private Map<String, Object> ingestNetworkPolicy() {
+        List<Object> ports = new ArrayList<>();
+        for (UpstreamApi api : IngestSources.apis(tenant)) {
+            Object port = port("TCP", upstreamPort(api));
+            if (!ports.contains(port)) {
+                ports.add(port);
+            }
+        }
+        Map<String, Object> publicAddresses = map("ipBlock", map("cidr", "0.0.0.0/0",
+                "except", List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8")));
+        Map<String, Object> spec = map("podSelector", map("matchLabels", map(JOB_LABEL, FlinkJob.INGEST.label)),
+                "policyTypes", List.of("Egress"),
+                "egress", List.of(map("to", List.of(publicAddresses), "ports", ports)));
+        return map("apiVersion", "networking.k8s.io/v1", "kind", "NetworkPolicy",
+                "metadata", metadata("enclave-ingest-egress", true), "spec", spec);
+    }
+
+    private int upstreamPort(UpstreamApi api) {
+        URI uri = URI.create(api == UpstreamApi.OPENFEMA ? apis.openFemaBaseUrl() : apis.nwsBaseUrl());
+        return uri.getPort() > 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
+    }
+
     private Map<String, Object> serviceEgress(String service, List<Integer> ports) {
         Map<String, Object> rule = new LinkedHashMap<>();
         if (strict) {
@@ -219,9 +342,9 @@ public final class KubernetesManifests {
         return map("protocol", protocol, "port", port);
     }
 
-    private Map<String, Object> flinkDeployment() {
+    private Map<String, Object> flinkDeployment(FlinkJob flinkJob) {
         String id = tenant.id();
-        String stateDir = options.stateBase() + "/" + id;
+        String stateDir = options.stateBase() + "/" + id + flinkJob.stateSubdirectory;
         Map<String, Object> flinkConf = new LinkedHashMap<>();
         flinkConf.put("taskmanager.numberOfTaskSlots", String.valueOf(sizing.parallelism()));
         flinkConf.put("state.backend.type", "rocksdb");
@@ -238,8 +361,11 @@ public final class KubernetesManifests {
         flinkConf.put("web.cancel.enable", "false");
         flinkConf.put("metrics.reporter.prom.factory.class",
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        flinkConf.put("metrics.reporter.prom.port", "9249");
-        flinkConf.put("kubernetes.jobmanager.annotations", "prometheus.io/scrape:true,prometheus.io/port:9249");
+        flinkConf.put("metrics.reporter.prom.port", String.valueOf(PROMETHEUS_PORT));
+        // Both kinds of pod report metrics, so both carry the annotations Prometheus discovers scrape targets by.
+        String scrape = "prometheus.io/scrape:true,prometheus.io/port:" + PROMETHEUS_PORT;
+        flinkConf.put("kubernetes.jobmanager.annotations", scrape);
+        flinkConf.put("kubernetes.taskmanager.annotations", scrape);
         boolean internalTls = tenant.securityEnhancements().networkIsolation();
         if (internalTls) {
             flinkConf.putAll(internalTlsFiles());
@@ -292,7 +418,7 @@ public final class KubernetesManifests {
 
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("jarURI", JAR_URI);
-        job.put("entryClass", "io.enclave.jobs.TenantJob");
+        job.put("entryClass", flinkJob.entryClass);
         job.put("args", List.of("--config", CONFIG_DIR + "/" + CONFIG_KEY, "--tenant", id));
         job.put("parallelism", sizing.parallelism());
         job.put("upgradeMode", "savepoint");
@@ -306,7 +432,9 @@ public final class KubernetesManifests {
         spec.put("mode", "native");
         spec.put("serviceAccount", "flink");
         spec.put("flinkConfiguration", flinkConf);
-        spec.put("podTemplate", map("apiVersion", "v1", "kind", "Pod", "metadata", map("labels", labels()),
+        Map<String, Object> podLabels = labels();
+        podLabels.put(JOB_LABEL, flinkJob.label);
+        spec.put("podTemplate", map("apiVersion", "v1", "kind", "Pod", "metadata", map("labels", podLabels),
                 "spec", podSpec));
         spec.put("jobManager", map("replicas", 1, "resource",
                 map("cpu", sizing.jobManagerCpu(), "memory", sizing.jobManagerMemoryMb() + "m")));
@@ -314,7 +442,7 @@ public final class KubernetesManifests {
                 map("cpu", sizing.taskManagerCpu(), "memory", sizing.taskManagerMemoryMb() + "m")));
         spec.put("job", job);
         return map("apiVersion", "flink.apache.org/v1beta1", "kind", "FlinkDeployment",
-                "metadata", metadata(kubernetesName(tenant.names().jobName()), true), "spec", spec);
+                "metadata", metadata(deploymentName(flinkJob.jobName(tenant)), true), "spec", spec);
     }
 
     /**

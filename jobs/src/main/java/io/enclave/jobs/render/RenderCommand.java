@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,14 +18,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code enclave render k8s|compose FILE}: deployment manifests rendered from the tenant config. */
+/**
+ * {@code enclave render k8s|compose FILE [-t ID]}: deployment manifests rendered from the tenant
+ * config. Each rendering declares only the options it uses, so {@code render compose} refuses the
+ * Kubernetes-only ones as unknown options (exit 2) instead of ignoring them.
+ */
 @Command(name = "render", description = "Render deployment manifests from a tenant config.",
         subcommands = {RenderCommand.Kubernetes.class, RenderCommand.Compose.class})
 public final class RenderCommand {
     /** Exit code for an invalid config, as {@code validate} uses. */
     static final int INVALID_CONFIG = 2;
 
-    /** Options both renderings share. */
+    /** Options both renderings share; the Kubernetes-only ones are declared on {@link Kubernetes}. */
     abstract static class Base implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -44,14 +49,8 @@ public final class RenderCommand {
                         + " (default: ${DEFAULT-VALUE}).")
         String stateBase;
 
-        @Option(names = "--operator-namespace", defaultValue = RenderOptions.DEFAULT_OPERATOR_NAMESPACE,
-                description = "Namespace of the Flink Kubernetes Operator (default: ${DEFAULT-VALUE}).")
-        String operatorNamespace;
-
-        @Option(names = "--api-server-cidr", defaultValue = "",
-                description = "The Kubernetes API server's address block; egress to 443/6443 goes there only."
-                        + " Required by render k8s.")
-        String apiServerCidr;
+        @Option(names = {"-t", "--tenant"}, paramLabel = "ID", description = "Only this tenant.")
+        String tenantId;
 
         @Override
         public Integer call() throws IOException {
@@ -60,9 +59,12 @@ public final class RenderCommand {
             RenderOptions options;
             try {
                 config = TenantConfigLoader.load(file, EnclaveCli.devMode(spec));
-                options = new RenderOptions(image, stateBase, operatorNamespace, apiServerCidr);
+                if (tenantId != null) {
+                    config = config.sliceFor(tenantId);
+                }
+                options = options();
                 check(options);
-            } catch (ConfigException | IllegalArgumentException e) {
+            } catch (ConfigException | IllegalArgumentException | NoSuchElementException e) {
                 err.println(e.getMessage());
                 return INVALID_CONFIG;
             }
@@ -72,6 +74,11 @@ public final class RenderCommand {
         }
 
         abstract String defaultDirName();
+
+        /** The rendering's options; a rendering without Kubernetes options takes their defaults, which it never uses. */
+        RenderOptions options() {
+            return new RenderOptions(image, stateBase, RenderOptions.DEFAULT_OPERATOR_NAMESPACE, "");
+        }
 
         /** Refuses, before anything is written, options this rendering cannot keep its isolation with. */
         void check(RenderOptions options) {}
@@ -89,11 +96,25 @@ public final class RenderCommand {
 
     /** One directory per tenant, one file per Kubernetes object. */
     @Command(name = "k8s", description = "Per tenant: Namespace, RBAC, ResourceQuota, NetworkPolicy and a"
-            + " FlinkDeployment for the Flink Kubernetes Operator.")
+            + " FlinkDeployment for the Flink Kubernetes Operator, plus one for the ingest job where the tenant has"
+            + " an API in scope.")
     static final class Kubernetes extends Base {
+        @Option(names = "--operator-namespace", defaultValue = RenderOptions.DEFAULT_OPERATOR_NAMESPACE,
+                description = "Namespace of the Flink Kubernetes Operator (default: ${DEFAULT-VALUE}).")
+        String operatorNamespace;
+
+        @Option(names = "--api-server-cidr", defaultValue = "",
+                description = "The Kubernetes API server's address block; egress to 443/6443 goes there only. Required.")
+        String apiServerCidr;
+
         @Override
         String defaultDirName() {
             return "k8s";
+        }
+
+        @Override
+        RenderOptions options() {
+            return new RenderOptions(image, stateBase, operatorNamespace, apiServerCidr);
         }
 
         @Override

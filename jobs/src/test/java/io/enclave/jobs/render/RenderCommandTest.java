@@ -2,14 +2,18 @@ package io.enclave.jobs.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.enclave.config.DataRestrictions;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.StateScope;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.config.TenantNames;
 import io.enclave.jobs.cli.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +33,11 @@ class RenderCommandTest {
     private static final Path EXAMPLES = Path.of("..", "tenant-config", "examples", "tenants.yaml");
     private static final String CIDR = "--api-server-cidr";
     private static final String API_SERVER = "10.0.0.1/32";
+    /** The rule Flink's service names, and so the FlinkDeployment names, must follow. */
+    private static final String DNS_1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?";
+    /** Two of the longest tenant ids ({@code [a-z][a-z0-9_]{1,47}}), the same but for their last character. */
+    private static final String LONGEST_ID = "a".repeat(47) + "1";
+    private static final String LONGEST_ID_NEIGHBOUR = "a".repeat(47) + "2";
     private static EnclaveConfig config;
 
     @TempDir
@@ -132,8 +141,9 @@ class RenderCommandTest {
                 .isEqualTo("kafka");
         assertThat(get(strictPolicy, "spec.egress[3].to[0].namespaceSelector.matchLabels.enclave\\.io/service"))
                 .isEqualTo("starrocks");
+        // Two clusters (processing and ingest), each JobManager + TaskManager twice during an upgrade.
         assertThat(get(load(dir.resolve("federal_dhs").resolve("resourcequota.yaml")), "spec.hard.pods"))
-                .isEqualTo("4");
+                .isEqualTo("8");
 
         Map<String, Object> standard = load(dir.resolve("texas_state").resolve("flinkdeployment.yaml"));
         assertThat(get(standard, "spec.podTemplate.spec.nodeSelector")).isNull();
@@ -142,7 +152,7 @@ class RenderCommandTest {
         Map<String, Object> standardPolicy = load(dir.resolve("texas_state").resolve("networkpolicy.yaml"));
         assertThat(get(standardPolicy, "spec.egress[2].to")).isNull();
         assertThat(get(load(dir.resolve("texas_state").resolve("resourcequota.yaml")), "spec.hard.pods"))
-                .isEqualTo("6");
+                .isEqualTo("12");
     }
 
     @Test
@@ -192,9 +202,10 @@ class RenderCommandTest {
         Map<String, Object> quota = load(dir.resolve("fema_region_4").resolve("resourcequota.yaml"));
 
         assertThat(quota).containsEntry("kind", "ResourceQuota");
-        // parallelism 2: JobManager 1 core + TaskManager 2 cores, doubled for a savepoint upgrade.
-        assertThat(get(quota, "spec.hard.requests\\.cpu")).isEqualTo("6");
-        assertThat(get(quota, "spec.hard.limits\\.memory")).isEqualTo(2 * (1600 + 3072) + "Mi");
+        // parallelism 2: JobManager 1 core + TaskManager 2 cores, doubled for a savepoint upgrade, for each of
+        // the processing and the ingest cluster.
+        assertThat(get(quota, "spec.hard.requests\\.cpu")).isEqualTo("12");
+        assertThat(get(quota, "spec.hard.limits\\.memory")).isEqualTo(2 * 2 * (1600 + 3072) + "Mi");
         assertThat(get(quota, "spec.hard.services\\.loadbalancers")).isEqualTo("0");
     }
 
@@ -568,6 +579,162 @@ class RenderCommandTest {
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
+    @Test
+    void flinkDeploymentNamesOfTheLongestIdsFitFlinksClusterIdLimitAndStayDistinct() throws IOException {
+        Path yaml = dir.resolve("longest.yaml");
+        Files.writeString(yaml, Files.readString(EXAMPLES).replace("colorado_state", LONGEST_ID)
+                .replace("texas_state", LONGEST_ID_NEIGHBOUR));
+
+        CliRun run = run("render", "k8s", yaml.toString(), "--out", dir.resolve("a").toString(), CIDR, API_SERVER);
+        run("render", "k8s", yaml.toString(), "--out", dir.resolve("b").toString(), CIDR, API_SERVER);
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> names = deploymentNames(dir.resolve("a"));
+        assertThat(names).hasSize(2 * config.tenants().size()).doesNotHaveDuplicates()
+                .allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(45).matches(DNS_1035_LABEL));
+        // Deterministic: rendering again names the same deployments, so kubectl apply updates them in place.
+        assertThat(deploymentNames(dir.resolve("b"))).isEqualTo(names);
+        String longest = (String) get(load(dir.resolve("a").resolve(LONGEST_ID).resolve("flinkdeployment.yaml")),
+                "metadata.name");
+        assertThat(longest).hasSize(45).startsWith("tenant-aaaa").matches(".*-[0-9a-f]{8}");
+        // Names that already fit are left as they were.
+        assertThat(names).contains("tenant-federal-dhs-emergency-processing", "tenant-federal-dhs-ingest");
+    }
+
+    @Test
+    void everyTenantIdLengthGetsDeploymentNamesWithinTheLimitDistinctFromItsNeighbours() {
+        Set<String> seen = new HashSet<>();
+        for (int length = 2; length <= 48; length++) {
+            for (char last : new char[] {'0', '9', '_', 'z'}) {
+                TenantNames names = new TenantNames("t".repeat(length - 1) + last, "db");
+                for (String job : List.of(names.jobName(), names.ingestJobName())) {
+                    String name = KubernetesManifests.deploymentName(job);
+                    assertThat(name).as(job).hasSizeLessThanOrEqualTo(45).matches(DNS_1035_LABEL);
+                    assertThat(seen.add(name)).as("%s is named %s, as another job is", job, name).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void taskManagerPodsCarryTheSamePrometheusScrapeAnnotationsAsTheJobManager() {
+        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+
+        for (String file : List.of("flinkdeployment.yaml", "flinkdeployment-ingest.yaml")) {
+            Map<String, Object> fd = load(dir.resolve("texas_state").resolve(file));
+            String port = (String) get(fd, "spec.flinkConfiguration.metrics\\.reporter\\.prom\\.port");
+            assertThat(get(fd, "spec.flinkConfiguration.kubernetes\\.taskmanager\\.annotations")).as(file)
+                    .isEqualTo("prometheus.io/scrape:true,prometheus.io/port:" + port);
+            assertThat(get(fd, "spec.flinkConfiguration.kubernetes\\.jobmanager\\.annotations")).as(file)
+                    .isEqualTo("prometheus.io/scrape:true,prometheus.io/port:" + port);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theIngestJobIsItsOwnFlinkDeploymentWithItsOwnStateAndTheOnlyPodsThatReachTheUpstreamApis() {
+        CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), "--state-base",
+                "s3://state/enclave", CIDR, API_SERVER);
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        Map<String, Object> fd = load(dir.resolve("federal_dhs").resolve("flinkdeployment-ingest.yaml"));
+        assertThat(fd).containsEntry("kind", "FlinkDeployment");
+        assertThat(get(fd, "metadata.name")).isEqualTo("tenant-federal-dhs-ingest");
+        assertThat(get(fd, "metadata.namespace")).isEqualTo("enclave-federal-dhs");
+        assertThat(get(fd, "spec.job.entryClass")).isEqualTo("io.enclave.jobs.TenantIngestJob");
+        assertThat(get(fd, "spec.job.args")).isEqualTo(
+                List.of("--config", "/opt/enclave/config/tenants.yaml", "--tenant", "federal_dhs"));
+        assertThat(get(fd, "spec.job.upgradeMode")).isEqualTo("savepoint");
+        // Its own checkpoints and HA state: two clusters sharing one HA directory would take each other's leadership.
+        assertThat(get(fd, "spec.flinkConfiguration.execution\\.checkpointing\\.dir"))
+                .isEqualTo("s3://state/enclave/federal_dhs/ingest/checkpoints");
+        assertThat(get(fd, "spec.flinkConfiguration.high-availability\\.storageDir"))
+                .isEqualTo("s3://state/enclave/federal_dhs/ingest/ha");
+        assertThat(get(fd, "spec.podTemplate.metadata.labels.enclave\\.io/job")).isEqualTo("ingest");
+        // Strict tenants' ingest pods are pinned to their own nodes too.
+        assertThat(get(fd, "spec.podTemplate.spec.nodeSelector.enclave\\.io/dedicated-tenant")).isEqualTo("federal_dhs");
+        Map<String, Object> processing = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
+        assertThat(get(processing, "spec.podTemplate.metadata.labels.enclave\\.io/job")).isEqualTo("processing");
+
+        Map<String, Object> policy = load(dir.resolve("federal_dhs").resolve("networkpolicy-ingest.yaml"));
+        assertThat(get(policy, "spec.podSelector")).isEqualTo(Map.of("matchLabels", Map.of("enclave.io/job", "ingest")));
+        assertThat(get(policy, "spec.policyTypes")).isEqualTo(List.of("Egress"));
+        assertThat(get(policy, "spec.egress[0].ports")).isEqualTo(List.of(Map.of("protocol", "TCP", "port", 443)));
+        assertThat((List<Object>) get(policy, "spec.egress[0].to[0].ipBlock.except")).contains("10.0.0.0/8");
+    }
+
+    @Test
+    void aTenantWithNoApiInScopeGetsNoIngestDeployment() {
+        // allowed_states cannot be empty in a config file, so this tenant is built as the binder never would.
+        TenantConfig t = config.tenant("texas_state");
+        TenantConfig noScope = new TenantConfig(t.id(), t.organization(), t.classificationLevel(), t.database(),
+                t.kafka(), t.kafkaPublisher(), t.kafkaQuotas(), t.resourceGroup(), t.apiAccess(),
+                new DataRestrictions(StateScope.of(Set.of()), t.dataRestrictions().allowedClassifications()),
+                t.auditRequirements(), t.securityEnhancements(), t.processing(), t.keystore());
+        EnclaveConfig withoutIngest = new EnclaveConfig(config.global(), List.of(noScope));
+        RenderOptions options = new RenderOptions(RenderOptions.DEFAULT_IMAGE, RenderOptions.DEFAULT_STATE_BASE,
+                RenderOptions.DEFAULT_OPERATOR_NAMESPACE, API_SERVER);
+
+        KubernetesManifests manifests = KubernetesManifests.of(withoutIngest, "texas_state", options);
+
+        assertThat(manifests.hasIngest()).isFalse();
+        assertThat(manifests.documents()).containsKey("flinkdeployment.yaml")
+                .doesNotContainKeys("flinkdeployment-ingest.yaml", "networkpolicy-ingest.yaml");
+        assertThat(get(manifests.documents().get("resourcequota.yaml"), "spec.hard.pods")).isEqualTo("6");
+    }
+
+    @Test
+    void tenantOptionRendersThatTenantOnly() throws IOException {
+        CliRun k8s = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("k8s").toString(), CIDR,
+                API_SERVER, "--tenant", "texas_state");
+        CliRun compose = run("render", "compose", EXAMPLES.toString(), "--out", dir.resolve("compose").toString(),
+                "-t", "colorado_state");
+
+        assertThat(k8s.exit()).as(k8s.err()).isZero();
+        try (Stream<Path> tenants = Files.list(dir.resolve("k8s"))) {
+            assertThat(tenants.map(p -> p.getFileName().toString())).containsExactly("texas_state");
+        }
+        assertThat(compose.exit()).as(compose.err()).isZero();
+        Map<?, ?> services = (Map<?, ?>) load(dir.resolve("compose").resolve("compose.yaml")).get("services");
+        assertThat(services.keySet().stream().map(String::valueOf).toList()).contains("colorado-state-jobmanager", "colorado-state-taskmanager", "kafka")
+                .doesNotContain("texas-state-jobmanager", "federal-dhs-jobmanager");
+    }
+
+    @Test
+    void anUnknownTenantExitsTwoWithOneLineAndWritesNothing() {
+        for (String kind : List.of("k8s", "compose")) {
+            Path out = dir.resolve(kind);
+            List<String> args = new ArrayList<>(List.of("render", kind, EXAMPLES.toString(), "--out", out.toString(),
+                    "--tenant", "nobody"));
+            if (kind.equals("k8s")) {
+                args.addAll(List.of(CIDR, API_SERVER));
+            }
+            CliRun run = run(args.toArray(String[]::new));
+
+            assertThat(run.exit()).as(kind).isEqualTo(2);
+            assertThat(run.err().lines()).as(kind).containsExactly(
+                    "no tenant 'nobody' in the config; known tenants: " + String.join(", ", tenantIds()));
+            assertThat(out).as(kind).doesNotExist();
+        }
+    }
+
+    @Test
+    void composeHasOnlyComposeOptionsAndRefusesTheKubernetesOnes() {
+        CliRun help = run("render", "compose", "--help");
+        CliRun k8sHelp = run("render", "k8s", "--help");
+
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--out", "--image", "--state-base", "--tenant")
+                .doesNotContain("--api-server-cidr", "--operator-namespace");
+        assertThat(k8sHelp.out()).contains("--api-server-cidr", "--operator-namespace", "--tenant");
+        for (String option : List.of("--api-server-cidr=10.0.0.1/32", "--operator-namespace=flink")) {
+            CliRun run = run("render", "compose", EXAMPLES.toString(), "--out", dir.toString(), option);
+            assertThat(run.exit()).as(option).isEqualTo(2);
+            assertThat(run.err()).as(option).contains("Unknown option: '" + option + "'");
+            assertThat(dir.resolve("compose.yaml")).doesNotExist();
+        }
+    }
+
     private static final String PRODUCTION_SECRET = "rendered-compose-secret-";
 
     /**
@@ -608,6 +775,18 @@ class RenderCommandTest {
             }
         }
         return names;
+    }
+
+    private static List<String> tenantIds() {
+        return config.tenants().stream().map(TenantConfig::id).toList();
+    }
+
+    /** The names of every FlinkDeployment under {@code root}, in file order. */
+    private static List<String> deploymentNames(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("flinkdeployment")).sorted()
+                    .map(f -> (String) get(load(f), "metadata.name")).toList();
+        }
     }
 
     private List<Path> renderedFiles() throws IOException {
