@@ -98,6 +98,8 @@ public final class AuditVerifier {
         long firstSequence = expected;
         long signedHead = -1;
         String signedHash = null;
+        // Reported only if no row before it is bad: a re-signed tail is named where it starts.
+        String headProblem = null;
         try (PreparedStatement ps = connection.prepareStatement("SELECT sequence, head_hash, checkpoint_id, signer, "
                 + "signature FROM " + SqlDialect.qualified(database, "audit_head") + " WHERE tenant_id = ?")) {
             ps.setString(1, tenantId);
@@ -110,7 +112,7 @@ public final class AuditVerifier {
                             AuditChain.headMessage(signer, tenantId, signedHead, signedHash, rs.getLong(3)),
                             rs.getString(5));
                     if (problem != null) {
-                        return bad(0, firstSequence, signedHead, "the signed head is edited or forged: " + problem);
+                        headProblem = "the signed head is edited or forged: " + problem;
                     }
                 }
             }
@@ -148,6 +150,9 @@ public final class AuditVerifier {
             }
         }
         long last = expected - 1;
+        if (headProblem != null) {
+            return bad(count, firstSequence, signedHead, headProblem);
+        }
         if (count == 0 && signedHead < 0) {
             return bad(0, firstSequence, firstSequence, "no audit records and no signed head for tenant '"
                     + tenantId + "'");
@@ -249,7 +254,7 @@ public final class AuditVerifier {
     }
 
     /** One audit_log row as the record it was chained from, normalised as it was hashed. */
-    static AuditRecord read(ResultSet rs) throws SQLException {
+    public static AuditRecord read(ResultSet rs) throws SQLException {
         AuditRecord r = new AuditRecord();
         r.tenantId = rs.getString("tenant_id");
         r.sequence = rs.getLong("sequence");

@@ -392,6 +392,8 @@ final class KeysCommand implements Callable<Integer> {
                     exit = 1;
                     continue;
                 }
+                // Signing keys are newer than shared stores: each tenant gets its own before its record is signed.
+                AuditSigning.ensure(tenant);
                 String detail = "copied " + copied.size() + " entries of " + keyRef + " (" + String.join(", ", copied)
                         + ") from the shared " + sharedType + " store " + shared + " into its own " + own.type()
                         + " store " + own.path();
