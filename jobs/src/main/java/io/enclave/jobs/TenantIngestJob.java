@@ -10,7 +10,8 @@ import io.enclave.ingest.IngestOptions;
 import io.enclave.ingest.IngestPipeline;
 import io.enclave.ingest.IngestSources;
 import io.enclave.jobs.audit.AuditTopic;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.SignerRole;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -79,8 +80,7 @@ public final class TenantIngestJob implements Callable<Integer> {
                 .sources(IngestSources.forTenant(global, tenant, options))
                 .recordSink(IngestKafkaSink.create(global, tenant))
                 // Its refusals reach the tenant's chain through the processing job, signed.
-                .auditSink(AuditTopic.ingestSink(global, tenant,
-                        KeystoreKeyProviderFactory.forTenant(tenant)))
+                .auditSink(AuditTopic.ingestSink(global, tenant, AuditSigning.factory(tenant, SignerRole.INGEST)))
                 .build()
                 .addTo(env);
         return env;

@@ -9,7 +9,9 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
+import io.enclave.jobs.audit.AuditSigning;
 import io.enclave.jobs.audit.AuditTopic;
+import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
@@ -90,6 +92,8 @@ public final class TenantJob implements Callable<Integer> {
                 .auditSubmissions(AuditTopic.source(global, tenant))
                 .chainOrigin(new JdbcChainOrigin(sinkOptions))
                 .keys(KeystoreKeyProviderFactory.forTenant(tenant))
+                .signer(AuditSigning.factory(tenant, SignerRole.JOB))
+                .trust(AuditSigning.trustSource(tenant))
                 .build()
                 .addTo(env);
     }

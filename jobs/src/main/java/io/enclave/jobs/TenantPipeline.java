@@ -13,7 +13,9 @@ import io.enclave.operators.audit.AuditChainer;
 import io.enclave.operators.audit.AuditContext;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSignerFactory;
 import io.enclave.operators.audit.AuditSubmissionIntake;
+import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.AuditTenantKey;
 import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.operators.audit.SinkFlushAuditor;
@@ -59,6 +61,8 @@ public final class TenantPipeline {
     private final Source<RawEvent, ?, ?> auditSubmissions;
     private final ChainOrigin chainOrigin;
     private final KeyProviderFactory keys;
+    private final AuditSignerFactory signer;
+    private final AuditTrust.Source trust;
     private final EncryptionPlacement encryptionPlacement;
 
     /**
@@ -84,8 +88,10 @@ public final class TenantPipeline {
         this.auditSubmissions = b.auditSubmissions;
         // Required: without it a job started without state would restart the chain over the stored one.
         this.chainOrigin = Objects.requireNonNull(b.chainOrigin, "chainOrigin");
-        // Always required: the audit chain's HMAC key comes from it, whether or not any field is encrypted.
         this.keys = Objects.requireNonNull(b.keys, "keys");
+        // The chain is signed with the job's own key and submissions are checked against the public trust.
+        this.signer = Objects.requireNonNull(b.signer, "signer");
+        this.trust = Objects.requireNonNull(b.trust, "trust");
         this.encryptionPlacement = b.encryptionPlacement;
     }
 
@@ -172,7 +178,7 @@ public final class TenantPipeline {
                             names.operatorName("audit_source"))
                     .uid(names.operatorUid("audit_source"))
                     .setParallelism(1)
-                    .process(new AuditSubmissionIntake(audit, keys, names.operatorName("audit_intake")))
+                    .process(new AuditSubmissionIntake(audit, trust, names.operatorName("audit_intake")))
                     .name(names.operatorName("audit_intake"))
                     .uid(names.operatorUid("audit_intake"))
                     .setParallelism(1);
@@ -181,7 +187,7 @@ public final class TenantPipeline {
         SingleOutputStreamOperator<AuditRecord> chained = auditStream
                 .keyBy(new AuditTenantKey())
                 .transform(names.operatorName("chain"), TypeInformation.of(AuditRecord.class),
-                        new AuditChainer(audit, keys, AUDIT_HEAD, names.operatorName("chain"), chainOrigin))
+                        new AuditChainer(audit, signer, trust, AUDIT_HEAD, names.operatorName("chain"), chainOrigin))
                 .uid(names.operatorUid("chain"))
                 .setParallelism(1);
         sink(chained, auditSink, names, names.auditTable(), 1);
@@ -235,6 +241,8 @@ public final class TenantPipeline {
         private Source<RawEvent, ?, ?> auditSubmissions;
         private ChainOrigin chainOrigin;
         private KeyProviderFactory keys;
+        private AuditSignerFactory signer;
+        private AuditTrust.Source trust;
         private EncryptionPlacement encryptionPlacement = EncryptionPlacement.BEFORE_SHUFFLE;
 
         public Builder tenant(TenantConfig v) { tenant = v; return this; }
@@ -249,8 +257,12 @@ public final class TenantPipeline {
         public Builder auditSubmissions(Source<RawEvent, ?, ?> v) { auditSubmissions = v; return this; }
         /** Where the chain continues when the job starts without state: the audit table's last row. */
         public Builder chainOrigin(ChainOrigin v) { chainOrigin = v; return this; }
-        /** The tenant's own keys: the chainer's audit key, and the data keys when it encrypts any field. */
+        /** The tenant's own data keys, for the fields it encrypts. */
         public Builder keys(KeyProviderFactory v) { keys = v; return this; }
+        /** The tenant job's own audit signing key (role job), which signs every chained record and head. */
+        public Builder signer(AuditSignerFactory v) { signer = v; return this; }
+        /** The tenant's public trust file: submitters' keys, and the job's own for a stored tail. */
+        public Builder trust(AuditTrust.Source v) { trust = v; return this; }
         /** Only the benchmark sets this, to compare against {@link EncryptionPlacement#AFTER_GUARD}. */
         public Builder encryptionPlacement(EncryptionPlacement v) {
             encryptionPlacement = Objects.requireNonNull(v, "encryptionPlacement");

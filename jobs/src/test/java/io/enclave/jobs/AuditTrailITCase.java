@@ -19,6 +19,10 @@ import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditContext;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSigner;
+import io.enclave.operators.audit.AuditSubmission;
+import io.enclave.operators.audit.SignerRole;
+import io.enclave.jobs.audit.AuditSigning;
 import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.record.TenantEvent;
 import io.enclave.sinks.JdbcSinkOptions;
@@ -202,6 +206,9 @@ class AuditTrailITCase {
         restore();
         assertThat(verify().exit()).isZero();
 
+        everythingAnAuditorOrACliUserHoldsCannotReSignTheChain(rejection, last);
+        eachFailureThatIsNotTamperingHasItsOwnExitCode();
+
         // Retention on MySQL: purge everything older than now; the rest still verifies from a signed anchor.
         Path password = java.nio.file.Files.createTempFile("audit-it", ".pw");
         java.nio.file.Files.writeString(password, database.rootPassword());
@@ -226,6 +233,14 @@ class AuditTrailITCase {
         String osAccount = io.enclave.jobs.audit.OperatingSystemUser.name();
         String userNameProperty = System.getProperty("user.name");
         System.setProperty("user.name", "someone_else");
+        // Both the CLI's and the job's signing keys are replaced while the job is down (AU-9(3) key rotation).
+        for (String role : List.of("cli", "job")) {
+            CliRun rotated = cli("keys", "rotate-signing", "--config", configFile.toString(), "--tenant",
+                    "colorado_state", "--role", role);
+            assertThat(rotated.exit()).as(rotated.err()).isZero();
+            assertThat(rotated.out()).contains("replaced the " + role + " audit signing key colorado_state/" + role
+                    + "/v1 by colorado_state/" + role + "/v2");
+        }
         CliRun rotate;
         try {
             rotate = cli("keys", "rotate", "--config", configFile.toString(), "--tenant", "colorado_state");
@@ -234,19 +249,28 @@ class AuditTrailITCase {
         }
         assertThat(rotate.exit()).as(rotate.err()).isZero();
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).isZero();
+        // Whoever can write the audit topic replays the command's signed line: chained once, the replay audited.
+        byte[] commandLine = lastLine(colorado.names().auditTopic());
+        String submissionId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(commandLine).path("submission_id").asText();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(colorado.names().auditTopic(), commandLine)).get();
+        }
 
         JobClient fresh = job().executeAsync(colorado.names().jobName());
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             long chainedAt = 0;
             while (System.nanoTime() < deadline) {
-                chainedAt = scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_log WHERE action = 'KEYS_ROTATE'");
+                chainedAt = scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_log WHERE reason = '"
+                        + AuditSubmission.REPLAYED + "'");
                 if (chainedAt > 0 && scalar("SELECT sequence FROM audit_head") >= chainedAt && verify().exit() == 0) {
                     break;
                 }
                 Thread.sleep(500);
             }
-            assertThat(chainedAt).as("the command's record was chained").isGreaterThan(storedTail);
+            assertThat(chainedAt).as("the command's record and its replay were chained").isGreaterThan(storedTail);
         } finally {
             fresh.cancel().get();
         }
@@ -255,6 +279,19 @@ class AuditTrailITCase {
                         + storedTail);
         assertThat(text("SELECT CONCAT(principal, ' ', source_topic, ' ', job_name) FROM audit_log "
                 + "WHERE action = 'KEYS_ROTATE'")).isEqualTo(osAccount + " cli enclave keys rotate");
+        assertThat(text("SELECT CONCAT(submitter, ' ', signer, ' ', submission_id) FROM audit_log "
+                + "WHERE action = 'KEYS_ROTATE'")).as("signed by the new CLI key, chained by the new job key")
+                .isEqualTo("colorado_state/cli/v2 colorado_state/job/v2 " + submissionId);
+        assertThat(text("SELECT GROUP_CONCAT(CONCAT(record_key, ' by ', submitter) ORDER BY sequence SEPARATOR ', ') "
+                + "FROM audit_log WHERE action = 'SIGNING_KEY_ROTATED'"))
+                .as("each rotation is chained, signed by the key it replaced")
+                .isEqualTo("colorado_state/cli/v2 by colorado_state/cli/v1, colorado_state/job/v2 by colorado_state/job/v1");
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).as("chained once").isOne();
+        assertThat(text("SELECT detail FROM audit_log WHERE reason = '" + AuditSubmission.REPLAYED + "'"))
+                .isEqualTo("replayed audit submission " + submissionId + " (submitted by colorado_state/cli/v2) refused:"
+                        + " it was chained at sequence " + scalar("SELECT sequence FROM audit_log WHERE action = 'KEYS_ROTATE'"));
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE signer = 'colorado_state/job/v1'"))
+                .as("the rows before the rotation keep their old signatures").isEqualTo(storedRows);
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE sequence <= " + storedTail))
                 .as("the earlier rows were not overwritten").isEqualTo(storedRows);
         assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log"))
@@ -281,6 +318,8 @@ class AuditTrailITCase {
                 .auditSubmissions(AuditTopic.source(config.global(), colorado))
                 .chainOrigin(new JdbcChainOrigin(sinkOptions))
                 .keys(KeystoreKeyProviderFactory.forTenant(colorado))
+                .signer(AuditSigning.factory(colorado, SignerRole.JOB))
+                .trust(AuditSigning.trustSource(colorado))
                 .build()
                 .addTo(env);
         return env;
@@ -339,6 +378,101 @@ class AuditTrailITCase {
         }
     }
 
+    /**
+     * The attack of issue 15 (AU-9(3), AU-10): with everything an auditor or a CLI user holds (the
+     * public trust file, the CLI's signing key, the data-key store's password), edit row k,
+     * re-hash rows k..N, re-link them and re-sign them and the head. Neither signing as the CLI
+     * nor claiming the job's key id makes the chain verify; verify names sequence k.
+     */
+    private static void everythingAnAuditorOrACliUserHoldsCannotReSignTheChain(long k, long last) throws Exception {
+        AuditSigner cliKey = AuditSigning.store(colorado, SignerRole.CLI).current();
+        String jobKeyId = text("SELECT signer FROM audit_log WHERE sequence = " + last);
+        try (KeyProvider dataKeys = KeystoreKeyProviderFactory.forTenant(colorado).open()) {
+            assertThat(dataKeys.tenantId()).as("the data-key store opens, and holds no signing key").isNotNull();
+        }
+        reSignFrom(k, cliKey, cliKey.keyId());
+        assertBroken(k, "forged: it is signed by key " + cliKey.keyId() + " of role cli, which may not sign it");
+        reSignFrom(k, cliKey, jobKeyId);
+        assertBroken(k, "forged: its signature does not verify under key " + jobKeyId);
+    }
+
+    /** Edits row k, then re-hashes, re-links and re-signs rows k..N and the head with {@code key}, naming {@code as}. */
+    private static void reSignFrom(long k, AuditSigner key, String as) throws SQLException {
+        AuditChain chain = new AuditChain();
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM " + colorado.database().schema()
+                        + ".audit_log WHERE sequence >= " + (k - 1) + " ORDER BY sequence")) {
+            String prev = null;
+            List<AuditRecord> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(io.enclave.sinks.AuditVerifier.read(rs));
+            }
+            for (AuditRecord r : rows) {
+                if (r.sequence == k - 1) {
+                    prev = r.hash;
+                    continue;
+                }
+                if (r.sequence == k) {
+                    r.detail = "nothing happened here";
+                }
+                r.prevHash = prev;
+                r.hash = chain.hash(r);
+                r.signer = as;
+                r.signature = key.sign(AuditChain.recordMessage(as, r.hash));
+                prev = r.hash;
+                rootExecute("UPDATE audit_log SET detail = '" + r.detail.replace("'", "''") + "', prev_hash = '"
+                        + r.prevHash + "', hash = '" + r.hash + "', signer = '" + as + "', signature = '" + r.signature
+                        + "' WHERE sequence = " + r.sequence);
+            }
+            long head = scalar("SELECT sequence FROM audit_head");
+            String headHash = text("SELECT hash FROM audit_log WHERE sequence = " + head);
+            long checkpoint = scalar("SELECT checkpoint_id FROM audit_head");
+            rootExecute("UPDATE audit_head SET head_hash = '" + headHash + "', signer = '" + as + "', signature = '"
+                    + key.sign(AuditChain.headMessage(as, colorado.id(), head, headHash, checkpoint)) + "'");
+        }
+    }
+
+    /** Exit 1 is for a broken chain only: a missing trust file, bad arguments, a database that is down each have their own. */
+    private static void eachFailureThatIsNotTamperingHasItsOwnExitCode() {
+        CliRun noTrust = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl(), "--trust-file", configFile.resolveSibling("absent.json").toString());
+        assertThat(noTrust.exit()).as(noTrust.err()).isEqualTo(4);
+        assertThat(noTrust.err().strip()).isEqualTo("audit verify: no audit trust file at "
+                + configFile.resolveSibling("absent.json") + " (it is written by keys init and keys rotate-signing)");
+        CliRun noTenant = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "nobody",
+                "--jdbc-url", database.rootJdbcUrl());
+        assertThat(noTenant.exit()).as(noTenant.err()).isEqualTo(2);
+        assertThat(noTenant.err().strip()).isEqualTo("audit verify: no tenant nobody in " + configFile);
+        CliRun noArguments = cli("audit", "verify", "--config", configFile.toString());
+        assertThat(noArguments.exit()).isEqualTo(2);
+        CliRun down = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl().replaceFirst(":[0-9]+", ":1"));
+        assertThat(down.exit()).as(down.err()).isEqualTo(3);
+        assertThat(down.err()).startsWith("audit verify: cannot read the audit log of colorado_state: ")
+                .doesNotContain("\tat ");
+        assertThat(down.err().strip().lines()).hasSize(1);
+    }
+
+    /** The newest line of a one-partition topic, read as the broker's admin. */
+    private static byte[] lastLine(String topic) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(new HashMap<>(kafka.adminClientProperties()),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, consumer.endOffsets(List.of(partition)).get(partition) - 1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    return r.value();
+                }
+            }
+        }
+        throw new AssertionError("no line on " + topic);
+    }
+
     // ---- verify, tampering and restoring ----
 
     private static CliRun cli(String... args) {
@@ -394,12 +528,12 @@ class AuditTrailITCase {
         rootExecute(sql);
     }
 
-    /** Someone without the audit key appends a well-formed row: its hash is right, its HMAC cannot be. */
+    /** Someone without the job's key appends a well-formed row: its hash is right, its signature cannot be. */
     private static void insertForged(long last) throws SQLException {
         AuditRecord r = AuditContext.of(colorado).newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, "x", 0);
         r.recordId = "forged";
-        new AuditChain(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"))
-                .link(r, last + 1, text("SELECT hash FROM audit_log WHERE sequence = " + last));
+        new AuditChain().link(r, last + 1, text("SELECT hash FROM audit_log WHERE sequence = " + last),
+                new AuditSigner("colorado_state/job/v1", SignerRole.JOB, new byte[32]));
         insert(r);
     }
 
@@ -408,9 +542,7 @@ class AuditTrailITCase {
         TenantConfig federal = config.tenant("federal_dhs");
         AuditRecord r = AuditContext.of(federal).newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, "chain", 0);
         r.recordId = "copied";
-        try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(federal).open()) {
-            new AuditChain(keys.auditKey()).link(r, sequence, AuditChain.GENESIS);
-        }
+        new AuditChain().link(r, sequence, AuditChain.GENESIS, AuditSigning.store(federal, SignerRole.JOB).current());
         insert(r);
     }
 

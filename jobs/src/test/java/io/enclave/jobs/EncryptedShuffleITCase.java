@@ -106,6 +106,8 @@ class EncryptedShuffleITCase {
                 .auditHeadSink(new DiscardingSink<AuditHead>())
                 .chainOrigin(ChainOrigin.none())
                 .keys(KeystoreKeyProviderFactory.forTenant(tenant))
+                .signer(io.enclave.jobs.audit.AuditSigning.factory(tenant, io.enclave.operators.audit.SignerRole.JOB))
+                .trust(io.enclave.jobs.audit.AuditSigning.trustSource(tenant))
                 .build()
                 .addTo(env);
         StreamGraph graph = env.getStreamGraph();

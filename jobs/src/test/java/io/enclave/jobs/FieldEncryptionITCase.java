@@ -200,7 +200,7 @@ class FieldEncryptionITCase {
                 "--include-audit-key");
         assertThat(shredAll.exit()).as(shredAll.err()).isZero();
         AuditRecord submitted = AuditSubmission.decode(lastLine(config.tenant(ALPHA).names().auditTopic()),
-                new AuditChain(alphaAuditKey));
+                io.enclave.operators.audit.AuditTrust.read(io.enclave.jobs.audit.AuditSigning.trustFile(config.tenant(ALPHA))));
         assertThat(submitted.action).isEqualTo(AuditAction.KEYS_DESTROY);
         assertThat(submitted.detail).endsWith("and the audit key");
     }
@@ -303,7 +303,8 @@ class FieldEncryptionITCase {
         // A publisher may write the audit topic, but without the audit key its record is refused, and that is chained.
         AuditRecord fake = AuditSubmitter.commandRecord(config.tenant(BETA), AuditAction.KEYS_DESTROY,
                 AuditOutcome.SUCCESS, "keys destroy", "", "destroyed data key versions [1] of beta_key");
-        byte[] forged = AuditSubmission.encode(fake, new AuditChain(new SecretKeySpec(new byte[32], "HmacSHA256")));
+        byte[] forged = AuditSubmission.encode(fake, new io.enclave.operators.audit.AuditSigner(BETA + "/cli/v1",
+                io.enclave.operators.audit.SignerRole.CLI, new byte[32]));
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =

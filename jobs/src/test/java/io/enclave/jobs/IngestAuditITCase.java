@@ -222,7 +222,7 @@ class IngestAuditITCase {
                     throw new AssertionError("read " + lines + " but not up to offset " + end + " within 30 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    AuditRecord a = AuditSubmission.decode(r.value(), new AuditChain(auditKey));
+                    AuditRecord a = AuditSubmission.decode(r.value(), io.enclave.operators.audit.AuditTrust.read(io.enclave.jobs.audit.AuditSigning.trustFile(tenant)));
                     lines.add(a.action + " " + a.outcome + " " + a.reason + " " + a.recordKey + " " + a.sourceTopic);
                 }
             }

@@ -3,6 +3,9 @@ package io.enclave.jobs;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
+import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.crypto.SigningKeyStore;
 import io.enclave.operators.crypto.TenantKeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +15,8 @@ import java.util.Collection;
 
 /**
  * Fresh keys for a test's tenants, each in the tenant's own key store, as {@code ./enclave keys
- * init} would make them: every tenant job needs its keys, since the audit chain's HMAC key lives
- * beside the data keys. PKCS#12, because opening a BCFKS store is deliberately slow.
+ * init} would make them: the data keys and each audit signer role's key (job, ingest, cli) with
+ * the tenant's public trust file. PKCS#12, because opening a BCFKS store is deliberately slow.
  */
 public final class TestKeys {
     private TestKeys() {}
@@ -31,6 +34,10 @@ public final class TestKeys {
             try {
                 Path path = Path.of(store.path());
                 Files.deleteIfExists(path);
+                for (SignerRole role : SignerRole.values()) {
+                    Files.deleteIfExists(SigningKeyStore.pathFor(store.path(), role));
+                }
+                Files.deleteIfExists(SigningKeyStore.trustFileFor(store.path()));
                 if (path.getParent() != null) {
                     Files.createDirectories(path.getParent());
                 }
@@ -39,6 +46,7 @@ public final class TestKeys {
             }
             new TenantKeyStore(Path.of(store.path()), store.password(), store.type(), tenant.id(),
                     tenant.database().encryptionKeyRef()).init();
+            AuditSigning.ensure(tenant);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.enclave.sinks;
 
 import io.enclave.operators.audit.AuditChain;
+import io.enclave.operators.audit.AuditSigner;
+import io.enclave.operators.audit.AuditTrust;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.AuditAnchor;
 import io.enclave.sinks.schema.StatementBinder;
@@ -25,14 +27,18 @@ public final class AuditPurge {
     private final SqlDialect dialect;
     private final String database;
     private final String tenantId;
-    private final AuditChain chain;
+    private final AuditTrust trust;
+    private final AuditSigner signer;
 
-    public AuditPurge(Connection connection, SqlDialect dialect, String database, String tenantId, AuditChain chain) {
+    /** {@code trust} verifies the chain before anything is cut; {@code signer} (the CLI's key) signs the anchor. */
+    public AuditPurge(Connection connection, SqlDialect dialect, String database, String tenantId, AuditTrust trust,
+            AuditSigner signer) {
         this.connection = connection;
         this.dialect = dialect;
         this.database = database;
         this.tenantId = tenantId;
-        this.chain = chain;
+        this.trust = trust;
+        this.signer = signer;
     }
 
     /**
@@ -45,7 +51,7 @@ public final class AuditPurge {
 
     /** Deletes rows with an event time before {@code cutoff}; {@code purgedBy} is recorded in the anchor. */
     public Result purgeBefore(Instant cutoff, String purgedBy) throws SQLException {
-        AuditVerifier.Verdict verdict = new AuditVerifier(connection, database, tenantId, chain).verify();
+        AuditVerifier.Verdict verdict = new AuditVerifier(connection, database, tenantId, trust).verify();
         if (!verdict.ok()) {
             throw new IllegalStateException("refusing to purge: the chain of " + tenantId + " is broken at sequence "
                     + verdict.badSequence() + ": " + verdict.problem());
@@ -79,7 +85,8 @@ public final class AuditPurge {
         long purgedRows = through - verdict.firstSequence() + 1;
         long purgedAt = Instant.now().toEpochMilli();
         AuditAnchor anchor = new AuditAnchor(tenantId, through + 1, prevHash, purgedRows, purgedBy, purgedAt,
-                chain.signAnchor(tenantId, through + 1, prevHash, purgedRows, purgedAt));
+                signer.keyId(), signer.sign(AuditChain.anchorMessage(signer.keyId(), tenantId, through + 1, prevHash,
+                        purgedRows, purgedAt)));
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {

@@ -4,6 +4,8 @@ import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,12 +14,22 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Walks a tenant's audit chain in its database and reports the first sequence number at which
  * it is broken: a field edited, a row deleted (a gap), rows swapped, a row inserted with a
- * forged hash or HMAC, a row of another tenant, or a tail cut off below the signed head.
- * Everything is read with plain SELECTs, so an auditor's read-only account is enough.
+ * forged hash or signature, a row of another tenant, or a tail cut off below the signed head.
+ * Every row, the head and the anchor must carry an Ed25519 signature by a key of the tenant's
+ * public trust whose role may sign it (rows and heads: the job's; submissions: their
+ * submitter's), so it needs public keys only and holds no secret that could re-sign a chain.
+ * A key that replaced another is accepted once a chained SIGNING_KEY_ROTATED record introduced
+ * it, and a key no longer signs once its successor has. Everything is read with plain
+ * SELECTs, so an auditor's read-only account is enough.
  */
 public final class AuditVerifier {
     private static final int SWAP_WINDOW = 8;
@@ -25,13 +37,22 @@ public final class AuditVerifier {
     private final Connection connection;
     private final String database;
     private final String tenantId;
-    private final AuditChain chain;
+    private final AuditChain chain = new AuditChain();
+    private final AuditTrust trust;
+    /** Keys a chained SIGNING_KEY_ROTATED record introduced; a role's first keys need none. */
+    private final Set<String> introduced = new HashSet<>();
+    /** Per role, the newest key version that has chain-signed so far: older versions are retired. */
+    private final Map<SignerRole, Integer> newestSigner = new EnumMap<>(SignerRole.class);
+    /** The same for submitter signatures, kept apart: a job key rotation is submitted under the old job key. */
+    private final Map<SignerRole, Integer> newestSubmitter = new EnumMap<>(SignerRole.class);
+    /** False once a purge cut the chain: rotations before the anchor can no longer be seen. */
+    private boolean fromGenesis = true;
 
-    public AuditVerifier(Connection connection, String database, String tenantId, AuditChain chain) {
+    public AuditVerifier(Connection connection, String database, String tenantId, AuditTrust trust) {
         this.connection = connection;
         this.database = database;
         this.tenantId = tenantId;
-        this.chain = chain;
+        this.trust = trust;
     }
 
     /**
@@ -53,37 +74,45 @@ public final class AuditVerifier {
         long expected = 1;
         String prev = AuditChain.GENESIS;
         try (PreparedStatement ps = connection.prepareStatement("SELECT first_sequence, prev_hash, purged_rows, "
-                + "purged_at, hmac FROM " + SqlDialect.qualified(database, "audit_anchor") + " WHERE tenant_id = ?")) {
+                + "purged_at, signer, signature FROM " + SqlDialect.qualified(database, "audit_anchor")
+                + " WHERE tenant_id = ?")) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     long first = rs.getLong(1);
                     String anchorPrev = rs.getString(2);
                     long purgedAt = millis(rs.getObject(4, LocalDateTime.class));
-                    if (!AuditChain.same(chain.signAnchor(tenantId, first, anchorPrev, rs.getLong(3), purgedAt),
-                            rs.getString(5))) {
-                        return bad(0, 0, first, "the purge anchor's HMAC does not verify: it was not written by "
-                                + "audit purge with this tenant's audit key");
+                    String signer = rs.getString(5);
+                    String problem = trust.problem(signer, EnumSet.of(SignerRole.CLI, SignerRole.JOB),
+                            AuditChain.anchorMessage(signer, tenantId, first, anchorPrev, rs.getLong(3), purgedAt),
+                            rs.getString(6));
+                    if (problem != null) {
+                        return bad(0, 0, first, "the purge anchor is forged: " + problem);
                     }
                     expected = first;
                     prev = anchorPrev;
+                    fromGenesis = false;
                 }
             }
         }
         long firstSequence = expected;
         long signedHead = -1;
         String signedHash = null;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT sequence, head_hash, checkpoint_id, hmac FROM "
-                + SqlDialect.qualified(database, "audit_head") + " WHERE tenant_id = ?")) {
+        // Reported only if no row before it is bad: a re-signed tail is named where it starts.
+        String headProblem = null;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT sequence, head_hash, checkpoint_id, signer, "
+                + "signature FROM " + SqlDialect.qualified(database, "audit_head") + " WHERE tenant_id = ?")) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     signedHead = rs.getLong(1);
                     signedHash = rs.getString(2);
-                    if (!AuditChain.same(chain.signHead(tenantId, signedHead, signedHash, rs.getLong(3)),
-                            rs.getString(4))) {
-                        return bad(0, firstSequence, signedHead, "the signed head's HMAC does not verify: "
-                                + "audit_head was edited or forged");
+                    String signer = rs.getString(4);
+                    String problem = trust.problem(signer, EnumSet.of(SignerRole.JOB),
+                            AuditChain.headMessage(signer, tenantId, signedHead, signedHash, rs.getLong(3)),
+                            rs.getString(5));
+                    if (problem != null) {
+                        headProblem = "the signed head is edited or forged: " + problem;
                     }
                 }
             }
@@ -121,6 +150,9 @@ public final class AuditVerifier {
             }
         }
         long last = expected - 1;
+        if (headProblem != null) {
+            return bad(count, firstSequence, signedHead, headProblem);
+        }
         if (count == 0 && signedHead < 0) {
             return bad(0, firstSequence, firstSequence, "no audit records and no signed head for tenant '"
                     + tenantId + "'");
@@ -139,24 +171,70 @@ public final class AuditVerifier {
     /** What is wrong with one row, given the hash the previous row ended with; null if nothing. */
     private String problemOf(AuditRecord r, String prevHash) {
         String recomputed = chain.hash(r);
-        boolean hmacOk = AuditChain.same(chain.hmac(r.hash), r.hmac);
+        boolean signatureOk = trust.problem(r.signer, EnumSet.of(SignerRole.JOB),
+                AuditChain.recordMessage(r.signer, r.hash), r.signature) == null;
         if (!AuditChain.same(recomputed, r.hash)) {
             long chainedAt = chainedSequence(r);
-            if (chainedAt >= 0 && hmacOk) {
+            if (chainedAt >= 0 && signatureOk) {
                 return "holds the record chained at sequence " + chainedAt + ": rows were swapped or moved";
             }
-            return hmacOk ? "edited: its fields no longer hash to its stored hash"
-                    : "edited or forged: neither its hash nor its HMAC matches its content";
+            return signatureOk ? "edited: its fields no longer hash to its stored hash"
+                    : "edited or forged: neither its hash nor its signature matches its content";
         }
-        if (!hmacOk) {
-            return "forged: its hash matches its content but its HMAC does not verify under the tenant's audit key "
-                    + "(inserted with a forged hash, or copied from another tenant)";
+        String forged = AuditChain.signatureProblem(trust, r);
+        if (forged != null) {
+            return forged + " (inserted or re-signed by someone without the tenant job's key, or copied from "
+                    + "another tenant)";
+        }
+        String retired = keyOrder(r.signer, false);
+        if (retired == null && !r.submitter.isEmpty()) {
+            retired = keyOrder(r.submitter, true);
+        }
+        if (retired != null) {
+            return "forged: " + retired;
         }
         if (!AuditChain.same(prevHash, r.prevHash)) {
             return "does not link to the previous row: its prev_hash differs from the hash of sequence "
                     + (r.sequence - 1) + " (a row was replaced or removed)";
         }
+        // A rotation introduces its new key only when the key it replaced signed it.
+        if (r.action == AuditAction.SIGNING_KEY_ROTATED && r.outcome == AuditOutcome.SUCCESS
+                && trust.key(r.recordKey).map(k -> k.previous().equals(r.submitter)).orElse(false)) {
+            introduced.add(r.recordKey);
+        }
         return null;
+    }
+
+    /**
+     * Why a trusted key may not sign here, or null: a key whose successor has signed already, or
+     * (for a submitter, whose rotation record is on the audit topic before any line it signs) a
+     * replacement key not yet introduced by a chained rotation. The job's own replacement key is
+     * exempt from the second: a job restarted with it chains its start before it reads the
+     * rotation record. Notes the key as in use.
+     */
+    private String keyOrder(String keyId, boolean mustBeIntroduced) {
+        AuditTrust.TrustedKey key = trust.key(keyId).orElseThrow();
+        if (mustBeIntroduced && fromGenesis && !key.previous().isEmpty() && !introduced.contains(keyId)) {
+            return "it is signed by key " + keyId + ", which no earlier SIGNING_KEY_ROTATED record in the chain "
+                    + "introduced";
+        }
+        Map<SignerRole, Integer> newestInUse = mustBeIntroduced ? newestSubmitter : newestSigner;
+        int version = version(keyId);
+        int newest = newestInUse.getOrDefault(key.role(), 0);
+        if (version < newest) {
+            return "it is signed by key " + keyId + " after its successor v" + newest + " had signed: a retired key";
+        }
+        newestInUse.put(key.role(), version);
+        return null;
+    }
+
+    private static int version(String keyId) {
+        int at = keyId.lastIndexOf("/v");
+        try {
+            return at < 0 ? 0 : Integer.parseInt(keyId.substring(at + 2));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The nearby sequence at which this row's content was chained, or -1: tells a swap from an edit. */
@@ -176,7 +254,7 @@ public final class AuditVerifier {
     }
 
     /** One audit_log row as the record it was chained from, normalised as it was hashed. */
-    static AuditRecord read(ResultSet rs) throws SQLException {
+    public static AuditRecord read(ResultSet rs) throws SQLException {
         AuditRecord r = new AuditRecord();
         r.tenantId = rs.getString("tenant_id");
         r.sequence = rs.getLong("sequence");
@@ -206,7 +284,11 @@ public final class AuditVerifier {
         r.checkpointId = rs.getLong("checkpoint_id");
         r.prevHash = rs.getString("prev_hash");
         r.hash = rs.getString("hash");
-        r.hmac = rs.getString("hmac");
+        r.submissionId = rs.getString("submission_id");
+        r.submitter = rs.getString("submitter");
+        r.submitterSignature = rs.getString("submitter_signature");
+        r.signer = rs.getString("signer");
+        r.signature = rs.getString("signature");
         AuditChain.normalize(r);
         return r;
     }

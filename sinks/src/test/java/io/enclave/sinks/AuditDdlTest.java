@@ -28,6 +28,6 @@ class AuditDdlTest {
 
         assertThat(ddl).contains("PRIMARY KEY (`tenant_id`, `sequence`)").doesNotContain("PARTITION");
         assertThat(new MySqlDialect().upsert("colorado_emergency", TenantTables.auditLog()))
-                .contains("ON DUPLICATE KEY UPDATE").contains("`hmac` = VALUES(`hmac`)");
+                .contains("ON DUPLICATE KEY UPDATE").contains("`signature` = VALUES(`signature`)");
     }
 }

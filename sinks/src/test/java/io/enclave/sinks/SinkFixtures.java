@@ -126,7 +126,8 @@ public final class SinkFixtures {
         a.sequence = Math.floorMod(recordId.hashCode(), 1_000_000) + 1L;
         a.prevHash = "0".repeat(64);
         a.hash = "1".repeat(64);
-        a.hmac = "2".repeat(64);
+        a.signer = tenantId + "/job/v1";
+        a.signature = "2".repeat(128);
         a.firstOffset = -1L;
         a.lastOffset = -1L;
         a.checkpointId = -1L;

@@ -4,6 +4,7 @@ import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.jobs.audit.AuditSigning;
 import io.enclave.operators.crypto.TenantKeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,7 +86,7 @@ public final class BenchTenants {
         }
         // Throwaway tenants on embedded servers in this JVM, with short generated passwords: development mode.
         EnclaveConfig config = TenantConfigLoader.parse(y.toString(), "benchmark tenants", Map.of(), DevMode.ON);
-        // Every tenant job needs its keys: its audit chain's HMAC key and the data keys of its encrypted fields.
+        // Every tenant job needs its keys: the data keys of its encrypted fields and its audit signing keys.
         for (var tenant : config.tenants()) {
             KeystoreSettings store = tenant.keystore();
             TenantKeyStore keys = new TenantKeyStore(Path.of(store.path()), store.password(), store.type(),
@@ -93,6 +94,7 @@ public final class BenchTenants {
             if (keys.list().current() == 0) {
                 keys.init();
             }
+            AuditSigning.ensure(tenant);
         }
         return config;
     }

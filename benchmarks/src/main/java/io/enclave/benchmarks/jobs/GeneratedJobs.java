@@ -7,6 +7,8 @@ import io.enclave.jobs.TenantPipeline;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.ChainOrigin;
+import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
@@ -57,6 +59,8 @@ public final class GeneratedJobs {
                 .auditHeadSink(new TimedDiscardingSink<AuditHead>(runId))
                 .chainOrigin(ChainOrigin.none())
                 .keys(KeystoreKeyProviderFactory.forTenant(tenant))
+                .signer(AuditSigning.factory(tenant, SignerRole.JOB))
+                .trust(AuditSigning.trustSource(tenant))
                 .encryptionPlacement(placement)
                 .build()
                 .addTo(env);

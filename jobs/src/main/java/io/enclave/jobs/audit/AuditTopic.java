@@ -7,7 +7,7 @@ import io.enclave.ingest.IngestKafkaSink;
 import io.enclave.jobs.RawEventDeserializer;
 import io.enclave.jobs.TenantKafkaSource;
 import io.enclave.operators.audit.AuditRecord;
-import io.enclave.operators.crypto.KeyProviderFactory;
+import io.enclave.operators.audit.AuditSignerFactory;
 import io.enclave.operators.record.RawEvent;
 import java.time.Duration;
 import java.util.Map;
@@ -69,7 +69,7 @@ public final class AuditTopic {
      * with its checkpoints, like its records, as the tenant's publisher principal.
      */
     public static KafkaSink<AuditRecord> ingestSink(GlobalSettings global, TenantConfig tenant,
-            KeyProviderFactory keys) {
+            AuditSignerFactory keys) {
         TenantNames names = tenant.names();
         return KafkaSink.<AuditRecord>builder()
                 .setBootstrapServers(global.kafkaBootstrapServers())

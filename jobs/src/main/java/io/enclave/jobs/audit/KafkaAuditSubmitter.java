@@ -3,10 +3,10 @@ package io.enclave.jobs.audit;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.KafkaClientLogin;
 import io.enclave.config.TenantConfig;
-import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSigner;
+import io.enclave.operators.audit.AuditSignerFactory;
 import io.enclave.operators.audit.AuditSubmission;
-import io.enclave.operators.crypto.KeyProviderFactory;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,8 +21,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * {@link AuditSubmitter} over the tenant's audit topic: each record signed under the tenant's
- * audit key, written as the tenant's publisher principal with {@code acks=all} and idempotence,
+ * {@link AuditSubmitter} over the tenant's audit topic: each record signed with the submitter's
+ * own Ed25519 key (the CLI's; never the job's) under a fresh submission id, written as the tenant's publisher principal with {@code acks=all} and idempotence,
  * and waited for, so a command prints nothing before its record is durable in Kafka. The job
  * chains it whenever it next reads the topic, so commands are audited even while it is down.
  */
@@ -32,11 +32,11 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final String tenantId;
-    private final KeyProviderFactory keys;
-    private AuditChain signer;
+    private final AuditSignerFactory keys;
+    private AuditSigner signer;
 
     private KafkaAuditSubmitter(KafkaProducer<byte[], byte[]> producer, String topic, String tenantId,
-            KeyProviderFactory keys) {
+            AuditSignerFactory keys) {
         this.producer = producer;
         this.topic = topic;
         this.tenantId = tenantId;
@@ -45,10 +45,10 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
 
     /**
      * Reaches the topic now (metadata as the publisher), so a command learns before it acts that
-     * it could not be audited; and reads the audit key now if it exists, so a command that
-     * destroys it can still sign its own record.
+     * it could not be audited; and reads the signing key now if it exists, so a command that
+     * rotates it still signs its own record with the key it held when it started.
      */
-    public static KafkaAuditSubmitter open(GlobalSettings global, TenantConfig tenant, KeyProviderFactory keys)
+    public static KafkaAuditSubmitter open(GlobalSettings global, TenantConfig tenant, AuditSignerFactory keys)
             throws AuditUnavailableException {
         Properties props = KafkaClientLogin.properties(global, tenant.kafkaPublisher());
         props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
@@ -77,31 +77,45 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
             throw new AuditUnavailableException("cannot reach the audit topic " + topic + " at "
                     + global.kafkaBootstrapServers() + as + ": " + e.getMessage(), e);
         } catch (KeyUnavailableException e) {
-            // A tenant without keys yet: `keys init` creates the audit key, then signs with it.
+            // A tenant without keys yet: `keys init` creates the signing keys, then signs with them.
             submitter.signer = null;
         }
         return submitter;
     }
 
-    private AuditChain loadSigner() {
-        return AuditChain.open(keys, tenantId, "the audit submitter of " + tenantId);
+    private AuditSigner loadSigner() {
+        AuditSigner s = keys.open();
+        if (!s.keyId().startsWith(tenantId + "/")) {
+            throw new IllegalStateException("the audit submitter of " + tenantId + " was given the key " + s.keyId());
+        }
+        return s;
     }
 
-    @Override
-    public void submit(AuditRecord record) throws AuditUnavailableException {
-        if (!tenantId.equals(record.tenantId)) {
-            throw new IllegalArgumentException("a record of tenant " + record.tenantId + " submitted to the chain of "
-                    + tenantId);
-        }
+    /** The key this submitter signs with; opened now if it was not yet. */
+    public AuditSigner signer() throws AuditUnavailableException {
         try {
             if (signer == null) {
                 signer = loadSigner();
             }
+            return signer;
         } catch (KeyUnavailableException e) {
             throw new AuditUnavailableException("cannot sign the audit record: tenant " + tenantId
-                    + " has no audit key (" + e.getMessage() + ")", e);
+                    + " has no signing key (" + e.getMessage() + ")", e);
         }
-        byte[] line = AuditSubmission.encode(record, signer);
+    }
+
+    @Override
+    public void submit(AuditRecord record) throws AuditUnavailableException {
+        submit(record, signer());
+    }
+
+    /** Submits {@code record} signed by {@code as}: a key rotation is signed by the key it replaces. */
+    public void submit(AuditRecord record, AuditSigner as) throws AuditUnavailableException {
+        if (!tenantId.equals(record.tenantId)) {
+            throw new IllegalArgumentException("a record of tenant " + record.tenantId + " submitted to the chain of "
+                    + tenantId);
+        }
+        byte[] line = AuditSubmission.encode(record, as);
         try {
             producer.send(new ProducerRecord<>(topic, tenantId.getBytes(StandardCharsets.UTF_8), line))
                     .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);

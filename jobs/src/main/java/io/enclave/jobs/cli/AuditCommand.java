@@ -1,11 +1,12 @@
 package io.enclave.jobs.cli;
 
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
-import io.enclave.operators.audit.AuditChain;
-import io.enclave.operators.crypto.KeyProvider;
+import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.sinks.AuditPurge;
 import io.enclave.sinks.AuditVerifier;
 import io.enclave.sinks.dialect.Dialects;
@@ -30,9 +31,9 @@ import picocli.CommandLine.Spec;
         subcommands = {AuditCommand.Verify.class, AuditCommand.Purge.class})
 final class AuditCommand {
     /** Exit code of verify when the chain is broken; it names the first bad sequence. */
-    static final int CHAIN_BROKEN = 1;
+    static final int CHAIN_BROKEN = ExitCode.CHECK_FAILED;
     /** Exit code when the database cannot be read: nothing was verified. */
-    static final int UNREACHABLE = 3;
+    static final int UNREACHABLE = ExitCode.UNAVAILABLE;
 
     /** Where the tenant's database is: from the config, or overridden by flags. Passwords only via the environment. */
     static final class Connect {
@@ -76,7 +77,9 @@ final class AuditCommand {
     }
 
     /** {@code enclave audit verify --config FILE --tenant ID}. */
-    @Command(name = "verify", description = "Walk the tenant's audit chain; exit 1 naming the first bad sequence.")
+    @Command(name = "verify", description = "Walk the tenant's audit chain with its public keys only. Exit codes: "
+            + "0 verified; 1 the chain is broken (named sequence); 2 bad arguments or config; 3 database unreachable; "
+            + "4 trust file missing or unreadable.")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -84,24 +87,40 @@ final class AuditCommand {
         @Mixin
         Connect connect;
 
+        @Option(names = "--trust-file", paramLabel = "FILE", description = "The tenant's public audit trust file "
+                + "(default: <keystore>.audit-trust.json beside the tenant's key store). Holds no secret.")
+        Path trustFile;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, spec);
             if (loaded.isEmpty()) {
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             EnclaveConfig config = loaded.get();
+            if (config.tenants().stream().noneMatch(t -> t.id().equals(connect.tenantId))) {
+                err.println("audit verify: no tenant " + connect.tenantId + " in " + connect.config);
+                return ExitCode.USAGE;
+            }
             TenantConfig tenant = config.tenant(connect.tenantId);
             AuditVerifier.Verdict v;
-            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open();
-                    Connection c = connect.open(config, tenant)) {
-                v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), new AuditChain(keys.auditKey()))
-                        .verify();
+            try {
+                AuditTrust trust = AuditTrust.read(trustFile != null ? trustFile : AuditSigning.trustFile(tenant));
+                try (Connection c = connect.open(config, tenant)) {
+                    v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), trust).verify();
+                }
+            } catch (KeyUnavailableException e) {
+                err.println("audit verify: " + e.getMessage());
+                return ExitCode.KEY_MATERIAL;
             } catch (SQLException e) {
-                err.printf("audit verify: cannot read the audit log of %s: %s%n", tenant.id(), e.getMessage());
-                return UNREACHABLE;
+                err.printf("audit verify: cannot read the audit log of %s: %s%n", tenant.id(), oneLine(e.getMessage()));
+                return ExitCode.UNAVAILABLE;
+            } catch (RuntimeException e) {
+                err.printf("audit verify: internal error, nothing was verified: %s: %s%n", e.getClass().getSimpleName(),
+                        oneLine(e.getMessage()));
+                return ExitCode.INTERNAL;
             }
             if (!v.ok()) {
                 err.printf("audit chain of %s is BROKEN at sequence %d: %s%n", tenant.id(), v.badSequence(), v.problem());
@@ -144,13 +163,16 @@ final class AuditCommand {
             int keep = days != null ? days : tenant.auditRequirements().retentionDays();
             Instant cutoff = Instant.now().minus(Duration.ofDays(keep));
             String by = OperatingSystemUser.name() + " via enclave audit purge";
-            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open();
-                    Connection c = connect.open(config, tenant)) {
+            try (Connection c = connect.open(config, tenant)) {
                 AuditPurge.Result r = new AuditPurge(c, Dialects.MYSQL.dialect(), tenant.database().schema(), tenant.id(),
-                        new AuditChain(keys.auditKey())).purgeBefore(cutoff, by);
+                        AuditTrust.read(AuditSigning.trustFile(tenant)), AuditSigning.store(tenant, SignerRole.CLI).current())
+                        .purgeBefore(cutoff, by);
                 out.printf("purged %d audit records of %s older than %d days; the chain now starts at sequence %d "
                         + "(signed anchor in audit_anchor)%n", r.purgedRows(), tenant.id(), keep, r.firstRetained());
                 return 0;
+            } catch (KeyUnavailableException e) {
+                err.println("audit purge: " + e.getMessage());
+                return ExitCode.KEY_MATERIAL;
             } catch (IllegalStateException e) {
                 err.println("audit purge: " + e.getMessage());
                 return CHAIN_BROKEN;
@@ -159,5 +181,14 @@ final class AuditCommand {
                 return UNREACHABLE;
             }
         }
+    }
+
+    /** The first line of a driver's message: drivers append causes and stack-like detail on further lines. */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 }

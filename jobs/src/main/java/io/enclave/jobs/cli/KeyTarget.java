@@ -6,10 +6,10 @@ import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
 import io.enclave.operators.crypto.KeystoreKeyProvider;
 import io.enclave.operators.crypto.TenantKeyStore;
-import io.enclave.jobs.audit.AuditSubmitter;
+import io.enclave.jobs.audit.AuditSigning;
 import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.jobs.audit.KafkaAuditSubmitter;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import io.enclave.operators.audit.SignerRole;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -108,10 +108,8 @@ final class KeyTarget {
         return s.type() + " " + s.path();
     }
 
-    /** The tenant's audit topic, signing with the audit key of the same store the command uses. */
-    AuditSubmitter auditSubmitter() throws AuditUnavailableException {
-        KeystoreSettings s = keystoreSettings();
-        return KafkaAuditSubmitter.open(loaded.global(), tenant,
-                new KeystoreKeyProviderFactory(s.path(), s.password(), s.type(), tenant.id(), keyRef()));
+    /** The tenant's audit topic, signing with the CLI's own audit signing key (never the job's). */
+    KafkaAuditSubmitter auditSubmitter() throws AuditUnavailableException {
+        return KafkaAuditSubmitter.open(loaded.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI));
     }
 }

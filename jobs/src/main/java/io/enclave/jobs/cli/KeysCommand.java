@@ -10,7 +10,8 @@ import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.crypto.KeyUnavailableException;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.TenantKeyStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "keys", description = "Manage a tenant's encryption keys: init, rotate, list, destroy, split.",
         subcommands = {KeysCommand.Init.class, KeysCommand.Rotate.class, KeysCommand.ListKeys.class,
-            KeysCommand.Destroy.class, KeysCommand.Split.class})
+            KeysCommand.Destroy.class, KeysCommand.Split.class, KeysCommand.RotateSigning.class})
 final class KeysCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,9 +57,11 @@ final class KeysCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return CliAudit.run(spec, target, AuditAction.KEYS_INIT, "keys init", "", () -> {
+                AuditSigning.ensure(target.tenant);
                 int version = target.keyStore().init();
-                return CliAudit.Done.of("created data key version " + version + " and the audit key of "
-                        + target.keyRef() + " in " + target.describeStore());
+                return CliAudit.Done.of("created data key version " + version + " of " + target.keyRef() + " in "
+                        + target.describeStore() + "; audit signing keys (job, ingest, cli) and their trust file "
+                        + AuditSigning.trustFile(target.tenant));
             });
         }
     }
@@ -151,6 +154,56 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     /**
+     * {@code keys rotate-signing --role R}: a new Ed25519 key for one signer role. Needs that
+     * role's own store password; the record of the rotation names the old and the new key id
+     * and is signed by the old key, so the chain shows who handed over to whom.
+     */
+    @Command(name = "rotate-signing", description = "Replace the audit signing key of one role (job, ingest or cli):"
+            + " its public key is added to the trust file, the rotation is chained signed by the old key, and old"
+            + " keys keep verifying what they signed. The job and ingest jobs sign with the new key once restarted"
+            + " (audited).")
+    static final class RotateSigning implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        KeyTarget target;
+
+        @Option(names = "--role", required = true, description = "job, ingest or cli.")
+        SignerRole role;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            if (!target.resolve(err)) {
+                return ExitCode.USAGE;
+            }
+            Optional<String> refusal = AuditSigning.refusal(target.tenant, role, EnclaveCli.devMode(spec));
+            if (refusal.isPresent()) {
+                err.println(refusal.get());
+                return ExitCode.USAGE;
+            }
+            try (KafkaAuditSubmitter log = target.auditSubmitter()) {
+                AuditSigning.Rotation rotation = AuditSigning.rotate(target.tenant, role);
+                String detail = "replaced the " + role.id() + " audit signing key " + rotation.old().keyId() + " by "
+                        + rotation.fresh().keyId() + "; its public key is in " + AuditSigning.trustFile(target.tenant);
+                var record = AuditSubmitter.commandRecord(target.tenant, AuditAction.SIGNING_KEY_ROTATED,
+                        AuditOutcome.SUCCESS, "keys rotate-signing", "", detail);
+                record.recordKey = rotation.fresh().keyId();
+                log.submit(record, rotation.old());
+                spec.commandLine().getOut().println(detail);
+                return ExitCode.OK;
+            } catch (AuditUnavailableException e) {
+                err.println("cannot submit the audit record of keys rotate-signing to the audit trail of tenant "
+                        + target.tenantId + ": " + e.getMessage());
+                return ExitCode.UNAVAILABLE;
+            } catch (KeyUnavailableException | IllegalStateException e) {
+                err.println(e.getMessage());
+                return ExitCode.KEY_MATERIAL;
+            }
+        }
+    }
+
+    /**
      * {@code keys split}: the one-time migration from one key store for all tenants to one per
      * tenant. Each tenant's entries are copied, under the same aliases, into the store its config
      * names, with its own password; the shared store is only read, and a tenant store that
@@ -216,7 +269,7 @@ final class KeysCommand implements Callable<Integer> {
             try {
                 for (TenantConfig tenant : tenants) {
                     trails.put(tenant, KafkaAuditSubmitter.open(loaded.get().global(), tenant,
-                            KeystoreKeyProviderFactory.forTenant(tenant)));
+                            AuditSigning.factory(tenant, SignerRole.CLI)));
                 }
                 return split(trails, sharedPassword, out, err);
             } catch (AuditUnavailableException e) {
@@ -339,6 +392,8 @@ final class KeysCommand implements Callable<Integer> {
                     exit = 1;
                     continue;
                 }
+                // Signing keys are newer than shared stores: each tenant gets its own before its record is signed.
+                AuditSigning.ensure(tenant);
                 String detail = "copied " + copied.size() + " entries of " + keyRef + " (" + String.join(", ", copied)
                         + ") from the shared " + sharedType + " store " + shared + " into its own " + own.type()
                         + " store " + own.path();

@@ -153,7 +153,7 @@ class KeysSplitITCase {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    return AuditSubmission.decode(r.value(), new AuditChain(keys.auditKey()));
+                    return AuditSubmission.decode(r.value(), io.enclave.operators.audit.AuditTrust.read(io.enclave.jobs.audit.AuditSigning.trustFile(tenant)));
                 }
             }
         }

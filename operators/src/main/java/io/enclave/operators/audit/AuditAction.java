@@ -25,5 +25,10 @@ public enum AuditAction {
     /** {@code enclave decrypt}: an authorised reader decrypted one value. */
     DECRYPT,
     /** {@code enclave keys split}: the tenant's keys were copied out of a shared store into its own. */
-    KEYS_SPLIT
+    KEYS_SPLIT,
+    /**
+     * {@code enclave keys rotate-signing}: a signer role's Ed25519 key was replaced; the record
+     * names the old and the new key id and is signed by the old key.
+     */
+    SIGNING_KEY_ROTATED
 }

@@ -1,19 +1,19 @@
 package io.enclave.operators.audit;
 
-import io.enclave.operators.crypto.KeyProvider;
-import io.enclave.operators.crypto.KeyProviderFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.EnumSet;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.SecretKey;
+import java.util.Set;
 
 /**
- * The one definition of how an audit record is chained, shared by the job's chainer and by
- * {@code audit verify}: the canonical serialisation, its SHA-256 hash, and the HMAC-SHA256 of
- * that hash under the tenant's audit key. Changing anything here makes every existing chain
- * fail verification, hence the version tag inside the serialisation.
+ * The one definition of how an audit record is chained and signed, shared by the job's chainer,
+ * the submitters and {@code audit verify}: the canonical serialisation, its SHA-256 hash, and
+ * the messages each Ed25519 signature covers (a chained row, a head, a purge anchor, a
+ * submission), each domain-separated and naming the signing key, so no signature of one kind
+ * passes as another or as another key's. Changing anything here makes every existing chain
+ * fail verification, hence the version tags.
  */
 public final class AuditChain {
     /** The previous hash of sequence 1. */
@@ -21,37 +21,19 @@ public final class AuditChain {
     /** Longest value of a short text column; longer values are cut before hashing, so what is stored is what was hashed. */
     public static final int SHORT_TEXT = 255;
 
-    private static final String VERSION = "enclave-audit-v1";
-    private static final String HEAD_VERSION = "enclave-audit-head-v1";
-    private static final String ANCHOR_VERSION = "enclave-audit-anchor-v1";
-    private static final String SUBMISSION_VERSION = "enclave-audit-submission-v1";
+    private static final String VERSION = "enclave-audit-v2";
+    private static final String HEAD_VERSION = "enclave-audit-head-v2";
+    private static final String ANCHOR_VERSION = "enclave-audit-anchor-v2";
+    private static final String SUBMISSION_VERSION = "enclave-audit-submission-v2";
 
-    private final Mac mac;
     private final MessageDigest sha256;
 
-    /** A chain codec for one tenant's key; not thread-safe, one per operator or command. */
-    public AuditChain(SecretKey auditKey) {
+    /** A chain codec; it holds no key. Not thread-safe: one per operator or command. */
+    public AuditChain() {
         try {
-            this.mac = Mac.getInstance("HmacSHA256");
-            this.mac.init(auditKey);
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is required by the Java platform", e);
-        }
-    }
-
-    /**
-     * The codec under {@code tenantId}'s audit key, read through {@code keys} in the caller's
-     * {@code open()}; the provider is closed again at once, the key living on only in the MAC.
-     *
-     * @throws IllegalStateException when {@code keys} belong to another tenant
-     */
-    public static AuditChain open(KeyProviderFactory keys, String tenantId, String user) {
-        try (KeyProvider provider = keys.open()) {
-            if (!tenantId.equals(provider.tenantId())) {
-                throw new IllegalStateException(user + " was given the keys of another tenant");
-            }
-            return new AuditChain(provider.auditKey());
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
     }
 
@@ -72,6 +54,9 @@ public final class AuditChain {
         r.principal = shortText(r.principal);
         r.classification = shortText(r.classification);
         r.sinkTable = shortText(r.sinkTable);
+        r.submissionId = shortText(r.submissionId);
+        r.submitter = shortText(r.submitter);
+        r.submitterSignature = shortText(r.submitterSignature);
     }
 
     private static String shortText(String value) {
@@ -82,15 +67,21 @@ public final class AuditChain {
     }
 
     /**
-     * Every field but {@code hash} and {@code hmac}, in a fixed order, each as
-     * {@code name=length:value;}, so no two different records serialise alike.
+     * Every field but {@code hash}, {@code signer} and {@code signature}, in a fixed order, each as
+     * {@code name=length:value;}, so no two different records serialise alike. The submitter's
+     * key id and signature are inside, so they cannot be swapped once chained.
      */
     public static String canonical(AuditRecord r) {
+        return canonical(r, true);
+    }
+
+    /** With {@code chained} false: the form a submitter signs, before a sequence, a link or a submitter signature exist. */
+    private static String canonical(AuditRecord r, boolean chained) {
         StringBuilder b = new StringBuilder(512);
         field(b, "v", VERSION);
         field(b, "tenant", r.tenantId);
-        field(b, "sequence", Long.toString(r.sequence));
-        field(b, "prev", r.prevHash);
+        field(b, "sequence", chained ? Long.toString(r.sequence) : "0");
+        field(b, "prev", chained ? r.prevHash : "");
         field(b, "id", r.recordId);
         field(b, "action", r.action == null ? "" : r.action.name());
         field(b, "outcome", r.outcome == null ? "" : r.outcome.name());
@@ -115,6 +106,9 @@ public final class AuditChain {
         field(b, "first", Long.toString(r.firstOffset));
         field(b, "last", Long.toString(r.lastOffset));
         field(b, "checkpoint", Long.toString(r.checkpointId));
+        field(b, "submission", r.submissionId);
+        field(b, "submitter", chained ? r.submitter : "");
+        field(b, "submitter_signature", chained ? r.submitterSignature : "");
         return b.toString();
     }
 
@@ -128,49 +122,90 @@ public final class AuditChain {
         return HexFormat.of().formatHex(sha256.digest(canonical(r).getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** HMAC-SHA256 of a record's hash under the tenant's audit key, lower-case hex. */
-    public String hmac(String hash) {
-        return sign(VERSION + "|" + hash);
+    /** What the chain signature of a row covers: its hash, under the key that signs it. */
+    public static String recordMessage(String signer, String hash) {
+        return VERSION + "|" + signer + "|" + hash;
     }
 
-    /** Chains {@code r} after {@code prevHash} at {@code sequence}: sets sequence, prevHash, hash and hmac. */
-    public void link(AuditRecord r, long sequence, String prevHash) {
+    /**
+     * Chains {@code r} after {@code prevHash} at {@code sequence} and signs it with the job's key:
+     * sets sequence, prevHash, hash, signer and signature.
+     */
+    public void link(AuditRecord r, long sequence, String prevHash, AuditSigner job) {
         normalize(r);
         r.sequence = sequence;
         r.prevHash = prevHash;
         r.hash = hash(r);
-        r.hmac = hmac(r.hash);
+        r.signer = job.keyId();
+        r.signature = job.sign(recordMessage(r.signer, r.hash));
+    }
+
+    /** What a head's signature covers: the tenant's chain reached {@code sequence} with {@code hash}. */
+    public static String headMessage(String signer, String tenantId, long sequence, String hash, long checkpointId) {
+        return HEAD_VERSION + "|" + signer + "|" + tenantId + "|" + sequence + "|" + hash + "|" + checkpointId;
+    }
+
+    /** What a purge anchor's signature covers: rows before {@code firstSequence} were purged; it links to {@code prevHash}. */
+    public static String anchorMessage(String signer, String tenantId, long firstSequence, String prevHash,
+            long purgedRows, long purgedAt) {
+        return ANCHOR_VERSION + "|" + signer + "|" + tenantId + "|" + firstSequence + "|" + prevHash + "|"
+                + purgedRows + "|" + purgedAt;
     }
 
     /**
-     * The signature of a head: the tenant's chain reached {@code sequence} with {@code hash}.
-     * Domain-separated from record HMACs, so a head cannot be made from a row.
+     * What a submitter's signature covers: the record as it was submitted, before it was chained,
+     * under the submitter's key id. Normalises {@code r} first.
      */
-    public String signHead(String tenantId, long sequence, String hash, long checkpointId) {
-        return sign(HEAD_VERSION + "|" + tenantId + "|" + sequence + "|" + hash + "|" + checkpointId);
-    }
-
-    /** The signature of a purge anchor: rows before {@code firstSequence} were purged; it links to {@code prevHash}. */
-    public String signAnchor(String tenantId, long firstSequence, String prevHash, long purgedRows, long purgedAt) {
-        return sign(ANCHOR_VERSION + "|" + tenantId + "|" + firstSequence + "|" + prevHash + "|" + purgedRows
-                + "|" + purgedAt);
-    }
-
-    /**
-     * The signature of a record submitted from outside the job (a key command, the ingest job)
-     * before it is chained: over its canonical form, unchained, domain-separated from row and
-     * head HMACs so no signature of one kind passes as another. Normalises {@code r} first.
-     */
-    public String signSubmission(AuditRecord r) {
+    public static String submissionMessage(AuditRecord r, String submitter) {
         normalize(r);
-        if (r.sequence != 0 || r.prevHash != null || r.hash != null || r.hmac != null) {
+        return SUBMISSION_VERSION + "|" + submitter + "|" + canonical(r, false);
+    }
+
+    /**
+     * Signs a record submitted from outside the job (a command, the ingest job) with the
+     * submitter's own key: sets {@code submitter} and {@code submitterSignature}.
+     */
+    public static void signSubmission(AuditRecord r, AuditSigner submitter) {
+        if (r.sequence != 0 || r.prevHash != null || r.hash != null || r.signature != null) {
             throw new IllegalArgumentException("only an unchained record can be submitted: " + r);
         }
-        return sign(SUBMISSION_VERSION + "|" + canonical(r));
+        if (r.submissionId == null || r.submissionId.isEmpty()) {
+            throw new IllegalArgumentException("a submission needs its unique submission id: " + r);
+        }
+        r.submitter = submitter.keyId();
+        r.submitterSignature = submitter.sign(submissionMessage(r, r.submitter));
     }
 
-    private String sign(String message) {
-        return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+    /** The roles whose key may submit a record of {@code action}; empty for what only the job itself records. */
+    public static Set<SignerRole> submitters(AuditAction action) {
+        if (action == null) {
+            return Set.of();
+        }
+        return switch (action) {
+            case RECORD_REJECTED -> EnumSet.of(SignerRole.INGEST);
+            case KEYS_INIT, KEYS_ROTATE, KEYS_DESTROY, KEYS_SPLIT, DECRYPT, AUDIT_PURGE -> EnumSet.of(SignerRole.CLI);
+            case SIGNING_KEY_ROTATED -> EnumSet.allOf(SignerRole.class);
+            default -> Set.of();
+        };
+    }
+
+    /**
+     * What is wrong with the signatures of a chained row, or null: the chain signature must be a
+     * job key's, and a submitted row's submitter signature a key's whose role may submit its action.
+     * The row's hash is checked by the caller.
+     */
+    public static String signatureProblem(AuditTrust trust, AuditRecord r) {
+        String chain = trust.problem(r.signer, EnumSet.of(SignerRole.JOB), recordMessage(r.signer, r.hash),
+                r.signature);
+        if (chain != null) {
+            return "forged: " + chain;
+        }
+        if (r.submitter == null || r.submitter.isEmpty()) {
+            return null;
+        }
+        String submitted = trust.problem(r.submitter, submitters(r.action), submissionMessage(r, r.submitter),
+                r.submitterSignature);
+        return submitted == null ? null : "forged submission: " + submitted;
     }
 
     /** Constant-time comparison of two hex strings, so verification leaks no prefix length. */

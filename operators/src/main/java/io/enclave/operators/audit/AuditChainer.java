@@ -1,6 +1,5 @@
 package io.enclave.operators.audit;
 
-import io.enclave.operators.crypto.KeyProviderFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,8 +23,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Chains a tenant's audit records: each gets the next per-tenant sequence number, the previous
- * record's hash, its own hash over {@link AuditChain#canonical} and an HMAC of that hash under
- * the tenant's audit key. Runs keyed by tenant, with parallelism 1, since a chain is sequential.
+ * record's hash, its own hash over {@link AuditChain#canonical} and an Ed25519 signature of that
+ * hash by the tenant job's own signing key, which no command or ingest job holds. Runs keyed by
+ * tenant, with parallelism 1, since a chain is sequential.
+ *
+ * <p>A record submitted from outside the job carries a unique submission id; the chainer keeps
+ * the ids it chained in keyed state, so a line replayed onto the audit topic is chained once and
+ * the replay becomes a RECORD_REJECTED record naming the id and where it was first chained.
  *
  * <p>Records are chained on arrival but emitted like a write-ahead log: they wait in keyed
  * state and go downstream only once the checkpoint that sealed them has completed. After a
@@ -46,12 +50,17 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     static final int RECENT_IDS = 50_000;
 
     private final AuditContext audit;
-    private final KeyProviderFactory keys;
+    private final AuditSignerFactory signerFactory;
+    private final AuditTrust.Source trust;
     private final OutputTag<AuditHead> headTag;
     private final String operatorName;
     private final ChainOrigin origin;
 
     private transient AuditChain chain;
+    private transient AuditSigner signer;
+    /** Submission id -> the sequence it was chained at: each is chained once, a second line is a replay. */
+    private transient MapState<String, Long> submissions;
+    private transient Counter replays;
     /** The last record chained. */
     private transient ValueState<ChainTip> tip;
     /** The last record emitted downstream. */
@@ -75,10 +84,11 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     /** Ids already in the table when the job started without state: re-read inputs are not chained twice. */
     private transient Set<String> storedIds;
 
-    public AuditChainer(AuditContext audit, KeyProviderFactory keys, OutputTag<AuditHead> headTag,
-            String operatorName, ChainOrigin origin) {
+    public AuditChainer(AuditContext audit, AuditSignerFactory signer, AuditTrust.Source trust,
+            OutputTag<AuditHead> headTag, String operatorName, ChainOrigin origin) {
         this.audit = audit;
-        this.keys = keys;
+        this.signerFactory = signer;
+        this.trust = trust;
         this.headTag = headTag;
         this.operatorName = operatorName;
         this.origin = origin;
@@ -98,7 +108,12 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
                     + " with parallelism 1");
         }
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        chain = AuditChain.open(keys, audit.tenantId(), operatorName);
+        chain = new AuditChain();
+        signer = signerFactory.open();
+        if (signer.role() != SignerRole.JOB || !signer.keyId().startsWith(audit.tenantId() + "/")) {
+            throw new IllegalStateException(operatorName + " was given the signing key " + signer.keyId()
+                    + ", not a job key of tenant " + audit.tenantId());
+        }
         TypeInformation<ChainTip> tipType = TypeInformation.of(ChainTip.class);
         tip = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-tip", tipType));
         emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-emitted", tipType));
@@ -109,8 +124,11 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
                 new ListStateDescriptor<>("chain-pending", TypeInformation.of(AuditRecord.class)));
         sealedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-sealed-at", Types.LONG, tipType));
         flushedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-flushed-at", Types.LONG, tipType));
+        submissions = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("chain-submissions", Types.STRING, Types.LONG));
         chained = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records");
         duplicates = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records_already_stored");
+        replays = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_submissions_replayed");
 
         setCurrentKey(audit.tenantId());
         AuditRecord start = audit.newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, operatorName, subtask);
@@ -140,9 +158,9 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         AuditRecord row = last.get();
         AuditChain.normalize(row);
         if (!audit.tenantId().equals(row.tenantId) || !AuditChain.same(chain.hash(row), row.hash)
-                || !AuditChain.same(chain.hmac(row.hash), row.hmac)) {
+                || AuditChain.signatureProblem(trust.load(), row) != null) {
             throw new IllegalStateException("the last stored audit record of tenant " + audit.tenantId()
-                    + " (sequence " + row.sequence + ") does not verify under its audit key, so " + operatorName
+                    + " (sequence " + row.sequence + ") does not verify under its public keys, so " + operatorName
                     + " will not continue that chain: run `enclave audit verify --tenant " + audit.tenantId() + "`");
         }
         storedIds = origin.recentRecordIds(audit.tenantId(), RECENT_IDS);
@@ -166,7 +184,32 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
             duplicates.inc();
             return;
         }
+        String submission = record.submissionId;
+        if (submission != null && !submission.isEmpty()) {
+            Long first = submissions.get(submission);
+            if (first != null) {
+                replays.inc();
+                append(replay(record, first));
+                return;
+            }
+            append(record);
+            submissions.put(submission, record.sequence);
+            return;
+        }
         append(record);
+    }
+
+    /** The record of a refused replay: which submission, signed by which key, first chained where. */
+    private AuditRecord replay(AuditRecord replayed, long firstSequence) {
+        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
+        r.reason = AuditSubmission.REPLAYED;
+        r.detail = "replayed audit submission " + replayed.submissionId + " (submitted by " + replayed.submitter
+                + ") refused: it was chained at sequence " + firstSequence;
+        r.sourceTopic = replayed.sourceTopic;
+        r.recordKey = replayed.submissionId;
+        // Left empty, so the chainer identifies it by its place in the chain: each replay is its own event.
+        r.recordId = "";
+        return r;
     }
 
     /** Links the record to the chain and parks it until its checkpoint completes. */
@@ -178,7 +221,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
             record.recordId = AuditRecord.deterministicId(audit.tenantId(), record.action, "chain", 0, sequence,
                     operatorName);
         }
-        chain.link(record, sequence, last.hash);
+        chain.link(record, sequence, last.hash, signer);
         tip.update(new ChainTip(record.sequence, record.hash));
         pending.add(record);
         chained.inc();
@@ -264,7 +307,8 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         h.headHash = head.hash;
         h.checkpointId = checkpointId;
         h.writtenAt = System.currentTimeMillis();
-        h.hmac = chain.signHead(h.tenantId, h.sequence, h.headHash, h.checkpointId);
+        h.signer = signer.keyId();
+        h.signature = signer.sign(AuditChain.headMessage(h.signer, h.tenantId, h.sequence, h.headHash, h.checkpointId));
         output.collect(headTag, new StreamRecord<>(h));
         publishedHead = head.sequence;
     }

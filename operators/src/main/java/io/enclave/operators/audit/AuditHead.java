@@ -14,8 +14,10 @@ public class AuditHead {
     public long checkpointId;
     /** When the head was published, epoch milliseconds UTC. */
     public long writtenAt;
-    /** {@link AuditChain#signHead} over tenant, sequence, hash and checkpoint. */
-    public String hmac;
+    /** Key id of the job's key that signed the head. */
+    public String signer;
+    /** Ed25519 signature over {@link AuditChain#headMessage}. */
+    public String signature;
 
     public AuditHead() {}
 

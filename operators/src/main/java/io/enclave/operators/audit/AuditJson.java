@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON form of an audit record, its field names the audit_log columns. The SIEM stream
- * writes it with the chain fields; a signed submission (see {@link AuditSubmission}) without them.
+ * writes it with the chain fields; a signed submission (see {@link AuditSubmission}) without them,
+ * but with its submission id.
  */
 public final class AuditJson {
     private AuditJson() {}
 
-    /** Every AU-3 field, plus the chain fields ({@code sequence}, hashes, HMAC) when {@code withChain}. */
+    /**
+     * Every AU-3 field and the submission id, plus the chain fields ({@code sequence}, hashes,
+     * the submitter's and the job's key ids and signatures) when {@code withChain}.
+     */
     public static ObjectNode write(ObjectMapper json, AuditRecord r, boolean withChain) {
         ObjectNode n = json.createObjectNode();
         n.put("tenant_id", r.tenantId);
@@ -42,10 +46,14 @@ public final class AuditJson {
         n.put("first_offset", r.firstOffset);
         n.put("last_offset", r.lastOffset);
         n.put("checkpoint_id", r.checkpointId);
+        n.put("submission_id", r.submissionId);
         if (withChain) {
+            n.put("submitter", r.submitter);
+            n.put("submitter_signature", r.submitterSignature);
             n.put("prev_hash", r.prevHash);
             n.put("hash", r.hash);
-            n.put("hmac", r.hmac);
+            n.put("signer", r.signer);
+            n.put("signature", r.signature);
         }
         return n;
     }
@@ -86,6 +94,7 @@ public final class AuditJson {
         r.firstOffset = number(n, "first_offset");
         r.lastOffset = number(n, "last_offset");
         r.checkpointId = number(n, "checkpoint_id");
+        r.submissionId = text(n, "submission_id");
         return r;
     }
 

@@ -54,6 +54,16 @@ public class AuditRecord {
     /** For SINK_FLUSH and CHECKPOINT: the Flink checkpoint the record belongs to; -1 otherwise. */
     public long checkpointId;
 
+    /**
+     * For a record submitted from outside the job: its unique id (a UUID), which the job chains
+     * once; a second line with the same id is a replay. Empty for the job's own records.
+     */
+    public String submissionId;
+    /** The key id that signed the submission ({@code <tenant>/cli/v1}, ...); empty for the job's own records. */
+    public String submitter;
+    /** The submitter's Ed25519 signature, see {@link AuditChain#submissionMessage}. */
+    public String submitterSignature;
+
     // The chain, assigned by the AuditChainer only: an operator leaves these unset.
     /** Per-tenant position in the chain, from 1; 0 until chained. */
     public long sequence;
@@ -61,8 +71,10 @@ public class AuditRecord {
     public String prevHash;
     /** SHA-256 of the canonical serialisation of every other field, see {@link AuditChain}. */
     public String hash;
-    /** HMAC-SHA256 of {@link #hash} under the tenant's audit key. */
-    public String hmac;
+    /** Key id of the job's key that signed the chained record, e.g. {@code colorado_state/job/v1}. */
+    public String signer;
+    /** Ed25519 signature of {@link #hash} by {@link #signer}, see {@link AuditChain#recordMessage}. */
+    public String signature;
 
     public AuditRecord() {
         sinkTable = "";

@@ -19,10 +19,11 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The chainer on Flink's keyed operator harness: sequence, links, HMACs, write-ahead emission, restore. */
+/** The chainer on Flink's keyed operator harness: sequence, links, signatures, replays, write-ahead emission, restore. */
 class AuditChainerTest {
     private static final OutputTag<AuditHead> HEAD = new OutputTag<>("audit-head", TypeInformation.of(AuditHead.class));
-    private static final FixedAuditKeys KEYS = new FixedAuditKeys(TENANT, "chainer-test");
+    private static final String SEED = "chainer-test";
+    private static final AuditTrust TRUST = FixedSigners.trust(TENANT, SEED);
 
     private final List<KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord>> harnesses =
             new ArrayList<>();
@@ -42,7 +43,8 @@ class AuditChainerTest {
     private KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord> harness(
             OperatorSubtaskState restoreFrom, ChainOrigin origin) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new AuditChainer(auditContext(), KEYS, HEAD, "chain[" + TENANT + "]", origin), new AuditTenantKey(),
+                new AuditChainer(auditContext(), FixedSigners.factory(TENANT, SignerRole.JOB, SEED),
+                        TRUST.asSource(), HEAD, "chain[" + TENANT + "]", origin), new AuditTenantKey(),
                 Types.STRING);
         harnesses.add(h);
         if (restoreFrom != null) {
@@ -71,14 +73,15 @@ class AuditChainerTest {
 
     /** Re-verifies an emitted chain the way {@code audit verify} does. */
     private static void assertValidChain(List<AuditRecord> records, long firstSequence, String prevHash) {
-        AuditChain chain = new AuditChain(KEYS.auditKey());
+        AuditChain chain = new AuditChain();
         long expected = firstSequence;
         String prev = prevHash;
         for (AuditRecord r : records) {
             assertThat(r.sequence).as("sequence").isEqualTo(expected);
             assertThat(r.prevHash).as("prev hash of #%d", r.sequence).isEqualTo(prev);
             assertThat(chain.hash(r)).as("hash of #%d", r.sequence).isEqualTo(r.hash);
-            assertThat(chain.hmac(r.hash)).as("hmac of #%d", r.sequence).isEqualTo(r.hmac);
+            assertThat(r.signer).as("signer of #%d", r.sequence).isEqualTo(TENANT + "/job/v1");
+            assertThat(AuditChain.signatureProblem(TRUST, r)).as("signature of #%d", r.sequence).isNull();
             expected++;
             prev = r.hash;
         }
@@ -172,7 +175,7 @@ class AuditChainerTest {
         assertThatThrownBy(() -> harness(null, tenant -> Optional.of(edited)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the last stored audit record of tenant colorado_state (sequence 2) does not verify "
-                        + "under its audit key, so chain[colorado_state] will not continue that chain: "
+                        + "under its public keys, so chain[colorado_state] will not continue that chain: "
                         + "run `enclave audit verify --tenant colorado_state`");
     }
 
@@ -192,8 +195,8 @@ class AuditChainerTest {
             assertThat(head.sequence).as("JOB_START, rejection, CHECKPOINT 1").isEqualTo(3L);
             assertThat(head.headHash).isEqualTo(out.get(2).hash);
             assertThat(head.checkpointId).isEqualTo(2L);
-            assertThat(head.hmac).isEqualTo(new AuditChain(KEYS.auditKey())
-                    .signHead(TENANT, 3L, out.get(2).hash, 2L));
+            assertThat(TRUST.problem(head.signer, java.util.Set.of(SignerRole.JOB),
+                    AuditChain.headMessage(head.signer, TENANT, 3L, out.get(2).hash, 2L), head.signature)).isNull();
         });
         assertValidChain(out, 1, AuditChain.GENESIS);
         assertThat(out).hasSize(5);
@@ -255,14 +258,44 @@ class AuditChainerTest {
 
     @Test
     void anEditedFieldChangesTheHash() {
-        AuditChain chain = new AuditChain(KEYS.auditKey());
+        AuditChain chain = new AuditChain();
         AuditRecord r = rejected(1);
-        chain.link(r, 7, AuditChain.GENESIS);
+        chain.link(r, 7, AuditChain.GENESIS, FixedSigners.signer(TENANT, SignerRole.JOB, SEED));
         String hash = r.hash;
         r.reason = "duplicate";
 
         assertThat(chain.hash(r)).isNotEqualTo(hash);
-        assertThat(new AuditChain(new FixedAuditKeys(OTHER_TENANT, "chainer-test").auditKey()).hmac(hash))
-                .as("another tenant's key signs differently").isNotEqualTo(r.hmac);
+        AuditRecord cli = rejected(1);
+        chain.link(cli, 7, AuditChain.GENESIS, FixedSigners.signer(TENANT, SignerRole.CLI, SEED));
+        assertThat(AuditChain.signatureProblem(TRUST, cli)).as("a CLI key cannot sign as the job")
+                .startsWith("forged: it is signed by key " + TENANT + "/cli/v1 of role cli");
+    }
+
+    private static AuditRecord submitted(String submissionId) {
+        AuditRecord r = new AuditContext(TENANT, "enclave decrypt", "alice", true, true)
+                .newRecord(AuditAction.DECRYPT, AuditOutcome.SUCCESS, "cli", 0);
+        r.sourceTopic = "cli";
+        r.recordId = AuditRecord.deterministicId(TENANT, r.action, "cli", 0, r.eventTime, submissionId);
+        r.submissionId = submissionId;
+        AuditChain.signSubmission(r, FixedSigners.signer(TENANT, SignerRole.CLI, SEED));
+        return r;
+    }
+
+    @Test
+    void aReplayedSubmissionIsChainedOnceAndItsReplayIsAudited() throws Exception {
+        var h = harness(null);
+        h.processElement(submitted("7f1c0a5e-0000-4000-8000-000000000001"), 1L);
+        AuditRecord replay = submitted("7f1c0a5e-0000-4000-8000-000000000001");
+        h.processElement(replay, 2L);
+        checkpoint(h, 1);
+
+        List<AuditRecord> out = h.extractOutputValues();
+        assertThat(out).extracting(r -> r.action).containsExactly(AuditAction.JOB_START, AuditAction.DECRYPT,
+                AuditAction.RECORD_REJECTED, AuditAction.CHECKPOINT);
+        assertThat(out.get(1).submitter).isEqualTo(TENANT + "/cli/v1");
+        assertThat(out.get(2).reason).isEqualTo(AuditSubmission.REPLAYED);
+        assertThat(out.get(2).detail).isEqualTo("replayed audit submission 7f1c0a5e-0000-4000-8000-000000000001"
+                + " (submitted by " + TENANT + "/cli/v1) refused: it was chained at sequence 2");
+        assertValidChain(out, 1, AuditChain.GENESIS);
     }
 }

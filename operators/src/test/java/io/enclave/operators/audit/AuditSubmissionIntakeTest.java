@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 /** The job's intake of its audit topic, on Flink's operator harness. */
 class AuditSubmissionIntakeTest {
     private static final String TOPIC = "tenant_colorado_state_audit";
-    private static final FixedAuditKeys KEYS = new FixedAuditKeys(TENANT, "intake-test");
-    private static final AuditChain SIGNER = new AuditChain(KEYS.auditKey());
+    private static final AuditTrust KEYS = FixedSigners.trust(TENANT, "intake-test");
+    private static final AuditSigner SIGNER = FixedSigners.signer(TENANT, SignerRole.CLI, "intake-test");
 
-    private static OneInputStreamOperatorTestHarness<RawEvent, AuditRecord> harness(FixedAuditKeys keys)
+    private static OneInputStreamOperatorTestHarness<RawEvent, AuditRecord> harness(AuditTrust trust)
             throws Exception {
         var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(
-                new AuditSubmissionIntake(auditContext(), keys, "audit_intake[" + TENANT + "]")));
+                new AuditSubmissionIntake(auditContext(), trust.asSource(), "audit_intake[" + TENANT + "]")));
         h.open();
         return h;
     }
@@ -61,7 +61,7 @@ class AuditSubmissionIntakeTest {
     void forgedMalformedAndForeignLinesBecomeRejectionsNamingWhereTheyCameFrom() throws Exception {
         try (var h = harness(KEYS)) {
             AuditRecord forged = command(TENANT);
-            byte[] forgedLine = AuditSubmission.encode(forged, new AuditChain(new FixedAuditKeys(TENANT, "guess").auditKey()));
+            byte[] forgedLine = AuditSubmission.encode(forged, FixedSigners.signer(TENANT, SignerRole.CLI, "guess"));
             h.processElement(line(5, forgedLine));
             h.processElement(line(6, "{\"action\":\"DECRYPT\"}".getBytes(StandardCharsets.UTF_8)));
             h.processElement(line(7, AuditSubmission.encode(command(OTHER_TENANT), SIGNER)));
@@ -79,7 +79,7 @@ class AuditSubmissionIntakeTest {
 
     @Test
     void itRefusesToStartWithAnotherTenantsKeys() {
-        assertThatThrownBy(() -> harness(new FixedAuditKeys(OTHER_TENANT, "intake-test")))
-                .hasMessageContaining("was given the keys of another tenant");
+        assertThatThrownBy(() -> harness(FixedSigners.trust(OTHER_TENANT, "intake-test")))
+                .hasMessageContaining("was given the audit trust of another tenant");
     }
 }

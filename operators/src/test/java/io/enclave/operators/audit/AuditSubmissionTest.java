@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /** The signed line by which key commands and the ingest job submit records to a tenant's chain. */
 class AuditSubmissionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AuditChain KEY = new AuditChain(new FixedAuditKeys(TENANT, "submission-test").auditKey());
-    private static final AuditChain OTHER_KEY = new AuditChain(new FixedAuditKeys(TENANT, "someone-else").auditKey());
+    private static final AuditSigner KEY = FixedSigners.signer(TENANT, SignerRole.CLI, "submission-test");
+    private static final AuditSigner OTHER_KEY = FixedSigners.signer(TENANT, SignerRole.CLI, "someone-else");
+    private static final AuditTrust TRUST = FixedSigners.trust(TENANT, "submission-test");
 
     private static AuditRecord decrypted() {
         AuditRecord r = new AuditContext(TENANT, "enclave decrypt", "alice", true, true)
@@ -22,6 +23,12 @@ class AuditSubmissionTest {
         r.recordKey = "row-17";
         r.detail = "decrypted disaster_declarations.designated_area of row-17 (key version 1)";
         r.recordId = AuditRecord.deterministicId(TENANT, r.action, "cli", 0, r.eventTime, "unique");
+        return r;
+    }
+
+    private static AuditRecord rotationRecord() {
+        AuditRecord r = decrypted();
+        r.action = AuditAction.SIGNING_KEY_ROTATED;
         return r;
     }
 
@@ -36,11 +43,13 @@ class AuditSubmissionTest {
     @Test
     void aSignedLineDecodesToTheRecordItSigns() throws Exception {
         AuditRecord original = decrypted();
-        AuditRecord decoded = AuditSubmission.decode(AuditSubmission.encode(original, KEY), KEY);
+        AuditRecord decoded = AuditSubmission.decode(AuditSubmission.encode(original, KEY), TRUST);
 
         assertThat(AuditChain.canonical(decoded)).isEqualTo(AuditChain.canonical(original));
         assertThat(decoded.principal).isEqualTo("alice");
         assertThat(decoded.sequence).as("not chained yet").isZero();
+        assertThat(decoded.submitter).isEqualTo(TENANT + "/cli/v1");
+        assertThat(decoded.submissionId).as("a fresh UUID").hasSize(36);
     }
 
     @Test
@@ -49,29 +58,40 @@ class AuditSubmissionTest {
         ObjectNode edited = parsed(line);
         edited.put("principal", "mallory");
 
-        assertThatThrownBy(() -> AuditSubmission.decode(bytes(edited), KEY))
+        assertThatThrownBy(() -> AuditSubmission.decode(bytes(edited), TRUST))
                 .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.FORGED))
-                .hasMessage("the signature does not verify under the tenant's audit key");
-        assertThatThrownBy(() -> AuditSubmission.decode(AuditSubmission.encode(decrypted(), OTHER_KEY), KEY))
+                .hasMessage("the submission is refused: its signature does not verify under key " + TENANT + "/cli/v1");
+        assertThatThrownBy(() -> AuditSubmission.decode(AuditSubmission.encode(decrypted(), OTHER_KEY), TRUST))
                 .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.FORGED));
         ObjectNode unsigned = parsed(line);
         unsigned.remove("signature");
-        assertThatThrownBy(() -> AuditSubmission.decode(bytes(unsigned), KEY))
-                .hasMessage("the line carries no signature");
+        assertThatThrownBy(() -> AuditSubmission.decode(bytes(unsigned), TRUST))
+                .hasMessage("the line carries no submitter key id and signature");
+        ObjectNode edgeKey = parsed(line);
+        edgeKey.put("submitter", TENANT + "/job/v1");
+        assertThatThrownBy(() -> AuditSubmission.decode(bytes(edgeKey), TRUST))
+                .as("claiming the job's key id does not make a CLI signature the job's")
+                .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(AuditSubmission.FORGED))
+                .hasMessageContaining(TENANT + "/job/v1 of role job, which may not sign it");
+        ObjectNode rotation = parsed(AuditSubmission.encode(rotationRecord(), KEY));
+        rotation.put("submitter", TENANT + "/job/v1");
+        assertThatThrownBy(() -> AuditSubmission.decode(bytes(rotation), TRUST))
+                .hasMessage("the submission is refused: its signature does not verify under key " + TENANT + "/job/v1");
     }
 
     @Test
-    void aChainedRowsHmacCannotPassAsASubmissionSignature() throws Exception {
+    void aChainedRowsSignatureCannotPassAsASubmissionSignature() throws Exception {
         AuditRecord r = decrypted();
         byte[] line = AuditSubmission.encode(r, KEY);
-        AuditRecord chained = AuditSubmission.decode(line, KEY);
-        KEY.link(chained, 1, AuditChain.GENESIS);
+        AuditRecord chained = AuditSubmission.decode(line, TRUST);
+        new AuditChain().link(chained, 1, AuditChain.GENESIS, KEY);
         ObjectNode n = parsed(line);
-        n.put("signature", chained.hmac);
+        n.put("signature", chained.signature);
 
-        assertThatThrownBy(() -> AuditSubmission.decode(bytes(n), KEY))
+        assertThatThrownBy(() -> AuditSubmission.decode(bytes(n), TRUST))
                 .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.FORGED));
     }
@@ -98,7 +118,7 @@ class AuditSubmissionTest {
     }
 
     private static void assertMalformed(byte[] line, String message) {
-        assertThatThrownBy(() -> AuditSubmission.decode(line, KEY))
+        assertThatThrownBy(() -> AuditSubmission.decode(line, TRUST))
                 .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.MALFORMED))
                 .hasMessage(message)
@@ -106,9 +126,22 @@ class AuditSubmissionTest {
     }
 
     @Test
+    void aKeyMaySubmitOnlyTheActionsOfItsRole() {
+        AuditRecord r = decrypted();
+        r.action = AuditAction.CHECKPOINT;
+        assertThatThrownBy(() -> AuditSubmission.decode(AuditSubmission.encode(r, KEY), TRUST))
+                .hasMessage("the submission is refused: it is signed by key " + TENANT + "/cli/v1 of role cli, which "
+                        + "may not sign it (only [])");
+        AuditRecord rejection = decrypted();
+        rejection.action = AuditAction.RECORD_REJECTED;
+        assertThatThrownBy(() -> AuditSubmission.decode(AuditSubmission.encode(rejection, KEY), TRUST))
+                .hasMessageContaining("which may not sign it (only [ingest])");
+    }
+
+    @Test
     void onlyAnUnchainedRecordCanBeSigned() {
         AuditRecord chained = decrypted();
-        KEY.link(chained, 3, AuditChain.GENESIS);
+        new AuditChain().link(chained, 3, AuditChain.GENESIS, KEY);
         assertThatThrownBy(() -> AuditSubmission.encode(chained, KEY))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only an unchained record can be submitted");

@@ -165,9 +165,14 @@ public final class TenantTables {
         c.add(required("first_offset", BIGINT, "SINK_FLUSH: first Kafka offset, -1 if none", a -> a.firstOffset));
         c.add(required("last_offset", BIGINT, "SINK_FLUSH: last Kafka offset, -1 if none", a -> a.lastOffset));
         c.add(required("checkpoint_id", BIGINT, "Flink checkpoint, -1 if none", a -> a.checkpointId));
+        c.add(optional("submission_id", SHORT_TEXT, "unique id of a submitted record, chained once", a -> a.submissionId));
+        c.add(optional("submitter", SHORT_TEXT, "key id that signed a submitted record", a -> a.submitter));
+        c.add(optional("submitter_signature", SHORT_TEXT, "Ed25519 signature of the submitter",
+                a -> a.submitterSignature));
         c.add(required("prev_hash", SHORT_TEXT, "hash of the previous record in the chain", a -> a.prevHash));
         c.add(required("hash", SHORT_TEXT, "SHA-256 of this record's canonical form", a -> a.hash));
-        c.add(required("hmac", SHORT_TEXT, "HMAC-SHA256 of hash under the tenant's audit key", a -> a.hmac));
+        c.add(required("signer", SHORT_TEXT, "key id of the job key that signed the record", a -> a.signer));
+        c.add(required("signature", SHORT_TEXT, "Ed25519 signature of hash by signer", a -> a.signature));
         return new TableDefinition<>("audit_log", "Hash-chained audit trail of the tenant's job", c,
                 List.of("tenant_id", "sequence"));
     }
@@ -180,7 +185,8 @@ public final class TenantTables {
         c.add(required("head_hash", SHORT_TEXT, "hash of the row at sequence", h -> h.headHash));
         c.add(required("checkpoint_id", BIGINT, "checkpoint that made them durable", h -> h.checkpointId));
         c.add(required("written_at", TIMESTAMP, "UTC", h -> h.writtenAt));
-        c.add(required("hmac", SHORT_TEXT, "HMAC under the tenant's audit key", h -> h.hmac));
+        c.add(required("signer", SHORT_TEXT, "key id of the job key that signed the head", h -> h.signer));
+        c.add(required("signature", SHORT_TEXT, "Ed25519 signature of the head", h -> h.signature));
         return new TableDefinition<>("audit_head", "Signed head of the tenant's audit chain", c, List.of("tenant_id"));
     }
 
