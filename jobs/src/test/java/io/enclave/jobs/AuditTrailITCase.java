@@ -174,7 +174,7 @@ class AuditTrailITCase {
         long last = scalar("SELECT MAX(sequence) FROM audit_log");
         assertThat(clean.out()).contains("verified: " + last + " records (sequence 1.." + last + "), head "
                 + text("SELECT hash FROM audit_log WHERE sequence = " + last));
-        long head = scalar("SELECT sequence FROM audit_head");
+        long head = scalar("SELECT MAX(sequence) FROM audit_head");
         long rejection = scalar("SELECT MIN(sequence) FROM audit_log WHERE action = 'RECORD_REJECTED'");
         long k = Math.max(rejection, 3);
 
@@ -241,7 +241,7 @@ class AuditTrailITCase {
             long chainedAt = 0;
             while (System.nanoTime() < deadline) {
                 chainedAt = scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_log WHERE action = 'KEYS_ROTATE'");
-                if (chainedAt > 0 && scalar("SELECT sequence FROM audit_head") >= chainedAt && verify().exit() == 0) {
+                if (chainedAt > 0 && scalar("SELECT MAX(sequence) FROM audit_head") >= chainedAt && verify().exit() == 0) {
                     break;
                 }
                 Thread.sleep(500);
@@ -362,7 +362,7 @@ class AuditTrailITCase {
                 // A running job adds a CHECKPOINT record each checkpoint, so the signed head trails the
                 // table for good; wait until it covers what the table held once all inputs were in.
                 sealed = sealed < 0 ? scalar("SELECT MAX(sequence) FROM audit_log") : sealed;
-                if (scalar("SELECT sequence FROM audit_head") >= sealed) {
+                if (scalar("SELECT MAX(sequence) FROM audit_head") >= sealed) {
                     break;
                 }
             }
@@ -444,7 +444,7 @@ class AuditTrailITCase {
                 // Up to the signed head: rows a completed checkpoint made durable, when both sinks had flushed.
                 ResultSet rs = st.executeQuery("SELECT sequence, hash FROM "
                         + SqlDialect.qualified(colorado.database().schema(), "audit_log") + " WHERE sequence <= "
-                        + "(SELECT sequence FROM " + SqlDialect.qualified(colorado.database().schema(), "audit_head")
+                        + "(SELECT MAX(sequence) FROM " + SqlDialect.qualified(colorado.database().schema(), "audit_head")
                         + ")")) {
             while (rs.next()) {
                 chain.put(rs.getLong(1), rs.getString(2));

@@ -25,5 +25,10 @@ public enum AuditAction {
     /** {@code enclave decrypt}: an authorised reader decrypted one value. */
     DECRYPT,
     /** {@code enclave keys split}: the tenant's keys were copied out of a shared store into its own. */
-    KEYS_SPLIT
+    KEYS_SPLIT,
+    /**
+     * The job was restored from a savepoint or checkpoint older than the stored chain's tail; the
+     * chain continued after the tail, keeping every row written since. Names both positions.
+     */
+    RESTORED_FROM_OLDER_STATE
 }

@@ -9,20 +9,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a tenant's retained audit chain starts after {@code audit purge}: rows before
- * {@code firstSequence} were purged, {@code prevHash} is the hash of the last purged row, and
- * the HMAC under the tenant's audit key proves the purge command wrote it. One row per tenant.
+ * A signed point from which a tenant's chain can be verified when the rows before it are gone:
+ * {@code prevHash} is the hash of the row before {@code firstSequence}. {@code audit purge}
+ * writes one where it cuts; the job writes one at the first record of each UTC day, before
+ * StarRocks' dynamic partitioning can drop the day before it. Append-only, one row per point.
  *
  * @param tenantId the tenant
  * @param firstSequence the first sequence still in the table
  * @param prevHash the hash the row at {@code firstSequence} must link to
- * @param purgedRows how many rows this purge removed
- * @param purgedBy who ran the purge
- * @param purgedAt when, epoch milliseconds UTC
+ * @param purgedRows how many rows this purge removed; 0 for a day anchor
+ * @param purgedBy who ran the purge, or which job wrote the day anchor
+ * @param purgedAt when, epoch milliseconds UTC; for a day anchor, the event time of its first record
  * @param hmac {@code AuditChain.signAnchor} over the fields above but purgedBy
  */
 public record AuditAnchor(String tenantId, long firstSequence, String prevHash, long purgedRows, String purgedBy,
         long purgedAt, String hmac) {
+
+    /** The owning tenant, for sinks that re-check it before writing. */
+    public static String tenantIdOf(AuditAnchor anchor) {
+        return anchor.tenantId();
+    }
 
     /** The {@code audit_anchor} table. */
     public static TableDefinition<AuditAnchor> table() {
@@ -34,7 +40,7 @@ public record AuditAnchor(String tenantId, long firstSequence, String prevHash, 
         c.add(required("purged_by", SHORT_TEXT, "who ran the purge", AuditAnchor::purgedBy));
         c.add(required("purged_at", TIMESTAMP, "UTC", AuditAnchor::purgedAt));
         c.add(required("hmac", SHORT_TEXT, "HMAC under the tenant's audit key", AuditAnchor::hmac));
-        return new TableDefinition<>("audit_anchor", "Signed start of the tenant's audit chain after a purge", c,
-                List.of("tenant_id"));
+        return new TableDefinition<>("audit_anchor", "Signed points the tenant's audit chain can be verified from", c,
+                List.of("tenant_id", "first_sequence"));
     }
 }
