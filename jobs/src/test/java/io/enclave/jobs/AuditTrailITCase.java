@@ -202,14 +202,24 @@ class AuditTrailITCase {
         restore();
         assertThat(verify().exit()).isZero();
 
-        // Retention on MySQL: purge everything older than now; the rest still verifies from a signed anchor.
+        // Retention on MySQL: a purge inside retention_days (30 here) is refused and deletes nothing.
         Path password = java.nio.file.Files.createTempFile("audit-it", ".pw");
         java.nio.file.Files.writeString(password, database.rootPassword());
-        CliRun purge = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
+        long rowsBefore = scalar("SELECT COUNT(*) FROM audit_log");
+        CliRun refused = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
                 "--jdbc-url", database.rootJdbcUrl(), "--user", database.rootUser(), "--password-file", password.toString(),
                 "--older-than-days", "0");
-        assertThat(purge.exit()).as(purge.err() + purge.out()).isZero();
-        assertThat(purge.out()).contains("the chain now starts at sequence " + head);
+        assertThat(refused.exit()).as(refused.err() + refused.out()).isEqualTo(2);
+        assertThat(refused.err()).contains("refusing to purge audit records younger than retention_days (30)");
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log")).isEqualTo(rowsBefore);
+        // Once the rows are past retention (emulated: the purge's cutoff is now), the rest verifies from a signed anchor.
+        try (Connection root = database.rootConnection();
+                KeyProvider keys = KeystoreKeyProviderFactory.forTenant(colorado).open()) {
+            io.enclave.sinks.AuditPurge.Result purged = new io.enclave.sinks.AuditPurge(root, new MySqlDialect(),
+                    colorado.database().schema(), colorado.id(), new AuditChain(keys.auditKey()))
+                    .purgeBefore(java.time.Instant.now(), "audit-it");
+            assertThat(purged.firstRetained()).isEqualTo(head);
+        }
         CliRun afterPurge = verify();
         assertThat(afterPurge.exit()).as(afterPurge.err()).isZero();
         assertThat(afterPurge.out()).contains("(sequence " + head + ".." + last + ")");
