@@ -21,6 +21,7 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSigner;
 import io.enclave.operators.audit.AuditSubmission;
+import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.jobs.audit.AuditSigning;
 import io.enclave.operators.crypto.KeyProvider;
@@ -178,7 +179,7 @@ class AuditTrailITCase {
         long last = scalar("SELECT MAX(sequence) FROM audit_log");
         assertThat(clean.out()).contains("verified: " + last + " records (sequence 1.." + last + "), head "
                 + text("SELECT hash FROM audit_log WHERE sequence = " + last));
-        long head = scalar("SELECT sequence FROM audit_head");
+        long head = scalar("SELECT MAX(sequence) FROM audit_head");
         long rejection = scalar("SELECT MIN(sequence) FROM audit_log WHERE action = 'RECORD_REJECTED'");
         long k = Math.max(rejection, 3);
 
@@ -209,14 +210,24 @@ class AuditTrailITCase {
         everythingAnAuditorOrACliUserHoldsCannotReSignTheChain(rejection, last);
         eachFailureThatIsNotTamperingHasItsOwnExitCode();
 
-        // Retention on MySQL: purge everything older than now; the rest still verifies from a signed anchor.
+        // Retention on MySQL: a purge inside retention_days (30 here) is refused and deletes nothing.
         Path password = java.nio.file.Files.createTempFile("audit-it", ".pw");
         java.nio.file.Files.writeString(password, database.rootPassword());
-        CliRun purge = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
+        long rowsBefore = scalar("SELECT COUNT(*) FROM audit_log");
+        CliRun refused = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
                 "--jdbc-url", database.rootJdbcUrl(), "--user", database.rootUser(), "--password-file", password.toString(),
                 "--older-than-days", "0");
-        assertThat(purge.exit()).as(purge.err() + purge.out()).isZero();
-        assertThat(purge.out()).contains("the chain now starts at sequence " + head);
+        assertThat(refused.exit()).as(refused.err() + refused.out()).isEqualTo(2);
+        assertThat(refused.err()).contains("refusing to purge audit records younger than retention_days (30)");
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log")).isEqualTo(rowsBefore);
+        // Once the rows are past retention (emulated: the purge's cutoff is now), the rest verifies from a signed anchor.
+        try (Connection root = database.rootConnection()) {
+            io.enclave.sinks.AuditPurge.Result purged = new io.enclave.sinks.AuditPurge(root, new MySqlDialect(),
+                    colorado.database().schema(), colorado.id(), AuditTrust.read(AuditSigning.trustFile(colorado)),
+                    AuditSigning.store(colorado, SignerRole.CLI).current())
+                    .purgeBefore(java.time.Instant.now(), "audit-it");
+            assertThat(purged.firstRetained()).isEqualTo(head);
+        }
         CliRun afterPurge = verify();
         assertThat(afterPurge.exit()).as(afterPurge.err()).isZero();
         assertThat(afterPurge.out()).contains("(sequence " + head + ".." + last + ")");
@@ -265,7 +276,7 @@ class AuditTrailITCase {
             while (System.nanoTime() < deadline) {
                 chainedAt = scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_log WHERE reason = '"
                         + AuditSubmission.REPLAYED + "'");
-                if (chainedAt > 0 && scalar("SELECT sequence FROM audit_head") >= chainedAt && verify().exit() == 0) {
+                if (chainedAt > 0 && scalar("SELECT MAX(sequence) FROM audit_head") >= chainedAt && verify().exit() == 0) {
                     break;
                 }
                 Thread.sleep(500);
@@ -425,11 +436,14 @@ class AuditTrailITCase {
                         + r.prevHash + "', hash = '" + r.hash + "', signer = '" + as + "', signature = '" + r.signature
                         + "' WHERE sequence = " + r.sequence);
             }
-            long head = scalar("SELECT sequence FROM audit_head");
+            long head = scalar("SELECT MAX(sequence) FROM audit_head");
             String headHash = text("SELECT hash FROM audit_log WHERE sequence = " + head);
-            long checkpoint = scalar("SELECT checkpoint_id FROM audit_head");
+            long checkpoint = scalar("SELECT checkpoint_id FROM audit_head ORDER BY sequence DESC LIMIT 1");
+            // The strongest forgery: only the re-signed newest head is left, so no older head contradicts the rows.
+            rootExecute("DELETE FROM audit_head WHERE sequence <> " + head);
             rootExecute("UPDATE audit_head SET head_hash = '" + headHash + "', signer = '" + as + "', signature = '"
-                    + key.sign(AuditChain.headMessage(as, colorado.id(), head, headHash, checkpoint)) + "'");
+                    + key.sign(AuditChain.headMessage(as, colorado.id(), head, headHash, checkpoint)) + "'"
+                    + " WHERE sequence = " + head);
         }
     }
 
@@ -496,7 +510,7 @@ class AuditTrailITCase {
                 // A running job adds a CHECKPOINT record each checkpoint, so the signed head trails the
                 // table for good; wait until it covers what the table held once all inputs were in.
                 sealed = sealed < 0 ? scalar("SELECT MAX(sequence) FROM audit_log") : sealed;
-                if (scalar("SELECT sequence FROM audit_head") >= sealed) {
+                if (scalar("SELECT MAX(sequence) FROM audit_head") >= sealed) {
                     break;
                 }
             }
@@ -576,7 +590,7 @@ class AuditTrailITCase {
                 // Up to the signed head: rows a completed checkpoint made durable, when both sinks had flushed.
                 ResultSet rs = st.executeQuery("SELECT sequence, hash FROM "
                         + SqlDialect.qualified(colorado.database().schema(), "audit_log") + " WHERE sequence <= "
-                        + "(SELECT sequence FROM " + SqlDialect.qualified(colorado.database().schema(), "audit_head")
+                        + "(SELECT MAX(sequence) FROM " + SqlDialect.qualified(colorado.database().schema(), "audit_head")
                         + ")")) {
             while (rs.next()) {
                 chain.put(rs.getLong(1), rs.getString(2));

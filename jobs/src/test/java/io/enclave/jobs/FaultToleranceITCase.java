@@ -194,6 +194,47 @@ class FaultToleranceITCase {
         resumed.cancel().get();
     }
 
+    /**
+     * Issue 15: savepoint S1, more records, savepoint S2, then resume from S1. The restored chain
+     * is behind the table, so it continues after the stored tail: every row written between S1
+     * and S2 is still there, unchanged, the restore is chained naming both positions, nothing was
+     * refused as a conflict, and the chain verifies.
+     */
+    @Test
+    void resumingFromAnOlderSavepointNeverOverwritesTheRowsWrittenSince(@TempDir Path savepoints) throws Exception {
+        Scenario s = new Scenario("ft_older_savepoint");
+        JobClient first = s.submit(null, null);
+        s.awaitFirstCheckpoint();
+        s.publishFirstHalf();
+        s.awaitAccountedFor(s.firstHalf().size());
+        String s1 = first.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        long atS1 = s.scalar("SELECT MAX(sequence) FROM audit_log");
+        s.publishSecondHalf();
+        s.awaitAccountedFor(s.events.size());
+        first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        List<String> stored = s.column("SELECT CONCAT(sequence, ' ', hash, ' ', hmac, ' ', detail) FROM audit_log"
+                + " ORDER BY sequence");
+        long tail = s.scalar("SELECT MAX(sequence) FROM audit_log");
+        assertThat(tail).as("rows were chained between S1 and S2").isGreaterThan(atS1);
+
+        JobClient resumed = s.submit(null, s1);
+        awaitLoudly("a RESTORED_FROM_OLDER_STATE audit row", Duration.ofMinutes(1),
+                () -> s.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'"), 1);
+        s.awaitAccountedFor(s.events.size());
+        s.awaitChainVerifies();
+        resumed.cancel().get();
+
+        assertThat(s.column("SELECT CONCAT(sequence, ' ', hash, ' ', hmac, ' ', detail) FROM audit_log WHERE sequence <= "
+                + tail + " ORDER BY sequence")).as("every row up to the tail stored at S2, unchanged")
+                .containsExactlyElementsOf(stored);
+        assertThat(s.column("SELECT detail FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'")).singleElement()
+                .satisfies(d -> assertThat(d).contains("but the stored chain at sequence " + tail)
+                        .containsPattern("ends at sequence \\d+"));
+        assertThat(s.scalar("SELECT MIN(sequence) FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'"))
+                .isGreaterThan(tail);
+        assertThat(s.scalar("SELECT COUNT(*) FROM audit_conflict")).as("refused overwrites").isZero();
+    }
+
     /** An entry of Flink's exception history whose failure is a JDBC sink's flush hitting the database. */
     private static boolean isFailedFlush(JsonNode failure) {
         String trace = failure.path("stacktrace").asText();

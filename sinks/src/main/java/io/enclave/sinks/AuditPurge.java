@@ -49,6 +49,20 @@ public final class AuditPurge {
      */
     public record Result(long purgedRows, long firstRetained) {}
 
+    /**
+     * The cutoff of a purge that keeps {@code keepDays}, refused when that would cut inside the
+     * tenant's {@code retention_days}: retention is a floor, never a suggestion.
+     *
+     * @throws IllegalArgumentException when {@code keepDays} is less than {@code retentionDays}
+     */
+    public static Instant cutoff(Instant now, int retentionDays, int keepDays) {
+        if (keepDays < retentionDays) {
+            throw new IllegalArgumentException("refusing to purge audit records younger than retention_days ("
+                    + retentionDays + "): asked to keep only " + keepDays + " days");
+        }
+        return now.minus(java.time.Duration.ofDays(keepDays));
+    }
+
     /** Deletes rows with an event time before {@code cutoff}; {@code purgedBy} is recorded in the anchor. */
     public Result purgeBefore(Instant cutoff, String purgedBy) throws SQLException {
         AuditVerifier.Verdict verdict = new AuditVerifier(connection, database, tenantId, trust).verify();
@@ -91,7 +105,7 @@ public final class AuditPurge {
         connection.setAutoCommit(false);
         try {
             TableDefinition<AuditAnchor> table = AuditAnchor.table();
-            try (PreparedStatement ps = connection.prepareStatement(dialect.upsert(database, table))) {
+            try (PreparedStatement ps = connection.prepareStatement(dialect.insertOnly(database, table))) {
                 StatementBinder.bind(ps, table.columns(), anchor);
                 ps.executeUpdate();
             }

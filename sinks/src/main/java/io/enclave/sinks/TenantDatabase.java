@@ -23,10 +23,20 @@ import java.util.regex.Pattern;
  */
 public final class TenantDatabase {
     /**
-     * What the tenant's account may do on its own database: read, write and upsert. No DELETE,
-     * so the job cannot remove audit rows, and no DDL or GRANT, so it cannot widen its access.
+     * What the tenant's account may do on its whole database: read and append. No UPDATE and no
+     * DELETE, so the job cannot rewrite or remove an audit row (AU-9), and no DDL or GRANT, so
+     * it cannot widen its access. The event tables' upserts get UPDATE per table, see
+     * {@link #UPSERT_PRIVILEGE}.
      */
-    public static final List<String> PRIVILEGES = List.of("SELECT", "INSERT", "UPDATE");
+    public static final List<String> PRIVILEGES = List.of("SELECT", "INSERT");
+
+    /**
+     * The one table-level privilege, on the event tables only: MySQL and MariaDB need it for
+     * {@code INSERT ... ON DUPLICATE KEY UPDATE}. StarRocks needs none, as a load into a PRIMARY
+     * KEY table replaces rows with the INSERT privilege alone; its audit tables are DUPLICATE
+     * KEY tables, where an INSERT can only append.
+     */
+    public static final String UPSERT_PRIVILEGE = "UPDATE";
 
     /** The host part of the tenant's one account; connections are limited by network policy, not by host. */
     public static final String ACCOUNT_HOST = "%";
@@ -45,8 +55,9 @@ public final class TenantDatabase {
         List<String> statements = new ArrayList<>();
         statements.add(dialect.createDatabase(database));
         for (TableDefinition<?> table : TenantTables.all(tenant.processing().encryptedFields())) {
-            statements.add(table.name().equals(TenantTables.auditLog().name())
-                    ? dialect.createTable(database, table, auditRetention())
+            boolean log = table.name().equals(TenantTables.auditLog().name());
+            statements.add(TenantTables.APPEND_ONLY.contains(table.name())
+                    ? dialect.createAppendOnlyTable(database, table, log ? auditRetention() : null)
                     : dialect.createTable(database, table));
         }
         return statements;
@@ -92,8 +103,34 @@ public final class TenantDatabase {
         } else {
             statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
             statements.add("GRANT " + privileges + " ON " + database + ".* TO " + account);
+            statements.addAll(tableGrantStatements());
         }
         return statements;
+    }
+
+    /** The tables the job upserts (the event tables): the only ones its account may UPDATE. */
+    public static List<String> upsertTables() {
+        return java.util.Arrays.stream(io.enclave.config.StreamKind.values())
+                .map(io.enclave.config.StreamKind::table).toList();
+    }
+
+    /**
+     * {@code GRANT UPDATE ON db.table TO account} per event table, for MySQL and MariaDB. A
+     * table-level grant names its database literally (no pattern), so the name is not escaped.
+     * The tables must exist first: run after {@link #createSchema}.
+     */
+    public List<String> tableGrantStatements() {
+        List<String> statements = new ArrayList<>();
+        for (String table : upsertTables()) {
+            statements.add(tableGrantStatement(table));
+        }
+        return statements;
+    }
+
+    /** {@code GRANT UPDATE ON db.table TO account}. */
+    public String tableGrantStatement(String table) {
+        return "GRANT " + UPSERT_PRIVILEGE + " ON " + SqlDialect.qualified(tenant.database().schema(), table) + " TO "
+                + account();
     }
 
     /** The tenant's account, {@code 'user'@'%'}; the user name is validated as {@code [a-z][a-z0-9_]*}. */
@@ -113,7 +150,7 @@ public final class TenantDatabase {
     }
 
     /**
-     * {@code GRANT SELECT, INSERT, UPDATE ON db.* TO account} for MySQL and MariaDB, the name
+     * {@code GRANT SELECT, INSERT ON db.* TO account} for MySQL and MariaDB, the name
      * escaped so that the grant matches this one database and no other.
      */
     public String grantStatement(List<String> privileges) {
@@ -132,8 +169,9 @@ public final class TenantDatabase {
     }
 
     /**
-     * Creates the tenant's user if needed, sets its password, and grants it SELECT, INSERT and
-     * UPDATE on its own database only: no global privilege, no other schema, no DELETE or DDL.
+     * Creates the tenant's user if needed, sets its password, and grants it SELECT and INSERT on
+     * its own database and UPDATE on its event tables only: no global privilege, no other schema,
+     * no UPDATE or DELETE of an audit table, no DDL.
      * For tests and the demo; {@code ./enclave provision} also removes what should not be there.
      */
     public void createUser(Connection admin) throws SQLException {
@@ -143,8 +181,14 @@ public final class TenantDatabase {
                     + passwordLiteral(tenant.database().password()));
             st.execute(alterPasswordStatement());
             st.execute(grantStatement(PRIVILEGES));
+            if (!isStarRocks()) {
+                for (String grant : tableGrantStatements()) {
+                    st.execute(grant);
+                }
+            }
         }
         revokeUnescapedGrant(admin);
+        revokeDatabaseUpdate(admin);
     }
 
     /**
@@ -165,6 +209,21 @@ public final class TenantDatabase {
         }
         try (Statement st = admin.createStatement()) {
             st.execute("REVOKE ALL PRIVILEGES ON " + bareName + ".* FROM " + account());
+        }
+    }
+
+    /**
+     * Releases before issue 15 granted UPDATE on the whole database, which let the job rewrite
+     * audit rows; it is revoked here for the callers of {@link #createUser}, and reported and
+     * removed by {@code ./enclave provision}.
+     */
+    private void revokeDatabaseUpdate(Connection admin) throws SQLException {
+        if (isStarRocks() || strings(admin, "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?"
+                + " AND PRIVILEGE_TYPE = 'UPDATE' LIMIT 1", account()).isEmpty()) {
+            return;
+        }
+        try (Statement st = admin.createStatement()) {
+            st.execute("REVOKE UPDATE ON " + dialect.grantDatabase(tenant.database().schema()) + ".* FROM " + account());
         }
     }
 

@@ -12,10 +12,10 @@ import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
- * Builds a tenant's JDBC sinks: one per stream table and one for the audit log, all writing
- * upserts into the tenant's own database as the tenant's own user. They flush on their batch
- * size, on their interval, and on every checkpoint, which with upserts by natural key gives
- * effectively-once rows.
+ * Builds a tenant's JDBC sinks: one per stream table, writing upserts, and the append-only
+ * audit log and head, all into the tenant's own database as the tenant's own user. They flush
+ * on their batch size, on their interval, and on every checkpoint, which with upserts by
+ * natural key (and identical replays skipped in the audit tables) gives effectively-once rows.
  */
 public final class TenantJdbcSinks {
     static final String DRIVER = "com.mysql.cj.jdbc.Driver";
@@ -31,15 +31,14 @@ public final class TenantJdbcSinks {
         return build(table, new TenantRowBinder<>(options.tenantId(), table, TenantEvent::tenantIdOf));
     }
 
+    /** The chained audit records, appended and never overwritten (see {@link AppendOnlyAuditSink}). */
     public Sink<AuditRecord> audit() {
-        TableDefinition<AuditRecord> table = TenantTables.auditLog();
-        return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditRecord::tenantIdOf));
+        return new AppendOnlyAuditSink<>(options, new AuditRows.Log());
     }
 
-    /** The signed head of the tenant's audit chain, upserted once per completed checkpoint. */
+    /** The signed heads of the tenant's audit chain, one row appended per completed checkpoint that moved it. */
     public Sink<AuditHead> auditHead() {
-        TableDefinition<AuditHead> table = TenantTables.auditHead();
-        return build(table, new TenantRowBinder<>(options.tenantId(), table, AuditHead::tenantIdOf));
+        return new AppendOnlyAuditSink<>(options, new AuditRows.Head());
     }
 
     private <T> Sink<T> build(TableDefinition<T> table, TenantRowBinder<T> binder) {

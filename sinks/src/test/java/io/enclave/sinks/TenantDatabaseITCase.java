@@ -122,6 +122,29 @@ class TenantDatabaseITCase {
         }
     }
 
+    /**
+     * AU-9: the job's own account appends audit rows but can neither rewrite nor remove one, nor
+     * a signed head; the event tables it upserts it may still UPDATE.
+     */
+    @Test
+    void theWritersAccountCannotUpdateOrDeleteAuditRows() throws SQLException {
+        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("INSERT IGNORE INTO " + TENANT_A + ".audit_head (tenant_id, sequence, head_hash, checkpoint_id,"
+                    + " written_at, hmac) VALUES ('" + tenantA.id() + "', 1, 'h', 1, NOW(), 'm')");
+        }
+        try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
+            for (String table : List.of("audit_log", "audit_head", "audit_anchor", "audit_conflict")) {
+                assertDenied(() -> st.executeUpdate("UPDATE " + table + " SET tenant_id = tenant_id"));
+                assertDenied(() -> st.executeUpdate("DELETE FROM " + table));
+                assertDenied(() -> st.executeUpdate("REPLACE INTO " + table + " SELECT * FROM " + table));
+                assertThat(count(st, "SELECT COUNT(*) FROM " + table)).isGreaterThanOrEqualTo(0);
+            }
+            assertThat(count(st, "SELECT COUNT(*) FROM audit_head")).isEqualTo(1);
+            assertThat(st.executeUpdate("UPDATE disaster_declarations SET state = state WHERE id = 'none'")).isZero();
+            assertDenied(() -> st.executeUpdate("DELETE FROM disaster_declarations WHERE id = 'none'"));
+        }
+    }
+
     @Test
     void ddlAndUserCreationAreIdempotentAndKeepRows() throws SQLException {
         try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
@@ -144,14 +167,18 @@ class TenantDatabaseITCase {
     }
 
     @Test
-    void tenantUserHasOnlySelectInsertUpdateOnItsOwnDatabase() throws SQLException {
+    void tenantUserHasOnlySelectInsertOnItsOwnDatabaseAndUpdateOnItsEventTables() throws SQLException {
         try (Connection a = connectAs(tenantA); Statement st = a.createStatement();
                 ResultSet rs = st.executeQuery("SHOW GRANTS")) {
             List<String> grants = strings(rs);
-            assertThat(grants).hasSize(2);
+            assertThat(grants).hasSize(4);
             assertThat(grants).anySatisfy(g -> assertThat(g).startsWith("GRANT USAGE ON *.* TO `sinks_db_a_writer`@"));
             assertThat(grants).anySatisfy(g -> assertThat(g)
-                    .startsWith("GRANT SELECT, INSERT, UPDATE ON `sinks\\_db\\_a`.* TO `sinks_db_a_writer`@"));
+                    .startsWith("GRANT SELECT, INSERT ON `sinks\\_db\\_a`.* TO `sinks_db_a_writer`@"));
+            assertThat(grants).anySatisfy(g -> assertThat(g)
+                    .startsWith("GRANT UPDATE ON `sinks_db_a`.`disaster_declarations` TO `sinks_db_a_writer`@"));
+            assertThat(grants).anySatisfy(g -> assertThat(g)
+                    .startsWith("GRANT UPDATE ON `sinks_db_a`.`weather_alerts` TO `sinks_db_a_writer`@"));
         }
         try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
             List<String> visible = strings(st.executeQuery("SHOW DATABASES"));
@@ -253,8 +280,8 @@ class TenantDatabaseITCase {
                 assertDenied(() -> st.executeQuery("SELECT COUNT(*) FROM " + lookAlike));
                 assertDenied(() -> st.executeUpdate("INSERT INTO " + lookAlike + " (x) VALUES (1)"));
                 assertThat(count(st, "SELECT COUNT(*) FROM disaster_declarations WHERE id = 'none'")).isZero();
-                assertThat(strings(st.executeQuery("SHOW GRANTS"))).hasSize(2)
-                        .noneSatisfy(g -> assertThat(g).contains("`" + TENANT_A + "`"));
+                assertThat(strings(st.executeQuery("SHOW GRANTS"))).hasSize(4)
+                        .noneSatisfy(g -> assertThat(g).contains("`" + TENANT_A + "`.*"));
             }
         } finally {
             try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {

@@ -254,9 +254,15 @@ class TenantJdbcSinksITCase {
 
     @Test
     @Order(2)
-    void writingTheSameRecordsTwiceUpsertsInsteadOfDuplicating() throws Exception {
+    void eventsUpsertWhileTheAuditLogSkipsReplaysAndRefusesOverwrites() throws Exception {
         runJob("sinks-it-first", disasters("first", 4), alerts("Moderate", 3), audits("first", 3));
-        runJob("sinks-it-replay", disasters("second", 4), alerts("Extreme", 3), audits("second", 3));
+        runJob("sinks-it-replay", disasters("second", 4), alerts("Extreme", 3), audits("first", 3));
+        try (Connection a = connectAsA(); Statement st = a.createStatement()) {
+            assertThat(count(st, "audit_log")).isEqualTo(3);
+            assertThat(count(st, "audit_conflict")).as("an identical replay is no conflict").isZero();
+        }
+        // The same sequences with other content: the event tables upsert, the audit log keeps what it holds.
+        runJob("sinks-it-conflict", disasters("second", 4), alerts("Extreme", 3), audits("second", 3));
 
         try (Connection a = connectAsA(); Statement st = a.createStatement()) {
             assertThat(count(st, "disaster_declarations")).isEqualTo(4);
@@ -266,7 +272,11 @@ class TenantJdbcSinksITCase {
                     .containsExactly("second 1", "second 2", "second 3", "second 4");
             assertThat(strings(st, "SELECT DISTINCT severity FROM weather_alerts")).containsExactly("Extreme");
             assertThat(strings(st, "SELECT detail FROM audit_log ORDER BY record_id"))
-                    .containsExactly("second 1", "second 2", "second 3");
+                    .as("the stored audit rows are unchanged").containsExactly("first 1", "first 2", "first 3");
+            assertThat(strings(st, "SELECT CONCAT(table_name, ' ', sequence) FROM audit_conflict ORDER BY sequence"))
+                    .as("each refused overwrite is reported")
+                    .containsExactlyElementsOf(audits("second", 3).stream().mapToLong(r -> r.sequence).sorted()
+                            .mapToObj(q -> "audit_log " + q).toList());
         }
     }
 

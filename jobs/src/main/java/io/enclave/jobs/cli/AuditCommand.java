@@ -10,13 +10,18 @@ import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.sinks.AuditPurge;
 import io.enclave.sinks.AuditVerifier;
 import io.enclave.sinks.dialect.Dialects;
+import io.enclave.jobs.audit.AuditSubmitter;
+import io.enclave.jobs.audit.AuditUnavailableException;
+import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.jobs.audit.OperatingSystemUser;
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.operators.audit.AuditRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -134,7 +139,8 @@ final class AuditCommand {
 
     /** {@code enclave audit purge --config FILE --tenant ID}: MySQL/MariaDB retention; StarRocks drops partitions itself. */
     @Command(name = "purge", description = "Delete audit rows older than retention_days (MySQL/MariaDB), leaving a "
-            + "signed anchor so the rest still verifies. Needs a user with DELETE on the tenant's database.")
+            + "signed anchor so the rest still verifies, and chain an AUDIT_PURGE record. Refuses to cut inside "
+            + "retention_days (exit 2). Needs a user with DELETE on the tenant's database.")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -142,7 +148,8 @@ final class AuditCommand {
         @Mixin
         Connect connect;
 
-        @Option(names = "--older-than-days", description = "Override audit_requirements.retention_days.")
+        @Option(names = "--older-than-days", description = "Keep more than audit_requirements.retention_days; "
+                + "fewer days are refused.")
         Integer days;
 
         @Override
@@ -161,24 +168,43 @@ final class AuditCommand {
                 return EnclaveCli.INVALID_CONFIG;
             }
             int keep = days != null ? days : tenant.auditRequirements().retentionDays();
-            Instant cutoff = Instant.now().minus(Duration.ofDays(keep));
+            Instant cutoff;
+            try {
+                cutoff = AuditPurge.cutoff(Instant.now(), tenant.auditRequirements().retentionDays(), keep);
+            } catch (IllegalArgumentException e) {
+                err.println("audit purge: " + e.getMessage());
+                return EnclaveCli.INVALID_CONFIG;
+            }
             String by = OperatingSystemUser.name() + " via enclave audit purge";
-            try (Connection c = connect.open(config, tenant)) {
+            // The purge is itself chained: the audit topic is reached first, so no purge goes unrecorded.
+            try (AuditSubmitter log = KafkaAuditSubmitter.open(config.global(), tenant,
+                            AuditSigning.factory(tenant, SignerRole.CLI));
+                    Connection c = connect.open(config, tenant)) {
                 AuditPurge.Result r = new AuditPurge(c, Dialects.MYSQL.dialect(), tenant.database().schema(), tenant.id(),
                         AuditTrust.read(AuditSigning.trustFile(tenant)), AuditSigning.store(tenant, SignerRole.CLI).current())
                         .purgeBefore(cutoff, by);
+                String detail = "purged " + r.purgedRows() + " audit records older than " + keep + " days; the chain "
+                        + "now starts at sequence " + r.firstRetained() + " (signed anchor in audit_anchor)";
+                AuditRecord record = AuditSubmitter.commandRecord(tenant, AuditAction.AUDIT_PURGE, AuditOutcome.SUCCESS,
+                        "audit purge", "", detail);
+                record.rowCount = r.purgedRows();
+                log.submit(record);
                 out.printf("purged %d audit records of %s older than %d days; the chain now starts at sequence %d "
                         + "(signed anchor in audit_anchor)%n", r.purgedRows(), tenant.id(), keep, r.firstRetained());
                 return 0;
             } catch (KeyUnavailableException e) {
                 err.println("audit purge: " + e.getMessage());
                 return ExitCode.KEY_MATERIAL;
+            } catch (AuditUnavailableException e) {
+                err.printf("audit purge: cannot chain the purge record of %s, so nothing was purged: %s%n", tenant.id(),
+                        e.getMessage());
+                return ExitCode.UNAVAILABLE;
             } catch (IllegalStateException e) {
                 err.println("audit purge: " + e.getMessage());
                 return CHAIN_BROKEN;
             } catch (SQLException e) {
                 err.printf("audit purge: cannot purge the audit log of %s: %s%n", tenant.id(), e.getMessage());
-                return UNREACHABLE;
+                return ExitCode.UNAVAILABLE;
             }
         }
     }

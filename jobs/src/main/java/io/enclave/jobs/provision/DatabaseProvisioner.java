@@ -205,7 +205,7 @@ public final class DatabaseProvisioner {
                 own.add(privilege);
             } else {
                 findings.add(new Finding(tenant.id(), LAYER, "grant " + privilege + " ON " + schema + ".* TO " + account,
-                        Drift.EXTRA, ownDatabase ? "more than SELECT, INSERT, UPDATE"
+                        Drift.EXTRA, ownDatabase ? "more than " + String.join(", ", TenantDatabase.PRIVILEGES)
                                 : exact.isPresent() ? "another schema"
                                 : "a pattern whose unescaped _ or % matches databases other than " + db,
                         () -> execute("REVOKE " + privilege + " ON " + quoteAny(schema) + ".* FROM " + account)));
@@ -234,12 +234,25 @@ public final class DatabaseProvisioner {
                     "a global privilege reaches every tenant's database",
                     () -> execute("REVOKE " + privilege + " ON *.* FROM " + account)));
         }
+        // UPDATE on each event table, for its upserts; never on an audit table (issue 15).
+        Set<String> tableGrantsMissing = new TreeSet<>(TenantDatabase.upsertTables());
         for (String[] row : rows("SELECT TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE"
                 + " FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ?", grantee)) {
+            if (row[0].equals(db) && TenantDatabase.UPSERT_PRIVILEGE.equalsIgnoreCase(row[2])
+                    && tableGrantsMissing.remove(row[1])) {
+                findings.add(Finding.inSync(tenant.id(), LAYER, "grant " + row[2] + " ON " + db + "." + row[1]
+                        + " TO " + account, ""));
+                continue;
+            }
             findings.add(new Finding(tenant.id(), LAYER, "grant " + row[2] + " ON " + row[0] + "." + row[1] + " TO "
                     + account, Drift.EXTRA, "a table-level grant is not in the config",
                     () -> execute("REVOKE " + row[2] + " ON " + quoteAny(row[0]) + "." + quoteAny(row[1])
                             + " FROM " + account)));
+        }
+        for (String table : tableGrantsMissing) {
+            findings.add(new Finding(tenant.id(), LAYER, "grant " + TenantDatabase.UPSERT_PRIVILEGE + " ON " + db + "."
+                    + table + " TO " + account, Drift.MISSING, "the event table's upserts need it",
+                    () -> execute(database.tableGrantStatement(table))));
         }
         for (String[] row : rows("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE"
                 + " FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = ?", grantee)) {

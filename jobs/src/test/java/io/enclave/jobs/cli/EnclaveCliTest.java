@@ -115,7 +115,7 @@ class EnclaveCliTest {
         CliRun mysql = run("ddl", EXAMPLES, "--dialect", "mysql", "--tenant", "colorado_state");
 
         assertThat(starrocks.out()).contains("CREATE ROLE IF NOT EXISTS `tenant_colorado_state_writer`",
-                "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN DATABASE `colorado_emergency` TO ROLE"
+                "GRANT SELECT, INSERT ON ALL TABLES IN DATABASE `colorado_emergency` TO ROLE"
                         + " `tenant_colorado_state_writer`",
                 "CREATE USER IF NOT EXISTS 'colorado_writer'@'%' IDENTIFIED BY"
                         + " '<tenants.colorado_state.database.password>'",
@@ -124,7 +124,9 @@ class EnclaveCliTest {
                 "WITH (\"cpu_weight\" = \"4\", \"mem_limit\" = \"20%\")")
                 .doesNotContain("dev-only-colorado-db").doesNotContain("federal");
         // Escaped, or MySQL would also grant colorado-emergency look-alikes such as coloradoXemergency.
-        assertThat(mysql.out()).contains("GRANT SELECT, INSERT, UPDATE ON `colorado\\_emergency`.* TO 'colorado_writer'@'%'")
+        assertThat(mysql.out()).contains("GRANT SELECT, INSERT ON `colorado\\_emergency`.* TO 'colorado_writer'@'%'",
+                        "GRANT UPDATE ON `colorado_emergency`.`disaster_declarations` TO 'colorado_writer'@'%'",
+                        "GRANT UPDATE ON `colorado_emergency`.`weather_alerts` TO 'colorado_writer'@'%'")
                 .doesNotContain("RESOURCE GROUP").doesNotContain("dev-only-colorado-db");
     }
 

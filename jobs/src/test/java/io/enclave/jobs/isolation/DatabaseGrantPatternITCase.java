@@ -67,8 +67,8 @@ class DatabaseGrantPatternITCase {
         assertThat(firstRun.exit()).as(firstRun.toString()).isZero();
         try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
             assertThat(strings(st, "SHOW GRANTS FOR '" + fixture.alpha().database().user() + "'@'%'"))
-                    .anySatisfy(g -> assertThat(g).startsWith("GRANT SELECT, INSERT, UPDATE ON `dgp\\_ab\\_c`.*"))
-                    .noneSatisfy(g -> assertThat(g).contains("`dgp_ab_c`"));
+                    .anySatisfy(g -> assertThat(g).startsWith("GRANT SELECT, INSERT ON `dgp\\_ab\\_c`.*"))
+                    .noneSatisfy(g -> assertThat(g).contains("`dgp_ab_c`.*"));
         }
         // MariaDB keeps the pattern as written, escapes and all; drift detection reads this form back.
         assertThat(schemaPrivileges(fixture.alpha())).containsOnly("dgp\\_ab\\_c");

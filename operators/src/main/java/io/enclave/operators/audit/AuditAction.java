@@ -30,5 +30,10 @@ public enum AuditAction {
      * {@code enclave keys rotate-signing}: a signer role's Ed25519 key was replaced; the record
      * names the old and the new key id and is signed by the old key.
      */
-    SIGNING_KEY_ROTATED
+    SIGNING_KEY_ROTATED,
+    /**
+     * The job was restored from a savepoint or checkpoint older than the stored chain's tail; the
+     * chain continued after the tail, keeping every row written since. Names both positions.
+     */
+    RESTORED_FROM_OLDER_STATE
 }

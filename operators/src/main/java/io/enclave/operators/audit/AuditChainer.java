@@ -34,9 +34,10 @@ import org.apache.flink.util.OutputTag;
  * <p>Records are chained on arrival but emitted like a write-ahead log: they wait in keyed
  * state and go downstream only once the checkpoint that sealed them has completed. After a
  * restore, whatever the restored state still holds is emitted again, byte for byte the same,
- * so the audit table's upsert by (tenant, sequence) overwrites rather than forks; and records
- * chained after that checkpoint never reached the table, so their replay cannot collide with
- * anything. A SINK_FLUSH summary therefore only reaches the table once the flush it
+ * so the append-only audit table skips it as a replay; records chained after that checkpoint
+ * never reached the table, so their replay cannot collide with anything. A restore from state
+ * older than the table's tail (an old savepoint) continues after the tail instead, see
+ * {@link #continueAfterNewerStoredTail}. A SINK_FLUSH summary therefore only reaches the table once the flush it
  * describes has succeeded.
  *
  * <p>At each checkpoint it chains a CHECKPOINT record (the signed head at that point), and once
@@ -133,13 +134,65 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         setCurrentKey(audit.tenantId());
         AuditRecord start = audit.newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, operatorName, subtask);
         Long from = lastCheckpointId.value();
+        AuditRecord behind = null;
         if (restored && from != null) {
             start.checkpointId = from;
             start.detail = "job restored from checkpoint " + from;
+            behind = continueAfterNewerStoredTail(from);
         } else {
             start.detail = continueStoredChain();
         }
         append(start);
+        if (behind != null) {
+            append(behind);
+        }
+    }
+
+    /**
+     * A job resumed from a savepoint or checkpoint older than the stored tail (S1 after S2 was
+     * taken) must not chain over the rows written since: its chain continues after the stored
+     * tail, once that row verifies, and the returned RESTORED_FROM_OLDER_STATE record names both
+     * positions. Inputs re-read from the older offsets that were audited already are not chained
+     * again. Null when the restored state is not behind the table.
+     */
+    private AuditRecord continueAfterNewerStoredTail(long checkpointId) throws Exception {
+        ChainTip state = current(tip);
+        Optional<AuditRecord> last = origin.lastStored(audit.tenantId());
+        if (last.isEmpty() || last.get().sequence <= state.sequence) {
+            return null;
+        }
+        AuditRecord row = verifiedStoredTail(last.get());
+        continueAfter(row);
+        AuditRecord event = audit.newRecord(AuditAction.RESTORED_FROM_OLDER_STATE, AuditOutcome.SUCCESS, operatorName,
+                subtask);
+        event.checkpointId = checkpointId;
+        event.rowCount = row.sequence - state.sequence;
+        event.detail = "restored state of checkpoint " + checkpointId + " ends at sequence " + state.sequence
+                + " but the stored chain at sequence " + row.sequence + " (hash " + row.hash + "); the chain continues"
+                + " after " + row.sequence + " and keeps the " + event.rowCount + " rows written since the state";
+        return event;
+    }
+
+    /** The stored tail, checked: this tenant's, hashing to its hash and signed under its public keys. */
+    private AuditRecord verifiedStoredTail(AuditRecord row) {
+        AuditChain.normalize(row);
+        if (!audit.tenantId().equals(row.tenantId) || !AuditChain.same(chain.hash(row), row.hash)
+                || AuditChain.signatureProblem(trust.load(), row) != null) {
+            throw new IllegalStateException("the last stored audit record of tenant " + audit.tenantId()
+                    + " (sequence " + row.sequence + ") does not verify under its public keys, so " + operatorName
+                    + " will not continue that chain: run `enclave audit verify --tenant " + audit.tenantId() + "`");
+        }
+        return row;
+    }
+
+    /** Makes the stored row the tip: the next record chains after it, and ids stored recently are not chained again. */
+    private void continueAfter(AuditRecord row) throws Exception {
+        storedIds = origin.recentRecordIds(audit.tenantId(), RECENT_IDS);
+        ChainTip stored = new ChainTip(row.sequence, row.hash);
+        tip.update(stored);
+        emitted.update(stored);
+        lastCheckpointSequence.update(row.sequence);
+        publishedHead = row.sequence;
     }
 
     /**
@@ -155,20 +208,8 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         if (last.isEmpty()) {
             return "job started with an empty audit chain state";
         }
-        AuditRecord row = last.get();
-        AuditChain.normalize(row);
-        if (!audit.tenantId().equals(row.tenantId) || !AuditChain.same(chain.hash(row), row.hash)
-                || AuditChain.signatureProblem(trust.load(), row) != null) {
-            throw new IllegalStateException("the last stored audit record of tenant " + audit.tenantId()
-                    + " (sequence " + row.sequence + ") does not verify under its public keys, so " + operatorName
-                    + " will not continue that chain: run `enclave audit verify --tenant " + audit.tenantId() + "`");
-        }
-        storedIds = origin.recentRecordIds(audit.tenantId(), RECENT_IDS);
-        ChainTip stored = new ChainTip(row.sequence, row.hash);
-        tip.update(stored);
-        emitted.update(stored);
-        lastCheckpointSequence.update(row.sequence);
-        publishedHead = row.sequence;
+        AuditRecord row = verifiedStoredTail(last.get());
+        continueAfter(row);
         return "job started without checkpoint state; the chain continues after stored sequence " + row.sequence;
     }
 

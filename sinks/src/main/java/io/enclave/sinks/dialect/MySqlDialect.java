@@ -93,6 +93,17 @@ public final class MySqlDialect implements SqlDialect {
         return Optional.of(literal.toString());
     }
 
+    /**
+     * {@code INSERT IGNORE}: a row whose primary key exists stays as stored, and the statement
+     * needs the INSERT privilege only. (IGNORE also turns other errors into warnings, but every
+     * audit column is bound from a normalised record that fits its column.)
+     */
+    @Override
+    public String insertOnly(String database, TableDefinition<?> table) {
+        return "INSERT IGNORE INTO " + SqlDialect.qualified(database, table.name()) + " (" + SqlDialect.columnList(table)
+                + ") VALUES (" + SqlDialect.placeholders(table) + ")";
+    }
+
     /** VALUES(col) rather than a row alias, because MariaDB has no row alias syntax. */
     @Override
     public String upsert(String database, TableDefinition<?> table) {

@@ -33,6 +33,26 @@ public interface SqlDialect extends java.io.Serializable {
     String upsert(String database, TableDefinition<?> table);
 
     /**
+     * An append-only table (the audit tables): its rows can be added, never changed by an
+     * INSERT. By default the plain DDL, whose primary key refuses a second row with the same key.
+     *
+     * @param retention the day partitions to keep, or null for none
+     */
+    default String createAppendOnlyTable(String database, TableDefinition<?> table,
+            io.enclave.sinks.schema.DayPartitionRetention retention) {
+        return retention == null ? createTable(database, table) : createTable(database, table, retention);
+    }
+
+    /**
+     * An INSERT into an append-only table that never overwrites: a row whose key exists is left
+     * as it is. The writer compares the stored row with its own to tell a replay from a conflict.
+     */
+    default String insertOnly(String database, TableDefinition<?> table) {
+        return "INSERT INTO " + qualified(database, table.name()) + " (" + columnList(table) + ") VALUES ("
+                + placeholders(table) + ")";
+    }
+
+    /**
      * The database as GRANT and REVOKE name it, quoted. Every statement that grants or revokes
      * on a tenant's database spells the name through here, so a server that reads patterns in
      * that position gets one that matches exactly this database. By default the name is taken

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 /**
  * StarRocks: PRIMARY KEY tables hashed on their key, where a plain INSERT of an existing key
  * replaces the row. That upsert is what makes replays after a restart harmless without XA.
+ * The audit tables are DUPLICATE KEY tables instead, where an INSERT can only append.
  */
 public final class StarRocksDialect implements SqlDialect {
     private final int replicationNum;
@@ -78,6 +79,38 @@ public final class StarRocksDialect implements SqlDialect {
                 + ", \"dynamic_partition.start\" = \"-" + retention.days() + "\""
                 + ", \"dynamic_partition.end\" = \"3\""
                 + ", \"dynamic_partition.prefix\" = \"p\")";
+    }
+
+    /**
+     * A DUPLICATE KEY table: in a PRIMARY KEY table an INSERT of an existing key replaces the
+     * row, so the INSERT privilege alone could rewrite history; a DUPLICATE KEY table only
+     * appends. A replayed identical row is skipped by the writer, which reads the key first,
+     * and {@code audit verify} treats an identical duplicate as one row and a different one as
+     * a conflict. With retention, partitioned by day like {@link #createTable(String,
+     * TableDefinition, io.enclave.sinks.schema.DayPartitionRetention)}; a DUPLICATE KEY table
+     * needs no partition column in its key.
+     */
+    @Override
+    public String createAppendOnlyTable(String database, TableDefinition<?> table,
+            io.enclave.sinks.schema.DayPartitionRetention retention) {
+        String columns = table.columns().stream().map(this::columnDefinition).collect(Collectors.joining(",\n  "));
+        String key = SqlDialect.keyList(table.primaryKey());
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+                .append(SqlDialect.qualified(database, table.name())).append(" (\n  ").append(columns)
+                .append("\n)\nDUPLICATE KEY (").append(key).append(")\nCOMMENT ").append(quoteDouble(table.comment()));
+        if (retention != null) {
+            sql.append("\nPARTITION BY RANGE(").append(SqlDialect.quote(retention.column())).append(") ()");
+        }
+        sql.append("\nDISTRIBUTED BY HASH(").append(key).append(")")
+                .append("\nPROPERTIES (\"replication_num\" = \"").append(replicationNum).append("\"");
+        if (retention != null) {
+            sql.append(", \"dynamic_partition.enable\" = \"true\"")
+                    .append(", \"dynamic_partition.time_unit\" = \"DAY\"")
+                    .append(", \"dynamic_partition.start\" = \"-").append(retention.days()).append("\"")
+                    .append(", \"dynamic_partition.end\" = \"3\"")
+                    .append(", \"dynamic_partition.prefix\" = \"p\"");
+        }
+        return sql.append(")").toString();
     }
 
     private String columnDefinition(Column<?> column) {

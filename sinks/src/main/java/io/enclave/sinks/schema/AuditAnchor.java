@@ -9,22 +9,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a tenant's retained audit chain starts after {@code audit purge}: rows before
- * {@code firstSequence} were purged, {@code prevHash} is the hash of the last purged row, and
- * the Ed25519 signature by a trusted key (the CLI's, which runs the purge) proves who wrote it.
- * One row per tenant.
+ * A signed point from which a tenant's chain can be verified when the rows before it are gone:
+ * {@code prevHash} is the hash of the row before {@code firstSequence}. {@code audit purge}
+ * writes one where it cuts, signed by the CLI's Ed25519 key; an anchor written by the job is
+ * signed by the job's. Append-only, one row per point.
  *
  * @param tenantId the tenant
  * @param firstSequence the first sequence still in the table
  * @param prevHash the hash the row at {@code firstSequence} must link to
- * @param purgedRows how many rows this purge removed
- * @param purgedBy who ran the purge
+ * @param purgedRows how many rows this purge removed; 0 for a day anchor
+ * @param purgedBy who ran the purge, or which job wrote the anchor
  * @param purgedAt when, epoch milliseconds UTC
  * @param signer key id that signed the anchor
  * @param signature Ed25519 signature over {@code AuditChain.anchorMessage} of the fields above but purgedBy
  */
 public record AuditAnchor(String tenantId, long firstSequence, String prevHash, long purgedRows, String purgedBy,
         long purgedAt, String signer, String signature) {
+
+    /** The owning tenant, for sinks that re-check it before writing. */
+    public static String tenantIdOf(AuditAnchor anchor) {
+        return anchor.tenantId();
+    }
 
     /** The {@code audit_anchor} table. */
     public static TableDefinition<AuditAnchor> table() {
@@ -37,7 +42,7 @@ public record AuditAnchor(String tenantId, long firstSequence, String prevHash, 
         c.add(required("purged_at", TIMESTAMP, "UTC", AuditAnchor::purgedAt));
         c.add(required("signer", SHORT_TEXT, "key id that signed the anchor", AuditAnchor::signer));
         c.add(required("signature", SHORT_TEXT, "Ed25519 signature of the anchor", AuditAnchor::signature));
-        return new TableDefinition<>("audit_anchor", "Signed start of the tenant's audit chain after a purge", c,
-                List.of("tenant_id"));
+        return new TableDefinition<>("audit_anchor", "Signed points the tenant's audit chain can be verified from", c,
+                List.of("tenant_id", "first_sequence"));
     }
 }

@@ -59,8 +59,14 @@ public final class TenantTables {
     /** Every table of a tenant database that encrypts {@code encrypted}, in creation order. */
     public static List<TableDefinition<?>> all(Collection<EncryptedField> encrypted) {
         return List.of(forStream(StreamKind.DISASTERS, encrypted), forStream(StreamKind.WEATHER, encrypted), auditLog(),
-                auditHead(), AuditAnchor.table());
+                auditHead(), AuditAnchor.table(), AuditConflict.table());
     }
+
+    /**
+     * The audit tables: append-only, written with {@code insertOnly} and never updated, so that
+     * neither a replay nor the job's account can change a stored row.
+     */
+    public static final Set<String> APPEND_ONLY = Set.of("audit_log", "audit_head", "audit_anchor", "audit_conflict");
 
     public static TableDefinition<TenantEvent> disasterDeclarations() {
         List<Column<TenantEvent>> c = new ArrayList<>();
@@ -145,8 +151,9 @@ public final class TenantTables {
     public static final String AUDIT_PARTITION_COLUMN = "event_time";
 
     /**
-     * The tenant's hash-chained audit trail, one row per (tenant, sequence): the chainer's
-     * replayed tail overwrites its own rows and never adds a branch. {@code event_time} comes
+     * The tenant's hash-chained audit trail, one row per (tenant, sequence), append-only: the
+     * chainer's replayed tail is identical to what is stored and is skipped; a different row at a
+     * stored sequence is refused and recorded in {@code audit_conflict}. {@code event_time} comes
      * third because StarRocks needs the partition column in its primary key.
      */
     public static TableDefinition<AuditRecord> auditLog() {
@@ -177,7 +184,11 @@ public final class TenantTables {
                 List.of("tenant_id", "sequence"));
     }
 
-    /** The signed head of the tenant's chain, one row per tenant; {@code audit verify} detects a truncated tail with it. */
+    /**
+     * The signed heads of the tenant's chain, one row per published head and never updated: the
+     * newest (highest sequence) is the current one. {@code audit verify} detects a truncated tail
+     * with it, and checks every older head against the row at its sequence.
+     */
     public static TableDefinition<AuditHead> auditHead() {
         List<Column<AuditHead>> c = new ArrayList<>();
         c.add(required("tenant_id", SHORT_TEXT, "tenant", h -> h.tenantId));
@@ -187,7 +198,8 @@ public final class TenantTables {
         c.add(required("written_at", TIMESTAMP, "UTC", h -> h.writtenAt));
         c.add(required("signer", SHORT_TEXT, "key id of the job key that signed the head", h -> h.signer));
         c.add(required("signature", SHORT_TEXT, "Ed25519 signature of the head", h -> h.signature));
-        return new TableDefinition<>("audit_head", "Signed head of the tenant's audit chain", c, List.of("tenant_id"));
+        return new TableDefinition<>("audit_head", "Signed head of the tenant's audit chain", c,
+                List.of("tenant_id", "sequence"));
     }
 
     /** AU-3's what (action, outcome, reason) and where (job, operator, subtask, host), of an audit_log row. */

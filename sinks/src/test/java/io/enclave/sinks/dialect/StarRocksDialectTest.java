@@ -66,7 +66,7 @@ class StarRocksDialectTest {
                 .database(new DatabaseSettings("ab_c", "ab_c_writer", Secret.of("pw"), "ab_c_key"))
                 .build();
         assertThat(new TenantDatabase(tenant, dialect).accessStatements())
-                .contains("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN DATABASE `ab_c` TO ROLE `tenant_ab_c_writer`")
+                .contains("GRANT SELECT, INSERT ON ALL TABLES IN DATABASE `ab_c` TO ROLE `tenant_ab_c_writer`")
                 .noneMatch(statement -> statement.contains("\\"));
     }
 

@@ -91,7 +91,7 @@ class TableDefinitionTest {
     @Test
     void allTablesInCreationOrder() {
         assertThat(TenantTables.all()).extracting(TableDefinition::name)
-                .containsExactly("disaster_declarations", "weather_alerts", "audit_log", "audit_head", "audit_anchor");
+                .containsExactly("disaster_declarations", "weather_alerts", "audit_log", "audit_head", "audit_anchor", "audit_conflict");
     }
 
     @ParameterizedTest
