@@ -29,20 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", description = "Verify a tenant's tamper-evident audit trail, or purge it past retention.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Purge.class})
 final class AuditCommand {
-    /** Exit code of verify when the chain is broken; it names the first bad sequence. */
-    static final int CHAIN_BROKEN = 1;
-    /** Exit code when the database cannot be read: nothing was verified. */
-    static final int UNREACHABLE = 3;
-
     /** Where the tenant's database is: from the config, or overridden by flags. Passwords only via the environment. */
     static final class Connect {
-        @Option(names = "--config", defaultValue = "${sys:enclave.home:-.}/tenant-config/examples/tenants.yaml",
-                description = "Tenant config YAML file (default: ${DEFAULT-VALUE}).")
-        Path config;
-
-        @Option(names = "--tenant", required = true, description = "Tenant id whose audit chain to check.")
-        String tenantId;
-
         @Option(names = "--jdbc-url", description = "JDBC URL of the database server (default: global.database.jdbc_url).")
         String jdbcUrl;
 
@@ -75,11 +63,17 @@ final class AuditCommand {
         }
     }
 
-    /** {@code enclave audit verify --config FILE --tenant ID}. */
+    /** {@code enclave audit verify -c FILE -t ID}. */
     @Command(name = "verify", description = "Walk the tenant's audit chain; exit 1 naming the first bad sequence.")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Mixin
+        ConfigOption configFile;
+
+        @Mixin
+        TenantOption tenantOption;
 
         @Mixin
         Connect connect;
@@ -88,24 +82,24 @@ final class AuditCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, spec);
+            Optional<EnclaveConfig> loaded = configFile.load(spec);
             if (loaded.isEmpty()) {
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             EnclaveConfig config = loaded.get();
-            TenantConfig tenant = config.tenant(connect.tenantId);
+            TenantConfig tenant = tenantOption.of(config, configFile);
             AuditVerifier.Verdict v;
             try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open();
                     Connection c = connect.open(config, tenant)) {
                 v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), new AuditChain(keys.auditKey()))
                         .verify();
             } catch (SQLException e) {
-                err.printf("audit verify: cannot read the audit log of %s: %s%n", tenant.id(), e.getMessage());
-                return UNREACHABLE;
+                err.printf("enclave audit verify: cannot read the audit log of %s: %s%n", tenant.id(), CliErrors.oneLine(e));
+                return ExitCode.UNAVAILABLE;
             }
             if (!v.ok()) {
                 err.printf("audit chain of %s is BROKEN at sequence %d: %s%n", tenant.id(), v.badSequence(), v.problem());
-                return CHAIN_BROKEN;
+                return ExitCode.CHECK_FAILED;
             }
             out.printf("audit chain of %s verified: %d records (sequence %d..%d), head %s, signed head at sequence %d%n",
                     tenant.id(), v.records(), v.firstSequence(), v.lastSequence(), v.headHash(), v.signedHead());
@@ -113,12 +107,18 @@ final class AuditCommand {
         }
     }
 
-    /** {@code enclave audit purge --config FILE --tenant ID}: MySQL/MariaDB retention; StarRocks drops partitions itself. */
+    /** {@code enclave audit purge -c FILE -t ID}: MySQL/MariaDB retention; StarRocks drops partitions itself. */
     @Command(name = "purge", description = "Delete audit rows older than retention_days (MySQL/MariaDB), leaving a "
             + "signed anchor so the rest still verifies. Needs a user with DELETE on the tenant's database.")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Mixin
+        ConfigOption configFile;
+
+        @Mixin
+        TenantOption tenantOption;
 
         @Mixin
         Connect connect;
@@ -130,16 +130,16 @@ final class AuditCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, spec);
+            Optional<EnclaveConfig> loaded = configFile.load(spec);
             if (loaded.isEmpty()) {
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             EnclaveConfig config = loaded.get();
-            TenantConfig tenant = config.tenant(connect.tenantId);
+            TenantConfig tenant = tenantOption.of(config, configFile);
             if (config.global().databaseDialect() == DatabaseDialect.STARROCKS && connect.jdbcUrl == null) {
                 err.println("audit purge: StarRocks drops audit_log partitions older than retention_days by itself "
                         + "(dynamic partitioning); purge is for MySQL and MariaDB (pass --jdbc-url)");
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             int keep = days != null ? days : tenant.auditRequirements().retentionDays();
             Instant cutoff = Instant.now().minus(Duration.ofDays(keep));
@@ -153,10 +153,10 @@ final class AuditCommand {
                 return 0;
             } catch (IllegalStateException e) {
                 err.println("audit purge: " + e.getMessage());
-                return CHAIN_BROKEN;
+                return ExitCode.CHECK_FAILED;
             } catch (SQLException e) {
-                err.printf("audit purge: cannot purge the audit log of %s: %s%n", tenant.id(), e.getMessage());
-                return UNREACHABLE;
+                err.printf("enclave audit purge: cannot purge the audit log of %s: %s%n", tenant.id(), CliErrors.oneLine(e));
+                return ExitCode.UNAVAILABLE;
             }
         }
     }

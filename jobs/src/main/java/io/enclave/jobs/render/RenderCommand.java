@@ -4,7 +4,9 @@ import io.enclave.config.ConfigException;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.jobs.cli.ConfigOption;
 import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.jobs.cli.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -12,25 +14,22 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code enclave render k8s|compose FILE}: deployment manifests rendered from the tenant config. */
+/** {@code enclave render k8s|compose -c FILE}: deployment manifests rendered from the tenant config. */
 @Command(name = "render", description = "Render deployment manifests from a tenant config.",
         subcommands = {RenderCommand.Kubernetes.class, RenderCommand.Compose.class})
 public final class RenderCommand {
-    /** Exit code for an invalid config, as {@code validate} uses. */
-    static final int INVALID_CONFIG = 2;
-
     /** Options both renderings share. */
     abstract static class Base implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", description = "Tenant config YAML file.")
-        Path file;
+        @Mixin
+        ConfigOption configFile;
 
         @Option(names = "--out", description = "Output directory (default: target/manifests/k8s or target/manifests/compose).")
         Path out;
@@ -59,12 +58,12 @@ public final class RenderCommand {
             EnclaveConfig config;
             RenderOptions options;
             try {
-                config = TenantConfigLoader.load(file, EnclaveCli.devMode(spec));
+                config = TenantConfigLoader.load(configFile.file(), EnclaveCli.devMode(spec));
                 options = new RenderOptions(image, stateBase, operatorNamespace, apiServerCidr);
                 check(options);
             } catch (ConfigException | IllegalArgumentException e) {
                 err.println(e.getMessage());
-                return INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             Path dir = out != null ? out : Path.of("target", "manifests", defaultDirName());
             render(config, options, dir, spec.commandLine().getOut());
