@@ -96,6 +96,20 @@ class CliErrorsTest {
                 + " failure");
     }
 
+    /** A connection failure that reaches the handler, not one a command words itself. */
+    @Test
+    void provisioningAnUnreachableDatabaseIsUnavailable() throws IOException {
+        Path config = dir.resolve("mysql.yaml");
+        Files.writeString(config, Files.readString(EXAMPLES).replace("${ENCLAVE_DB_DIALECT:-starrocks}", "mysql")
+                .replace("${STARROCKS_JDBC_URL:-jdbc:mysql://localhost:9030}",
+                        "jdbc:mysql://127.0.0.1:" + closedPort() + "?connectTimeout=2000"));
+
+        CliRun run = CliRun.of("provision", "-c", config.toString(), "--database", "--db-admin-user", "root");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.UNAVAILABLE);
+        assertOneLine(run, "enclave provision: Communications link failure");
+    }
+
     /** Run from any working directory, the config's relative key store path names one store, beside the config. */
     @Test
     void aRelativeKeyStorePathIsRelativeToTheConfigFileNotTheWorkingDirectory() throws IOException {
