@@ -62,6 +62,9 @@ final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List every difference from the config; change nothing.")
     boolean dryRun;
 
+    @Mixin
+    TimeoutOption timeout;
+
     @Option(names = "--kafka-admin-config", defaultValue = "${env:ENCLAVE_KAFKA_ADMIN_CONFIG}",
             description = "Kafka client properties of an admin principal (security.protocol, sasl.*, ssl.*);"
                     + " bootstrap.servers defaults to the config's.")
@@ -118,6 +121,8 @@ final class ProvisionCommand implements Callable<Integer> {
         }
         Map<String, Object> adminProps = kafkaAdminProperties(config);
         ProvisionReport report = new ProvisionReport();
+        timeout.waitingFor(spec.commandLine().getErr(), spec.qualifiedName(), "the Kafka cluster at "
+                + adminProps.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         try (Admin admin = Admin.create(adminProps)) {
             KafkaProvisioner provisioner = new KafkaProvisioner(admin, adminProps, config.global(),
                     kafkaSuperUsers == null ? java.util.Set.of() : kafkaSuperUsers.stream().map(String::trim)
@@ -144,6 +149,8 @@ final class ProvisionCommand implements Callable<Integer> {
                     + " --db-admin-password-file, or ENCLAVE_DB_ADMIN_PASSWORD (or pass --kafka only)");
             return ExitCode.USAGE;
         }
+        timeout.waitingFor(err, spec.qualifiedName(), "the database at " + config.global().databaseJdbcUrl());
+        DriverManager.setLoginTimeout((int) timeout.duration().toSeconds());
         try (Connection admin = DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser,
                 dbAdminPassword())) {
             DatabaseProvisioner provisioner = new DatabaseProvisioner(admin, config.global(),
@@ -177,6 +184,9 @@ final class ProvisionCommand implements Callable<Integer> {
         props.forEach((k, v) -> map.put(k.toString(), v.toString()));
         map.putIfAbsent(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers());
         map.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "enclave-provision");
+        // Every admin call gives up after --timeout, with a TimeoutException: exit 3.
+        map.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.duration().toMillis());
+        map.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.duration().toMillis(), 30_000));
         return map;
     }
 }

@@ -102,12 +102,36 @@ class CliErrorsTest {
         Path config = dir.resolve("mysql.yaml");
         Files.writeString(config, Files.readString(EXAMPLES).replace("${ENCLAVE_DB_DIALECT:-starrocks}", "mysql")
                 .replace("${STARROCKS_JDBC_URL:-jdbc:mysql://localhost:9030}",
-                        "jdbc:mysql://127.0.0.1:" + closedPort() + "?connectTimeout=2000"));
+                        "jdbc:mysql://127.0.0.1:" + closedPort()));
 
-        CliRun run = CliRun.of("provision", "-c", config.toString(), "--database", "--db-admin-user", "root");
+        CliRun run = CliRun.of("provision", "-c", config.toString(), "--database", "--db-admin-user", "root",
+                "--timeout", "2");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.UNAVAILABLE);
-        assertOneLine(run, "enclave provision: Communications link failure");
+        assertThat(run.err().lines()).as(run.toString()).hasSize(2).first().asString()
+                .startsWith("enclave provision: waiting for the database at jdbc:mysql://127.0.0.1:").endsWith(" (timeout 2s)...");
+        assertThat(run.err().lines().skip(1).findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("enclave provision: Communications link failure"));
+        assertThat(run.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void anUnreachableBrokerIsUnavailableWithinTheTimeout() throws IOException {
+        int port = closedPort();
+        Path admin = dir.resolve("admin.properties");
+        Files.writeString(admin, "bootstrap.servers=127.0.0.1:" + port + "\n");
+
+        long start = System.nanoTime();
+        CliRun run = CliRun.of("provision", "-c", EXAMPLES.toString(), "--kafka", "--kafka-admin-config",
+                admin.toString(), "--timeout", "3");
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(30));
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.UNAVAILABLE);
+        assertThat(run.err().lines()).as(run.toString()).hasSize(2).first().asString()
+                .isEqualTo("enclave provision: waiting for the Kafka cluster at 127.0.0.1:" + port + " (timeout 3s)...");
+        assertThat(run.err().lines().skip(1).findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("enclave provision: ").containsIgnoringCase("timed out"));
+        assertThat(run.err()).doesNotContain("\tat ");
     }
 
     /** Run from any working directory, the config's relative key store path names one store, beside the config. */
