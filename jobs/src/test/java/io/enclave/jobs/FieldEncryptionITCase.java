@@ -290,7 +290,7 @@ class FieldEncryptionITCase {
                 .satisfies(a -> assertThat(a.get("detail")).contains("destroyed data key versions [1] of alpha_key"));
         CliRun shredded = decrypt(ALPHA, "disaster_declarations", "designated_area", alphaRow.get("id"),
                 alphaRow.get("designated_area"));
-        assertThat(shredded.exit()).isEqualTo(1);
+        assertThat(shredded.exit()).isEqualTo(io.enclave.jobs.cli.ExitCode.KEY_MATERIAL);
         assertThat(shredded.err()).contains("key version 1 of tenant crypt_alpha was destroyed");
         Map<String, String> betaRow = rows(config.tenant(BETA), "disaster_declarations").get(0);
         CliRun stillThere = decrypt(BETA, "disaster_declarations", "designated_area", betaRow.get("id"),

@@ -104,7 +104,7 @@ class IngestAuditITCase {
                           publisher_password: it-ingest-sasl-publisher-password
                     """;
             List<String> chained = refusalIsChained(kafka, global, tenantKafka, (configFile, tenant) -> {
-                CliRun provision = CliRun.of("provision", configFile.toString(), "--kafka", "--kafka-admin-config",
+                CliRun provision = CliRun.of("provision", "-c", configFile.toString(), "--kafka", "--kafka-admin-config",
                         adminConfig.toString());
                 assertThat(provision.exit()).as(provision.toString()).isZero();
                 assertThat(provision.out()).contains("acl User:tenant_colorado_state_publisher ALLOW WRITE"

@@ -27,17 +27,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * chains it whenever it next reads the topic, so commands are audited even while it is down.
  */
 public final class KafkaAuditSubmitter implements AuditSubmitter {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** How long a command waits for the broker, unless it says otherwise. */
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final String tenantId;
     private final AuditSignerFactory keys;
+    private final Duration wait;
     private AuditSigner signer;
 
     private KafkaAuditSubmitter(KafkaProducer<byte[], byte[]> producer, String topic, String tenantId,
-            AuditSignerFactory keys) {
+            AuditSignerFactory keys, Duration wait) {
         this.producer = producer;
+        this.wait = wait;
         this.topic = topic;
         this.tenantId = tenantId;
         this.keys = keys;
@@ -50,14 +53,20 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
      */
     public static KafkaAuditSubmitter open(GlobalSettings global, TenantConfig tenant, AuditSignerFactory keys)
             throws AuditUnavailableException {
+        return open(global, tenant, keys, WAIT);
+    }
+
+    /** As {@link #open(GlobalSettings, TenantConfig, AuditSignerFactory)}, waiting at most {@code wait} for the broker. */
+    public static KafkaAuditSubmitter open(GlobalSettings global, TenantConfig tenant, AuditSignerFactory keys,
+            Duration wait) throws AuditUnavailableException {
         Properties props = KafkaClientLogin.properties(global, tenant.kafkaPublisher());
         props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
         props.setProperty(ProducerConfig.CLIENT_ID_CONFIG, tenant.names().resourcePrefix() + "audit_cli");
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(WAIT.toMillis()));
-        props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(WAIT.toMillis()));
-        props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(WAIT.toMillis() / 2));
+        props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(wait.toMillis()));
+        props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(wait.toMillis()));
+        props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(wait.toMillis() / 2));
         String topic = tenant.names().auditTopic();
         KafkaProducer<byte[], byte[]> producer;
         try {
@@ -66,7 +75,7 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
             throw new AuditUnavailableException("cannot set up the audit producer of tenant " + tenant.id() + ": "
                     + e.getMessage(), e);
         }
-        KafkaAuditSubmitter submitter = new KafkaAuditSubmitter(producer, topic, tenant.id(), keys);
+        KafkaAuditSubmitter submitter = new KafkaAuditSubmitter(producer, topic, tenant.id(), keys, wait);
         try {
             producer.partitionsFor(topic);
             submitter.signer = submitter.loadSigner();
@@ -74,8 +83,11 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
             submitter.close();
             String as = tenant.kafkaPublisher().isPresent() ? " as " + tenant.kafkaPublisher().username()
                     : " (no publisher principal configured)";
+            // A broker that is down and a topic never provisioned look alike: no metadata before the timeout.
+            String hint = e instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? "; is the broker up, and the topic provisioned (./enclave provision --kafka)?" : "";
             throw new AuditUnavailableException("cannot reach the audit topic " + topic + " at "
-                    + global.kafkaBootstrapServers() + as + ": " + e.getMessage(), e);
+                    + global.kafkaBootstrapServers() + as + ": " + e.getMessage() + hint, e);
         } catch (KeyUnavailableException e) {
             // A tenant without keys yet: `keys init` creates the signing keys, then signs with them.
             submitter.signer = null;
@@ -118,7 +130,7 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
         byte[] line = AuditSubmission.encode(record, as);
         try {
             producer.send(new ProducerRecord<>(topic, tenantId.getBytes(StandardCharsets.UTF_8), line))
-                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new AuditUnavailableException("the audit topic " + topic + " did not accept the record: "

@@ -35,20 +35,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", description = "Verify a tenant's tamper-evident audit trail, or purge it past retention.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Purge.class})
 final class AuditCommand {
-    /** Exit code of verify when the chain is broken; it names the first bad sequence. */
-    static final int CHAIN_BROKEN = ExitCode.CHECK_FAILED;
-    /** Exit code when the database cannot be read: nothing was verified. */
-    static final int UNREACHABLE = ExitCode.UNAVAILABLE;
-
     /** Where the tenant's database is: from the config, or overridden by flags. Passwords only via the environment. */
     static final class Connect {
-        @Option(names = "--config", defaultValue = "${sys:enclave.home:-.}/tenant-config/examples/tenants.yaml",
-                description = "Tenant config YAML file (default: ${DEFAULT-VALUE}).")
-        Path config;
-
-        @Option(names = "--tenant", required = true, description = "Tenant id whose audit chain to check.")
-        String tenantId;
-
         @Option(names = "--jdbc-url", description = "JDBC URL of the database server (default: global.database.jdbc_url).")
         String jdbcUrl;
 
@@ -81,13 +69,19 @@ final class AuditCommand {
         }
     }
 
-    /** {@code enclave audit verify --config FILE --tenant ID}. */
+    /** {@code enclave audit verify -c FILE -t ID}. */
     @Command(name = "verify", description = "Walk the tenant's audit chain with its public keys only. Exit codes: "
             + "0 verified; 1 the chain is broken (named sequence); 2 bad arguments or config; 3 database unreachable; "
             + "4 trust file missing or unreadable.")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Mixin
+        ConfigOption configFile;
+
+        @Mixin
+        TenantOption tenantOption;
 
         @Mixin
         Connect connect;
@@ -100,16 +94,12 @@ final class AuditCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, spec);
+            Optional<EnclaveConfig> loaded = configFile.load(spec);
             if (loaded.isEmpty()) {
                 return ExitCode.USAGE;
             }
             EnclaveConfig config = loaded.get();
-            if (config.tenants().stream().noneMatch(t -> t.id().equals(connect.tenantId))) {
-                err.println("audit verify: no tenant " + connect.tenantId + " in " + connect.config);
-                return ExitCode.USAGE;
-            }
-            TenantConfig tenant = config.tenant(connect.tenantId);
+            TenantConfig tenant = tenantOption.of(config, configFile);
             AuditVerifier.Verdict v;
             try {
                 AuditTrust trust = AuditTrust.read(trustFile != null ? trustFile : AuditSigning.trustFile(tenant));
@@ -117,19 +107,19 @@ final class AuditCommand {
                     v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), trust).verify();
                 }
             } catch (KeyUnavailableException e) {
-                err.println("audit verify: " + e.getMessage());
+                err.println("enclave audit verify: " + e.getMessage());
                 return ExitCode.KEY_MATERIAL;
             } catch (SQLException e) {
-                err.printf("audit verify: cannot read the audit log of %s: %s%n", tenant.id(), oneLine(e.getMessage()));
+                err.printf("enclave audit verify: cannot read the audit log of %s: %s%n", tenant.id(), CliErrors.oneLine(e));
                 return ExitCode.UNAVAILABLE;
             } catch (RuntimeException e) {
-                err.printf("audit verify: internal error, nothing was verified: %s: %s%n", e.getClass().getSimpleName(),
-                        oneLine(e.getMessage()));
+                err.printf("enclave audit verify: internal error, nothing was verified: %s: %s%n",
+                        e.getClass().getSimpleName(), CliErrors.oneLine(e));
                 return ExitCode.INTERNAL;
             }
             if (!v.ok()) {
                 err.printf("audit chain of %s is BROKEN at sequence %d: %s%n", tenant.id(), v.badSequence(), v.problem());
-                return CHAIN_BROKEN;
+                return ExitCode.CHECK_FAILED;
             }
             out.printf("audit chain of %s verified: %d records (sequence %d..%d), head %s, signed head at sequence %d%n",
                     tenant.id(), v.records(), v.firstSequence(), v.lastSequence(), v.headHash(), v.signedHead());
@@ -137,13 +127,19 @@ final class AuditCommand {
         }
     }
 
-    /** {@code enclave audit purge --config FILE --tenant ID}: MySQL/MariaDB retention; StarRocks drops partitions itself. */
+    /** {@code enclave audit purge -c FILE -t ID}: MySQL/MariaDB retention; StarRocks drops partitions itself. */
     @Command(name = "purge", description = "Delete audit rows older than retention_days (MySQL/MariaDB), leaving a "
             + "signed anchor so the rest still verifies, and chain an AUDIT_PURGE record. Refuses to cut inside "
             + "retention_days (exit 2). Needs a user with DELETE on the tenant's database.")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @Mixin
+        ConfigOption configFile;
+
+        @Mixin
+        TenantOption tenantOption;
 
         @Mixin
         Connect connect;
@@ -156,24 +152,24 @@ final class AuditCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<EnclaveConfig> loaded = ConfigFile.load(connect.config, spec);
+            Optional<EnclaveConfig> loaded = configFile.load(spec);
             if (loaded.isEmpty()) {
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             EnclaveConfig config = loaded.get();
-            TenantConfig tenant = config.tenant(connect.tenantId);
+            TenantConfig tenant = tenantOption.of(config, configFile);
             if (config.global().databaseDialect() == DatabaseDialect.STARROCKS && connect.jdbcUrl == null) {
-                err.println("audit purge: StarRocks drops audit_log partitions older than retention_days by itself "
+                err.println("enclave audit purge: StarRocks drops audit_log partitions older than retention_days by itself "
                         + "(dynamic partitioning); purge is for MySQL and MariaDB (pass --jdbc-url)");
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             int keep = days != null ? days : tenant.auditRequirements().retentionDays();
             Instant cutoff;
             try {
                 cutoff = AuditPurge.cutoff(Instant.now(), tenant.auditRequirements().retentionDays(), keep);
             } catch (IllegalArgumentException e) {
-                err.println("audit purge: " + e.getMessage());
-                return EnclaveCli.INVALID_CONFIG;
+                err.println("enclave audit purge: " + e.getMessage());
+                return ExitCode.USAGE;
             }
             String by = OperatingSystemUser.name() + " via enclave audit purge";
             // The purge is itself chained: the audit topic is reached first, so no purge goes unrecorded.
@@ -193,28 +189,19 @@ final class AuditCommand {
                         + "(signed anchor in audit_anchor)%n", r.purgedRows(), tenant.id(), keep, r.firstRetained());
                 return 0;
             } catch (KeyUnavailableException e) {
-                err.println("audit purge: " + e.getMessage());
+                err.println("enclave audit purge: " + e.getMessage());
                 return ExitCode.KEY_MATERIAL;
             } catch (AuditUnavailableException e) {
-                err.printf("audit purge: cannot chain the purge record of %s, so nothing was purged: %s%n", tenant.id(),
+                err.printf("enclave audit purge: cannot chain the purge record of %s, so nothing was purged: %s%n", tenant.id(),
                         e.getMessage());
                 return ExitCode.UNAVAILABLE;
             } catch (IllegalStateException e) {
-                err.println("audit purge: " + e.getMessage());
-                return CHAIN_BROKEN;
+                err.println("enclave audit purge: " + e.getMessage());
+                return ExitCode.CHECK_FAILED;
             } catch (SQLException e) {
-                err.printf("audit purge: cannot purge the audit log of %s: %s%n", tenant.id(), e.getMessage());
+                err.printf("enclave audit purge: cannot purge the audit log of %s: %s%n", tenant.id(), CliErrors.oneLine(e));
                 return ExitCode.UNAVAILABLE;
             }
         }
-    }
-
-    /** The first line of a driver's message: drivers append causes and stack-like detail on further lines. */
-    static String oneLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -16,9 +16,6 @@ import picocli.CommandLine.Model.CommandSpec;
  * chain, and only then prints its result, so nothing is revealed that was not audited.
  */
 final class CliAudit {
-    /** The audit topic was unreachable, refused the record, or the record could not be signed. */
-    static final int AUDIT_UNAVAILABLE = 3;
-
     private CliAudit() {}
 
     /** What a successful command did: the audit detail, what to print, and the row it concerned. */
@@ -34,14 +31,16 @@ final class CliAudit {
         Done run();
     }
 
-    static int run(CommandSpec spec, KeyTarget target, AuditAction action, String command, String recordKey,
-            Action body) {
+    static int run(CommandSpec spec, KeyTarget target, TimeoutOption timeout, AuditAction action, String command,
+            String recordKey, Action body) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!target.resolve(err)) {
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
-        try (AuditSubmitter log = target.auditSubmitter()) {
+        timeout.waitingFor(err, spec.qualifiedName(), "the audit topic " + target.tenant.names().auditTopic() + " at "
+                + target.loaded.global().kafkaBootstrapServers());
+        try (AuditSubmitter log = target.auditSubmitter(timeout.duration())) {
             Done done = null;
             AuditRecord record;
             try {
@@ -54,7 +53,7 @@ final class CliAudit {
                 record.recordKey = recordKey;
                 log.submit(record);
                 err.println(e.getMessage());
-                return 1;
+                return exitCode(e);
             }
             record.recordKey = recordKey;
             log.submit(record);
@@ -62,9 +61,15 @@ final class CliAudit {
             return 0;
         } catch (AuditUnavailableException e) {
             err.println("cannot submit the audit record of " + command + " to the audit trail of tenant "
-                    + target.tenantId + ": " + e.getMessage());
-            return AUDIT_UNAVAILABLE;
+                    + target.tenantId() + ": " + e.getMessage());
+            return ExitCode.UNAVAILABLE;
         }
+    }
+
+    /** A missing or destroyed key is key material (4); a value that fails to decrypt is a failed check (1). */
+    static int exitCode(RuntimeException e) {
+        return e instanceof KeyUnavailableException ? ExitCode.KEY_MATERIAL
+                : e instanceof DecryptionException ? ExitCode.CHECK_FAILED : ExitCode.USAGE;
     }
 
     static String reason(RuntimeException e) {

@@ -5,40 +5,41 @@ import io.enclave.config.TenantConfig;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code enclave ddl FILE [--dialect starrocks|mysql] [--tenant ID]}: the tenants' DDL, for review. */
+/** {@code enclave ddl -c FILE [--dialect starrocks|mysql] [-t ID]}: the tenants' DDL, for review. */
 @Command(name = "ddl", description = "Print the DDL of the tenants' databases, tables, accounts, grants, roles and"
         + " resource groups (passwords as placeholders).")
 final class DdlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Tenant config YAML file.")
-    Path file;
+    @Mixin
+    ConfigOption configFile;
 
-    @Option(names = "--dialect", defaultValue = "starrocks", description = "starrocks or mysql (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dialect", description = "starrocks or mysql (default: the config's global.database.dialect).")
     Dialects dialect;
 
-    @Option(names = "--tenant", description = "Only this tenant.")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
+        Optional<EnclaveConfig> loaded = configFile.load(spec);
         if (loaded.isEmpty()) {
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
         EnclaveConfig config = loaded.get();
-        List<TenantConfig> tenants = tenantId == null ? List.copyOf(config.tenants()) : List.of(config.tenant(tenantId));
+        List<TenantConfig> tenants = tenantOption.selected(config, configFile);
+        Dialects dialect = this.dialect != null ? this.dialect
+                : Dialects.valueOf(config.global().databaseDialect().name());
         PrintWriter out = spec.commandLine().getOut();
         for (TenantConfig tenant : tenants) {
             out.printf("-- tenant %s (%s), dialect %s%n", tenant.id(), tenant.organization(), dialect);

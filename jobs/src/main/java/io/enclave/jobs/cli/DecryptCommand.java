@@ -29,6 +29,9 @@ final class DecryptCommand implements Callable<Integer> {
     @Mixin
     KeyTarget target;
 
+    @Mixin
+    TimeoutOption timeout;
+
     @Option(names = "--table", required = true, description = "disaster_declarations or weather_alerts.")
     String table;
 
@@ -46,14 +49,14 @@ final class DecryptCommand implements Callable<Integer> {
         Optional<StreamKind> stream = Arrays.stream(StreamKind.values()).filter(s -> s.table().equals(table)).findFirst();
         if (stream.isEmpty()) {
             spec.commandLine().getErr().println("--table must be one of disaster_declarations, weather_alerts");
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
         if (EncryptableFields.fieldOfColumn(stream.get(), column).isEmpty()) {
             spec.commandLine().getErr().println("--column " + column + " is not an encryptable column of " + table);
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
         String what = table + "." + column + " of row " + rowKey;
-        return CliAudit.run(spec, target, AuditAction.DECRYPT, "decrypt", rowKey, () -> {
+        return CliAudit.run(spec, target, timeout, AuditAction.DECRYPT, "decrypt", rowKey, () -> {
             Ciphertext parsed = Ciphertext.parse(value);
             try (KeystoreKeyProvider keys = target.provider()) {
                 String plaintext = FieldCrypto.forReading(keys, target.tenant.id()).decrypt(table, column, rowKey, value);

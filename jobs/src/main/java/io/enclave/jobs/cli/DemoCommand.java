@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,9 +25,9 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", defaultValue = "${sys:enclave.home:-.}/tenant-config/examples/tenants.yaml",
-            description = "Tenant config YAML file (default: ${DEFAULT-VALUE}).")
-    Path config;
+    /** Without -c or ENCLAVE_CONFIG, the bundled example. */
+    @Mixin
+    ConfigOption configFile;
 
     @Option(names = "--duration", defaultValue = "0",
             description = "Seconds to publish events, then print the final table and exit; 0 keeps running until Ctrl-C.")
@@ -46,6 +47,8 @@ final class DemoCommand implements Callable<Integer> {
         // The demo runs on this machine only, with the examples' dev-only secrets, and says so.
         PrintWriter out = spec.commandLine().getOut();
         out.println("enclave demo: " + DevMode.NOTICE);
+        Path config = configFile.fileOr(Path.of(System.getProperty("enclave.home", "."), "tenant-config", "examples",
+                "tenants.yaml"));
         // Set by ./enclave for log4j-cli.properties: Flink and Kafka write there, so this console stays the demo's.
         String logFile = System.getProperty(LOG_FILE_PROPERTY);
         if (logFile != null) {
@@ -53,15 +56,15 @@ final class DemoCommand implements Callable<Integer> {
         }
         Optional<EnclaveConfig> loaded = ConfigFile.load(config, spec, DevMode.ON);
         if (loaded.isEmpty()) {
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
         try (EnclaveDemo demo = new EnclaveDemo(loaded.get(), out)) {
             demo.configFile(config);
             demo.start(webPort);
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
-            out.printf("Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --dev --config %s --tenant colorado_state"
+            out.printf("Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --dev -c %s -t colorado_state"
                     + " --jdbc-url '%s'%n", config, demo.global().databaseJdbcUrl());
-            out.printf("Try to cross tenants: ./enclave probe --dev %s --as texas_state --target colorado_state"
+            out.printf("Try to cross tenants: ./enclave probe --dev -c %s --as texas_state --target colorado_state"
                     + " --security-protocol SASL_PLAINTEXT --bootstrap %s --jdbc-url '%s'%n", config, demo.global().kafkaBootstrapServers(),
                     demo.global().databaseJdbcUrl());
             if (durationSeconds > 0) {

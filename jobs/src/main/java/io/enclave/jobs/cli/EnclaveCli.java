@@ -2,11 +2,11 @@ package io.enclave.jobs.cli;
 
 import io.enclave.config.DevMode;
 import io.enclave.sinks.dialect.Dialects;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -19,10 +19,9 @@ import picocli.CommandLine.ScopeType;
         description = "Multi-tenant isolation for emergency-management streams on Apache Flink.",
         subcommands = {ValidateCommand.class, PlanCommand.class, DdlCommand.class, DemoCommand.class,
                 io.enclave.jobs.render.RenderCommand.class, AuditCommand.class, IngestCommand.class,
-                ProvisionCommand.class, ProbeCommand.class, KeysCommand.class, DecryptCommand.class})
+                ProvisionCommand.class, ProbeCommand.class, KeysCommand.class, DecryptCommand.class,
+                CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class EnclaveCli {
-    /** Exit code for an invalid config, so scripts can tell it apart from a crash (1). */
-    public static final int INVALID_CONFIG = 2;
     /** The flag that turns development mode on for one command, wherever it is written on the line. */
     static final String DEV_FLAG = "--dev";
 
@@ -30,6 +29,10 @@ public final class EnclaveCli {
             description = "Development mode: accept the examples' dev-only secrets, short passwords and Kafka"
                     + " without TLS, as ENCLAVE_DEV=1 does. Never for a real deployment.")
     boolean dev;
+
+    @Option(names = CliErrors.VERBOSE_FLAG, scope = ScopeType.INHERIT,
+            description = "On a failure, print the stack trace after the one-line message.")
+    boolean verbose;
 
     /** Development mode as the environment says, used when {@code --dev} is not given. */
     private final DevMode environmentDevMode;
@@ -63,6 +66,11 @@ public final class EnclaveCli {
     public static CommandLine commandLine(DevMode environmentDevMode) {
         CommandLine cli = new CommandLine(new EnclaveCli(environmentDevMode)).setCaseInsensitiveEnumValuesAllowed(true);
         cli.registerConverter(Dialects.class, value -> Dialects.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
+        CliErrors errors = new CliErrors();
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
+        // The completion script is for users who install it; the main help lists the commands they run.
+        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         return cli;
     }
 
@@ -71,11 +79,8 @@ public final class EnclaveCli {
      * command above it, else as the environment says.
      */
     public static DevMode devMode(CommandSpec command) {
-        for (CommandSpec spec = command; spec != null; spec = spec.parent()) {
-            ParseResult parsed = spec.commandLine().getParseResult();
-            if (parsed != null && parsed.hasMatchedOption(DEV_FLAG)) {
-                return DevMode.ON;
-            }
+        if (CliErrors.matched(command, DEV_FLAG)) {
+            return DevMode.ON;
         }
         return ((EnclaveCli) command.root().userObject()).environmentDevMode;
     }

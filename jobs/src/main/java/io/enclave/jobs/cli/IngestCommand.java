@@ -12,13 +12,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code enclave ingest FILE --tenant ID [--once]}: runs the tenant's ingest job locally, from
+ * {@code enclave ingest -c FILE -t ID [--once]}: runs the tenant's ingest job locally, from
  * OpenFEMA and NWS (the config's {@code global.apis}) into the tenant's own topics.
  */
 @Command(name = "ingest", description = "Pull OpenFEMA and NWS into one tenant's own topics, within its scope and limits.")
@@ -26,11 +26,11 @@ final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Tenant config YAML file.")
-    Path file;
+    @Mixin
+    ConfigOption configFile;
 
-    @Option(names = "--tenant", required = true, description = "Tenant id.")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Option(names = "--once", description = "Pull until caught up, then exit (for cron or a backfill).")
     boolean once;
@@ -51,12 +51,12 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
+        Optional<EnclaveConfig> loaded = configFile.load(spec);
         if (loaded.isEmpty()) {
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
-        EnclaveConfig slice = loaded.get().sliceFor(tenantId);
-        TenantConfig tenant = slice.tenant(tenantId);
+        EnclaveConfig slice = loaded.get().sliceFor(tenantOption.of(loaded.get(), configFile).id());
+        TenantConfig tenant = slice.tenants().iterator().next();
         IngestOptions options = IngestOptions.defaults().withOnce(once).withPageSize(pageSize)
                 .withPollInterval(Duration.ofSeconds(pollSeconds));
         PrintWriter out = spec.commandLine().getOut();

@@ -13,6 +13,7 @@ import io.enclave.operators.audit.SignerRole;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -29,12 +30,17 @@ final class KeyTarget {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--config", required = true,
-            description = "Tenant config YAML: the tenant's key reference, its key store, and the Kafka its audit topic is on.")
-    Path config;
+    /** The tenant's key reference, its key store, and the Kafka its audit topic is on. */
+    @Mixin
+    ConfigOption configFile;
 
-    @Option(names = "--tenant", required = true, description = "Tenant id.")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
+
+    /** The tenant id given, for messages before the config is read. */
+    String tenantId() {
+        return tenantOption.id().orElse("");
+    }
 
     @Option(names = "--keystore", description = "Key store file; default: the config's tenants.<id>.keystore.path.")
     Path keystore;
@@ -51,16 +57,12 @@ final class KeyTarget {
 
     /** Loads the config; prints every problem and returns false when it or the options are not usable. */
     boolean resolve(PrintWriter err) {
-        Optional<EnclaveConfig> c = ConfigFile.load(config, command);
+        Optional<EnclaveConfig> c = configFile.load(command);
         if (c.isEmpty()) {
             return false;
         }
         loaded = c.get();
-        if (loaded.tenants().stream().noneMatch(t -> t.id().equals(tenantId))) {
-            err.println("no tenant " + tenantId + " in " + config);
-            return false;
-        }
-        tenant = loaded.tenant(tenantId);
+        tenant = tenantOption.of(loaded, configFile);
         if (passwordEnv != null && System.getenv(passwordEnv) == null) {
             err.println("environment variable " + passwordEnv + " (--password-env) is not set");
             return false;
@@ -109,7 +111,7 @@ final class KeyTarget {
     }
 
     /** The tenant's audit topic, signing with the CLI's own audit signing key (never the job's). */
-    KafkaAuditSubmitter auditSubmitter() throws AuditUnavailableException {
-        return KafkaAuditSubmitter.open(loaded.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI));
+    KafkaAuditSubmitter auditSubmitter(java.time.Duration wait) throws AuditUnavailableException {
+        return KafkaAuditSubmitter.open(loaded.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), wait);
     }
 }

@@ -43,7 +43,7 @@ final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return EnclaveCli.INVALID_CONFIG;
+        return ExitCode.USAGE;
     }
 
     /** {@code keys init}: the tenant's first data key and its audit key. */
@@ -53,10 +53,12 @@ final class KeysCommand implements Callable<Integer> {
         CommandSpec spec;
         @Mixin
         KeyTarget target;
+        @Mixin
+        TimeoutOption timeout;
 
         @Override
         public Integer call() {
-            return CliAudit.run(spec, target, AuditAction.KEYS_INIT, "keys init", "", () -> {
+            return CliAudit.run(spec, target, timeout, AuditAction.KEYS_INIT, "keys init", "", () -> {
                 AuditSigning.ensure(target.tenant);
                 int version = target.keyStore().init();
                 return CliAudit.Done.of("created data key version " + version + " of " + target.keyRef() + " in "
@@ -74,10 +76,12 @@ final class KeysCommand implements Callable<Integer> {
         CommandSpec spec;
         @Mixin
         KeyTarget target;
+        @Mixin
+        TimeoutOption timeout;
 
         @Override
         public Integer call() {
-            return CliAudit.run(spec, target, AuditAction.KEYS_ROTATE, "keys rotate", "", () -> {
+            return CliAudit.run(spec, target, timeout, AuditAction.KEYS_ROTATE, "keys rotate", "", () -> {
                 int version = target.keyStore().rotate();
                 return CliAudit.Done.of("created data key version " + version + " of " + target.keyRef()
                         + "; new writes use it once the tenant's job restarts, older versions still decrypt");
@@ -97,9 +101,13 @@ final class KeysCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             if (!target.resolve(spec.commandLine().getErr())) {
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             try {
+                if (!Files.exists(Path.of(target.keystoreSettings().path()))) {
+                    throw new KeyUnavailableException("key store " + target.keystoreSettings().path()
+                            + " does not exist; create it with ./enclave keys init");
+                }
                 TenantKeyStore.KeyStatus status = target.keyStore().list();
                 out.printf("tenant %s, key %s in %s%n", status.tenantId(), status.keyRef(), target.describeStore());
                 out.printf("%-8s %-8s %s%n", "VERSION", "CURRENT", "CREATED");
@@ -116,8 +124,8 @@ final class KeysCommand implements Callable<Integer> {
                 out.printf("audit key: %s%n", status.auditKey() ? "present" : "absent");
                 return 0;
             } catch (KeyUnavailableException e) {
-                spec.commandLine().getErr().println(e.getMessage());
-                return 1;
+                spec.commandLine().getErr().println("enclave keys list: " + e.getMessage());
+                return ExitCode.KEY_MATERIAL;
             }
         }
     }
@@ -138,14 +146,17 @@ final class KeysCommand implements Callable<Integer> {
                 description = "Also destroy the audit-chain key (by default it is kept, so the audit trail stays verifiable).")
         boolean includeAuditKey;
 
+        @Mixin
+        TimeoutOption timeout;
+
         @Override
         public Integer call() {
             if (!confirmed) {
                 spec.commandLine().getErr().println("keys destroy makes every encrypted value of tenant "
-                        + target.tenantId + " unreadable for good; run it again with --yes to confirm");
-                return EnclaveCli.INVALID_CONFIG;
+                        + target.tenantId() + " unreadable for good; run it again with --yes to confirm");
+                return ExitCode.USAGE;
             }
-            return CliAudit.run(spec, target, AuditAction.KEYS_DESTROY, "keys destroy", "", () -> {
+            return CliAudit.run(spec, target, timeout, AuditAction.KEYS_DESTROY, "keys destroy", "", () -> {
                 List<Integer> versions = target.keyStore().destroy(includeAuditKey);
                 return CliAudit.Done.of("destroyed data key versions " + versions + " of " + target.keyRef() + " in "
                         + target.describeStore() + (includeAuditKey ? " and the audit key" : "; the audit key was kept"));
@@ -168,6 +179,9 @@ final class KeysCommand implements Callable<Integer> {
         @Mixin
         KeyTarget target;
 
+        @Mixin
+        TimeoutOption timeout;
+
         @Option(names = "--role", required = true, description = "job, ingest or cli.")
         SignerRole role;
 
@@ -182,7 +196,9 @@ final class KeysCommand implements Callable<Integer> {
                 err.println(refusal.get());
                 return ExitCode.USAGE;
             }
-            try (KafkaAuditSubmitter log = target.auditSubmitter()) {
+            timeout.waitingFor(err, spec.qualifiedName(), "the audit topic " + target.tenant.names().auditTopic()
+                    + " at " + target.loaded.global().kafkaBootstrapServers());
+            try (KafkaAuditSubmitter log = target.auditSubmitter(timeout.duration())) {
                 AuditSigning.Rotation rotation = AuditSigning.rotate(target.tenant, role);
                 String detail = "replaced the " + role.id() + " audit signing key " + rotation.old().keyId() + " by "
                         + rotation.fresh().keyId() + "; its public key is in " + AuditSigning.trustFile(target.tenant);
@@ -194,7 +210,7 @@ final class KeysCommand implements Callable<Integer> {
                 return ExitCode.OK;
             } catch (AuditUnavailableException e) {
                 err.println("cannot submit the audit record of keys rotate-signing to the audit trail of tenant "
-                        + target.tenantId + ": " + e.getMessage());
+                        + target.tenantId() + ": " + e.getMessage());
                 return ExitCode.UNAVAILABLE;
             } catch (KeyUnavailableException | IllegalStateException e) {
                 err.println(e.getMessage());
@@ -217,9 +233,9 @@ final class KeysCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", required = true,
-                description = "Tenant config YAML with each tenant's own keystore section (and no global.keystore).")
-        Path config;
+        /** Each tenant's own keystore section (and no global.keystore). */
+        @Mixin
+        ConfigOption configFile;
 
         @Option(names = "--from", required = true, paramLabel = "FILE", description = "The shared key store to split.")
         Path shared;
@@ -233,20 +249,24 @@ final class KeysCommand implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         SharedPassword sharedPasswordSource;
 
-        @Option(names = "--tenant", paramLabel = "ID", description = "Split only these tenants; default: every tenant.")
+        @Mixin
+        TimeoutOption timeout;
+
+        @Option(names = {"-t", "--tenant"}, paramLabel = "ID",
+                description = "Split only these tenants (repeat -t); default: every tenant.")
         List<String> only = List.of();
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<EnclaveConfig> loaded = ConfigFile.load(config, spec);
+            Optional<EnclaveConfig> loaded = configFile.load(spec);
             if (loaded.isEmpty()) {
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             Optional<Secret> password = sharedPasswordSource.read(err);
             if (password.isEmpty()) {
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             Secret sharedPassword = password.get();
             List<TenantConfig> tenants = new ArrayList<>();
@@ -257,24 +277,25 @@ final class KeysCommand implements Callable<Integer> {
             }
             for (String id : only) {
                 if (tenants.stream().noneMatch(t -> t.id().equals(id))) {
-                    err.println("no tenant " + id + " in " + config);
-                    return EnclaveCli.INVALID_CONFIG;
+                    TenantOption.find(loaded.get(), id, configFile.file());
                 }
             }
             if (!refusals(tenants, sharedPassword, err)) {
-                return EnclaveCli.INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             // Every tenant's audit topic is reached before any key is copied, so nothing is done unaudited.
             Map<TenantConfig, AuditSubmitter> trails = new LinkedHashMap<>();
             try {
                 for (TenantConfig tenant : tenants) {
+                    timeout.waitingFor(err, spec.qualifiedName(), "the audit topic " + tenant.names().auditTopic()
+                            + " at " + loaded.get().global().kafkaBootstrapServers());
                     trails.put(tenant, KafkaAuditSubmitter.open(loaded.get().global(), tenant,
-                            AuditSigning.factory(tenant, SignerRole.CLI)));
+                            AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration()));
                 }
                 return split(trails, sharedPassword, out, err);
             } catch (AuditUnavailableException e) {
                 err.println("cannot submit the audit record of keys split to a tenant's audit trail: " + e.getMessage());
-                return CliAudit.AUDIT_UNAVAILABLE;
+                return ExitCode.UNAVAILABLE;
             } finally {
                 trails.values().forEach(AuditSubmitter::close);
             }

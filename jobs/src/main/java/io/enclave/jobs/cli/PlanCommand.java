@@ -10,7 +10,6 @@ import io.enclave.config.TenantNames;
 import io.enclave.jobs.TenantJob;
 import io.enclave.operators.crypto.ColumnCipher;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,12 +20,11 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code enclave plan FILE --tenant ID}: the tenant's job graph as Flink would build it, with
+ * {@code enclave plan -c FILE -t ID}: the tenant's job graph as Flink would build it, with
  * operator names and uids, plus its topics, tables and encrypted fields.
  */
 @Command(name = "plan", description = "Show a tenant's job graph (operators, uids), topics and tables.")
@@ -34,20 +32,20 @@ final class PlanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Tenant config YAML file.")
-    Path file;
+    @Mixin
+    ConfigOption configFile;
 
-    @Option(names = "--tenant", required = true, description = "Tenant id.")
-    String tenantId;
+    @Mixin
+    TenantOption tenantOption;
 
     @Override
     public Integer call() {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
+        Optional<EnclaveConfig> loaded = configFile.load(spec);
         if (loaded.isEmpty()) {
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
         EnclaveConfig config = loaded.get();
-        TenantConfig tenant = config.tenant(tenantId);
+        TenantConfig tenant = tenantOption.of(config, configFile);
         TenantNames names = tenant.names();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("job        %s (parallelism %d, checkpoint every %s)%n", names.jobName(),

@@ -28,13 +28,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code enclave probe FILE --as B --target A}: an attacker's drill. With tenant B's own
+ * {@code enclave probe -c FILE --as B --target A}: an attacker's drill. With tenant B's own
  * credentials it tries to read A's topic, join A's group, write into A's topic and read A's
  * table, and reports what the servers answered. Exit 0 only when every attempt was denied.
  */
@@ -44,8 +44,8 @@ final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Tenant config YAML file.")
-    Path file;
+    @Mixin
+    ConfigOption configFile;
 
     @Option(names = "--as", required = true, description = "The tenant whose credentials are used (the attacker).")
     String attackerId;
@@ -64,9 +64,9 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
+        Optional<EnclaveConfig> loaded = configFile.load(spec);
         if (loaded.isEmpty()) {
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
         EnclaveConfig config = loaded.get();
         GlobalSettings configured = config.global();
@@ -74,8 +74,9 @@ final class ProbeCommand implements Callable<Integer> {
                 .withKafka(bootstrap != null ? bootstrap : configured.kafkaBootstrapServers(),
                         securityProtocol != null ? securityProtocol : configured.kafkaSecurityProtocol())
                 .withDatabase(jdbcUrl != null ? jdbcUrl : configured.databaseJdbcUrl(), configured.databaseDialect());
-        TenantConfig attacker = config.tenant(attackerId);
-        TenantConfig target = config.tenant(targetId);
+        // Two tenants, so no -t: it could name either. Each is checked as -t checks one.
+        TenantConfig attacker = TenantOption.find(config, attackerId, configFile.file());
+        TenantConfig target = TenantOption.find(config, targetId, configFile.file());
         PrintWriter out = spec.commandLine().getOut();
         String topic = target.names().topic(StreamKind.DISASTERS);
 

@@ -2,32 +2,31 @@ package io.enclave.jobs.cli;
 
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
-/** {@code enclave validate FILE}: exit 0 with a per-tenant summary, or 2 with every problem. */
+/** {@code enclave validate -c FILE}: exit 0 with a per-tenant summary, or 2 with every problem. */
 @Command(name = "validate", description = "Validate a tenant config and summarise each tenant.")
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "Tenant config YAML file.")
-    Path file;
+    @Mixin
+    ConfigOption configFile;
 
     @Override
     public Integer call() {
-        Optional<EnclaveConfig> loaded = ConfigFile.load(file, spec);
+        Optional<EnclaveConfig> loaded = configFile.load(spec);
         if (loaded.isEmpty()) {
-            return EnclaveCli.INVALID_CONFIG;
+            return ExitCode.USAGE;
         }
         EnclaveConfig config = loaded.get();
         var out = spec.commandLine().getOut();
-        out.printf("%s: valid, %d tenant(s)%n", file, config.tenants().size());
+        out.printf("%s: valid, %d tenant(s)%n", configFile.file(), config.tenants().size());
         out.printf("%-20s %-13s %-24s %-22s %s%n", "TENANT", "LEVEL", "STATES", "DATABASE", "ORGANIZATION");
         for (TenantConfig t : config.tenants()) {
             out.printf("%-20s %-13s %-24s %-22s %s%n", t.id(), t.classificationLevel(),

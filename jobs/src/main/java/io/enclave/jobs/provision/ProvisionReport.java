@@ -9,8 +9,11 @@ import java.util.List;
  * resource, so an operator sees exactly what was created, changed, removed or left alone.
  */
 public final class ProvisionReport {
-    /** Exit code when a dry run found differences, or a real run left some for a human. */
-    public static final int DRIFT = 3;
+    /**
+     * Exit code when a dry run found differences, a real run left some for a human, or a fix
+     * failed: the check "in line with the config" failed (the CLI's exit code 1).
+     */
+    public static final int DRIFT = 1;
 
     private final List<Finding> findings = new ArrayList<>();
 
@@ -27,8 +30,8 @@ public final class ProvisionReport {
      * outcome. A failing fix is printed as FAILED with the error's type and message, and the
      * run goes on, so one broken resource does not hide the state of the others.
      *
-     * @return 0 when everything is (now) as configured, {@link #DRIFT} when differences remain
-     *         or a dry run found some, 1 when a fix failed
+     * @return 0 when everything is (now) as configured, {@link #DRIFT} when differences remain,
+     *         a dry run found some, or a fix failed
      */
     public int run(boolean dryRun, PrintWriter out) {
         out.printf("%-20s %-9s %-10s %-70s %s%n", "TENANT", "LAYER", dryRun ? "DRIFT" : "STATUS", "RESOURCE", "DETAIL");
@@ -53,7 +56,7 @@ public final class ProvisionReport {
             out.printf("%-20s %-9s %-10s %-70s %s%n", f.tenant(), f.layer(), status, f.resource(), f.detail());
         }
         out.flush();
-        return failed ? 1 : differences ? DRIFT : 0;
+        return failed || differences ? DRIFT : 0;
     }
 
     private static String describe(Exception e) {

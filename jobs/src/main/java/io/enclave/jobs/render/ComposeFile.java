@@ -272,7 +272,7 @@ public final class ComposeFile {
         Map<String, Object> service = new LinkedHashMap<>();
         service.put("image", options.image());
         service.put("command", List.of("java", "-cp", JOBS_JAR + ":/opt/flink/lib/*", "io.enclave.jobs.cli.EnclaveCli",
-                "provision", "/run/secrets/" + PROVISION_CONFIG_SECRET));
+                "provision", "-c", "/run/secrets/" + PROVISION_CONFIG_SECRET));
         service.put("restart", "no");
         // ENCLAVE_DB_ADMIN_USER/_PASSWORD and every tenant's ${VAR} values, which provisioning sets as passwords.
         service.put("env_file", List.of("./secrets/provision/provision.env"));

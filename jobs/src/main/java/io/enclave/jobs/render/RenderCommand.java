@@ -4,7 +4,9 @@ import io.enclave.config.ConfigException;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.jobs.cli.ConfigOption;
 import io.enclave.jobs.cli.EnclaveCli;
+import io.enclave.jobs.cli.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,29 +15,26 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code enclave render k8s|compose FILE [-t ID]}: deployment manifests rendered from the tenant
+ * {@code enclave render k8s|compose -c FILE [-t ID]}: deployment manifests rendered from the tenant
  * config. Each rendering declares only the options it uses, so {@code render compose} refuses the
  * Kubernetes-only ones as unknown options (exit 2) instead of ignoring them.
  */
 @Command(name = "render", description = "Render deployment manifests from a tenant config.",
         subcommands = {RenderCommand.Kubernetes.class, RenderCommand.Compose.class})
 public final class RenderCommand {
-    /** Exit code for an invalid config, as {@code validate} uses. */
-    static final int INVALID_CONFIG = 2;
-
     /** Options both renderings share; the Kubernetes-only ones are declared on {@link Kubernetes}. */
     abstract static class Base implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", description = "Tenant config YAML file.")
-        Path file;
+        @Mixin
+        ConfigOption configFile;
 
         @Option(names = "--out", description = "Output directory (default: target/manifests/k8s or target/manifests/compose).")
         Path out;
@@ -58,7 +57,7 @@ public final class RenderCommand {
             EnclaveConfig config;
             RenderOptions options;
             try {
-                config = TenantConfigLoader.load(file, EnclaveCli.devMode(spec));
+                config = TenantConfigLoader.load(configFile.file(), EnclaveCli.devMode(spec));
                 if (tenantId != null) {
                     config = config.sliceFor(tenantId);
                 }
@@ -66,7 +65,7 @@ public final class RenderCommand {
                 check(options);
             } catch (ConfigException | IllegalArgumentException | NoSuchElementException e) {
                 err.println(e.getMessage());
-                return INVALID_CONFIG;
+                return ExitCode.USAGE;
             }
             Path dir = out != null ? out : Path.of("target", "manifests", defaultDirName());
             render(config, options, dir, spec.commandLine().getOut());

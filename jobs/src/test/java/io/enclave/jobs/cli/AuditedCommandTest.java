@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An audited command that cannot reach its tenant's audit topic does nothing: it says why and
- * exits 3, before a key is made or a value decrypted. (Waits out the producer's 30 s timeout.)
+ * exits 3, before a key is made or a value decrypted, after saying what it waits for and how long.
  */
 class AuditedCommandTest {
 
@@ -32,9 +32,15 @@ class AuditedCommandTest {
                     database: {schema: co_db, user: co_writer, password: co-db, encryption_key: co_key}
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
                 """.formatted(keystore));
-        CliRun init = CliRun.of("keys", "init", "--config", config.toString(), "--tenant", "colorado_state");
+        long start = System.nanoTime();
+        CliRun init = CliRun.of("keys", "init", "--config", config.toString(), "--tenant", "colorado_state",
+                "--timeout", "2");
 
-        assertThat(init.exit()).as(init.err()).isEqualTo(3);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("--timeout is kept")
+                .isLessThan(java.time.Duration.ofSeconds(20));
+        assertThat(init.exit()).as(init.err()).isEqualTo(ExitCode.UNAVAILABLE);
+        assertThat(init.err()).startsWith("enclave keys init: waiting for the audit topic tenant_colorado_state_audit"
+                + " at 127.0.0.1:1 (timeout 2s)...\n").doesNotContain("\tat ");
         assertThat(init.err()).contains("cannot submit the audit record of keys init to the audit trail of tenant "
                 + "colorado_state: cannot reach the audit topic tenant_colorado_state_audit at 127.0.0.1:1");
         assertThat(init.out()).isEmpty();

@@ -31,20 +31,20 @@ class DevModeCliTest {
     private List<List<String>> everyConfigCommand() {
         String tenant = "colorado_state";
         return List.of(
-                List.of("validate", EXAMPLE),
-                List.of("plan", EXAMPLE, "--tenant", tenant),
-                List.of("ddl", EXAMPLE),
-                List.of("provision", EXAMPLE, "--dry-run"),
+                List.of("validate", "-c", EXAMPLE),
+                List.of("plan", "-c", EXAMPLE, "--tenant", tenant),
+                List.of("ddl", "-c", EXAMPLE),
+                List.of("provision", "-c", EXAMPLE, "--dry-run"),
                 List.of("keys", "list", "--config", EXAMPLE, "--tenant", tenant),
                 List.of("keys", "init", "--config", EXAMPLE, "--tenant", tenant),
                 List.of("decrypt", "--config", EXAMPLE, "--tenant", tenant, "--table", "disaster_declarations",
                         "--column", "designated_area", "--row-key", "DR-1-CO", "enc:v1:AAAA"),
                 List.of("audit", "verify", "--config", EXAMPLE, "--tenant", tenant),
                 List.of("audit", "purge", "--config", EXAMPLE, "--tenant", tenant),
-                List.of("render", "k8s", EXAMPLE, "--out", dir.resolve("k8s").toString()),
-                List.of("render", "compose", EXAMPLE, "--out", dir.resolve("compose").toString()),
-                List.of("ingest", EXAMPLE, "--tenant", tenant),
-                List.of("probe", EXAMPLE, "--as", "texas_state", "--target", tenant));
+                List.of("render", "k8s", "-c", EXAMPLE, "--out", dir.resolve("k8s").toString()),
+                List.of("render", "compose", "-c", EXAMPLE, "--out", dir.resolve("compose").toString()),
+                List.of("ingest", "-c", EXAMPLE, "--tenant", tenant),
+                List.of("probe", "-c", EXAMPLE, "--as", "texas_state", "--target", tenant));
     }
 
     @Test
@@ -52,7 +52,7 @@ class DevModeCliTest {
         for (List<String> command : everyConfigCommand()) {
             CliRun run = CliRun.outsideDevMode(command.toArray(String[]::new));
 
-            assertThat(run.exit()).as("%s\n%s", command, run).isEqualTo(EnclaveCli.INVALID_CONFIG);
+            assertThat(run.exit()).as("%s\n%s", command, run).isEqualTo(ExitCode.USAGE);
             assertThat(run.err()).as("%s", command).contains(PROTOCOL, KEYSTORE, DATABASE)
                     .doesNotContain("dev-only-colorado-db", "dev-only-colorado-state-keystore");
         }
@@ -60,16 +60,16 @@ class DevModeCliTest {
 
     @Test
     void theDevFlagOrEnclaveDevOneLetsTheExampleThrough() {
-        for (String[] args : List.of(new String[] {"--dev", "validate", EXAMPLE}, new String[] {"validate", "--dev", EXAMPLE},
-                new String[] {"validate", EXAMPLE, "--dev"})) {
+        for (String[] args : List.of(new String[] {"--dev", "validate", "-c", EXAMPLE}, new String[] {"validate", "--dev", "-c", EXAMPLE},
+                new String[] {"validate", "-c", EXAMPLE, "--dev"})) {
             CliRun run = CliRun.outsideDevMode(args);
             assertThat(run.exit()).as("%s", run).isZero();
             assertThat(run.out()).contains("valid, 4 tenant(s)");
         }
-        CliRun fromEnvironment = CliRun.run(EnclaveCli.commandLine(DevMode.ON), "validate", EXAMPLE);
+        CliRun fromEnvironment = CliRun.run(EnclaveCli.commandLine(DevMode.ON), "validate", "-c", EXAMPLE);
         assertThat(fromEnvironment.exit()).as("%s", fromEnvironment).isZero();
         // --dev counts for the one command it is given to, not for later runs.
-        assertThat(CliRun.outsideDevMode("validate", EXAMPLE).exit()).isEqualTo(EnclaveCli.INVALID_CONFIG);
+        assertThat(CliRun.outsideDevMode("validate", "-c", EXAMPLE).exit()).isEqualTo(ExitCode.USAGE);
     }
 
     /** The demo runs in development mode whatever the environment says, and its first line says so. */
@@ -82,7 +82,7 @@ class DevModeCliTest {
 
         CliRun run = CliRun.outsideDevMode("demo", "--config", broken.toString());
 
-        assertThat(run.exit()).as("%s", run).isEqualTo(EnclaveCli.INVALID_CONFIG);
+        assertThat(run.exit()).as("%s", run).isEqualTo(ExitCode.USAGE);
         assertThat(run.out()).startsWith("enclave demo: development mode: dev-only secrets, short passwords and"
                 + " Kafka without TLS are accepted");
         assertThat(run.err()).contains("tenants.texas_state.classification_level: 'SECRETISH' is not a classification")
@@ -100,7 +100,7 @@ class DevModeCliTest {
 
     @Test
     void aConfigWithStrongSecretsAndSaslSslPassesOutsideDevelopmentMode() throws IOException {
-        CliRun run = CliRun.outsideDevMode("validate", strongConfig().toString());
+        CliRun run = CliRun.outsideDevMode("validate", "-c", strongConfig().toString());
 
         assertThat(run.exit()).as("%s", run).isZero();
         assertThat(run.out()).contains("valid, 4 tenant(s)");
@@ -113,7 +113,7 @@ class DevModeCliTest {
         CliRun run = CliRun.outsideDevMode("keys", "list", "--config", strongConfig().toString(),
                 "--tenant", "colorado_state", "--password-env", "ENCLAVE_DEV");
 
-        assertThat(run.exit()).as("%s", run).isEqualTo(EnclaveCli.INVALID_CONFIG);
+        assertThat(run.exit()).as("%s", run).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).contains("environment variable ENCLAVE_DEV (--password-env) is shorter than 16"
                 + " characters; set a stronger secret, or turn on development mode (ENCLAVE_DEV=1 or --dev)");
     }

@@ -58,7 +58,7 @@ class IngestCommandITCase {
                 FreshTenantDatabase.recreate(root, tenant);
             }
 
-            CliRun ingest = CliRun.of("ingest", config.toString(), "--tenant", "colorado_state", "--once",
+            CliRun ingest = CliRun.of("ingest", "-c", config.toString(), "--tenant", "colorado_state", "--once",
                     "--page-size", "200");
 
             assertThat(ingest.exit()).as("stderr: %s", ingest.err()).isZero();

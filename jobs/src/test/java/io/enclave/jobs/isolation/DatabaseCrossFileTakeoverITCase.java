@@ -59,10 +59,11 @@ class DatabaseCrossFileTakeoverITCase {
         Path thiefFile = dir.resolve("dxf_thief-tenants.yaml");
         Files.writeString(thiefFile, IsolationFixture.yaml("dxf_thief", "localhost:9092", db.rootJdbcUrl(), dir)
                 .replace("schema: dxf_thief_alpha_db", "schema: dxf_alpha_db"));
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
-                "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--database",
+                "--db-admin-user", db.rootUser(), "--db-admin-password-file",
+                IsolationFixture.passwordFile(db.rootPassword()));
         System.out.println("THIEF SCHEMA RUN: " + thief);
-        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
         assertThat(thief.lines("UNEXPECTED")).as(thief.toString())
                 .anySatisfy(l -> assertThat(l).contains("refused: database dxf_alpha_db is already granted to"
                         + " 'dxf_alpha_writer'@'%'"))
@@ -84,10 +85,11 @@ class DatabaseCrossFileTakeoverITCase {
                 .replace("schema: dxf_thief2_alpha_db", "schema: dxf_bravo_db")
                 .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
         assertThat(Files.readString(thiefFile)).contains("user: " + victimUser, "thief-chosen-db-password");
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
-                "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--database",
+                "--db-admin-user", db.rootUser(), "--db-admin-password-file",
+                IsolationFixture.passwordFile(db.rootPassword()));
         System.out.println("THIEF USER RUN: " + thief);
-        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
         assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
                 .contains("user '" + victimUser + "'@'%'")
                 .contains("refused: database dxf_bravo_db was created for tenant dxf_bravo, not dxf_thief2_alpha");
@@ -112,9 +114,10 @@ class DatabaseCrossFileTakeoverITCase {
                 .replace("user: dxf_thief3_alpha_writer", "user: " + victimUser)
                 .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
         assertThat(Files.readString(thiefFile)).contains("user: " + victimUser, "thief-chosen-db-password");
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
-                "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
-        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--database",
+                "--db-admin-user", db.rootUser(), "--db-admin-password-file",
+                IsolationFixture.passwordFile(db.rootPassword()));
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
         assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
                 .contains("refused: user " + victimUser + " already holds privileges on dxf\\_alpha\\_db");
         assertThat(thief.lines("REMOVED")).isEmpty();
@@ -137,9 +140,10 @@ class DatabaseCrossFileTakeoverITCase {
         Files.writeString(thiefFile, IsolationFixture.yaml("dxf_thief4", "localhost:9092", db.rootJdbcUrl(), dir)
                 .replace("user: dxf_thief4_alpha_writer", "user: dxf_dba")
                 .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
-                "--db-admin-user", "dxf_dba", "--db-admin-password", "dba-own-password");
-        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--database",
+                "--db-admin-user", "dxf_dba", "--db-admin-password-file",
+                IsolationFixture.passwordFile("dba-own-password"));
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
         assertThat(thief.lines("UNEXPECTED")).as(thief.toString())
                 .anySatisfy(l -> assertThat(l).contains("refused: user dxf_dba is the administrative account"
                         + " provisioning connects as"))
@@ -173,8 +177,9 @@ class DatabaseCrossFileTakeoverITCase {
                 .replace("user: dxp_alpha_writer", "user: tenant_dxp_alpha_writer")
                 .replace("user: dxp_bravo_writer", "user: tenant_dxp_bravo_writer"));
         for (Path file : List.of(region, state)) {
-            IsolationFixture.Run run = IsolationFixture.cli("provision", file.toString(), "--database",
-                    "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
+            IsolationFixture.Run run = IsolationFixture.cli("provision", "-c", file.toString(), "--database",
+                    "--db-admin-user", db.rootUser(), "--db-admin-password-file",
+                IsolationFixture.passwordFile(db.rootPassword()));
             assertThat(run.exit()).as(run.toString()).isZero();
             assertThat(run.lines("UNEXPECTED")).as(run.toString()).isEmpty();
         }
@@ -183,9 +188,10 @@ class DatabaseCrossFileTakeoverITCase {
             st.execute("CREATE USER 'tenant_dxp_alpha_spy'@'%' IDENTIFIED BY 'spy'");
         }
         try {
-            IsolationFixture.Run run = IsolationFixture.cli("provision", state.toString(), "--database", "--dry-run",
-                    "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
-            assertThat(run.exit()).as(run.toString()).isEqualTo(3);
+            IsolationFixture.Run run = IsolationFixture.cli("provision", "-c", state.toString(), "--database", "--dry-run",
+                    "--db-admin-user", db.rootUser(), "--db-admin-password-file",
+                IsolationFixture.passwordFile(db.rootPassword()));
+            assertThat(run.exit()).as(run.toString()).isEqualTo(1);
             assertThat(run.lines("UNEXPECTED")).as(run.toString()).singleElement().asString()
                     .contains("tenant_dxp_alpha_spy").contains("has the tenant's prefix");
         } finally {
@@ -215,9 +221,10 @@ class DatabaseCrossFileTakeoverITCase {
                 .replace("user: dxf_thief5_alpha_writer", "user: dxf_old_writer")
                 .replace("schema: dxf_thief5_alpha_db", "schema: dxf_old_db")
                 .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--database",
-                "--db-admin-user", db.rootUser(), "--db-admin-password", db.rootPassword());
-        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--database",
+                "--db-admin-user", db.rootUser(), "--db-admin-password-file",
+                IsolationFixture.passwordFile(db.rootPassword()));
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
         assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
                 .contains("refused: database dxf_old_db records no owner yet");
         try (Connection c = login("dxf_old_writer", "old-own-password")) {

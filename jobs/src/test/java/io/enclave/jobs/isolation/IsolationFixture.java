@@ -130,14 +130,26 @@ final class IsolationFixture {
 
     /** {@code ./enclave provision CONFIG --kafka} with the test broker's admin. */
     Run provisionKafka(String... more) {
-        return cli(concat(new String[] {"provision", configFile.toString(), "--kafka",
+        return cli(concat(new String[] {"provision", "-c", configFile.toString(), "--kafka",
                 "--kafka-admin-config", kafkaAdminConfig.toString()}, more));
     }
 
     /** {@code ./enclave provision CONFIG --database} as MariaDB's root. */
     Run provisionDatabase(String rootUser, String rootPassword, String... more) {
-        return cli(concat(new String[] {"provision", configFile.toString(), "--database",
-                "--db-admin-user", rootUser, "--db-admin-password", rootPassword}, more));
+        return cli(concat(new String[] {"provision", "-c", configFile.toString(), "--database",
+                "--db-admin-user", rootUser, "--db-admin-password-file", passwordFile(rootPassword)}, more));
+    }
+
+    /** A file holding {@code password}, as provision takes an admin password: never on the command line. */
+    static String passwordFile(String password) {
+        try {
+            Path file = Files.createTempFile("enclave-db-admin", ".password");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, password + "\n");
+            return file.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Run cli(String... args) {

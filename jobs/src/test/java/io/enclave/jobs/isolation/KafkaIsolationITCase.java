@@ -207,7 +207,7 @@ class KafkaIsolationITCase {
         assertThat(readAssignedWhenAllowed(intruderLogin, aTopic)).contains("alert");
 
         IsolationFixture.Run dryRun = fixture.provisionKafka("--dry-run");
-        assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(3);
+        assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(1);
         assertThat(dryRun.lines("EXTRA")).as(dryRun.toString()).hasSize(2)
                 .anySatisfy(l -> assertThat(l).contains("acl User:kiso_intruder ALLOW READ TOPIC tenant_kiso_alpha_weather"))
                 .anySatisfy(l -> assertThat(l).contains("acl User:tenant_kiso_alpha ALLOW READ TOPIC tenant_kiso_alpha_*"));
@@ -231,7 +231,7 @@ class KafkaIsolationITCase {
         assertThat(repair.lines("REMOVED")).as(repair.toString()).hasSize(2);
         assertThat(repair.lines("CHANGED")).hasSize(2);
         // The crossing grant of B's principal is left for a human.
-        assertThat(repair.exit()).as(repair.toString()).isEqualTo(3);
+        assertThat(repair.exit()).as(repair.toString()).isEqualTo(1);
         assertThat(readAssignedWhenDenied(intruderLogin, aTopic)).isInstanceOf(TopicAuthorizationException.class);
         eventually(() -> send(IsolationFixture.scram(kafka, b.kafkaPublisher()), b.names().topic(StreamKind.WEATHER),
                 "bravo again"));
@@ -318,7 +318,7 @@ class KafkaIsolationITCase {
                 "password: alpha-job-thief-pw");
         List<String> victimAcls = aclsOf(fixture);
 
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", thiefFile.toString(), "--kafka",
+        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--kafka",
                 "--kafka-admin-config", fixture.kafkaAdminConfig.toString());
 
         assertThat(aclsOf(fixture)).as(thief.toString()).isEqualTo(victimAcls);
@@ -328,7 +328,7 @@ class KafkaIsolationITCase {
         assertThatThrownBy(() -> readAssigned(kafka.scramClientProperties(victimJob, "alpha-job-thief-pw"),
                 victimTopic)).isInstanceOf(SaslAuthenticationException.class);
         // The run names the principal and what it already holds, and changes nothing for it.
-        assertThat(thief.exit()).as(thief.toString()).isEqualTo(3);
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
         assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
                 .startsWith("kiso_thief_alpha").contains("principal User:" + victimJob)
                 .contains("refused: User:" + victimJob + " already holds acl User:" + victimJob

@@ -110,7 +110,7 @@ class OperatorIsolationITCase {
 
     @Test
     void theProbeCommandFindsEveryDoorOfTenantAShutToTenantB() {
-        IsolationFixture.Run probe = IsolationFixture.cli("probe", fixture.configFile.toString(),
+        IsolationFixture.Run probe = IsolationFixture.cli("probe", "-c", fixture.configFile.toString(),
                 "--as", fixture.bravo().id(), "--target", fixture.alpha().id());
 
         assertThat(probe.exit()).as(probe.toString()).isZero();

@@ -50,7 +50,7 @@ class RenderCommandTest {
 
     @Test
     void k8sWritesEveryObjectForEveryTenant() {
-        CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         assertThat(run.exit()).as(run.err()).isZero();
         for (TenantConfig tenant : config.tenants()) {
@@ -69,7 +69,7 @@ class RenderCommandTest {
 
     @Test
     void flinkDeploymentRunsTheTenantsJobInApplicationModeWithSavepointUpgrades() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), "--state-base", "s3://state/enclave",
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), "--state-base", "s3://state/enclave",
                 CIDR, API_SERVER);
 
         Map<String, Object> fd = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
@@ -103,8 +103,8 @@ class RenderCommandTest {
 
     @Test
     void credentialsAreSecretReferencesAndNoSecretValueIsRendered() throws IOException {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
-        run("render", "compose", EXAMPLES.toString(), "--out", dir.resolve("compose").toString());
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.resolve("compose").toString());
 
         Map<String, Object> fd = load(dir.resolve("colorado_state").resolve("flinkdeployment.yaml"));
         assertThat(get(fd, "spec.podTemplate.spec.volumes[0].secret.secretName")).isEqualTo("enclave-tenant-config");
@@ -127,7 +127,7 @@ class RenderCommandTest {
 
     @Test
     void strictTenantsGetDedicatedNodesAndEgressOnlyIntoServiceNamespaces() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         // federal_dhs asks for dedicated processing and network isolation; texas_state for neither.
         Map<String, Object> strict = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
@@ -157,7 +157,7 @@ class RenderCommandTest {
 
     @Test
     void networkPolicyAllowsEgressOnlyToKafkaStarRocksDnsTheNamespaceAndTheApiServer() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         Map<String, Object> policy = load(dir.resolve("colorado_state").resolve("networkpolicy.yaml"));
 
@@ -185,19 +185,19 @@ class RenderCommandTest {
 
     @Test
     void apiServerEgressCanBeLimitedToItsAddressBlock() {
-        CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(),
+        CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(),
                 "--api-server-cidr", "10.0.0.1/32");
 
         assertThat(run.exit()).as(run.err()).isZero();
         Map<String, Object> policy = load(dir.resolve("colorado_state").resolve("networkpolicy.yaml"));
         assertThat(get(policy, "spec.egress[4].to[0].ipBlock.cidr")).isEqualTo("10.0.0.1/32");
         assertThat(get(policy, "spec.egress[4].ports[1].port")).isEqualTo(6443);
-        assertThat(run("render", "k8s", EXAMPLES.toString(), "--api-server-cidr", "anywhere").exit()).isEqualTo(2);
+        assertThat(run("render", "k8s", "-c", EXAMPLES.toString(), "--api-server-cidr", "anywhere").exit()).isEqualTo(2);
     }
 
     @Test
     void resourceQuotaCapsWhatTheTenantsParallelismNeeds() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         Map<String, Object> quota = load(dir.resolve("fema_region_4").resolve("resourcequota.yaml"));
 
@@ -211,7 +211,7 @@ class RenderCommandTest {
 
     @Test
     void noManifestOfOneTenantNamesAnythingOfAnother() throws IOException {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         for (TenantConfig tenant : config.tenants()) {
             List<String> foreign = foreignNames(tenant);
@@ -225,7 +225,7 @@ class RenderCommandTest {
 
     @Test
     void composeGivesEachTenantItsOwnInternalNetwork() throws IOException {
-        CliRun run = run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        CliRun run = run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString());
         assertThat(run.exit()).as(run.err()).isZero();
 
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
@@ -260,7 +260,7 @@ class RenderCommandTest {
 
     @Test
     void composeBrokerAuthenticatesEveryClientAndAuthorizesByAclWithOnlyTheAdminAsSuperUser() {
-        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString());
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
         Map<?, ?> env = (Map<?, ?>) get(compose, "services.kafka.environment");
 
@@ -289,7 +289,7 @@ class RenderCommandTest {
 
     @Test
     void composeBrokerServesEveryListenerATenantCanReachOverSaslSslWithItsKeyStoreFromSecretFiles() {
-        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString());
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
         Map<?, ?> env = (Map<?, ?>) get(compose, "services.kafka.environment");
 
@@ -328,7 +328,7 @@ class RenderCommandTest {
 
     @Test
     void composeMountsTheBrokersCaCertificateOnEveryServiceThatConnectsToKafka() {
-        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString());
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
         Map<?, ?> services = (Map<?, ?>) compose.get("services");
 
@@ -357,7 +357,7 @@ class RenderCommandTest {
         Path production = dir.resolve("production.yaml");
         Files.writeString(production, productionConfig());
 
-        CliRun run = CliRun.outsideDevMode("render", "compose", production.toString(), "--out", dir.toString());
+        CliRun run = CliRun.outsideDevMode("render", "compose", "-c", production.toString(), "--out", dir.toString());
 
         assertThat(run.exit()).as(run.err()).isZero();
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
@@ -381,12 +381,12 @@ class RenderCommandTest {
 
     @Test
     void composeProvisionsOnceWithTheAdminBeforeAnyTenantJobStarts() {
-        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString());
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
 
         @SuppressWarnings("unchecked")
         List<String> command = (List<String>) get(compose, "services.provision.command");
-        assertThat(command).containsSubsequence("io.enclave.jobs.cli.EnclaveCli", "provision", "/run/secrets/provision_config");
+        assertThat(command).containsSubsequence("io.enclave.jobs.cli.EnclaveCli", "provision", "-c", "/run/secrets/provision_config");
         assertThat(get(compose, "services.provision.restart")).isEqualTo("no");
         assertThat(get(compose, "services.provision.depends_on.kafka.condition")).isEqualTo("service_healthy");
         assertThat(get(compose, "services.provision.environment.ENCLAVE_KAFKA_ADMIN_CONFIG"))
@@ -404,7 +404,7 @@ class RenderCommandTest {
 
     @Test
     void composeMountsEachTenantsOwnKeyStoreConfigAndCredentialsOnItsJobManagerAndTaskManagerOnly() {
-        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString());
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
         Map<?, ?> secrets = (Map<?, ?>) compose.get("secrets");
         Map<?, ?> services = (Map<?, ?>) compose.get("services");
@@ -441,7 +441,7 @@ class RenderCommandTest {
 
     @Test
     void composeRunsFlinkInternalTlsForTenantsWithNetworkIsolation() {
-        run("render", "compose", EXAMPLES.toString(), "--out", dir.toString());
+        run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString());
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
 
         assertThat(config.tenants()).anyMatch(t -> t.securityEnhancements().networkIsolation())
@@ -467,13 +467,13 @@ class RenderCommandTest {
 
     @Test
     void k8sRefusesToRenderWithoutTheApiServerAddressBlockOrWithOneCoveringEveryAddress() {
-        CliRun missing = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("out").toString());
+        CliRun missing = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("out").toString());
 
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("--api-server-cidr", "443/6443");
         assertThat(dir.resolve("out")).doesNotExist();
         for (String everyAddress : List.of("0.0.0.0/0", "::/0")) {
-            CliRun open = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR,
+            CliRun open = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR,
                     everyAddress);
             assertThat(open.exit()).as(everyAddress).isEqualTo(2);
             assertThat(open.err()).contains("not every address");
@@ -486,7 +486,7 @@ class RenderCommandTest {
         // Each of these lets a tenant's pods reach 443/6443 on far more than the API server.
         for (String open : List.of("0.0.0.0/00", "::/00", "0.0.0.0/1", "10.0.0.0/8", "10.0.0.0/15", "::/1",
                 "fd00::/48", "10.0.0.0/000")) {
-            CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR, open);
+            CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR, open);
 
             assertThat(run.exit()).as(open).isEqualTo(2);
             assertThat(run.err()).as(open).contains("not every address nor a block wider than /");
@@ -495,7 +495,7 @@ class RenderCommandTest {
         // Not an address block at all, or a prefix beyond the address's bits.
         for (String malformed : List.of("999.0.0.1/32", "10.0.0.1/33", "fd00::1/129", "fd00:::1/128", "10.0.0.1/016",
                 "localhost/32")) {
-            CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR,
+            CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR,
                     malformed);
 
             assertThat(run.exit()).as(malformed).isEqualTo(2);
@@ -508,7 +508,7 @@ class RenderCommandTest {
     void k8sAcceptsASingleAddressOrANarrowBlockOfEitherFamily() {
         for (String block : List.of("10.0.0.1/32", "172.20.0.0/16", "fd00::1/128", "fd00:1:2:3::/64")) {
             Path out = dir.resolve(block.replaceAll("[^0-9a-f]", "_"));
-            CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", out.toString(), CIDR, block);
+            CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", out.toString(), CIDR, block);
 
             assertThat(run.exit()).as(run.err()).isZero();
             Map<String, Object> policy = load(out.resolve("colorado_state").resolve("networkpolicy.yaml"));
@@ -518,7 +518,7 @@ class RenderCommandTest {
 
     @Test
     void noTenantsNetworkPolicyOpensTheApiServerPortsBeyondTheGivenBlock() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         for (TenantConfig tenant : config.tenants()) {
             Map<String, Object> policy = load(dir.resolve(tenant.id()).resolve("networkpolicy.yaml"));
@@ -535,7 +535,7 @@ class RenderCommandTest {
 
     @Test
     void k8sRunsFlinkInternalTlsFromTheTenantsOwnSecretForTenantsWithNetworkIsolation() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         for (TenantConfig tenant : config.tenants()) {
             Map<String, Object> fd = load(dir.resolve(tenant.id()).resolve("flinkdeployment.yaml"));
@@ -572,7 +572,7 @@ class RenderCommandTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(EXAMPLES).replace("allowed_states: [CO]", "allowed_states: [XX]"));
 
-        CliRun run = run("render", "k8s", bad.toString(), "--out", dir.resolve("out").toString(), CIDR, API_SERVER);
+        CliRun run = run("render", "k8s", "-c", bad.toString(), "--out", dir.resolve("out").toString(), CIDR, API_SERVER);
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("tenants.colorado_state.data_restrictions.allowed_states[0]");
