@@ -130,7 +130,7 @@ class TenantDatabaseITCase {
     void theWritersAccountCannotUpdateOrDeleteAuditRows() throws SQLException {
         try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
             st.execute("INSERT IGNORE INTO " + TENANT_A + ".audit_head (tenant_id, sequence, head_hash, checkpoint_id,"
-                    + " written_at, hmac) VALUES ('" + tenantA.id() + "', 1, 'h', 1, NOW(), 'm')");
+                    + " written_at, signer, signature) VALUES ('" + tenantA.id() + "', 1, 'h', 1, NOW(), 'k', 's')");
         }
         try (Connection a = connectAs(tenantA); Statement st = a.createStatement()) {
             for (String table : List.of("audit_log", "audit_head", "audit_anchor", "audit_conflict")) {
