@@ -452,18 +452,18 @@ class AuditTrailITCase {
         CliRun noTrust = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
                 "--jdbc-url", database.rootJdbcUrl(), "--trust-file", configFile.resolveSibling("absent.json").toString());
         assertThat(noTrust.exit()).as(noTrust.err()).isEqualTo(4);
-        assertThat(noTrust.err().strip()).isEqualTo("audit verify: no audit trust file at "
+        assertThat(noTrust.err().strip()).isEqualTo("enclave audit verify: no audit trust file at "
                 + configFile.resolveSibling("absent.json") + " (it is written by keys init and keys rotate-signing)");
         CliRun noTenant = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "nobody",
                 "--jdbc-url", database.rootJdbcUrl());
         assertThat(noTenant.exit()).as(noTenant.err()).isEqualTo(2);
-        assertThat(noTenant.err().strip()).isEqualTo("audit verify: no tenant nobody in " + configFile);
+        assertThat(noTenant.err().strip()).startsWith("enclave audit verify: no tenant 'nobody' in " + configFile + "; its tenants are ");
         CliRun noArguments = cli("audit", "verify", "--config", configFile.toString());
         assertThat(noArguments.exit()).isEqualTo(2);
         CliRun down = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
                 "--jdbc-url", database.rootJdbcUrl().replaceFirst(":[0-9]+", ":1"));
         assertThat(down.exit()).as(down.err()).isEqualTo(3);
-        assertThat(down.err()).startsWith("audit verify: cannot read the audit log of colorado_state: ")
+        assertThat(down.err()).startsWith("enclave audit verify: cannot read the audit log of colorado_state: ")
                 .doesNotContain("\tat ");
         assertThat(down.err().strip().lines()).hasSize(1);
     }

@@ -3,6 +3,7 @@ package io.enclave.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.DevMode;
+import io.enclave.jobs.audit.AuditSigning;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
@@ -58,13 +59,13 @@ class CliErrorsTest {
     void aMissingKeyStoreIsKeyMaterialAndNamesTheStore() throws IOException {
         Path config = example();
         Path store = dir.resolve("conf/.enclave/keystores/colorado_state.bcfks");
+        Path trust = dir.resolve("conf/.enclave/keystores/colorado_state.audit-trust.json");
 
         CliRun verify = CliRun.of("audit", "verify", "-c", config.toString(), "-t", "colorado_state");
         CliRun list = CliRun.of("keys", "list", "-c", config.toString(), "-t", "colorado_state");
 
         assertThat(verify.exit()).as(verify.toString()).isEqualTo(ExitCode.KEY_MATERIAL);
-        assertOneLine(verify, "enclave audit verify: key store " + store + " does not exist; create it with"
-                + " ./enclave keys init");
+        assertOneLine(verify, "enclave audit verify: no audit trust file at " + trust);
         assertThat(list.exit()).as(list.toString()).isEqualTo(ExitCode.KEY_MATERIAL);
         assertOneLine(list, "enclave keys list: key store " + store + " does not exist");
         assertThat(store).as("nothing creates a store by looking for it").doesNotExist();
@@ -76,8 +77,8 @@ class CliErrorsTest {
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.KEY_MATERIAL);
         assertThat(run.err().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
-                .startsWith("enclave audit verify: key store "));
-        assertThat(run.err()).contains("io.enclave.operators.crypto.KeyUnavailableException: key store", "\tat ");
+                .startsWith("enclave audit verify: no audit trust file at "));
+        assertThat(run.err()).contains("io.enclave.operators.crypto.KeyUnavailableException: no audit trust file", "\tat ");
     }
 
     @Test
@@ -87,6 +88,7 @@ class CliErrorsTest {
         KeystoreSettings keys = colorado.keystore();
         new TenantKeyStore(Path.of(keys.path()), keys.password(), keys.type(), colorado.id(),
                 colorado.database().encryptionKeyRef()).init();
+        AuditSigning.ensure(colorado);
 
         CliRun run = CliRun.of("audit", "verify", "-c", config.toString(), "-t", "colorado_state", "--jdbc-url",
                 "jdbc:mysql://127.0.0.1:" + closedPort() + "?connectTimeout=2000");

@@ -585,8 +585,8 @@ class RenderCommandTest {
         Files.writeString(yaml, Files.readString(EXAMPLES).replace("colorado_state", LONGEST_ID)
                 .replace("texas_state", LONGEST_ID_NEIGHBOUR));
 
-        CliRun run = run("render", "k8s", yaml.toString(), "--out", dir.resolve("a").toString(), CIDR, API_SERVER);
-        run("render", "k8s", yaml.toString(), "--out", dir.resolve("b").toString(), CIDR, API_SERVER);
+        CliRun run = run("render", "k8s", "-c", yaml.toString(), "--out", dir.resolve("a").toString(), CIDR, API_SERVER);
+        run("render", "k8s", "-c", yaml.toString(), "--out", dir.resolve("b").toString(), CIDR, API_SERVER);
 
         assertThat(run.exit()).as(run.err()).isZero();
         List<String> names = deploymentNames(dir.resolve("a"));
@@ -618,7 +618,7 @@ class RenderCommandTest {
 
     @Test
     void taskManagerPodsCarryTheSamePrometheusScrapeAnnotationsAsTheJobManager() {
-        run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
+        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
 
         for (String file : List.of("flinkdeployment.yaml", "flinkdeployment-ingest.yaml")) {
             Map<String, Object> fd = load(dir.resolve("texas_state").resolve(file));
@@ -633,7 +633,7 @@ class RenderCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void theIngestJobIsItsOwnFlinkDeploymentWithItsOwnStateAndTheOnlyPodsThatReachTheUpstreamApis() {
-        CliRun run = run("render", "k8s", EXAMPLES.toString(), "--out", dir.toString(), "--state-base",
+        CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), "--state-base",
                 "s3://state/enclave", CIDR, API_SERVER);
 
         assertThat(run.exit()).as(run.err()).isZero();
@@ -685,9 +685,9 @@ class RenderCommandTest {
 
     @Test
     void tenantOptionRendersThatTenantOnly() throws IOException {
-        CliRun k8s = run("render", "k8s", EXAMPLES.toString(), "--out", dir.resolve("k8s").toString(), CIDR,
+        CliRun k8s = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("k8s").toString(), CIDR,
                 API_SERVER, "--tenant", "texas_state");
-        CliRun compose = run("render", "compose", EXAMPLES.toString(), "--out", dir.resolve("compose").toString(),
+        CliRun compose = run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.resolve("compose").toString(),
                 "-t", "colorado_state");
 
         assertThat(k8s.exit()).as(k8s.err()).isZero();
@@ -704,7 +704,7 @@ class RenderCommandTest {
     void anUnknownTenantExitsTwoWithOneLineAndWritesNothing() {
         for (String kind : List.of("k8s", "compose")) {
             Path out = dir.resolve(kind);
-            List<String> args = new ArrayList<>(List.of("render", kind, EXAMPLES.toString(), "--out", out.toString(),
+            List<String> args = new ArrayList<>(List.of("render", kind, "-c", EXAMPLES.toString(), "--out", out.toString(),
                     "--tenant", "nobody"));
             if (kind.equals("k8s")) {
                 args.addAll(List.of(CIDR, API_SERVER));
@@ -728,7 +728,7 @@ class RenderCommandTest {
                 .doesNotContain("--api-server-cidr", "--operator-namespace");
         assertThat(k8sHelp.out()).contains("--api-server-cidr", "--operator-namespace", "--tenant");
         for (String option : List.of("--api-server-cidr=10.0.0.1/32", "--operator-namespace=flink")) {
-            CliRun run = run("render", "compose", EXAMPLES.toString(), "--out", dir.toString(), option);
+            CliRun run = run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString(), option);
             assertThat(run.exit()).as(option).isEqualTo(2);
             assertThat(run.err()).as(option).contains("Unknown option: '" + option + "'");
             assertThat(dir.resolve("compose.yaml")).doesNotExist();
