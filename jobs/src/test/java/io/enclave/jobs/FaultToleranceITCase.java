@@ -212,7 +212,7 @@ class FaultToleranceITCase {
         s.publishSecondHalf();
         s.awaitAccountedFor(s.events.size());
         first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
-        List<String> stored = s.column("SELECT CONCAT(sequence, ' ', hash, ' ', hmac, ' ', detail) FROM audit_log"
+        List<String> stored = s.column("SELECT CONCAT(sequence, ' ', hash, ' ', signature, ' ', detail) FROM audit_log"
                 + " ORDER BY sequence");
         long tail = s.scalar("SELECT MAX(sequence) FROM audit_log");
         assertThat(tail).as("rows were chained between S1 and S2").isGreaterThan(atS1);
@@ -224,7 +224,7 @@ class FaultToleranceITCase {
         s.awaitChainVerifies();
         resumed.cancel().get();
 
-        assertThat(s.column("SELECT CONCAT(sequence, ' ', hash, ' ', hmac, ' ', detail) FROM audit_log WHERE sequence <= "
+        assertThat(s.column("SELECT CONCAT(sequence, ' ', hash, ' ', signature, ' ', detail) FROM audit_log WHERE sequence <= "
                 + tail + " ORDER BY sequence")).as("every row up to the tail stored at S2, unchanged")
                 .containsExactlyElementsOf(stored);
         assertThat(s.column("SELECT detail FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'")).singleElement()
