@@ -6,6 +6,7 @@ import io.enclave.config.GlobalSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
@@ -89,6 +90,8 @@ public final class TenantJob implements Callable<Integer> {
                 .auditSink(sinks.audit())
                 .auditHeadSink(sinks.auditHead())
                 .siemSink(tenant.auditRequirements().siemIntegration() ? siemSink(global, tenant) : null)
+                .siemHeadSink(tenant.auditRequirements().siemIntegration() ? siemHeadSink(global, tenant) : null)
+                .auditAnchorSink(sinks.auditAnchor())
                 .auditSubmissions(AuditTopic.source(global, tenant))
                 .chainOrigin(new JdbcChainOrigin(sinkOptions))
                 .keys(KeystoreKeyProviderFactory.forTenant(tenant))
@@ -96,6 +99,16 @@ public final class TenantJob implements Callable<Integer> {
                 .trust(AuditSigning.trustSource(tenant))
                 .build()
                 .addTo(env);
+    }
+
+    /** The signed heads as JSON lines beside the records on {@code global.siem_topic}, see {@link SiemHeadSerializer}. */
+    static KafkaSink<AuditHead> siemHeadSink(GlobalSettings global, TenantConfig tenant) {
+        return KafkaSink.<AuditHead>builder()
+                .setBootstrapServers(global.kafkaBootstrapServers())
+                .setKafkaProducerConfig(TenantKafkaSource.clientProperties(global, tenant))
+                .setRecordSerializer(new SiemHeadSerializer(global.siemTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 
     /** JSON lines keyed by tenant to {@code global.siem_topic}, as the tenant's own Kafka principal. */

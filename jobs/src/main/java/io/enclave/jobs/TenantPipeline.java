@@ -17,7 +17,10 @@ import io.enclave.operators.audit.AuditSignerFactory;
 import io.enclave.operators.audit.AuditSubmissionIntake;
 import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.AuditTenantKey;
+import io.enclave.operators.audit.ChainClock;
 import io.enclave.operators.audit.ChainOrigin;
+import io.enclave.operators.audit.DayAnchor;
+import io.enclave.sinks.schema.AuditAnchor;
 import io.enclave.operators.audit.SinkFlushAuditor;
 import io.enclave.operators.crypto.FieldEncryptor;
 import io.enclave.operators.crypto.FieldEncryptorOperator;
@@ -50,6 +53,8 @@ public final class TenantPipeline {
     static final OutputTag<TenantEvent> WEATHER = new OutputTag<>("weather") {};
     /** The chainer's signed heads travel on this side output to the audit_head table. */
     public static final OutputTag<AuditHead> AUDIT_HEAD = new OutputTag<>("audit-head") {};
+    /** The chainer's signed day anchors travel on this side output to the audit_anchor table. */
+    public static final OutputTag<DayAnchor> AUDIT_ANCHOR = new OutputTag<>("audit-anchor") {};
 
     private final TenantConfig tenant;
     private final Source<RawEvent, ?, ?> source;
@@ -58,6 +63,9 @@ public final class TenantPipeline {
     private final Sink<AuditRecord> auditSink;
     private final Sink<AuditHead> auditHeadSink;
     private final Sink<AuditRecord> siemSink;
+    private final Sink<AuditHead> siemHeadSink;
+    private final Sink<AuditAnchor> auditAnchorSink;
+    private final ChainClock chainClock;
     private final Source<RawEvent, ?, ?> auditSubmissions;
     private final ChainOrigin chainOrigin;
     private final KeyProviderFactory keys;
@@ -85,6 +93,9 @@ public final class TenantPipeline {
         this.auditSink = Objects.requireNonNull(b.auditSink, "auditSink");
         this.auditHeadSink = Objects.requireNonNull(b.auditHeadSink, "auditHeadSink");
         this.siemSink = b.siemSink;
+        this.siemHeadSink = b.siemHeadSink;
+        this.auditAnchorSink = b.auditAnchorSink;
+        this.chainClock = b.chainClock;
         this.auditSubmissions = b.auditSubmissions;
         // Required: without it a job started without state would restart the chain over the stored one.
         this.chainOrigin = Objects.requireNonNull(b.chainOrigin, "chainOrigin");
@@ -187,7 +198,8 @@ public final class TenantPipeline {
         SingleOutputStreamOperator<AuditRecord> chained = auditStream
                 .keyBy(new AuditTenantKey())
                 .transform(names.operatorName("chain"), TypeInformation.of(AuditRecord.class),
-                        new AuditChainer(audit, signer, trust, AUDIT_HEAD, names.operatorName("chain"), chainOrigin))
+                        new AuditChainer(audit, signer, trust, AUDIT_HEAD, auditAnchorSink == null ? null : AUDIT_ANCHOR,
+                                names.operatorName("chain"), chainOrigin, chainClock))
                 .uid(names.operatorUid("chain"))
                 .setParallelism(1);
         sink(chained, auditSink, names, names.auditTable(), 1);
@@ -197,6 +209,22 @@ public final class TenantPipeline {
                     .name("siem[" + tenant.id() + "]")
                     .uid(names.operatorUid("siem"))
                     .setParallelism(1);
+        }
+        if (siemHeadSink != null) {
+            // The signed heads go to the SIEM too, so `audit verify --siem` sees a head rolled back in the database.
+            chained.getSideOutput(AUDIT_HEAD).sinkTo(siemHeadSink)
+                    .name("siem_head[" + tenant.id() + "]")
+                    .uid(names.operatorUid("siem_head"))
+                    .setParallelism(1);
+        }
+        if (auditAnchorSink != null) {
+            String jobName = tenant.names().jobName();
+            DataStream<AuditAnchor> anchors = chained.getSideOutput(AUDIT_ANCHOR)
+                    .map(new DayAnchorRow(jobName))
+                    .name(names.operatorName("day_anchor"))
+                    .uid(names.operatorUid("day_anchor"))
+                    .setParallelism(1);
+            sink(anchors, auditAnchorSink, names, "audit_anchor", 1);
         }
     }
 
@@ -238,6 +266,9 @@ public final class TenantPipeline {
         private Sink<AuditRecord> auditSink;
         private Sink<AuditHead> auditHeadSink;
         private Sink<AuditRecord> siemSink;
+        private Sink<AuditHead> siemHeadSink;
+        private Sink<AuditAnchor> auditAnchorSink;
+        private ChainClock chainClock = ChainClock.system();
         private Source<RawEvent, ?, ?> auditSubmissions;
         private ChainOrigin chainOrigin;
         private KeyProviderFactory keys;
@@ -253,6 +284,15 @@ public final class TenantPipeline {
         public Builder auditHeadSink(Sink<AuditHead> v) { auditHeadSink = v; return this; }
         /** Optional: the SIEM stream, for tenants with {@code siem_integration}. */
         public Builder siemSink(Sink<AuditRecord> v) { siemSink = v; return this; }
+        /** Optional: the signed heads to the SIEM stream too, beside {@link #siemSink}. */
+        public Builder siemHeadSink(Sink<AuditHead> v) { siemHeadSink = v; return this; }
+        /**
+         * Optional: the audit_anchor table, for the day anchors the chainer cuts at each new UTC day,
+         * so a dropped day partition leaves a chain that still verifies. Without it none are cut.
+         */
+        public Builder auditAnchorSink(Sink<AuditAnchor> v) { auditAnchorSink = v; return this; }
+        /** The clock that stamps the chaining time; tests move it across midnight. */
+        public Builder chainClock(ChainClock v) { chainClock = Objects.requireNonNull(v, "chainClock"); return this; }
         /** Optional: signed records from outside the job (the tenant's audit topic), to chain with its own. */
         public Builder auditSubmissions(Source<RawEvent, ?, ?> v) { auditSubmissions = v; return this; }
         /** Where the chain continues when the job starts without state: the audit table's last row. */

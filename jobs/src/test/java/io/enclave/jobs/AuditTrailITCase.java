@@ -611,6 +611,9 @@ class AuditTrailITCase {
                     assertThat(record.key()).isEqualTo(colorado.id());
                     var line = json.readTree(record.value());
                     assertThat(line.get("tenant_id").asText()).isEqualTo(colorado.id());
+                    if (line.has("kind")) {
+                        continue; // a signed head, beside the records
+                    }
                     String earlier = siem.put(line.get("sequence").asLong(), line.get("hash").asText());
                     assertThat(earlier).as("a repeated line is identical").isIn(null, line.get("hash").asText());
                 }

@@ -307,6 +307,7 @@ public final class AuditVerifier {
         r.tenantId = rs.getString("tenant_id");
         r.sequence = rs.getLong("sequence");
         r.eventTime = millis(rs.getObject("event_time", LocalDateTime.class));
+        r.chainedAt = millis(rs.getObject("chained_at", LocalDateTime.class));
         r.recordId = rs.getString("record_id");
         r.action = parse(AuditAction.class, rs.getString("action"));
         r.outcome = parse(AuditOutcome.class, rs.getString("outcome"));

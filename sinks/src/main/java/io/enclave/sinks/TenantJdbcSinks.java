@@ -41,6 +41,11 @@ public final class TenantJdbcSinks {
         return new AppendOnlyAuditSink<>(options, new AuditRows.Head());
     }
 
+    /** The anchors the chain can be verified from: the job's signed day anchors, appended and never overwritten. */
+    public Sink<io.enclave.sinks.schema.AuditAnchor> auditAnchor() {
+        return new AppendOnlyAuditSink<>(options, new AuditRows.Anchor());
+    }
+
     private <T> Sink<T> build(TableDefinition<T> table, TenantRowBinder<T> binder) {
         JdbcSink<T> jdbc = JdbcSink.<T>builder()
                 .withQueryStatement(options.dialect().upsert(options.database(), table), binder)

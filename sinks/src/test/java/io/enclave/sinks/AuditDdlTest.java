@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * is what is checked; MariaDB runs the MySQL dialect for real in TenantDatabaseITCase.
  */
 class AuditDdlTest {
-    private static final DayPartitionRetention RETENTION = new DayPartitionRetention("event_time", 2555);
+    private static final DayPartitionRetention RETENTION = new DayPartitionRetention("chained_at", 2555);
     private static final TenantConfig TENANT = TenantConfig.builder("colorado_state")
             .organization("Colorado")
             .database(new DatabaseSettings("colorado_emergency", "colorado_writer", Secret.of("pw"), "colorado_key"))
@@ -46,11 +46,30 @@ class AuditDdlTest {
         String ddl = new StarRocksDialect().createAppendOnlyTable("colorado_emergency", TenantTables.auditLog(),
                 RETENTION);
 
-        assertThat(ddl).contains("DUPLICATE KEY (`tenant_id`, `sequence`)", "PARTITION BY RANGE(`event_time`) ()",
+        assertThat(ddl).contains("DUPLICATE KEY (`tenant_id`, `sequence`)", "PARTITION BY RANGE(`chained_at`) ()",
                 "DISTRIBUTED BY HASH(`tenant_id`, `sequence`)", "\"dynamic_partition.enable\" = \"true\"",
                 "\"dynamic_partition.time_unit\" = \"DAY\"", "\"dynamic_partition.start\" = \"-2555\"");
         assertThat(new StarRocksDialect().createAppendOnlyTable("colorado_emergency", TenantTables.auditHead(), null))
                 .contains("DUPLICATE KEY (`tenant_id`, `sequence`)").doesNotContain("PARTITION");
+    }
+
+    /**
+     * The provisioned StarRocks audit log drops whole days by the time each row was chained, the
+     * time the chainer cuts its day anchors on, never by the event time a command's record
+     * carries (which can be older than its neighbours'): so a dropped day is always a prefix of
+     * the chain, ending right before an anchor.
+     */
+    @Test
+    void starRocksPartitionsTheAuditLogByChainingTimeTheDayAnchorsAreCutOn() {
+        List<String> ddl = new TenantDatabase(TENANT, new StarRocksDialect()).schemaStatements();
+
+        assertThat(ddl).filteredOn(s -> s.contains("`colorado_emergency`.`audit_log` (")).singleElement()
+                .satisfies(s -> assertThat(s).contains("`chained_at` DATETIME NOT NULL COMMENT \"UTC, milliseconds, "
+                                + "when the job chained the record\"", "PARTITION BY RANGE(`chained_at`) ()",
+                                "\"dynamic_partition.time_unit\" = \"DAY\"")
+                        .doesNotContain("RANGE(`event_time`)"));
+        assertThat(ddl).filteredOn(s -> s.contains("`audit_anchor` (")).singleElement()
+                .satisfies(s -> assertThat(s).doesNotContain("PARTITION"));
     }
 
     @Test

@@ -56,10 +56,10 @@ class TenantDatabaseITCase {
                 new TenantDatabase(t, DIALECT).createSchema(root);
                 new TenantDatabase(t, DIALECT).createUser(root);
             }
-            st.execute("INSERT INTO " + TENANT_B + ".audit_log (record_id, tenant_id, sequence, event_time, action,"
+            st.execute("INSERT INTO " + TENANT_B + ".audit_log (record_id, tenant_id, sequence, chained_at, event_time, action,"
                     + " outcome, reason, job_name, operator, subtask, host, source_topic, source_partition,"
                     + " source_offset, principal, fedramp, dora, pii_involved, row_count, first_offset, last_offset,"
-                    + " checkpoint_id, prev_hash, hash, signer, signature) VALUES ('b-secret', 'sinks_db_b', 1, NOW(3),"
+                    + " checkpoint_id, prev_hash, hash, signer, signature) VALUES ('b-secret', 'sinks_db_b', 1, NOW(3), NOW(3),"
                     + " 'JOB_START', 'SUCCESS', '', 'job', 'op', 0, 'h', 'cli', 0, -1, 'root', 1, 0, 0, 0, -1, -1,"
                     + " -1, 'p', 'h', 'k', 'm')");
         }

@@ -7,7 +7,9 @@ import io.enclave.jobs.audit.AuditSigning;
 import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyUnavailableException;
+import io.enclave.jobs.audit.SiemTopicReader;
 import io.enclave.sinks.AuditPurge;
+import io.enclave.sinks.AuditSiemComparison;
 import io.enclave.sinks.AuditVerifier;
 import io.enclave.sinks.dialect.Dialects;
 import io.enclave.jobs.audit.AuditSubmitter;
@@ -72,7 +74,8 @@ final class AuditCommand {
     /** {@code enclave audit verify -c FILE -t ID}. */
     @Command(name = "verify", description = "Walk the tenant's audit chain with its public keys only. Exit codes: "
             + "0 verified; 1 the chain is broken (named sequence); 2 bad arguments or config; 3 database unreachable; "
-            + "4 trust file missing or unreadable.")
+            + "4 trust file missing or unreadable. With --siem, also compares the chain with its copy on the SIEM topic "
+            + "(exit 1 when they differ, 3 when the broker is unreachable within --timeout).")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -90,6 +93,13 @@ final class AuditCommand {
                 + "(default: <keystore>.audit-trust.json beside the tenant's key store). Holds no secret.")
         Path trustFile;
 
+        @Option(names = "--siem", description = "Also compare every row and signed head with the tenant's copy on "
+                + "the SIEM topic (read_committed, to its end offsets), so a chain rolled back in the database is caught.")
+        boolean siem;
+
+        @Mixin
+        TimeoutOption timeout;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -101,18 +111,49 @@ final class AuditCommand {
             EnclaveConfig config = loaded.get();
             TenantConfig tenant = tenantOption.of(config, configFile);
             AuditVerifier.Verdict v;
+            AuditSiemComparison.Result copy = null;
             try {
                 AuditTrust trust = AuditTrust.read(trustFile != null ? trustFile : AuditSigning.trustFile(tenant));
+                AuditSiemComparison.SiemCopy siemCopy = null;
+                if (siem) {
+                    timeout.waitingFor(err, spec.qualifiedName(), "the SIEM topic " + config.global().siemTopic() + " on "
+                            + config.global().kafkaBootstrapServers());
+                    siemCopy = SiemTopicReader.read(config.global(), tenant, timeout.duration());
+                }
                 try (Connection c = connect.open(config, tenant)) {
                     v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), trust).verify();
+                    if (siemCopy != null) {
+                        copy = new AuditSiemComparison(c, tenant.database().schema(), tenant.id(), trust)
+                                .compare(siemCopy);
+                    }
                 }
+            } catch (AuditUnavailableException e) {
+                err.printf("enclave audit verify: cannot read the SIEM copy of %s: %s%n", tenant.id(), e.getMessage());
+                return ExitCode.UNAVAILABLE;
             } catch (SQLException e) {
                 err.printf("enclave audit verify: cannot read the audit log of %s: %s%n", tenant.id(), CliErrors.oneLine(e));
                 return ExitCode.UNAVAILABLE;
             }
+            boolean differs = copy != null && !copy.same();
+            if (differs) {
+                AuditSiemComparison.Difference first = copy.differences().get(0);
+                err.printf("audit chain of %s DIFFERS from its SIEM copy at sequence %d: %s (%d differences; database "
+                        + "%d rows, signed head %d; SIEM %d rows, signed head %d)%n", tenant.id(), first.sequence(),
+                        first.problem(), copy.differences().size(), copy.databaseRows(), copy.databaseHead(),
+                        copy.siemRows(), copy.siemHead());
+                copy.differences().stream().skip(1).limit(20).forEach(d ->
+                        err.printf("  sequence %d: %s%n", d.sequence(), d.problem()));
+            }
             if (!v.ok()) {
                 err.printf("audit chain of %s is BROKEN at sequence %d: %s%n", tenant.id(), v.badSequence(), v.problem());
                 return ExitCode.CHECK_FAILED;
+            }
+            if (differs) {
+                return ExitCode.CHECK_FAILED;
+            }
+            if (copy != null) {
+                out.printf("audit chain of %s matches its SIEM copy: %d rows, signed head at sequence %d%n", tenant.id(),
+                        copy.siemRows(), copy.siemHead());
             }
             out.printf("audit chain of %s verified: %d records (sequence %d..%d), head %s, signed head at sequence %d%n",
                     tenant.id(), v.records(), v.firstSequence(), v.lastSequence(), v.headHash(), v.signedHead());

@@ -21,7 +21,7 @@ public final class AuditChain {
     /** Longest value of a short text column; longer values are cut before hashing, so what is stored is what was hashed. */
     public static final int SHORT_TEXT = 255;
 
-    private static final String VERSION = "enclave-audit-v2";
+    private static final String VERSION = "enclave-audit-v3";
     private static final String HEAD_VERSION = "enclave-audit-head-v2";
     private static final String ANCHOR_VERSION = "enclave-audit-anchor-v2";
     private static final String SUBMISSION_VERSION = "enclave-audit-submission-v2";
@@ -81,6 +81,7 @@ public final class AuditChain {
         field(b, "v", VERSION);
         field(b, "tenant", r.tenantId);
         field(b, "sequence", chained ? Long.toString(r.sequence) : "0");
+        field(b, "chained", chained ? Long.toString(r.chainedAt) : "0");
         field(b, "prev", chained ? r.prevHash : "");
         field(b, "id", r.recordId);
         field(b, "action", r.action == null ? "" : r.action.name());

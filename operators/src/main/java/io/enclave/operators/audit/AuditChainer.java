@@ -43,12 +43,19 @@ import org.apache.flink.util.OutputTag;
  * <p>At each checkpoint it chains a CHECKPOINT record (the signed head at that point), and once
  * a checkpoint completes it publishes an {@link AuditHead} on {@code headTag} for the rows
  * the sinks have flushed by then, so {@code audit verify} can detect a truncated tail.
+ *
+ * <p>Each record is stamped with the time it is chained ({@link AuditRecord#chainedAt}, from
+ * {@link ChainClock}, never decreasing), by which {@code audit_log} is partitioned by day. The
+ * first record chained on a new UTC day gets a signed {@link DayAnchor} on {@code anchorTag},
+ * emitted with that record, so when retention drops the older days' partitions the chain still
+ * verifies from the anchor.
  */
 public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         implements OneInputStreamOperator<AuditRecord, AuditRecord> {
     private static final long serialVersionUID = 1L;
     /** How far back a job started without state looks for records it would otherwise chain again. */
     static final int RECENT_IDS = 50_000;
+    private static final long DAY_MILLIS = 86_400_000L;
 
     private final AuditContext audit;
     private final AuditSignerFactory signerFactory;
@@ -56,6 +63,8 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     private final OutputTag<AuditHead> headTag;
     private final String operatorName;
     private final ChainOrigin origin;
+    private final OutputTag<DayAnchor> anchorTag;
+    private final ChainClock clock;
 
     private transient AuditChain chain;
     private transient AuditSigner signer;
@@ -84,10 +93,23 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     private transient int subtask;
     /** Ids already in the table when the job started without state: re-read inputs are not chained twice. */
     private transient Set<String> storedIds;
+    /** When the last record was chained: chain time never goes back, and a new UTC day is cut with an anchor. */
+    private transient ValueState<Long> lastChainedAt;
+    /** First sequence of a day -> its anchor, emitted together with that record. */
+    private transient MapState<Long, DayAnchor> dayAnchors;
 
     public AuditChainer(AuditContext audit, AuditSignerFactory signer, AuditTrust.Source trust,
             OutputTag<AuditHead> headTag, String operatorName, ChainOrigin origin) {
+        this(audit, signer, trust, headTag, null, operatorName, origin, ChainClock.system());
+    }
+
+    /** With day anchors on {@code anchorTag} (null for none) and the clock that stamps the chaining time. */
+    public AuditChainer(AuditContext audit, AuditSignerFactory signer, AuditTrust.Source trust,
+            OutputTag<AuditHead> headTag, OutputTag<DayAnchor> anchorTag, String operatorName, ChainOrigin origin,
+            ChainClock clock) {
         this.audit = audit;
+        this.anchorTag = anchorTag;
+        this.clock = clock;
         this.signerFactory = signer;
         this.trust = trust;
         this.headTag = headTag;
@@ -127,6 +149,9 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         flushedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-flushed-at", Types.LONG, tipType));
         submissions = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("chain-submissions", Types.STRING, Types.LONG));
+        lastChainedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-last-chained-at", Types.LONG));
+        dayAnchors = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-day-anchors", Types.LONG,
+                TypeInformation.of(DayAnchor.class)));
         chained = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records");
         duplicates = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records_already_stored");
         replays = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_submissions_replayed");
@@ -192,6 +217,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         tip.update(stored);
         emitted.update(stored);
         lastCheckpointSequence.update(row.sequence);
+        lastChainedAt.update(row.chainedAt);
         publishedHead = row.sequence;
     }
 
@@ -262,7 +288,14 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
             record.recordId = AuditRecord.deterministicId(audit.tenantId(), record.action, "chain", 0, sequence,
                     operatorName);
         }
+        Long before = lastChainedAt.value();
+        record.chainedAt = Math.max(clock.millis(), before == null ? 0 : before);
         chain.link(record, sequence, last.hash, signer);
+        lastChainedAt.update(record.chainedAt);
+        if (anchorTag != null && before != null && sequence > 1
+                && Math.floorDiv(record.chainedAt, DAY_MILLIS) > Math.floorDiv(before, DAY_MILLIS)) {
+            dayAnchors.put(record.sequence, DayAnchor.before(record, signer));
+        }
         tip.update(new ChainTip(record.sequence, record.hash));
         pending.add(record);
         chained.inc();
@@ -327,6 +360,11 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         for (AuditRecord r : pending.get()) {
             if (r.sequence <= sequence) {
                 output.collect(new StreamRecord<>(r));
+                DayAnchor anchor = dayAnchors.get(r.sequence);
+                if (anchor != null) {
+                    output.collect(anchorTag, new StreamRecord<>(anchor));
+                    dayAnchors.remove(r.sequence);
+                }
                 last = new ChainTip(r.sequence, r.hash);
             } else {
                 keep.add(r);

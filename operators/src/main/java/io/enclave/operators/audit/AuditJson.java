@@ -21,6 +21,7 @@ public final class AuditJson {
         n.put("tenant_id", r.tenantId);
         if (withChain) {
             n.put("sequence", r.sequence);
+            n.put("chained_at", r.chainedAt);
         }
         n.put("event_time", r.eventTime);
         n.put("record_id", r.recordId);
@@ -95,6 +96,26 @@ public final class AuditJson {
         r.lastOffset = number(n, "last_offset");
         r.checkpointId = number(n, "checkpoint_id");
         r.submissionId = text(n, "submission_id");
+        return r;
+    }
+
+    /**
+     * Reads a chained record {@link #write} wrote with the chain (a SIEM line), every field
+     * required as in {@link #readUnchained}; normalised as it was hashed.
+     *
+     * @throws IllegalArgumentException naming the first missing or mistyped field
+     */
+    public static AuditRecord readChained(JsonNode n) {
+        AuditRecord r = readUnchained(n);
+        r.sequence = number(n, "sequence");
+        r.chainedAt = number(n, "chained_at");
+        r.submitter = text(n, "submitter");
+        r.submitterSignature = text(n, "submitter_signature");
+        r.prevHash = text(n, "prev_hash");
+        r.hash = text(n, "hash");
+        r.signer = text(n, "signer");
+        r.signature = text(n, "signature");
+        AuditChain.normalize(r);
         return r;
     }
 

@@ -67,6 +67,12 @@ public class AuditRecord {
     // The chain, assigned by the AuditChainer only: an operator leaves these unset.
     /** Per-tenant position in the chain, from 1; 0 until chained. */
     public long sequence;
+    /**
+     * When the chainer linked the record, epoch milliseconds UTC; never decreases along the chain,
+     * unlike {@link #eventTime} (a command's record is chained after it happened), so the audit
+     * log is partitioned by day on it and a day anchor is cut where it crosses midnight UTC.
+     */
+    public long chainedAt;
     /** {@link #hash} of the record at {@code sequence - 1}; 64 zeros for the first. */
     public String prevHash;
     /** SHA-256 of the canonical serialisation of every other field, see {@link AuditChain}. */

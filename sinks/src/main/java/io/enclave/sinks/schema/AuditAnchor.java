@@ -26,6 +26,12 @@ import java.util.List;
 public record AuditAnchor(String tenantId, long firstSequence, String prevHash, long purgedRows, String purgedBy,
         long purgedAt, String signer, String signature) {
 
+    /** The row of a day anchor the tenant job cut, {@code writtenBy} its job name. */
+    public static AuditAnchor of(io.enclave.operators.audit.DayAnchor a, String writtenBy) {
+        return new AuditAnchor(a.tenantId, a.firstSequence, a.prevHash, 0, writtenBy, a.anchoredAt, a.signer,
+                a.signature);
+    }
+
     /** The owning tenant, for sinks that re-check it before writing. */
     public static String tenantIdOf(AuditAnchor anchor) {
         return anchor.tenantId();

@@ -147,20 +147,30 @@ public final class TenantTables {
         c.add(required("content_hash", SHORT_TEXT, "SHA-256 of the message", e -> e.contentHash));
     }
 
-    /** Name of the column the StarRocks dialect partitions the audit log by, for retention. */
-    public static final String AUDIT_PARTITION_COLUMN = "event_time";
+    /**
+     * Name of the column the StarRocks dialect partitions the audit log by, for retention: the
+     * chaining time, not {@code event_time}. A command's or the ingest job's record carries the
+     * time it happened, which can be older than its neighbours' (it is chained when the job reads
+     * it from the audit topic, possibly days later after an outage), so a day partition by event
+     * time would drop a record from the middle of the chain. The chaining time never decreases
+     * along the chain, so a dropped day is always a prefix, and the chainer's day anchor sits
+     * exactly at the first row of the next day.
+     */
+    public static final String AUDIT_PARTITION_COLUMN = "chained_at";
 
     /**
      * The tenant's hash-chained audit trail, one row per (tenant, sequence), append-only: the
      * chainer's replayed tail is identical to what is stored and is skipped; a different row at a
-     * stored sequence is refused and recorded in {@code audit_conflict}. {@code event_time} comes
-     * third because StarRocks needs the partition column in its primary key.
+     * stored sequence is refused and recorded in {@code audit_conflict}. The partition column
+     * {@code chained_at} comes third, right after the key, as the StarRocks dialect expects.
      */
     public static TableDefinition<AuditRecord> auditLog() {
         List<Column<AuditRecord>> c = new ArrayList<>();
         c.add(required("tenant_id", SHORT_TEXT, "tenant", a -> a.tenantId));
         c.add(required("sequence", BIGINT, "position in the tenant's chain, from 1", a -> a.sequence));
-        c.add(required(AUDIT_PARTITION_COLUMN, TIMESTAMP, "UTC, milliseconds", a -> a.eventTime));
+        c.add(required(AUDIT_PARTITION_COLUMN, TIMESTAMP, "UTC, milliseconds, when the job chained the record",
+                a -> a.chainedAt));
+        c.add(required("event_time", TIMESTAMP, "UTC, milliseconds, when the event happened", a -> a.eventTime));
         c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
         addWhatAndWhere(c);
         c.add(required("source_topic", SHORT_TEXT, "Kafka topic, or cli", a -> a.sourceTopic));

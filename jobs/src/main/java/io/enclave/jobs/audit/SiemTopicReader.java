@@ -1,0 +1,137 @@
+package io.enclave.jobs.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enclave.config.GlobalSettings;
+import io.enclave.config.KafkaClientLogin;
+import io.enclave.config.TenantConfig;
+import io.enclave.jobs.SiemHeadSerializer;
+import io.enclave.operators.audit.AuditHead;
+import io.enclave.operators.audit.AuditJson;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.sinks.AuditSiemComparison.SiemCopy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads one tenant's copy of its audit chain from the SIEM topic, for {@code audit verify --siem}:
+ * every partition from its beginning to the end offsets taken when the read starts, with
+ * {@code isolation.level=read_committed} so an aborted write never counts, without a consumer
+ * group (nothing is committed, nobody else's position moves). Lines keyed by another tenant are
+ * skipped; a line of this tenant that does not parse is kept as unreadable, never dropped.
+ */
+public final class SiemTopicReader {
+    private SiemTopicReader() {}
+
+    /**
+     * The tenant's records and heads on {@code global.siem_topic}, read with the tenant's Kafka
+     * login; gives up after {@code timeout} without an answer from the broker.
+     *
+     * @throws AuditUnavailableException when the broker cannot be reached or the topic read in time
+     */
+    public static SiemCopy read(GlobalSettings global, TenantConfig tenant, Duration timeout)
+            throws AuditUnavailableException {
+        Properties props = KafkaClientLogin.properties(global, tenant.kafka());
+        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
+        props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, tenant.names().resourcePrefix() + "audit_verify_siem");
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.setProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        props.setProperty(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1000, timeout.toMillis() / 2)));
+        String topic = global.siemTopic();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new AuditUnavailableException("the SIEM topic " + topic + " does not exist on "
+                        + global.kafkaBootstrapServers(), null);
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : infos) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            return readTo(consumer, end, tenant.id(), timeout);
+        } catch (KafkaException e) {
+            throw new AuditUnavailableException("cannot read the SIEM topic " + topic + " on "
+                    + global.kafkaBootstrapServers() + " within " + timeout.toSeconds() + "s: " + e.getMessage(), e);
+        }
+    }
+
+    private static SiemCopy readTo(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,
+            String tenantId, Duration timeout) throws AuditUnavailableException {
+        ObjectMapper json = new ObjectMapper();
+        List<AuditRecord> records = new ArrayList<>();
+        List<AuditHead> heads = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        byte[] key = tenantId.getBytes(StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reached(consumer, end)) {
+            if (System.nanoTime() > deadline) {
+                throw new AuditUnavailableException("the SIEM topic was not read to its end offsets " + end
+                        + " within " + timeout.toSeconds() + "s", null);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (r.offset() >= end.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L)
+                        || !java.util.Arrays.equals(key, r.key())) {
+                    continue;
+                }
+                String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+                try {
+                    JsonNode n = json.readTree(r.value());
+                    if (SiemHeadSerializer.KIND.equals(n.path("kind").asText())) {
+                        heads.add(head(n));
+                    } else {
+                        records.add(AuditJson.readChained(n));
+                    }
+                } catch (IOException | IllegalArgumentException e) {
+                    unreadable.add(where + ": " + e.getMessage());
+                }
+            }
+        }
+        return new SiemCopy(records, heads, unreadable);
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static AuditHead head(JsonNode n) {
+        AuditHead h = new AuditHead();
+        h.tenantId = required(n, "tenant_id").asText();
+        h.sequence = required(n, "sequence").asLong();
+        h.headHash = required(n, "head_hash").asText();
+        h.checkpointId = required(n, "checkpoint_id").asLong();
+        h.writtenAt = required(n, "written_at").asLong();
+        h.signer = required(n, "signer").asText();
+        h.signature = required(n, "signature").asText();
+        return h;
+    }
+
+    private static JsonNode required(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("field " + field + " is missing");
+        }
+        return v;
+    }
+}
