@@ -191,11 +191,6 @@ final class KeysCommand implements Callable<Integer> {
             if (!target.resolve(err)) {
                 return ExitCode.USAGE;
             }
-            Optional<String> refusal = AuditSigning.refusal(target.tenant, role, EnclaveCli.devMode(spec));
-            if (refusal.isPresent()) {
-                err.println(refusal.get());
-                return ExitCode.USAGE;
-            }
             timeout.waitingFor(err, spec.qualifiedName(), "the audit topic " + target.tenant.names().auditTopic()
                     + " at " + target.loaded.global().kafkaBootstrapServers());
             try (KafkaAuditSubmitter log = target.auditSubmitter(timeout.duration())) {
