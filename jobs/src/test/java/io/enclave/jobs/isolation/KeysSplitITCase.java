@@ -139,7 +139,7 @@ class KeysSplitITCase {
                 shared.toString(), "--from-type", "PKCS12", "--from-password-file", passwordFile.toString());
     }
 
-    /** The newest submission on the tenant's one-partition audit topic, verified with the tenant's own audit key. */
+    /** The newest submission on the tenant's one-partition audit topic, verified against the tenant's trust file. */
     private static AuditRecord lastAuditRecord(TenantConfig tenant) throws Exception {
         String topic = tenant.names().auditTopic();
         Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
