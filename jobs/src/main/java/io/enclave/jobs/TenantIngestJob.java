@@ -71,6 +71,8 @@ public final class TenantIngestJob implements Callable<Integer> {
      */
     public static StreamExecutionEnvironment environment(GlobalSettings global, TenantConfig tenant,
             IngestOptions options, Configuration extra) {
+        // Only the ingest job's own signing password goes into its graph, not the tenant job's or the CLI's.
+        tenant = tenant.forSigner(SignerRole.INGEST.id());
         Configuration conf = TenantJobSettings.forTenant(tenant);
         conf.set(PipelineOptions.NAME, tenant.names().ingestJobName());
         conf.addAll(extra);

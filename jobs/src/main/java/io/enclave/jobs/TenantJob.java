@@ -79,6 +79,8 @@ public final class TenantJob implements Callable<Integer> {
      */
     public static void addTenantGraph(StreamExecutionEnvironment env, GlobalSettings global, TenantConfig tenant,
             Source<RawEvent, ?, ?> source) {
+        // Only the job's own signing password goes into its graph, not the ingest job's or the CLI's.
+        tenant = tenant.forSigner(SignerRole.JOB.id());
         JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(global, tenant);
         TenantIdentity.requireDatabaseUser(sinkOptions, tenant);
         TenantJdbcSinks sinks = new TenantJdbcSinks(sinkOptions);

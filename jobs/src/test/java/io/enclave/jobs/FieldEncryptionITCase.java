@@ -18,10 +18,6 @@ import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
-import io.enclave.operators.crypto.KeyProvider;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -150,7 +146,7 @@ class FieldEncryptionITCase {
                 kafka.createTopics(1, tenant.names().auditTopic());
                 CliRun init = cli("keys", "init", "--config", configFile.toString(), "--tenant", tenant.id());
                 assertThat(init.exit()).as(init.err()).isZero();
-                assertThat(init.out()).contains("created data key version 1 and the audit key of");
+                assertThat(init.out()).contains("created data key version 1 of").doesNotContain("audit key");
             }
         }
     }
@@ -190,19 +186,15 @@ class FieldEncryptionITCase {
             assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
         }
 
-        // Shredding the audit key too: the command signs its own record with the key it is about to destroy.
-        SecretKey alphaAuditKey;
-        try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(config.tenant(ALPHA))
-                .open()) {
-            alphaAuditKey = keys.auditKey();
-        }
-        CliRun shredAll = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes",
-                "--include-audit-key");
+        // The data-key store holds no audit key any more: a destroy shreds data keys only, and its record is
+        // signed by the CLI's own signing key, in a store of its own.
+        CliRun shredAll = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes");
         assertThat(shredAll.exit()).as(shredAll.err()).isZero();
         AuditRecord submitted = AuditSubmission.decode(lastLine(config.tenant(ALPHA).names().auditTopic()),
                 io.enclave.operators.audit.AuditTrust.read(io.enclave.jobs.audit.AuditSigning.trustFile(config.tenant(ALPHA))));
         assertThat(submitted.action).isEqualTo(AuditAction.KEYS_DESTROY);
-        assertThat(submitted.detail).endsWith("and the audit key");
+        assertThat(submitted.detail).startsWith("destroyed data key versions").doesNotContain("audit key");
+        assertThat(submitted.submitter).isEqualTo(ALPHA + "/cli/v1");
     }
 
     /** The newest line of a one-partition topic, read as the broker's admin. */

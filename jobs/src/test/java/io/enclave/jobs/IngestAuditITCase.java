@@ -16,12 +16,9 @@ import io.enclave.jobs.cli.CliRun;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
-import io.enclave.operators.crypto.KeyProvider;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import javax.crypto.SecretKey;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -171,19 +168,15 @@ class IngestAuditITCase {
                 throw new AssertionError("the ingest job did not finish within 3 minutes", e);
             }
 
-            SecretKey auditKey;
-            try (KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open()) {
-                auditKey = keys.auditKey();
-            }
             List<Request> fema = server.requests(Api.OPENFEMA);
             assertThat(fema).filteredOn(r -> r.status() == 503).as("the injected failures").hasSize(3);
             // The first page twice: the restarted job had no checkpoint to resume from, so none covered the refusal.
             assertThat(fema).filteredOn(r -> r.status() == 200 && "0".equals(r.query().get("$skip")))
                     .as("first pages fetched").hasSize(2);
             String refusal = "RECORD_REJECTED DENIED state_not_allowed " + texasId + " api:openfema";
-            List<String> committed = submissions(kafka, tenant, "read_committed", auditKey);
+            List<String> committed = submissions(kafka, tenant, "read_committed");
             assertThat(committed).as("every committed submission, duplicates kept").containsExactly(refusal);
-            assertThat(submissions(kafka, tenant, "read_uncommitted", auditKey))
+            assertThat(submissions(kafka, tenant, "read_uncommitted"))
                     .as("the first refusal was in flight when the job failed over, and its transaction was aborted")
                     .containsExactly(refusal, refusal);
         }
@@ -202,11 +195,11 @@ class IngestAuditITCase {
     }
 
     /**
-     * Every submission on the tenant's audit topic, decoded and verified with its audit key, as
+     * Every submission on the tenant's audit topic, decoded and verified with the trust file, as
      * "action outcome reason record_key source_topic", in topic order with duplicates kept.
      */
-    private static List<String> submissions(EmbeddedKafka kafka, TenantConfig tenant, String isolationLevel,
-            SecretKey auditKey) throws Exception {
+    private static List<String> submissions(EmbeddedKafka kafka, TenantConfig tenant, String isolationLevel)
+            throws Exception {
         Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         List<String> lines = new ArrayList<>();

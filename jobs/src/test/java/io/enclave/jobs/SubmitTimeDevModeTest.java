@@ -37,8 +37,10 @@ class SubmitTimeDevModeTest {
             assertThat(err.toString()).contains(
                     "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development mode",
                     "tenants.colorado_state.keystore.password: is a development default (dev-only-...)",
-                    "tenants.colorado_state.database.password: is a development default (dev-only-...)")
-                    .doesNotContain("dev-only-colorado-db");
+                    "tenants.colorado_state.database.password: is a development default (dev-only-...)",
+                    "tenants.colorado_state.keystore.signing_passwords.job: is a development default (dev-only-...)",
+                    "tenants.colorado_state.keystore.signing_passwords.ingest: is a development default (dev-only-...)")
+                    .doesNotContain("dev-only-colorado-db", "dev-only-colorado_state-job-signing");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.enclave.jobs;
 
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.Secret;
+import io.enclave.config.SigningPasswords;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
@@ -24,7 +25,8 @@ public final class TestKeys {
     /** A PKCS#12 store of the tenant's own in {@code dir}, with a password of its own; not created yet. */
     public static KeystoreSettings storeIn(Path dir, String tenantId) {
         return new KeystoreSettings(dir.resolve(tenantId + "-keys.p12").toString(), Secret.of("test-keys-" + tenantId),
-                "PKCS12");
+                "PKCS12", new SigningPasswords(Secret.of("test-job-signing-" + tenantId),
+                        Secret.of("test-ingest-signing-" + tenantId), Secret.of("test-cli-signing-" + tenantId)));
     }
 
     /** Replaces whatever each tenant's own store held with fresh keys of that tenant. */

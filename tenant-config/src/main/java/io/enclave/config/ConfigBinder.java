@@ -76,7 +76,7 @@ final class ConfigBinder {
 
     private static final List<String> TOP_KEYS = List.of("global", "tenants");
     private static final List<String> GLOBAL_KEYS = List.of("kafka", "database", "siem_topic", "keystore", "apis");
-    private static final List<String> KEYSTORE_KEYS = List.of("path", "password", "type");
+    private static final List<String> KEYSTORE_KEYS = List.of("path", "password", "type", "signing_passwords");
     private static final List<String> KEYSTORE_TYPES = List.of("BCFKS", "PKCS12");
     private static final List<String> APIS_KEYS = List.of("openfema_base_url", "nws_base_url", "nws_user_agent");
     private static final List<String> DIALECTS = List.of("starrocks", "mysql");
@@ -111,7 +111,10 @@ final class ConfigBinder {
     private final YamlReader yaml;
     /** The config file's directory, against which relative paths resolve; null when the text came from no file. */
     private final Path baseDirectory;
-    /** Each key store password given so far and its tenant; kept apart from {@link #claimed}, whose messages quote values. */
+    /**
+     * Each key store password given so far (data-key and signing stores) and which store of which
+     * tenant it protects; kept apart from {@link #claimed}, whose messages quote values.
+     */
     private final Map<Secret, String> keystorePasswords = new HashMap<>();
     /** For each kind of name that tenants must not share: the name and the tenant that took it first. */
     private final Map<String, Map<String, String>> claimed = new HashMap<>();
@@ -348,14 +351,58 @@ final class ConfigBinder {
         path.ifPresent(p -> claim("key store path", givenPath.get(), p, tenantId));
         // An empty password would leave the tenant's data and audit keys readable to anyone who can read the file.
         Secret password = keystore.requiredPassword("password");
-        // Another tenant's password would open this tenant's store file as well; the message never shows it.
-        String first = password.isEmpty() ? null : keystorePasswords.putIfAbsent(password, tenantId);
-        if (first != null) {
-            yaml.problem(keystore.pathOf("password"), "is the same as the key store password of tenant " + first
-                    + "; each tenant's store needs a password of its own", keystore.lineOf("password"));
-        }
+        unshared(keystore, "password", password, "the key store password of tenant " + tenantId);
         return new KeystoreSettings(path.orElse(""), password,
-                keystore.oneOf("type", KEYSTORE_TYPES, KeystoreSettings.DEFAULT_TYPE));
+                keystore.oneOf("type", KEYSTORE_TYPES, KeystoreSettings.DEFAULT_TYPE),
+                signingPasswords(tenantId, keystore));
+    }
+
+    /**
+     * The passwords of the tenant's signing key stores, one per signer role, in
+     * {@code keystore.signing_passwords}: beside the data-key store's password because the
+     * signing stores sit beside its file and share its type. Each is a secret like every other.
+     * Outside development mode the section is required, but a role may be left out: a tenant
+     * job's own config need not hold the CLI's or the ingest job's password, and a process that
+     * needs a role it was not given refuses to start naming this field. In development mode a
+     * role not given gets its {@code dev-only-} default, which the same policy refuses anywhere else.
+     */
+    private SigningPasswords signingPasswords(String tenantId, YamlSection keystore) {
+        boolean dev = yaml.devMode().on();
+        if (!keystore.has("signing_passwords") && !dev) {
+            if (keystore.isPresent()) {
+                yaml.problem(keystore.pathOf("signing_passwords"), "is required outside development mode; set the"
+                        + " passwords of the roles this process signs as (" + String.join(", ", SigningPasswords.ROLES)
+                        + "), for example from ${VAR}, or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")",
+                        keystore.lineOf("signing_passwords"));
+            }
+            return SigningPasswords.NONE;
+        }
+        YamlSection section = keystore.section("signing_passwords", SigningPasswords.ROLES);
+        List<Secret> secrets = new ArrayList<>();
+        for (String role : SigningPasswords.ROLES) {
+            Secret secret;
+            if (section.given(role)) {
+                secret = section.requiredPassword(role);
+            } else {
+                secret = Secret.of(dev ? SigningPasswords.developmentDefault(tenantId, role) : "");
+            }
+            unshared(section, role, secret, "the " + role + " signing key store password of tenant " + tenantId);
+            secrets.add(secret);
+        }
+        return new SigningPasswords(secrets.get(0), secrets.get(1), secrets.get(2));
+    }
+
+    /**
+     * Reports a store password that another store already has: it would open that store as well,
+     * so a process holding one role's (or one tenant's) password could sign as another. The
+     * message names the other store, never the password.
+     */
+    private void unshared(YamlSection section, String key, Secret password, String store) {
+        String first = password.isEmpty() ? null : keystorePasswords.putIfAbsent(password, store);
+        if (first != null) {
+            yaml.problem(section.pathOf(key), "is the same as " + first + "; each key store needs a password of its own",
+                    section.lineOf(key));
+        }
     }
 
     /**

@@ -39,6 +39,17 @@ public record TenantConfig(
         Objects.requireNonNull(keystore, "keystore");
     }
 
+    /**
+     * This tenant with only {@code role}'s signing key store password (one of
+     * {@link SigningPasswords#ROLES}): what a process that signs as that role keeps, so the job
+     * graph of the tenant job carries neither the ingest job's nor the CLI's.
+     */
+    public TenantConfig forSigner(String role) {
+        return new TenantConfig(id, organization, classificationLevel, database, kafka, kafkaPublisher, kafkaQuotas,
+                resourceGroup, apiAccess, dataRestrictions, auditRequirements, securityEnhancements, processing,
+                keystore.withSigningPasswords(keystore.signingPasswords().only(role)));
+    }
+
     public TenantNames names() {
         return new TenantNames(this);
     }

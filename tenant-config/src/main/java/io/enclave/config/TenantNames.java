@@ -46,7 +46,7 @@ public final class TenantNames implements Serializable {
 
     /**
      * The topic on which records made outside the processing job (key and decrypt commands,
-     * the ingest job) reach its audit chain, signed with the tenant's audit key. Provisioning
+     * the ingest job) reach its audit chain, each signed with its submitter's own key. Provisioning
      * grants the publisher WRITE and the job READ on it by its literal name.
      */
     public String auditTopic() {

@@ -58,6 +58,11 @@ final class YamlSection {
         }
     }
 
+    /** True when the section is written in the file; an absent one reads as empty. */
+    boolean isPresent() {
+        return present;
+    }
+
     String pathOf(String key) {
         return YamlReader.child(path, key);
     }

@@ -34,6 +34,9 @@ class DevModeTest {
         }
         for (String tenant : List.of("COLORADO_STATE", "FEDERAL_DHS", "TEXAS_STATE", "FEMA_REGION_4")) {
             env.put(tenant + "_PUBLISHER_PASSWORD", "Kq7-" + tenant.toLowerCase() + "-publisher-password");
+            for (String role : List.of("JOB", "INGEST", "CLI")) {
+                env.put(tenant + "_" + role + "_SIGNING_PASSWORD", "Kq7-" + tenant.toLowerCase() + "-" + role + "-signing");
+            }
         }
         return env;
     }
@@ -48,14 +51,20 @@ class DevModeTest {
                         + " (SASL over TLS), or turn on development mode" + HOW + " (line 9)",
                 "tenants.colorado_state.keystore.password: is a development default (dev-only-...);"
                         + " set a real secret, or turn on development mode" + HOW + " (line 29)",
-                "tenants.colorado_state.database.password: is a development default (dev-only-...);"
+                "tenants.colorado_state.keystore.signing_passwords.job: is a development default (dev-only-...);"
                         + " set a real secret, or turn on development mode" + HOW + " (line 34)",
+                "tenants.colorado_state.keystore.signing_passwords.ingest: is a development default (dev-only-...);"
+                        + " set a real secret, or turn on development mode" + HOW + " (line 35)",
+                "tenants.colorado_state.keystore.signing_passwords.cli: is a development default (dev-only-...);"
+                        + " set a real secret, or turn on development mode" + HOW + " (line 36)",
+                "tenants.colorado_state.database.password: is a development default (dev-only-...);"
+                        + " set a real secret, or turn on development mode" + HOW + " (line 40)",
                 "tenants.colorado_state.kafka.password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 39)",
+                        + " set a real secret, or turn on development mode" + HOW + " (line 45)",
                 "tenants.colorado_state.kafka.publisher_password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 41)");
-        // 1 protocol + 4 secrets (key store, database, job and publisher) for each of the 4 tenants.
-        assertThat(problems).hasSize(17);
+                        + " set a real secret, or turn on development mode" + HOW + " (line 47)");
+        // 1 protocol + 7 secrets (key store, 3 signing stores, database, job, publisher) for each of 4 tenants.
+        assertThat(problems).hasSize(29);
         assertThat(e.getMessage()).doesNotContain("dev-only-colorado", "dev-only-texas-state-keystore");
     }
 
@@ -86,9 +95,9 @@ class DevModeTest {
 
         assertThat(lines(e)).containsExactly(
                 "tenants.colorado_state.api_access.fema_api_key: is shorter than 16 characters; set a stronger"
-                        + " secret, or turn on development mode" + HOW + " (line 44)",
+                        + " secret, or turn on development mode" + HOW + " (line 50)",
                 "tenants.texas_state.database.password: is shorter than 16 characters; set a stronger secret,"
-                        + " or turn on development mode" + HOW + " (line 136)");
+                        + " or turn on development mode" + HOW + " (line 150)");
         assertThat(e.getMessage()).doesNotContain("Tx-short-pw-15c", "short-key");
         assertThat(TenantConfigLoader.load(EXAMPLE, env, DevMode.ON).tenant("texas_state").database().password()
                 .reveal()).isEqualTo("Tx-short-pw-15c");
@@ -117,9 +126,9 @@ class DevModeTest {
         assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(),
                 DevMode.OFF, BASE)))).containsExactly(
                 "tenants.texas_state.database.password: is required outside development mode; set it, for example"
-                        + " from ${VAR}, or turn on development mode" + HOW + " (line 133)",
+                        + " from ${VAR}, or turn on development mode" + HOW + " (line 147)",
                 "tenants.texas_state.kafka.password: is required outside development mode; set it, for example"
-                        + " from ${VAR}, or turn on development mode" + HOW + " (line 140)");
+                        + " from ${VAR}, or turn on development mode" + HOW + " (line 154)");
         assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE).tenant("texas_state")
                 .database().password().isEmpty()).isTrue();
     }
@@ -135,7 +144,7 @@ class DevModeTest {
             assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", env, DevMode.ON, BASE))))
                     .containsExactly("tenants.texas_state.keystore.password: must not be empty, not even in"
                             + " development mode: it guards every key in the store ("
-                            + (yaml == given ? "line 131" : "line 129") + ")");
+                            + (yaml == given ? "line 141" : "line 139") + ")");
         }
     }
 
@@ -203,7 +212,7 @@ class DevModeTest {
                     BASE)))).as(mode.toString()).containsExactly(
                     "tenants.colorado_state.kafka.publisher_password: is given without kafka.publisher_username,"
                             + " so nothing would log in with it; set publisher_username or remove"
-                            + " publisher_password (line 40)");
+                            + " publisher_password (line 46)");
         }
     }
 
@@ -215,7 +224,7 @@ class DevModeTest {
         assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(),
                 DevMode.OFF, BASE)))).containsExactly(
                 "tenants.colorado_state.kafka.publisher_password: is required outside development mode; set it,"
-                        + " for example from ${VAR}, or turn on development mode" + HOW + " (line 37)");
+                        + " for example from ${VAR}, or turn on development mode" + HOW + " (line 43)");
         // In development mode a principal may go without a password, the job's as the publisher's.
         TenantConfig colorado = TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE)
                 .tenant("colorado_state");

@@ -35,7 +35,7 @@ class KeystoreConfigTest {
                 .tenant("colorado_state");
 
         assertThat(colorado.keystore()).isEqualTo(new KeystoreSettings("/var/lib/enclave/keys/colorado_state.p12",
-                Secret.of("from-the-env-1"), "PKCS12"));
+                Secret.of("from-the-env-1"), "PKCS12", colorado.keystore().signingPasswords()));
         assertThat(ConfigFixtures.parse(MINIMAL).tenant("colorado_state").keystore().type()).isEqualTo("BCFKS");
     }
 
@@ -112,7 +112,7 @@ class KeystoreConfigTest {
 
         assertThat(problems(yaml, Map.of("TEXAS_KEYSTORE_PASSWORD", "colorado-keystore-password"))).containsExactly(
                 "tenants.texas_state.keystore.password: is the same as the key store password of tenant colorado_state;"
-                        + " each tenant's store needs a password of its own (line 21)");
+                        + " each key store needs a password of its own (line 21)");
     }
 
     @Test

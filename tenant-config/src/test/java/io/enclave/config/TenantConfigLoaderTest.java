@@ -46,7 +46,9 @@ class TenantConfigLoaderTest {
         assertThat(colorado.kafka().password().reveal()).isEqualTo("dev-only-colorado-kafka");
         assertThat(colorado.keystore()).isEqualTo(new KeystoreSettings(
                 EXAMPLE.toAbsolutePath().getParent().resolve(".enclave/keystores/colorado_state.bcfks").toString(),
-                Secret.of("dev-only-colorado-state-keystore"), "BCFKS"));
+                Secret.of("dev-only-colorado-state-keystore"), "BCFKS", new SigningPasswords(
+                        Secret.of("dev-only-colorado_state-job-signing"), Secret.of("dev-only-colorado_state-ingest-signing"),
+                        Secret.of("dev-only-colorado_state-cli-signing"))));
 
         ApiAccess api = colorado.apiAccess();
         assertThat(api.femaApiKey().isEmpty()).isTrue();
@@ -215,7 +217,7 @@ class TenantConfigLoaderTest {
                 Path.of("examples").toAbsolutePath());
 
         assertThat(problems).containsExactly("tenants.texas_state.organization: '${TEXAS_DB_PASSWORD}' is not allowed"
-                + " here: ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 127)");
+                + " here: ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 137)");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.enclave.jobs.audit;
 
-import io.enclave.config.DevMode;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
@@ -10,37 +9,33 @@ import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.operators.crypto.SigningKeyStore;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Where a tenant's audit signing keys are and how they are opened. Each signer role (job,
  * ingest, cli) has its own key store beside the tenant's data-key store
- * ({@code <name>.<role>-signing.<ext>}), protected by its own password from the environment
- * variable {@code <TENANT_ID>_<ROLE>_SIGNING_PASSWORD} (development default
- * {@code dev-only-<tenant>-<role>-signing}). The public keys of all three are in the tenant's
- * trust file ({@code <name>.audit-trust.json}), which is all {@code audit verify} reads.
+ * ({@code <name>.<role>-signing.<ext>}), protected by its own password from
+ * {@code tenants.<id>.keystore.signing_passwords.<role>}, which the config loader validates like
+ * every other secret (refused outside development mode when a development default or short). A
+ * process is given only its own role's password ({@link TenantConfig#forSigner}). The public
+ * keys of all three are in the tenant's trust file ({@code <name>.audit-trust.json}), which is
+ * all {@code audit verify} reads.
  */
 public final class AuditSigning {
     private AuditSigning() {}
 
-    /** The environment variable holding a role's store password, e.g. {@code COLORADO_STATE_JOB_SIGNING_PASSWORD}. */
-    public static String passwordVariable(String tenantId, SignerRole role) {
-        return (tenantId + "_" + role.id() + "_SIGNING_PASSWORD").toUpperCase(Locale.ROOT);
-    }
-
-    /** A role's store password: from its environment variable, else the development default. */
+    /**
+     * A role's store password from the tenant's config.
+     *
+     * @throws KeyUnavailableException when this process was not given it (its config was sliced for another role)
+     */
     public static Secret password(TenantConfig tenant, SignerRole role) {
-        String value = System.getenv(passwordVariable(tenant.id(), role));
-        return Secret.of(value != null && !value.isEmpty() ? value
-                : DevMode.DEV_SECRET_PREFIX + tenant.id() + "-" + role.id() + "-signing");
-    }
-
-    /** Why a role's password may not be used in {@code mode} (a development default outside it), or empty. */
-    public static Optional<String> refusal(TenantConfig tenant, SignerRole role, DevMode mode) {
-        return mode.refusal(password(tenant, role).reveal())
-                .map(why -> "the " + role.id() + " signing key password (" + passwordVariable(tenant.id(), role) + ") "
-                        + why);
+        Secret password = tenant.keystore().signingPasswords().of(role.id());
+        if (password.isEmpty()) {
+            throw new KeyUnavailableException("the config gives this process no " + role.id() + " signing key store"
+                    + " password of tenant " + tenant.id() + "; set tenants." + tenant.id()
+                    + ".keystore.signing_passwords." + role.id());
+        }
+        return password;
     }
 
     public static SigningKeyStore store(TenantConfig tenant, SignerRole role) {

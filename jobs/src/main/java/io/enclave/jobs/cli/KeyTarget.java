@@ -88,7 +88,7 @@ final class KeyTarget {
         return new KeystoreSettings(
                 keystore != null ? keystore.toString() : configured.path(),
                 passwordEnv != null ? Secret.of(System.getenv(passwordEnv)) : configured.password(),
-                keystoreType != null ? keystoreType : configured.type());
+                keystoreType != null ? keystoreType : configured.type(), configured.signingPasswords());
     }
 
     String keyRef() {

@@ -46,8 +46,8 @@ final class KeysCommand implements Callable<Integer> {
         return ExitCode.USAGE;
     }
 
-    /** {@code keys init}: the tenant's first data key and its audit key. */
-    @Command(name = "init", description = "Create the tenant's first data key and its audit key (audited).")
+    /** {@code keys init}: the tenant's first data key and its audit signing keys. */
+    @Command(name = "init", description = "Create the tenant's first data key and its audit signing keys (audited).")
     static final class Init implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -121,7 +121,6 @@ final class KeysCommand implements Callable<Integer> {
                 if (status.destroyedUpTo() > 0) {
                     out.printf("versions up to %d were destroyed%n", status.destroyedUpTo());
                 }
-                out.printf("audit key: %s%n", status.auditKey() ? "present" : "absent");
                 return 0;
             } catch (KeyUnavailableException e) {
                 spec.commandLine().getErr().println("enclave keys list: " + e.getMessage());
@@ -142,10 +141,6 @@ final class KeysCommand implements Callable<Integer> {
         @Option(names = "--yes", description = "Confirm that the tenant's encrypted data is to be made unreadable for good.")
         boolean confirmed;
 
-        @Option(names = "--include-audit-key",
-                description = "Also destroy the audit-chain key (by default it is kept, so the audit trail stays verifiable).")
-        boolean includeAuditKey;
-
         @Mixin
         TimeoutOption timeout;
 
@@ -157,9 +152,9 @@ final class KeysCommand implements Callable<Integer> {
                 return ExitCode.USAGE;
             }
             return CliAudit.run(spec, target, timeout, AuditAction.KEYS_DESTROY, "keys destroy", "", () -> {
-                List<Integer> versions = target.keyStore().destroy(includeAuditKey);
+                List<Integer> versions = target.keyStore().destroy();
                 return CliAudit.Done.of("destroyed data key versions " + versions + " of " + target.keyRef() + " in "
-                        + target.describeStore() + (includeAuditKey ? " and the audit key" : "; the audit key was kept"));
+                        + target.describeStore());
             });
         }
     }
@@ -189,11 +184,6 @@ final class KeysCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             if (!target.resolve(err)) {
-                return ExitCode.USAGE;
-            }
-            Optional<String> refusal = AuditSigning.refusal(target.tenant, role, EnclaveCli.devMode(spec));
-            if (refusal.isPresent()) {
-                err.println(refusal.get());
                 return ExitCode.USAGE;
             }
             timeout.waitingFor(err, spec.qualifiedName(), "the audit topic " + target.tenant.names().auditTopic()
@@ -226,7 +216,7 @@ final class KeysCommand implements Callable<Integer> {
      * already exists is never overwritten. Each tenant's audit trail gets a record of its copy.
      */
     @Command(name = "split", description = "One-time migration: copy each tenant's keys (every data key version and"
-            + " the audit key) out of a shared key store into the tenant's own store named by tenants.<id>.keystore,"
+            + " the destroyed marker) out of a shared key store into the tenant's own store named by tenants.<id>.keystore,"
             + " protected by the tenant's own password. The shared store is left as it is; an existing tenant store"
             + " is never overwritten (audited per tenant).")
     static final class Split implements Callable<Integer> {
@@ -383,7 +373,7 @@ final class KeysCommand implements Callable<Integer> {
             try {
                 TenantKeyStore.KeyStatus inShared = new TenantKeyStore(shared, sharedPassword, sharedType, tenant.id(),
                         tenant.database().encryptionKeyRef()).list();
-                if (inShared.versions().isEmpty() && !inShared.auditKey() && inShared.destroyedUpTo() == 0) {
+                if (inShared.versions().isEmpty() && inShared.destroyedUpTo() == 0) {
                     err.println("tenant " + tenant.id() + ": the shared store " + shared + " holds no key of "
                             + tenant.database().encryptionKeyRef() + "; leave the tenant out with --tenant, or give it"
                             + " keys with keys init");

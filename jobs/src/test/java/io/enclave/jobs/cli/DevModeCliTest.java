@@ -22,7 +22,13 @@ class DevModeCliTest {
     private static final String KEYSTORE = "tenants.colorado_state.keystore.password: is a development default"
             + " (dev-only-...); set a real secret, or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 29)";
     private static final String DATABASE = "tenants.colorado_state.database.password: is a development default"
-            + " (dev-only-...); set a real secret, or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 34)";
+            + " (dev-only-...); set a real secret, or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 40)";
+    /** Each role's signing key store password, which keys init, provision and rotate-signing open. */
+    private static final List<String> SIGNING = List.of("job", "ingest", "cli").stream()
+            .map(role -> "tenants.colorado_state.keystore.signing_passwords." + role + ": is a development default"
+                    + " (dev-only-...); set a real secret, or turn on development mode (ENCLAVE_DEV=1 or --dev) (line "
+                    + (34 + List.of("job", "ingest", "cli").indexOf(role)) + ")")
+            .toList();
 
     @TempDir
     Path dir;
@@ -37,6 +43,7 @@ class DevModeCliTest {
                 List.of("provision", "-c", EXAMPLE, "--dry-run"),
                 List.of("keys", "list", "--config", EXAMPLE, "--tenant", tenant),
                 List.of("keys", "init", "--config", EXAMPLE, "--tenant", tenant),
+                List.of("keys", "rotate-signing", "--config", EXAMPLE, "--tenant", tenant, "--role", "job"),
                 List.of("decrypt", "--config", EXAMPLE, "--tenant", tenant, "--table", "disaster_declarations",
                         "--column", "designated_area", "--row-key", "DR-1-CO", "enc:v1:AAAA"),
                 List.of("audit", "verify", "--config", EXAMPLE, "--tenant", tenant),
@@ -53,8 +60,8 @@ class DevModeCliTest {
             CliRun run = CliRun.outsideDevMode(command.toArray(String[]::new));
 
             assertThat(run.exit()).as("%s\n%s", command, run).isEqualTo(ExitCode.USAGE);
-            assertThat(run.err()).as("%s", command).contains(PROTOCOL, KEYSTORE, DATABASE)
-                    .doesNotContain("dev-only-colorado-db", "dev-only-colorado-state-keystore");
+            assertThat(run.err()).as("%s", command).contains(PROTOCOL, KEYSTORE, DATABASE).contains(SIGNING)
+                    .doesNotContain("dev-only-colorado-db", "dev-only-colorado-state-keystore", "_state-job-signing");
         }
     }
 
@@ -94,7 +101,7 @@ class DevModeCliTest {
         Path file = dir.resolve("strong.yaml");
         Files.writeString(file, Files.readString(Path.of(EXAMPLE))
                 .replace("${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}", "SASL_SSL")
-                .replaceAll("\\$\\{([A-Z0-9_]+):-dev-only-([a-z0-9-]+)}", "Kq7-$2-strong-secret"));
+                .replaceAll("\\$\\{([A-Z0-9_]+):-dev-only-([a-z0-9_-]+)}", "Kq7-$2-strong-secret"));
         return file;
     }
 

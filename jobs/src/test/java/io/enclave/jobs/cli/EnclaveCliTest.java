@@ -59,7 +59,7 @@ class EnclaveCliTest {
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
-                        + " or territory code (line 49)")
+                        + " or territory code (line 55)")
                 .contains("tenants.federal_dhs.classification_level");
         assertThat(run.out()).isEmpty();
     }

@@ -77,6 +77,7 @@ final class IsolationFixture {
                       path: "%4$s/%1$s_alpha-keys.p12"
                       password: "alpha-keys-\\"pw"
                       type: PKCS12
+                      signing_passwords: {job: alpha-job-signing-pw, ingest: alpha-ingest-signing-pw, cli: alpha-cli-signing-pw}
                     database:
                       schema: %1$s_alpha_db
                       user: %1$s_alpha_writer
@@ -106,6 +107,7 @@ final class IsolationFixture {
                       path: "%4$s/%1$s_bravo-keys.p12"
                       password: bravo-keys-pw
                       type: PKCS12
+                      signing_passwords: {job: bravo-job-signing-pw, ingest: bravo-ingest-signing-pw, cli: bravo-cli-signing-pw}
                     database:
                       schema: %1$s_bravo_db
                       user: %1$s_bravo_writer

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.SigningPasswords;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.ingest.IngestOptions;
+import io.enclave.jobs.TenantIngestJob;
 import io.enclave.jobs.TenantJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +57,30 @@ class JobIsolationITCase {
         // Not even A's publisher password: the job only reads.
         assertThat(contains(shipped, a.kafkaPublisher().password().reveal())).isFalse();
         assertThat(slice.tenants()).extracting(TenantConfig::id).containsExactly(a.id());
+    }
+
+    @Test
+    void eachJobGraphCarriesOnlyItsOwnSignerRolesPassword() throws Exception {
+        EnclaveConfig slice = TenantConfigLoader.load(fixture.configFile).sliceFor(fixture.alpha().id());
+        TenantConfig a = slice.tenant(fixture.alpha().id());
+        SigningPasswords signing = a.keystore().signingPasswords();
+        byte[] job = InstantiationUtil.serializeObject(
+                TenantJob.environment(slice.global(), a).getStreamGraph().getJobGraph());
+        byte[] ingest = InstantiationUtil.serializeObject(TenantIngestJob.environment(slice.global(), a,
+                IngestOptions.defaults(), new Configuration()).getStreamGraph().getJobGraph());
+
+        // The tenant job signs as job, so its password is in there: the scan finds it.
+        assertThat(contains(job, signing.job().reveal())).isTrue();
+        assertThat(contains(job, signing.ingest().reveal())).as("the ingest job's signing password").isFalse();
+        assertThat(contains(job, signing.cli().reveal())).as("the CLI's signing password").isFalse();
+        assertThat(contains(ingest, signing.ingest().reveal())).isTrue();
+        assertThat(contains(ingest, signing.job().reveal())).as("the tenant job's signing password").isFalse();
+        assertThat(contains(ingest, signing.cli().reveal())).as("the CLI's signing password").isFalse();
+
+        // A tenant job given a config without the job's password refuses to build, naming the field.
+        assertThatThrownBy(() -> TenantJob.environment(slice.global(), a.forSigner("cli")))
+                .hasMessageContaining("set tenants." + a.id() + ".keystore.signing_passwords.job")
+                .hasMessageNotContaining(signing.cli().reveal());
     }
 
     @Test

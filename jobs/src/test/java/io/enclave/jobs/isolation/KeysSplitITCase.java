@@ -99,10 +99,10 @@ class KeysSplitITCase {
 
         assertThat(split.exit()).as(split.toString()).isZero();
         String alphaRef = alpha.database().encryptionKeyRef();
-        assertThat(split.out()).contains(alpha.id() + ": copied 3 entries of " + alphaRef + " (" + alphaRef + ".audit, "
+        assertThat(split.out()).contains(alpha.id() + ": copied 2 entries of " + alphaRef + " ("
                 + alphaRef + ".v1, " + alphaRef + ".v2) from the shared PKCS12 store " + shared + " into its own PKCS12"
                 + " store " + alpha.keystore().path());
-        assertThat(split.out()).contains(bravo.id() + ": copied 2 entries of " + bravo.database().encryptionKeyRef());
+        assertThat(split.out()).contains(bravo.id() + ": copied 1 entries of " + bravo.database().encryptionKeyRef());
         assertThat(split.out() + split.err()).doesNotContain(SHARED_PASSWORD).doesNotContain(fixture.secrets());
         assertThat(Files.readAllBytes(shared)).as("the shared store is only read").isEqualTo(sharedBefore);
 
@@ -139,7 +139,7 @@ class KeysSplitITCase {
                 shared.toString(), "--from-type", "PKCS12", "--from-password-file", passwordFile.toString());
     }
 
-    /** The newest submission on the tenant's one-partition audit topic, verified with the tenant's own audit key. */
+    /** The newest submission on the tenant's one-partition audit topic, verified against the tenant's trust file. */
     private static AuditRecord lastAuditRecord(TenantConfig tenant) throws Exception {
         String topic = tenant.names().auditTopic();
         Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());

@@ -16,7 +16,7 @@ public enum AuditAction {
     AUDIT_PURGE,
     /** Per checkpoint: how many values the field encryptor encrypted, per key version and column. */
     KEY_USE,
-    /** {@code enclave keys init}: a tenant's first data key and its audit key were created. */
+    /** {@code enclave keys init}: a tenant's first data key (and its audit signing keys) were created. */
     KEYS_INIT,
     /** {@code enclave keys rotate}: a new data key version for new writes. */
     KEYS_ROTATE,

@@ -1,5 +1,7 @@
 package io.enclave.operators.audit;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,10 +16,14 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -29,7 +35,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>A record submitted from outside the job carries a unique submission id; the chainer keeps
  * the ids it chained in keyed state, so a line replayed onto the audit topic is chained once and
- * the replay becomes a RECORD_REJECTED record naming the id and where it was first chained.
+ * the replay becomes a RECORD_REJECTED record naming the id and where it was first chained. An id
+ * is kept only for {@link #SUBMISSION_WINDOW} after the time its submission carries (signed by
+ * its submitter); an older submission is refused as stale, so the ids kept stay bounded.
  *
  * <p>Records are chained on arrival but emitted like a write-ahead log: they wait in keyed
  * state and go downstream only once the checkpoint that sealed them has completed. After a
@@ -51,8 +59,15 @@ import org.apache.flink.util.OutputTag;
  * verifies from the anchor.
  */
 public class AuditChainer extends AbstractStreamOperator<AuditRecord>
-        implements OneInputStreamOperator<AuditRecord, AuditRecord> {
+        implements OneInputStreamOperator<AuditRecord, AuditRecord>, Triggerable<String, String> {
     private static final long serialVersionUID = 1L;
+    /**
+     * How long after the time it carries a submission is still chained, and so how long its id
+     * is kept to refuse a replay. A day covers a command run while the job is down for a day's
+     * maintenance or a broker outage; beyond it a submission is refused as stale, so the ids
+     * kept are at most a day's submissions instead of every one since the job first ran.
+     */
+    static final Duration SUBMISSION_WINDOW = Duration.ofHours(24);
     /** How far back a job started without state looks for records it would otherwise chain again. */
     static final int RECENT_IDS = 50_000;
     private static final long DAY_MILLIS = 86_400_000L;
@@ -70,7 +85,10 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     private transient AuditSigner signer;
     /** Submission id -> the sequence it was chained at: each is chained once, a second line is a replay. */
     private transient MapState<String, Long> submissions;
+    /** One processing-time timer per kept id (its namespace) at the end of its window, which forgets the id. */
+    private transient InternalTimerService<String> submissionExpiry;
     private transient Counter replays;
+    private transient Counter stale;
     /** The last record chained. */
     private transient ValueState<ChainTip> tip;
     /** The last record emitted downstream. */
@@ -152,9 +170,11 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         lastChainedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-last-chained-at", Types.LONG));
         dayAnchors = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-day-anchors", Types.LONG,
                 TypeInformation.of(DayAnchor.class)));
+        submissionExpiry = getInternalTimerService("chain-submission-expiry", StringSerializer.INSTANCE, this);
         chained = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records");
         duplicates = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records_already_stored");
         replays = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_submissions_replayed");
+        stale = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_submissions_stale");
 
         setCurrentKey(audit.tenantId());
         AuditRecord start = audit.newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, operatorName, subtask);
@@ -253,6 +273,13 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         }
         String submission = record.submissionId;
         if (submission != null && !submission.isEmpty()) {
+            // Its id is kept until then; after it, a replay could no longer be recognised, so it is refused.
+            long expires = record.eventTime + SUBMISSION_WINDOW.toMillis();
+            if (expires <= getProcessingTimeService().getCurrentProcessingTime()) {
+                stale.inc();
+                append(stale(record));
+                return;
+            }
             Long first = submissions.get(submission);
             if (first != null) {
                 replays.inc();
@@ -261,9 +288,40 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
             }
             append(record);
             submissions.put(submission, record.sequence);
+            submissionExpiry.registerProcessingTimeTimer(submission, expires);
             return;
         }
         append(record);
+    }
+
+    /** The submission's window has passed: its id is forgotten, and a line carrying it is refused as stale. */
+    @Override
+    public void onProcessingTime(InternalTimer<String, String> timer) throws Exception {
+        submissions.remove(timer.getNamespace());
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, String> timer) {
+        // The chainer registers processing-time timers only.
+    }
+
+    /** Whether the id of a chained submission is still kept; for tests. */
+    boolean remembersSubmission(String submissionId) throws Exception {
+        setCurrentKey(audit.tenantId());
+        return submissions.contains(submissionId);
+    }
+
+    /** The record of a submission older than the window: which one, by which key, and how old. */
+    private AuditRecord stale(AuditRecord submitted) {
+        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
+        r.reason = AuditSubmission.STALE;
+        r.detail = "stale audit submission " + submitted.submissionId + " (submitted by " + submitted.submitter
+                + ") refused: its time " + Instant.ofEpochMilli(submitted.eventTime) + " is more than "
+                + SUBMISSION_WINDOW.toHours() + " h old";
+        r.sourceTopic = submitted.sourceTopic;
+        r.recordKey = submitted.submissionId;
+        r.recordId = "";
+        return r;
     }
 
     /** The record of a refused replay: which submission, signed by which key, first chained where. */

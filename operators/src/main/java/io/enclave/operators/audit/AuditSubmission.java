@@ -34,6 +34,8 @@ public final class AuditSubmission {
     public static final String FOREIGN_TENANT = "foreign_tenant_audit_submission";
     /** Why the job refused a line: its submission id was chained before; the line is a replay. */
     public static final String REPLAYED = "replayed_audit_submission";
+    /** Why the job refused a line: the time it carries is older than the chainer keeps submission ids for. */
+    public static final String STALE = "stale_audit_submission";
 
     /** A record is one flat object: duplicate keys and nesting are refused, not resolved. */
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()

@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * How a tenant's keys are named in its key store (and in a shared store that {@code keys split}
- * reads): {@code <keyref>.v<N>} for version N of the data key, {@code <keyref>.audit} for the
- * audit-chain key, and {@code <keyref>.destroyed}
+ * reads): {@code <keyref>.v<N>} for version N of the data key and {@code <keyref>.destroyed}
  * for the marker that records which versions were crypto-shredded. Names are lower case because
  * PKCS#12 stores fold aliases to lower case (the config keeps key references unique ignoring case).
  */
@@ -25,10 +24,6 @@ final class KeyAliases {
         return prefix + "v" + version;
     }
 
-    String audit() {
-        return prefix + "audit";
-    }
-
     String destroyed() {
         return prefix + "destroyed";
     }
@@ -41,6 +36,7 @@ final class KeyAliases {
 
     boolean owns(String alias) {
         String a = alias.toLowerCase(Locale.ROOT);
-        return versionOf(a).isPresent() || a.equals(audit()) || a.equals(destroyed());
+        // An old store's <keyref>.audit (the HMAC chain key before signatures) is not the tenant's any more: not copied.
+        return versionOf(a).isPresent() || a.equals(destroyed());
     }
 }

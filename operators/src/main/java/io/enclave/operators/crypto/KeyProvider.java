@@ -1,7 +1,5 @@
 package io.enclave.operators.crypto;
 
-import javax.crypto.SecretKey;
-
 /**
  * The keys of exactly one tenant. A job is only ever given the provider of its own tenant;
  * asking it for anything of another tenant fails.
@@ -20,9 +18,6 @@ public interface KeyProvider extends AutoCloseable {
      * @throws KeyUnavailableException if that version never existed or was destroyed
      */
     VersionedKey dataKey(int version);
-
-    /** The HMAC key of the tenant's audit chain; separate from every data key. */
-    SecretKey auditKey();
 
     /**
      * The newest data key of {@code tenantId}, which must be this provider's own tenant. Callers

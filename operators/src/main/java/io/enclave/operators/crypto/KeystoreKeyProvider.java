@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import javax.crypto.SecretKey;
 
 /**
  * A {@link KeyProvider} backed by the key store file (BCFKS or PKCS#12), scoped to one tenant:
@@ -22,16 +21,14 @@ public final class KeystoreKeyProvider implements KeyProvider {
     private final Path path;
     private final NavigableMap<Integer, VersionedKey> dataKeys;
     private final int destroyedUpTo;
-    private final SecretKey auditKey;
 
     private KeystoreKeyProvider(String tenantId, String keyRef, Path path, NavigableMap<Integer, VersionedKey> dataKeys,
-            int destroyedUpTo, SecretKey auditKey) {
+            int destroyedUpTo) {
         this.tenantId = tenantId;
         this.keyRef = keyRef;
         this.path = path;
         this.dataKeys = dataKeys;
         this.destroyedUpTo = destroyedUpTo;
-        this.auditKey = auditKey;
     }
 
     /**
@@ -49,12 +46,9 @@ public final class KeystoreKeyProvider implements KeyProvider {
                 KeyStore.Entry entry = store.getEntry(aliases.data(version), file.protection());
                 keys.put(version, new VersionedKey(version, ((KeyStore.SecretKeyEntry) entry).getSecretKey()));
             }
-            SecretKey audit = null;
-            if (store.containsAlias(aliases.audit())) {
-                audit = ((KeyStore.SecretKeyEntry) store.getEntry(aliases.audit(), file.protection())).getSecretKey();
-            }
+            // An older store may still hold <keyref>.audit, the HMAC chain key from before signatures: never read.
             int destroyed = TenantKeyStore.destroyedUpTo(store, aliases, file.protection());
-            return new KeystoreKeyProvider(tenantId, keyRef, path, Collections.unmodifiableNavigableMap(keys), destroyed, audit);
+            return new KeystoreKeyProvider(tenantId, keyRef, path, Collections.unmodifiableNavigableMap(keys), destroyed);
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new KeyUnavailableException("cannot read the keys of tenant " + tenantId + " (" + keyRef + ") from "
                     + path + " (" + e.getClass().getSimpleName() + ")");
@@ -90,14 +84,6 @@ public final class KeystoreKeyProvider implements KeyProvider {
         }
         throw new KeyUnavailableException("tenant " + tenantId + " has no key version " + version + " of " + keyRef
                 + "; it has " + (dataKeys.isEmpty() ? "none" : List.copyOf(dataKeys.keySet())));
-    }
-
-    @Override
-    public SecretKey auditKey() {
-        if (auditKey == null) {
-            throw new KeyUnavailableException("tenant " + tenantId + " has no audit key " + keyRef + ".audit in " + path);
-        }
-        return auditKey;
     }
 
     @Override

@@ -23,7 +23,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class TenantKeyStore {
     static final String DATA_KEY_ALGORITHM = "AES";
-    static final String AUDIT_KEY_ALGORITHM = "HmacSHA256";
 
     private final KeystoreFile file;
     private final String tenantId;
@@ -39,13 +38,13 @@ public final class TenantKeyStore {
 
     /** What {@link #list()} shows: versions and dates, never key material. */
     public record KeyStatus(String tenantId, String keyRef, List<Version> versions, int current,
-            int destroyedUpTo, boolean auditKey) {
+            int destroyedUpTo) {
         /** One version of the data key and when it was created. */
         public record Version(int version, Date created) {}
     }
 
     /**
-     * Creates the tenant's first data key and its audit key. After a destroy, numbering goes on
+     * Creates the tenant's first data key. After a destroy, numbering goes on
      * from the destroyed versions, so an old ciphertext names a destroyed version instead of
      * silently meeting a new key of the same number.
      *
@@ -61,10 +60,6 @@ public final class TenantKeyStore {
             int version = destroyedUpTo(store) + 1;
             store.setEntry(aliases.data(version), new KeyStore.SecretKeyEntry(newKey(DATA_KEY_ALGORITHM)),
                     file.protection());
-            if (!store.containsAlias(aliases.audit())) {
-                store.setEntry(aliases.audit(), new KeyStore.SecretKeyEntry(newKey(AUDIT_KEY_ALGORITHM)),
-                        file.protection());
-            }
             return version;
         });
     }
@@ -91,13 +86,12 @@ public final class TenantKeyStore {
 
     /**
      * Crypto-shredding: deletes every data key version of this tenant, so its ciphertexts can
-     * never be decrypted again, and records which versions were destroyed. The audit key stays
-     * unless {@code includeAuditKey}, because the audit trail must stay verifiable for its
-     * retention period after the data is gone.
+     * never be decrypted again, and records which versions were destroyed. The audit trail stays
+     * verifiable: its signing keys are in stores of their own, and verifying needs public keys only.
      *
      * @return the versions destroyed
      */
-    public List<Integer> destroy(boolean includeAuditKey) {
+    public List<Integer> destroy() {
         return file.update(store -> {
             List<Integer> versions = dataVersions(store);
             int upTo = destroyedUpTo(store);
@@ -105,17 +99,14 @@ public final class TenantKeyStore {
                 store.deleteEntry(aliases.data(version));
                 upTo = Math.max(upTo, version);
             }
-            if (includeAuditKey && store.containsAlias(aliases.audit())) {
-                store.deleteEntry(aliases.audit());
-            }
             store.setEntry(aliases.destroyed(), new KeyStore.SecretKeyEntry(tombstone(upTo)), file.protection());
             return versions;
         });
     }
 
     /**
-     * Copies this tenant's entries (every data key version, the audit key and the destroyed
-     * marker, under the same aliases) out of a store that several tenants shared into this
+     * Copies this tenant's entries (every data key version and the destroyed marker, under the
+     * same aliases; an old {@code <keyref>.audit} HMAC key is left behind, as nothing uses it) out of a store that several tenants shared into this
      * tenant's own store, which must not exist yet. The shared store is only read.
      *
      * @return the aliases copied, in the order written
@@ -156,7 +147,7 @@ public final class TenantKeyStore {
 
     public KeyStatus list() {
         if (!file.exists()) {
-            return new KeyStatus(tenantId, keyRef, List.of(), 0, 0, false);
+            return new KeyStatus(tenantId, keyRef, List.of(), 0, 0);
         }
         KeyStore store = file.load();
         try {
@@ -165,8 +156,7 @@ public final class TenantKeyStore {
                 versions.add(new KeyStatus.Version(version, store.getCreationDate(aliases.data(version))));
             }
             int current = versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version();
-            return new KeyStatus(tenantId, keyRef, versions, current, destroyedUpTo(store),
-                    store.containsAlias(aliases.audit()));
+            return new KeyStatus(tenantId, keyRef, versions, current, destroyedUpTo(store));
         } catch (GeneralSecurityException e) {
             throw new KeyUnavailableException("cannot read key store " + file.path() + ": " + e.getClass().getSimpleName());
         }

@@ -298,4 +298,59 @@ class AuditChainerTest {
                 + " (submitted by " + TENANT + "/cli/v1) refused: it was chained at sequence 2");
         assertValidChain(out, 1, AuditChain.GENESIS);
     }
+
+    @Test
+    void submissionIdsAreKeptForTheWindowOnlyAndAnOlderSubmissionIsRefusedAsStale() throws Exception {
+        var h = harness(null);
+        AuditRecord first = submitted("7f1c0a5e-0000-4000-8000-000000000002");
+        long window = AuditChainer.SUBMISSION_WINDOW.toMillis();
+        h.setProcessingTime(first.eventTime);
+        h.processElement(first, 1L);
+        // An hour later, well within the window, the same line is a replay.
+        h.setProcessingTime(first.eventTime + 3_600_000L);
+        h.processElement(submitted("7f1c0a5e-0000-4000-8000-000000000002"), 2L);
+        assertThat(chainer(h).remembersSubmission(first.submissionId)).isTrue();
+
+        // Once the window has passed, the id is forgotten...
+        h.setProcessingTime(first.eventTime + window);
+        assertThat(chainer(h).remembersSubmission(first.submissionId)).as("the id is dropped after the window")
+                .isFalse();
+        assertThat(h.numProcessingTimeTimers()).isZero();
+        // ...and the line, replayed again, is refused as stale instead of being chained a second time.
+        AuditRecord late = submitted("7f1c0a5e-0000-4000-8000-000000000002");
+        late.eventTime = first.eventTime;
+        AuditChain.signSubmission(late, FixedSigners.signer(TENANT, SignerRole.CLI, SEED));
+        h.processElement(late, 3L);
+        checkpoint(h, 1);
+
+        List<AuditRecord> out = h.extractOutputValues();
+        assertThat(out).extracting(r -> r.action).containsExactly(AuditAction.JOB_START, AuditAction.DECRYPT,
+                AuditAction.RECORD_REJECTED, AuditAction.RECORD_REJECTED, AuditAction.CHECKPOINT);
+        assertThat(out).extracting(r -> r.reason).containsSubsequence(AuditSubmission.REPLAYED, AuditSubmission.STALE);
+        assertThat(out.get(3).detail).startsWith("stale audit submission 7f1c0a5e-0000-4000-8000-000000000002"
+                + " (submitted by " + TENANT + "/cli/v1) refused: its time ").endsWith(" is more than 24 h old");
+        assertThat(chainer(h).remembersSubmission(first.submissionId)).as("a stale line is not remembered").isFalse();
+        assertValidChain(out, 1, AuditChain.GENESIS);
+    }
+
+    @Test
+    void aSubmissionOlderThanTheWindowIsNeverChained() throws Exception {
+        var h = harness(null);
+        AuditRecord old = submitted("7f1c0a5e-0000-4000-8000-000000000003");
+        h.setProcessingTime(old.eventTime + AuditChainer.SUBMISSION_WINDOW.toMillis() + 1);
+        h.processElement(old, 1L);
+        checkpoint(h, 1);
+
+        List<AuditRecord> out = h.extractOutputValues();
+        assertThat(out).extracting(r -> r.action).containsExactly(AuditAction.JOB_START,
+                AuditAction.RECORD_REJECTED, AuditAction.CHECKPOINT);
+        assertThat(out.get(1).reason).isEqualTo(AuditSubmission.STALE);
+        assertThat(out.get(1).recordKey).isEqualTo(old.submissionId);
+        assertThat(chainer(h).remembersSubmission(old.submissionId)).isFalse();
+        assertThat(h.numProcessingTimeTimers()).as("nothing is kept for it").isZero();
+    }
+
+    private static AuditChainer chainer(KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord> h) {
+        return (AuditChainer) h.getOperator();
+    }
 }

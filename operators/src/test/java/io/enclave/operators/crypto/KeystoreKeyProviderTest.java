@@ -52,22 +52,43 @@ class KeystoreKeyProviderTest {
                 .isNotEqualTo(open(store, "BCFKS", "beta_agency").currentDataKey().key().getEncoded());
     }
 
+    /** An entry {@code <keyref>.audit} as stores made before audit signatures hold: the HMAC chain key. */
+    static void addLegacyAuditKey(Path store, Secret password, String type, String keyRef) throws Exception {
+        new KeystoreFile(store, password, type).update(ks -> {
+            ks.setEntry(keyRef + ".audit", new java.security.KeyStore.SecretKeyEntry(
+                    new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256")), new java.security.KeyStore
+                            .PasswordProtection(password.reveal().toCharArray()));
+            return null;
+        });
+    }
+
     @Test
-    void theAuditKeyIsSeparateFromEveryDataKeyAndSurvivesADestroyUnlessAskedFor() {
+    void initCreatesNoAuditKeyAndAnOldStoresAuditEntryIsIgnoredButKept() throws Exception {
         Path store = dir.resolve("keys.bcfks");
         TenantKeyStore keys = admin(store, "BCFKS", "alpha_agency");
         keys.init();
-        byte[] audit = open(store, "BCFKS", "alpha_agency").auditKey().getEncoded();
-        assertThat(audit).hasSize(32).isNotEqualTo(open(store, "BCFKS", "alpha_agency").currentDataKey().key().getEncoded());
+        assertThat(aliases(store)).containsExactly("alpha_agency_key.v1");
 
-        keys.destroy(false);
-        KeystoreKeyProvider afterShredding = open(store, "BCFKS", "alpha_agency");
-        assertThat(afterShredding.auditKey().getEncoded()).as("the audit trail stays verifiable").isEqualTo(audit);
-        assertThatThrownBy(afterShredding::currentDataKey).hasMessageContaining("were destroyed");
+        addLegacyAuditKey(store, PASSWORD, "BCFKS", "alpha_agency_key");
+        assertThat(open(store, "BCFKS", "alpha_agency").currentDataKey().version()).isEqualTo(1);
+        assertThat(keys.rotate()).isEqualTo(2);
+        assertThat(keys.list().versions()).hasSize(2);
+        keys.destroy();
+        assertThat(aliases(store)).as("left as it was: nothing reads it, and destroying it is not crypto-shredding")
+                .containsExactly("alpha_agency_key.audit", "alpha_agency_key.destroyed");
+    }
 
-        keys.destroy(true);
-        assertThatThrownBy(() -> open(store, "BCFKS", "alpha_agency").auditKey())
-                .isInstanceOf(KeyUnavailableException.class);
+    private static java.util.List<String> aliases(Path store) {
+        return java.util.Collections.list(uncheckedAliases(new KeystoreFile(store, PASSWORD, "BCFKS").load())).stream()
+                .sorted().toList();
+    }
+
+    private static java.util.Enumeration<String> uncheckedAliases(java.security.KeyStore ks) {
+        try {
+            return ks.aliases();
+        } catch (java.security.KeyStoreException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -78,12 +99,11 @@ class KeystoreKeyProviderTest {
         admin(store, "BCFKS", "beta_agency").rotate();
         KeystoreKeyProvider before = open(store, "BCFKS", "beta_agency");
 
-        admin(store, "BCFKS", "alpha_agency").destroy(true);
+        admin(store, "BCFKS", "alpha_agency").destroy();
 
         KeystoreKeyProvider after = open(store, "BCFKS", "beta_agency");
         assertThat(after.dataKey(1).key().getEncoded()).isEqualTo(before.dataKey(1).key().getEncoded());
         assertThat(after.dataKey(2).key().getEncoded()).isEqualTo(before.dataKey(2).key().getEncoded());
-        assertThat(after.auditKey().getEncoded()).isEqualTo(before.auditKey().getEncoded());
         assertThat(admin(store, "BCFKS", "alpha_agency").list().versions()).isEmpty();
         assertThat(admin(store, "BCFKS", "alpha_agency").list().destroyedUpTo()).isEqualTo(1);
     }
@@ -101,7 +121,6 @@ class KeystoreKeyProviderTest {
         TenantKeyStore.KeyStatus status = keys.list();
         assertThat(status.versions()).extracting(TenantKeyStore.KeyStatus.Version::version).containsExactly(1, 2, 3);
         assertThat(status.current()).isEqualTo(3);
-        assertThat(status.auditKey()).isTrue();
         assertThat(open(store, "BCFKS", "alpha_agency").currentDataKey().version()).isEqualTo(3);
         assertThatThrownBy(keys::init).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already has data keys under alpha_agency_key");
