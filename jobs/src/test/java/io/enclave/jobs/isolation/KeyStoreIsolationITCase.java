@@ -11,7 +11,9 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.jobs.TenantJob;
 import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.crypto.KeyUnavailableException;
+import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import io.enclave.operators.crypto.SigningKeyStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -61,13 +63,22 @@ class KeyStoreIsolationITCase {
 
     @Test
     void bsKeyStorePathAndPasswordAreNowhereInAsShippedJob() {
-        // The scan finds A's own store and password (its job must open them), so it would find B's.
-        assertThat(contains(shipped, a.keystore().path())).as("A's store path in A's job").isTrue();
-        assertThat(contains(shipped, a.keystore().password().reveal())).as("A's store password in A's job").isTrue();
+        // The scan finds the store and password A's job must open (its audit signing key: this suite's tenants
+        // encrypt no field, so the data-key store stays out of the graph), so it would find B's.
+        String aJobStore = SigningKeyStore.pathFor(a.keystore().path(), SignerRole.JOB).toString();
+        assertThat(contains(shipped, aJobStore)).as("A's job signing store path in A's job").isTrue();
+        assertThat(contains(shipped, a.keystore().signingPasswords().of("job").reveal()))
+                .as("A's job signing store password in A's job").isTrue();
 
         assertThat(contains(shipped, b.keystore().path())).as("B's key store path in A's job graph").isFalse();
         assertThat(contains(shipped, b.keystore().password().reveal())).as("B's key store password in A's job graph")
                 .isFalse();
+        for (SignerRole role : SignerRole.values()) {
+            assertThat(contains(shipped, SigningKeyStore.pathFor(b.keystore().path(), role).toString()))
+                    .as("B's " + role.id() + " signing store path in A's job graph").isFalse();
+            assertThat(contains(shipped, b.keystore().signingPasswords().of(role.id()).reveal()))
+                    .as("B's " + role.id() + " signing password in A's job graph").isFalse();
+        }
     }
 
     @Test
