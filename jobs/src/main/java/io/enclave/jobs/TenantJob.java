@@ -95,7 +95,7 @@ public final class TenantJob implements Callable<Integer> {
     }
 
     /** JSON lines keyed by tenant to {@code global.siem_topic}, as the tenant's own Kafka principal. */
-    static KafkaSink<AuditRecord> siemSink(GlobalSettings global, TenantConfig tenant) {
+    public static KafkaSink<AuditRecord> siemSink(GlobalSettings global, TenantConfig tenant) {
         return KafkaSink.<AuditRecord>builder()
                 .setBootstrapServers(global.kafkaBootstrapServers())
                 .setKafkaProducerConfig(TenantKafkaSource.clientProperties(global, tenant))

@@ -16,16 +16,16 @@ import java.util.function.Predicate;
  * The real OpenFEMA and NWS samples as messages, with what the tests expect of each, read
  * independently of the pipeline's own parser so that it can serve as an oracle.
  */
-final class RealSamples {
+public final class RealSamples {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RealSamples() {}
 
     /** A published message and what the test expects of it. */
-    record Message(String id, String state, Set<String> states, byte[] payload) {}
+    public record Message(String id, String state, Set<String> states, byte[] payload) {}
 
     /** Every declaration of the three FEMA files, one message per declaration id. */
-    static List<Message> femaMessages() throws Exception {
+    public static List<Message> femaMessages() throws Exception {
         Map<String, Message> byId = new LinkedHashMap<>();
         for (String file : List.of("datastormers_DisasterDeclarationsSummaries_tornado_1000.csv",
                 "disastergpt_disaster_declarations_99.csv", "timothy_official_DisasterDeclarationsSummaries_sample.csv")) {
@@ -41,7 +41,7 @@ final class RealSamples {
     }
 
     /** The alerts of one NWS file, one message per alert id, with the states their geocodes name. */
-    static List<Message> alertMessages(Path file) throws Exception {
+    public static List<Message> alertMessages(Path file) throws Exception {
         Map<String, Message> byId = new LinkedHashMap<>();
         for (byte[] payload : SampleFiles.nwsAlerts(file)) {
             JsonNode alert = JSON.readTree(payload);
@@ -64,7 +64,7 @@ final class RealSamples {
         return new ArrayList<>(byId.values());
     }
 
-    static Set<String> idsWhere(List<Message> messages, Predicate<Message> filter) {
+    public static Set<String> idsWhere(List<Message> messages, Predicate<Message> filter) {
         Set<String> ids = new HashSet<>();
         for (Message m : messages) {
             if (filter.test(m)) {

@@ -38,11 +38,11 @@ public final class SharedSamples {
         return dir;
     }
 
-    static Path fema(String file) {
+    public static Path fema(String file) {
         return dir().resolve("fema").resolve(file);
     }
 
-    static Path nws(String file) {
+    public static Path nws(String file) {
         return dir().resolve("nws").resolve(file);
     }
 }

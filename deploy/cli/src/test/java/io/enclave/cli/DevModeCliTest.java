@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * here reaches a server: the config is refused before any connection is opened.
  */
 class DevModeCliTest {
-    private static final String EXAMPLE = Path.of("..", "tenant-config", "examples", "tenants.yaml").toString();
+    private static final String EXAMPLE = Path.of("..", "..", "tenant-config", "examples", "tenants.yaml").toString();
     private static final String PROTOCOL = "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development"
             + " mode; use SASL_SSL (SASL over TLS), or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 9)";
     private static final String KEYSTORE = "tenants.colorado_state.keystore.password: is a development default"

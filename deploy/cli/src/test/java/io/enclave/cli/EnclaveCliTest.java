@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI as a user runs it: exit codes and what it prints. */
 class EnclaveCliTest {
-    private static final String EXAMPLES = Path.of("..", "tenant-config", "examples", "tenants.yaml").toString();
+    private static final String EXAMPLES = Path.of("..", "..", "tenant-config", "examples", "tenants.yaml").toString();
 
     @TempDir
     Path dir;

@@ -23,8 +23,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import io.enclave.config.EnclaveConfig;
-import io.enclave.jobs.FreshTenantDatabase;
-import io.enclave.jobs.TestKeys;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -113,7 +111,7 @@ class IngestCommandITCase {
     }
 
     private static Path samples() {
-        return io.enclave.jobs.SharedSamples.dir();
+        return io.enclave.testing.SharedSamples.dir();
     }
 
     private static String yaml(String bootstrap, String jdbcUrl, ApiStandIn server, Path keystore) {

@@ -39,7 +39,7 @@ final class IsolationFixture {
         this.configFile = dir.resolve(suite + "-tenants.yaml");
         Files.writeString(configFile, edit.apply(yaml(suite, bootstrap, jdbcUrl, dir)));
         this.config = TenantConfigLoader.load(configFile);
-        io.enclave.jobs.TestKeys.initialise(config.tenants());
+        io.enclave.testing.TestKeys.initialise(config.tenants());
         this.kafkaAdminConfig = dir.resolve(suite + "-kafka-admin.properties");
         Properties admin = new Properties();
         if (kafka != null) {

@@ -26,7 +26,7 @@ import org.yaml.snakeyaml.Yaml;
  * never appear, and for any name of another tenant.
  */
 class RenderCommandTest {
-    private static final Path EXAMPLES = Path.of("..", "tenant-config", "examples", "tenants.yaml");
+    private static final Path EXAMPLES = Path.of("..", "..", "tenant-config", "examples", "tenants.yaml");
     private static final String CIDR = "--api-server-cidr";
     private static final String API_SERVER = "10.0.0.1/32";
     private static EnclaveConfig config;
