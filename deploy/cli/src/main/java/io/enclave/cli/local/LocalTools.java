@@ -1,17 +1,15 @@
 package io.enclave.cli.local;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The small steps of the local walkthrough that are not Flink's: list, provision and publish. */
-@Command(name = "enclave-local", mixinStandardHelpOptions = true,
-        description = "Helpers of deploy/local: tenant ids, provisioning, publishing sample events.",
-        subcommands = {TenantsCommand.class, ProvisionCommand.class, PublishCommand.class})
+/**
+ * {@code enclave local ...}: the steps of deploy/local's walkthrough that are not Flink's: tenant
+ * ids, provisioning, publishing sample events, and the standalone MariaDB.
+ */
+@Command(name = "local",
+        description = "Helpers of deploy/local: tenant ids, provisioning, publishing sample events, the local MariaDB.",
+        subcommands = {TenantsCommand.class, ProvisionCommand.class, PublishCommand.class, LocalMariaDb.class})
 public final class LocalTools {
-    /** Exit code for an invalid config, as the ./enclave CLI uses. */
+    /** Exit code for an invalid config, as the rest of the CLI uses. */
     static final int INVALID_CONFIG = 2;
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new LocalTools()).execute(args));
-    }
 }

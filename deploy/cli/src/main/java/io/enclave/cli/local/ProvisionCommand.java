@@ -1,26 +1,22 @@
 package io.enclave.cli.local;
 
+import io.enclave.cli.provision.DatabaseProvisioner;
+import io.enclave.cli.provision.KafkaAdminConfig;
+import io.enclave.cli.provision.KafkaProvisioner;
+import io.enclave.cli.provision.ProvisionReport;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.TenantKeys;
-import io.enclave.cli.provision.KafkaProvisioner;
-import io.enclave.cli.provision.ProvisionReport;
-import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.Dialects;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,12 +24,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code provision FILE [--tenant ID]}: what a local tenant needs before its job starts,
- * idempotently: on Kafka the ops CLI's full provisioning (topics, SCRAM principals, ACLs on the
- * tenant's own names, quotas), and its database, tables, user and keys.
+ * {@code enclave local provision FILE [--tenant ID]}: what a local tenant needs before its job
+ * starts, idempotently, with the ops CLI's one provisioning ({@code io.enclave.cli.provision}) as
+ * the local servers' admins: on Kafka its topics, SCRAM principals, ACLs on its own names and
+ * quotas; on the database its database, tables, account and grants; then its keys.
  */
 @Command(name = "provision", description = "Create each tenant's topics, Kafka principals and ACLs, database,"
-        + " tables and database user.")
+        + " tables, database user and grants, and keys, on the local broker and database.")
 final class ProvisionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,7 +59,7 @@ final class ProvisionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<EnclaveConfig> loaded = LocalConfig.load(file, err);
+        Optional<EnclaveConfig> loaded = LocalConfig.load(file, spec);
         if (loaded.isEmpty()) {
             return LocalTools.INVALID_CONFIG;
         }
@@ -75,26 +72,41 @@ final class ProvisionCommand implements Callable<Integer> {
         if (kafkaExit == 1) {
             return 1;
         }
+        int databaseExit = provisionDatabase(config, tenants.get(), out);
+        if (databaseExit == 1) {
+            return 1;
+        }
+        for (TenantConfig tenant : tenants.get()) {
+            boolean created = TenantKeys.ensure(config.global(), tenant, "enclave local provision");
+            out.printf("keys of %s: %s in %s%n", tenant.id(), created ? "created" : "present",
+                    tenant.keystore().path());
+        }
+        return Math.max(kafkaExit, databaseExit);
+    }
+
+    /**
+     * The database's part of the ops CLI's provisioning, as the local MariaDB's administrator:
+     * each tenant's database, tables, account and grants, one line per resource. Returns the
+     * report's exit code: 0 in line, 1 a fix failed, 3 something is left for a human.
+     */
+    private int provisionDatabase(EnclaveConfig config, List<TenantConfig> tenants, PrintWriter out)
+            throws Exception {
         try (Connection admin = DriverManager.getConnection(config.global().databaseJdbcUrl(), adminUser,
                 adminPassword())) {
-            for (TenantConfig tenant : tenants.get()) {
-                TenantDatabase database = new TenantDatabase(tenant, Dialects.of(config.global().databaseDialect()));
-                database.createSchema(admin);
-                database.createUser(admin);
-                out.printf("database %s: tables and user %s ready%n", tenant.database().schema(),
-                        tenant.database().user());
-                boolean created = TenantKeys.ensure(config.global(), tenant, "deploy/local provision");
-                out.printf("keys of %s: %s in %s%n", tenant.id(), created ? "created" : "present",
-                        tenant.keystore().path());
+            DatabaseProvisioner provisioner = new DatabaseProvisioner(admin, config.global(),
+                    Dialects.of(config.global().databaseDialect()));
+            ProvisionReport report = new ProvisionReport();
+            for (TenantConfig tenant : tenants) {
+                report.addAll(provisioner.plan(tenant));
             }
+            return report.run(false, out);
         }
-        return kafkaExit;
     }
 
     /**
      * The ops CLI's Kafka provisioning, as the local broker's super user: each tenant's topics,
      * SCRAM users, ACLs on its own names and transactional ids, and quotas, printed one line per
-     * resource. Returns the report's exit code: 0 in line, 3 when something is left for a human.
+     * resource. Returns the report's exit code: 0 in line, 1 a fix failed, 3 something is left for a human.
      */
     private int provisionKafka(EnclaveConfig config, List<TenantConfig> tenants, PrintWriter out, PrintWriter err)
             throws Exception {
@@ -103,13 +115,8 @@ final class ProvisionCommand implements Callable<Integer> {
                     + " or ENCLAVE_KAFKA_ADMIN_CONFIG (kafka.sh writes kafka/admin.properties in the run dir)");
             return 1;
         }
-        Properties props = new Properties();
-        try (InputStream in = Files.newInputStream(kafkaAdminConfig)) {
-            props.load(in);
-        }
-        Map<String, Object> adminProps = new HashMap<>();
-        props.forEach((k, v) -> adminProps.put(k.toString(), v.toString()));
-        adminProps.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers());
+        Map<String, Object> adminProps = KafkaAdminConfig.load(kafkaAdminConfig, config.global(),
+                "enclave-local-provision");
         ProvisionReport report = new ProvisionReport();
         try (Admin admin = Admin.create(adminProps)) {
             KafkaProvisioner provisioner = new KafkaProvisioner(admin, adminProps, config.global());

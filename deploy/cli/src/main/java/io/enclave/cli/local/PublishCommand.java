@@ -47,7 +47,7 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<EnclaveConfig> loaded = LocalConfig.load(file, err);
+        Optional<EnclaveConfig> loaded = LocalConfig.load(file, spec);
         if (loaded.isEmpty()) {
             return LocalTools.INVALID_CONFIG;
         }

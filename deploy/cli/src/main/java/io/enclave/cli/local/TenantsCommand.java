@@ -21,7 +21,7 @@ final class TenantsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<EnclaveConfig> config = LocalConfig.load(file, spec.commandLine().getErr());
+        Optional<EnclaveConfig> config = LocalConfig.load(file, spec);
         if (config.isEmpty()) {
             return LocalTools.INVALID_CONFIG;
         }

@@ -143,7 +143,11 @@ class LocalClusterITCase {
                         + " tenant_federal_dhs_group")
                 .containsPattern("federal_dhs +kafka +CREATED +acl User:tenant_federal_dhs_publisher ALLOW WRITE"
                         + " TRANSACTIONAL_ID tenant_federal_dhs-\\*")
-                .contains("database federal_dhs_emergency: tables and user federal_dhs_writer ready");
+                // The database by the same provisioning as `enclave provision`: database, account and grants.
+                .containsPattern("federal_dhs +database +CREATED +database federal_dhs_emergency")
+                .containsPattern("federal_dhs +database +CREATED +user 'federal_dhs_writer'@'%'")
+                .containsPattern("federal_dhs +database +CREATED +grant SELECT, INSERT, UPDATE ON .* TO 'federal_dhs_writer'@'%'")
+                .contains("keys of federal_dhs: created");
         // The walkthrough's broker enforces what provision granted: each tenant's principals reach its own
         // topics only, and a client that does not log in reaches nothing.
         String federalTopic = "tenant_federal_dhs_disasters";
