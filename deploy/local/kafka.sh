@@ -85,7 +85,7 @@ PROPERTIES
 kafka_java() {
   java -Xms256m -Xmx512m -Dkafka.log.file="$log" \
     -Dlog4j2.configurationFile="$here/log4j2-kafka.properties" \
-    -cp "$(tools_classpath)" "$@"
+    -cp "$(cli_classpath)" "$@"
 }
 
 start() {
@@ -107,7 +107,7 @@ start() {
   fi
   nohup java -Xms256m -Xmx512m -Dkafka.log.file="$log" \
     -Dlog4j2.configurationFile="$here/log4j2-kafka.properties" \
-    -cp "$(tools_classpath)" kafka.Kafka "$properties" \
+    -cp "$(cli_classpath)" kafka.Kafka "$properties" \
     </dev/null >"$kafka_dir/kafka.out" 2>&1 &
   echo "$!" >"$pid_file"
   wait_for_port kafka "$port" "$pid_file" "$log" 120 || { stop; exit 1; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Creates what each tenant's job needs locally. On the broker, as `./enclave provision --kafka` does
-# it: its data and audit topics, the SCRAM users of its job and publisher, ACLs that let each do
-# exactly its part on the tenant's own topics, groups and transactional ids, and quotas. Then its
-# database, tables, database user and keys. Idempotent; a line per Kafka resource says what it did.
+# Creates what each tenant's job needs locally, with `enclave local provision`, which runs the ops
+# CLI's provisioning (as `./enclave provision` does): on the broker its data and audit topics, the
+# SCRAM users of its job and publisher, ACLs that let each do exactly its part on the tenant's own
+# topics, groups and transactional ids, and quotas; then its database, tables, database user and
+# grants; then its keys. Idempotent; a line per resource says what it did.
 #
 #   deploy/local/provision.sh --config FILE [--tenant ID]
 #
@@ -27,5 +28,5 @@ done
 ensure_built
 kafka_admin_config="${ENCLAVE_KAFKA_ADMIN_CONFIG:-$run_dir/kafka/admin.properties}"
 [[ -f "$kafka_admin_config" ]] || die "no Kafka admin client properties at $kafka_admin_config; start deploy/local/kafka.sh first"
-run_tool io.enclave.deploy.LocalTools provision "$config" --kafka-admin-config "$kafka_admin_config" \
+run_local provision "$config" --kafka-admin-config "$kafka_admin_config" \
   "${args[@]+"${args[@]}"}"

@@ -19,4 +19,4 @@ while (($#)); do
 done
 [[ -n "$config" ]] || die "--config FILE is required"
 ensure_built
-run_tool io.enclave.deploy.LocalTools publish "$config" "${args[@]+"${args[@]}"}"
+run_local publish "$config" "${args[@]+"${args[@]}"}"

@@ -25,7 +25,7 @@ done
 if [[ "$all" == true ]]; then
   ((${#tenants[@]} == 0)) || die "--tenant and --all exclude each other"
   ensure_built
-  mapfile -t tenants < <(run_tool io.enclave.deploy.LocalTools tenants "$config")
+  mapfile -t tenants < <(run_local tenants "$config")
 fi
 ((${#tenants[@]} > 0)) || die "name a tenant with --tenant ID, or use --all"
 ensure_built

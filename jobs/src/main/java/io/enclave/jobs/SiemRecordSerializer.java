@@ -34,7 +34,7 @@ public final class SiemRecordSerializer implements KafkaRecordSerializationSchem
     }
 
     /** The JSON line of a record; also what tests parse back. */
-    static byte[] line(ObjectMapper json, AuditRecord r) {
+    public static byte[] line(ObjectMapper json, AuditRecord r) {
         return (AuditJson.write(json, r, true).toString() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -10,59 +10,55 @@ import io.enclave.ingest.IngestOptions;
 import io.enclave.ingest.IngestPipeline;
 import io.enclave.ingest.IngestSources;
 import io.enclave.jobs.audit.AuditTopic;
-import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The {@code flink run} entry point of one tenant's ingest job, {@code tenant_<id>_ingest}:
  * OpenFEMA and NWS into the tenant's own topics.
  * {@code flink run -c io.enclave.jobs.TenantIngestJob enclave-jobs.jar --config tenants.yaml --tenant colorado_state}
  */
-@Command(name = "tenant-ingest-job", mixinStandardHelpOptions = true,
-        description = "Runs one tenant's ingest job: OpenFEMA and NWS -> the tenant's own Kafka topics.")
-public final class TenantIngestJob implements Callable<Integer> {
-
-    @Option(names = "--config", required = true, description = "Tenant config YAML file.")
-    Path config;
-
-    @Option(names = "--tenant", required = true, description = "Tenant id whose job this is.")
-    String tenantId;
-
-    @Option(names = "--dev", description = "Development mode: accept dev-only secrets, short passwords and Kafka"
-            + " without TLS, as ENCLAVE_DEV=1 does. Never for a real deployment.")
-    boolean dev;
+public final class TenantIngestJob {
+    static final String USAGE = "Usage: flink run -c io.enclave.jobs.TenantIngestJob enclave-jobs.jar --config FILE"
+            + " --tenant ID [--once] [--dev]\n"
+            + "Runs one tenant's ingest job: OpenFEMA and NWS -> the tenant's own Kafka topics.\n"
+            + "  --config FILE  Tenant config YAML file.\n"
+            + "  --tenant ID    Tenant id whose job this is.\n"
+            + "  --once         Pull until caught up, then finish.\n"
+            + "  --dev          Development mode: accept dev-only secrets, short passwords and Kafka without TLS,\n"
+            + "                 as ENCLAVE_DEV=1 does. Never for a real deployment.";
 
     /** Development mode as the environment says; tests turn it off, as the build runs them with ENCLAVE_DEV=1. */
     DevMode environmentDevMode = DevMode.fromEnvironment();
 
-    @Option(names = "--once", description = "Pull until caught up, then finish.")
-    boolean once;
-
     public static void main(String[] args) {
-        int exit = new CommandLine(new TenantIngestJob()).execute(args);
+        int exit = new TenantIngestJob().run(System.out, System.err, args);
         if (exit != 0) {
             System.exit(exit);
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
+    /** Runs the job {@code args} name, printing usage to {@code out} and problems to {@code err}; returns the exit code. */
+    int run(PrintStream out, PrintStream err, String... args) {
+        return JobArguments.run(USAGE, Set.of("once"), args, out, err, this::submit);
+    }
+
+    private void submit(JobArguments arguments) throws Exception {
         // Only this tenant's slice: no other tenant's key or password enters the job graph.
-        EnclaveConfig slice = TenantConfigLoader.load(config, dev ? DevMode.ON : environmentDevMode).sliceFor(tenantId);
-        TenantConfig tenant = slice.tenant(tenantId);
-        environment(slice.global(), tenant, IngestOptions.defaults().withOnce(once), new Configuration())
+        EnclaveConfig slice = TenantConfigLoader.load(arguments.config(), arguments.devMode(environmentDevMode))
+                .sliceFor(arguments.tenantId());
+        TenantConfig tenant = slice.tenant(arguments.tenantId());
+        environment(slice.global(), tenant, IngestOptions.defaults().withOnce(arguments.once()), new Configuration())
                 .execute(tenant.names().ingestJobName());
-        return 0;
     }
 
     /**

@@ -10,58 +10,53 @@ import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
-import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.jobs.audit.AuditTopic;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.io.PrintStream;
+import java.util.Set;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * The {@code flink run} entry point: one tenant's processing job.
  * {@code flink run enclave-jobs.jar --config tenants.yaml --tenant colorado_state}
  */
-@Command(name = "tenant-job", mixinStandardHelpOptions = true,
-        description = "Runs one tenant's emergency-processing job: Kafka -> tag -> guard -> its own database.")
-public final class TenantJob implements Callable<Integer> {
-
-    @Option(names = "--config", required = true, description = "Tenant config YAML file.")
-    Path config;
-
-    @Option(names = "--tenant", required = true, description = "Tenant id whose job this is.")
-    String tenantId;
-
-    @Option(names = "--dev", description = "Development mode: accept dev-only secrets, short passwords and Kafka"
-            + " without TLS, as ENCLAVE_DEV=1 does. Never for a real deployment.")
-    boolean dev;
+public final class TenantJob {
+    static final String USAGE = "Usage: flink run enclave-jobs.jar --config FILE --tenant ID [--dev]\n"
+            + "Runs one tenant's emergency-processing job: Kafka -> tag -> guard -> its own database.\n"
+            + "  --config FILE  Tenant config YAML file.\n"
+            + "  --tenant ID    Tenant id whose job this is.\n"
+            + "  --dev          Development mode: accept dev-only secrets, short passwords and Kafka without TLS,\n"
+            + "                 as ENCLAVE_DEV=1 does. Never for a real deployment.";
 
     /** Development mode as the environment says; tests turn it off, as the build runs them with ENCLAVE_DEV=1. */
     DevMode environmentDevMode = DevMode.fromEnvironment();
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new TenantJob()).execute(args);
+        int exit = new TenantJob().run(System.out, System.err, args);
         if (exit != 0) {
             System.exit(exit);
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
+    /** Runs the job {@code args} name, printing usage to {@code out} and problems to {@code err}; returns the exit code. */
+    int run(PrintStream out, PrintStream err, String... args) {
+        return JobArguments.run(USAGE, Set.of(), args, out, err, this::submit);
+    }
+
+    private void submit(JobArguments arguments) throws Exception {
         // The job keeps only its own tenant's slice: no other tenant's secret enters the job graph.
-        EnclaveConfig slice = TenantConfigLoader.load(config, dev ? DevMode.ON : environmentDevMode).sliceFor(tenantId);
-        TenantConfig tenant = slice.tenant(tenantId);
+        EnclaveConfig slice = TenantConfigLoader.load(arguments.config(), arguments.devMode(environmentDevMode))
+                .sliceFor(arguments.tenantId());
+        TenantConfig tenant = slice.tenant(arguments.tenantId());
 
         environment(slice.global(), tenant).execute(tenant.names().jobName());
-        return 0;
     }
 
     /** The tenant's whole job, Kafka to JDBC, on an environment carrying {@link TenantJobSettings}. */
@@ -114,7 +109,7 @@ public final class TenantJob implements Callable<Integer> {
     }
 
     /** JSON lines keyed by tenant to {@code global.siem_topic}, as the tenant's own Kafka principal. */
-    static KafkaSink<AuditRecord> siemSink(GlobalSettings global, TenantConfig tenant) {
+    public static KafkaSink<AuditRecord> siemSink(GlobalSettings global, TenantConfig tenant) {
         return KafkaSink.<AuditRecord>builder()
                 .setBootstrapServers(global.kafkaBootstrapServers())
                 .setKafkaProducerConfig(TenantKafkaSource.clientProperties(global, tenant))

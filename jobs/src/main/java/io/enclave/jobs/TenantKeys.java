@@ -8,7 +8,7 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.jobs.audit.KafkaAuditSubmitter;
-import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.TenantKeyStore;
 import java.nio.file.Path;

@@ -15,6 +15,7 @@ import io.enclave.operators.crypto.Ciphertext;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
+import io.enclave.testing.TestKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,8 +107,8 @@ class EncryptedShuffleITCase {
                 .auditHeadSink(new DiscardingSink<AuditHead>())
                 .chainOrigin(ChainOrigin.none())
                 .keys(KeystoreKeyProviderFactory.forTenant(tenant))
-                .signer(io.enclave.jobs.audit.AuditSigning.factory(tenant, io.enclave.operators.audit.SignerRole.JOB))
-                .trust(io.enclave.jobs.audit.AuditSigning.trustSource(tenant))
+                .signer(io.enclave.operators.audit.AuditSigning.factory(tenant, io.enclave.operators.audit.SignerRole.JOB))
+                .trust(io.enclave.operators.audit.AuditSigning.trustSource(tenant))
                 .build()
                 .addTo(env);
         StreamGraph graph = env.getStreamGraph();

@@ -19,15 +19,18 @@ import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
-import io.enclave.jobs.demo.EventGenerator;
-import io.enclave.jobs.demo.GeneratedEvent;
-import io.enclave.jobs.demo.GeneratedEvent.Expectation;
-import io.enclave.jobs.demo.TenantTableCounts;
+import io.enclave.embedded.events.EventGenerator;
+import io.enclave.embedded.events.GeneratedEvent;
+import io.enclave.embedded.events.GeneratedEvent.Expectation;
+import io.enclave.sinks.TenantTableCounts;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.sinks.AuditVerifier;
+import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.TenantColumn;
+import io.enclave.testing.TestKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -517,7 +520,7 @@ class FaultToleranceITCase {
                 try (Connection root = database.rootConnection();
                         KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open()) {
                     verdict = new AuditVerifier(root, tenant.database().schema(), tenant.id(),
-                            io.enclave.operators.audit.AuditTrust.read(io.enclave.jobs.audit.AuditSigning.trustFile(tenant))).verify();
+                            io.enclave.operators.audit.AuditTrust.read(io.enclave.operators.audit.AuditSigning.trustFile(tenant))).verify();
                 }
             } while (!verdict.ok() && System.nanoTime() < deadline);
             assertThat(verdict.ok()).as("audit chain of %s: %s at %s", tenant.id(), verdict.problem(),

@@ -292,8 +292,8 @@ class TenantDatabaseITCase {
 
     /**
      * Attack: another tenant's config names A's database and A's user with its own password.
-     * deploy/tools runs createSchema and createUser; both refuse, naming what is A's, and A's
-     * own password still logs in while the thief's does not.
+     * The tests' and benchmarks' fresh databases run createSchema and createUser; both refuse,
+     * naming what is A's, and A's own password still logs in while the thief's does not.
      */
     @Test
     void anotherTenantNamingAsDatabaseAndUserIsRefusedAndAKeepsItsPassword() throws SQLException {

@@ -4,7 +4,7 @@ import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfigLoader;
-import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.crypto.TenantKeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,7 +7,7 @@ import io.enclave.jobs.TenantPipeline;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.ChainOrigin;
-import io.enclave.jobs.audit.AuditSigning;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;

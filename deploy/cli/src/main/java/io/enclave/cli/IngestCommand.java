@@ -1,0 +1,89 @@
+package io.enclave.cli;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.TenantConfig;
+import io.enclave.ingest.ApiAccessDeniedException;
+import io.enclave.ingest.IngestOptions;
+import io.enclave.ingest.ScopeViolationException;
+import io.enclave.jobs.TenantIngestJob;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code enclave ingest -c FILE -t ID [--once]}: runs the tenant's ingest job locally, from
+ * OpenFEMA and NWS (the config's {@code global.apis}) into the tenant's own topics.
+ */
+@Command(name = "ingest", description = "Pull OpenFEMA and NWS into one tenant's own topics, within its scope and limits.")
+final class IngestCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption configFile;
+
+    @Mixin
+    TenantOption tenantOption;
+
+    @Option(names = "--once", description = "Pull until caught up, then exit (for cron or a backfill).")
+    boolean once;
+
+    @Option(names = "--poll-interval", defaultValue = "60",
+            description = "Seconds between polls once caught up (default: ${DEFAULT-VALUE}).")
+    long pollSeconds;
+
+    @Option(names = "--page-size", defaultValue = "" + IngestOptions.DEFAULT_PAGE_SIZE,
+            description = "Records per request (default: ${DEFAULT-VALUE}).")
+    int pageSize;
+
+    @Option(names = "--checkpoint-dir", description = "Keep checkpoints (the API cursors) in this directory.")
+    Path checkpointDir;
+
+    @Option(names = "--resume-from", description = "Checkpoint or savepoint to resume the cursors from.")
+    String resumeFrom;
+
+    @Override
+    public Integer call() throws Exception {
+        Optional<EnclaveConfig> loaded = configFile.load(spec);
+        if (loaded.isEmpty()) {
+            return ExitCode.USAGE;
+        }
+        EnclaveConfig slice = loaded.get().sliceFor(tenantOption.of(loaded.get(), configFile).id());
+        TenantConfig tenant = slice.tenants().iterator().next();
+        IngestOptions options = IngestOptions.defaults().withOnce(once).withPageSize(pageSize)
+                .withPollInterval(Duration.ofSeconds(pollSeconds));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%s: %s and %s into %s%n", tenant.names().ingestJobName(), slice.global().apis().openFemaBaseUrl(),
+                slice.global().apis().nwsBaseUrl(), String.join(", ", tenant.names().topics()));
+        out.flush();
+        try {
+            TenantIngestJob.environment(slice.global(), tenant, options,
+                    TenantIngestJob.stateSettings(checkpointDir, resumeFrom))
+                    .execute(tenant.names().ingestJobName());
+        } catch (Exception e) {
+            // The operator-facing reason, not Flink's wrapping: whose key, which API.
+            spec.commandLine().getErr().println(tenant.names().ingestJobName() + " failed: " + reason(e));
+            return 1;
+        }
+        out.printf("%s: caught up%n", tenant.names().ingestJobName());
+        return 0;
+    }
+
+    static String reason(Throwable e) {
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiAccessDeniedException || t instanceof ScopeViolationException) {
+                return t.getMessage();
+            }
+            root = t;
+        }
+        return root.getMessage();
+    }
+}

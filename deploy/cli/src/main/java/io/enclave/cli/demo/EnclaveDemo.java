@@ -1,0 +1,275 @@
+package io.enclave.cli.demo;
+
+import io.enclave.config.DatabaseDialect;
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.EncryptableFields;
+import io.enclave.config.EncryptedField;
+import io.enclave.config.GlobalSettings;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.embedded.EmbeddedKafka;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.embedded.events.SampleFiles;
+import io.enclave.jobs.TenantJob;
+import io.enclave.jobs.TenantKeys;
+import io.enclave.jobs.audit.AuditUnavailableException;
+import io.enclave.cli.provision.DatabaseProvisioner;
+import io.enclave.cli.provision.KafkaProvisioner;
+import io.enclave.cli.provision.ProvisionReport;
+import io.enclave.sinks.TenantTableCounts;
+import io.enclave.sinks.dialect.MySqlDialect;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+
+/**
+ * Everything {@code ./enclave demo} runs, in one process: a KRaft broker, MariaDB standing in
+ * for StarRocks, and a Flink cluster with its web UI, running one job per tenant while
+ * generated FEMA- and NWS-shaped events, a few percent of them hostile, are published.
+ */
+public final class EnclaveDemo implements AutoCloseable {
+    static final String KAFKA_ADMIN = "enclave-demo-admin";
+    static final String KAFKA_ADMIN_PASSWORD = "demo-admin-" + java.util.UUID.randomUUID();
+
+    private final EnclaveConfig config;
+    private GlobalSettings global;
+    private final PrintWriter out;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, JobID> jobs = new LinkedHashMap<>();
+    private EmbeddedMariaDb database;
+    private MiniCluster cluster;
+    private DemoPublisher publisher;
+    private Path configFile = Path.of("tenant-config", "examples", "tenants.yaml");
+    private boolean decryptHintShown;
+
+    public EnclaveDemo(EnclaveConfig config, PrintWriter out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Starts the servers, provisions each tenant, and submits each tenant's job. */
+    public void start(int webPort) throws Exception {
+        out.println("Starting embedded Kafka (KRaft) ...");
+        out.flush();
+        // SASL with real ACLs, so each tenant's principals can reach only that tenant's topics.
+        EmbeddedKafka kafka = EmbeddedKafka.startWithSasl(KAFKA_ADMIN, KAFKA_ADMIN_PASSWORD);
+        started.add(kafka);
+        out.println("Starting embedded MariaDB (StarRocks stand-in) ...");
+        out.flush();
+        database = EmbeddedMariaDb.start(0);
+        started.add(database);
+
+        global = config.global()
+                .withKafka(kafka.bootstrapServers(), "SASL_PLAINTEXT")
+                .withDatabase(database.rootJdbcUrl(), DatabaseDialect.MYSQL);
+        List<TenantConfig> tenants = List.copyOf(config.tenants());
+        provision(kafka, tenants);
+        createMissingKeys(tenants);
+
+        int slots = tenants.stream().mapToInt(t -> t.processing().parallelism()).sum();
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, webPort);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64L * slots));
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        cluster.start();
+        started.add(cluster::close);
+        out.printf("Flink web UI: %s%n", cluster.getRestAddress().get());
+
+        for (TenantConfig tenant : tenants) {
+            var graph = TenantJob.environment(global, tenant).getStreamGraph();
+            graph.setJobName(tenant.names().jobName());
+            jobs.put(tenant.id(), cluster.submitJob(graph).get().getJobID());
+            out.printf("  submitted %s%n", tenant.names().jobName());
+        }
+        out.flush();
+        publisher = new DemoPublisher(global, tenants, 20261128L);
+        started.add(publisher);
+    }
+
+    /** Creates every tenant's topics, principals, ACLs, quotas, database, user and grants, as `provision` would. */
+    private void provision(EmbeddedKafka kafka, List<TenantConfig> tenants) throws Exception {
+        ProvisionReport report = new ProvisionReport();
+        KafkaProvisioner kafkaProvisioner = new KafkaProvisioner(kafka.admin(), kafka.adminClientProperties(), global);
+        try (Connection root = database.rootConnection()) {
+            DatabaseProvisioner databaseProvisioner = new DatabaseProvisioner(root, global, new MySqlDialect());
+            for (TenantConfig tenant : tenants) {
+                report.addAll(kafkaProvisioner.plan(tenant));
+                report.addAll(databaseProvisioner.plan(tenant));
+            }
+            StringWriter details = new StringWriter();
+            if (report.run(false, new PrintWriter(details)) != 0) {
+                throw new IllegalStateException("provisioning the demo tenants failed:\n" + details);
+            }
+        }
+        out.printf("Provisioned %d tenants: SCRAM principals, ACLs on exact names, quotas, databases and grants%n",
+                tenants.size());
+    }
+
+    /** The config file the demo was started with, for the decrypt command it suggests. */
+    public void configFile(Path file) {
+        this.configFile = file;
+    }
+
+    /** Gives every tenant its keys in its own key store, unless an earlier run made them. */
+    private void createMissingKeys(List<TenantConfig> tenants) throws AuditUnavailableException {
+        for (TenantConfig tenant : tenants) {
+            TenantKeys.ensure(global, tenant, "demo");
+            out.printf("Keys of %s: its own %s store %s%n", tenant.id(), tenant.keystore().type(),
+                    tenant.keystore().path());
+        }
+    }
+
+    /** Publishes {@code eventsPerSecond} per tenant for {@code duration}, printing the table as it goes. */
+    public void run(int eventsPerSecond, Duration duration, List<Path> replay) throws Exception {
+        for (Path file : replay) {
+            replay(file);
+        }
+        long end = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        long nextReport = System.nanoTime();
+        while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+            publisher.publish(eventsPerSecond);
+            if (System.nanoTime() >= nextReport) {
+                report();
+                nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    /** Waits until every produced event is a row or an audited rejection, then prints the final table. */
+    public void drainAndReport(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !allAccountedFor()) {
+            Thread.sleep(1000);
+        }
+        out.println();
+        out.println("Final:");
+        report();
+    }
+
+    private boolean allAccountedFor() throws Exception {
+        try (Connection root = database.rootConnection()) {
+            for (TenantConfig tenant : config.tenants()) {
+                TenantTableCounts c = TenantTableCounts.read(root, tenant);
+                if (c.accepted() + c.rejected() < publisher.produced(tenant.id())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void replay(Path file) throws Exception {
+        String name = file.getFileName().toString();
+        boolean fema = name.endsWith(".csv");
+        List<byte[]> payloads = fema ? SampleFiles.femaCsv(file) : SampleFiles.nwsAlerts(file);
+        for (TenantConfig tenant : config.tenants()) {
+            publisher.publishRaw(tenant.id(), tenant.names().topic(fema ? StreamKind.DISASTERS : StreamKind.WEATHER),
+                    payloads);
+        }
+        out.printf("replayed %d records of %s to every tenant%n", payloads.size(), file);
+    }
+
+    private void report() throws Exception {
+        Map<String, Long> produced = new LinkedHashMap<>();
+        Map<String, TenantTableCounts> counts = new LinkedHashMap<>();
+        try (Connection root = database.rootConnection()) {
+            for (TenantConfig tenant : config.tenants()) {
+                produced.put(tenant.id(), publisher.produced(tenant.id()));
+                counts.put(tenant.id(), TenantTableCounts.read(root, tenant));
+            }
+        }
+        DemoReport.print(out, List.copyOf(config.tenants()), produced, counts);
+        if (!decryptHintShown) {
+            decryptHintShown = printDecryptHint();
+        }
+    }
+
+    /** Once a tenant has an encrypted row: where to look at it and how to read it back. */
+    private boolean printDecryptHint() throws SQLException {
+        for (TenantConfig tenant : config.tenants()) {
+            for (EncryptedField f : tenant.processing().encryptedFields()) {
+                String column = EncryptableFields.column(f.stream(), f.field()).orElseThrow();
+                String table = tenant.database().schema() + "." + f.stream().table();
+                try (Connection root = database.rootConnection(); Statement st = root.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT id, " + column + " FROM " + table + " WHERE " + column
+                                + " LIKE 'enc:%' LIMIT 1")) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    out.printf("%nEncrypted, e.g. %s.%s of row %s:%n  %s%n", table, column, rs.getString(1),
+                            rs.getString(2));
+                    // The command submits its audit record to the tenant's audit topic, so it needs the demo's broker.
+                    out.printf("Decrypt it (audited in %s.audit_log once the job has chained it):%n"
+                            + "  KAFKA_BOOTSTRAP=%s KAFKA_SECURITY_PROTOCOL=%s STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
+                            + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --dev --config %s --tenant %s --table %s"
+                            + " --column %s --row-key '%s' '%s'%n%n", tenant.database().schema(),
+                            global.kafkaBootstrapServers(), global.kafkaSecurityProtocol(), database.port(),
+                            configFile, tenant.id(), f.stream().table(), column, rs.getString(1), rs.getString(2));
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Cancels every job and waits until each has stopped, so the cluster shuts down quietly. */
+    private void cancelJobs() {
+        for (JobID job : jobs.values()) {
+            try {
+                cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!cluster.getJobStatus(job).get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                out.println("while cancelling " + job + ": " + e);
+            }
+        }
+    }
+
+    /** The demo's Kafka and database addresses, for commands run beside it such as {@code probe}. */
+    public GlobalSettings global() {
+        return global;
+    }
+
+    /** Where a user points a MySQL client to look at the tenants' tables. */
+    public String databaseDescription() {
+        return "mysql -h 127.0.0.1 -P " + database.port() + " -u " + database.rootUser() + " -p"
+                + database.rootPassword();
+    }
+
+    @Override
+    public void close() {
+        cancelJobs();
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                out.println("while stopping: " + e);
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,225 @@
+package io.enclave.cli;
+
+import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.TestKeys;
+import io.enclave.jobs.TenantJobSettings;
+import io.enclave.jobs.TenantKafkaSource;
+import io.enclave.jobs.TenantPipeline;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantConfigLoader;
+import io.enclave.embedded.EmbeddedKafka;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.operators.audit.AuditSigning;
+import io.enclave.jobs.audit.AuditTopic;
+import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import io.enclave.sinks.JdbcChainOrigin;
+import io.enclave.sinks.JdbcSinkOptions;
+import io.enclave.sinks.TenantJdbcSinks;
+import io.enclave.sinks.dialect.SqlDialect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Deliverable 6 of issue 15 without a StarRocks server: StarRocks drops audit_log's day
+ * partitions (by {@code chained_at}) by itself, so the job must have written a signed anchor at
+ * the first row of each day before then. Here the job runs on MariaDB with a chain clock that
+ * starts a day back and then jumps to today, crossing midnight UTC; root then deletes every row
+ * chained on the older day, exactly what dropping that partition does, and {@code audit verify}
+ * still passes from the job's day anchor. The same deletion without the anchor fails.
+ */
+class AuditDayAnchorITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    /** Added to the system clock by the chainer's clock: one day back at first, then none. */
+    static final AtomicLong SHIFT = new AtomicLong();
+
+    private static EmbeddedKafka kafka;
+    private static EmbeddedMariaDb database;
+    private static EnclaveConfig config;
+    private static Path configFile;
+    private static TenantConfig colorado;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        kafka = EmbeddedKafka.start();
+        database = EmbeddedMariaDb.shared();
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
+        configFile = Files.createTempDirectory("day-anchor-it").resolve("audit-it-tenants.yaml");
+        Files.writeString(configFile, Files.readString(Path.of(AuditDayAnchorITCase.class.getClassLoader()
+                .getResource("audit-it-tenants.yaml").toURI()))
+                .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
+        config = TenantConfigLoader.load(configFile, env);
+        colorado = config.tenant("colorado_state");
+        TestKeys.initialise(config.tenants());
+        try (Connection root = database.rootConnection()) {
+            FreshTenantDatabase.recreate(root, colorado);
+        }
+        kafka.createTopics(2, colorado.names().topics().toArray(String[]::new));
+        kafka.createTopics(1, colorado.names().auditTopic());
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aDroppedDayStillVerifiesFromTheJobsSignedDayAnchor(@TempDir Path savepoints) throws Exception {
+        SHIFT.set(-Duration.ofDays(1).toMillis());
+        JobClient job = job().executeAsync(colorado.names().jobName());
+        try {
+            publish(0, 6);
+            awaitFlushed(6);
+            // Midnight UTC passes for the chainer.
+            SHIFT.set(0);
+            publish(6, 12);
+            awaitFlushed(12);
+        } finally {
+            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        }
+        String today = "'" + LocalDate.now(ZoneOffset.UTC) + " 00:00:00'";
+        long first = scalar("SELECT MIN(sequence) FROM audit_log WHERE chained_at >= " + today);
+        long last = scalar("SELECT MAX(sequence) FROM audit_log");
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE chained_at < " + today)).as("rows of the older day")
+                .isEqualTo(first - 1).isPositive();
+        assertThat(text("SELECT CONCAT(first_sequence, ' ', prev_hash, ' ', purged_rows, ' ', purged_by, ' ', signer)"
+                + " FROM audit_anchor")).as("one anchor, at the first row of the new day, signed by the job's key")
+                .isEqualTo(first + " " + text("SELECT hash FROM audit_log WHERE sequence = " + (first - 1)) + " 0 "
+                        + colorado.names().jobName() + " colorado_state/job/v1");
+        assertThat(verify().exit()).isZero();
+        rootExecute("DROP TABLE IF EXISTS audit_log_backup", "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log");
+
+        // The older day's partition drops: every row chained before midnight is gone.
+        rootExecute("DELETE FROM audit_log WHERE chained_at < " + today);
+        CliRun dropped = verify();
+        assertThat(dropped.exit()).as(dropped.err()).isZero();
+        assertThat(dropped.out()).contains("verified: " + (last - first + 1) + " records (sequence " + first + ".."
+                + last + ")");
+
+        // Without the anchor the same drop is a gap nobody signed for.
+        rootExecute("DELETE FROM audit_anchor");
+        CliRun unanchored = verify();
+        assertThat(unanchored.exit()).isEqualTo(1);
+        assertThat(unanchored.err()).contains("BROKEN at sequence 1: missing: sequence 1.." + (first - 1)
+                + " is not in the table", "no signed anchor starts the chain at " + first);
+        rootExecute("DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM audit_log_backup");
+        assertThat(verify().exit()).as("the whole chain verifies from genesis without any anchor").isZero();
+    }
+
+    private static StreamExecutionEnvironment job() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                TenantJobSettings.forTenant(colorado));
+        JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(config.global(), colorado);
+        TenantJdbcSinks sinks = new TenantJdbcSinks(sinkOptions);
+        TenantPipeline.builder()
+                .tenant(colorado)
+                .source(TenantKafkaSource.create(config.global(), colorado))
+                .disasterSink(sinks.events(StreamKind.DISASTERS))
+                .weatherSink(sinks.events(StreamKind.WEATHER))
+                .auditSink(sinks.audit())
+                .auditHeadSink(sinks.auditHead())
+                .auditAnchorSink(sinks.auditAnchor())
+                .chainClock(() -> System.currentTimeMillis() + SHIFT.get())
+                .auditSubmissions(AuditTopic.source(config.global(), colorado))
+                .chainOrigin(new JdbcChainOrigin(sinkOptions))
+                .keys(KeystoreKeyProviderFactory.forTenant(colorado))
+                .signer(AuditSigning.factory(colorado, SignerRole.JOB))
+                .trust(AuditSigning.trustSource(colorado))
+                .build()
+                .addTo(env);
+        return env;
+    }
+
+    /** Waits until the sinks' flush summaries account for {@code rows} rows and a head covers them. */
+    private static void awaitFlushed(long rows) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'") < rows
+                || scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_head")
+                        < scalar("SELECT MAX(sequence) FROM audit_log WHERE action = 'SINK_FLUSH'")) {
+            assertThat(System.nanoTime()).as("flushed %d rows by %s", rows, Instant.now()).isLessThan(deadline);
+            Thread.sleep(300);
+        }
+    }
+
+    private static CliRun verify() {
+        return CliRun.of("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl());
+    }
+
+    private static void publish(int from, int to) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = from; i < to; i++) {
+                producer.send(new ProducerRecord<>(colorado.names().topic(StreamKind.DISASTERS),
+                        ("{\"id\": \"day-it-" + i + "\", \"femaDeclarationString\": \"DR-9999-CO\", \"state\": \"CO\", "
+                                + "\"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
+                                + "\"data_classification\": \"PUBLIC\"}").getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void rootExecute(String... sql) throws SQLException {
+        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
+    }
+
+    private static long scalar(String sql) throws SQLException {
+        String v = text(sql);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    private static String text(String sql) throws SQLException {
+        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
+            try (ResultSet rs = st.executeQuery(sql)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}

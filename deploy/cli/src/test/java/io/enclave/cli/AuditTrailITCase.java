@@ -1,0 +1,686 @@
+package io.enclave.cli;
+
+import io.enclave.jobs.TenantJob;
+import io.enclave.jobs.TenantJobSettings;
+import io.enclave.jobs.TenantKafkaSource;
+import io.enclave.jobs.TenantPipeline;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantConfigLoader;
+import io.enclave.embedded.EmbeddedKafka;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.jobs.audit.AuditTopic;
+import io.enclave.cli.CliRun;
+import io.enclave.embedded.events.EventGenerator;
+import io.enclave.embedded.events.GeneratedEvent;
+import io.enclave.sinks.JdbcChainOrigin;
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditChain;
+import io.enclave.operators.audit.AuditContext;
+import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSigner;
+import io.enclave.operators.audit.AuditSubmission;
+import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.crypto.KeyProvider;
+import io.enclave.operators.record.TenantEvent;
+import io.enclave.sinks.JdbcSinkOptions;
+import io.enclave.sinks.TenantJdbcSinks;
+import io.enclave.sinks.dialect.MySqlDialect;
+import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.sinks.schema.StatementBinder;
+import io.enclave.sinks.schema.TenantTables;
+import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.TestKeys;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The audit trail end to end on a real KRaft broker, MariaDB and a Flink MiniCluster: a run with
+ * bad inputs, written by the real JDBC sinks, one of whose checkpoint flushes fails mid-stream,
+ * verifies clean with its flush summaries matching the rows in each table and nothing counted
+ * twice, and each kind of tampering done with SQL on the real table is caught at its sequence
+ * number.
+ */
+class AuditTrailITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final String POISON = "audit-it-poison";
+    /** Set by the failed flush after the poison row; the restarted job finds it set and writes normally. */
+    static final AtomicBoolean FAILED_ONCE = new AtomicBoolean();
+
+    private static EmbeddedKafka kafka;
+    private static EmbeddedMariaDb database;
+    private static EnclaveConfig config;
+    private static Path configFile;
+    private static TenantConfig colorado;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        kafka = EmbeddedKafka.start();
+        database = EmbeddedMariaDb.shared();
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
+        // The commands run in this JVM see no test environment, so they get a copy with the broker filled in.
+        configFile = java.nio.file.Files.createTempDirectory("audit-it").resolve("audit-it-tenants.yaml");
+        java.nio.file.Files.writeString(configFile, java.nio.file.Files.readString(resource("audit-it-tenants.yaml"))
+                .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
+        config = TenantConfigLoader.load(configFile, env);
+        colorado = config.tenant("colorado_state");
+        TestKeys.initialise(config.tenants());
+        try (Connection root = database.rootConnection()) {
+            FreshTenantDatabase.recreate(root, colorado);
+        }
+        kafka.createTopics(2, colorado.names().topics().toArray(String[]::new));
+        kafka.createTopics(1, config.global().siemTopic(), colorado.names().auditTopic());
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aRunWithBadInputsAndARestartVerifiesAndEveryTamperingIsNamed() throws Exception {
+        List<byte[]> first = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            first.add(declaration("audit-it-co-" + i, "CO", "PUBLIC"));
+        }
+        for (int i = 0; i < 5; i++) {
+            first.add(declaration("audit-it-tx-" + i, "TX", "PUBLIC"));
+        }
+        first.add(declaration("audit-it-secret", "CO", "CONFIDENTIAL"));
+        first.add("{\"id\": \"audit-it-truncated\", \"state\": \"C".getBytes(StandardCharsets.UTF_8));
+        List<byte[]> second = new ArrayList<>();
+        for (int i = 20; i < 30; i++) {
+            second.add(declaration("audit-it-co-" + i, "CO", "PUBLIC"));
+        }
+        second.add(declaration(POISON, "CO", "PUBLIC"));
+        for (int i = 30; i < 40; i++) {
+            second.add(declaration("audit-it-co-" + i, "CO", "PUBLIC"));
+        }
+        second.add(declaration("audit-it-ks", "KS", "PUBLIC"));
+        List<byte[]> alerts = alerts(10);
+        first.addAll(alerts.subList(0, 5));
+        second.addAll(alerts.subList(5, 10));
+        int produced = first.size() + second.size();
+        int rejected = 5 + 1 + 1 + 1;
+        long disasterRows = 20 + 10 + 1 + 10;
+
+        JobClient job = job().executeAsync(colorado.names().jobName());
+        try {
+            publish(first);
+            awaitClean(first.size(), 7);
+            publish(second);
+            awaitClean(produced, rejected);
+        } finally {
+            job.cancel().get();
+        }
+        assertThat(FAILED_ONCE).as("the injected failure happened").isTrue();
+
+        // The flush summaries tell what the sinks wrote: per table, their rows are the rows in the table,
+        // although one flush failed after its summary had been sent towards the chain.
+        for (StreamKind stream : StreamKind.values()) {
+            assertThat(scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'"
+                    + " AND sink_table = '" + stream.table() + "'"))
+                    .as("rows of the SINK_FLUSH summaries of %s", stream.table())
+                    .isEqualTo(scalar("SELECT COUNT(*) FROM " + stream.table()));
+        }
+        assertThat(scalar("SELECT COUNT(*) FROM disaster_declarations")).isEqualTo(disasterRows);
+        assertThat(scalar("SELECT COUNT(*) FROM weather_alerts")).isEqualTo(alerts.size());
+        // Every input is accounted for exactly once: rows in flush summaries plus audited rejections.
+        assertThat(scalar("SELECT SUM(row_count) FROM audit_log WHERE action = 'SINK_FLUSH'")
+                + scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'")).isEqualTo(produced);
+        assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log")).as("duplicate ids").isZero();
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'JOB_START' AND detail LIKE "
+                + "'job restored from checkpoint %'")).as("the restart is in the trail").isGreaterThanOrEqualTo(1);
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'CHECKPOINT'")).isPositive();
+        assertSiemStreamHoldsTheChain();
+
+        aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart();
+
+        CliRun clean = verify();
+        assertThat(clean.exit()).as(clean.err()).isZero();
+        long last = scalar("SELECT MAX(sequence) FROM audit_log");
+        assertThat(clean.out()).contains("verified: " + last + " records (sequence 1.." + last + "), head "
+                + text("SELECT hash FROM audit_log WHERE sequence = " + last));
+        long head = scalar("SELECT MAX(sequence) FROM audit_head");
+        long rejection = scalar("SELECT MIN(sequence) FROM audit_log WHERE action = 'RECORD_REJECTED'");
+        long k = Math.max(rejection, 3);
+
+        backup();
+        tamper("UPDATE audit_log SET reason = 'duplicate' WHERE sequence = " + rejection);
+        assertBroken(rejection, "edited");
+
+        tamper("DELETE FROM audit_log WHERE sequence = " + k);
+        assertBroken(k, "missing: sequence " + k + " is not in the table");
+
+        tamper("UPDATE audit_log SET sequence = -1 WHERE sequence = " + k,
+                "UPDATE audit_log SET sequence = " + k + " WHERE sequence = " + (k + 1),
+                "UPDATE audit_log SET sequence = " + (k + 1) + " WHERE sequence = -1");
+        assertBroken(k, "holds the record chained at sequence " + (k + 1) + ": rows were swapped");
+
+        insertForged(last);
+        assertBroken(last + 1, "forged");
+
+        insertFromAnotherTenant(k);
+        assertBroken(k, "row of tenant 'federal_dhs'");
+
+        tamper("DELETE FROM audit_log WHERE sequence >= " + (head - 1));
+        assertBroken(head - 1, "truncated tail: the signed head is sequence " + head);
+
+        restore();
+        assertThat(verify().exit()).isZero();
+
+        everythingAnAuditorOrACliUserHoldsCannotReSignTheChain(rejection, last);
+        eachFailureThatIsNotTamperingHasItsOwnExitCode();
+
+        // Retention on MySQL: a purge inside retention_days (30 here) is refused and deletes nothing.
+        Path password = java.nio.file.Files.createTempFile("audit-it", ".pw");
+        java.nio.file.Files.writeString(password, database.rootPassword());
+        long rowsBefore = scalar("SELECT COUNT(*) FROM audit_log");
+        CliRun refused = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl(), "--user", database.rootUser(), "--password-file", password.toString(),
+                "--older-than-days", "0");
+        assertThat(refused.exit()).as(refused.err() + refused.out()).isEqualTo(2);
+        assertThat(refused.err()).contains("refusing to purge audit records younger than retention_days (30)");
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log")).isEqualTo(rowsBefore);
+        // Once the rows are past retention (emulated: the purge's cutoff is now), the rest verifies from a signed anchor.
+        try (Connection root = database.rootConnection()) {
+            io.enclave.sinks.AuditPurge.Result purged = new io.enclave.sinks.AuditPurge(root, new MySqlDialect(),
+                    colorado.database().schema(), colorado.id(), AuditTrust.read(AuditSigning.trustFile(colorado)),
+                    AuditSigning.store(colorado, SignerRole.CLI).current())
+                    .purgeBefore(java.time.Instant.now(), "audit-it");
+            assertThat(purged.firstRetained()).isEqualTo(head);
+        }
+        CliRun afterPurge = verify();
+        assertThat(afterPurge.exit()).as(afterPurge.err()).isZero();
+        assertThat(afterPurge.out()).contains("(sequence " + head + ".." + last + ")");
+    }
+
+    /**
+     * A key command while no job runs waits on the audit topic; the next job, submitted without
+     * a savepoint, continues the stored chain (no second sequence 1) and chains the command.
+     */
+    private static void aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart() throws Exception {
+        long storedTail = scalar("SELECT MAX(sequence) FROM audit_log");
+        long storedRows = scalar("SELECT COUNT(*) FROM audit_log");
+        // As `java -Duser.name=someone_else` would: the audit must still name the OS account.
+        String osAccount = io.enclave.jobs.audit.OperatingSystemUser.name();
+        String userNameProperty = System.getProperty("user.name");
+        System.setProperty("user.name", "someone_else");
+        // Both the CLI's and the job's signing keys are replaced while the job is down (AU-9(3) key rotation).
+        for (String role : List.of("cli", "job")) {
+            CliRun rotated = cli("keys", "rotate-signing", "--config", configFile.toString(), "--tenant",
+                    "colorado_state", "--role", role);
+            assertThat(rotated.exit()).as(rotated.err()).isZero();
+            assertThat(rotated.out()).contains("replaced the " + role + " audit signing key colorado_state/" + role
+                    + "/v1 by colorado_state/" + role + "/v2");
+        }
+        CliRun rotate;
+        try {
+            rotate = cli("keys", "rotate", "--config", configFile.toString(), "--tenant", "colorado_state");
+        } finally {
+            System.setProperty("user.name", userNameProperty);
+        }
+        assertThat(rotate.exit()).as(rotate.err()).isZero();
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).isZero();
+        // Whoever can write the audit topic replays the command's signed line: chained once, the replay audited.
+        byte[] commandLine = lastLine(colorado.names().auditTopic());
+        String submissionId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(commandLine).path("submission_id").asText();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(colorado.names().auditTopic(), commandLine)).get();
+        }
+
+        JobClient fresh = job().executeAsync(colorado.names().jobName());
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            long chainedAt = 0;
+            while (System.nanoTime() < deadline) {
+                chainedAt = scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_log WHERE reason = '"
+                        + AuditSubmission.REPLAYED + "'");
+                if (chainedAt > 0 && scalar("SELECT MAX(sequence) FROM audit_head") >= chainedAt && verify().exit() == 0) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertThat(chainedAt).as("the command's record and its replay were chained").isGreaterThan(storedTail);
+        } finally {
+            fresh.cancel().get();
+        }
+        assertThat(text("SELECT detail FROM audit_log WHERE sequence = " + (storedTail + 1)))
+                .isEqualTo("job started without checkpoint state; the chain continues after stored sequence "
+                        + storedTail);
+        assertThat(text("SELECT CONCAT(principal, ' ', source_topic, ' ', job_name) FROM audit_log "
+                + "WHERE action = 'KEYS_ROTATE'")).isEqualTo(osAccount + " cli enclave keys rotate");
+        assertThat(text("SELECT CONCAT(submitter, ' ', signer, ' ', submission_id) FROM audit_log "
+                + "WHERE action = 'KEYS_ROTATE'")).as("signed by the new CLI key, chained by the new job key")
+                .isEqualTo("colorado_state/cli/v2 colorado_state/job/v2 " + submissionId);
+        assertThat(text("SELECT GROUP_CONCAT(CONCAT(record_key, ' by ', submitter) ORDER BY sequence SEPARATOR ', ') "
+                + "FROM audit_log WHERE action = 'SIGNING_KEY_ROTATED'"))
+                .as("each rotation is chained, signed by the key it replaced")
+                .isEqualTo("colorado_state/cli/v2 by colorado_state/cli/v1, colorado_state/job/v2 by colorado_state/job/v1");
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).as("chained once").isOne();
+        assertThat(text("SELECT detail FROM audit_log WHERE reason = '" + AuditSubmission.REPLAYED + "'"))
+                .isEqualTo("replayed audit submission " + submissionId + " (submitted by colorado_state/cli/v2) refused:"
+                        + " it was chained at sequence " + scalar("SELECT sequence FROM audit_log WHERE action = 'KEYS_ROTATE'"));
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE signer = 'colorado_state/job/v1'"))
+                .as("the rows before the rotation keep their old signatures").isEqualTo(storedRows);
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE sequence <= " + storedTail))
+                .as("the earlier rows were not overwritten").isEqualTo(storedRows);
+        assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log"))
+                .as("duplicate ids: %s", text("SELECT GROUP_CONCAT(CONCAT(sequence, ' ', action, ' ', detail) SEPARATOR ' / ') "
+                        + "FROM audit_log WHERE record_id IN (SELECT record_id FROM audit_log GROUP BY record_id "
+                        + "HAVING COUNT(*) > 1)")).isZero();
+    }
+
+    // ---- the job, with a disaster sink whose checkpoint flush fails once after the poison record ----
+
+    private static StreamExecutionEnvironment job() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                TenantJobSettings.forTenant(colorado));
+        JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(config.global(), colorado);
+        TenantJdbcSinks sinks = new TenantJdbcSinks(sinkOptions);
+        TenantPipeline.builder()
+                .tenant(colorado)
+                .source(TenantKafkaSource.create(config.global(), colorado))
+                .disasterSink(new FailOnceAtFlushSink(sinks.events(StreamKind.DISASTERS), POISON))
+                .weatherSink(sinks.events(StreamKind.WEATHER))
+                .auditSink(sinks.audit())
+                .auditHeadSink(sinks.auditHead())
+                .siemSink(TenantJob.siemSink(config.global(), colorado))
+                .auditSubmissions(AuditTopic.source(config.global(), colorado))
+                .chainOrigin(new JdbcChainOrigin(sinkOptions))
+                .keys(KeystoreKeyProviderFactory.forTenant(colorado))
+                .signer(AuditSigning.factory(colorado, SignerRole.JOB))
+                .trust(AuditSigning.trustSource(colorado))
+                .build()
+                .addTo(env);
+        return env;
+    }
+
+    /**
+     * The disaster table's real JDBC sink, except that its first checkpoint flush after the
+     * poison record throws instead of writing: the checkpoint fails after the flush auditor has
+     * already sent that checkpoint's SINK_FLUSH summary towards the chain, and the job restarts.
+     */
+    static final class FailOnceAtFlushSink implements Sink<TenantEvent> {
+        private static final long serialVersionUID = 1L;
+        private final Sink<TenantEvent> delegate;
+        private final String poisonKey;
+
+        FailOnceAtFlushSink(Sink<TenantEvent> delegate, String poisonKey) {
+            this.delegate = delegate;
+            this.poisonKey = poisonKey;
+        }
+
+        @Override
+        public SinkWriter<TenantEvent> createWriter(WriterInitContext context) throws IOException {
+            return new Writer(delegate.createWriter(context), poisonKey);
+        }
+
+        /** Its writer: the real one, with the one failure. */
+        private static final class Writer implements SinkWriter<TenantEvent> {
+            private final SinkWriter<TenantEvent> delegate;
+            private final String poisonKey;
+            private boolean poisonSinceLastFlush;
+
+            Writer(SinkWriter<TenantEvent> delegate, String poisonKey) {
+                this.delegate = delegate;
+                this.poisonKey = poisonKey;
+            }
+
+            @Override
+            public void write(TenantEvent element, Context context) throws IOException, InterruptedException {
+                poisonSinceLastFlush |= poisonKey.equals(element.naturalKey);
+                delegate.write(element, context);
+            }
+
+            @Override
+            public void flush(boolean endOfInput) throws IOException, InterruptedException {
+                if (poisonSinceLastFlush && !endOfInput && FAILED_ONCE.compareAndSet(false, true)) {
+                    throw new IOException("injected failure of the checkpoint flush after " + poisonKey);
+                }
+                poisonSinceLastFlush = false;
+                delegate.flush(endOfInput);
+            }
+
+            @Override
+            public void close() throws Exception {
+                delegate.close();
+            }
+        }
+    }
+
+    /**
+     * The attack of issue 15 (AU-9(3), AU-10): with everything an auditor or a CLI user holds (the
+     * public trust file, the CLI's signing key, the data-key store's password), edit row k,
+     * re-hash rows k..N, re-link them and re-sign them and the head. Neither signing as the CLI
+     * nor claiming the job's key id makes the chain verify; verify names sequence k.
+     */
+    private static void everythingAnAuditorOrACliUserHoldsCannotReSignTheChain(long k, long last) throws Exception {
+        AuditSigner cliKey = AuditSigning.store(colorado, SignerRole.CLI).current();
+        String jobKeyId = text("SELECT signer FROM audit_log WHERE sequence = " + last);
+        try (KeyProvider dataKeys = KeystoreKeyProviderFactory.forTenant(colorado).open()) {
+            assertThat(dataKeys.tenantId()).as("the data-key store opens, and holds no signing key").isNotNull();
+        }
+        reSignFrom(k, cliKey, cliKey.keyId());
+        assertBroken(k, "forged: it is signed by key " + cliKey.keyId() + " of role cli, which may not sign it");
+        reSignFrom(k, cliKey, jobKeyId);
+        assertBroken(k, "forged: its signature does not verify under key " + jobKeyId);
+    }
+
+    /** Edits row k, then re-hashes, re-links and re-signs rows k..N and the head with {@code key}, naming {@code as}. */
+    private static void reSignFrom(long k, AuditSigner key, String as) throws SQLException {
+        AuditChain chain = new AuditChain();
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM " + colorado.database().schema()
+                        + ".audit_log WHERE sequence >= " + (k - 1) + " ORDER BY sequence")) {
+            String prev = null;
+            List<AuditRecord> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(io.enclave.sinks.AuditVerifier.read(rs));
+            }
+            for (AuditRecord r : rows) {
+                if (r.sequence == k - 1) {
+                    prev = r.hash;
+                    continue;
+                }
+                if (r.sequence == k) {
+                    r.detail = "nothing happened here";
+                }
+                r.prevHash = prev;
+                r.hash = chain.hash(r);
+                r.signer = as;
+                r.signature = key.sign(AuditChain.recordMessage(as, r.hash));
+                prev = r.hash;
+                rootExecute("UPDATE audit_log SET detail = '" + r.detail.replace("'", "''") + "', prev_hash = '"
+                        + r.prevHash + "', hash = '" + r.hash + "', signer = '" + as + "', signature = '" + r.signature
+                        + "' WHERE sequence = " + r.sequence);
+            }
+            long head = scalar("SELECT MAX(sequence) FROM audit_head");
+            String headHash = text("SELECT hash FROM audit_log WHERE sequence = " + head);
+            long checkpoint = scalar("SELECT checkpoint_id FROM audit_head ORDER BY sequence DESC LIMIT 1");
+            // The strongest forgery: only the re-signed newest head is left, so no older head contradicts the rows.
+            rootExecute("DELETE FROM audit_head WHERE sequence <> " + head);
+            rootExecute("UPDATE audit_head SET head_hash = '" + headHash + "', signer = '" + as + "', signature = '"
+                    + key.sign(AuditChain.headMessage(as, colorado.id(), head, headHash, checkpoint)) + "'"
+                    + " WHERE sequence = " + head);
+        }
+    }
+
+    /** Exit 1 is for a broken chain only: a missing trust file, bad arguments, a database that is down each have their own. */
+    private static void eachFailureThatIsNotTamperingHasItsOwnExitCode() {
+        CliRun noTrust = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl(), "--trust-file", configFile.resolveSibling("absent.json").toString());
+        assertThat(noTrust.exit()).as(noTrust.err()).isEqualTo(4);
+        assertThat(noTrust.err().strip()).isEqualTo("enclave audit verify: no audit trust file at "
+                + configFile.resolveSibling("absent.json") + " (it is written by keys init and keys rotate-signing)");
+        CliRun noTenant = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "nobody",
+                "--jdbc-url", database.rootJdbcUrl());
+        assertThat(noTenant.exit()).as(noTenant.err()).isEqualTo(2);
+        assertThat(noTenant.err().strip()).startsWith("enclave audit verify: no tenant 'nobody' in " + configFile + "; its tenants are ");
+        CliRun noArguments = cli("audit", "verify", "--config", configFile.toString());
+        assertThat(noArguments.exit()).isEqualTo(2);
+        CliRun down = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl().replaceFirst(":[0-9]+", ":1"));
+        assertThat(down.exit()).as(down.err()).isEqualTo(3);
+        assertThat(down.err()).startsWith("enclave audit verify: cannot read the audit log of colorado_state: ")
+                .doesNotContain("\tat ");
+        assertThat(down.err().strip().lines()).hasSize(1);
+    }
+
+    /** The newest line of a one-partition topic, read as the broker's admin. */
+    private static byte[] lastLine(String topic) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(new HashMap<>(kafka.adminClientProperties()),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, consumer.endOffsets(List.of(partition)).get(partition) - 1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    return r.value();
+                }
+            }
+        }
+        throw new AssertionError("no line on " + topic);
+    }
+
+    // ---- verify, tampering and restoring ----
+
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
+    }
+
+    private static CliRun verify() {
+        return cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
+                "--jdbc-url", database.rootJdbcUrl());
+    }
+
+    /** Waits until the inputs are accounted for in the audit log and the chain verifies up to its signed head. */
+    private static void awaitClean(long inputs, long rejections) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        CliRun v = verify();
+        long sealed = -1;
+        while (System.nanoTime() < deadline) {
+            long accounted = scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'")
+                    + scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'");
+            if (accounted >= inputs && v.exit() == 0) {
+                // A running job adds a CHECKPOINT record each checkpoint, so the signed head trails the
+                // table for good; wait until it covers what the table held once all inputs were in.
+                sealed = sealed < 0 ? scalar("SELECT MAX(sequence) FROM audit_log") : sealed;
+                if (scalar("SELECT MAX(sequence) FROM audit_head") >= sealed) {
+                    break;
+                }
+            }
+            Thread.sleep(500);
+            v = verify();
+        }
+        assertThat(v.exit()).as("verify: %s", v.err()).isZero();
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'")).isEqualTo(rejections);
+    }
+
+    private static void assertBroken(long sequence, String problem) throws SQLException {
+        CliRun v = verify();
+        assertThat(v.exit()).as("verify after tampering: %s", v.out()).isEqualTo(1);
+        assertThat(v.err()).contains("BROKEN at sequence " + sequence + ": ").contains(problem);
+        restore();
+    }
+
+    private static void backup() throws SQLException {
+        rootExecute("DROP TABLE IF EXISTS audit_log_backup", "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log",
+                "DROP TABLE IF EXISTS audit_head_backup", "CREATE TABLE audit_head_backup AS SELECT * FROM audit_head");
+    }
+
+    private static void restore() throws SQLException {
+        rootExecute("DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM audit_log_backup",
+                "DELETE FROM audit_head", "INSERT INTO audit_head SELECT * FROM audit_head_backup");
+    }
+
+    private static void tamper(String... sql) throws SQLException {
+        rootExecute(sql);
+    }
+
+    /** Someone without the job's key appends a well-formed row: its hash is right, its signature cannot be. */
+    private static void insertForged(long last) throws SQLException {
+        AuditRecord r = AuditContext.of(colorado).newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, "x", 0);
+        r.recordId = "forged";
+        new AuditChain().link(r, last + 1, text("SELECT hash FROM audit_log WHERE sequence = " + last),
+                new AuditSigner("colorado_state/job/v1", SignerRole.JOB, new byte[32]));
+        insert(r);
+    }
+
+    /** A genuine federal_dhs record, chained under federal_dhs's own key, put into colorado's table. */
+    private static void insertFromAnotherTenant(long sequence) throws SQLException {
+        TenantConfig federal = config.tenant("federal_dhs");
+        AuditRecord r = AuditContext.of(federal).newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, "chain", 0);
+        r.recordId = "copied";
+        new AuditChain().link(r, sequence, AuditChain.GENESIS, AuditSigning.store(federal, SignerRole.JOB).current());
+        insert(r);
+    }
+
+    private static void insert(AuditRecord r) throws SQLException {
+        var table = TenantTables.auditLog();
+        try (Connection root = database.rootConnection();
+                PreparedStatement ps = root.prepareStatement(
+                        new MySqlDialect().upsert(colorado.database().schema(), table))) {
+            StatementBinder.bind(ps, table.columns(), r);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void rootExecute(String... sql) throws SQLException {
+        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
+    }
+
+    /**
+     * siem_integration: every chained row up to the signed head is also a JSON line on the SIEM
+     * topic, keyed by its tenant, with the same sequence and hash (at-least-once: a line may
+     * repeat, never differ).
+     */
+    private static void assertSiemStreamHoldsTheChain() throws Exception {
+        Map<Long, String> chain = new java.util.HashMap<>();
+        try (Connection root = database.rootConnection(); Statement st = root.createStatement();
+                // Up to the signed head: rows a completed checkpoint made durable, when both sinks had flushed.
+                ResultSet rs = st.executeQuery("SELECT sequence, hash FROM "
+                        + SqlDialect.qualified(colorado.database().schema(), "audit_log") + " WHERE sequence <= "
+                        + "(SELECT MAX(sequence) FROM " + SqlDialect.qualified(colorado.database().schema(), "audit_head")
+                        + ")")) {
+            while (rs.next()) {
+                chain.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        Map<String, Object> props = new java.util.HashMap<>(kafka.adminClientProperties());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "audit-it-siem-reader");
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<Long, String> siem = new java.util.HashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(props,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(config.global().siemTopic()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!siem.keySet().containsAll(chain.keySet()) && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(record.key()).isEqualTo(colorado.id());
+                    var line = json.readTree(record.value());
+                    assertThat(line.get("tenant_id").asText()).isEqualTo(colorado.id());
+                    if (line.has("kind")) {
+                        continue; // a signed head, beside the records
+                    }
+                    String earlier = siem.put(line.get("sequence").asLong(), line.get("hash").asText());
+                    assertThat(earlier).as("a repeated line is identical").isIn(null, line.get("hash").asText());
+                }
+            }
+        }
+        assertThat(chain).isNotEmpty();
+        assertThat(siem).containsAllEntriesOf(chain);
+    }
+
+    private static long scalar(String sql) throws SQLException {
+        String v = text(sql);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    private static String text(String sql) throws SQLException {
+        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+            st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
+            try (ResultSet rs = st.executeQuery(sql)) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    // ---- input ----
+
+    private static byte[] declaration(String id, String state, String classification) {
+        return ("{\"id\": \"" + id + "\", \"femaDeclarationString\": \"DR-9999-" + state + "\", \"state\": \"" + state
+                + "\", \"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
+                + "\"data_classification\": \"" + classification + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** NWS-shaped alerts for Colorado zones, all acceptable, made by the demo's generator. */
+    private static List<byte[]> alerts(int count) {
+        EventGenerator generator = new EventGenerator(colorado, "federal_dhs", 20, 0.0);
+        List<byte[]> alerts = new ArrayList<>();
+        while (alerts.size() < count) {
+            GeneratedEvent e = generator.next();
+            if (e.topic().equals(colorado.names().topic(StreamKind.WEATHER))) {
+                alerts.add(e.payload());
+            }
+        }
+        return alerts;
+    }
+
+    /** Publishes each payload to its stream's topic; an NWS alert has an "areaDesc". */
+    private static void publish(List<byte[]> payloads) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] p : payloads) {
+                boolean weather = new String(p, StandardCharsets.UTF_8).contains("\"areaDesc\"");
+                producer.send(new ProducerRecord<>(colorado.names().topic(weather ? StreamKind.WEATHER
+                        : StreamKind.DISASTERS), p));
+            }
+            producer.flush();
+        }
+    }
+
+    private static Path resource(String name) throws URISyntaxException {
+        return Path.of(AuditTrailITCase.class.getClassLoader().getResource(name).toURI());
+    }
+}

@@ -1,0 +1,151 @@
+package io.enclave.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.config.TenantConfigLoader;
+import io.enclave.embedded.EmbeddedKafka;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.embedded.api.ApiStandIn;
+import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.TestKeys;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.enclave.config.EnclaveConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Done means: {@code ./enclave ingest FILE --tenant colorado_state --once}, against a server
+ * answering like OpenFEMA and NWS with the real samples, fills colorado_state's topics with
+ * exactly the Colorado records and exits 0.
+ */
+class IngestCommandITCase {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void ingestOnceFillsColoradosTopicsWithExactlyTheColoradoRecords() throws Exception {
+        Path samples = samples();
+        try (ApiStandIn server = ApiStandIn.fromSamples(samples, 0); EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            EmbeddedMariaDb database = EmbeddedMariaDb.shared();
+            Path config = tmp.resolve("tenants.yaml");
+            Files.writeString(config, yaml(kafka.bootstrapServers(), database.rootJdbcUrl(), server,
+                    tmp.resolve("keys.p12")), StandardCharsets.UTF_8);
+            EnclaveConfig loaded = TenantConfigLoader.load(config);
+            TenantConfig tenant = loaded.tenant("colorado_state");
+            kafka.createTopics(2, tenant.names().topics().toArray(String[]::new));
+            kafka.createTopics(1, tenant.names().auditTopic());
+            // The ingest job signs what it refuses with the tenant's audit key.
+            TestKeys.initialise(List.of(tenant));
+            try (Connection root = database.rootConnection()) {
+                FreshTenantDatabase.recreate(root, tenant);
+            }
+
+            CliRun ingest = CliRun.of("ingest", "-c", config.toString(), "--tenant", "colorado_state", "--once",
+                    "--page-size", "200");
+
+            assertThat(ingest.exit()).as("stderr: %s", ingest.err()).isZero();
+            assertThat(ingest.out()).contains("tenant_colorado_state_ingest: caught up");
+            Set<String> coDeclarations = server.declarations().stream()
+                    .filter(r -> "CO".equals(r.path("state").asText()))
+                    .map(r -> r.path("id").asText()).collect(Collectors.toSet());
+            assertThat(coDeclarations).as("SOURCES.md: exactly 4 CO rows").hasSize(4);
+            assertThat(committedKeys(kafka, tenant.names().topic(StreamKind.DISASTERS)))
+                    .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(coDeclarations);
+            Set<String> coAlerts = server.alerts().stream().filter(IngestCommandITCase::inColorado)
+                    .map(f -> f.path("properties").path("id").asText()).collect(Collectors.toSet());
+            assertThat(coAlerts).isNotEmpty();
+            assertThat(committedKeys(kafka, tenant.names().topic(StreamKind.WEATHER)))
+                    .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(coAlerts);
+        }
+    }
+
+    private static boolean inColorado(ObjectNode feature) {
+        var properties = feature.path("properties");
+        var geocode = properties.has("geocode") ? properties.path("geocode") : properties.path("geoCode");
+        for (var ugc : geocode.path("UGC")) {
+            if (ugc.asText().startsWith("CO")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> committedKeys(EmbeddedKafka kafka, String topic) {
+        Properties props = new Properties();
+        props.putAll(kafka.adminClientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    keys.add(new String(r.key(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static Path samples() {
+        return io.enclave.testing.SharedSamples.dir();
+    }
+
+    private static String yaml(String bootstrap, String jdbcUrl, ApiStandIn server, Path keystore) {
+        return """
+                global:
+                  kafka:
+                    bootstrap_servers: %s
+                  database:
+                    jdbc_url: %s
+                    dialect: mysql
+                  apis:
+                    openfema_base_url: %s
+                    nws_base_url: %s
+                    nws_user_agent: "(enclave-it, ops@example.gov)"
+                tenants:
+                  colorado_state:
+                    organization: "Colorado Division of Homeland Security and Emergency Management"
+                    classification_level: RESTRICTED
+                    keystore: {path: "%s", password: it-cli-ingest-keys, type: PKCS12}
+                    database:
+                      schema: it_cli_ingest_colorado
+                      user: it_cli_ingest_writer
+                      password: it-cli-ingest-db
+                      encryption_key: colorado_state_key_v1
+                    api_access:
+                      fema_api_key: it-cli-fema-key
+                      noaa_scope: [CO]
+                      rate_limits: {fema: 600/minute, noaa: 600/minute}
+                    data_restrictions:
+                      allowed_states: [CO]
+                      allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED]
+                    processing:
+                      checkpoint_interval: 1s
+                      topic_partitions: 2
+                """.formatted(bootstrap, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl(), keystore);
+    }
+}
