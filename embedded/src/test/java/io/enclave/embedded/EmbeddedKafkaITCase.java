@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,15 +24,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.net.Socket;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 class EmbeddedKafkaITCase {
 
@@ -51,10 +50,12 @@ class EmbeddedKafkaITCase {
         send(kafka.adminClientProperties(), "plain-events", "k1", "hello");
 
         List<ConsumerRecord<String, String>> records = readAll(kafka.adminClientProperties(), "plain-events", 1);
-        assertThat(records).extracting(ConsumerRecord::key, ConsumerRecord::value)
+        assertThat(records)
+                .extracting(ConsumerRecord::key, ConsumerRecord::value)
                 .containsExactly(tuple("k1", "hello"));
         assertThat(kafka.bootstrapServers()).isEqualTo("localhost:" + kafka.port());
-        assertThat(kafka.admin().describeCluster().nodes().get(10, TimeUnit.SECONDS)).hasSize(1);
+        assertThat(kafka.admin().describeCluster().nodes().get(10, TimeUnit.SECONDS))
+                .hasSize(1);
     }
 
     @Test
@@ -69,7 +70,8 @@ class EmbeddedKafkaITCase {
         assertThat(kafka.boundPort()).isEqualTo(port);
         send(kafka.adminClientProperties(), "restart-events", "k", "after");
         assertThat(readAll(kafka.adminClientProperties(), "restart-events", 2))
-                .extracting(ConsumerRecord::value).containsExactly("before", "after");
+                .extracting(ConsumerRecord::value)
+                .containsExactly("before", "after");
     }
 
     @Test
@@ -83,7 +85,8 @@ class EmbeddedKafkaITCase {
         kafka.startBroker();
         send(kafka.adminClientProperties(), "outage-events", "k", "back");
         assertThat(readAll(kafka.adminClientProperties(), "outage-events", 1))
-                .extracting(ConsumerRecord::value).containsExactly("back");
+                .extracting(ConsumerRecord::value)
+                .containsExactly("back");
     }
 
     static void send(Map<String, Object> clientProps, String topic, String key, String value) throws Exception {
@@ -105,7 +108,8 @@ class EmbeddedKafkaITCase {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(20)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (records.size() < expected && System.nanoTime() < deadline) {

@@ -5,6 +5,11 @@ import static io.enclave.embedded.EmbeddedKafkaITCase.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -20,12 +25,6 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 class EmbeddedKafkaSaslITCase {
 
@@ -55,13 +54,16 @@ class EmbeddedKafkaSaslITCase {
         assertThatThrownBy(() -> readAll(kafka.scramClientProperties("tenant-b", "b-pass"), "tenant-a.events", 1))
                 .isInstanceOf(TopicAuthorizationException.class);
 
-        kafka.admin().createAcls(List.of(new AclBinding(
-                new ResourcePattern(ResourceType.TOPIC, "tenant-a.events", PatternType.LITERAL),
-                new AccessControlEntry("User:tenant-b", "*", AclOperation.READ, AclPermissionType.ALLOW))))
-                .all().get(10, TimeUnit.SECONDS);
+        kafka.admin()
+                .createAcls(List.of(new AclBinding(
+                        new ResourcePattern(ResourceType.TOPIC, "tenant-a.events", PatternType.LITERAL),
+                        new AccessControlEntry("User:tenant-b", "*", AclOperation.READ, AclPermissionType.ALLOW))))
+                .all()
+                .get(10, TimeUnit.SECONDS);
 
         assertThat(readWhenAuthorized(kafka.scramClientProperties("tenant-b", "b-pass"), "tenant-a.events"))
-                .extracting(ConsumerRecord::value).containsExactly("secret-of-a");
+                .extracting(ConsumerRecord::value)
+                .containsExactly("secret-of-a");
     }
 
     /** ACLs reach the broker's authorizer shortly after the controller accepts them. */
@@ -89,7 +91,8 @@ class EmbeddedKafkaSaslITCase {
         for (Map<String, Object> props : List.of(sha256, kafka.scramClientProperties("tenant-c", "c-pass"))) {
             try (Admin admin = Admin.create(props)) {
                 // describeCluster needs no ACL, so success proves the login itself.
-                assertThat(admin.describeCluster().nodes().get(20, TimeUnit.SECONDS)).hasSize(1);
+                assertThat(admin.describeCluster().nodes().get(20, TimeUnit.SECONDS))
+                        .hasSize(1);
             }
         }
     }
@@ -107,8 +110,10 @@ class EmbeddedKafkaSaslITCase {
     @Test
     void testKitBuiltInUsersAreNotAccepted() {
         Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
-        props.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                + " username=\"plain-admin\" password=\"plain-admin-secret\";");
+        props.put(
+                SaslConfigs.SASL_JAAS_CONFIG,
+                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"plain-admin\" password=\"plain-admin-secret\";");
         try (Admin admin = Admin.create(props)) {
             assertThatThrownBy(() -> admin.describeCluster().nodes().get(20, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(SaslAuthenticationException.class);

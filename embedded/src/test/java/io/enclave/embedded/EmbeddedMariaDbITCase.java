@@ -3,15 +3,14 @@ package io.enclave.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class EmbeddedMariaDbITCase {
 
@@ -20,7 +19,8 @@ class EmbeddedMariaDbITCase {
     @BeforeAll
     static void startDb() throws SQLException {
         db = EmbeddedMariaDb.shared();
-        try (Connection root = db.rootConnection(); Statement s = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement s = root.createStatement()) {
             for (String tenant : new String[] {"tenant_a", "tenant_b"}) {
                 s.execute("CREATE DATABASE IF NOT EXISTS " + tenant);
                 s.execute("CREATE TABLE IF NOT EXISTS " + tenant + ".alerts (id INT PRIMARY KEY, body VARCHAR(100))");
@@ -44,7 +44,8 @@ class EmbeddedMariaDbITCase {
         try (Connection c = db.rootConnection()) {
             assertThat(c.isValid(5)).isTrue();
         }
-        assertThat(db.jdbcUrl("x")).startsWith("jdbc:mysql://localhost:" + db.port() + "/x?rewriteBatchedStatements=true");
+        assertThat(db.jdbcUrl("x"))
+                .startsWith("jdbc:mysql://localhost:" + db.port() + "/x?rewriteBatchedStatements=true");
     }
 
     @Test
@@ -58,14 +59,16 @@ class EmbeddedMariaDbITCase {
                 }
                 insert.executeBatch();
             }
-            try (Statement s = a.createStatement(); ResultSet rs = s.executeQuery("SELECT body FROM alerts WHERE id = 1")) {
+            try (Statement s = a.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT body FROM alerts WHERE id = 1")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("alert ✓ 1");
             }
             try (Statement s = a.createStatement()) {
                 assertThatThrownBy(() -> s.executeQuery("SELECT * FROM tenant_b.alerts"))
                         .isInstanceOf(SQLException.class)
-                        .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1142));
+                        .satisfies(e ->
+                                assertThat(((SQLException) e).getErrorCode()).isEqualTo(1142));
             }
         }
         assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl("tenant_b"), "writer_a", "pa"))
@@ -92,7 +95,8 @@ class EmbeddedMariaDbITCase {
 
     @Test
     void outageAndRestartKeepPortUsersAndData() throws SQLException {
-        try (Connection root = db.rootConnection(); Statement s = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement s = root.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS durable");
             s.execute("CREATE TABLE IF NOT EXISTS durable.t (v VARCHAR(20))");
             s.execute("INSERT INTO durable.t VALUES ('kept')");
@@ -106,7 +110,8 @@ class EmbeddedMariaDbITCase {
         db.restart();
 
         assertThat(db.port()).isEqualTo(port);
-        try (Connection root = db.rootConnection(); Statement s = root.createStatement();
+        try (Connection root = db.rootConnection();
+                Statement s = root.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM durable.t WHERE v = 'kept'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isPositive();

@@ -15,8 +15,10 @@ public final class ApiAccessDeniedException extends RuntimeException {
     public ApiAccessDeniedException(ApiSourceConfig config, int status) {
         super(config.describe() + ": the API answered HTTP " + status
                 + (status == 401 ? " Unauthorized" : " Forbidden")
-                + "; check the tenant's " + (config.api() == UpstreamApi.OPENFEMA
-                        ? "api_access.fema_api_key" : "access to this API (nws_user_agent)")
+                + "; check the tenant's "
+                + (config.api() == UpstreamApi.OPENFEMA
+                        ? "api_access.fema_api_key"
+                        : "access to this API (nws_user_agent)")
                 + ". The job stops instead of retrying.");
     }
 }

@@ -57,7 +57,10 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
         }
     }
 
-    private record InFlight(Progress progress, URI uri, SlidingWindowRateLimiter.Permit permit,
+    private record InFlight(
+            Progress progress,
+            URI uri,
+            SlidingWindowRateLimiter.Permit permit,
             CompletableFuture<HttpResponse<byte[]>> response) {}
 
     /** @param limiter this subtask's share of the tenant's limit; null when the config sets none */
@@ -79,7 +82,11 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
                 // A redirect could carry the key's header to another host; a 3xx is an error instead.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        LOG.info("{}: polling {} for states {} (limit {})", config.describe(), config.baseUrl(), config.scope(),
+        LOG.info(
+                "{}: polling {} for states {} (limit {})",
+                config.describe(),
+                config.baseUrl(),
+                config.scope(),
                 config.rateLimit().map(Object::toString).orElse("none"));
     }
 
@@ -120,7 +127,8 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
             // A header, not a query parameter: URLs end up in proxy and server logs, headers do not.
             request.header("X-Api-Key", config.apiKey().reveal());
         }
-        inFlight = new InFlight(progress, uri, permit, http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+        inFlight = new InFlight(
+                progress, uri, permit, http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     private void handle(InFlight done, ReaderOutput<ApiRecord> output) throws IOException {
@@ -168,7 +176,8 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
             failed(p, done.uri(), "HTTP " + status, Backoff.retryAfter(response.headers()), now);
             return;
         }
-        throw new IOException(config.describe() + ": unexpected HTTP " + status + " for " + done.uri().getPath());
+        throw new IOException(config.describe() + ": unexpected HTTP " + status + " for "
+                + done.uri().getPath());
     }
 
     private void failed(Progress p, URI uri, String what, Optional<Duration> retryAfter, long now) throws IOException {
@@ -177,11 +186,20 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
             throw new IOException(config.describe() + ": " + uri.getPath() + " failed " + p.failures
                     + " times in a row (last: " + what + "); failing over to the last checkpoint");
         }
-        Duration delay = Backoff.delay(p.failures, retryAfter, config.options().initialBackoff(),
+        Duration delay = Backoff.delay(
+                p.failures,
+                retryAfter,
+                config.options().initialBackoff(),
                 config.options().maxBackoff());
         p.dueAt = now + delay.toMillis();
-        LOG.warn("{}: {} answered {}; retry {} of {} in {} ms", config.describe(), uri.getPath(), what,
-                p.failures, config.options().maxRetries(), delay.toMillis());
+        LOG.warn(
+                "{}: {} answered {}; retry {} of {} in {} ms",
+                config.describe(),
+                uri.getPath(),
+                what,
+                p.failures,
+                config.options().maxRetries(),
+                delay.toMillis());
     }
 
     private Progress firstDue(long now) {
@@ -203,7 +221,8 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
             return InputStatus.END_OF_INPUT;
         }
         return inFlight == null && firstDue(clock.getAsLong()) != null
-                ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+                ? InputStatus.MORE_AVAILABLE
+                : InputStatus.NOTHING_AVAILABLE;
     }
 
     @Override
@@ -224,8 +243,8 @@ final class ApiPollingReader implements SourceReader<ApiRecord, PollSplit> {
         if (due == Long.MAX_VALUE) {
             return wakeup;
         }
-        CompletableFuture<Void> timer = CompletableFuture.runAsync(() -> { },
-                CompletableFuture.delayedExecutor(due - now, TimeUnit.MILLISECONDS));
+        CompletableFuture<Void> timer = CompletableFuture.runAsync(
+                () -> {}, CompletableFuture.delayedExecutor(due - now, TimeUnit.MILLISECONDS));
         return CompletableFuture.anyOf(timer, wakeup).thenApply(ignored -> null);
     }
 

@@ -23,8 +23,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>Readers are wrapped in Flink's {@link RateLimitedSourceReader}, with this subtask's share
  * of the tenant's limit from {@link TenantRateLimiterStrategy}.
  */
-public final class ApiPollingSource implements Source<ApiRecord, PollSplit, List<PollSplit>>,
-        ResultTypeQueryable<ApiRecord> {
+public final class ApiPollingSource
+        implements Source<ApiRecord, PollSplit, List<PollSplit>>, ResultTypeQueryable<ApiRecord> {
     private static final long serialVersionUID = 1L;
 
     private final ApiSourceConfig config;
@@ -40,7 +40,8 @@ public final class ApiPollingSource implements Source<ApiRecord, PollSplit, List
     /** The splits a fresh job starts with. */
     public List<PollSplit> initialSplits() {
         if (config.api() == UpstreamApi.OPENFEMA || config.scope().isAll()) {
-            return List.of(PollSplit.initial(config.api().id() + "-" + (config.scope().isAll() ? "all" : "scope"), 0, ""));
+            return List.of(
+                    PollSplit.initial(config.api().id() + "-" + (config.scope().isAll() ? "all" : "scope"), 0, ""));
         }
         List<PollSplit> splits = new ArrayList<>();
         for (String state : new TreeSet<>(config.scope().codes())) {
@@ -54,7 +55,8 @@ public final class ApiPollingSource implements Source<ApiRecord, PollSplit, List
      * subtask's share would be wasted) nor than permits (a subtask needs one), nor than asked.
      */
     public int parallelism(int wanted) {
-        long cap = Math.min(initialSplits().size(), config.rateLimit().map(l -> l.permits()).orElse(Long.MAX_VALUE));
+        long cap = Math.min(
+                initialSplits().size(), config.rateLimit().map(l -> l.permits()).orElse(Long.MAX_VALUE));
         return (int) Math.max(1, Math.min(wanted, cap));
     }
 
@@ -65,12 +67,13 @@ public final class ApiPollingSource implements Source<ApiRecord, PollSplit, List
 
     @Override
     public SplitEnumerator<PollSplit, List<PollSplit>> createEnumerator(SplitEnumeratorContext<PollSplit> context) {
-        return new PollSplitEnumerator(context, initialSplits(), config.options().once());
+        return new PollSplitEnumerator(
+                context, initialSplits(), config.options().once());
     }
 
     @Override
-    public SplitEnumerator<PollSplit, List<PollSplit>> restoreEnumerator(SplitEnumeratorContext<PollSplit> context,
-            List<PollSplit> pending) {
+    public SplitEnumerator<PollSplit, List<PollSplit>> restoreEnumerator(
+            SplitEnumeratorContext<PollSplit> context, List<PollSplit> pending) {
         return new PollSplitEnumerator(context, pending, config.options().once());
     }
 
@@ -89,7 +92,8 @@ public final class ApiPollingSource implements Source<ApiRecord, PollSplit, List
         if (config.rateLimit().isEmpty()) {
             return new ApiPollingReader(config, null);
         }
-        SlidingWindowRateLimiter limiter = new TenantRateLimiterStrategy(config.rateLimit().get())
+        SlidingWindowRateLimiter limiter = new TenantRateLimiterStrategy(
+                        config.rateLimit().get())
                 .forSubtask(context.getIndexOfSubtask(), context.currentParallelism());
         return new RateLimitedSourceReader<>(new ApiPollingReader(config, limiter), limiter);
     }

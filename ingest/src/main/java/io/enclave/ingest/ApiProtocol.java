@@ -17,7 +17,9 @@ import java.time.format.DateTimeParseException;
 abstract class ApiProtocol {
     /** Duplicate keys make a page unreadable: a lenient reader would silently pick one value. */
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .build();
 
     protected final ApiSourceConfig config;
 
@@ -45,14 +47,19 @@ abstract class ApiProtocol {
             return root;
         } catch (IOException e) {
             // Jackson's message may quote the body; say only what kind of problem it was.
-            throw new MalformedPageException("response is not valid JSON (" + e.getClass().getSimpleName() + ")");
+            throw new MalformedPageException(
+                    "response is not valid JSON (" + e.getClass().getSimpleName() + ")");
         }
     }
 
     protected ApiRecord record(String id, JsonNode node, long fetchedAt) throws MalformedPageException {
         try {
-            return new ApiRecord(config.api().id(), config.api().stream().topicSuffix(), id,
-                    JSON.writeValueAsBytes(node), fetchedAt);
+            return new ApiRecord(
+                    config.api().id(),
+                    config.api().stream().topicSuffix(),
+                    id,
+                    JSON.writeValueAsBytes(node),
+                    fetchedAt);
         } catch (IOException e) {
             throw new MalformedPageException("record cannot be written back as JSON");
         }

@@ -29,7 +29,7 @@ public final class ApiRecordSerializer implements KafkaRecordSerializationSchema
         if (topic == null) {
             throw new IllegalStateException("no topic for stream " + record.stream);
         }
-        return new ProducerRecord<>(topic, null, record.fetchedAt, record.id.getBytes(StandardCharsets.UTF_8),
-                record.payload);
+        return new ProducerRecord<>(
+                topic, null, record.fetchedAt, record.id.getBytes(StandardCharsets.UTF_8), record.payload);
     }
 }

@@ -24,8 +24,15 @@ public final class ApiSourceConfig implements Serializable {
     private final RateLimit rateLimit;
     private final IngestOptions options;
 
-    public ApiSourceConfig(String tenantId, UpstreamApi api, String baseUrl, String userAgent, Secret apiKey,
-            StateScope scope, RateLimit rateLimit, IngestOptions options) {
+    public ApiSourceConfig(
+            String tenantId,
+            UpstreamApi api,
+            String baseUrl,
+            String userAgent,
+            Secret apiKey,
+            StateScope scope,
+            RateLimit rateLimit,
+            IngestOptions options) {
         this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
         this.api = Objects.requireNonNull(api, "api");
         // One trailing slash or none: paths are appended to it.

@@ -40,7 +40,8 @@ final class Backoff {
             return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
         }
         try {
-            Duration until = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+            Duration until =
+                    Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
             return Optional.of(until.isNegative() ? Duration.ZERO : until);
         } catch (DateTimeParseException e) {
             return Optional.empty();

@@ -24,7 +24,8 @@ public record IngestOptions(
         int maxRetries,
         Duration initialBackoff,
         Duration maxBackoff,
-        boolean once) implements Serializable {
+        boolean once)
+        implements Serializable {
 
     /** OpenFEMA's own default page is 1,000 records; NWS caps {@code limit} at 500. */
     public static final int DEFAULT_PAGE_SIZE = 500;
@@ -43,8 +44,14 @@ public record IngestOptions(
     }
 
     public static IngestOptions defaults() {
-        return new IngestOptions(DEFAULT_PAGE_SIZE, Duration.ofMinutes(1), Duration.ofSeconds(30), 8,
-                Duration.ofSeconds(1), Duration.ofMinutes(5), false);
+        return new IngestOptions(
+                DEFAULT_PAGE_SIZE,
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(30),
+                8,
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(5),
+                false);
     }
 
     public IngestOptions withPageSize(int v) {

@@ -33,7 +33,8 @@ public final class IngestPipeline {
         this.sources = List.copyOf(b.sources);
         this.recordSink = Objects.requireNonNull(b.recordSink, "recordSink");
         this.auditSink = Objects.requireNonNull(b.auditSink, "auditSink");
-        this.auditTag = new OutputTag<>("ingest-audit", org.apache.flink.api.common.typeinfo.TypeInformation.of(AuditRecord.class));
+        this.auditTag = new OutputTag<>(
+                "ingest-audit", org.apache.flink.api.common.typeinfo.TypeInformation.of(AuditRecord.class));
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("tenant " + tenant.id() + " has no API in scope to ingest from");
         }
@@ -45,7 +46,8 @@ public final class IngestPipeline {
 
     /** The audit identity of the ingest job: its own job name, acting as the tenant's publisher. */
     public static AuditContext auditContext(TenantConfig tenant) {
-        String principal = tenant.kafkaPublisher().isPresent() ? tenant.kafkaPublisher().username()
+        String principal = tenant.kafkaPublisher().isPresent()
+                ? tenant.kafkaPublisher().username()
                 : tenant.names().ingestJobName();
         return new AuditContext(tenant.id(), tenant.names().ingestJobName(), principal, true, true);
     }
@@ -59,15 +61,18 @@ public final class IngestPipeline {
         for (ApiPollingSource source : sources) {
             UpstreamApi api = source.config().api();
             scopeByApi.put(api.id(), source.config().scope());
-            DataStream<ApiRecord> polled = env
-                    .fromSource(source, WatermarkStrategy.noWatermarks(), names.operatorName("poll_" + api.id()))
+            DataStream<ApiRecord> polled = env.fromSource(
+                            source, WatermarkStrategy.noWatermarks(), names.operatorName("poll_" + api.id()))
                     .uid(names.operatorUid("ingest_poll_" + api.id()))
                     .setParallelism(source.parallelism(parallelism));
             all = all == null ? polled : all.union(polled);
         }
-        SingleOutputStreamOperator<ApiRecord> inScope = all
-                .process(new ScopeFilter(auditContext(tenant), scopeByApi, tenant.processing().maxMessageBytes(),
-                        auditTag, names.operatorName("scope")))
+        SingleOutputStreamOperator<ApiRecord> inScope = all.process(new ScopeFilter(
+                        auditContext(tenant),
+                        scopeByApi,
+                        tenant.processing().maxMessageBytes(),
+                        auditTag,
+                        names.operatorName("scope")))
                 .name(names.operatorName("scope"))
                 .uid(names.operatorUid("ingest_scope"))
                 .setParallelism(parallelism);
@@ -75,7 +80,8 @@ public final class IngestPipeline {
                 .name("kafka[" + String.join(", ", names.topics()) + "]")
                 .uid(names.operatorUid("ingest_kafka_sink"))
                 .setParallelism(parallelism);
-        inScope.getSideOutput(auditTag).sinkTo(auditSink)
+        inScope.getSideOutput(auditTag)
+                .sinkTo(auditSink)
                 .name(names.sinkName(names.auditTable()))
                 .uid(names.operatorUid("ingest_sink_" + names.auditTable()))
                 .setParallelism(parallelism);
@@ -88,10 +94,25 @@ public final class IngestPipeline {
         private Sink<ApiRecord> recordSink;
         private Sink<AuditRecord> auditSink;
 
-        public Builder tenant(TenantConfig v) { tenant = v; return this; }
-        public Builder sources(List<ApiPollingSource> v) { sources = v; return this; }
-        public Builder recordSink(Sink<ApiRecord> v) { recordSink = v; return this; }
-        public Builder auditSink(Sink<AuditRecord> v) { auditSink = v; return this; }
+        public Builder tenant(TenantConfig v) {
+            tenant = v;
+            return this;
+        }
+
+        public Builder sources(List<ApiPollingSource> v) {
+            sources = v;
+            return this;
+        }
+
+        public Builder recordSink(Sink<ApiRecord> v) {
+            recordSink = v;
+            return this;
+        }
+
+        public Builder auditSink(Sink<AuditRecord> v) {
+            auditSink = v;
+            return this;
+        }
 
         public IngestPipeline build() {
             return new IngestPipeline(this);

@@ -16,7 +16,9 @@ public final class IngestScope {
 
     public static StateScope forApi(TenantConfig tenant, UpstreamApi api) {
         StateScope allowed = tenant.dataRestrictions().allowedStates();
-        return api == UpstreamApi.OPENFEMA ? allowed : intersect(tenant.apiAccess().noaaScope(), allowed);
+        return api == UpstreamApi.OPENFEMA
+                ? allowed
+                : intersect(tenant.apiAccess().noaaScope(), allowed);
     }
 
     static StateScope intersect(StateScope a, StateScope b) {

@@ -20,10 +20,18 @@ public final class IngestSources {
         List<ApiPollingSource> sources = new ArrayList<>();
         for (UpstreamApi api : apis(tenant)) {
             StateScope scope = IngestScope.forApi(tenant, api);
-            String baseUrl = api == UpstreamApi.OPENFEMA ? global.apis().openFemaBaseUrl() : global.apis().nwsBaseUrl();
+            String baseUrl = api == UpstreamApi.OPENFEMA
+                    ? global.apis().openFemaBaseUrl()
+                    : global.apis().nwsBaseUrl();
             Secret key = api == UpstreamApi.OPENFEMA ? tenant.apiAccess().femaApiKey() : Secret.of("");
-            sources.add(new ApiPollingSource(new ApiSourceConfig(tenant.id(), api, baseUrl,
-                    global.apis().nwsUserAgent(), key, scope, tenant.apiAccess().rateLimits().get(api.rateLimitKey()),
+            sources.add(new ApiPollingSource(new ApiSourceConfig(
+                    tenant.id(),
+                    api,
+                    baseUrl,
+                    global.apis().nwsUserAgent(),
+                    key,
+                    scope,
+                    tenant.apiAccess().rateLimits().get(api.rateLimitKey()),
                     options)));
         }
         return sources;

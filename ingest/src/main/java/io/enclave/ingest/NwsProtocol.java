@@ -115,8 +115,9 @@ final class NwsProtocol extends ApiProtocol {
         }
         boolean sameArea = split.area().isEmpty() ? areas.isEmpty() : areas.equals(List.of(split.area()));
         if (!sameEndpoint || !sameArea) {
-            throw new ScopeViolationException(config.describe()
-                    + ": the API's pagination.next link leaves the configured endpoint or the split's area; not followed");
+            throw new ScopeViolationException(
+                    config.describe()
+                            + ": the API's pagination.next link leaves the configured endpoint or the split's area; not followed");
         }
     }
 }

@@ -40,13 +40,19 @@ final class OpenFemaProtocol extends ApiProtocol {
         if (split.cursor() != null) {
             clauses.add("lastRefresh ge '" + split.cursor() + "'");
         }
-        StringBuilder uri = new StringBuilder(config.baseUrl()).append("/v2/").append(ENTITY).append('?');
+        StringBuilder uri = new StringBuilder(config.baseUrl())
+                .append("/v2/")
+                .append(ENTITY)
+                .append('?');
         if (!clauses.isEmpty()) {
             uri.append("$filter=").append(encode(String.join(" and ", clauses))).append('&');
         }
-        uri.append("$orderby=").append(encode("lastRefresh,id"))
-                .append("&$top=").append(config.options().pageSize())
-                .append("&$skip=").append(split.cursor() == null ? 0 : split.idsAtCursor().size());
+        uri.append("$orderby=")
+                .append(encode("lastRefresh,id"))
+                .append("&$top=")
+                .append(config.options().pageSize())
+                .append("&$skip=")
+                .append(split.cursor() == null ? 0 : split.idsAtCursor().size());
         return URI.create(uri.toString());
     }
 

@@ -27,8 +27,15 @@ public final class PollSplit implements SourceSplit {
     private final Instant passMax;
     private final Set<String> passIdsAtMax;
 
-    PollSplit(String splitId, int ordinal, String area, Instant cursor, Set<String> idsAtCursor,
-            String pageUrl, Instant passMax, Set<String> passIdsAtMax) {
+    PollSplit(
+            String splitId,
+            int ordinal,
+            String area,
+            Instant cursor,
+            Set<String> idsAtCursor,
+            String pageUrl,
+            Instant passMax,
+            Set<String> passIdsAtMax) {
         this.splitId = Objects.requireNonNull(splitId, "splitId");
         this.ordinal = ordinal;
         this.area = area == null ? "" : area;
@@ -96,9 +103,14 @@ public final class PollSplit implements SourceSplit {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PollSplit s && splitId.equals(s.splitId) && ordinal == s.ordinal && area.equals(s.area)
-                && Objects.equals(cursor, s.cursor) && idsAtCursor.equals(s.idsAtCursor)
-                && pageUrl.equals(s.pageUrl) && Objects.equals(passMax, s.passMax)
+        return o instanceof PollSplit s
+                && splitId.equals(s.splitId)
+                && ordinal == s.ordinal
+                && area.equals(s.area)
+                && Objects.equals(cursor, s.cursor)
+                && idsAtCursor.equals(s.idsAtCursor)
+                && pageUrl.equals(s.pageUrl)
+                && Objects.equals(passMax, s.passMax)
                 && passIdsAtMax.equals(s.passIdsAtMax);
     }
 

@@ -38,8 +38,12 @@ public class ScopeFilter extends ProcessFunction<ApiRecord, ApiRecord> {
     private transient TenantMetrics metrics;
     private transient int subtask;
 
-    public ScopeFilter(AuditContext audit, Map<String, StateScope> scopeByApi, int maxMessageBytes,
-            OutputTag<AuditRecord> auditTag, String operatorName) {
+    public ScopeFilter(
+            AuditContext audit,
+            Map<String, StateScope> scopeByApi,
+            int maxMessageBytes,
+            OutputTag<AuditRecord> auditTag,
+            String operatorName) {
         this.audit = audit;
         this.scopeByApi = new HashMap<>(scopeByApi);
         this.maxMessageBytes = maxMessageBytes;
@@ -51,8 +55,12 @@ public class ScopeFilter extends ProcessFunction<ApiRecord, ApiRecord> {
     public void open(OpenContext openContext) {
         parser = new EventParser(maxMessageBytes);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        metrics = TenantMetrics.acceptedAndRejections(getRuntimeContext().getMetricGroup(), audit.tenantId(),
-                RejectReason.STATE_NOT_ALLOWED, RejectReason.MALFORMED, RejectReason.MISSING_KEY);
+        metrics = TenantMetrics.acceptedAndRejections(
+                getRuntimeContext().getMetricGroup(),
+                audit.tenantId(),
+                RejectReason.STATE_NOT_ALLOWED,
+                RejectReason.MALFORMED,
+                RejectReason.MISSING_KEY);
     }
 
     @Override
@@ -64,14 +72,22 @@ public class ScopeFilter extends ProcessFunction<ApiRecord, ApiRecord> {
         }
         ParsedEvent parsed = parser.parse(stream, record.payload);
         if (parsed.isFailure()) {
-            reject(record, ctx, parsed.failure(), "the API returned a record that cannot be read ("
-                    + parsed.detail() + "), so its states cannot be checked");
+            reject(
+                    record,
+                    ctx,
+                    parsed.failure(),
+                    "the API returned a record that cannot be read (" + parsed.detail()
+                            + "), so its states cannot be checked");
             return;
         }
         if (!IngestScope.allows(scope, parsed.states())) {
-            reject(record, ctx, RejectReason.STATE_NOT_ALLOWED, "the API returned a record about states "
-                    + (parsed.states().length == 0 ? "(none)" : String.join(",", parsed.states()))
-                    + " outside the requested scope " + scope);
+            reject(
+                    record,
+                    ctx,
+                    RejectReason.STATE_NOT_ALLOWED,
+                    "the API returned a record about states "
+                            + (parsed.states().length == 0 ? "(none)" : String.join(",", parsed.states()))
+                            + " outside the requested scope " + scope);
             return;
         }
         metrics.accepted();
@@ -80,12 +96,14 @@ public class ScopeFilter extends ProcessFunction<ApiRecord, ApiRecord> {
 
     private void reject(ApiRecord record, Context ctx, RejectReason reason, String detail) {
         metrics.rejected(reason);
-        ctx.output(auditTag, Rejection.of(audit, operatorName, subtask, reason.label(), detail)
-                .source("api:" + record.api, 0, -1)
-                .recordKey(record.id)
-                .classification(EventParser.DEFAULT_CLASSIFICATION)
-                // Same record content, same audit id: a re-fetch after a restart overwrites, never duplicates.
-                .build(record.id + "|" + reason.label() + "|" + sha256(record.payload)));
+        ctx.output(
+                auditTag,
+                Rejection.of(audit, operatorName, subtask, reason.label(), detail)
+                        .source("api:" + record.api, 0, -1)
+                        .recordKey(record.id)
+                        .classification(EventParser.DEFAULT_CLASSIFICATION)
+                        // Same record content, same audit id: a re-fetch after a restart overwrites, never duplicates.
+                        .build(record.id + "|" + reason.label() + "|" + sha256(record.payload)));
     }
 
     private static String sha256(byte[] payload) {

@@ -58,7 +58,7 @@ public final class SlidingWindowRateLimiter implements RateLimiter<PollSplit> {
         if (wait <= 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS));
+        return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS));
     }
 
     /** Takes a permit for a request sent now; null when the window has none left. */

@@ -25,14 +25,16 @@ public final class TenantRateLimiterStrategy implements RateLimiterStrategy<Poll
     }
 
     public SlidingWindowRateLimiter forSubtask(int subtask, int parallelism) {
-        return new SlidingWindowRateLimiter((int) share(limit.permits(), subtask, parallelism), limit.window().length());
+        return new SlidingWindowRateLimiter(
+                (int) share(limit.permits(), subtask, parallelism),
+                limit.window().length());
     }
 
     static long share(long permits, int subtask, int parallelism) {
         long share = permits / parallelism + (subtask < permits % parallelism ? 1 : 0);
         if (share < 1) {
-            throw new IllegalArgumentException("limit " + permits + " per window cannot be shared by "
-                    + parallelism + " subtasks; the source's parallelism must not exceed it");
+            throw new IllegalArgumentException("limit " + permits + " per window cannot be shared by " + parallelism
+                    + " subtasks; the source's parallelism must not exceed it");
         }
         return share;
     }

@@ -54,7 +54,9 @@ class ApiPollingReaderTest {
         List<PollSplit> snapshot = first.snapshotState(1);
         first.close();
         // Mid-history, on a shared lastRefresh instant: the cursor holds the ids seen at it.
-        assertThat(snapshot).singleElement().satisfies(s -> assertThat(s.idsAtCursor()).isNotEmpty());
+        assertThat(snapshot)
+                .singleElement()
+                .satisfies(s -> assertThat(s.idsAtCursor()).isNotEmpty());
 
         SourceReader<ApiRecord, PollSplit> second = reader(config);
         second.addSplits(snapshot);
@@ -71,8 +73,10 @@ class ApiPollingReaderTest {
             assertThat(r.query().get("$filter")).startsWith("(state eq 'CO' or state eq 'WY')");
             assertThat(r.query()).containsEntry("$top", "7").containsKey("$skip");
         }
-        assertThat(server.requests(Api.OPENFEMA).stream().filter(r -> !r.query().get("$filter").contains("lastRefresh")))
-                .as("only the very first request reads from the start of history").hasSize(1);
+        assertThat(server.requests(Api.OPENFEMA).stream()
+                        .filter(r -> !r.query().get("$filter").contains("lastRefresh")))
+                .as("only the very first request reads from the start of history")
+                .hasSize(1);
     }
 
     @Test
@@ -98,7 +102,8 @@ class ApiPollingReaderTest {
 
         List<String> ids = new ArrayList<>(ids(before.records));
         ids.addAll(ids(after.records));
-        assertThat(ids).doesNotHaveDuplicates()
+        assertThat(ids)
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(alertIdsOfStates(server.alerts(), "CO", "WY"));
         for (Request r : server.requests(Api.NWS)) {
             assertThat(r.query().get("area")).isIn("CO", "WY");
@@ -118,12 +123,14 @@ class ApiPollingReaderTest {
         ReaderDriver driver = new ReaderDriver();
         driver.run(reader, records -> false, TIMEOUT);
 
-        assertThat(ids(driver.records)).doesNotHaveDuplicates()
+        assertThat(ids(driver.records))
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(idsOfStates(server.declarations(), "CO"));
         List<Request> requests = server.requests(Api.OPENFEMA);
         assertThat(requests.get(1).status()).isEqualTo(429);
         assertThat(requests.get(2).receivedAtMillis() - requests.get(1).receivedAtMillis())
-                .as("Retry-After: 1 is honoured").isGreaterThanOrEqualTo(1000);
+                .as("Retry-After: 1 is honoured")
+                .isGreaterThanOrEqualTo(1000);
         assertThat(requests.get(2).status()).isEqualTo(503);
         assertThat(requests.get(3).status()).isEqualTo(200);
         assertThat(requests.get(3).query()).isEqualTo(requests.get(1).query());
@@ -131,8 +138,13 @@ class ApiPollingReaderTest {
 
     @Test
     void theLimitHoldsInEveryWindowCountedByTheServer() throws Exception {
-        ApiSourceConfig config = config(UpstreamApi.OPENFEMA, StateScope.all(), RateLimit.parse("4/second").orElseThrow(), 8);
-        SourceReader<ApiRecord, PollSplit> reader = new ApiPollingSource(config).createReader(new TestReaderContext(0, 1));
+        ApiSourceConfig config = config(
+                UpstreamApi.OPENFEMA,
+                StateScope.all(),
+                RateLimit.parse("4/second").orElseThrow(),
+                8);
+        SourceReader<ApiRecord, PollSplit> reader =
+                new ApiPollingSource(config).createReader(new TestReaderContext(0, 1));
         reader.start();
         reader.addSplits(new ApiPollingSource(config).initialSplits());
         reader.notifyNoMoreSplits();
@@ -140,10 +152,14 @@ class ApiPollingReaderTest {
         driver.run(reader, records -> false, TIMEOUT);
 
         assertThat(driver.records).hasSize(95);
-        List<Long> times = server.requests(Api.OPENFEMA).stream().map(Request::receivedAtMillis).toList();
+        List<Long> times = server.requests(Api.OPENFEMA).stream()
+                .map(Request::receivedAtMillis)
+                .toList();
         assertThat(times).as("request times %s", times).hasSize(12);
         assertThat(maxInAnyWindow(times, 1000)).as("request times %s", times).isLessThanOrEqualTo(4);
-        assertThat(times.get(times.size() - 1) - times.get(0)).as("12 requests at 4/s take over 2 s").isGreaterThan(2000);
+        assertThat(times.get(times.size() - 1) - times.get(0))
+                .as("12 requests at 4/s take over 2 s")
+                .isGreaterThan(2000);
     }
 
     @Test
@@ -179,10 +195,19 @@ class ApiPollingReaderTest {
 
     private ApiSourceConfig config(UpstreamApi api, StateScope scope, RateLimit limit, int pageSize) {
         String base = api == UpstreamApi.OPENFEMA ? server.openFemaBaseUrl() : server.nwsBaseUrl();
-        IngestOptions options = IngestOptions.defaults().withOnce(true).withPageSize(pageSize)
+        IngestOptions options = IngestOptions.defaults()
+                .withOnce(true)
+                .withPageSize(pageSize)
                 .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
-        return new ApiSourceConfig("colorado_state", api, base, "(enclave-test, ops@example.gov)",
-                api == UpstreamApi.OPENFEMA ? Secret.of(KEY) : Secret.of(""), scope, limit, options);
+        return new ApiSourceConfig(
+                "colorado_state",
+                api,
+                base,
+                "(enclave-test, ops@example.gov)",
+                api == UpstreamApi.OPENFEMA ? Secret.of(KEY) : Secret.of(""),
+                scope,
+                limit,
+                options);
     }
 
     private static SourceReader<ApiRecord, PollSplit> reader(ApiSourceConfig config) {
@@ -198,7 +223,9 @@ class ApiPollingReaderTest {
     static Set<String> idsOfStates(List<ObjectNode> rows, String... states) {
         Set<String> wanted = Set.of(states);
         Set<String> ids = new HashSet<>();
-        rows.stream().filter(r -> wanted.contains(r.path("state").asText())).forEach(r -> ids.add(r.path("id").asText()));
+        rows.stream()
+                .filter(r -> wanted.contains(r.path("state").asText()))
+                .forEach(r -> ids.add(r.path("id").asText()));
         return ids;
     }
 

@@ -40,7 +40,8 @@ final class CapturedLogs extends AbstractAppender {
 
     @Override
     public void append(LogEvent event) {
-        StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ')
+        StringBuilder line = new StringBuilder(event.getLoggerName())
+                .append(' ')
                 .append(event.getMessage().getFormattedMessage());
         if (event.getThrown() != null) {
             StringWriter trace = new StringWriter();

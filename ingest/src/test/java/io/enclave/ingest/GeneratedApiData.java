@@ -44,7 +44,9 @@ final class GeneratedApiData {
         List<ObjectNode> features = new ArrayList<>();
         Instant base = Instant.parse("2024-12-01T00:00:00Z");
         for (int i = 0; i < n; i++) {
-            features.add(alert(String.format("urn:oid:gen.nws.%05d", i), STATES[i % STATES.length],
+            features.add(alert(
+                    String.format("urn:oid:gen.nws.%05d", i),
+                    STATES[i % STATES.length],
                     base.plusSeconds(60L * (i / 5))));
         }
         return features;
@@ -75,5 +77,4 @@ final class GeneratedApiData {
         row.put("lastRefresh", lastRefresh);
         return row;
     }
-
 }

@@ -19,7 +19,6 @@ import io.enclave.sinks.dialect.SqlDialect;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +47,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class IngestPipelineITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(4)
                     .build());
@@ -93,32 +92,51 @@ class IngestPipelineITCase {
 
             environment(server, tenant).execute(tenant.names().ingestJobName());
 
-            List<String> disasters = CommittedTopic.keys(kafka.adminClientProperties(), tenant.names().topic(StreamKind.DISASTERS));
-            List<String> weather = CommittedTopic.keys(kafka.adminClientProperties(), tenant.names().topic(StreamKind.WEATHER));
-            assertThat(disasters).doesNotHaveDuplicates()
+            List<String> disasters = CommittedTopic.keys(
+                    kafka.adminClientProperties(), tenant.names().topic(StreamKind.DISASTERS));
+            List<String> weather = CommittedTopic.keys(
+                    kafka.adminClientProperties(), tenant.names().topic(StreamKind.WEATHER));
+            assertThat(disasters)
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(ApiPollingReaderTest.idsOfStates(declarations, "CO", "WY"));
-            assertThat(weather).doesNotHaveDuplicates()
+            assertThat(weather)
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(ApiPollingReaderTest.alertIdsOfStates(alerts, "CO", "WY"));
 
             List<Request> fema = server.requests(Api.OPENFEMA);
-            assertThat(fema).filteredOn(r -> r.status() == 503).as("the failover really happened").hasSize(3);
-            assertThat(fema).filteredOn(r -> !r.query().getOrDefault("$filter", "").contains("lastRefresh"))
-                    .as("after the restart, paging resumed from the checkpointed cursor, not from the start").hasSize(1);
+            assertThat(fema)
+                    .filteredOn(r -> r.status() == 503)
+                    .as("the failover really happened")
+                    .hasSize(3);
+            assertThat(fema)
+                    .filteredOn(r -> !r.query().getOrDefault("$filter", "").contains("lastRefresh"))
+                    .as("after the restart, paging resumed from the checkpointed cursor, not from the start")
+                    .hasSize(1);
             for (Request r : fema) {
                 assertThat(r.query().get("$filter")).startsWith("(state eq 'CO' or state eq 'WY')");
             }
-            assertThat(server.requests(Api.NWS)).allSatisfy(r -> assertThat(r.query().get("area")).isIn("CO", "WY"));
+            assertThat(server.requests(Api.NWS))
+                    .allSatisfy(r -> assertThat(r.query().get("area")).isIn("CO", "WY"));
 
             // 5/second per API for the tenant, counted by the server, across both NWS subtasks too.
             assertThat(ApiPollingReaderTest.maxInAnyWindow(times(fema), 1000)).isLessThanOrEqualTo(5);
-            assertThat(ApiPollingReaderTest.maxInAnyWindow(times(server.requests(Api.NWS)), 1000)).isLessThanOrEqualTo(5);
+            assertThat(ApiPollingReaderTest.maxInAnyWindow(times(server.requests(Api.NWS)), 1000))
+                    .isLessThanOrEqualTo(5);
             List<Request> nws = server.requests(Api.NWS);
             int throttled = indexOfStatus(nws, 429);
-            assertThat(nws.stream().skip(throttled + 1).filter(r -> r.query().equals(nws.get(throttled).query()))
-                    .findFirst().orElseThrow().receivedAtMillis() - nws.get(throttled).receivedAtMillis())
-                    .as("the retry of the 429 waited for Retry-After: 1").isGreaterThanOrEqualTo(1000);
+            assertThat(nws.stream()
+                                    .skip(throttled + 1)
+                                    .filter(r ->
+                                            r.query().equals(nws.get(throttled).query()))
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .receivedAtMillis()
+                            - nws.get(throttled).receivedAtMillis())
+                    .as("the retry of the 429 waited for Retry-After: 1")
+                    .isGreaterThanOrEqualTo(1000);
 
-            assertThat(auditRows(tenant)).containsExactly("leaked-tx-1|state_not_allowed|api:openfema|tenant_colorado_state_ingest");
+            assertThat(auditRows(tenant))
+                    .containsExactly("leaked-tx-1|state_not_allowed|api:openfema|tenant_colorado_state_ingest");
             assertKeyNeverLogged();
         }
     }
@@ -129,7 +147,8 @@ class IngestPipelineITCase {
             server.requireApiKey("the-key-fema-issued");
             TenantConfig tenant = tenant(server, KEY, "refused");
 
-            assertThatThrownBy(() -> environment(server, tenant).execute(tenant.names().ingestJobName()))
+            assertThatThrownBy(() ->
+                            environment(server, tenant).execute(tenant.names().ingestJobName()))
                     .satisfies(e -> {
                         List<String> messages = new ArrayList<>();
                         ApiAccessDeniedException denied = null;
@@ -138,11 +157,13 @@ class IngestPipelineITCase {
                             denied = t instanceof ApiAccessDeniedException d ? d : denied;
                         }
                         assertThat(denied).as("cause chain %s", messages).isNotNull();
-                        assertThat(denied.getMessage()).contains("tenant colorado_state", "OpenFEMA", "401",
-                                "api_access.fema_api_key");
+                        assertThat(denied.getMessage())
+                                .contains("tenant colorado_state", "OpenFEMA", "401", "api_access.fema_api_key");
                         assertThat(messages).noneMatch(m -> m.contains(KEY));
                     });
-            assertThat(server.requests(Api.OPENFEMA)).as("no restart into the same refusal").hasSize(1);
+            assertThat(server.requests(Api.OPENFEMA))
+                    .as("no restart into the same refusal")
+                    .hasSize(1);
             assertKeyNeverLogged();
         }
     }
@@ -156,13 +177,17 @@ class IngestPipelineITCase {
     private static StreamExecutionEnvironment environment(ApiStandIn server, TenantConfig tenant) throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, tenant.processing().checkpointInterval());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL, tenant.processing().checkpointInterval());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         EnclaveConfig config = config(server, KEY);
-        IngestOptions options = IngestOptions.defaults().withOnce(true).withPageSize(10).withMaxRetries(2)
+        IngestOptions options = IngestOptions.defaults()
+                .withOnce(true)
+                .withPageSize(10)
+                .withMaxRetries(2)
                 .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
         IngestPipeline.builder()
                 .tenant(tenant)
@@ -184,9 +209,12 @@ class IngestPipelineITCase {
         } catch (java.util.concurrent.ExecutionException firstRunHasNoTopicsYet) {
             // Nothing to delete.
         }
-        kafka.createTopics(tenant.processing().topicPartitions(), tenant.names().topics().toArray(String[]::new));
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
+        kafka.createTopics(
+                tenant.processing().topicPartitions(), tenant.names().topics().toArray(String[]::new));
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS "
+                    + SqlDialect.quote(tenant.database().schema()));
             TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
             db.createSchema(root);
             db.createUser(root);
@@ -201,12 +229,17 @@ class IngestPipelineITCase {
         env.put("FEMA_URL", server.openFemaBaseUrl());
         env.put("NWS_URL", server.nwsBaseUrl());
         env.put("FEMA_KEY", key);
-        return TenantConfigLoader.load(Path.of(IngestPipelineITCase.class.getResource("/it-ingest.yaml").toURI()), env)
+        return TenantConfigLoader.load(
+                        Path.of(IngestPipelineITCase.class
+                                .getResource("/it-ingest.yaml")
+                                .toURI()),
+                        env)
                 .sliceFor(TENANT);
     }
 
     private static List<String> auditRows(TenantConfig tenant) {
-        return CollectingAuditSink.RECORDS.stream().filter(r -> tenant.id().equals(r.tenantId))
+        return CollectingAuditSink.RECORDS.stream()
+                .filter(r -> tenant.id().equals(r.tenantId))
                 // Every record the sink saw, duplicates kept: the leak is served once, so even this
                 // at-least-once sink must see its refusal once, failover or not.
                 .map(r -> r.recordKey + "|" + r.reason + "|" + r.sourceTopic + "|" + r.jobName)
@@ -225,5 +258,4 @@ class IngestPipelineITCase {
         }
         throw new AssertionError("no request answered " + status);
     }
-
 }

@@ -29,8 +29,8 @@ final class ReaderDriver implements ReaderOutput<ApiRecord> {
                 return status;
             }
         }
-        throw new AssertionError("reader neither ended nor met the condition within " + timeout
-                + "; records so far: " + records.size());
+        throw new AssertionError(
+                "reader neither ended nor met the condition within " + timeout + "; records so far: " + records.size());
     }
 
     @Override
@@ -44,16 +44,13 @@ final class ReaderDriver implements ReaderOutput<ApiRecord> {
     }
 
     @Override
-    public void emitWatermark(Watermark watermark) {
-    }
+    public void emitWatermark(Watermark watermark) {}
 
     @Override
-    public void markIdle() {
-    }
+    public void markIdle() {}
 
     @Override
-    public void markActive() {
-    }
+    public void markActive() {}
 
     @Override
     public SourceOutput<ApiRecord> createOutputForSplit(String splitId) {
@@ -61,6 +58,5 @@ final class ReaderDriver implements ReaderOutput<ApiRecord> {
     }
 
     @Override
-    public void releaseOutputForSplit(String splitId) {
-    }
+    public void releaseOutputForSplit(String splitId) {}
 }

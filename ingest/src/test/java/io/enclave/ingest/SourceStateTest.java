@@ -24,20 +24,26 @@ class SourceStateTest {
     void splitStateSurvivesTheCheckpointSerializers() throws Exception {
         PollSplit split = PollSplit.initial("nws-CO", 3, "CO")
                 .withCursor(Instant.parse("2024-12-08T03:45:00.123Z"), Set.of("urn:a", "urn:b"))
-                .withPass("http://127.0.0.1:1/alerts?area=CO&cursor=8", Instant.parse("2024-12-09T00:00:00Z"), Set.of("urn:c"));
-        PollSplit copy = PollSplitSerializer.INSTANCE.deserialize(PollSplitSerializer.INSTANCE.getVersion(),
-                PollSplitSerializer.INSTANCE.serialize(split));
+                .withPass(
+                        "http://127.0.0.1:1/alerts?area=CO&cursor=8",
+                        Instant.parse("2024-12-09T00:00:00Z"),
+                        Set.of("urn:c"));
+        PollSplit copy = PollSplitSerializer.INSTANCE.deserialize(
+                PollSplitSerializer.INSTANCE.getVersion(), PollSplitSerializer.INSTANCE.serialize(split));
         assertThat(copy).isEqualTo(split);
         assertThat(copy.idsAtCursor()).containsExactly("urn:a", "urn:b");
 
         PendingSplitsSerializer pending = new PendingSplitsSerializer();
         List<PollSplit> splits = List.of(split, PollSplit.initial("openfema-scope", 0, ""));
-        assertThat(pending.deserialize(pending.getVersion(), pending.serialize(splits))).isEqualTo(splits);
+        assertThat(pending.deserialize(pending.getVersion(), pending.serialize(splits)))
+                .isEqualTo(splits);
     }
 
     @Test
     void enumeratorGivesEachSubtaskItsOwnSplitsAndTakesThemBackOnFailover() throws Exception {
-        List<PollSplit> splits = List.of(PollSplit.initial("nws-CO", 0, "CO"), PollSplit.initial("nws-TX", 1, "TX"),
+        List<PollSplit> splits = List.of(
+                PollSplit.initial("nws-CO", 0, "CO"),
+                PollSplit.initial("nws-TX", 1, "TX"),
                 PollSplit.initial("nws-WY", 2, "WY"));
         try (MockSplitEnumeratorContext<PollSplit> context = new MockSplitEnumeratorContext<>(2)) {
             PollSplitEnumerator enumerator = new PollSplitEnumerator(context, splits, true);
@@ -46,7 +52,9 @@ class SourceStateTest {
             enumerator.addReader(1);
             assertThat(assigned(context, 1)).containsExactly("nws-TX");
             assertThat(context.hasNoMoreSplits(1)).isTrue();
-            assertThat(enumerator.snapshotState(1)).extracting(PollSplit::splitId).containsExactly("nws-CO", "nws-WY");
+            assertThat(enumerator.snapshotState(1))
+                    .extracting(PollSplit::splitId)
+                    .containsExactly("nws-CO", "nws-WY");
 
             context.registerReader(new ReaderInfo(0, "localhost"));
             enumerator.addReader(0);
@@ -56,7 +64,9 @@ class SourceStateTest {
             // Subtask 1 fails: its split comes back and goes to it again when it re-registers.
             context.unregisterReader(1);
             enumerator.addSplitsBack(List.of(splits.get(1)), 1);
-            assertThat(enumerator.snapshotState(3)).extracting(PollSplit::splitId).containsExactly("nws-TX");
+            assertThat(enumerator.snapshotState(3))
+                    .extracting(PollSplit::splitId)
+                    .containsExactly("nws-TX");
             context.registerReader(new ReaderInfo(1, "localhost"));
             enumerator.addReader(1);
             assertThat(enumerator.snapshotState(4)).isEmpty();
@@ -90,10 +100,18 @@ class SourceStateTest {
         assertThat(TenantRateLimiterStrategy.share(1000, 2, 3)).isEqualTo(333);
         assertThatThrownBy(() -> TenantRateLimiterStrategy.share(2, 2, 3)).isInstanceOf(IllegalArgumentException.class);
 
-        ApiSourceConfig nws = new ApiSourceConfig("fema_region_4", UpstreamApi.NWS, "http://127.0.0.1:1", "ua",
-                Secret.of(""), StateScope.of(List.of("GA", "FL", "AL")), RateLimit.parse("2/hour").orElseThrow(),
+        ApiSourceConfig nws = new ApiSourceConfig(
+                "fema_region_4",
+                UpstreamApi.NWS,
+                "http://127.0.0.1:1",
+                "ua",
+                Secret.of(""),
+                StateScope.of(List.of("GA", "FL", "AL")),
+                RateLimit.parse("2/hour").orElseThrow(),
                 IngestOptions.defaults());
-        assertThat(new ApiPollingSource(nws).parallelism(8)).as("min(splits 3, permits 2, wanted 8)").isEqualTo(2);
+        assertThat(new ApiPollingSource(nws).parallelism(8))
+                .as("min(splits 3, permits 2, wanted 8)")
+                .isEqualTo(2);
     }
 
     @Test

@@ -44,12 +44,10 @@ final class TestReaderContext implements SourceReaderContext {
     }
 
     @Override
-    public void sendSplitRequest() {
-    }
+    public void sendSplitRequest() {}
 
     @Override
-    public void sendSourceEventToCoordinator(SourceEvent sourceEvent) {
-    }
+    public void sendSourceEventToCoordinator(SourceEvent sourceEvent) {}
 
     @Override
     public UserCodeClassLoader getUserCodeClassLoader() {

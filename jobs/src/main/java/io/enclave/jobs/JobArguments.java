@@ -19,7 +19,8 @@ public record JobArguments(Path config, String tenantId, boolean dev, boolean on
 
     private static final Set<String> VALUED = Set.of("config", "tenant");
     /** What ParameterTool records as the value of an option given without one (its own constant is protected). */
-    private static final String NO_VALUE = ParameterTool.fromArgs(new String[] {"--flag"}).get("flag");
+    private static final String NO_VALUE =
+            ParameterTool.fromArgs(new String[] {"--flag"}).get("flag");
 
     /** What a job's main does with its arguments, once parsed. */
     @FunctionalInterface
@@ -80,7 +81,10 @@ public record JobArguments(Path config, String tenantId, boolean dev, boolean on
                 throw new IllegalArgumentException("Missing required option: --" + name + " " + name.toUpperCase());
             }
         }
-        return new JobArguments(Path.of(params.get("config")), params.get("tenant"), flag(params, "dev"),
+        return new JobArguments(
+                Path.of(params.get("config")),
+                params.get("tenant"),
+                flag(params, "dev"),
                 flags.contains("once") && flag(params, "once"));
     }
 

@@ -41,7 +41,9 @@ public final class SiemHeadSerializer implements KafkaRecordSerializationSchema<
         n.put("written_at", h.writtenAt);
         n.put("signer", h.signer);
         n.put("signature", h.signature);
-        return new ProducerRecord<>(topic, h.tenantId.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                h.tenantId.getBytes(StandardCharsets.UTF_8),
                 (n.toString() + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

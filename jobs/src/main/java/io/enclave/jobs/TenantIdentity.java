@@ -34,8 +34,10 @@ public final class TenantIdentity {
         }
         String protocol = props.getProperty("security.protocol", "PLAINTEXT");
         if ("SSL".equals(protocol) && props.getProperty("ssl.keystore.location") != null) {
-            throw refuse(tenant, "with security_protocol SSL the shared client certificate would be every job's"
-                    + " principal; use SASL_SSL");
+            throw refuse(
+                    tenant,
+                    "with security_protocol SSL the shared client certificate would be every job's"
+                            + " principal; use SASL_SSL");
         }
         if (!global.kafkaUsesSasl()) {
             return;
@@ -47,13 +49,17 @@ public final class TenantIdentity {
         }
         String user = m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
         if (!user.equals(tenant.kafka().username()) || m.find()) {
-            throw refuse(tenant, "the Kafka login is not the tenant's job principal " + tenant.kafka().username());
+            throw refuse(
+                    tenant,
+                    "the Kafka login is not the tenant's job principal "
+                            + tenant.kafka().username());
         }
     }
 
     /** The sinks connect as the tenant's own database user, to the tenant's own database. */
     public static void requireDatabaseUser(JdbcSinkOptions options, TenantConfig tenant) {
-        if (!options.tenantId().equals(tenant.id()) || !options.user().equals(tenant.database().user())
+        if (!options.tenantId().equals(tenant.id())
+                || !options.user().equals(tenant.database().user())
                 || !options.database().equals(tenant.database().schema())) {
             throw refuse(tenant, "the sinks would write as " + options.user() + " into " + options.database());
         }

@@ -12,7 +12,6 @@ import io.enclave.ingest.IngestSources;
 import io.enclave.jobs.audit.AuditTopic;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
@@ -65,8 +64,8 @@ public final class TenantIngestJob {
      * The tenant's ingest job on an environment carrying {@link TenantJobSettings} (explicit
      * uids, exactly-once checkpoints, which commit the Kafka transactions) plus {@code extra}.
      */
-    public static StreamExecutionEnvironment environment(GlobalSettings global, TenantConfig tenant,
-            IngestOptions options, Configuration extra) {
+    public static StreamExecutionEnvironment environment(
+            GlobalSettings global, TenantConfig tenant, IngestOptions options, Configuration extra) {
         // Only the ingest job's own signing password goes into its graph, not the tenant job's or the CLI's.
         tenant = tenant.forSigner(SignerRole.INGEST.id());
         Configuration conf = TenantJobSettings.forTenant(tenant);
@@ -89,7 +88,9 @@ public final class TenantIngestJob {
         Configuration conf = new Configuration();
         if (checkpointDir != null) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toAbsolutePath().toUri().toString());
+            conf.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    checkpointDir.toAbsolutePath().toUri().toString());
         }
         if (resumeFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);

@@ -6,13 +6,13 @@ import io.enclave.config.GlobalSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.jobs.audit.AuditTopic;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
-import io.enclave.operators.audit.AuditSigning;
-import io.enclave.jobs.audit.AuditTopic;
-import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
@@ -72,8 +72,8 @@ public final class TenantJob {
      * records from {@code source}; tests hand in a source of their own or an environment
      * restoring a savepoint.
      */
-    public static void addTenantGraph(StreamExecutionEnvironment env, GlobalSettings global, TenantConfig tenant,
-            Source<RawEvent, ?, ?> source) {
+    public static void addTenantGraph(
+            StreamExecutionEnvironment env, GlobalSettings global, TenantConfig tenant, Source<RawEvent, ?, ?> source) {
         // Only the job's own signing password goes into its graph, not the ingest job's or the CLI's.
         tenant = tenant.forSigner(SignerRole.JOB.id());
         JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(global, tenant);

@@ -7,10 +7,10 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -44,9 +44,11 @@ public final class TenantJobSettings {
         // Safe because no Enclave operator keeps or changes a record after emitting it, and the JDBC
         // sink copies the rows it buffers itself when object reuse is on.
         conf.set(PipelineOptions.OBJECT_REUSE, true);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, tenant.processing().checkpointInterval());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL, tenant.processing().checkpointInterval());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
@@ -60,8 +62,8 @@ public final class TenantJobSettings {
     }
 
     /** Sets the tenant's own directories for whichever of the two the cluster leaves unset. */
-    private static void defaultStateDirectories(Configuration conf, TenantConfig tenant, ReadableConfig cluster,
-            Path home) {
+    private static void defaultStateDirectories(
+            Configuration conf, TenantConfig tenant, ReadableConfig cluster, Path home) {
         Path state = EnclaveHome.stateDirectory(home, tenant.id());
         if (cluster.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directoryUri(state.resolve("checkpoints")));

@@ -20,8 +20,8 @@ public final class TenantKafkaSource {
     }
 
     /** As {@link #create(GlobalSettings, TenantConfig)}, reading records with another deserializer. */
-    public static KafkaSource<RawEvent> create(GlobalSettings global, TenantConfig tenant,
-            KafkaRecordDeserializationSchema<RawEvent> deserializer) {
+    public static KafkaSource<RawEvent> create(
+            GlobalSettings global, TenantConfig tenant, KafkaRecordDeserializationSchema<RawEvent> deserializer) {
         TenantNames names = tenant.names();
         return KafkaSource.<RawEvent>builder()
                 .setBootstrapServers(global.kafkaBootstrapServers())

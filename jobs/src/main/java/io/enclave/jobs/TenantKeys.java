@@ -3,11 +3,11 @@ package io.enclave.jobs;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfig;
-import io.enclave.operators.audit.AuditAction;
-import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.jobs.audit.KafkaAuditSubmitter;
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.TenantKeyStore;
@@ -26,7 +26,11 @@ public final class TenantKeys {
     public static boolean ensure(GlobalSettings global, TenantConfig tenant, String actor)
             throws AuditUnavailableException {
         KeystoreSettings store = tenant.keystore();
-        TenantKeyStore keys = new TenantKeyStore(Path.of(store.path()), store.password(), store.type(), tenant.id(),
+        TenantKeyStore keys = new TenantKeyStore(
+                Path.of(store.path()),
+                store.password(),
+                store.type(),
+                tenant.id(),
                 tenant.database().encryptionKeyRef());
         if (keys.list().current() > 0) {
             AuditSigning.ensure(tenant);
@@ -34,10 +38,15 @@ public final class TenantKeys {
         }
         AuditSigning.ensure(tenant);
         // Reach the audit topic before creating anything, so no key is made unaudited.
-        try (AuditSubmitter log = KafkaAuditSubmitter.open(global, tenant,
-                AuditSigning.factory(tenant, SignerRole.CLI))) {
+        try (AuditSubmitter log =
+                KafkaAuditSubmitter.open(global, tenant, AuditSigning.factory(tenant, SignerRole.CLI))) {
             int version = keys.init();
-            log.submit(AuditSubmitter.commandRecord(tenant, AuditAction.KEYS_INIT, AuditOutcome.SUCCESS, actor, "",
+            log.submit(AuditSubmitter.commandRecord(
+                    tenant,
+                    AuditAction.KEYS_INIT,
+                    AuditOutcome.SUCCESS,
+                    actor,
+                    "",
                     "created data key version " + version + " and the audit signing keys of "
                             + tenant.database().encryptionKeyRef() + " in " + store.type() + " " + store.path()));
         }

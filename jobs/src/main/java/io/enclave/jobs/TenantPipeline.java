@@ -15,18 +15,18 @@ import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSignerFactory;
 import io.enclave.operators.audit.AuditSubmissionIntake;
-import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.AuditTenantKey;
+import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.ChainClock;
 import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.operators.audit.DayAnchor;
-import io.enclave.sinks.schema.AuditAnchor;
 import io.enclave.operators.audit.SinkFlushAuditor;
 import io.enclave.operators.crypto.FieldEncryptor;
 import io.enclave.operators.crypto.FieldEncryptorOperator;
 import io.enclave.operators.crypto.KeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
+import io.enclave.sinks.schema.AuditAnchor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +50,7 @@ import org.apache.flink.util.OutputTag;
 public final class TenantPipeline {
     /** Audit records of every operator travel on this side output. */
     public static final OutputTag<AuditRecord> AUDIT = new OutputTag<>("audit") {};
+
     static final OutputTag<TenantEvent> WEATHER = new OutputTag<>("weather") {};
     /** The chainer's signed heads travel on this side output to the audit_head table. */
     public static final OutputTag<AuditHead> AUDIT_HEAD = new OutputTag<>("audit-head") {};
@@ -120,13 +121,18 @@ public final class TenantPipeline {
         }
         int parallelism = tenant.processing().parallelism();
 
-        DataStream<RawEvent> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), names.operatorName("source"))
+        DataStream<RawEvent> raw = env.fromSource(
+                        source, WatermarkStrategy.noWatermarks(), names.operatorName("source"))
                 .uid(names.operatorUid("source"))
                 .setParallelism(parallelism);
 
-        SingleOutputStreamOperator<TenantEvent> tagged = raw
-                .process(new TenantTagger(audit, tenant.organization(), streamByTopic,
-                        tenant.processing().maxMessageBytes(), AUDIT, names.operatorName("tag")))
+        SingleOutputStreamOperator<TenantEvent> tagged = raw.process(new TenantTagger(
+                        audit,
+                        tenant.organization(),
+                        streamByTopic,
+                        tenant.processing().maxMessageBytes(),
+                        AUDIT,
+                        names.operatorName("tag")))
                 .name(names.operatorName("tag"))
                 .uid(names.operatorUid("tag"))
                 .setParallelism(parallelism);
@@ -137,13 +143,18 @@ public final class TenantPipeline {
         // TaskManagers. Nothing the guard reads can be an encrypted field: tenant, claimed tenant, states,
         // classification, natural key and content hash are the tagger's own fields, the content hash is
         // of the plaintext payload, and EncryptableFields refuses id, state and the geocodes in config.
-        SingleOutputStreamOperator<TenantEvent> encrypted = encrypts
-                && encryptionPlacement == EncryptionPlacement.BEFORE_SHUFFLE
-                ? encrypt(tagged, encryptedFields, audit, names, parallelism) : null;
+        SingleOutputStreamOperator<TenantEvent> encrypted =
+                encrypts && encryptionPlacement == EncryptionPlacement.BEFORE_SHUFFLE
+                        ? encrypt(tagged, encryptedFields, audit, names, parallelism)
+                        : null;
 
         SingleOutputStreamOperator<TenantEvent> guarded = (encrypted != null ? encrypted : tagged)
                 .keyBy(new TenantRecordKey())
-                .process(new TenantGuard(audit, tenant.dataRestrictions(), tenant.processing().dedupTtl(), AUDIT,
+                .process(new TenantGuard(
+                        audit,
+                        tenant.dataRestrictions(),
+                        tenant.processing().dedupTtl(),
+                        AUDIT,
                         names.operatorName("guard")))
                 .name(names.operatorName("guard"))
                 .uid(names.operatorUid("guard"))
@@ -169,24 +180,27 @@ public final class TenantPipeline {
                 .uid(names.operatorUid("route"))
                 .setParallelism(parallelism);
 
-        SingleOutputStreamOperator<TenantEvent> disasterRows = flushAudited(disasters, audit, names,
-                StreamKind.DISASTERS.table(), parallelism);
-        SingleOutputStreamOperator<TenantEvent> weatherRows = flushAudited(disasters.getSideOutput(WEATHER), audit,
-                names, StreamKind.WEATHER.table(), parallelism);
+        SingleOutputStreamOperator<TenantEvent> disasterRows =
+                flushAudited(disasters, audit, names, StreamKind.DISASTERS.table(), parallelism);
+        SingleOutputStreamOperator<TenantEvent> weatherRows =
+                flushAudited(disasters.getSideOutput(WEATHER), audit, names, StreamKind.WEATHER.table(), parallelism);
         sink(disasterRows, disasterSink, names, StreamKind.DISASTERS.table(), parallelism);
         sink(weatherRows, weatherSink, names, StreamKind.WEATHER.table(), parallelism);
 
         // Every operator's audit side output, one stream per job, chained per tenant with parallelism 1.
         DataStream<AuditRecord> auditStream = tagged.getSideOutput(AUDIT)
-                .union(guarded.getSideOutput(AUDIT), sinkGuarded.getSideOutput(AUDIT),
-                        disasterRows.getSideOutput(AUDIT), weatherRows.getSideOutput(AUDIT));
+                .union(
+                        guarded.getSideOutput(AUDIT),
+                        sinkGuarded.getSideOutput(AUDIT),
+                        disasterRows.getSideOutput(AUDIT),
+                        weatherRows.getSideOutput(AUDIT));
         if (encrypted != null) {
             auditStream = auditStream.union(encrypted.getSideOutput(AUDIT));
         }
         if (auditSubmissions != null) {
             // Records made outside the job (key commands, the ingest job) join the same chain, once verified.
-            DataStream<AuditRecord> submitted = env.fromSource(auditSubmissions, WatermarkStrategy.noWatermarks(),
-                            names.operatorName("audit_source"))
+            DataStream<AuditRecord> submitted = env.fromSource(
+                            auditSubmissions, WatermarkStrategy.noWatermarks(), names.operatorName("audit_source"))
                     .uid(names.operatorUid("audit_source"))
                     .setParallelism(1)
                     .process(new AuditSubmissionIntake(audit, trust, names.operatorName("audit_intake")))
@@ -197,9 +211,18 @@ public final class TenantPipeline {
         }
         SingleOutputStreamOperator<AuditRecord> chained = auditStream
                 .keyBy(new AuditTenantKey())
-                .transform(names.operatorName("chain"), TypeInformation.of(AuditRecord.class),
-                        new AuditChainer(audit, signer, trust, AUDIT_HEAD, auditAnchorSink == null ? null : AUDIT_ANCHOR,
-                                names.operatorName("chain"), chainOrigin, chainClock))
+                .transform(
+                        names.operatorName("chain"),
+                        TypeInformation.of(AuditRecord.class),
+                        new AuditChainer(
+                                audit,
+                                signer,
+                                trust,
+                                AUDIT_HEAD,
+                                auditAnchorSink == null ? null : AUDIT_ANCHOR,
+                                names.operatorName("chain"),
+                                chainOrigin,
+                                chainClock))
                 .uid(names.operatorUid("chain"))
                 .setParallelism(1);
         sink(chained, auditSink, names, names.auditTable(), 1);
@@ -212,7 +235,8 @@ public final class TenantPipeline {
         }
         if (siemHeadSink != null) {
             // The signed heads go to the SIEM too, so `audit verify --siem` sees a head rolled back in the database.
-            chained.getSideOutput(AUDIT_HEAD).sinkTo(siemHeadSink)
+            chained.getSideOutput(AUDIT_HEAD)
+                    .sinkTo(siemHeadSink)
                     .name("siem_head[" + tenant.id() + "]")
                     .uid(names.operatorUid("siem_head"))
                     .setParallelism(1);
@@ -229,28 +253,37 @@ public final class TenantPipeline {
     }
 
     /** The field encryptor, under the uid it always had, so a savepoint's (stateless) operator still maps. */
-    private SingleOutputStreamOperator<TenantEvent> encrypt(SingleOutputStreamOperator<TenantEvent> events,
-            List<EncryptedField> encryptedFields, AuditContext audit, TenantNames names, int parallelism) {
-        return events
-                .transform(names.operatorName("encrypt"), events.getType(), new FieldEncryptorOperator(
-                        new FieldEncryptor(audit, encryptedFields, keys, tenant.database().encryptionKeyRef(), AUDIT,
+    private SingleOutputStreamOperator<TenantEvent> encrypt(
+            SingleOutputStreamOperator<TenantEvent> events,
+            List<EncryptedField> encryptedFields,
+            AuditContext audit,
+            TenantNames names,
+            int parallelism) {
+        return events.transform(
+                        names.operatorName("encrypt"),
+                        events.getType(),
+                        new FieldEncryptorOperator(new FieldEncryptor(
+                                audit,
+                                encryptedFields,
+                                keys,
+                                tenant.database().encryptionKeyRef(),
+                                AUDIT,
                                 names.operatorName("encrypt"))))
                 .uid(names.operatorUid("encrypt"))
                 .setParallelism(parallelism);
     }
 
     /** The pass-through before a table's sink that audits each checkpoint flush of that sink. */
-    private static SingleOutputStreamOperator<TenantEvent> flushAudited(DataStream<TenantEvent> rows,
-            AuditContext audit, TenantNames names, String table, int parallelism) {
+    private static SingleOutputStreamOperator<TenantEvent> flushAudited(
+            DataStream<TenantEvent> rows, AuditContext audit, TenantNames names, String table, int parallelism) {
         String name = names.operatorName("flush_audit_" + table);
-        return rows.transform(name, TypeInformation.of(TenantEvent.class),
-                        new SinkFlushAuditor(audit, table, AUDIT, name))
+        return rows.transform(
+                        name, TypeInformation.of(TenantEvent.class), new SinkFlushAuditor(audit, table, AUDIT, name))
                 .uid(names.operatorUid("flush_audit_" + table))
                 .setParallelism(parallelism);
     }
 
-    private static <T> void sink(DataStream<T> stream, Sink<T> sink, TenantNames names, String table,
-            int parallelism) {
+    private static <T> void sink(DataStream<T> stream, Sink<T> sink, TenantNames names, String table, int parallelism) {
         stream.sinkTo(sink)
                 .name(names.sinkName(table))
                 .uid(names.sinkUid(table))
@@ -276,33 +309,83 @@ public final class TenantPipeline {
         private AuditTrust.Source trust;
         private EncryptionPlacement encryptionPlacement = EncryptionPlacement.BEFORE_SHUFFLE;
 
-        public Builder tenant(TenantConfig v) { tenant = v; return this; }
-        public Builder source(Source<RawEvent, ?, ?> v) { source = v; return this; }
-        public Builder disasterSink(Sink<TenantEvent> v) { disasterSink = v; return this; }
-        public Builder weatherSink(Sink<TenantEvent> v) { weatherSink = v; return this; }
-        public Builder auditSink(Sink<AuditRecord> v) { auditSink = v; return this; }
-        public Builder auditHeadSink(Sink<AuditHead> v) { auditHeadSink = v; return this; }
+        public Builder tenant(TenantConfig v) {
+            tenant = v;
+            return this;
+        }
+
+        public Builder source(Source<RawEvent, ?, ?> v) {
+            source = v;
+            return this;
+        }
+
+        public Builder disasterSink(Sink<TenantEvent> v) {
+            disasterSink = v;
+            return this;
+        }
+
+        public Builder weatherSink(Sink<TenantEvent> v) {
+            weatherSink = v;
+            return this;
+        }
+
+        public Builder auditSink(Sink<AuditRecord> v) {
+            auditSink = v;
+            return this;
+        }
+
+        public Builder auditHeadSink(Sink<AuditHead> v) {
+            auditHeadSink = v;
+            return this;
+        }
         /** Optional: the SIEM stream, for tenants with {@code siem_integration}. */
-        public Builder siemSink(Sink<AuditRecord> v) { siemSink = v; return this; }
+        public Builder siemSink(Sink<AuditRecord> v) {
+            siemSink = v;
+            return this;
+        }
         /** Optional: the signed heads to the SIEM stream too, beside {@link #siemSink}. */
-        public Builder siemHeadSink(Sink<AuditHead> v) { siemHeadSink = v; return this; }
+        public Builder siemHeadSink(Sink<AuditHead> v) {
+            siemHeadSink = v;
+            return this;
+        }
         /**
          * Optional: the audit_anchor table, for the day anchors the chainer cuts at each new UTC day,
          * so a dropped day partition leaves a chain that still verifies. Without it none are cut.
          */
-        public Builder auditAnchorSink(Sink<AuditAnchor> v) { auditAnchorSink = v; return this; }
+        public Builder auditAnchorSink(Sink<AuditAnchor> v) {
+            auditAnchorSink = v;
+            return this;
+        }
         /** The clock that stamps the chaining time; tests move it across midnight. */
-        public Builder chainClock(ChainClock v) { chainClock = Objects.requireNonNull(v, "chainClock"); return this; }
+        public Builder chainClock(ChainClock v) {
+            chainClock = Objects.requireNonNull(v, "chainClock");
+            return this;
+        }
         /** Optional: signed records from outside the job (the tenant's audit topic), to chain with its own. */
-        public Builder auditSubmissions(Source<RawEvent, ?, ?> v) { auditSubmissions = v; return this; }
+        public Builder auditSubmissions(Source<RawEvent, ?, ?> v) {
+            auditSubmissions = v;
+            return this;
+        }
         /** Where the chain continues when the job starts without state: the audit table's last row. */
-        public Builder chainOrigin(ChainOrigin v) { chainOrigin = v; return this; }
+        public Builder chainOrigin(ChainOrigin v) {
+            chainOrigin = v;
+            return this;
+        }
         /** The tenant's own data keys, for the fields it encrypts. */
-        public Builder keys(KeyProviderFactory v) { keys = v; return this; }
+        public Builder keys(KeyProviderFactory v) {
+            keys = v;
+            return this;
+        }
         /** The tenant job's own audit signing key (role job), which signs every chained record and head. */
-        public Builder signer(AuditSignerFactory v) { signer = v; return this; }
+        public Builder signer(AuditSignerFactory v) {
+            signer = v;
+            return this;
+        }
         /** The tenant's public trust file: submitters' keys, and the job's own for a stored tail. */
-        public Builder trust(AuditTrust.Source v) { trust = v; return this; }
+        public Builder trust(AuditTrust.Source v) {
+            trust = v;
+            return this;
+        }
         /** Only the benchmark sets this, to compare against {@link EncryptionPlacement#AFTER_GUARD}. */
         public Builder encryptionPlacement(EncryptionPlacement v) {
             encryptionPlacement = Objects.requireNonNull(v, "encryptionPlacement");

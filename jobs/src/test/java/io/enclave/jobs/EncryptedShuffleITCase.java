@@ -52,8 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EncryptedShuffleITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(2)
                     .setNumberSlotsPerTaskManager(1)
                     .build());
@@ -100,22 +100,27 @@ class EncryptedShuffleITCase {
         env.setParallelism(2);
         TenantPipeline.builder()
                 .tenant(tenant)
-                .source(new DataGeneratorSource<>(new FromList(input), input.size(), TypeInformation.of(RawEvent.class)))
+                .source(new DataGeneratorSource<>(
+                        new FromList(input), input.size(), TypeInformation.of(RawEvent.class)))
                 .disasterSink(new DiscardingSink<TenantEvent>())
                 .weatherSink(new DiscardingSink<TenantEvent>())
                 .auditSink(new DiscardingSink<AuditRecord>())
                 .auditHeadSink(new DiscardingSink<AuditHead>())
                 .chainOrigin(ChainOrigin.none())
                 .keys(KeystoreKeyProviderFactory.forTenant(tenant))
-                .signer(io.enclave.operators.audit.AuditSigning.factory(tenant, io.enclave.operators.audit.SignerRole.JOB))
+                .signer(io.enclave.operators.audit.AuditSigning.factory(
+                        tenant, io.enclave.operators.audit.SignerRole.JOB))
                 .trust(io.enclave.operators.audit.AuditSigning.trustSource(tenant))
                 .build()
                 .addTo(env);
         StreamGraph graph = env.getStreamGraph();
         StreamNode guard = graph.getStreamNodes().stream()
-                .filter(n -> n.getOperatorName().equals("guard[" + TENANT + "]")).findFirst().orElseThrow();
+                .filter(n -> n.getOperatorName().equals("guard[" + TENANT + "]"))
+                .findFirst()
+                .orElseThrow();
         // The guard's only input is the keyBy: a hash partition, so every record crosses the network.
-        assertThat(guard.getInEdges()).singleElement()
+        assertThat(guard.getInEdges())
+                .singleElement()
                 .satisfies(edge -> assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class));
         guard.setSerializersIn(new RecordingSerializer(guard.getTypeSerializersIn()[0]));
 
@@ -125,12 +130,17 @@ class EncryptedShuffleITCase {
         assertThat(ARRIVED_AT_GUARD).as("records that crossed the keyBy").hasSize(DISASTERS + ALERTS);
         for (TenantEvent event : ARRIVED_AT_GUARD) {
             if (event.stream == StreamKind.DISASTERS) {
-                assertThat(List.of(event.disaster.designatedArea, event.disaster.declarationTitle,
-                        event.disaster.placeCode)).as(event.toString()).allSatisfy(v -> assertThat(v)
-                        .matches("enc:(v1|s1):k1:[A-Za-z0-9_-]+"));
+                assertThat(List.of(
+                                event.disaster.designatedArea,
+                                event.disaster.declarationTitle,
+                                event.disaster.placeCode))
+                        .as(event.toString())
+                        .allSatisfy(v -> assertThat(v).matches("enc:(v1|s1):k1:[A-Za-z0-9_-]+"));
             } else {
                 assertThat(List.of(event.alert.areaDesc, event.alert.description, event.alert.instruction))
-                        .as(event.toString()).allSatisfy(v -> assertThat(Ciphertext.looksEncrypted(v)).isTrue());
+                        .as(event.toString())
+                        .allSatisfy(
+                                v -> assertThat(Ciphertext.looksEncrypted(v)).isTrue());
             }
             // Nothing else in the record (its other fields, tags, hashes) carries a plaintext either.
             String wholeRecord = JSON.writeValueAsString(event);

@@ -22,12 +22,11 @@ import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.embedded.events.EventGenerator;
 import io.enclave.embedded.events.GeneratedEvent;
 import io.enclave.embedded.events.GeneratedEvent.Expectation;
-import io.enclave.sinks.TenantTableCounts;
-import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.sinks.AuditVerifier;
+import io.enclave.sinks.TenantTableCounts;
 import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.TenantColumn;
 import io.enclave.testing.TestKeys;
@@ -79,14 +78,15 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultToleranceITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
     /** Generated events per drill; the source is held halfway through the first half. */
     private static final int EVENTS = 600;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EmbeddedKafka kafka;
@@ -114,7 +114,9 @@ class FaultToleranceITCase {
         HeldSourceDeserializer.release(); // the next record throws
         s.publishSecondHalf();
         s.awaitComplete(job);
-        assertThat(HeldSourceDeserializer.failed()).as("the injected failure happened").isTrue();
+        assertThat(HeldSourceDeserializer.failed())
+                .as("the injected failure happened")
+                .isTrue();
         s.assertFailedOverAndRestored(cluster, job, "injected task failure");
         job.cancel().get();
     }
@@ -144,14 +146,20 @@ class FaultToleranceITCase {
             HeldSourceDeserializer.release();
             s.publishSecondHalf();
             // Batch interval and checkpoint interval are 1 s: flushes of the rows read meanwhile must fail.
-            awaitLoudly("a task failure from a sink flush while the database is down", Duration.ofMinutes(1),
-                    () -> s.failures(cluster, job).stream().filter(FaultToleranceITCase::isFailedFlush).count(), 1);
+            awaitLoudly(
+                    "a task failure from a sink flush while the database is down",
+                    Duration.ofMinutes(1),
+                    () -> s.failures(cluster, job).stream()
+                            .filter(FaultToleranceITCase::isFailedFlush)
+                            .count(),
+                    1);
         } finally {
             database.restart();
         }
         s.awaitComplete(job);
         s.assertFailedOverAndRestored(cluster, job, "");
-        assertThat(s.failures(cluster, job)).as("Flink's exception history names a failed JDBC flush")
+        assertThat(s.failures(cluster, job))
+                .as("Flink's exception history names a failed JDBC flush")
                 .anyMatch(FaultToleranceITCase::isFailedFlush);
         job.cancel().get();
     }
@@ -177,16 +185,19 @@ class FaultToleranceITCase {
         s.awaitFirstCheckpoint();
         s.publishFirstHalf();
         s.awaitAccountedFor(s.firstHalf().size());
-        String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(),
-                SavepointFormatType.CANONICAL).get();
+        String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
 
         // The new build's config has gained an encrypted field: a new operator, restored beside the old ones.
         s.encrypt(new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED));
         JobClient resumed = s.submit(null, savepoint);
         s.publishSecondHalf();
         s.awaitComplete(resumed);
-        List<String> areas = s.column("SELECT designated_area FROM disaster_declarations WHERE designated_area IS NOT NULL");
-        assertThat(areas).as("rows written before the upgrade stay as they were").anyMatch(a -> !a.startsWith("enc:"));
+        List<String> areas =
+                s.column("SELECT designated_area FROM disaster_declarations WHERE designated_area IS NOT NULL");
+        assertThat(areas)
+                .as("rows written before the upgrade stay as they were")
+                .anyMatch(a -> !a.startsWith("enc:"));
         assertThat(areas).as("rows written after it are encrypted").anyMatch(a -> a.startsWith("enc:v1:k1:"));
 
         // The guard's dedup state came back through the savepoint: an accepted record sent again is a duplicate.
@@ -210,32 +221,43 @@ class FaultToleranceITCase {
         s.awaitFirstCheckpoint();
         s.publishFirstHalf();
         s.awaitAccountedFor(s.firstHalf().size());
-        String s1 = first.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        String s1 = first.triggerSavepoint(savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
         long atS1 = s.scalar("SELECT MAX(sequence) FROM audit_log");
         s.publishSecondHalf();
         s.awaitAccountedFor(s.events.size());
-        first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
         List<String> stored = s.column("SELECT CONCAT(sequence, ' ', hash, ' ', signature, ' ', detail) FROM audit_log"
                 + " ORDER BY sequence");
         long tail = s.scalar("SELECT MAX(sequence) FROM audit_log");
         assertThat(tail).as("rows were chained between S1 and S2").isGreaterThan(atS1);
 
         JobClient resumed = s.submit(null, s1);
-        awaitLoudly("a RESTORED_FROM_OLDER_STATE audit row", Duration.ofMinutes(1),
-                () -> s.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'"), 1);
+        awaitLoudly(
+                "a RESTORED_FROM_OLDER_STATE audit row",
+                Duration.ofMinutes(1),
+                () -> s.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'"),
+                1);
         s.awaitAccountedFor(s.events.size());
         s.awaitChainVerifies();
         resumed.cancel().get();
 
-        assertThat(s.column("SELECT CONCAT(sequence, ' ', hash, ' ', signature, ' ', detail) FROM audit_log WHERE sequence <= "
-                + tail + " ORDER BY sequence")).as("every row up to the tail stored at S2, unchanged")
+        assertThat(s.column(
+                        "SELECT CONCAT(sequence, ' ', hash, ' ', signature, ' ', detail) FROM audit_log WHERE sequence <= "
+                                + tail + " ORDER BY sequence"))
+                .as("every row up to the tail stored at S2, unchanged")
                 .containsExactlyElementsOf(stored);
-        assertThat(s.column("SELECT detail FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'")).singleElement()
-                .satisfies(d -> assertThat(d).contains("but the stored chain at sequence " + tail)
+        assertThat(s.column("SELECT detail FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'"))
+                .singleElement()
+                .satisfies(d -> assertThat(d)
+                        .contains("but the stored chain at sequence " + tail)
                         .containsPattern("ends at sequence \\d+"));
         assertThat(s.scalar("SELECT MIN(sequence) FROM audit_log WHERE action = 'RESTORED_FROM_OLDER_STATE'"))
                 .isGreaterThan(tail);
-        assertThat(s.scalar("SELECT COUNT(*) FROM audit_conflict")).as("refused overwrites").isZero();
+        assertThat(s.scalar("SELECT COUNT(*) FROM audit_conflict"))
+                .as("refused overwrites")
+                .isZero();
     }
 
     /** An entry of Flink's exception history whose failure is a JDBC sink's flush hitting the database. */
@@ -262,8 +284,8 @@ class FaultToleranceITCase {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + ": wanted at least "
-                + atLeast + ", last saw " + last + (lastError == null ? "" : " (last error: " + lastError + ")"));
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + ": wanted at least " + atLeast
+                + ", last saw " + last + (lastError == null ? "" : " (last error: " + lastError + ")"));
     }
 
     /** A supplier of a number that may need the database. */
@@ -295,8 +317,15 @@ class FaultToleranceITCase {
                     .keystore(TestKeys.storeIn(java.nio.file.Files.createTempDirectory("ft-keys"), id))
                     .build();
             TestKeys.initialise(List.of(tenant));
-            global = new GlobalSettings(kafka.bootstrapServers(), "PLAINTEXT", "SCRAM-SHA-512", Map.of(),
-                    database.rootJdbcUrl(), DatabaseDialect.MYSQL, "enclave_siem_audit", ApiEndpoints.DEFAULT);
+            global = new GlobalSettings(
+                    kafka.bootstrapServers(),
+                    "PLAINTEXT",
+                    "SCRAM-SHA-512",
+                    Map.of(),
+                    database.rootJdbcUrl(),
+                    DatabaseDialect.MYSQL,
+                    "enclave_siem_audit",
+                    ApiEndpoints.DEFAULT);
             try (Connection root = database.rootConnection()) {
                 FreshTenantDatabase.recreate(root, tenant);
             }
@@ -328,7 +357,9 @@ class FaultToleranceITCase {
         }
 
         private StreamKind streamOf(GeneratedEvent e) {
-            return e.topic().equals(tenant.names().topic(StreamKind.WEATHER)) ? StreamKind.WEATHER : StreamKind.DISASTERS;
+            return e.topic().equals(tenant.names().topic(StreamKind.WEATHER))
+                    ? StreamKind.WEATHER
+                    : StreamKind.DISASTERS;
         }
 
         /** The same tenant, upgraded to encrypt one more field. */
@@ -370,11 +401,16 @@ class FaultToleranceITCase {
         }
 
         long acceptedInFirstHalf() {
-            return firstHalf().stream().filter(e -> e.expectation() == Expectation.ACCEPT).count();
+            return firstHalf().stream()
+                    .filter(e -> e.expectation() == Expectation.ACCEPT)
+                    .count();
         }
 
         GeneratedEvent firstAccepted() {
-            return events.stream().filter(e -> e.expectation() == Expectation.ACCEPT).findFirst().orElseThrow();
+            return events.stream()
+                    .filter(e -> e.expectation() == Expectation.ACCEPT)
+                    .findFirst()
+                    .orElseThrow();
         }
 
         JobClient submit(KafkaRecordDeserializationSchema<RawEvent> deserializer, String savepoint) throws Exception {
@@ -383,9 +419,13 @@ class FaultToleranceITCase {
                 conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            TenantJob.addTenantGraph(env, global, tenant, deserializer == null
-                    ? TenantKafkaSource.create(global, tenant)
-                    : TenantKafkaSource.create(global, tenant, deserializer));
+            TenantJob.addTenantGraph(
+                    env,
+                    global,
+                    tenant,
+                    deserializer == null
+                            ? TenantKafkaSource.create(global, tenant)
+                            : TenantKafkaSource.create(global, tenant, deserializer));
             JobClient job = env.executeAsync(tenant.names().jobName());
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (job.getJobStatus().get() != JobStatus.RUNNING) {
@@ -400,8 +440,11 @@ class FaultToleranceITCase {
 
         /** A completed checkpoint is chained as a CHECKPOINT audit row: from now on a failover restores state. */
         void awaitFirstCheckpoint() throws Exception {
-            awaitLoudly("a completed checkpoint of " + tenant.id(), Duration.ofMinutes(1),
-                    () -> scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'CHECKPOINT'"), 1);
+            awaitLoudly(
+                    "a completed checkpoint of " + tenant.id(),
+                    Duration.ofMinutes(1),
+                    () -> scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'CHECKPOINT'"),
+                    1);
         }
 
         /**
@@ -415,8 +458,12 @@ class FaultToleranceITCase {
             HeldSourceDeserializer.awaitHeld(Duration.ofMinutes(1));
             awaitRowsAtLeast(1);
             long visible = counts().accepted();
-            assertThat(visible).as("rows visible when the fault is injected, of %s accepted events published so far",
-                    acceptedInFirstHalf()).isLessThan(acceptedInFirstHalf()).isLessThanOrEqualTo(holdAfter());
+            assertThat(visible)
+                    .as(
+                            "rows visible when the fault is injected, of %s accepted events published so far",
+                            acceptedInFirstHalf())
+                    .isLessThan(acceptedInFirstHalf())
+                    .isLessThanOrEqualTo(holdAfter());
         }
 
         void publishFirstHalf() {
@@ -432,7 +479,8 @@ class FaultToleranceITCase {
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-            // The embedded broker may hand out a producer id again after a restart; the test producer need not be idempotent.
+            // The embedded broker may hand out a producer id again after a restart; the test producer need not be
+            // idempotent.
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
             try (KafkaProducer<byte[], byte[]> producer =
                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -450,19 +498,28 @@ class FaultToleranceITCase {
         }
 
         void awaitRowsAtLeast(long rows) throws Exception {
-            awaitLoudly("at least " + rows + " rows in " + tenant.database().schema(), Duration.ofMinutes(2),
-                    () -> counts().accepted(), rows);
+            awaitLoudly(
+                    "at least " + rows + " rows in " + tenant.database().schema(),
+                    Duration.ofMinutes(2),
+                    () -> counts().accepted(),
+                    rows);
         }
 
         void awaitAccountedFor(long produced) throws Exception {
-            awaitLoudly(produced + " events accounted for as rows or audited rejections in " + tenant.database().schema(),
-                    Duration.ofMinutes(3), () -> {
+            awaitLoudly(
+                    produced + " events accounted for as rows or audited rejections in "
+                            + tenant.database().schema(),
+                    Duration.ofMinutes(3),
+                    () -> {
                         TenantTableCounts c = counts();
                         return c.accepted() + c.rejected();
-                    }, produced);
+                    },
+                    produced);
             Thread.sleep(1_500); // a surplus (a duplicate audit row) would show by now
             TenantTableCounts c = counts();
-            assertThat(c.accepted() + c.rejected()).as("rows + audited rejections").isEqualTo(produced);
+            assertThat(c.accepted() + c.rejected())
+                    .as("rows + audited rejections")
+                    .isEqualTo(produced);
         }
 
         /**
@@ -475,13 +532,19 @@ class FaultToleranceITCase {
             for (StreamKind stream : StreamKind.values()) {
                 List<String> expected = expectedIds.get(stream);
                 String table = stream.table();
-                assertThat(column("SELECT id FROM " + table)).as("ids in %s", table)
+                assertThat(column("SELECT id FROM " + table))
+                        .as("ids in %s", table)
                         .containsExactlyInAnyOrderElementsOf(expected);
-                assertThat(scalar("SELECT COUNT(*) FROM " + table)).as("rows in %s", table).isEqualTo(expected.size());
-                assertThat(scalar("SELECT COUNT(DISTINCT id) FROM " + table)).as("distinct ids in %s", table)
+                assertThat(scalar("SELECT COUNT(*) FROM " + table))
+                        .as("rows in %s", table)
+                        .isEqualTo(expected.size());
+                assertThat(scalar("SELECT COUNT(DISTINCT id) FROM " + table))
+                        .as("distinct ids in %s", table)
                         .isEqualTo(expected.size());
             }
-            assertThat(counts().rejectedByReason()).as("audited rejections by reason").isEqualTo(expectedRejections);
+            assertThat(counts().rejectedByReason())
+                    .as("audited rejections by reason")
+                    .isEqualTo(expectedRejections);
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             awaitChainVerifies();
         }
@@ -492,22 +555,34 @@ class FaultToleranceITCase {
          */
         void assertFailedOverAndRestored(MiniCluster cluster, JobClient job, String cause) throws Exception {
             List<JsonNode> failures = failures(cluster, job);
-            assertThat(failures).as("Flink's exception history of the job").isNotEmpty()
+            assertThat(failures)
+                    .as("Flink's exception history of the job")
+                    .isNotEmpty()
                     .anyMatch(f -> f.path("stacktrace").asText().contains(cause));
-            awaitLoudly("a JOB_START audit row saying the job restored from a checkpoint", Duration.ofMinutes(1),
+            awaitLoudly(
+                    "a JOB_START audit row saying the job restored from a checkpoint",
+                    Duration.ofMinutes(1),
                     () -> scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'JOB_START' AND detail LIKE "
-                            + "'job restored from checkpoint %'"), 1);
+                            + "'job restored from checkpoint %'"),
+                    1);
         }
 
         /** The entries of the job's exception history, as the web UI's Exceptions tab shows them. */
         List<JsonNode> failures(MiniCluster cluster, JobClient job) throws Exception {
             URI rest = cluster.getRestAddress().get();
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(rest.resolve("/jobs/" + job.getJobID() + "/exceptions?maxExceptions=100"))
-                            .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            rest.resolve("/jobs/" + job.getJobID() + "/exceptions?maxExceptions=100"))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             List<JsonNode> entries = new ArrayList<>();
-            JSON.readTree(response.body()).path("exceptionHistory").path("entries").forEach(entries::add);
+            JSON.readTree(response.body())
+                    .path("exceptionHistory")
+                    .path("entries")
+                    .forEach(entries::add);
             return entries;
         }
 
@@ -518,14 +593,23 @@ class FaultToleranceITCase {
             do {
                 Thread.sleep(500); // the signed head trails the table by a checkpoint
                 try (Connection root = database.rootConnection();
-                        KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open()) {
-                    verdict = new AuditVerifier(root, tenant.database().schema(), tenant.id(),
-                            io.enclave.operators.audit.AuditTrust.read(io.enclave.operators.audit.AuditSigning.trustFile(tenant))).verify();
+                        KeyProvider keys =
+                                KeystoreKeyProviderFactory.forTenant(tenant).open()) {
+                    verdict = new AuditVerifier(
+                                    root,
+                                    tenant.database().schema(),
+                                    tenant.id(),
+                                    io.enclave.operators.audit.AuditTrust.read(
+                                            io.enclave.operators.audit.AuditSigning.trustFile(tenant)))
+                            .verify();
                 }
             } while (!verdict.ok() && System.nanoTime() < deadline);
-            assertThat(verdict.ok()).as("audit chain of %s: %s at %s", tenant.id(), verdict.problem(),
-                    verdict.badSequence()).isTrue();
-            long rejections = expectedRejections.values().stream().mapToLong(Long::longValue).sum();
+            assertThat(verdict.ok())
+                    .as("audit chain of %s: %s at %s", tenant.id(), verdict.problem(), verdict.badSequence())
+                    .isTrue();
+            long rejections = expectedRejections.values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             assertThat(verdict.records()).isGreaterThanOrEqualTo(rejections);
         }
     }

@@ -74,8 +74,8 @@ final class HeldSourceDeserializer implements KafkaRecordDeserializationSchema<R
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!HOLDING.get()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the source never reached its hold within " + timeout + ": it read "
-                        + SEEN.get() + " records");
+                throw new AssertionError(
+                        "the source never reached its hold within " + timeout + ": it read " + SEEN.get() + " records");
             }
             Thread.sleep(50);
         }

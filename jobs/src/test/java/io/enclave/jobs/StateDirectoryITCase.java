@@ -31,17 +31,20 @@ class StateDirectoryITCase {
     void checkpointsLandInTheTenantsDirectoryUnderTheEnclaveHome() throws Exception {
         TenantConfig tenant = TenantConfigLoader.load(Path.of("..", "tenant-config", "examples", "tenants.yaml"))
                 .tenant("texas_state");
-        Path checkpoints = EnclaveHome.stateDirectory(EnclaveHome.resolve(), tenant.id()).resolve("checkpoints");
+        Path checkpoints =
+                EnclaveHome.stateDirectory(EnclaveHome.resolve(), tenant.id()).resolve("checkpoints");
         Configuration conf = TenantJobSettings.forTenant(tenant);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.fromSource(new NumberSequenceSource(0, Long.MAX_VALUE), WatermarkStrategy.noWatermarks(), "numbers")
                 .uid("numbers")
-                .sinkTo(new DiscardingSink<>()).uid("discard");
+                .sinkTo(new DiscardingSink<>())
+                .uid("discard");
 
         JobClient job = env.executeAsync("state-directory");
         try {
-            Path completed = awaitCompletedCheckpoint(checkpoints.resolve(job.getJobID().toString()));
+            Path completed =
+                    awaitCompletedCheckpoint(checkpoints.resolve(job.getJobID().toString()));
             assertThat(completed.toAbsolutePath().toString())
                     .startsWith(System.getenv("ENCLAVE_HOME"))
                     .contains("/.enclave/state/texas_state/checkpoints/");
@@ -57,7 +60,8 @@ class StateDirectoryITCase {
             if (Files.isDirectory(jobDirectory)) {
                 try (Stream<Path> children = Files.list(jobDirectory)) {
                     var done = children.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                            .filter(p -> Files.exists(p.resolve("_metadata"))).findFirst();
+                            .filter(p -> Files.exists(p.resolve("_metadata")))
+                            .findFirst();
                     if (done.isPresent()) {
                         return done.get();
                     }

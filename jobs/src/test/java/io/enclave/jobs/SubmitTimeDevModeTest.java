@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * any graph is built.
  */
 class SubmitTimeDevModeTest {
-    private static final String EXAMPLE = Path.of("..", "tenant-config", "examples", "tenants.yaml").toString();
+    private static final String EXAMPLE =
+            Path.of("..", "tenant-config", "examples", "tenants.yaml").toString();
 
     /** A main's exit code and what it printed. */
     record Run(int exit, String out, String err) {}
@@ -28,8 +29,10 @@ class SubmitTimeDevModeTest {
     static Run run(Main main, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        int exit = main.run(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -44,12 +47,13 @@ class SubmitTimeDevModeTest {
             Run run = run(main, "--config", EXAMPLE, "--tenant", "colorado_state");
 
             assertThat(run.exit()).as("%s", run.err()).isEqualTo(JobArguments.USAGE);
-            assertThat(run.err()).contains(
-                    "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development mode",
-                    "tenants.colorado_state.keystore.password: is a development default (dev-only-...)",
-                    "tenants.colorado_state.database.password: is a development default (dev-only-...)",
-                    "tenants.colorado_state.keystore.signing_passwords.job: is a development default (dev-only-...)",
-                    "tenants.colorado_state.keystore.signing_passwords.ingest: is a development default (dev-only-...)")
+            assertThat(run.err())
+                    .contains(
+                            "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development mode",
+                            "tenants.colorado_state.keystore.password: is a development default (dev-only-...)",
+                            "tenants.colorado_state.database.password: is a development default (dev-only-...)",
+                            "tenants.colorado_state.keystore.signing_passwords.job: is a development default (dev-only-...)",
+                            "tenants.colorado_state.keystore.signing_passwords.ingest: is a development default (dev-only-...)")
                     .doesNotContain("dev-only-colorado-db", "dev-only-colorado_state-job-signing");
         }
     }

@@ -18,9 +18,14 @@ class TenantIdentityTest {
     private static final Path EXAMPLES = Path.of("..", "tenant-config", "examples", "tenants.yaml");
 
     private static EnclaveConfig sasl(String clientProperties) throws IOException {
-        String yaml = Files.readString(EXAMPLES).replace("client_properties: {}", "client_properties: " + clientProperties);
-        return TenantConfigLoader.parse(yaml, "tenants.yaml", Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
-                io.enclave.config.DevMode.fromEnvironment(), EXAMPLES.getParent());
+        String yaml =
+                Files.readString(EXAMPLES).replace("client_properties: {}", "client_properties: " + clientProperties);
+        return TenantConfigLoader.parse(
+                yaml,
+                "tenants.yaml",
+                Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
+                io.enclave.config.DevMode.fromEnvironment(),
+                EXAMPLES.getParent());
     }
 
     @Test
@@ -38,7 +43,8 @@ class TenantIdentityTest {
                     .doesNotContain(tenant.kafkaPublisher().username());
             for (TenantConfig other : config.tenants()) {
                 if (other != tenant) {
-                    assertThat(props.toString()).doesNotContain(other.kafka().password().reveal())
+                    assertThat(props.toString())
+                            .doesNotContain(other.kafka().password().reveal())
                             .doesNotContain("username=\"" + other.kafka().username() + "\"");
                 }
             }
@@ -62,8 +68,10 @@ class TenantIdentityTest {
         EnclaveConfig config = sasl("{}");
         TenantConfig colorado = config.tenant("colorado_state");
         Properties props = TenantKafkaSource.clientProperties(config.global(), colorado);
-        props.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"enclave-admin\" password=\"admin-secret\";");
+        props.setProperty(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"enclave-admin\" password=\"admin-secret\";");
 
         assertThatThrownBy(() -> TenantIdentity.requireKafkaPrincipal(props, config.global(), colorado))
                 .hasMessageContaining("not the tenant's job principal tenant_colorado_state")

@@ -37,13 +37,15 @@ class TenantJobSettingsTest {
         cluster.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://state/checkpoints");
         cluster.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, "s3://state/savepoints");
 
-        Configuration conf = TenantJobSettings.forTenant(CONFIG.tenant("texas_state"), cluster, Path.of("/srv/enclave"));
+        Configuration conf =
+                TenantJobSettings.forTenant(CONFIG.tenant("texas_state"), cluster, Path.of("/srv/enclave"));
 
         assertThat(conf.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEmpty();
         assertThat(conf.getOptional(CheckpointingOptions.SAVEPOINT_DIRECTORY)).isEmpty();
         Configuration onlyCheckpoints = new Configuration();
         onlyCheckpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://state/checkpoints");
         assertThat(TenantJobSettings.forTenant(CONFIG.tenant("texas_state"), onlyCheckpoints, Path.of("/srv/enclave"))
-                .get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).isEqualTo("file:///srv/enclave/.enclave/state/texas_state/savepoints");
+                        .get(CheckpointingOptions.SAVEPOINT_DIRECTORY))
+                .isEqualTo("file:///srv/enclave/.enclave/state/texas_state/savepoints");
     }
 }

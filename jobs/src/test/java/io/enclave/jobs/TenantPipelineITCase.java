@@ -2,7 +2,6 @@ package io.enclave.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enclave.config.EnclaveConfig;
@@ -13,12 +12,12 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.config.UsStates;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
-import io.enclave.testing.RealSamples.Message;
-import io.enclave.sinks.TenantTableCounts;
 import io.enclave.operators.crypto.TenantKeyStore;
+import io.enclave.sinks.TenantTableCounts;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.RealSamples;
+import io.enclave.testing.RealSamples.Message;
 import io.enclave.testing.SharedSamples;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,8 +54,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TenantPipelineITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(4)
                     .build());
@@ -75,15 +73,29 @@ class TenantPipelineITCase {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
         Path keystores = Files.createTempDirectory("it-keys");
-        config = TenantConfigLoader.load(resource("it-tenants.yaml"), Map.of("KAFKA_BOOTSTRAP",
-                kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl(), "KEYSTORE_DIR", keystores.toString()));
+        config = TenantConfigLoader.load(
+                resource("it-tenants.yaml"),
+                Map.of(
+                        "KAFKA_BOOTSTRAP",
+                        kafka.bootstrapServers(),
+                        "JDBC_URL",
+                        database.rootJdbcUrl(),
+                        "KEYSTORE_DIR",
+                        keystores.toString()));
         try (Connection root = database.rootConnection()) {
             for (TenantConfig tenant : config.tenants()) {
                 FreshTenantDatabase.recreate(root, tenant);
                 KeystoreSettings keys = tenant.keystore();
-                new TenantKeyStore(Path.of(keys.path()), keys.password(), keys.type(), tenant.id(),
-                        tenant.database().encryptionKeyRef()).init();
-                kafka.createTopics(tenant.processing().topicPartitions(), tenant.names().topics().toArray(String[]::new));
+                new TenantKeyStore(
+                                Path.of(keys.path()),
+                                keys.password(),
+                                keys.type(),
+                                tenant.id(),
+                                tenant.database().encryptionKeyRef())
+                        .init();
+                kafka.createTopics(
+                        tenant.processing().topicPartitions(),
+                        tenant.names().topics().toArray(String[]::new));
             }
         }
     }
@@ -98,8 +110,10 @@ class TenantPipelineITCase {
     @Test
     void realSamplesLandOnlyInTheirOwnTenantsTablesAndEveryRejectionIsAudited() throws Exception {
         List<Message> fema = RealSamples.femaMessages();
-        List<Message> coloradoAlerts = RealSamples.alertMessages(SharedSamples.nws("dpc5_nws_alerts_active_2024-12-08.json"));
-        List<Message> federalAlerts = RealSamples.alertMessages(SharedSamples.nws("albintouma_alerts_reduced_2025-10-15_to_21.json"));
+        List<Message> coloradoAlerts =
+                RealSamples.alertMessages(SharedSamples.nws("dpc5_nws_alerts_active_2024-12-08.json"));
+        List<Message> federalAlerts =
+                RealSamples.alertMessages(SharedSamples.nws("albintouma_alerts_reduced_2025-10-15_to_21.json"));
 
         TenantConfig colorado = config.tenant(COLORADO);
         TenantConfig federal = config.tenant(FEDERAL);
@@ -111,13 +125,16 @@ class TenantPipelineITCase {
         coloradoFeed.add(StreamKind.DISASTERS, hostile("it-lowercase-co", "co", null, "PUBLIC"));
         coloradoFeed.add(StreamKind.DISASTERS, hostile("it-cyrillic-co", "\u0421O", null, "PUBLIC"));
         coloradoFeed.add(StreamKind.DISASTERS, hostile("it-garbage-level", "CO", null, "restricted"));
-        coloradoFeed.addRaw(StreamKind.WEATHER, "{\"id\": \"it-truncated\", \"areaDesc\": \"Den".getBytes(StandardCharsets.UTF_8));
+        coloradoFeed.addRaw(
+                StreamKind.WEATHER, "{\"id\": \"it-truncated\", \"areaDesc\": \"Den".getBytes(StandardCharsets.UTF_8));
 
         Feed federalFeed = new Feed(federal);
         federalFeed.addAll(StreamKind.DISASTERS, fema);
         federalFeed.addAll(StreamKind.WEATHER, federalAlerts);
         federalFeed.add(StreamKind.DISASTERS, hostile("it-claims-colorado", "CO", COLORADO, "PUBLIC"));
-        federalFeed.addRaw(StreamKind.DISASTERS, new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+        federalFeed.addRaw(
+                StreamKind.DISASTERS,
+                new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
 
         JobClient coloradoJob = TenantJob.environment(config.global(), colorado)
                 .executeAsync(colorado.names().jobName());
@@ -131,14 +148,18 @@ class TenantPipelineITCase {
 
             // colorado_state: exactly the Colorado declarations and alerts, nothing else.
             Set<String> coIds = RealSamples.idsWhere(fema, m -> "CO".equals(m.state()));
-            assertThat(coIds).as("SOURCES.md: the samples hold exactly 4 CO declarations").hasSize(4);
+            assertThat(coIds)
+                    .as("SOURCES.md: the samples hold exactly 4 CO declarations")
+                    .hasSize(4);
             assertThat(ids(colorado, StreamKind.DISASTERS)).isEqualTo(coIds);
-            Set<String> coAlertIds = RealSamples.idsWhere(coloradoAlerts, m -> m.states().contains("CO"));
+            Set<String> coAlertIds =
+                    RealSamples.idsWhere(coloradoAlerts, m -> m.states().contains("CO"));
             assertThat(coAlertIds).isNotEmpty();
             assertThat(ids(colorado, StreamKind.WEATHER)).isEqualTo(coAlertIds);
 
             // federal_dhs: every record of a real state, and alerts of every area, marine ones included.
-            assertThat(ids(federal, StreamKind.DISASTERS)).isEqualTo(RealSamples.idsWhere(fema, m -> UsStates.isCode(m.state())));
+            assertThat(ids(federal, StreamKind.DISASTERS))
+                    .isEqualTo(RealSamples.idsWhere(fema, m -> UsStates.isCode(m.state())));
             assertThat(ids(federal, StreamKind.WEATHER)).isEqualTo(RealSamples.idsWhere(federalAlerts, m -> true));
 
             // No row names another tenant, and nothing published to one tenant surfaces in the other.
@@ -152,12 +173,13 @@ class TenantPipelineITCase {
             int femaOutsideCo = fema.size() - coIds.size();
             int alertsOutsideCo = coloradoAlerts.size() - coAlertIds.size();
             TenantTableCounts co = counts(colorado);
-            assertThat(co.rejectedByReason()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "state_not_allowed", (long) femaOutsideCo + alertsOutsideCo + 2,
-                    "cross_tenant", 1L,
-                    "classification_not_allowed", 1L,
-                    "unknown_classification", 1L,
-                    "malformed", 1L));
+            assertThat(co.rejectedByReason())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "state_not_allowed", (long) femaOutsideCo + alertsOutsideCo + 2,
+                            "cross_tenant", 1L,
+                            "classification_not_allowed", 1L,
+                            "unknown_classification", 1L,
+                            "malformed", 1L));
             TenantTableCounts fed = counts(federal);
             assertThat(fed.rejectedByReason()).containsEntry("cross_tenant", 1L).containsEntry("malformed", 1L);
 
@@ -190,7 +212,9 @@ class TenantPipelineITCase {
         // A short grace period, so a surplus (a duplicate row or audit record) would show too.
         Thread.sleep(1500);
         c = counts(tenant);
-        assertThat(c.accepted() + c.rejected()).as("rows + audited rejections of %s", tenant.id()).isEqualTo(produced);
+        assertThat(c.accepted() + c.rejected())
+                .as("rows + audited rejections of %s", tenant.id())
+                .isEqualTo(produced);
     }
 
     private static TenantTableCounts counts(TenantConfig tenant) throws SQLException {
@@ -200,30 +224,41 @@ class TenantPipelineITCase {
     }
 
     private static Set<String> ids(TenantConfig tenant, StreamKind stream) throws SQLException {
-        return column(tenant, "SELECT id FROM " + SqlDialect.qualified(tenant.database().schema(), stream.table()));
+        return column(
+                tenant,
+                "SELECT id FROM " + SqlDialect.qualified(tenant.database().schema(), stream.table()));
     }
 
     private static Set<String> tenantIdsIn(TenantConfig tenant) throws SQLException {
         Set<String> owners = new HashSet<>();
         for (StreamKind stream : StreamKind.values()) {
-            owners.addAll(column(tenant, "SELECT DISTINCT tenant_id FROM "
-                    + SqlDialect.qualified(tenant.database().schema(), stream.table())));
+            owners.addAll(column(
+                    tenant,
+                    "SELECT DISTINCT tenant_id FROM "
+                            + SqlDialect.qualified(tenant.database().schema(), stream.table())));
         }
-        owners.addAll(column(tenant, "SELECT DISTINCT tenant_id FROM "
-                + SqlDialect.qualified(tenant.database().schema(), "audit_log")));
+        owners.addAll(column(
+                tenant,
+                "SELECT DISTINCT tenant_id FROM "
+                        + SqlDialect.qualified(tenant.database().schema(), "audit_log")));
         return owners;
     }
 
     private static Set<String> auditedKeys(TenantConfig tenant, String reason) throws SQLException {
-        return column(tenant, "SELECT record_key FROM " + SqlDialect.qualified(tenant.database().schema(), "audit_log")
-                + " WHERE reason = '" + reason + "'");
+        return column(
+                tenant,
+                "SELECT record_key FROM "
+                        + SqlDialect.qualified(tenant.database().schema(), "audit_log") + " WHERE reason = '" + reason
+                        + "'");
     }
 
     /** Reads as the tenant's own database user: what the tenant itself can see. */
     private static Set<String> column(TenantConfig tenant, String sql) throws SQLException {
         Set<String> values = new HashSet<>();
-        try (Connection c = java.sql.DriverManager.getConnection(database.jdbcUrl(tenant.database().schema()),
-                        tenant.database().user(), tenant.database().password().reveal());
+        try (Connection c = java.sql.DriverManager.getConnection(
+                        database.jdbcUrl(tenant.database().schema()),
+                        tenant.database().user(),
+                        tenant.database().password().reveal());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
@@ -285,6 +320,7 @@ class TenantPipelineITCase {
     }
 
     private static Path resource(String name) throws URISyntaxException {
-        return Path.of(TenantPipelineITCase.class.getClassLoader().getResource(name).toURI());
+        return Path.of(
+                TenantPipelineITCase.class.getClassLoader().getResource(name).toURI());
     }
 }

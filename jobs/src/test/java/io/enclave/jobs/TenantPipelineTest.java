@@ -24,37 +24,51 @@ import org.junit.jupiter.api.Test;
 /** The tenant graph as Flink builds it: every operator named for its tenant, with a stable uid. */
 class TenantPipelineTest {
 
-    private static final EnclaveConfig CONFIG = TenantConfigLoader.load(
-            Path.of("..", "tenant-config", "examples", "tenants.yaml"), Map.of());
+    private static final EnclaveConfig CONFIG =
+            TenantConfigLoader.load(Path.of("..", "tenant-config", "examples", "tenants.yaml"), Map.of());
 
     @Test
     void everyOperatorHasAStableUidAndANameShowingItsTenant() {
         TenantConfig tenant = CONFIG.tenant("colorado_state");
         StreamGraph graph = TenantJob.environment(CONFIG.global(), tenant).getStreamGraph();
 
-        List<String> names = graph.getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
-        assertThat(names).contains("Source: source[colorado_state]", "tag[colorado_state]", "guard[colorado_state]",
-                "encrypt[colorado_state]", "sink_guard[colorado_state]", "route[colorado_state]",
-                "sink[colorado_emergency.disaster_declarations]: Writer",
-                "sink[colorado_emergency.weather_alerts]: Writer", "sink[colorado_emergency.audit_log]: Writer");
-        assertThat(graph.getStreamNodes()).allSatisfy(node -> assertThat(node.getTransformationUID())
-                .as("uid of %s", node.getOperatorName()).isNotBlank().contains("tenant_colorado_state_"));
+        List<String> names =
+                graph.getStreamNodes().stream().map(StreamNode::getOperatorName).toList();
+        assertThat(names)
+                .contains(
+                        "Source: source[colorado_state]",
+                        "tag[colorado_state]",
+                        "guard[colorado_state]",
+                        "encrypt[colorado_state]",
+                        "sink_guard[colorado_state]",
+                        "route[colorado_state]",
+                        "sink[colorado_emergency.disaster_declarations]: Writer",
+                        "sink[colorado_emergency.weather_alerts]: Writer",
+                        "sink[colorado_emergency.audit_log]: Writer");
+        assertThat(graph.getStreamNodes())
+                .allSatisfy(node -> assertThat(node.getTransformationUID())
+                        .as("uid of %s", node.getOperatorName())
+                        .isNotBlank()
+                        .contains("tenant_colorado_state_"));
         assertThat(graph.getJobName()).isEqualTo("tenant_colorado_state_emergency_processing");
     }
 
     @Test
     void everyRecordIsEncryptedRightAfterTaggingSoOnlyCiphertextCrossesTheKeyBy() {
-        StreamGraph graph = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state")).getStreamGraph();
+        StreamGraph graph = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state"))
+                .getStreamGraph();
         StreamNode encrypt = node(graph, "encrypt[colorado_state]");
         StreamNode guard = node(graph, "guard[colorado_state]");
 
         // Same uid as when it ran after the guard: the operator is stateless, savepoints still map.
         assertThat(encrypt.getTransformationUID()).isEqualTo("tenant_colorado_state_encrypt");
-        assertThat(encrypt.getInEdges()).extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+        assertThat(encrypt.getInEdges())
+                .extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
                 .containsExactly("tag[colorado_state]");
         // The only edge into the keyed guard is the keyBy from the encryptor: the network shuffle.
         assertThat(guard.getInEdges()).singleElement().satisfies(edge -> {
-            assertThat(graph.getStreamNode(edge.getSourceId()).getOperatorName()).isEqualTo("encrypt[colorado_state]");
+            assertThat(graph.getStreamNode(edge.getSourceId()).getOperatorName())
+                    .isEqualTo("encrypt[colorado_state]");
             assertThat(edge.getPartitioner()).isInstanceOf(KeyGroupStreamPartitioner.class);
         });
         // The sink layer's own tenant check sees the guarded (encrypted) row, right before it is routed to a sink.
@@ -67,12 +81,17 @@ class TenantPipelineTest {
     }
 
     private static StreamNode node(StreamGraph graph, String name) {
-        return graph.getStreamNodes().stream().filter(n -> n.getOperatorName().equals(name)).findFirst().orElseThrow();
+        return graph.getStreamNodes().stream()
+                .filter(n -> n.getOperatorName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void aTenantPipelineCannotBeBuiltWithoutItsKeys() {
-        assertThatThrownBy(() -> withSourceAndSinks("colorado_state").chainOrigin(ChainOrigin.none()).build())
+        assertThatThrownBy(() -> withSourceAndSinks("colorado_state")
+                        .chainOrigin(ChainOrigin.none())
+                        .build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("keys");
     }
@@ -99,15 +118,22 @@ class TenantPipelineTest {
 
     @Test
     void submissionsFromTheTenantsAuditTopicAreCheckedThenChainedWithTheJobsOwnRecords() {
-        StreamGraph graph = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state")).getStreamGraph();
+        StreamGraph graph = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state"))
+                .getStreamGraph();
         StreamNode chain = graph.getStreamNodes().stream()
-                .filter(n -> n.getOperatorName().equals("chain[colorado_state]")).findFirst().orElseThrow();
+                .filter(n -> n.getOperatorName().equals("chain[colorado_state]"))
+                .findFirst()
+                .orElseThrow();
         StreamNode intake = graph.getStreamNodes().stream()
-                .filter(n -> n.getOperatorName().equals("audit_intake[colorado_state]")).findFirst().orElseThrow();
+                .filter(n -> n.getOperatorName().equals("audit_intake[colorado_state]"))
+                .findFirst()
+                .orElseThrow();
 
-        assertThat(chain.getInEdges()).extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+        assertThat(chain.getInEdges())
+                .extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
                 .contains("audit_intake[colorado_state]", "guard[colorado_state]", "tag[colorado_state]");
-        assertThat(intake.getInEdges()).extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
+        assertThat(intake.getInEdges())
+                .extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
                 .containsExactly("Source: audit_source[colorado_state]");
         assertThat(intake.getParallelism()).isEqualTo(1);
     }
@@ -130,17 +156,23 @@ class TenantPipelineTest {
     void anOperatorWithoutUidFailsWhenTheGraphIsBuilt() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                 TenantJobSettings.forTenant(CONFIG.tenant("colorado_state")));
-        env.fromSource(new NumberSequenceSource(1, 10), org.apache.flink.api.common.eventtime.WatermarkStrategy
-                        .noWatermarks(), "numbers").uid("numbers")
-                .map(new Identity()).name("no-uid-here")
-                .sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>()).uid("discard");
+        env.fromSource(
+                        new NumberSequenceSource(1, 10),
+                        org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(),
+                        "numbers")
+                .uid("numbers")
+                .map(new Identity())
+                .name("no-uid-here")
+                .sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
+                .uid("discard");
 
         assertThatThrownBy(env::getStreamGraph).hasMessageContaining("no-uid-here");
     }
 
     private static List<String> uids(TenantConfig tenant) {
-        return TenantJob.environment(CONFIG.global(), tenant).getStreamGraph()
-                .getStreamNodes().stream().map(StreamNode::getTransformationUID).toList();
+        return TenantJob.environment(CONFIG.global(), tenant).getStreamGraph().getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID)
+                .toList();
     }
 
     /** A map operator given no uid on purpose. */

@@ -35,8 +35,8 @@ public class SinkGuard extends ProcessFunction<TenantEvent, TenantEvent> {
     @Override
     public void open(OpenContext openContext) {
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        metrics = TenantMetrics.rejectionsOnly(getRuntimeContext().getMetricGroup(), audit.tenantId(),
-                RejectReason.CROSS_TENANT);
+        metrics = TenantMetrics.rejectionsOnly(
+                getRuntimeContext().getMetricGroup(), audit.tenantId(), RejectReason.CROSS_TENANT);
     }
 
     @Override
@@ -50,11 +50,14 @@ public class SinkGuard extends ProcessFunction<TenantEvent, TenantEvent> {
         metrics.rejected(RejectReason.CROSS_TENANT);
         String reason = RejectReason.CROSS_TENANT.label();
         // Names the other tenant only by id, which is config, never a payload value.
-        String detail = "row owned by tenant '" + event.tenantId + "' reached the sink of tenant '" + audit.tenantId() + "'";
-        ctx.output(auditTag, Rejection.of(audit, operatorName, subtask, reason, detail)
-                .source(event.sourceTopic, event.sourcePartition, event.sourceOffset)
-                .recordKey(event.naturalKey)
-                .classification(event.classification)
-                .build("sink_guard|" + reason));
+        String detail =
+                "row owned by tenant '" + event.tenantId + "' reached the sink of tenant '" + audit.tenantId() + "'";
+        ctx.output(
+                auditTag,
+                Rejection.of(audit, operatorName, subtask, reason, detail)
+                        .source(event.sourceTopic, event.sourcePartition, event.sourceOffset)
+                        .recordKey(event.naturalKey)
+                        .classification(event.classification)
+                        .build("sink_guard|" + reason));
     }
 }

@@ -5,8 +5,8 @@ import io.enclave.config.DataRestrictions;
 import io.enclave.config.UsStates;
 import io.enclave.operators.audit.AuditContext;
 import io.enclave.operators.audit.AuditRecord;
-import io.enclave.operators.audit.Rejection;
 import io.enclave.operators.audit.PayloadFingerprint;
+import io.enclave.operators.audit.Rejection;
 import io.enclave.operators.record.TenantEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +42,12 @@ public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, Tenan
     private transient TenantMetrics metrics;
     private transient int subtask;
 
-    public TenantGuard(AuditContext audit, DataRestrictions restrictions, Duration dedupTtl,
-            OutputTag<AuditRecord> auditTag, String operatorName) {
+    public TenantGuard(
+            AuditContext audit,
+            DataRestrictions restrictions,
+            Duration dedupTtl,
+            OutputTag<AuditRecord> auditTag,
+            String operatorName) {
         this.audit = audit;
         this.restrictions = restrictions;
         this.dedupTtl = dedupTtl;
@@ -60,9 +64,14 @@ public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, Tenan
                 .build());
         acceptedContentHash = getRuntimeContext().getState(descriptor);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        metrics = TenantMetrics.acceptedAndRejections(getRuntimeContext().getMetricGroup(), audit.tenantId(),
-                RejectReason.CROSS_TENANT, RejectReason.STATE_NOT_ALLOWED, RejectReason.UNKNOWN_CLASSIFICATION,
-                RejectReason.CLASSIFICATION_NOT_ALLOWED, RejectReason.DUPLICATE);
+        metrics = TenantMetrics.acceptedAndRejections(
+                getRuntimeContext().getMetricGroup(),
+                audit.tenantId(),
+                RejectReason.CROSS_TENANT,
+                RejectReason.STATE_NOT_ALLOWED,
+                RejectReason.UNKNOWN_CLASSIFICATION,
+                RejectReason.CLASSIFICATION_NOT_ALLOWED,
+                RejectReason.DUPLICATE);
     }
 
     @Override
@@ -70,25 +79,39 @@ public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, Tenan
         if (!audit.tenantId().equals(event.tenantId)
                 || (event.claimedTenant != null && !audit.tenantId().equals(event.claimedTenant))) {
             // The claim is payload: named by fingerprint only (see PayloadFingerprint).
-            reject(event, ctx, RejectReason.CROSS_TENANT, event.claimedTenant != null
-                    ? "record claims another tenant, " + PayloadFingerprint.of(event.claimedTenant)
-                    : "record was tagged for another tenant, " + PayloadFingerprint.of(event.tenantId));
+            reject(
+                    event,
+                    ctx,
+                    RejectReason.CROSS_TENANT,
+                    event.claimedTenant != null
+                            ? "record claims another tenant, " + PayloadFingerprint.of(event.claimedTenant)
+                            : "record was tagged for another tenant, " + PayloadFingerprint.of(event.tenantId));
             return;
         }
         if (!concernsAllowedState(event.states)) {
-            reject(event, ctx, RejectReason.STATE_NOT_ALLOWED, "states " + describeStates(event.states)
-                    + " are outside allowed_states " + restrictions.allowedStates());
+            reject(
+                    event,
+                    ctx,
+                    RejectReason.STATE_NOT_ALLOWED,
+                    "states " + describeStates(event.states) + " are outside allowed_states "
+                            + restrictions.allowedStates());
             return;
         }
         Optional<Classification> level = Classification.parse(event.classification);
         if (level.isEmpty()) {
-            reject(event, ctx, RejectReason.UNKNOWN_CLASSIFICATION,
+            reject(
+                    event,
+                    ctx,
+                    RejectReason.UNKNOWN_CLASSIFICATION,
                     "classification " + PayloadFingerprint.of(event.classification)
                             + " is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
             return;
         }
         if (!restrictions.allows(level.get())) {
-            reject(event, ctx, RejectReason.CLASSIFICATION_NOT_ALLOWED,
+            reject(
+                    event,
+                    ctx,
+                    RejectReason.CLASSIFICATION_NOT_ALLOWED,
                     level.get() + " is not in allowed_classifications");
             return;
         }
@@ -139,18 +162,24 @@ public class TenantGuard extends KeyedProcessFunction<String, TenantEvent, Tenan
         if (others.isEmpty()) {
             return named;
         }
-        String unnamed = others.size() + (others.size() == 1 ? " unrecognised value " : " unrecognised values ")
+        String unnamed = others.size()
+                + (others.size() == 1 ? " unrecognised value " : " unrecognised values ")
                 + PayloadFingerprint.of(String.join("\0", others));
         return named.isEmpty() ? unnamed : named + " and " + unnamed;
     }
 
     private void reject(TenantEvent event, Context ctx, RejectReason reason, String detail) {
         metrics.rejected(reason);
-        ctx.output(auditTag, Rejection.of(audit, operatorName, subtask, reason.label(), detail)
-                .source(event.sourceTopic, event.sourcePartition, event.sourceOffset)
-                .recordKey(event.naturalKey)
-                // Only a level of our own enum; an unknown one is payload and appears in the detail as a fingerprint.
-                .classification(Classification.parse(event.classification).map(Enum::name).orElse(""))
-                .build(reason.label()));
+        ctx.output(
+                auditTag,
+                Rejection.of(audit, operatorName, subtask, reason.label(), detail)
+                        .source(event.sourceTopic, event.sourcePartition, event.sourceOffset)
+                        .recordKey(event.naturalKey)
+                        // Only a level of our own enum; an unknown one is payload and appears in the detail as a
+                        // fingerprint.
+                        .classification(Classification.parse(event.classification)
+                                .map(Enum::name)
+                                .orElse(""))
+                        .build(reason.label()));
     }
 }

@@ -23,8 +23,8 @@ public final class TenantMetrics {
     }
 
     /** Counters of the operator that has the last word on acceptance: accepted plus its rejections. */
-    public static TenantMetrics acceptedAndRejections(MetricGroup operatorGroup, String tenantId,
-            RejectReason... reasons) {
+    public static TenantMetrics acceptedAndRejections(
+            MetricGroup operatorGroup, String tenantId, RejectReason... reasons) {
         return new TenantMetrics(operatorGroup.addGroup("tenant", tenantId), true, reasons);
     }
 

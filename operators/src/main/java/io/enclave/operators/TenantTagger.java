@@ -37,8 +37,13 @@ public class TenantTagger extends ProcessFunction<RawEvent, TenantEvent> {
     private transient TenantMetrics metrics;
     private transient int subtask;
 
-    public TenantTagger(AuditContext audit, String dataOwner, Map<String, StreamKind> streamByTopic,
-            int maxMessageBytes, OutputTag<AuditRecord> auditTag, String operatorName) {
+    public TenantTagger(
+            AuditContext audit,
+            String dataOwner,
+            Map<String, StreamKind> streamByTopic,
+            int maxMessageBytes,
+            OutputTag<AuditRecord> auditTag,
+            String operatorName) {
         this.audit = audit;
         this.dataOwner = dataOwner;
         this.streamByTopic = Map.copyOf(streamByTopic);
@@ -52,8 +57,12 @@ public class TenantTagger extends ProcessFunction<RawEvent, TenantEvent> {
         parser = new EventParser(maxMessageBytes);
         sha256 = MessageDigest.getInstance("SHA-256");
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        metrics = TenantMetrics.rejectionsOnly(getRuntimeContext().getMetricGroup(), audit.tenantId(),
-                RejectReason.MALFORMED, RejectReason.OVERSIZE, RejectReason.MISSING_KEY);
+        metrics = TenantMetrics.rejectionsOnly(
+                getRuntimeContext().getMetricGroup(),
+                audit.tenantId(),
+                RejectReason.MALFORMED,
+                RejectReason.OVERSIZE,
+                RejectReason.MISSING_KEY);
     }
 
     @Override
@@ -64,8 +73,12 @@ public class TenantTagger extends ProcessFunction<RawEvent, TenantEvent> {
             return;
         }
         if (raw.payloadSize() > maxMessageBytes) {
-            reject(raw, ctx, RejectReason.OVERSIZE,
-                    raw.payloadSize() + " bytes exceeds max_message_bytes " + maxMessageBytes, null);
+            reject(
+                    raw,
+                    ctx,
+                    RejectReason.OVERSIZE,
+                    raw.payloadSize() + " bytes exceeds max_message_bytes " + maxMessageBytes,
+                    null);
             return;
         }
         ParsedEvent parsed = parser.parse(stream, raw.payload);
@@ -94,9 +107,11 @@ public class TenantTagger extends ProcessFunction<RawEvent, TenantEvent> {
 
     private void reject(RawEvent raw, Context ctx, RejectReason reason, String detail, String key) {
         metrics.rejected(reason);
-        ctx.output(auditTag, Rejection.of(audit, operatorName, subtask, reason.label(), detail)
-                .source(raw.topic, raw.partition, raw.offset)
-                .recordKey(key)
-                .build(reason.label()));
+        ctx.output(
+                auditTag,
+                Rejection.of(audit, operatorName, subtask, reason.label(), detail)
+                        .source(raw.topic, raw.partition, raw.offset)
+                        .recordKey(key)
+                        .build(reason.label()));
     }
 }

@@ -40,8 +40,7 @@ public final class Fixtures {
     public static final Map<String, StreamKind> TOPICS =
             Map.of(DISASTERS_TOPIC, StreamKind.DISASTERS, WEATHER_TOPIC, StreamKind.WEATHER);
 
-    public static final OutputTag<AuditRecord> AUDIT =
-            new OutputTag<>("audit", TypeInformation.of(AuditRecord.class));
+    public static final OutputTag<AuditRecord> AUDIT = new OutputTag<>("audit", TypeInformation.of(AuditRecord.class));
 
     private Fixtures() {}
 
@@ -146,7 +145,9 @@ public final class Fixtures {
     }
 
     public static String alertId(String seed) {
-        String digits = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+        String digits = UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8))
+                .toString()
+                .replace("-", "");
         return "urn:oid:2.49.0.1.840.0." + digits + ".001.1";
     }
 

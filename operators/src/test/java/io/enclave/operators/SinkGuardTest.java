@@ -30,7 +30,9 @@ class SinkGuardTest {
             harness.processElement(disasterEvent("fema-1", "CO", "a"), 1L);
             harness.processElement(weatherEvent("nws-1", "b", "CO"), 2L);
 
-            assertThat(harness.extractOutputValues()).extracting(e -> e.naturalKey).containsExactly("fema-1", "nws-1");
+            assertThat(harness.extractOutputValues())
+                    .extracting(e -> e.naturalKey)
+                    .containsExactly("fema-1", "nws-1");
             assertThat(values(harness.getSideOutput(AUDIT))).isEmpty();
         }
     }
@@ -49,15 +51,32 @@ class SinkGuardTest {
             harness.processElement(claimsOther, 2L);
             harness.processElement(disasterEvent("fema-own", "CO", "o"), 3L);
 
-            assertThat(harness.extractOutputValues()).extracting(e -> e.naturalKey).containsExactly("fema-own");
+            assertThat(harness.extractOutputValues())
+                    .extracting(e -> e.naturalKey)
+                    .containsExactly("fema-own");
             assertThat(values(harness.getSideOutput(AUDIT)))
-                    .extracting(r -> r.tenantId, r -> r.action, r -> r.outcome, r -> r.reason, r -> r.operator,
+                    .extracting(
+                            r -> r.tenantId,
+                            r -> r.action,
+                            r -> r.outcome,
+                            r -> r.reason,
+                            r -> r.operator,
                             r -> r.recordKey)
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(TENANT, AuditAction.RECORD_REJECTED,
-                                    AuditOutcome.DENIED, "cross_tenant", OPERATOR, "fema-of-kansas"),
-                            org.assertj.core.groups.Tuple.tuple(TENANT, AuditAction.RECORD_REJECTED,
-                                    AuditOutcome.DENIED, "cross_tenant", OPERATOR, "fema-claims-kansas"));
+                            org.assertj.core.groups.Tuple.tuple(
+                                    TENANT,
+                                    AuditAction.RECORD_REJECTED,
+                                    AuditOutcome.DENIED,
+                                    "cross_tenant",
+                                    OPERATOR,
+                                    "fema-of-kansas"),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    TENANT,
+                                    AuditAction.RECORD_REJECTED,
+                                    AuditOutcome.DENIED,
+                                    "cross_tenant",
+                                    OPERATOR,
+                                    "fema-claims-kansas"));
             AuditRecord first = values(harness.getSideOutput(AUDIT)).get(0);
             assertThat(first.detail).contains(OTHER_TENANT).doesNotContain("KS");
             assertThat(first.recordId).hasSize(32);

@@ -25,9 +25,11 @@ class StreamRouterTest {
             harness.processElement(disasterEvent("fema-2", "CO", "c"), 3L);
             harness.processElement(weatherEvent("nws-2", "d"), 4L);
 
-            assertThat(harness.extractOutputValues()).extracting(e -> e.naturalKey)
+            assertThat(harness.extractOutputValues())
+                    .extracting(e -> e.naturalKey)
                     .containsExactly("fema-1", "fema-2");
-            assertThat(values(harness.getSideOutput(WEATHER))).extracting(e -> e.naturalKey)
+            assertThat(values(harness.getSideOutput(WEATHER)))
+                    .extracting(e -> e.naturalKey)
                     .containsExactly("nws-1", "nws-2");
         }
     }
@@ -37,8 +39,8 @@ class StreamRouterTest {
         try (OneInputStreamOperatorTestHarness<TenantEvent, TenantEvent> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(new StreamRouter(WEATHER))) {
             for (int i = 0; i < 50; i++) {
-                harness.processElement(i % 3 == 0 ? weatherEvent("w" + i, "x" + i, "CO")
-                        : disasterEvent("d" + i, "CO", "x" + i), i);
+                harness.processElement(
+                        i % 3 == 0 ? weatherEvent("w" + i, "x" + i, "CO") : disasterEvent("d" + i, "CO", "x" + i), i);
             }
 
             assertThat(harness.extractOutputValues()).hasSize(33).allMatch(e -> e.naturalKey.startsWith("d"));

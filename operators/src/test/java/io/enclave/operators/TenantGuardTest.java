@@ -37,11 +37,11 @@ class TenantGuardTest {
     private static final Duration TTL = Duration.ofHours(1);
 
     /** Colorado: its own state only, PUBLIC and INTERNAL data only. */
-    private static final DataRestrictions COLORADO = new DataRestrictions(StateScope.of(List.of("CO")),
-            EnumSet.of(Classification.PUBLIC, Classification.INTERNAL));
+    private static final DataRestrictions COLORADO = new DataRestrictions(
+            StateScope.of(List.of("CO")), EnumSet.of(Classification.PUBLIC, Classification.INTERNAL));
     /** A federal tenant: every state and every level. */
-    private static final DataRestrictions FEDERAL = new DataRestrictions(StateScope.all(),
-            EnumSet.allOf(Classification.class));
+    private static final DataRestrictions FEDERAL =
+            new DataRestrictions(StateScope.all(), EnumSet.allOf(Classification.class));
 
     private KeyedOneInputStreamOperatorTestHarness<String, TenantEvent, TenantEvent> harness;
 
@@ -55,12 +55,12 @@ class TenantGuardTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, TenantEvent, TenantEvent> guardHarness(
             DataRestrictions restrictions) throws Exception {
         TenantGuard guard = new TenantGuard(Fixtures.auditContext(), restrictions, TTL, AUDIT, OPERATOR);
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(guard),
-                new TenantRecordKey(), Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(guard), new TenantRecordKey(), Types.STRING);
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, TenantEvent, TenantEvent> open(
-            DataRestrictions restrictions) throws Exception {
+    private KeyedOneInputStreamOperatorTestHarness<String, TenantEvent, TenantEvent> open(DataRestrictions restrictions)
+            throws Exception {
         harness = guardHarness(restrictions);
         harness.open();
         return harness;
@@ -82,7 +82,9 @@ class TenantGuardTest {
         int acceptedNow = accepted().size() - acceptedBefore;
         List<AuditRecord> audit = audit();
         int auditNow = audit.size() - auditBefore;
-        assertThat(acceptedNow + auditNow).as("each record is either passed or audited, once").isEqualTo(1);
+        assertThat(acceptedNow + auditNow)
+                .as("each record is either passed or audited, once")
+                .isEqualTo(1);
         return auditNow == 1 ? audit.get(audit.size() - 1).reason : null;
     }
 
@@ -118,9 +120,10 @@ class TenantGuardTest {
         event.claimedTenant = OTHER_TENANT;
 
         assertThat(decide(event)).isEqualTo("cross_tenant");
-        assertThat(audit().get(0).detail).isEqualTo("record claims another tenant, "
-                + PayloadFingerprint.of("kansas_emergency"))
-                .startsWith("record claims another tenant, sha256:").endsWith(" (16 chars)")
+        assertThat(audit().get(0).detail)
+                .isEqualTo("record claims another tenant, " + PayloadFingerprint.of("kansas_emergency"))
+                .startsWith("record claims another tenant, sha256:")
+                .endsWith(" (16 chars)")
                 .doesNotContain("kansas_emergency");
     }
 
@@ -131,8 +134,8 @@ class TenantGuardTest {
      */
     @Test
     void hostilePayloadValuesNeverReachTheAuditRecordVerbatim() throws Exception {
-        String hostile = "evil\n2026-12-02 INFO tenant=kansas_emergency granted\r\"'`\u0000\u001b[31m\u202e"
-                .repeat(200);
+        String hostile =
+                "evil\n2026-12-02 INFO tenant=kansas_emergency granted\r\"'`\u0000\u001b[31m\u202e".repeat(200);
         assertThat(hostile.length()).isGreaterThan(10_000);
         open(COLORADO);
 
@@ -149,23 +152,37 @@ class TenantGuardTest {
 
         assertThat(audit()).hasSize(4).allSatisfy(r -> {
             for (String field : new String[] {r.detail, r.reason, r.classification, r.recordKey, r.sourceTopic}) {
-                assertThat(field).hasSizeLessThan(200).doesNotContain("evil", "\n", "\r", "\"", "'", "`", "\u0000",
-                        "\u001b", "\u202e");
+                assertThat(field)
+                        .hasSizeLessThan(200)
+                        .doesNotContain("evil", "\n", "\r", "\"", "'", "`", "\u0000", "\u001b", "\u202e");
             }
         });
-        assertThat(audit()).extracting(r -> r.detail).containsExactly(
-                "record claims another tenant, " + PayloadFingerprint.of(hostile),
-                "states 1 unrecognised value " + PayloadFingerprint.of(hostile) + " are outside allowed_states CO",
-                "states NM,TX and 2 unrecognised values " + PayloadFingerprint.of(hostile + "\0" + hostile + "x")
-                        + " are outside allowed_states CO",
-                "classification " + PayloadFingerprint.of(hostile)
-                        + " is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
-        assertThat(audit().get(3).classification).as("an unknown level is not copied").isEmpty();
+        assertThat(audit())
+                .extracting(r -> r.detail)
+                .containsExactly(
+                        "record claims another tenant, " + PayloadFingerprint.of(hostile),
+                        "states 1 unrecognised value " + PayloadFingerprint.of(hostile)
+                                + " are outside allowed_states CO",
+                        "states NM,TX and 2 unrecognised values "
+                                + PayloadFingerprint.of(hostile + "\0" + hostile + "x")
+                                + " are outside allowed_states CO",
+                        "classification " + PayloadFingerprint.of(hostile)
+                                + " is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
+        assertThat(audit().get(3).classification)
+                .as("an unknown level is not copied")
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "claim \"{0}\"")
-    @ValueSource(strings = {"", "COLORADO_STATE", "colorado_state ", "colorado_state,kansas_emergency",
-        "kansas_emergency,colorado_state", "colorado_stat\u0435"})
+    @ValueSource(
+            strings = {
+                "",
+                "COLORADO_STATE",
+                "colorado_state ",
+                "colorado_state,kansas_emergency",
+                "kansas_emergency,colorado_state",
+                "colorado_stat\u0435"
+            })
     void rejectsEveryClaimThatIsNotExactlyTheTenant(String claim) throws Exception {
         open(COLORADO);
         TenantEvent event = disasterEvent("k1", "CO", "c");
@@ -181,7 +198,9 @@ class TenantGuardTest {
         event.tenantId = OTHER_TENANT;
 
         assertThat(decide(event)).isEqualTo("cross_tenant");
-        assertThat(audit().get(0).tenantId).as("the audit belongs to this job's tenant").isEqualTo(TENANT);
+        assertThat(audit().get(0).tenantId)
+                .as("the audit belongs to this job's tenant")
+                .isEqualTo(TENANT);
     }
 
     @Test
@@ -201,8 +220,10 @@ class TenantGuardTest {
 
         assertThat(decide(disasterEvent("k1", state, "c"))).isEqualTo("state_not_allowed");
         // A real code is one of ours and named; anything else is payload and only fingerprinted.
-        assertThat(audit().get(0).detail).isEqualTo("states " + (state.equals("KS") ? "KS"
-                : "1 unrecognised value " + PayloadFingerprint.of(state)) + " are outside allowed_states CO");
+        assertThat(audit().get(0).detail)
+                .isEqualTo(
+                        "states " + (state.equals("KS") ? "KS" : "1 unrecognised value " + PayloadFingerprint.of(state))
+                                + " are outside allowed_states CO");
     }
 
     @Test
@@ -249,8 +270,9 @@ class TenantGuardTest {
     }
 
     @ParameterizedTest(name = "classification \"{0}\"")
-    @ValueSource(strings = {"secret", "restricted", "public", "Public", " PUBLIC", "PUBLIC ", "TOP_SECRET", "",
-        "P\u0423BLIC"})
+    @ValueSource(
+            strings = {"secret", "restricted", "public", "Public", " PUBLIC", "PUBLIC ", "TOP_SECRET", "", "P\u0423BLIC"
+            })
     void rejectsAnUnknownClassification(String level) throws Exception {
         open(FEDERAL);
         TenantEvent event = disasterEvent("k1", "CO", "c");
@@ -259,8 +281,9 @@ class TenantGuardTest {
         assertThat(decide(event)).isEqualTo("unknown_classification");
         // The declared text is payload: the detail names it by fingerprint, the column stays empty.
         assertThat(audit().get(0).classification).isEmpty();
-        assertThat(audit().get(0).detail).isEqualTo("classification " + PayloadFingerprint.of(level)
-                + " is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
+        assertThat(audit().get(0).detail)
+                .isEqualTo("classification " + PayloadFingerprint.of(level)
+                        + " is not one of PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL");
     }
 
     @Test
@@ -344,12 +367,14 @@ class TenantGuardTest {
         }
 
         assertThat(accepted()).extracting(e -> e.naturalKey).containsExactly("k-dup");
-        assertThat(audit()).extracting(r -> r.reason, r -> r.recordKey, r -> r.sourceOffset).containsExactly(
-                tuple("cross_tenant", "k-cross", 1L),
-                tuple("state_not_allowed", "k-state", 2L),
-                tuple("unknown_classification", "k-unknown", 3L),
-                tuple("classification_not_allowed", "k-above", 4L),
-                tuple("duplicate", "k-dup", 6L));
+        assertThat(audit())
+                .extracting(r -> r.reason, r -> r.recordKey, r -> r.sourceOffset)
+                .containsExactly(
+                        tuple("cross_tenant", "k-cross", 1L),
+                        tuple("state_not_allowed", "k-state", 2L),
+                        tuple("unknown_classification", "k-unknown", 3L),
+                        tuple("classification_not_allowed", "k-above", 4L),
+                        tuple("duplicate", "k-dup", 6L));
         assertThat(audit()).allSatisfy(r -> {
             assertThat(r.tenantId).isEqualTo(TENANT);
             assertThat(r.action).isEqualTo(AuditAction.RECORD_REJECTED);
@@ -419,7 +444,9 @@ class TenantGuardTest {
         assertThat(decide(disasterEvent("k1", "CO", "c"))).isNull();
 
         harness.setStateTtlProcessingTime(TTL.toMillis() - 1);
-        assertThat(decide(disasterEvent("k1", "CO", "c"))).as("still within the TTL").isEqualTo("duplicate");
+        assertThat(decide(disasterEvent("k1", "CO", "c")))
+                .as("still within the TTL")
+                .isEqualTo("duplicate");
 
         // Reading the state (the rejected duplicate above) does not extend its life.
         harness.setStateTtlProcessingTime(TTL.toMillis() + 1);
@@ -436,6 +463,7 @@ class TenantGuardTest {
 
         assertThat(key.getKey(disasterEvent("abc", "CO", "x"))).isEqualTo("colorado_state|disasters|abc");
         assertThat(key.getKey(weatherEvent("abc", "x", "CO"))).isEqualTo("colorado_state|weather|abc");
-        assertThat(key.getKey(disasterEvent("abd", "CO", "x"))).isNotEqualTo(key.getKey(disasterEvent("abc", "CO", "x")));
+        assertThat(key.getKey(disasterEvent("abd", "CO", "x")))
+                .isNotEqualTo(key.getKey(disasterEvent("abc", "CO", "x")));
     }
 }

@@ -47,19 +47,25 @@ class TenantMetricsTest {
     @Test
     void countersLiveUnderTheTenantGroup() {
         MetricListener listener = new MetricListener();
-        TenantMetrics metrics = TenantMetrics.acceptedAndRejections(listener.getMetricGroup(), TENANT,
-                RejectReason.MALFORMED, RejectReason.OVERSIZE);
+        TenantMetrics metrics = TenantMetrics.acceptedAndRejections(
+                listener.getMetricGroup(), TENANT, RejectReason.MALFORMED, RejectReason.OVERSIZE);
 
         metrics.accepted();
         metrics.accepted();
         metrics.rejected(RejectReason.MALFORMED);
 
-        assertThat(listener.getCounter("tenant", TENANT, "accepted")).get().extracting(Counter::getCount)
+        assertThat(listener.getCounter("tenant", TENANT, "accepted"))
+                .get()
+                .extracting(Counter::getCount)
                 .isEqualTo(2L);
-        assertThat(listener.getCounter("tenant", TENANT, "rejected", "malformed")).get()
-                .extracting(Counter::getCount).isEqualTo(1L);
-        assertThat(listener.getCounter("tenant", TENANT, "rejected", "oversize")).get()
-                .extracting(Counter::getCount).isEqualTo(0L);
+        assertThat(listener.getCounter("tenant", TENANT, "rejected", "malformed"))
+                .get()
+                .extracting(Counter::getCount)
+                .isEqualTo(1L);
+        assertThat(listener.getCounter("tenant", TENANT, "rejected", "oversize"))
+                .get()
+                .extracting(Counter::getCount)
+                .isEqualTo(0L);
     }
 
     @Test
@@ -69,10 +75,15 @@ class TenantMetricsTest {
 
         metrics.rejected(RejectReason.CROSS_TENANT);
 
-        assertThat(listener.getCounter("tenant", TENANT, "rejected", "cross_tenant")).isEmpty();
-        assertThat(listener.getCounter("tenant", TENANT, "accepted")).as("a refusing-only operator").isEmpty();
-        assertThat(listener.getCounter("tenant", TENANT, "rejected", "duplicate")).get()
-                .extracting(Counter::getCount).isEqualTo(0L);
+        assertThat(listener.getCounter("tenant", TENANT, "rejected", "cross_tenant"))
+                .isEmpty();
+        assertThat(listener.getCounter("tenant", TENANT, "accepted"))
+                .as("a refusing-only operator")
+                .isEmpty();
+        assertThat(listener.getCounter("tenant", TENANT, "rejected", "duplicate"))
+                .get()
+                .extracting(Counter::getCount)
+                .isEqualTo(0L);
     }
 
     // ---- the operators' counters, registered in a real task metric group ----
@@ -86,11 +97,14 @@ class TenantMetricsTest {
         registry = TestingMetricRegistry.builder()
                 .setRegisterConsumer((metric, name, group) -> registered.put(group.getMetricIdentifier(name), metric))
                 .build();
-        TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(registry, "localhost",
-                        ResourceID.generate())
+        TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(
+                        registry, "localhost", ResourceID.generate())
                 .addJob(new JobID(), Fixtures.JOB)
                 .addTask(ExecutionAttemptID.randomId(), "operators");
-        environment = new MockEnvironmentBuilder().setTaskName("operators").setMetricGroup(task).build();
+        environment = new MockEnvironmentBuilder()
+                .setTaskName("operators")
+                .setMetricGroup(task)
+                .build();
     }
 
     @AfterEach
@@ -99,8 +113,11 @@ class TenantMetricsTest {
     }
 
     private long count(String suffix) {
-        List<String> matches = registered.keySet().stream().filter(id -> id.endsWith(suffix)).toList();
-        assertThat(matches).as("metrics ending in %s among %s", suffix, registered.keySet()).hasSize(1);
+        List<String> matches =
+                registered.keySet().stream().filter(id -> id.endsWith(suffix)).toList();
+        assertThat(matches)
+                .as("metrics ending in %s among %s", suffix, registered.keySet())
+                .hasSize(1);
         return ((Counter) registered.get(matches.get(0))).getCount();
     }
 
@@ -124,12 +141,15 @@ class TenantMetricsTest {
 
     @Test
     void guardCountsAcceptedAndEachRejectionByReason() throws Exception {
-        TenantGuard guard = new TenantGuard(Fixtures.auditContext(),
+        TenantGuard guard = new TenantGuard(
+                Fixtures.auditContext(),
                 new DataRestrictions(StateScope.of(List.of("CO")), EnumSet.of(Classification.PUBLIC)),
-                Duration.ofHours(1), AUDIT, "guard");
+                Duration.ofHours(1),
+                AUDIT,
+                "guard");
         try (KeyedOneInputStreamOperatorTestHarness<String, TenantEvent, TenantEvent> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(guard),
-                        new TenantRecordKey(), Types.STRING, environment)) {
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(guard), new TenantRecordKey(), Types.STRING, environment)) {
             harness.open();
             TenantEvent cross = disasterEvent("k0", "CO", "0");
             cross.claimedTenant = Fixtures.OTHER_TENANT;
@@ -137,17 +157,26 @@ class TenantMetricsTest {
             internal.classification = "INTERNAL";
             TenantEvent unknown = disasterEvent("k4", "CO", "4");
             unknown.classification = "secret";
-            for (TenantEvent e : List.of(cross, disasterEvent("k1", "CO", "1"), disasterEvent("k1", "CO", "1"),
-                    disasterEvent("k2", "WY", "2"), internal, unknown, disasterEvent("k5", "CO", "5"))) {
+            for (TenantEvent e : List.of(
+                    cross,
+                    disasterEvent("k1", "CO", "1"),
+                    disasterEvent("k1", "CO", "1"),
+                    disasterEvent("k2", "WY", "2"),
+                    internal,
+                    unknown,
+                    disasterEvent("k5", "CO", "5"))) {
                 harness.processElement(e, 1L);
             }
 
             assertThat(count("tenant." + TENANT + ".accepted")).isEqualTo(2L);
             assertThat(count("tenant." + TENANT + ".rejected.cross_tenant")).isEqualTo(1L);
             assertThat(count("tenant." + TENANT + ".rejected.duplicate")).isEqualTo(1L);
-            assertThat(count("tenant." + TENANT + ".rejected.state_not_allowed")).isEqualTo(1L);
-            assertThat(count("tenant." + TENANT + ".rejected.classification_not_allowed")).isEqualTo(1L);
-            assertThat(count("tenant." + TENANT + ".rejected.unknown_classification")).isEqualTo(1L);
+            assertThat(count("tenant." + TENANT + ".rejected.state_not_allowed"))
+                    .isEqualTo(1L);
+            assertThat(count("tenant." + TENANT + ".rejected.classification_not_allowed"))
+                    .isEqualTo(1L);
+            assertThat(count("tenant." + TENANT + ".rejected.unknown_classification"))
+                    .isEqualTo(1L);
         }
     }
 }

@@ -52,7 +52,8 @@ class TenantTaggerTest {
 
     private static OneInputStreamOperatorTestHarness<RawEvent, TenantEvent> newHarness() throws Exception {
         TenantTagger tagger = new TenantTagger(Fixtures.auditContext(), DATA_OWNER, TOPICS, MAX_BYTES, AUDIT, OPERATOR);
-        OneInputStreamOperatorTestHarness<RawEvent, TenantEvent> h = ProcessFunctionTestHarnesses.forProcessFunction(tagger);
+        OneInputStreamOperatorTestHarness<RawEvent, TenantEvent> h =
+                ProcessFunctionTestHarnesses.forProcessFunction(tagger);
         h.setProcessingTime(NOW);
         return h;
     }
@@ -62,7 +63,9 @@ class TenantTaggerTest {
     }
 
     private AuditRecord onlyAudit() {
-        assertThat(harness.extractOutputValues()).as("nothing may pass a rejected record").isEmpty();
+        assertThat(harness.extractOutputValues())
+                .as("nothing may pass a rejected record")
+                .isEmpty();
         List<AuditRecord> audit = audit();
         assertThat(audit).hasSize(1);
         return audit.get(0);
@@ -103,7 +106,9 @@ class TenantTaggerTest {
         harness.setProcessingTime(NOW + 60_000);
         harness.processElement(raw(DISASTERS_TOPIC, 0, 2L, bytes(fema("KS"))), 1L);
 
-        assertThat(harness.extractOutputValues()).extracting(e -> e.processingTime).containsExactly(NOW, NOW + 60_000);
+        assertThat(harness.extractOutputValues())
+                .extracting(e -> e.processingTime)
+                .containsExactly(NOW, NOW + 60_000);
     }
 
     @Test
@@ -173,7 +178,9 @@ class TenantTaggerTest {
         AuditRecord r = onlyAudit();
         assertThat(r.reason).isEqualTo("oversize");
         assertThat(r.detail).isEqualTo(payload.length + " bytes exceeds max_message_bytes " + MAX_BYTES);
-        assertThat(r.recordKey).as("an oversize payload is not read, so its key is unknown").isEmpty();
+        assertThat(r.recordKey)
+                .as("an oversize payload is not read, so its key is unknown")
+                .isEmpty();
     }
 
     @Test
@@ -184,9 +191,12 @@ class TenantTaggerTest {
         harness.processElement(raw(DISASTERS_TOPIC, 0, 6L, atLimit), 1L);
         harness.processElement(raw(DISASTERS_TOPIC, 0, 7L, overLimit), 1L);
 
-        assertThat(harness.extractOutputValues()).extracting(e -> e.sourceOffset).containsExactly(6L);
-        assertThat(audit()).extracting(r -> r.reason, r -> r.sourceOffset).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("oversize", 7L));
+        assertThat(harness.extractOutputValues())
+                .extracting(e -> e.sourceOffset)
+                .containsExactly(6L);
+        assertThat(audit())
+                .extracting(r -> r.reason, r -> r.sourceOffset)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("oversize", 7L));
     }
 
     /** A valid declaration whose JSON is exactly {@code size} bytes long. */
@@ -222,8 +232,10 @@ class TenantTaggerTest {
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(audit()).extracting(r -> r.reason).containsExactly("malformed", "oversize");
-        assertThat(audit()).allSatisfy(r -> assertThat(r.detail).hasSizeLessThan(200)
-                .doesNotContain("evil", "\n", "\r", "\"", "`", "\u0007", "\u001b"));
+        assertThat(audit())
+                .allSatisfy(r -> assertThat(r.detail)
+                        .hasSizeLessThan(200)
+                        .doesNotContain("evil", "\n", "\r", "\"", "`", "\u0007", "\u001b"));
         assertThat(audit().get(0).detail).isEqualTo("field tenant_id: longer than 255 characters");
     }
 
@@ -255,9 +267,11 @@ class TenantTaggerTest {
         harness.processElement(raw(WEATHER_TOPIC, 0, 12L, new byte[0]), 1L);
 
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(audit()).extracting(r -> r.reason, r -> r.detail).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("malformed", "empty message"),
-                org.assertj.core.groups.Tuple.tuple("malformed", "empty message"));
+        assertThat(audit())
+                .extracting(r -> r.reason, r -> r.detail)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("malformed", "empty message"),
+                        org.assertj.core.groups.Tuple.tuple("malformed", "empty message"));
     }
 
     @Test
@@ -313,8 +327,8 @@ class TenantTaggerTest {
         assertThat(secondRun).isEqualTo(firstRun);
     }
 
-    private static List<String> rejectIds(OneInputStreamOperatorTestHarness<RawEvent, TenantEvent> h,
-            List<RawEvent> input) throws Exception {
+    private static List<String> rejectIds(
+            OneInputStreamOperatorTestHarness<RawEvent, TenantEvent> h, List<RawEvent> input) throws Exception {
         for (RawEvent e : input) {
             h.processElement(e, 1L);
         }
@@ -339,7 +353,9 @@ class TenantTaggerTest {
         harness.processElement(raw("unknown", 0, 41L, bytes(fema("CO"))), 1L);
         harness.processElement(raw(DISASTERS_TOPIC, 0, 42L, bytes(fema("CO"))), 1L);
 
-        assertThat(harness.extractOutputValues()).extracting(e -> e.sourceOffset).containsExactly(42L);
+        assertThat(harness.extractOutputValues())
+                .extracting(e -> e.sourceOffset)
+                .containsExactly(42L);
         assertThat(audit()).extracting(r -> r.sourceOffset).containsExactly(40L, 41L);
     }
 }

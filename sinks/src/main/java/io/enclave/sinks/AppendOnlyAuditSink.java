@@ -70,7 +70,10 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
-        return new Writer<>(options, rows, context.getProcessingTimeService(),
+        return new Writer<>(
+                options,
+                rows,
+                context.getProcessingTimeService(),
                 context.isObjectReuseEnabled() ? context.createInputSerializer() : null);
     }
 
@@ -100,8 +103,9 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
         }
         Map<Long, String> stored = new HashMap<>();
         String key = SqlDialect.quote(rows.keyColumn());
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + SqlDialect.qualified(options.database(),
-                table.name()) + " WHERE tenant_id = ? AND " + key + " BETWEEN ? AND ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT * FROM " + SqlDialect.qualified(options.database(), table.name())
+                        + " WHERE tenant_id = ? AND " + key + " BETWEEN ? AND ?")) {
             ps.setString(1, options.tenantId());
             ps.setLong(2, min);
             ps.setLong(3, max);
@@ -124,8 +128,14 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
             } else if (existing.equals(identity)) {
                 replays++;
             } else {
-                conflicts.add(new AuditConflict(options.tenantId(), table.name(), k, sha256(existing), sha256(identity),
-                        now, "a different " + table.name() + " row was offered at " + rows.keyColumn() + " " + k
+                conflicts.add(new AuditConflict(
+                        options.tenantId(),
+                        table.name(),
+                        k,
+                        sha256(existing),
+                        sha256(identity),
+                        now,
+                        "a different " + table.name() + " row was offered at " + rows.keyColumn() + " " + k
                                 + "; the stored row was kept and the offered one refused"));
             }
         }
@@ -140,8 +150,8 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
         }
         if (!conflicts.isEmpty()) {
             TableDefinition<AuditConflict> conflictTable = AuditConflict.table();
-            try (PreparedStatement ps = c.prepareStatement(options.dialect().insertOnly(options.database(),
-                    conflictTable))) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(options.dialect().insertOnly(options.database(), conflictTable))) {
                 for (AuditConflict conflict : conflicts) {
                     StatementBinder.bind(ps, conflictTable.columns(), conflict);
                     ps.addBatch();
@@ -154,8 +164,8 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
 
     static String sha256(String identity) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(identity.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
@@ -215,17 +225,27 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
                 try {
                     if (connection == null || !connection.isValid(5)) {
                         close(connection);
-                        connection = DriverManager.getConnection(options.jdbcUrl(), options.user(),
+                        connection = DriverManager.getConnection(
+                                options.jdbcUrl(),
+                                options.user(),
                                 options.password().reveal());
                     }
                     Outcome outcome = append(connection, options, rows, buffer);
                     for (AuditConflict c : outcome.conflicts()) {
-                        LOG.error("{}: refused to overwrite the stored row at {} {} of tenant {} with a different one"
-                                + " (stored {}, offered {}); recorded in audit_conflict", table, rows.keyColumn(),
-                                c.sequence(), c.tenantId(), c.storedDigest(), c.offeredDigest());
+                        LOG.error(
+                                "{}: refused to overwrite the stored row at {} {} of tenant {} with a different one"
+                                        + " (stored {}, offered {}); recorded in audit_conflict",
+                                table,
+                                rows.keyColumn(),
+                                c.sequence(),
+                                c.tenantId(),
+                                c.storedDigest(),
+                                c.offeredDigest());
                     }
                     if (outcome.replays() > 0) {
-                        LOG.info("{}: {} replayed rows were already stored, identical, and were skipped", table,
+                        LOG.info(
+                                "{}: {} replayed rows were already stored, identical, and were skipped",
+                                table,
                                 outcome.replays());
                     }
                     buffer.clear();
@@ -234,8 +254,8 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
                     close(connection);
                     connection = null;
                     if (attempt >= options.maxRetries()) {
-                        throw new IOException("Writing audit rows to " + table + " failed after " + (attempt + 1)
-                                + " attempts", e);
+                        throw new IOException(
+                                "Writing audit rows to " + table + " failed after " + (attempt + 1) + " attempts", e);
                     }
                     Thread.sleep(1000L * (attempt + 1));
                 }

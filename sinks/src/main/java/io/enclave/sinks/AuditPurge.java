@@ -31,7 +31,12 @@ public final class AuditPurge {
     private final AuditSigner signer;
 
     /** {@code trust} verifies the chain before anything is cut; {@code signer} (the CLI's key) signs the anchor. */
-    public AuditPurge(Connection connection, SqlDialect dialect, String database, String tenantId, AuditTrust trust,
+    public AuditPurge(
+            Connection connection,
+            SqlDialect dialect,
+            String database,
+            String tenantId,
+            AuditTrust trust,
             AuditSigner signer) {
         this.connection = connection;
         this.dialect = dialect;
@@ -87,8 +92,8 @@ public final class AuditPurge {
             return new Result(0, verdict.firstSequence());
         }
         String prevHash;
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT hash FROM " + log + " WHERE tenant_id = ? AND sequence = ?")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT hash FROM " + log + " WHERE tenant_id = ? AND sequence = ?")) {
             ps.setString(1, tenantId);
             ps.setLong(2, through);
             try (ResultSet rs = ps.executeQuery()) {
@@ -98,9 +103,16 @@ public final class AuditPurge {
         }
         long purgedRows = through - verdict.firstSequence() + 1;
         long purgedAt = Instant.now().toEpochMilli();
-        AuditAnchor anchor = new AuditAnchor(tenantId, through + 1, prevHash, purgedRows, purgedBy, purgedAt,
-                signer.keyId(), signer.sign(AuditChain.anchorMessage(signer.keyId(), tenantId, through + 1, prevHash,
-                        purgedRows, purgedAt)));
+        AuditAnchor anchor = new AuditAnchor(
+                tenantId,
+                through + 1,
+                prevHash,
+                purgedRows,
+                purgedBy,
+                purgedAt,
+                signer.keyId(),
+                signer.sign(AuditChain.anchorMessage(
+                        signer.keyId(), tenantId, through + 1, prevHash, purgedRows, purgedAt)));
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
@@ -109,8 +121,8 @@ public final class AuditPurge {
                 StatementBinder.bind(ps, table.columns(), anchor);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "DELETE FROM " + log + " WHERE tenant_id = ? AND sequence <= ?")) {
+            try (PreparedStatement ps =
+                    connection.prepareStatement("DELETE FROM " + log + " WHERE tenant_id = ? AND sequence <= ?")) {
                 ps.setString(1, tenantId);
                 ps.setLong(2, through);
                 ps.executeUpdate();

@@ -39,7 +39,8 @@ public final class AuditRows {
 
         @Override
         public String identityOf(AuditRecord row) {
-            return AuditChain.canonical(row) + "|hash=" + row.hash + "|signer=" + row.signer + "|signature=" + row.signature;
+            return AuditChain.canonical(row) + "|hash=" + row.hash + "|signer=" + row.signer + "|signature="
+                    + row.signature;
         }
 
         @Override

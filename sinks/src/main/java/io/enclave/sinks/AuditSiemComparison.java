@@ -60,8 +60,8 @@ public final class AuditSiemComparison {
      * The outcome: the differences, ordered by sequence (empty when both copies agree), and the
      * extent of each side.
      */
-    public record Result(List<Difference> differences, long databaseRows, long databaseHead, long siemRows,
-            long siemHead) {
+    public record Result(
+            List<Difference> differences, long databaseRows, long databaseHead, long siemRows, long siemHead) {
         public boolean same() {
             return differences.isEmpty();
         }
@@ -74,7 +74,8 @@ public final class AuditSiemComparison {
         }
         Map<Long, AuditRecord> dbRows = databaseRows();
         Map<Long, String> dbHeads = databaseHeads();
-        long firstDbRow = dbRows.isEmpty() ? Long.MAX_VALUE : dbRows.keySet().iterator().next();
+        long firstDbRow =
+                dbRows.isEmpty() ? Long.MAX_VALUE : dbRows.keySet().iterator().next();
         String anchorLink = anchorAt(firstDbRow);
 
         Map<Long, AuditRecord> siemRows = new TreeMap<>();
@@ -91,9 +92,13 @@ public final class AuditSiemComparison {
         }
         Map<Long, String> siemHeads = new TreeMap<>();
         for (AuditHead h : siem.heads()) {
-            String problem = !tenantId.equals(h.tenantId) ? "of tenant '" + h.tenantId + "'"
-                    : trust.problem(h.signer, EnumSet.of(SignerRole.JOB), AuditChain.headMessage(h.signer, h.tenantId,
-                            h.sequence, h.headHash, h.checkpointId), h.signature);
+            String problem = !tenantId.equals(h.tenantId)
+                    ? "of tenant '" + h.tenantId + "'"
+                    : trust.problem(
+                            h.signer,
+                            EnumSet.of(SignerRole.JOB),
+                            AuditChain.headMessage(h.signer, h.tenantId, h.sequence, h.headHash, h.checkpointId),
+                            h.signature);
             if (problem != null) {
                 out.add(new Difference(h.sequence, "the SIEM copy's signed head is forged: " + problem));
                 continue;
@@ -112,18 +117,23 @@ public final class AuditSiemComparison {
             AuditRecord db = dbRows.get(s);
             if (db != null) {
                 if (!identity(db).equals(identity(e.getValue()))) {
-                    out.add(new Difference(s, "the row differs between the database and the SIEM copy"
-                            + differingFields(db, e.getValue())));
+                    out.add(new Difference(
+                            s,
+                            "the row differs between the database and the SIEM copy"
+                                    + differingFields(db, e.getValue())));
                 }
             } else if (s < firstDbRow && anchorLink != null) {
                 // Purged or dropped with its day partition; the anchor must link to the SIEM's row before it.
                 if (s == firstDbRow - 1 && !AuditChain.same(anchorLink, e.getValue().hash)) {
-                    out.add(new Difference(firstDbRow, "the signed anchor does not link to the SIEM copy's row at "
-                            + "sequence " + s));
+                    out.add(new Difference(
+                            firstDbRow,
+                            "the signed anchor does not link to the SIEM copy's row at " + "sequence " + s));
                 }
             } else if (s <= sealed) {
-                out.add(new Difference(s, "the row is missing from the database but in the SIEM copy (deleted, or "
-                        + "the database was rolled back)"));
+                out.add(new Difference(
+                        s,
+                        "the row is missing from the database but in the SIEM copy (deleted, or "
+                                + "the database was rolled back)"));
             }
         }
         for (long s : dbRows.keySet()) {
@@ -134,8 +144,10 @@ public final class AuditSiemComparison {
         for (Map.Entry<Long, String> e : siemHeads.entrySet()) {
             String db = dbHeads.get(e.getKey());
             if (db == null) {
-                out.add(new Difference(e.getKey(), "the signed head is missing from the database but in the SIEM "
-                        + "copy (deleted, or the database was rolled back)"));
+                out.add(new Difference(
+                        e.getKey(),
+                        "the signed head is missing from the database but in the SIEM "
+                                + "copy (deleted, or the database was rolled back)"));
             } else if (!db.equals(e.getValue())) {
                 out.add(new Difference(e.getKey(), "the signed head differs between the database and the SIEM copy"));
             }

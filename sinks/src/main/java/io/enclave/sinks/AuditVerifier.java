@@ -67,8 +67,15 @@ public final class AuditVerifier {
      * @param badSequence the first sequence found bad, -1 when ok
      * @param problem what is wrong there, empty when ok
      */
-    public record Verdict(boolean ok, long records, long firstSequence, long lastSequence, String headHash,
-            long signedHead, long badSequence, String problem) {}
+    public record Verdict(
+            boolean ok,
+            long records,
+            long firstSequence,
+            long lastSequence,
+            String headHash,
+            long signedHead,
+            long badSequence,
+            String problem) {}
 
     public Verdict verify() throws SQLException {
         // Signed points the chain may start from once the rows before them are gone (a purge, a
@@ -84,7 +91,9 @@ public final class AuditVerifier {
                     String anchorPrev = rs.getString(2);
                     long purgedAt = millis(rs.getObject(4, LocalDateTime.class));
                     String signer = rs.getString(5);
-                    String problem = trust.problem(signer, EnumSet.of(SignerRole.CLI, SignerRole.JOB),
+                    String problem = trust.problem(
+                            signer,
+                            EnumSet.of(SignerRole.CLI, SignerRole.JOB),
                             AuditChain.anchorMessage(signer, tenantId, first, anchorPrev, rs.getLong(3), purgedAt),
                             rs.getString(6));
                     if (problem != null) {
@@ -100,16 +109,20 @@ public final class AuditVerifier {
         // Reported only if no row before it is bad: a re-signed tail is named where it starts.
         String headProblem = null;
         long headProblemSequence = -1;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT sequence, head_hash, checkpoint_id, signer, "
-                + "signature FROM " + SqlDialect.qualified(database, "audit_head") + " WHERE tenant_id = ? ORDER BY sequence")) {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT sequence, head_hash, checkpoint_id, signer, " + "signature FROM "
+                        + SqlDialect.qualified(database, "audit_head") + " WHERE tenant_id = ? ORDER BY sequence")) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long sequence = rs.getLong(1);
                     String hash = rs.getString(2);
                     String signer = rs.getString(4);
-                    String problem = trust.problem(signer, EnumSet.of(SignerRole.JOB),
-                            AuditChain.headMessage(signer, tenantId, sequence, hash, rs.getLong(3)), rs.getString(5));
+                    String problem = trust.problem(
+                            signer,
+                            EnumSet.of(SignerRole.JOB),
+                            AuditChain.headMessage(signer, tenantId, sequence, hash, rs.getLong(3)),
+                            rs.getString(5));
                     if (problem != null && headProblem == null) {
                         headProblem = "the signed head is edited or forged: " + problem;
                         headProblemSequence = sequence;
@@ -133,8 +146,12 @@ public final class AuditVerifier {
             while (rs.next()) {
                 AuditRecord r = read(rs);
                 if (!tenantId.equals(r.tenantId)) {
-                    return bad(count, firstSequence, r.sequence, "row of tenant '" + r.tenantId
-                            + "' in the audit log of '" + tenantId + "': copied from another tenant");
+                    return bad(
+                            count,
+                            firstSequence,
+                            r.sequence,
+                            "row of tenant '" + r.tenantId + "' in the audit log of '" + tenantId
+                                    + "': copied from another tenant");
                 }
                 if (count == 0 && r.sequence > expected && anchors.containsKey(r.sequence)) {
                     // The rows before were purged or dropped with their partition; a signed anchor names the link.
@@ -148,18 +165,28 @@ public final class AuditVerifier {
                     if (AuditChain.same(prev, r.hash) && AuditChain.same(chain.hash(r), r.hash)) {
                         continue;
                     }
-                    return bad(count, firstSequence, r.sequence, "two different rows at this sequence: the chain "
-                            + "was forked");
+                    return bad(
+                            count,
+                            firstSequence,
+                            r.sequence,
+                            "two different rows at this sequence: the chain " + "was forked");
                 }
                 if (r.sequence < expected) {
-                    return bad(count, firstSequence, r.sequence, "row before the start of the chain at sequence "
-                            + expected);
+                    return bad(
+                            count,
+                            firstSequence,
+                            r.sequence,
+                            "row before the start of the chain at sequence " + expected);
                 }
                 if (r.sequence > expected) {
-                    return bad(count, firstSequence, expected, "missing: sequence " + expected
-                            + (r.sequence - expected > 1 ? ".." + (r.sequence - 1) : "")
-                            + " is not in the table (row deleted, or a gap before sequence " + r.sequence + ")"
-                            + (count == 0 ? ", and no signed anchor starts the chain at " + r.sequence : ""));
+                    return bad(
+                            count,
+                            firstSequence,
+                            expected,
+                            "missing: sequence " + expected
+                                    + (r.sequence - expected > 1 ? ".." + (r.sequence - 1) : "")
+                                    + " is not in the table (row deleted, or a gap before sequence " + r.sequence + ")"
+                                    + (count == 0 ? ", and no signed anchor starts the chain at " + r.sequence : ""));
                 }
                 String problem = problemOf(r, prev);
                 if (problem != null) {
@@ -179,16 +206,26 @@ public final class AuditVerifier {
             return bad(count, firstSequence, headProblemSequence, headProblem);
         }
         if (count == 0 && signedHead < 0) {
-            return bad(0, firstSequence, firstSequence, "no audit records and no signed head for tenant '"
-                    + tenantId + "'");
+            return bad(
+                    0,
+                    firstSequence,
+                    firstSequence,
+                    "no audit records and no signed head for tenant '" + tenantId + "'");
         }
         if (signedHead < 0) {
-            return bad(count, firstSequence, last + 1, "no signed head: the tail cannot be checked (audit_head "
-                    + "was deleted, or the job has not yet completed two checkpoints)");
+            return bad(
+                    count,
+                    firstSequence,
+                    last + 1,
+                    "no signed head: the tail cannot be checked (audit_head "
+                            + "was deleted, or the job has not yet completed two checkpoints)");
         }
         if (signedHead > last) {
-            return bad(count, firstSequence, last + 1, "truncated tail: the signed head is sequence " + signedHead
-                    + " but the table ends at " + last);
+            return bad(
+                    count,
+                    firstSequence,
+                    last + 1,
+                    "truncated tail: the signed head is sequence " + signedHead + " but the table ends at " + last);
         }
         Verdict conflict = refusedOverwrite(count, firstSequence);
         if (conflict != null) {
@@ -204,12 +241,17 @@ public final class AuditVerifier {
      */
     private Verdict refusedOverwrite(long count, long firstSequence) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT table_name, sequence, detected_at, detail FROM "
-                + SqlDialect.qualified(database, "audit_conflict") + " WHERE tenant_id = ? ORDER BY sequence LIMIT 1")) {
+                + SqlDialect.qualified(database, "audit_conflict")
+                + " WHERE tenant_id = ? ORDER BY sequence LIMIT 1")) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    return bad(count, firstSequence, rs.getLong(2), "conflicting write refused at "
-                            + rs.getObject(3, LocalDateTime.class) + "Z: " + rs.getString(4) + " (audit_conflict)");
+                    return bad(
+                            count,
+                            firstSequence,
+                            rs.getLong(2),
+                            "conflicting write refused at " + rs.getObject(3, LocalDateTime.class) + "Z: "
+                                    + rs.getString(4) + " (audit_conflict)");
                 }
             }
         }
@@ -219,14 +261,16 @@ public final class AuditVerifier {
     /** What is wrong with one row, given the hash the previous row ended with; null if nothing. */
     private String problemOf(AuditRecord r, String prevHash) {
         String recomputed = chain.hash(r);
-        boolean signatureOk = trust.problem(r.signer, EnumSet.of(SignerRole.JOB),
-                AuditChain.recordMessage(r.signer, r.hash), r.signature) == null;
+        boolean signatureOk = trust.problem(
+                        r.signer, EnumSet.of(SignerRole.JOB), AuditChain.recordMessage(r.signer, r.hash), r.signature)
+                == null;
         if (!AuditChain.same(recomputed, r.hash)) {
             long chainedAt = chainedSequence(r);
             if (chainedAt >= 0 && signatureOk) {
                 return "holds the record chained at sequence " + chainedAt + ": rows were swapped or moved";
             }
-            return signatureOk ? "edited: its fields no longer hash to its stored hash"
+            return signatureOk
+                    ? "edited: its fields no longer hash to its stored hash"
                     : "edited or forged: neither its hash nor its signature matches its content";
         }
         String forged = AuditChain.signatureProblem(trust, r);
@@ -246,8 +290,11 @@ public final class AuditVerifier {
                     + (r.sequence - 1) + " (a row was replaced or removed)";
         }
         // A rotation introduces its new key only when the key it replaced signed it.
-        if (r.action == AuditAction.SIGNING_KEY_ROTATED && r.outcome == AuditOutcome.SUCCESS
-                && trust.key(r.recordKey).map(k -> k.previous().equals(r.submitter)).orElse(false)) {
+        if (r.action == AuditAction.SIGNING_KEY_ROTATED
+                && r.outcome == AuditOutcome.SUCCESS
+                && trust.key(r.recordKey)
+                        .map(k -> k.previous().equals(r.submitter))
+                        .orElse(false)) {
             introduced.add(r.recordKey);
         }
         return null;

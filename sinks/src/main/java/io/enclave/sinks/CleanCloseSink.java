@@ -66,8 +66,11 @@ public final class CleanCloseSink<T> implements Sink<T> {
             try {
                 delegate.close();
             } catch (Exception e) {
-                LOG.warn("{}: the last batch could not be written while closing; it is replayed from the last"
-                        + " checkpoint when the job restarts ({})", description, e.getClass().getSimpleName());
+                LOG.warn(
+                        "{}: the last batch could not be written while closing; it is replayed from the last"
+                                + " checkpoint when the job restarts ({})",
+                        description,
+                        e.getClass().getSimpleName());
             }
         }
     }

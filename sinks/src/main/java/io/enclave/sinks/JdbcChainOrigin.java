@@ -29,7 +29,8 @@ public final class JdbcChainOrigin implements ChainOrigin {
         String sql = "SELECT record_id FROM " + SqlDialect.qualified(options.database(), "audit_log")
                 + " WHERE tenant_id = ? ORDER BY sequence DESC LIMIT " + limit;
         Set<String> ids = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.user(), options.password().reveal());
+        try (Connection c = DriverManager.getConnection(
+                        options.jdbcUrl(), options.user(), options.password().reveal());
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -45,7 +46,8 @@ public final class JdbcChainOrigin implements ChainOrigin {
     public Optional<AuditRecord> lastStored(String tenantId) throws Exception {
         String sql = "SELECT * FROM " + SqlDialect.qualified(options.database(), "audit_log")
                 + " WHERE tenant_id = ? ORDER BY sequence DESC LIMIT 1";
-        try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.user(), options.password().reveal());
+        try (Connection c = DriverManager.getConnection(
+                        options.jdbcUrl(), options.user(), options.password().reveal());
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {

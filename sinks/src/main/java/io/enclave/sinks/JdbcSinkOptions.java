@@ -61,15 +61,41 @@ public final class JdbcSinkOptions implements Serializable {
         return new Builder();
     }
 
-    public String tenantId() { return tenantId; }
-    public String jdbcUrl() { return jdbcUrl; }
-    public String database() { return database; }
-    public String user() { return user; }
-    public io.enclave.config.Secret password() { return password; }
-    public SqlDialect dialect() { return dialect; }
-    public int batchSize() { return batchSize; }
-    public Duration batchInterval() { return batchInterval; }
-    public int maxRetries() { return maxRetries; }
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public io.enclave.config.Secret password() {
+        return password;
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public Duration batchInterval() {
+        return batchInterval;
+    }
+
+    public int maxRetries() {
+        return maxRetries;
+    }
 
     @Override
     public String toString() {
@@ -88,15 +114,50 @@ public final class JdbcSinkOptions implements Serializable {
         private Duration batchInterval = Duration.ofSeconds(5);
         private int maxRetries = 5;
 
-        public Builder tenantId(String v) { tenantId = v; return this; }
-        public Builder jdbcUrl(String v) { jdbcUrl = v; return this; }
-        public Builder database(String v) { database = v; return this; }
-        public Builder user(String v) { user = v; return this; }
-        public Builder password(io.enclave.config.Secret v) { password = v; return this; }
-        public Builder dialect(SqlDialect v) { dialect = v; return this; }
-        public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder batchInterval(Duration v) { batchInterval = v; return this; }
-        public Builder maxRetries(int v) { maxRetries = v; return this; }
+        public Builder tenantId(String v) {
+            tenantId = v;
+            return this;
+        }
+
+        public Builder jdbcUrl(String v) {
+            jdbcUrl = v;
+            return this;
+        }
+
+        public Builder database(String v) {
+            database = v;
+            return this;
+        }
+
+        public Builder user(String v) {
+            user = v;
+            return this;
+        }
+
+        public Builder password(io.enclave.config.Secret v) {
+            password = v;
+            return this;
+        }
+
+        public Builder dialect(SqlDialect v) {
+            dialect = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder batchInterval(Duration v) {
+            batchInterval = v;
+            return this;
+        }
+
+        public Builder maxRetries(int v) {
+            maxRetries = v;
+            return this;
+        }
 
         public JdbcSinkOptions build() {
             return new JdbcSinkOptions(this);

@@ -56,17 +56,18 @@ public final class TenantDatabase {
         statements.add(dialect.createDatabase(database));
         for (TableDefinition<?> table : TenantTables.all(tenant.processing().encryptedFields())) {
             boolean log = table.name().equals(TenantTables.auditLog().name());
-            statements.add(TenantTables.APPEND_ONLY.contains(table.name())
-                    ? dialect.createAppendOnlyTable(database, table, log ? auditRetention() : null)
-                    : dialect.createTable(database, table));
+            statements.add(
+                    TenantTables.APPEND_ONLY.contains(table.name())
+                            ? dialect.createAppendOnlyTable(database, table, log ? auditRetention() : null)
+                            : dialect.createTable(database, table));
         }
         return statements;
     }
 
     /** The audit log is kept for the tenant's {@code audit_requirements.retention_days}. */
     public io.enclave.sinks.schema.DayPartitionRetention auditRetention() {
-        return new io.enclave.sinks.schema.DayPartitionRetention(TenantTables.AUDIT_PARTITION_COLUMN,
-                tenant.auditRequirements().retentionDays());
+        return new io.enclave.sinks.schema.DayPartitionRetention(
+                TenantTables.AUDIT_PARTITION_COLUMN, tenant.auditRequirements().retentionDays());
     }
 
     /**
@@ -111,7 +112,8 @@ public final class TenantDatabase {
     /** The tables the job upserts (the event tables): the only ones its account may UPDATE. */
     public static List<String> upsertTables() {
         return java.util.Arrays.stream(io.enclave.config.StreamKind.values())
-                .map(io.enclave.config.StreamKind::table).toList();
+                .map(io.enclave.config.StreamKind::table)
+                .toList();
     }
 
     /**
@@ -129,8 +131,8 @@ public final class TenantDatabase {
 
     /** {@code GRANT UPDATE ON db.table TO account}. */
     public String tableGrantStatement(String table) {
-        return "GRANT " + UPSERT_PRIVILEGE + " ON " + SqlDialect.qualified(tenant.database().schema(), table) + " TO "
-                + account();
+        return "GRANT " + UPSERT_PRIVILEGE + " ON "
+                + SqlDialect.qualified(tenant.database().schema(), table) + " TO " + account();
     }
 
     /** The tenant's account, {@code 'user'@'%'}; the user name is validated as {@code [a-z][a-z0-9_]*}. */
@@ -154,18 +156,20 @@ public final class TenantDatabase {
      * escaped so that the grant matches this one database and no other.
      */
     public String grantStatement(List<String> privileges) {
-        return "GRANT " + String.join(", ", privileges) + " ON " + dialect.grantDatabase(tenant.database().schema())
-                + ".* TO " + account();
+        return "GRANT " + String.join(", ", privileges) + " ON "
+                + dialect.grantDatabase(tenant.database().schema()) + ".* TO " + account();
     }
 
     /** {@code CREATE USER} with the real password, for execution only; never print it. */
     public String createUserStatement() {
-        return "CREATE USER " + account() + " IDENTIFIED BY " + passwordLiteral(tenant.database().password());
+        return "CREATE USER " + account() + " IDENTIFIED BY "
+                + passwordLiteral(tenant.database().password());
     }
 
     /** {@code ALTER USER} with the real password, for execution only; never print it. */
     public String alterPasswordStatement() {
-        return "ALTER USER " + account() + " IDENTIFIED BY " + passwordLiteral(tenant.database().password());
+        return "ALTER USER " + account() + " IDENTIFIED BY "
+                + passwordLiteral(tenant.database().password());
     }
 
     /**
@@ -203,8 +207,13 @@ public final class TenantDatabase {
         if (dialect.grantDatabase(schema).equals(bareName)) {
             return; // the dialect names databases literally: the bare name is the exact grant
         }
-        if (strings(admin, "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?"
-                + " LIMIT 1", account(), schema).isEmpty()) {
+        if (strings(
+                        admin,
+                        "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?"
+                                + " LIMIT 1",
+                        account(),
+                        schema)
+                .isEmpty()) {
             return;
         }
         try (Statement st = admin.createStatement()) {
@@ -218,12 +227,18 @@ public final class TenantDatabase {
      * removed by {@code ./enclave provision}.
      */
     private void revokeDatabaseUpdate(Connection admin) throws SQLException {
-        if (isStarRocks() || strings(admin, "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?"
-                + " AND PRIVILEGE_TYPE = 'UPDATE' LIMIT 1", account()).isEmpty()) {
+        if (isStarRocks()
+                || strings(
+                                admin,
+                                "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?"
+                                        + " AND PRIVILEGE_TYPE = 'UPDATE' LIMIT 1",
+                                account())
+                        .isEmpty()) {
             return;
         }
         try (Statement st = admin.createStatement()) {
-            st.execute("REVOKE UPDATE ON " + dialect.grantDatabase(tenant.database().schema()) + ".* FROM " + account());
+            st.execute("REVOKE UPDATE ON "
+                    + dialect.grantDatabase(tenant.database().schema()) + ".* FROM " + account());
         }
     }
 
@@ -257,8 +272,10 @@ public final class TenantDatabase {
 
     /** The tenant recorded in the database's audit_head comment, if the table exists and carries one. */
     public Optional<String> recordedOwner(Connection admin) throws SQLException {
-        for (String comment : strings(admin, "SELECT TABLE_COMMENT FROM information_schema.TABLES"
-                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", tenant.database().schema(),
+        for (String comment : strings(
+                admin,
+                "SELECT TABLE_COMMENT FROM information_schema.TABLES" + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                tenant.database().schema(),
                 TenantTables.auditHead().name())) {
             Matcher m = OWNER_MARK.matcher(comment == null ? "" : comment);
             if (m.find()) {
@@ -291,17 +308,24 @@ public final class TenantDatabase {
                 reasons.add("user " + user + " is the administrative account provisioning connects as");
             }
         }
-        List<String> adminPrivileges = strings(admin, "SELECT DISTINCT PRIVILEGE_TYPE FROM"
-                + " information_schema.USER_PRIVILEGES WHERE GRANTEE LIKE ? AND (IS_GRANTABLE = 'YES'"
-                + " OR PRIVILEGE_TYPE = 'CREATE USER')", grantees(user));
+        List<String> adminPrivileges = strings(
+                admin,
+                "SELECT DISTINCT PRIVILEGE_TYPE FROM"
+                        + " information_schema.USER_PRIVILEGES WHERE GRANTEE LIKE ? AND (IS_GRANTABLE = 'YES'"
+                        + " OR PRIVILEGE_TYPE = 'CREATE USER')",
+                grantees(user));
         if (!adminPrivileges.isEmpty()) {
             reasons.add("user " + user + " is administrative (holds " + String.join(", ", adminPrivileges)
                     + " or GRANT OPTION on *.*)");
         }
         List<String> foreign = new ArrayList<>();
-        for (String[] row : rows(admin, "SELECT DISTINCT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
-                + " WHERE GRANTEE = ? UNION SELECT DISTINCT TABLE_SCHEMA FROM information_schema.TABLE_PRIVILEGES"
-                + " WHERE GRANTEE = ?", account(), account())) {
+        for (String[] row : rows(
+                admin,
+                "SELECT DISTINCT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
+                        + " WHERE GRANTEE = ? UNION SELECT DISTINCT TABLE_SCHEMA FROM information_schema.TABLE_PRIVILEGES"
+                        + " WHERE GRANTEE = ?",
+                account(),
+                account())) {
             if (!isOwnDatabasePattern(row[0], db)) {
                 foreign.add(row[0]);
             }
@@ -312,11 +336,13 @@ public final class TenantDatabase {
                     + "; it may be another tenant's user");
         }
         List<String> others = new ArrayList<>();
-        for (String[] row : rows(admin, "SELECT DISTINCT GRANTEE, TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
-                + " UNION SELECT DISTINCT GRANTEE, TABLE_SCHEMA FROM information_schema.TABLE_PRIVILEGES"
-                + " WHERE TABLE_SCHEMA = ?", db)) {
-            if (isOwnDatabasePattern(row[1], db) && !row[0].startsWith("'" + user + "'@")
-                    && !others.contains(row[0])) {
+        for (String[] row : rows(
+                admin,
+                "SELECT DISTINCT GRANTEE, TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
+                        + " UNION SELECT DISTINCT GRANTEE, TABLE_SCHEMA FROM information_schema.TABLE_PRIVILEGES"
+                        + " WHERE TABLE_SCHEMA = ?",
+                db)) {
+            if (isOwnDatabasePattern(row[1], db) && !row[0].startsWith("'" + user + "'@") && !others.contains(row[0])) {
                 others.add(row[0]);
             }
         }
@@ -344,8 +370,10 @@ public final class TenantDatabase {
      * which is the tenant's own grant to migrate rather than a claim on some other database.
      */
     private static boolean isOwnDatabasePattern(String pattern, String db) {
-        return pattern.equals(db) || io.enclave.sinks.dialect.MySqlDialect.exactGrantDatabase(pattern)
-                .map(db::equals).orElse(false);
+        return pattern.equals(db)
+                || io.enclave.sinks.dialect.MySqlDialect.exactGrantDatabase(pattern)
+                        .map(db::equals)
+                        .orElse(false);
     }
 
     /** A LIKE pattern for every {@code 'user'@'host'} grantee of the name; user names hold no quote or wildcard escapes beyond _. */

@@ -31,11 +31,16 @@ class AuditDdlTest {
     void starRocksAuditTablesAreDuplicateKeyTablesSoAnInsertCanOnlyAppend() {
         List<String> ddl = new TenantDatabase(TENANT, new StarRocksDialect()).schemaStatements();
         for (String table : TenantTables.APPEND_ONLY) {
-            assertThat(ddl).filteredOn(s -> s.contains("`colorado_emergency`.`" + table + "` ("))
-                    .singleElement().satisfies(s -> assertThat(s).contains("\nDUPLICATE KEY (`tenant_id`, ")
+            assertThat(ddl)
+                    .filteredOn(s -> s.contains("`colorado_emergency`.`" + table + "` ("))
+                    .singleElement()
+                    .satisfies(s -> assertThat(s)
+                            .contains("\nDUPLICATE KEY (`tenant_id`, ")
                             .doesNotContain("PRIMARY KEY"));
         }
-        assertThat(ddl).filteredOn(s -> s.contains("`disaster_declarations` (")).singleElement()
+        assertThat(ddl)
+                .filteredOn(s -> s.contains("`disaster_declarations` ("))
+                .singleElement()
                 .satisfies(s -> assertThat(s).contains("PRIMARY KEY (`id`)"));
         assertThat(new StarRocksDialect().insertOnly("colorado_emergency", TenantTables.auditLog()))
                 .startsWith("INSERT INTO `colorado_emergency`.`audit_log` (`tenant_id`, `sequence`, ");
@@ -43,14 +48,20 @@ class AuditDdlTest {
 
     @Test
     void starRocksDropsAuditPartitionsOlderThanTheRetention() {
-        String ddl = new StarRocksDialect().createAppendOnlyTable("colorado_emergency", TenantTables.auditLog(),
-                RETENTION);
+        String ddl =
+                new StarRocksDialect().createAppendOnlyTable("colorado_emergency", TenantTables.auditLog(), RETENTION);
 
-        assertThat(ddl).contains("DUPLICATE KEY (`tenant_id`, `sequence`)", "PARTITION BY RANGE(`chained_at`) ()",
-                "DISTRIBUTED BY HASH(`tenant_id`, `sequence`)", "\"dynamic_partition.enable\" = \"true\"",
-                "\"dynamic_partition.time_unit\" = \"DAY\"", "\"dynamic_partition.start\" = \"-2555\"");
+        assertThat(ddl)
+                .contains(
+                        "DUPLICATE KEY (`tenant_id`, `sequence`)",
+                        "PARTITION BY RANGE(`chained_at`) ()",
+                        "DISTRIBUTED BY HASH(`tenant_id`, `sequence`)",
+                        "\"dynamic_partition.enable\" = \"true\"",
+                        "\"dynamic_partition.time_unit\" = \"DAY\"",
+                        "\"dynamic_partition.start\" = \"-2555\"");
         assertThat(new StarRocksDialect().createAppendOnlyTable("colorado_emergency", TenantTables.auditHead(), null))
-                .contains("DUPLICATE KEY (`tenant_id`, `sequence`)").doesNotContain("PARTITION");
+                .contains("DUPLICATE KEY (`tenant_id`, `sequence`)")
+                .doesNotContain("PARTITION");
     }
 
     /**
@@ -63,12 +74,19 @@ class AuditDdlTest {
     void starRocksPartitionsTheAuditLogByChainingTimeTheDayAnchorsAreCutOn() {
         List<String> ddl = new TenantDatabase(TENANT, new StarRocksDialect()).schemaStatements();
 
-        assertThat(ddl).filteredOn(s -> s.contains("`colorado_emergency`.`audit_log` (")).singleElement()
-                .satisfies(s -> assertThat(s).contains("`chained_at` DATETIME NOT NULL COMMENT \"UTC, milliseconds, "
-                                + "when the job chained the record\"", "PARTITION BY RANGE(`chained_at`) ()",
+        assertThat(ddl)
+                .filteredOn(s -> s.contains("`colorado_emergency`.`audit_log` ("))
+                .singleElement()
+                .satisfies(s -> assertThat(s)
+                        .contains(
+                                "`chained_at` DATETIME NOT NULL COMMENT \"UTC, milliseconds, "
+                                        + "when the job chained the record\"",
+                                "PARTITION BY RANGE(`chained_at`) ()",
                                 "\"dynamic_partition.time_unit\" = \"DAY\"")
                         .doesNotContain("RANGE(`event_time`)"));
-        assertThat(ddl).filteredOn(s -> s.contains("`audit_anchor` (")).singleElement()
+        assertThat(ddl)
+                .filteredOn(s -> s.contains("`audit_anchor` ("))
+                .singleElement()
                 .satisfies(s -> assertThat(s).doesNotContain("PARTITION"));
     }
 
@@ -80,23 +98,28 @@ class AuditDdlTest {
         assertThat(new MySqlDialect().createAppendOnlyTable("colorado_emergency", TenantTables.auditHead(), null))
                 .contains("PRIMARY KEY (`tenant_id`, `sequence`)");
         assertThat(new MySqlDialect().insertOnly("colorado_emergency", TenantTables.auditLog()))
-                .startsWith("INSERT IGNORE INTO `colorado_emergency`.`audit_log`").doesNotContain("UPDATE");
+                .startsWith("INSERT IGNORE INTO `colorado_emergency`.`audit_log`")
+                .doesNotContain("UPDATE");
     }
 
     @Test
     void neitherDialectGrantsTheJobUpdateOrDeleteOnAnAuditTable() {
         List<String> starRocks = new TenantDatabase(TENANT, new StarRocksDialect()).accessStatements();
-        assertThat(starRocks).contains("GRANT SELECT, INSERT ON ALL TABLES IN DATABASE `colorado_emergency` TO ROLE "
-                + "`tenant_colorado_state_writer`");
+        assertThat(starRocks)
+                .contains("GRANT SELECT, INSERT ON ALL TABLES IN DATABASE `colorado_emergency` TO ROLE "
+                        + "`tenant_colorado_state_writer`");
         assertThat(starRocks).noneMatch(s -> s.startsWith("GRANT") && (s.contains("UPDATE") || s.contains("DELETE")));
 
         List<String> mysql = new TenantDatabase(TENANT, new MySqlDialect()).accessStatements();
-        assertThat(mysql).contains("GRANT SELECT, INSERT ON `colorado\\_emergency`.* TO 'colorado_writer'@'%'",
-                "GRANT UPDATE ON `colorado_emergency`.`disaster_declarations` TO 'colorado_writer'@'%'",
-                "GRANT UPDATE ON `colorado_emergency`.`weather_alerts` TO 'colorado_writer'@'%'");
+        assertThat(mysql)
+                .contains(
+                        "GRANT SELECT, INSERT ON `colorado\\_emergency`.* TO 'colorado_writer'@'%'",
+                        "GRANT UPDATE ON `colorado_emergency`.`disaster_declarations` TO 'colorado_writer'@'%'",
+                        "GRANT UPDATE ON `colorado_emergency`.`weather_alerts` TO 'colorado_writer'@'%'");
         assertThat(mysql).noneMatch(s -> s.contains("DELETE"));
         for (String table : TenantTables.APPEND_ONLY) {
-            assertThat(mysql).noneMatch(s -> s.contains("UPDATE") && (s.contains(".*") || s.contains(SqlDialect.quote(table))));
+            assertThat(mysql)
+                    .noneMatch(s -> s.contains("UPDATE") && (s.contains(".*") || s.contains(SqlDialect.quote(table))));
         }
     }
 }

@@ -40,8 +40,8 @@ class JdbcSinkOptionsTest {
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(options);
         }
-        JdbcSinkOptions copy = (JdbcSinkOptions) new ObjectInputStream(
-                new ByteArrayInputStream(bytes.toByteArray())).readObject();
+        JdbcSinkOptions copy =
+                (JdbcSinkOptions) new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
         assertThat(copy.password().reveal()).isEqualTo("s3cr3t-value");
         assertThat(copy.dialect().name()).isEqualTo("starrocks");
     }

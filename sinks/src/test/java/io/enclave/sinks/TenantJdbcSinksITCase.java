@@ -57,8 +57,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TenantJdbcSinksITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -79,7 +79,8 @@ class TenantJdbcSinksITCase {
         db = EmbeddedMariaDb.shared();
         tenantA = tenant(TENANT_A, "pw-a");
         tenantB = tenant(TENANT_B, "pw-b");
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             for (TenantConfig t : List.of(tenantA, tenantB)) {
                 st.execute("DROP DATABASE IF EXISTS " + t.database().schema());
                 TenantDatabase database = new TenantDatabase(t, DIALECT);
@@ -96,7 +97,8 @@ class TenantJdbcSinksITCase {
 
     @BeforeEach
     void emptyTables() throws SQLException {
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             for (String schema : List.of(TENANT_A, TENANT_B)) {
                 for (String table : List.of("disaster_declarations", "weather_alerts", "audit_log")) {
                     st.execute("DELETE FROM " + schema + "." + table);
@@ -135,21 +137,28 @@ class TenantJdbcSinksITCase {
     }
 
     /** One job that writes all three of the tenant's tables. */
-    private static void runJob(String name, List<TenantEvent> disasters, List<TenantEvent> alerts,
-            List<AuditRecord> audits) throws Exception {
+    private static void runJob(
+            String name, List<TenantEvent> disasters, List<TenantEvent> alerts, List<AuditRecord> audits)
+            throws Exception {
         StreamExecutionEnvironment env = environment();
         TenantJdbcSinks sinks = sinksOfA();
         if (!disasters.isEmpty()) {
-            env.fromData(TenantEvent.class, disasters.toArray(new TenantEvent[0])).name("disasters")
-                    .sinkTo(sinks.events(StreamKind.DISASTERS)).name("disaster sink");
+            env.fromData(TenantEvent.class, disasters.toArray(new TenantEvent[0]))
+                    .name("disasters")
+                    .sinkTo(sinks.events(StreamKind.DISASTERS))
+                    .name("disaster sink");
         }
         if (!alerts.isEmpty()) {
-            env.fromData(TenantEvent.class, alerts.toArray(new TenantEvent[0])).name("alerts")
-                    .sinkTo(sinks.events(StreamKind.WEATHER)).name("weather sink");
+            env.fromData(TenantEvent.class, alerts.toArray(new TenantEvent[0]))
+                    .name("alerts")
+                    .sinkTo(sinks.events(StreamKind.WEATHER))
+                    .name("weather sink");
         }
         if (!audits.isEmpty()) {
-            env.fromData(AuditRecord.class, audits.toArray(new AuditRecord[0])).name("audit")
-                    .sinkTo(sinks.audit()).name("audit sink");
+            env.fromData(AuditRecord.class, audits.toArray(new AuditRecord[0]))
+                    .name("audit")
+                    .sinkTo(sinks.audit())
+                    .name("audit sink");
         }
         env.execute(name);
     }
@@ -183,7 +192,8 @@ class TenantJdbcSinksITCase {
     void writesEveryTableWithUtcDatetimesBooleansAndJoinedStates() throws Exception {
         runJob("sinks-it-write", disasters("Severe Storms", 5), alerts("Severe", 3), audits("wrong state", 4));
 
-        try (Connection a = connectAsA(); Statement st = a.createStatement()) {
+        try (Connection a = connectAsA();
+                Statement st = a.createStatement()) {
             assertThat(count(st, "disaster_declarations")).isEqualTo(5);
             assertThat(count(st, "weather_alerts")).isEqualTo(3);
             assertThat(count(st, "audit_log")).isEqualTo(4);
@@ -215,12 +225,13 @@ class TenantJdbcSinksITCase {
                 assertThat(rs.getLong("source_offset")).isGreaterThan(Integer.MAX_VALUE);
                 assertThat(rs.next()).isFalse();
             }
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT * FROM weather_alerts WHERE id = 'urn:oid:2.49.0.1.840.0.2'")) {
+            try (ResultSet rs = st.executeQuery("SELECT * FROM weather_alerts WHERE id = 'urn:oid:2.49.0.1.840.0.2'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString("severity")).isEqualTo("Severe");
-                assertThat(rs.getObject("sent", LocalDateTime.class)).isEqualTo(LocalDateTime.of(2024, 12, 8, 22, 46, 6));
-                assertThat(rs.getObject("expires", LocalDateTime.class)).isEqualTo(LocalDateTime.of(2024, 12, 9, 13, 0));
+                assertThat(rs.getObject("sent", LocalDateTime.class))
+                        .isEqualTo(LocalDateTime.of(2024, 12, 8, 22, 46, 6));
+                assertThat(rs.getObject("expires", LocalDateTime.class))
+                        .isEqualTo(LocalDateTime.of(2024, 12, 9, 13, 0));
                 assertThat(rs.getObject("onset")).isNull();
                 assertThat(rs.getString("same_codes")).isEqualTo("008031,008013");
                 assertThat(rs.getString("ugc_codes")).isEqualTo("COZ039,COZ040");
@@ -257,26 +268,35 @@ class TenantJdbcSinksITCase {
     void eventsUpsertWhileTheAuditLogSkipsReplaysAndRefusesOverwrites() throws Exception {
         runJob("sinks-it-first", disasters("first", 4), alerts("Moderate", 3), audits("first", 3));
         runJob("sinks-it-replay", disasters("second", 4), alerts("Extreme", 3), audits("first", 3));
-        try (Connection a = connectAsA(); Statement st = a.createStatement()) {
+        try (Connection a = connectAsA();
+                Statement st = a.createStatement()) {
             assertThat(count(st, "audit_log")).isEqualTo(3);
-            assertThat(count(st, "audit_conflict")).as("an identical replay is no conflict").isZero();
+            assertThat(count(st, "audit_conflict"))
+                    .as("an identical replay is no conflict")
+                    .isZero();
         }
         // The same sequences with other content: the event tables upsert, the audit log keeps what it holds.
         runJob("sinks-it-conflict", disasters("second", 4), alerts("Extreme", 3), audits("second", 3));
 
-        try (Connection a = connectAsA(); Statement st = a.createStatement()) {
+        try (Connection a = connectAsA();
+                Statement st = a.createStatement()) {
             assertThat(count(st, "disaster_declarations")).isEqualTo(4);
             assertThat(count(st, "weather_alerts")).isEqualTo(3);
             assertThat(count(st, "audit_log")).isEqualTo(3);
             assertThat(strings(st, "SELECT declaration_title FROM disaster_declarations ORDER BY id"))
                     .containsExactly("second 1", "second 2", "second 3", "second 4");
-            assertThat(strings(st, "SELECT DISTINCT severity FROM weather_alerts")).containsExactly("Extreme");
+            assertThat(strings(st, "SELECT DISTINCT severity FROM weather_alerts"))
+                    .containsExactly("Extreme");
             assertThat(strings(st, "SELECT detail FROM audit_log ORDER BY record_id"))
-                    .as("the stored audit rows are unchanged").containsExactly("first 1", "first 2", "first 3");
+                    .as("the stored audit rows are unchanged")
+                    .containsExactly("first 1", "first 2", "first 3");
             assertThat(strings(st, "SELECT CONCAT(table_name, ' ', sequence) FROM audit_conflict ORDER BY sequence"))
                     .as("each refused overwrite is reported")
-                    .containsExactlyElementsOf(audits("second", 3).stream().mapToLong(r -> r.sequence).sorted()
-                            .mapToObj(q -> "audit_log " + q).toList());
+                    .containsExactlyElementsOf(audits("second", 3).stream()
+                            .mapToLong(r -> r.sequence)
+                            .sorted()
+                            .mapToObj(q -> "audit_log " + q)
+                            .toList());
         }
     }
 
@@ -287,14 +307,17 @@ class TenantJdbcSinksITCase {
 
         assertThat(failure.clientError()).isInstanceOf(JobExecutionException.class);
         // The sink's own check is what failed the task, naming both tenants and the table.
-        assertThat(failure.taskCauses()).anySatisfy(cause -> assertThat(cause)
-                .isInstanceOf(CrossTenantWriteException.class)
-                .hasMessageContaining("'" + TENANT_A + "'")
-                .hasMessageContaining("'" + TENANT_B + "'")
-                .message().containsAnyOf("disaster_declarations", "audit_log"));
+        assertThat(failure.taskCauses())
+                .anySatisfy(cause -> assertThat(cause)
+                        .isInstanceOf(CrossTenantWriteException.class)
+                        .hasMessageContaining("'" + TENANT_A + "'")
+                        .hasMessageContaining("'" + TENANT_B + "'")
+                        .message()
+                        .containsAnyOf("disaster_declarations", "audit_log"));
         if (!failure.taskManagerLost()) {
             assertThat(ExceptionUtils.findThrowable(failure.clientError(), CrossTenantWriteException.class))
-                    .as("cause chain of %s", failure.clientError()).isPresent();
+                    .as("cause chain of %s", failure.clientError())
+                    .isPresent();
         }
         assertNoRowOfTenantB();
     }
@@ -322,12 +345,15 @@ class TenantJdbcSinksITCase {
         });
 
         assertThat(failure.clientError()).isInstanceOf(JobExecutionException.class);
-        assertThat(failure.taskCauses()).anySatisfy(cause -> assertThat(cause)
-                .isInstanceOf(SQLException.class)
-                .hasMessageContaining("denied")
-                .hasMessageContaining(TENANT_B));
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
-            assertThat(count(st, "SELECT COUNT(*) FROM " + TENANT_B + ".disaster_declarations")).isZero();
+        assertThat(failure.taskCauses())
+                .anySatisfy(cause -> assertThat(cause)
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("denied")
+                        .hasMessageContaining(TENANT_B));
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
+            assertThat(count(st, "SELECT COUNT(*) FROM " + TENANT_B + ".disaster_declarations"))
+                    .isZero();
         }
     }
 
@@ -336,11 +362,13 @@ class TenantJdbcSinksITCase {
     void aFailedWriteFailsTheJobButNotTheTaskManager(@InjectMiniCluster MiniCluster cluster) throws Exception {
         JobFailure failure = runFailingJob(cluster, this::runMixedTenantJob);
 
-        assertThat(failure.taskManagerLost()).as("TaskManager shut down by %s", failure.clientError()).isFalse();
+        assertThat(failure.taskManagerLost())
+                .as("TaskManager shut down by %s", failure.clientError())
+                .isFalse();
         assertThat(ExceptionUtils.findThrowable(failure.clientError(), CrossTenantWriteException.class))
                 .as("cause chain of %s", failure.clientError())
-                .hasValueSatisfying(cause -> assertThat(cause.getMessage())
-                        .contains("'" + TENANT_A + "'", "'" + TENANT_B + "'"));
+                .hasValueSatisfying(
+                        cause -> assertThat(cause.getMessage()).contains("'" + TENANT_A + "'", "'" + TENANT_B + "'"));
         assertNoRowOfTenantB();
     }
 
@@ -353,11 +381,16 @@ class TenantJdbcSinksITCase {
     }
 
     private static void assertNoRowOfTenantB() throws SQLException {
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             for (String schema : List.of(TENANT_A, TENANT_B)) {
                 for (String table : List.of("disaster_declarations", "weather_alerts", "audit_log")) {
-                    assertThat(count(st, "SELECT COUNT(*) FROM " + schema + "." + table
-                            + " WHERE tenant_id <> '" + TENANT_A + "'")).as(schema + "." + table).isZero();
+                    assertThat(count(
+                                    st,
+                                    "SELECT COUNT(*) FROM " + schema + "." + table + " WHERE tenant_id <> '" + TENANT_A
+                                            + "'"))
+                            .as(schema + "." + table)
+                            .isZero();
                 }
             }
             assertThat(count(st, "SELECT COUNT(*) FROM " + TENANT_A + ".disaster_declarations WHERE id = 'fema-of-b'"))
@@ -365,7 +398,9 @@ class TenantJdbcSinksITCase {
             assertThat(count(st, "SELECT COUNT(*) FROM " + TENANT_A + ".audit_log WHERE record_id = 'audit-of-b'"))
                     .isZero();
             for (String table : List.of("disaster_declarations", "weather_alerts", "audit_log")) {
-                assertThat(count(st, "SELECT COUNT(*) FROM " + TENANT_B + "." + table)).as(TENANT_B + "." + table).isZero();
+                assertThat(count(st, "SELECT COUNT(*) FROM " + TENANT_B + "." + table))
+                        .as(TENANT_B + "." + table)
+                        .isZero();
             }
         }
     }
@@ -386,7 +421,8 @@ class TenantJdbcSinksITCase {
             taskCauses = log.causes();
         }
         assertThat(clientError).as("the job should have failed").isNotNull();
-        boolean lost = ExceptionUtils.findThrowableWithMessage(clientError, "TaskExecutor is shutting down").isPresent();
+        boolean lost = ExceptionUtils.findThrowableWithMessage(clientError, "TaskExecutor is shutting down")
+                .isPresent();
         if (lost) {
             replaceLostTaskManager(cluster);
         }
@@ -397,12 +433,15 @@ class TenantJdbcSinksITCase {
     private static void replaceLostTaskManager(MiniCluster cluster) throws Exception {
         awaitResources(cluster, r -> r.getNumberTaskManagers() == 0, "the failed TaskManager to unregister");
         cluster.startTaskManager();
-        awaitResources(cluster, r -> r.getNumberTaskManagers() == 1 && r.getNumberFreeSlots() == 2,
+        awaitResources(
+                cluster,
+                r -> r.getNumberTaskManagers() == 1 && r.getNumberFreeSlots() == 2,
                 "a new TaskManager with free slots");
     }
 
-    private static void awaitResources(MiniCluster cluster, java.util.function.Predicate<ResourceOverview> condition,
-            String what) throws Exception {
+    private static void awaitResources(
+            MiniCluster cluster, java.util.function.Predicate<ResourceOverview> condition, String what)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.test(cluster.getResourceOverview().get())) {
             if (System.nanoTime() > deadline) {
@@ -413,7 +452,9 @@ class TenantJdbcSinksITCase {
     }
 
     private static Connection connectAsA() throws SQLException {
-        return DriverManager.getConnection(db.jdbcUrl(TENANT_A), tenantA.database().user(),
+        return DriverManager.getConnection(
+                db.jdbcUrl(TENANT_A),
+                tenantA.database().user(),
                 tenantA.database().password().reveal());
     }
 

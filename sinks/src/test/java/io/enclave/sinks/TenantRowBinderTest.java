@@ -40,7 +40,8 @@ class TenantRowBinderTest {
 
         eventBinder(stream).accept(ps.statement(), event(stream, OWN));
 
-        assertThat(ps.byIndex()).hasSize(TenantTables.forStream(stream).columns().size());
+        assertThat(ps.byIndex())
+                .hasSize(TenantTables.forStream(stream).columns().size());
     }
 
     @ParameterizedTest
@@ -89,8 +90,8 @@ class TenantRowBinderTest {
         assertThat(own.byIndex()).hasSize(table.columns().size());
 
         RecordingPreparedStatement foreign = new RecordingPreparedStatement();
-        assertThatThrownBy(() -> binder.accept(foreign.statement(),
-                        SinkFixtures.audit(OTHER, "r2", AuditOutcome.DENIED, "x")))
+        assertThatThrownBy(() ->
+                        binder.accept(foreign.statement(), SinkFixtures.audit(OTHER, "r2", AuditOutcome.DENIED, "x")))
                 .isInstanceOf(CrossTenantWriteException.class)
                 .hasMessage("sink of tenant '" + OWN + "' refused a row of tenant '" + OTHER + "' for table audit_log");
         assertThat(foreign.calls()).isEmpty();

@@ -35,6 +35,7 @@ final class ConfigBinder {
     private static final String AUDIT_SUFFIX = "_audit";
     /** MySQL (and StarRocks) user names are at most 32 characters. */
     static final Pattern DATABASE_USER = Pattern.compile("[a-z][a-z0-9_]{1,31}");
+
     static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     static final Pattern API_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
@@ -49,10 +50,12 @@ final class ConfigBinder {
     static final String DEFAULT_SIEM_TOPIC = "enclave_siem_audit";
     /** Seven years, the usual retention for US federal emergency-management records. */
     static final int DEFAULT_RETENTION_DAYS = 2555;
+
     private static final List<String> ENCRYPTION_MODES = List.of("randomized", "deterministic");
 
     /** System databases a tenant must never be pointed at. */
-    private static final Set<String> RESERVED_SCHEMAS = Set.of("information_schema", "mysql", "sys", "performance_schema");
+    private static final Set<String> RESERVED_SCHEMAS =
+            Set.of("information_schema", "mysql", "sys", "performance_schema");
     /** Administrative accounts; a tenant writing as one of them would not be isolated by grants. */
     private static final Set<String> RESERVED_USERS = Set.of("root", "admin");
     /**
@@ -69,8 +72,13 @@ final class ConfigBinder {
             Set.of("bootstrap.servers", "security.protocol", "sasl.mechanism", "sasl.jaas.config", "group.id");
 
     /** Client properties naming classes to load without a {@code .class} or {@code .classes} suffix. */
-    private static final Set<String> CLASS_LIST_CLIENT_PROPERTIES = Set.of("metric.reporters", "security.providers",
-            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer");
+    private static final Set<String> CLASS_LIST_CLIENT_PROPERTIES = Set.of(
+            "metric.reporters",
+            "security.providers",
+            "key.serializer",
+            "value.serializer",
+            "key.deserializer",
+            "value.deserializer");
     /** The TLS versions a client may speak outside development mode; older ones have known breaks. */
     private static final List<String> STRICT_TLS_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
@@ -84,23 +92,41 @@ final class ConfigBinder {
     private static final List<String> GLOBAL_KAFKA_KEYS =
             List.of("bootstrap_servers", "security_protocol", "sasl_mechanism", "client_properties");
     private static final List<String> GLOBAL_DATABASE_KEYS = List.of("jdbc_url", "dialect");
-    private static final List<String> TENANT_KEYS = List.of("organization", "classification_level", "database",
-            "kafka", "api_access", "data_restrictions", "audit_requirements", "security_enhancements", "processing",
+    private static final List<String> TENANT_KEYS = List.of(
+            "organization",
+            "classification_level",
+            "database",
+            "kafka",
+            "api_access",
+            "data_restrictions",
+            "audit_requirements",
+            "security_enhancements",
+            "processing",
             "keystore");
-    private static final List<String> DATABASE_KEYS = List.of("schema", "user", "password", "encryption_key", "resource_group");
+    private static final List<String> DATABASE_KEYS =
+            List.of("schema", "user", "password", "encryption_key", "resource_group");
     private static final List<String> KAFKA_KEYS =
             List.of("username", "password", "publisher_username", "publisher_password", "quotas");
     private static final List<String> QUOTA_KEYS =
             List.of("producer_byte_rate", "consumer_byte_rate", "request_percentage");
     private static final List<String> RESOURCE_GROUP_KEYS = List.of("cpu_weight", "mem_limit_percent");
-    private static final List<String> API_KEYS = List.of("fema_api_key", "noaa_scope", "rate_limits", "additional_apis");
+    private static final List<String> API_KEYS =
+            List.of("fema_api_key", "noaa_scope", "rate_limits", "additional_apis");
     private static final List<String> RESTRICTION_KEYS = List.of("allowed_states", "allowed_classifications");
     private static final List<String> AUDIT_KEYS =
             List.of("retention_days", "siem_integration", "realtime_monitoring", "incident_response");
     private static final List<String> SECURITY_KEYS =
             List.of("network_isolation", "dedicated_processing", "additional_encryption");
-    private static final List<String> PROCESSING_KEYS = List.of("parallelism", "batch_size", "batch_interval",
-            "max_retries", "max_message_bytes", "dedup_ttl", "checkpoint_interval", "topic_partitions", "encrypt");
+    private static final List<String> PROCESSING_KEYS = List.of(
+            "parallelism",
+            "batch_size",
+            "batch_interval",
+            "max_retries",
+            "max_message_bytes",
+            "dedup_ttl",
+            "checkpoint_interval",
+            "topic_partitions",
+            "encrypt");
     private static final List<String> FIELD_KEYS = List.of("field", "mode");
 
     private static final String LEVEL_ORDER =
@@ -134,8 +160,10 @@ final class ConfigBinder {
             return Optional.empty();
         }
         if (!(root instanceof MappingNode)) {
-            yaml.problem(TenantConfigLoader.DOCUMENT, "expected a mapping with global: and tenants:, got "
-                    + YamlReader.describe(root), YamlReader.lineOf(root));
+            yaml.problem(
+                    TenantConfigLoader.DOCUMENT,
+                    "expected a mapping with global: and tenants:, got " + YamlReader.describe(root),
+                    YamlReader.lineOf(root));
             return Optional.empty();
         }
         return yaml.section(root, "", YamlReader.lineOf(root), TOP_KEYS).map(this::config);
@@ -157,23 +185,31 @@ final class ConfigBinder {
     private GlobalSettings global(YamlSection global) {
         YamlSection kafka = global.requiredSection("kafka", GLOBAL_KAFKA_KEYS);
         String bootstrap = kafka.required("bootstrap_servers", ValueKind.ENDPOINT)
-                .filter(v -> yaml.check(v, BOOTSTRAP.matcher(v.text()).matches(),
-                        "is not a comma-separated list of host:port"))
-                .map(Scalar::text).orElse("");
+                .filter(v -> yaml.check(
+                        v, BOOTSTRAP.matcher(v.text()).matches(), "is not a comma-separated list of host:port"))
+                .map(Scalar::text)
+                .orElse("");
         String protocol = kafkaSecurityProtocol(kafka);
         String mechanism = kafka.oneOf("sasl_mechanism", SASL_MECHANISMS, "SCRAM-SHA-512");
         Map<String, String> clientProperties = clientProperties(kafka);
 
         YamlSection database = global.requiredSection("database", GLOBAL_DATABASE_KEYS);
-        String jdbcUrl = database.required("jdbc_url", ValueKind.ENDPOINT).filter(this::isServerUrl).map(Scalar::text).orElse("");
-        DatabaseDialect dialect = DatabaseDialect.valueOf(
-                database.oneOf("dialect", DIALECTS, "starrocks", ValueKind.ENDPOINT).toUpperCase(Locale.ROOT));
+        String jdbcUrl = database.required("jdbc_url", ValueKind.ENDPOINT)
+                .filter(this::isServerUrl)
+                .map(Scalar::text)
+                .orElse("");
+        DatabaseDialect dialect =
+                DatabaseDialect.valueOf(database.oneOf("dialect", DIALECTS, "starrocks", ValueKind.ENDPOINT)
+                        .toUpperCase(Locale.ROOT));
 
         if (global.given("keystore")) {
             // One shared store would let every tenant's password open every tenant's keys: refuse it, never ignore it.
-            yaml.problem(global.pathOf("keystore"), "one key store for all tenants is no longer accepted: each tenant"
-                    + " now has its own at tenants.<id>.keystore; move the keys out of this store with"
-                    + " `enclave keys split`, then delete global.keystore", global.lineOf("keystore"));
+            yaml.problem(
+                    global.pathOf("keystore"),
+                    "one key store for all tenants is no longer accepted: each tenant"
+                            + " now has its own at tenants.<id>.keystore; move the keys out of this store with"
+                            + " `enclave keys split`, then delete global.keystore",
+                    global.lineOf("keystore"));
         }
 
         YamlSection apisSection = global.section("apis", APIS_KEYS);
@@ -186,12 +222,14 @@ final class ConfigBinder {
                 .filter(v -> yaml.matches(v, TOPIC))
                 // Kafka refuses a topic whose name differs from another's only by '.' and '_', so
                 // tenant.fema.audit would block tenant_fema_audit from ever being created.
-                .filter(v -> yaml.check(v, !v.text().replace('.', '_').startsWith("tenant_"),
+                .filter(v -> yaml.check(
+                        v,
+                        !v.text().replace('.', '_').startsWith("tenant_"),
                         "must not start with tenant_ (or tenant. with '.' for '_', which Kafka counts as the"
                                 + " same name): that prefix begins tenants' own topics"))
-                .map(Scalar::text).orElse(DEFAULT_SIEM_TOPIC);
-        return new GlobalSettings(bootstrap, protocol, mechanism, clientProperties, jdbcUrl, dialect, siemTopic,
-                apis);
+                .map(Scalar::text)
+                .orElse(DEFAULT_SIEM_TOPIC);
+        return new GlobalSettings(bootstrap, protocol, mechanism, clientProperties, jdbcUrl, dialect, siemTopic, apis);
     }
 
     /**
@@ -204,15 +242,21 @@ final class ConfigBinder {
         String protocol = kafka.oneOf(key, SECURITY_PROTOCOLS, "", ValueKind.ENDPOINT);
         if (protocol.isEmpty()) {
             if (!kafka.has(key) && !yaml.devMode().on()) {
-                yaml.problem(kafka.pathOf(key), "is required outside development mode and must be "
-                        + DevMode.REQUIRED_KAFKA_PROTOCOL + "; without it Kafka runs PLAINTEXT", kafka.lineOf(key));
+                yaml.problem(
+                        kafka.pathOf(key),
+                        "is required outside development mode and must be " + DevMode.REQUIRED_KAFKA_PROTOCOL
+                                + "; without it Kafka runs PLAINTEXT",
+                        kafka.lineOf(key));
             }
             return "PLAINTEXT"; // not given, or not a protocol and reported as such
         }
         if (!yaml.devMode().on() && !protocol.equals(DevMode.REQUIRED_KAFKA_PROTOCOL)) {
-            yaml.problem(kafka.pathOf(key), Scalar.quote(protocol) + " is refused outside development mode; use "
-                    + DevMode.REQUIRED_KAFKA_PROTOCOL + " (SASL over TLS), or turn on development mode ("
-                    + DevMode.HOW_TO_ENABLE + ")", kafka.lineOf(key));
+            yaml.problem(
+                    kafka.pathOf(key),
+                    Scalar.quote(protocol) + " is refused outside development mode; use "
+                            + DevMode.REQUIRED_KAFKA_PROTOCOL + " (SASL over TLS), or turn on development mode ("
+                            + DevMode.HOW_TO_ENABLE + ")",
+                    kafka.lineOf(key));
         }
         return protocol;
     }
@@ -220,22 +264,30 @@ final class ConfigBinder {
     private String httpUrl(YamlSection section, String key, String fallback) {
         return section.scalar(key, ValueKind.ENDPOINT)
                 .filter(v -> yaml.check(v, HTTP_URL.matcher(v.text()).matches(), "is not an http(s) URL"))
-                .map(Scalar::text).orElse(fallback);
+                .map(Scalar::text)
+                .orElse(fallback);
     }
 
     private Map<String, String> clientProperties(YamlSection kafka) {
         Map<String, String> properties = new LinkedHashMap<>();
-        for (YamlReader.Entry entry : kafka.mapping("client_properties").orElse(Map.of()).values()) {
+        for (YamlReader.Entry entry :
+                kafka.mapping("client_properties").orElse(Map.of()).values()) {
             String path = YamlReader.child(kafka.pathOf("client_properties"), entry.key());
             if (ENCLAVE_CLIENT_PROPERTIES.contains(entry.key())) {
-                yaml.problem(path, Scalar.quote(entry.key())
-                        + " is set by Enclave from global.kafka and each tenant's kafka section", entry.keyLine());
+                yaml.problem(
+                        path,
+                        Scalar.quote(entry.key())
+                                + " is set by Enclave from global.kafka and each tenant's kafka section",
+                        entry.keyLine());
                 continue;
             }
             if (!yaml.devMode().on() && loadsClass(entry.key())) {
-                yaml.problem(path, Scalar.quote(entry.key()) + " is refused outside development mode: it loads a"
-                        + " class into every tenant's Kafka client, which can replace its login or its TLS checks;"
-                        + " or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")", entry.keyLine());
+                yaml.problem(
+                        path,
+                        Scalar.quote(entry.key()) + " is refused outside development mode: it loads a"
+                                + " class into every tenant's Kafka client, which can replace its login or its TLS checks;"
+                                + " or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")",
+                        entry.keyLine());
                 continue;
             }
             ValueKind kind = clientPropertyKind(entry.key());
@@ -252,7 +304,8 @@ final class ConfigBinder {
      * a few older ones name classes without saying so in their name.
      */
     private static boolean loadsClass(String property) {
-        return property.endsWith(".class") || property.endsWith(".classes")
+        return property.endsWith(".class")
+                || property.endsWith(".classes")
                 || CLASS_LIST_CLIENT_PROPERTIES.contains(property);
     }
 
@@ -262,16 +315,25 @@ final class ConfigBinder {
      */
     private boolean keepsTlsStrict(String property, Scalar value) {
         if (property.equals("ssl.endpoint.identification.algorithm")) {
-            return yaml.check(value, value.text().equalsIgnoreCase("https"), "must be https outside development mode:"
-                    + " anything else, an empty value too, lets the client accept a certificate issued to another"
-                    + " host; or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")");
+            return yaml.check(
+                    value,
+                    value.text().equalsIgnoreCase("https"),
+                    "must be https outside development mode:"
+                            + " anything else, an empty value too, lets the client accept a certificate issued to another"
+                            + " host; or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")");
         }
         if (property.equals("ssl.enabled.protocols") || property.equals("ssl.protocol")) {
-            List<String> weak = Arrays.stream(value.text().split(",")).map(String::trim)
-                    .filter(protocol -> !STRICT_TLS_PROTOCOLS.contains(protocol)).toList();
-            return yaml.check(value, weak.isEmpty(), "is refused outside development mode: only "
-                    + String.join(" and ", STRICT_TLS_PROTOCOLS) + " may be named, not " + String.join(", ", weak)
-                    + "; or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")");
+            List<String> weak = Arrays.stream(value.text().split(","))
+                    .map(String::trim)
+                    .filter(protocol -> !STRICT_TLS_PROTOCOLS.contains(protocol))
+                    .toList();
+            return yaml.check(
+                    value,
+                    weak.isEmpty(),
+                    "is refused outside development mode: only "
+                            + String.join(" and ", STRICT_TLS_PROTOCOLS) + " may be named, not "
+                            + String.join(", ", weak)
+                            + "; or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")");
         }
         return true;
     }
@@ -296,9 +358,16 @@ final class ConfigBinder {
             address = address.substring(0, address.length() - 1);
         }
         return yaml.check(url, !address.isEmpty(), "has no host")
-                && yaml.check(url, !address.contains("/"),
+                && yaml.check(
+                        url,
+                        !address.contains("/"),
                         "must not name a database: each tenant's database is added from its own config")
-                && yaml.check(url, query < 0 || !JDBC_CREDENTIALS.matcher(text.substring(query)).find(),
+                && yaml.check(
+                        url,
+                        query < 0
+                                || !JDBC_CREDENTIALS
+                                        .matcher(text.substring(query))
+                                        .find(),
                         "must not carry a user or password: each tenant connects as its own database user");
     }
 
@@ -306,13 +375,17 @@ final class ConfigBinder {
         String id = entry.key();
         String path = YamlReader.child("tenants", id);
         if (!IDENTIFIER.matcher(id).matches()) {
-            yaml.problem(path, "tenant id " + Scalar.quote(id) + " must match " + IDENTIFIER.pattern(), entry.keyLine());
+            yaml.problem(
+                    path, "tenant id " + Scalar.quote(id) + " must match " + IDENTIFIER.pattern(), entry.keyLine());
         } else if (id.endsWith(AUDIT_SUFFIX)) {
             // Tenants may live in different files, so this is checked per id, not against the file's other ids.
             String stem = id.substring(0, id.length() - AUDIT_SUFFIX.length());
-            yaml.problem(path, "tenant id " + Scalar.quote(id) + " ends in " + Scalar.quote(AUDIT_SUFFIX)
-                    + ": its consumer group " + new TenantNames(id, "").consumerGroup()
-                    + " would be the audit group of a tenant " + stem, entry.keyLine());
+            yaml.problem(
+                    path,
+                    "tenant id " + Scalar.quote(id) + " ends in " + Scalar.quote(AUDIT_SUFFIX)
+                            + ": its consumer group " + new TenantNames(id, "").consumerGroup()
+                            + " would be the audit group of a tenant " + stem,
+                    entry.keyLine());
         }
         return yaml.section(entry.value(), path, entry.keyLine(), TENANT_KEYS)
                 .map(section -> tenant(id, section, global));
@@ -336,9 +409,21 @@ final class ConfigBinder {
         ProcessingSettings processing =
                 processing(tenant.section("processing", PROCESSING_KEYS), level.orElse(Classification.PUBLIC));
         KeystoreSettings keystore = keystore(id, tenant.requiredSection("keystore", KEYSTORE_KEYS));
-        return new TenantConfig(id, organization, level.orElse(Classification.PUBLIC), database, kafka, publisher,
-                quotas, resourceGroup, api,
-                restrictions, audit, security, processing, keystore);
+        return new TenantConfig(
+                id,
+                organization,
+                level.orElse(Classification.PUBLIC),
+                database,
+                kafka,
+                publisher,
+                quotas,
+                resourceGroup,
+                api,
+                restrictions,
+                audit,
+                security,
+                processing,
+                keystore);
     }
 
     /**
@@ -352,7 +437,9 @@ final class ConfigBinder {
         // An empty password would leave the tenant's data and audit keys readable to anyone who can read the file.
         Secret password = keystore.requiredPassword("password");
         unshared(keystore, "password", password, "the key store password of tenant " + tenantId);
-        return new KeystoreSettings(path.orElse(""), password,
+        return new KeystoreSettings(
+                path.orElse(""),
+                password,
                 keystore.oneOf("type", KEYSTORE_TYPES, KeystoreSettings.DEFAULT_TYPE),
                 signingPasswords(tenantId, keystore));
     }
@@ -370,9 +457,13 @@ final class ConfigBinder {
         boolean dev = yaml.devMode().on();
         if (!keystore.has("signing_passwords") && !dev) {
             if (keystore.isPresent()) {
-                yaml.problem(keystore.pathOf("signing_passwords"), "is required outside development mode; set the"
-                        + " passwords of the roles this process signs as (" + String.join(", ", SigningPasswords.ROLES)
-                        + "), for example from ${VAR}, or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")",
+                yaml.problem(
+                        keystore.pathOf("signing_passwords"),
+                        "is required outside development mode; set the"
+                                + " passwords of the roles this process signs as ("
+                                + String.join(", ", SigningPasswords.ROLES)
+                                + "), for example from ${VAR}, or turn on development mode (" + DevMode.HOW_TO_ENABLE
+                                + ")",
                         keystore.lineOf("signing_passwords"));
             }
             return SigningPasswords.NONE;
@@ -400,7 +491,9 @@ final class ConfigBinder {
     private void unshared(YamlSection section, String key, Secret password, String store) {
         String first = password.isEmpty() ? null : keystorePasswords.putIfAbsent(password, store);
         if (first != null) {
-            yaml.problem(section.pathOf(key), "is the same as " + first + "; each key store needs a password of its own",
+            yaml.problem(
+                    section.pathOf(key),
+                    "is the same as " + first + "; each key store needs a password of its own",
                     section.lineOf(key));
         }
     }
@@ -421,8 +514,10 @@ final class ConfigBinder {
             return Optional.of(path.normalize().toString());
         }
         if (baseDirectory == null) {
-            yaml.problem(value, "is a relative path, but this config was not read from a file whose directory it"
-                    + " could be relative to; give an absolute path");
+            yaml.problem(
+                    value,
+                    "is a relative path, but this config was not read from a file whose directory it"
+                            + " could be relative to; give an absolute path");
             return Optional.empty();
         }
         return Optional.of(baseDirectory.resolve(path).normalize().toString());
@@ -441,20 +536,26 @@ final class ConfigBinder {
                 .filter(v -> yaml.check(v, !RESERVED_SCHEMAS.contains(v.text()), "is a system database"));
         schema.ifPresent(v -> claim("database schema", v, v.text(), tenantId));
         Optional<Scalar> user = database.requiredMatching("user", DATABASE_USER)
-                .filter(v -> yaml.check(v, !RESERVED_USERS.contains(v.text()),
+                .filter(v -> yaml.check(
+                        v,
+                        !RESERVED_USERS.contains(v.text()),
                         "is an administrative account; give the tenant its own user"));
         user.ifPresent(v -> claim("database user", v, v.text(), tenantId));
         Optional<Scalar> keyRef = database.requiredMatching("encryption_key", KEY_REFERENCE);
         // PKCS#12 key stores fold aliases to lower case, so two refs differing in case would be one key.
         keyRef.ifPresent(v -> claim("encryption key", v, v.text().toLowerCase(Locale.ROOT), tenantId));
-        return new DatabaseSettings(schema.map(Scalar::text).orElse(""), user.map(Scalar::text).orElse(""),
-                database.password("password"), keyRef.map(Scalar::text).orElse(""));
+        return new DatabaseSettings(
+                schema.map(Scalar::text).orElse(""),
+                user.map(Scalar::text).orElse(""),
+                database.password("password"),
+                keyRef.map(Scalar::text).orElse(""));
     }
 
     private KafkaCredentials kafka(String tenantId, YamlSection kafka, GlobalSettings global) {
         Optional<Scalar> given = kafka.scalar("username");
         Optional<Scalar> username = given.filter(v -> !v.text().isEmpty());
-        username.filter(v -> yaml.matches(v, KAFKA_USER)).filter(this::notReservedKafkaUser)
+        username.filter(v -> yaml.matches(v, KAFKA_USER))
+                .filter(this::notReservedKafkaUser)
                 .ifPresent(v -> claim("kafka username", v, v.text(), tenantId));
         if (global.kafkaUsesSasl() && username.isEmpty()) {
             requireSaslUser(kafka, given, global);
@@ -464,14 +565,18 @@ final class ConfigBinder {
 
     /** The principal the tenant's publishers (and its ingestion job) write with; WRITE-only on its topics. */
     private KafkaCredentials publisher(String tenantId, YamlSection kafka) {
-        Optional<Scalar> username = kafka.scalar("publisher_username").filter(v -> !v.text().isEmpty());
-        username.filter(v -> yaml.matches(v, KAFKA_USER)).filter(this::notReservedKafkaUser)
+        Optional<Scalar> username =
+                kafka.scalar("publisher_username").filter(v -> !v.text().isEmpty());
+        username.filter(v -> yaml.matches(v, KAFKA_USER))
+                .filter(this::notReservedKafkaUser)
                 .ifPresent(v -> claim("kafka username", v, v.text(), tenantId));
         if (username.isEmpty()) {
             // Without a publisher principal the password would be accepted and never used.
             if (kafka.given("publisher_password")) {
-                yaml.problem(kafka.pathOf("publisher_password"), "is given without kafka.publisher_username, so"
-                        + " nothing would log in with it; set publisher_username or remove publisher_password",
+                yaml.problem(
+                        kafka.pathOf("publisher_password"),
+                        "is given without kafka.publisher_username, so"
+                                + " nothing would log in with it; set publisher_username or remove publisher_password",
                         kafka.lineOf("publisher_password"));
             }
             return KafkaCredentials.NONE;
@@ -481,7 +586,9 @@ final class ConfigBinder {
     }
 
     private boolean notReservedKafkaUser(Scalar value) {
-        return yaml.check(value, !RESERVED_KAFKA_USERS.contains(value.text()),
+        return yaml.check(
+                value,
+                !RESERVED_KAFKA_USERS.contains(value.text()),
                 "is the principal Kafka gives unauthenticated clients");
     }
 
@@ -495,7 +602,8 @@ final class ConfigBinder {
 
     private ResourceGroup resourceGroup(YamlSection group) {
         ResourceGroup d = ResourceGroup.DEFAULT;
-        return new ResourceGroup(group.integer("cpu_weight", d.cpuWeight(), 1, 64),
+        return new ResourceGroup(
+                group.integer("cpu_weight", d.cpuWeight(), 1, 64),
                 group.integer("mem_limit_percent", d.memLimitPercent(), 1, 100));
     }
 
@@ -514,9 +622,8 @@ final class ConfigBinder {
         StateScope states = restrictions.require("allowed_states")
                 ? stateScope(restrictions, "allowed_states").orElse(StateScope.of(Set.of()))
                 : StateScope.of(Set.of());
-        Set<Classification> classifications = restrictions.require("allowed_classifications")
-                ? classifications(restrictions, level)
-                : Set.of();
+        Set<Classification> classifications =
+                restrictions.require("allowed_classifications") ? classifications(restrictions, level) : Set.of();
         return new DataRestrictions(states, classifications);
     }
 
@@ -526,13 +633,17 @@ final class ConfigBinder {
         String path = section.pathOf(key);
         if (!(node instanceof SequenceNode)) {
             return yaml.scalar(node, path)
-                    .filter(v -> yaml.check(v, v.text().equals(StateScope.ALL_KEYWORD),
+                    .filter(v -> yaml.check(
+                            v,
+                            v.text().equals(StateScope.ALL_KEYWORD),
                             "is not a list of state codes or " + StateScope.ALL_KEYWORD))
                     .map(v -> StateScope.all());
         }
         List<Node> items = yaml.sequence(node, path).orElse(List.of());
         if (items.isEmpty()) {
-            yaml.problem(path, "must list at least one state code, or be " + StateScope.ALL_KEYWORD,
+            yaml.problem(
+                    path,
+                    "must list at least one state code, or be " + StateScope.ALL_KEYWORD,
                     YamlReader.lineOf(node));
             return Optional.empty();
         }
@@ -570,8 +681,8 @@ final class ConfigBinder {
             }
             Classification c = parsed.get();
             if (level.isPresent() && !c.isAtMost(level.get())) {
-                yaml.problem(item.get(), item.get().quoted() + " is above the tenant's classification_level "
-                        + level.get());
+                yaml.problem(
+                        item.get(), item.get().quoted() + " is above the tenant's classification_level " + level.get());
             } else if (!allowed.add(c)) {
                 yaml.problem(item.get(), item.get().quoted() + " is listed twice");
             }
@@ -581,18 +692,20 @@ final class ConfigBinder {
 
     private ApiAccess apiAccess(YamlSection api, StateScope allowedStates) {
         // Least privilege: without its own scope, a tenant pulls NOAA data only for states it may receive.
-        StateScope noaaScope = api.has("noaa_scope")
-                ? stateScope(api, "noaa_scope").orElse(allowedStates)
-                : allowedStates;
+        StateScope noaaScope =
+                api.has("noaa_scope") ? stateScope(api, "noaa_scope").orElse(allowedStates) : allowedStates;
         return new ApiAccess(api.secret("fema_api_key"), noaaScope, rateLimits(api), additionalApis(api));
     }
 
     private Map<String, RateLimit> rateLimits(YamlSection api) {
         Map<String, RateLimit> limits = new LinkedHashMap<>();
-        for (YamlReader.Entry entry : api.mapping("rate_limits").orElse(Map.of()).values()) {
+        for (YamlReader.Entry entry :
+                api.mapping("rate_limits").orElse(Map.of()).values()) {
             String path = YamlReader.child(api.pathOf("rate_limits"), entry.key());
             if (!API_NAME.matcher(entry.key()).matches()) {
-                yaml.problem(path, "API name " + Scalar.quote(entry.key()) + " must match " + API_NAME.pattern(),
+                yaml.problem(
+                        path,
+                        "API name " + Scalar.quote(entry.key()) + " must match " + API_NAME.pattern(),
                         entry.keyLine());
             }
             Optional<Scalar> value = yaml.requiredScalar(entry.value(), path);
@@ -614,8 +727,8 @@ final class ConfigBinder {
         List<Node> items = api.list("additional_apis").orElse(List.of());
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < items.size(); i++) {
-            Optional<Scalar> name = yaml.requiredScalar(items.get(i), YamlReader.item(path, i))
-                    .filter(v -> yaml.matches(v, API_NAME));
+            Optional<Scalar> name =
+                    yaml.requiredScalar(items.get(i), YamlReader.item(path, i)).filter(v -> yaml.matches(v, API_NAME));
             if (name.isPresent() && !names.add(name.get().text())) {
                 yaml.problem(name.get(), name.get().quoted() + " is listed twice");
             }
@@ -658,11 +771,14 @@ final class ConfigBinder {
 
     private List<EncryptedField> encryptedFields(YamlSection processing) {
         List<EncryptedField> fields = new ArrayList<>();
-        for (YamlReader.Entry entry : processing.mapping("encrypt").orElse(Map.of()).values()) {
+        for (YamlReader.Entry entry :
+                processing.mapping("encrypt").orElse(Map.of()).values()) {
             String path = YamlReader.child(processing.pathOf("encrypt"), entry.key());
             Optional<StreamKind> stream = StreamKind.fromConfigKey(entry.key());
             if (stream.isEmpty()) {
-                yaml.problem(path, "unknown stream " + Scalar.quote(entry.key()) + "; expected one of " + STREAM_KEYS,
+                yaml.problem(
+                        path,
+                        "unknown stream " + Scalar.quote(entry.key()) + "; expected one of " + STREAM_KEYS,
                         entry.keyLine());
                 continue;
             }
@@ -678,7 +794,8 @@ final class ConfigBinder {
                 if (notEncryptable.isPresent()) {
                     yaml.problem(name, name.quoted() + " " + notEncryptable.get());
                 } else if (names.add(name.text())) {
-                    fields.add(new EncryptedField(stream.get(), name.text(), choice.get().mode()));
+                    fields.add(new EncryptedField(
+                            stream.get(), name.text(), choice.get().mode()));
                 } else {
                     yaml.problem(name, name.quoted() + " is listed twice");
                 }

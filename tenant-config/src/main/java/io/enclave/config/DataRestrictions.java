@@ -8,9 +8,8 @@ import java.util.Set;
 public record DataRestrictions(StateScope allowedStates, Set<Classification> allowedClassifications)
         implements Serializable {
     public DataRestrictions {
-        allowedClassifications = allowedClassifications.isEmpty()
-                ? Set.of()
-                : Set.copyOf(EnumSet.copyOf(allowedClassifications));
+        allowedClassifications =
+                allowedClassifications.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(allowedClassifications));
     }
 
     public boolean allows(Classification level) {

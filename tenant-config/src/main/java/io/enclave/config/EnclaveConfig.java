@@ -32,8 +32,8 @@ public final class EnclaveConfig implements Serializable {
     public TenantConfig tenant(String id) {
         TenantConfig tenant = tenants.get(id);
         if (tenant == null) {
-            throw new NoSuchElementException("no tenant '" + id + "' in the config; known tenants: "
-                    + String.join(", ", tenants.keySet()));
+            throw new NoSuchElementException(
+                    "no tenant '" + id + "' in the config; known tenants: " + String.join(", ", tenants.keySet()));
         }
         return tenant;
     }

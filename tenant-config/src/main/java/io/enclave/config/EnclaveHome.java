@@ -23,7 +23,8 @@ public final class EnclaveHome {
 
     /** The home from the property's and the variable's values, either of which may be null or blank. */
     static Path resolve(String property, String environment) {
-        String chosen = property != null && !property.isBlank() ? property
+        String chosen = property != null && !property.isBlank()
+                ? property
                 : environment != null && !environment.isBlank() ? environment : "";
         return Path.of(chosen).toAbsolutePath().normalize();
     }

@@ -13,34 +13,36 @@ import java.util.Set;
  */
 public final class EncryptableFields {
     private static final Map<StreamKind, Map<String, String>> COLUMNS = Map.of(
-            StreamKind.DISASTERS, ordered(
-                    "femaDeclarationString", "fema_declaration_string",
-                    "declarationType", "declaration_type",
-                    "incidentType", "incident_type",
-                    "declarationTitle", "declaration_title",
-                    "fipsStateCode", "fips_state_code",
-                    "fipsCountyCode", "fips_county_code",
-                    "placeCode", "place_code",
-                    "designatedArea", "designated_area",
-                    "declarationRequestNumber", "declaration_request_number",
-                    "incidentId", "incident_id",
-                    "designatedIncidentTypes", "designated_incident_types",
-                    "hash", "fema_hash"),
-            StreamKind.WEATHER, ordered(
-                    "event", "event",
-                    "status", "status",
-                    "messageType", "message_type",
-                    "category", "category",
-                    "severity", "severity",
-                    "certainty", "certainty",
-                    "urgency", "urgency",
-                    "response", "response",
-                    "sender", "sender",
-                    "senderName", "sender_name",
-                    "areaDesc", "area_desc",
-                    "headline", "headline",
-                    "description", "description",
-                    "instruction", "instruction"));
+            StreamKind.DISASTERS,
+                    ordered(
+                            "femaDeclarationString", "fema_declaration_string",
+                            "declarationType", "declaration_type",
+                            "incidentType", "incident_type",
+                            "declarationTitle", "declaration_title",
+                            "fipsStateCode", "fips_state_code",
+                            "fipsCountyCode", "fips_county_code",
+                            "placeCode", "place_code",
+                            "designatedArea", "designated_area",
+                            "declarationRequestNumber", "declaration_request_number",
+                            "incidentId", "incident_id",
+                            "designatedIncidentTypes", "designated_incident_types",
+                            "hash", "fema_hash"),
+            StreamKind.WEATHER,
+                    ordered(
+                            "event", "event",
+                            "status", "status",
+                            "messageType", "message_type",
+                            "category", "category",
+                            "severity", "severity",
+                            "certainty", "certainty",
+                            "urgency", "urgency",
+                            "response", "response",
+                            "sender", "sender",
+                            "senderName", "sender_name",
+                            "areaDesc", "area_desc",
+                            "headline", "headline",
+                            "description", "description",
+                            "instruction", "instruction"));
 
     /** Fields of the streams that exist but cannot be encrypted, and why; for clearer config errors. */
     private static final Map<String, String> NOT_ENCRYPTABLE = Map.ofEntries(

@@ -24,26 +24,48 @@ public record GlobalSettings(
         String databaseJdbcUrl,
         DatabaseDialect databaseDialect,
         String siemTopic,
-        ApiEndpoints apis) implements Serializable {
+        ApiEndpoints apis)
+        implements Serializable {
     public GlobalSettings {
         kafkaClientProperties = Map.copyOf(kafkaClientProperties);
     }
 
     /** The same settings pointing at another Kafka cluster, e.g. an embedded one. */
     public GlobalSettings withKafka(String bootstrapServers, String securityProtocol) {
-        return new GlobalSettings(bootstrapServers, securityProtocol, kafkaSaslMechanism, kafkaClientProperties,
-                databaseJdbcUrl, databaseDialect, siemTopic, apis);
+        return new GlobalSettings(
+                bootstrapServers,
+                securityProtocol,
+                kafkaSaslMechanism,
+                kafkaClientProperties,
+                databaseJdbcUrl,
+                databaseDialect,
+                siemTopic,
+                apis);
     }
 
     /** The same settings pointing at another database server. */
     public GlobalSettings withDatabase(String jdbcUrl, DatabaseDialect dialect) {
-        return new GlobalSettings(kafkaBootstrapServers, kafkaSecurityProtocol, kafkaSaslMechanism,
-                kafkaClientProperties, jdbcUrl, dialect, siemTopic, apis);
+        return new GlobalSettings(
+                kafkaBootstrapServers,
+                kafkaSecurityProtocol,
+                kafkaSaslMechanism,
+                kafkaClientProperties,
+                jdbcUrl,
+                dialect,
+                siemTopic,
+                apis);
     }
 
     public GlobalSettings withApis(ApiEndpoints otherApis) {
-        return new GlobalSettings(kafkaBootstrapServers, kafkaSecurityProtocol, kafkaSaslMechanism,
-                kafkaClientProperties, databaseJdbcUrl, databaseDialect, siemTopic, otherApis);
+        return new GlobalSettings(
+                kafkaBootstrapServers,
+                kafkaSecurityProtocol,
+                kafkaSaslMechanism,
+                kafkaClientProperties,
+                databaseJdbcUrl,
+                databaseDialect,
+                siemTopic,
+                otherApis);
     }
 
     public boolean kafkaUsesSasl() {

@@ -18,9 +18,11 @@ public final class KafkaClientLogin {
             String module = global.kafkaSaslMechanism().startsWith("SCRAM")
                     ? "org.apache.kafka.common.security.scram.ScramLoginModule"
                     : "org.apache.kafka.common.security.plain.PlainLoginModule";
-            props.setProperty("sasl.jaas.config", module + " required username=\""
-                    + jaasEscape(principal.username()) + "\" password=\""
-                    + jaasEscape(principal.password().reveal()) + "\";");
+            props.setProperty(
+                    "sasl.jaas.config",
+                    module + " required username=\""
+                            + jaasEscape(principal.username()) + "\" password=\""
+                            + jaasEscape(principal.password().reveal()) + "\";");
         }
         return props;
     }

@@ -10,7 +10,6 @@ import java.io.Serializable;
  * @param consumerByteRate bytes per second a principal may fetch
  * @param requestPercentage share of broker request-handler time, in percent
  */
-public record KafkaQuotas(long producerByteRate, long consumerByteRate, int requestPercentage)
-        implements Serializable {
+public record KafkaQuotas(long producerByteRate, long consumerByteRate, int requestPercentage) implements Serializable {
     public static final KafkaQuotas DEFAULT = new KafkaQuotas(5L << 20, 10L << 20, 25);
 }

@@ -19,10 +19,12 @@ public record ProcessingSettings(
         Duration checkpointInterval,
         int topicPartitions,
         List<EncryptedField> encryptedFields,
-        boolean encryptionFromDefaults) implements Serializable {
+        boolean encryptionFromDefaults)
+        implements Serializable {
 
     /** Large batches a few seconds apart, because StarRocks rejects frequent small loads. */
     public static final int DEFAULT_BATCH_SIZE = 5_000;
+
     public static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -51,20 +53,67 @@ public record ProcessingSettings(
         private List<EncryptedField> encryptedFields = List.of();
         private boolean encryptionFromDefaults;
 
-        public Builder parallelism(int v) { parallelism = v; return this; }
-        public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder batchInterval(Duration v) { batchInterval = v; return this; }
-        public Builder maxRetries(int v) { maxRetries = v; return this; }
-        public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
-        public Builder dedupTtl(Duration v) { dedupTtl = v; return this; }
-        public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
-        public Builder topicPartitions(int v) { topicPartitions = v; return this; }
-        public Builder encryptedFields(List<EncryptedField> v) { encryptedFields = v; return this; }
-        public Builder encryptionFromDefaults(boolean v) { encryptionFromDefaults = v; return this; }
+        public Builder parallelism(int v) {
+            parallelism = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder batchInterval(Duration v) {
+            batchInterval = v;
+            return this;
+        }
+
+        public Builder maxRetries(int v) {
+            maxRetries = v;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int v) {
+            maxMessageBytes = v;
+            return this;
+        }
+
+        public Builder dedupTtl(Duration v) {
+            dedupTtl = v;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration v) {
+            checkpointInterval = v;
+            return this;
+        }
+
+        public Builder topicPartitions(int v) {
+            topicPartitions = v;
+            return this;
+        }
+
+        public Builder encryptedFields(List<EncryptedField> v) {
+            encryptedFields = v;
+            return this;
+        }
+
+        public Builder encryptionFromDefaults(boolean v) {
+            encryptionFromDefaults = v;
+            return this;
+        }
 
         public ProcessingSettings build() {
-            return new ProcessingSettings(parallelism, batchSize, batchInterval, maxRetries,
-                    maxMessageBytes, dedupTtl, checkpointInterval, topicPartitions, encryptedFields,
+            return new ProcessingSettings(
+                    parallelism,
+                    batchSize,
+                    batchInterval,
+                    maxRetries,
+                    maxMessageBytes,
+                    dedupTtl,
+                    checkpointInterval,
+                    topicPartitions,
+                    encryptedFields,
                     encryptionFromDefaults);
         }
     }

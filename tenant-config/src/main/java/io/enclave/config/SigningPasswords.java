@@ -45,7 +45,9 @@ public record SigningPasswords(Secret job, Secret ingest, Secret cli) implements
     public SigningPasswords only(String role) {
         Secret kept = of(role);
         Secret none = Secret.of("");
-        return new SigningPasswords(role.equals("job") ? kept : none, role.equals("ingest") ? kept : none,
+        return new SigningPasswords(
+                role.equals("job") ? kept : none,
+                role.equals("ingest") ? kept : none,
                 role.equals("cli") ? kept : none);
     }
 }

@@ -21,7 +21,8 @@ public record TenantConfig(
         AuditRequirements auditRequirements,
         SecurityEnhancements securityEnhancements,
         ProcessingSettings processing,
-        KeystoreSettings keystore) implements Serializable {
+        KeystoreSettings keystore)
+        implements Serializable {
 
     public TenantConfig {
         Objects.requireNonNull(id, "id");
@@ -45,8 +46,20 @@ public record TenantConfig(
      * graph of the tenant job carries neither the ingest job's nor the CLI's.
      */
     public TenantConfig forSigner(String role) {
-        return new TenantConfig(id, organization, classificationLevel, database, kafka, kafkaPublisher, kafkaQuotas,
-                resourceGroup, apiAccess, dataRestrictions, auditRequirements, securityEnhancements, processing,
+        return new TenantConfig(
+                id,
+                organization,
+                classificationLevel,
+                database,
+                kafka,
+                kafkaPublisher,
+                kafkaQuotas,
+                resourceGroup,
+                apiAccess,
+                dataRestrictions,
+                auditRequirements,
+                securityEnhancements,
+                processing,
                 keystore.withSigningPasswords(keystore.signingPasswords().only(role)));
     }
 
@@ -68,7 +81,8 @@ public record TenantConfig(
         private KafkaCredentials kafkaPublisher = KafkaCredentials.NONE;
         private KafkaQuotas kafkaQuotas = KafkaQuotas.DEFAULT;
         private ResourceGroup resourceGroup = ResourceGroup.DEFAULT;
-        private ApiAccess apiAccess = new ApiAccess(Secret.of(""), StateScope.all(), java.util.Map.of(), java.util.List.of());
+        private ApiAccess apiAccess =
+                new ApiAccess(Secret.of(""), StateScope.all(), java.util.Map.of(), java.util.List.of());
         private DataRestrictions dataRestrictions;
         private AuditRequirements auditRequirements = new AuditRequirements(365, false, false, "");
         private SecurityEnhancements securityEnhancements = SecurityEnhancements.NONE;
@@ -79,29 +93,92 @@ public record TenantConfig(
         private Builder(String id) {
             this.id = id;
             this.database = new DatabaseSettings(id, id + "_writer", Secret.of(""), id + "_key");
-            this.dataRestrictions = new DataRestrictions(StateScope.all(),
-                    java.util.EnumSet.of(Classification.PUBLIC, Classification.INTERNAL));
+            this.dataRestrictions = new DataRestrictions(
+                    StateScope.all(), java.util.EnumSet.of(Classification.PUBLIC, Classification.INTERNAL));
             this.keystore = new KeystoreSettings(id + "-keys.bcfks", Secret.of(""), KeystoreSettings.DEFAULT_TYPE);
         }
 
-        public Builder organization(String v) { organization = v; return this; }
-        public Builder classificationLevel(Classification v) { classificationLevel = v; return this; }
-        public Builder database(DatabaseSettings v) { database = v; return this; }
-        public Builder kafka(KafkaCredentials v) { kafka = v; return this; }
-        public Builder kafkaPublisher(KafkaCredentials v) { kafkaPublisher = v; return this; }
-        public Builder kafkaQuotas(KafkaQuotas v) { kafkaQuotas = v; return this; }
-        public Builder resourceGroup(ResourceGroup v) { resourceGroup = v; return this; }
-        public Builder apiAccess(ApiAccess v) { apiAccess = v; return this; }
-        public Builder dataRestrictions(DataRestrictions v) { dataRestrictions = v; return this; }
-        public Builder auditRequirements(AuditRequirements v) { auditRequirements = v; return this; }
-        public Builder securityEnhancements(SecurityEnhancements v) { securityEnhancements = v; return this; }
-        public Builder processing(ProcessingSettings v) { processing = v; return this; }
-        public Builder keystore(KeystoreSettings v) { keystore = v; return this; }
+        public Builder organization(String v) {
+            organization = v;
+            return this;
+        }
+
+        public Builder classificationLevel(Classification v) {
+            classificationLevel = v;
+            return this;
+        }
+
+        public Builder database(DatabaseSettings v) {
+            database = v;
+            return this;
+        }
+
+        public Builder kafka(KafkaCredentials v) {
+            kafka = v;
+            return this;
+        }
+
+        public Builder kafkaPublisher(KafkaCredentials v) {
+            kafkaPublisher = v;
+            return this;
+        }
+
+        public Builder kafkaQuotas(KafkaQuotas v) {
+            kafkaQuotas = v;
+            return this;
+        }
+
+        public Builder resourceGroup(ResourceGroup v) {
+            resourceGroup = v;
+            return this;
+        }
+
+        public Builder apiAccess(ApiAccess v) {
+            apiAccess = v;
+            return this;
+        }
+
+        public Builder dataRestrictions(DataRestrictions v) {
+            dataRestrictions = v;
+            return this;
+        }
+
+        public Builder auditRequirements(AuditRequirements v) {
+            auditRequirements = v;
+            return this;
+        }
+
+        public Builder securityEnhancements(SecurityEnhancements v) {
+            securityEnhancements = v;
+            return this;
+        }
+
+        public Builder processing(ProcessingSettings v) {
+            processing = v;
+            return this;
+        }
+
+        public Builder keystore(KeystoreSettings v) {
+            keystore = v;
+            return this;
+        }
 
         public TenantConfig build() {
-            return new TenantConfig(id, organization, classificationLevel, database, kafka, kafkaPublisher,
-                    kafkaQuotas, resourceGroup, apiAccess,
-                    dataRestrictions, auditRequirements, securityEnhancements, processing, keystore);
+            return new TenantConfig(
+                    id,
+                    organization,
+                    classificationLevel,
+                    database,
+                    kafka,
+                    kafkaPublisher,
+                    kafkaQuotas,
+                    resourceGroup,
+                    apiAccess,
+                    dataRestrictions,
+                    auditRequirements,
+                    securityEnhancements,
+                    processing,
+                    keystore);
         }
     }
 }

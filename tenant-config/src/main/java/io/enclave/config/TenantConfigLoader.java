@@ -85,7 +85,8 @@ public final class TenantConfigLoader {
     public static EnclaveConfig load(Path file, Map<String, String> env, DevMode devMode) {
         Objects.requireNonNull(file, "file");
         String source = file.toString();
-        return parse(read(file, source), source, env, devMode, file.toAbsolutePath().getParent());
+        return parse(
+                read(file, source), source, env, devMode, file.toAbsolutePath().getParent());
     }
 
     /**
@@ -111,8 +112,8 @@ public final class TenantConfigLoader {
      * @param sourceName how the text is named in the exception, usually its file name
      * @param baseDirectory where relative paths start; null to require absolute paths
      */
-    public static EnclaveConfig parse(String yaml, String sourceName, Map<String, String> env, DevMode devMode,
-            Path baseDirectory) {
+    public static EnclaveConfig parse(
+            String yaml, String sourceName, Map<String, String> env, DevMode devMode, Path baseDirectory) {
         Objects.requireNonNull(devMode, "devMode");
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(sourceName, "sourceName");
@@ -125,8 +126,7 @@ public final class TenantConfigLoader {
         checkExpandedSize(root, sourceName);
         Problems problems = new Problems();
         Optional<EnclaveConfig> config =
-                new ConfigBinder(new YamlReader(problems, new EnvInterpolator(env), devMode), baseDirectory)
-                        .bind(root);
+                new ConfigBinder(new YamlReader(problems, new EnvInterpolator(env), devMode), baseDirectory).bind(root);
         if (!problems.isEmpty() || config.isEmpty()) {
             throw new ConfigException(sourceName, problems.inFileOrder());
         }
@@ -147,7 +147,8 @@ public final class TenantConfigLoader {
             throw tooLarge(source);
         }
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -204,8 +205,11 @@ public final class TenantConfigLoader {
                 String what = nodes > MAX_EXPANDED_NODES
                         ? "more than " + MAX_EXPANDED_NODES + " nodes"
                         : "more than " + MAX_EXPANDED_CHARS + " characters of values";
-                throw single(source, "the document expands to " + what + " once its aliases are followed"
-                        + " (or an alias refers to its own anchor); write the values out instead of repeating aliases", YamlReader.lineOf(node));
+                throw single(
+                        source,
+                        "the document expands to " + what + " once its aliases are followed"
+                                + " (or an alias refers to its own anchor); write the values out instead of repeating aliases",
+                        YamlReader.lineOf(node));
             }
             if (node instanceof MappingNode mapping) {
                 List<NodeTuple> tuples = mapping.getValue();
@@ -239,10 +243,11 @@ public final class TenantConfigLoader {
         }
         // An unclosed bracket fails far from where it was opened, so say where that was.
         Mark start = e.getContextMark();
-        boolean elsewhere = start != null && e.getProblemMark() != null
+        boolean elsewhere = start != null
+                && e.getProblemMark() != null
                 && start.getLine() != e.getProblemMark().getLine();
-        return "invalid YAML: " + context + (elsewhere ? " started on line " + (start.getLine() + 1) : "")
-                + ", " + problem;
+        return "invalid YAML: " + context + (elsewhere ? " started on line " + (start.getLine() + 1) : "") + ", "
+                + problem;
     }
 
     private static int lineOf(MarkedYAMLException e) {

@@ -104,8 +104,11 @@ final class YamlReader {
         if (implicit.equals(node.getTag())) {
             return true;
         }
-        problem(path, "explicit tag " + Scalar.quote(shortTag(node.getTag().getValue()))
-                + " is not allowed; write plain YAML values", lineOf(node));
+        problem(
+                path,
+                "explicit tag " + Scalar.quote(shortTag(node.getTag().getValue()))
+                        + " is not allowed; write plain YAML values",
+                lineOf(node));
         return false;
     }
 
@@ -151,8 +154,10 @@ final class YamlReader {
             Entry entry = new Entry(key.get(), tuple.getKeyNode(), tuple.getValueNode());
             Entry first = entries.putIfAbsent(key.get(), entry);
             if (first != null) {
-                problem(child(path, key.get()), "duplicate key " + Scalar.quote(key.get())
-                        + "; it was first given on line " + first.keyLine(), entry.keyLine());
+                problem(
+                        child(path, key.get()),
+                        "duplicate key " + Scalar.quote(key.get()) + "; it was first given on line " + first.keyLine(),
+                        entry.keyLine());
             }
         }
         return Optional.of(entries);
@@ -168,7 +173,9 @@ final class YamlReader {
         }
         if (Tag.MERGE.equals(scalar.getTag())) {
             // Merged values would make it hard to see what one tenant really gets; every tenant is spelled out.
-            problem(child(path, scalar.getValue()), "merge keys (<<) are not supported; write the values out",
+            problem(
+                    child(path, scalar.getValue()),
+                    "merge keys (<<) are not supported; write the values out",
                     lineOf(keyNode));
             return Optional.empty();
         }

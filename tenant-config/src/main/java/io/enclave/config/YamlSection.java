@@ -18,8 +18,16 @@ final class YamlSection {
     private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,9})");
     private static final Pattern DURATION = Pattern.compile("(0|[1-9][0-9]{0,8})(ms|s|m|h|d)");
     private static final Map<String, ChronoUnit> DURATION_UNITS = Map.of(
-            "ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES,
-            "h", ChronoUnit.HOURS, "d", ChronoUnit.DAYS);
+            "ms",
+            ChronoUnit.MILLIS,
+            "s",
+            ChronoUnit.SECONDS,
+            "m",
+            ChronoUnit.MINUTES,
+            "h",
+            ChronoUnit.HOURS,
+            "d",
+            ChronoUnit.DAYS);
 
     private final YamlReader reader;
     private final String path;
@@ -28,8 +36,13 @@ final class YamlSection {
     private final List<String> keys;
     private final boolean present;
 
-    private YamlSection(YamlReader reader, String path, int line, Map<String, YamlReader.Entry> entries,
-            List<String> keys, boolean present) {
+    private YamlSection(
+            YamlReader reader,
+            String path,
+            int line,
+            Map<String, YamlReader.Entry> entries,
+            List<String> keys,
+            boolean present) {
         this.reader = reader;
         this.path = path;
         this.line = line;
@@ -38,8 +51,8 @@ final class YamlSection {
         this.present = present;
     }
 
-    static YamlSection present(YamlReader reader, String path, int line, Map<String, YamlReader.Entry> entries,
-            List<String> keys) {
+    static YamlSection present(
+            YamlReader reader, String path, int line, Map<String, YamlReader.Entry> entries, List<String> keys) {
         YamlSection section = new YamlSection(reader, path, line, entries, keys, true);
         section.reportUnknownKeys();
         return section;
@@ -52,8 +65,10 @@ final class YamlSection {
     private void reportUnknownKeys() {
         for (YamlReader.Entry entry : entries.values()) {
             if (!keys.contains(entry.key())) {
-                reader.problem(YamlReader.child(path, entry.key()), "unknown key " + Scalar.quote(entry.key())
-                        + "; expected one of " + String.join(", ", keys), entry.keyLine());
+                reader.problem(
+                        YamlReader.child(path, entry.key()),
+                        "unknown key " + Scalar.quote(entry.key()) + "; expected one of " + String.join(", ", keys),
+                        entry.keyLine());
             }
         }
     }
@@ -174,7 +189,10 @@ final class YamlSection {
      * covers every secret field, including ones added later.
      */
     Secret secret(String key) {
-        return Secret.of(scalar(key, ValueKind.SECRET).filter(reader::isStrongSecret).map(Scalar::text).orElse(""));
+        return Secret.of(scalar(key, ValueKind.SECRET)
+                .filter(reader::isStrongSecret)
+                .map(Scalar::text)
+                .orElse(""));
     }
 
     /** A secret that outside development mode must be given: an account without a password is no isolation. */
@@ -198,11 +216,16 @@ final class YamlSection {
         }
         if (value.isEmpty() || value.get().text().isEmpty()) {
             if (!reader.devMode().on()) {
-                reader.problem(pathOf(key), "is required outside development mode; set it, for example from ${VAR},"
-                        + " or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")", lineOf(key));
+                reader.problem(
+                        pathOf(key),
+                        "is required outside development mode; set it, for example from ${VAR},"
+                                + " or turn on development mode (" + DevMode.HOW_TO_ENABLE + ")",
+                        lineOf(key));
             } else if (evenInDevMode && present) {
-                reader.problem(pathOf(key), "must not be empty, not even in development mode:"
-                        + " it guards every key in the store", lineOf(key));
+                reader.problem(
+                        pathOf(key),
+                        "must not be empty, not even in development mode:" + " it guards every key in the store",
+                        lineOf(key));
             }
             return Secret.of("");
         }
@@ -254,7 +277,9 @@ final class YamlSection {
             case "true" -> true;
             case "false" -> false;
             default -> {
-                reader.problem(value.get(), "expected true or false, got " + value.get().quoted());
+                reader.problem(
+                        value.get(),
+                        "expected true or false, got " + value.get().quoted());
                 yield fallback;
             }
         };

@@ -40,7 +40,8 @@ final class ConfigFixtures {
 
     static Path invalid(String name) {
         try {
-            return Paths.get(ConfigFixtures.class.getResource("/invalid/" + name).toURI());
+            return Paths.get(
+                    ConfigFixtures.class.getResource("/invalid/" + name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -68,8 +69,8 @@ final class ConfigFixtures {
 
     /** The problems of YAML text whose relative paths start at {@code baseDirectory}, as a file's would. */
     static List<String> problems(String yaml, Map<String, String> env, Path baseDirectory) {
-        return lines(failure(() -> TenantConfigLoader.parse(yaml, "test.yaml", env, DevMode.fromEnvironment(),
-                baseDirectory)));
+        return lines(failure(
+                () -> TenantConfigLoader.parse(yaml, "test.yaml", env, DevMode.fromEnvironment(), baseDirectory)));
     }
 
     static List<String> problems(String yaml) {

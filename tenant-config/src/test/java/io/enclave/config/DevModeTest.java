@@ -21,6 +21,7 @@ class DevModeTest {
     private static final Path EXAMPLE = examples().resolve("tenants.yaml");
     /** The example's relative key store paths start here, as they do when the file itself is loaded. */
     private static final Path BASE = EXAMPLE.toAbsolutePath().getParent();
+
     private static final String HOW = " (ENCLAVE_DEV=1 or --dev)";
 
     /** Every secret of the example from the environment, each long enough, and Kafka over SASL_SSL. */
@@ -35,7 +36,9 @@ class DevModeTest {
         for (String tenant : List.of("COLORADO_STATE", "FEDERAL_DHS", "TEXAS_STATE", "FEMA_REGION_4")) {
             env.put(tenant + "_PUBLISHER_PASSWORD", "Kq7-" + tenant.toLowerCase() + "-publisher-password");
             for (String role : List.of("JOB", "INGEST", "CLI")) {
-                env.put(tenant + "_" + role + "_SIGNING_PASSWORD", "Kq7-" + tenant.toLowerCase() + "-" + role + "-signing");
+                env.put(
+                        tenant + "_" + role + "_SIGNING_PASSWORD",
+                        "Kq7-" + tenant.toLowerCase() + "-" + role + "-signing");
             }
         }
         return env;
@@ -46,23 +49,24 @@ class DevModeTest {
         ConfigException e = failure(() -> TenantConfigLoader.load(EXAMPLE, Map.of(), DevMode.OFF));
 
         List<String> problems = lines(e);
-        assertThat(problems).startsWith(
-                "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development mode; use SASL_SSL"
-                        + " (SASL over TLS), or turn on development mode" + HOW + " (line 9)",
-                "tenants.colorado_state.keystore.password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 29)",
-                "tenants.colorado_state.keystore.signing_passwords.job: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 34)",
-                "tenants.colorado_state.keystore.signing_passwords.ingest: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 35)",
-                "tenants.colorado_state.keystore.signing_passwords.cli: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 36)",
-                "tenants.colorado_state.database.password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 40)",
-                "tenants.colorado_state.kafka.password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 45)",
-                "tenants.colorado_state.kafka.publisher_password: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 47)");
+        assertThat(problems)
+                .startsWith(
+                        "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development mode; use SASL_SSL"
+                                + " (SASL over TLS), or turn on development mode" + HOW + " (line 9)",
+                        "tenants.colorado_state.keystore.password: is a development default (dev-only-...);"
+                                + " set a real secret, or turn on development mode" + HOW + " (line 29)",
+                        "tenants.colorado_state.keystore.signing_passwords.job: is a development default (dev-only-...);"
+                                + " set a real secret, or turn on development mode" + HOW + " (line 34)",
+                        "tenants.colorado_state.keystore.signing_passwords.ingest: is a development default (dev-only-...);"
+                                + " set a real secret, or turn on development mode" + HOW + " (line 35)",
+                        "tenants.colorado_state.keystore.signing_passwords.cli: is a development default (dev-only-...);"
+                                + " set a real secret, or turn on development mode" + HOW + " (line 36)",
+                        "tenants.colorado_state.database.password: is a development default (dev-only-...);"
+                                + " set a real secret, or turn on development mode" + HOW + " (line 40)",
+                        "tenants.colorado_state.kafka.password: is a development default (dev-only-...);"
+                                + " set a real secret, or turn on development mode" + HOW + " (line 45)",
+                        "tenants.colorado_state.kafka.publisher_password: is a development default (dev-only-...);"
+                                + " set a real secret, or turn on development mode" + HOW + " (line 47)");
         // 1 protocol + 7 secrets (key store, 3 signing stores, database, job, publisher) for each of 4 tenants.
         assertThat(problems).hasSize(29);
         assertThat(e.getMessage()).doesNotContain("dev-only-colorado", "dev-only-texas-state-keystore");
@@ -93,14 +97,19 @@ class DevModeTest {
 
         ConfigException e = failure(() -> TenantConfigLoader.load(EXAMPLE, env, DevMode.OFF));
 
-        assertThat(lines(e)).containsExactly(
-                "tenants.colorado_state.api_access.fema_api_key: is shorter than 16 characters; set a stronger"
-                        + " secret, or turn on development mode" + HOW + " (line 50)",
-                "tenants.texas_state.database.password: is shorter than 16 characters; set a stronger secret,"
-                        + " or turn on development mode" + HOW + " (line 150)");
+        assertThat(lines(e))
+                .containsExactly(
+                        "tenants.colorado_state.api_access.fema_api_key: is shorter than 16 characters; set a stronger"
+                                + " secret, or turn on development mode" + HOW + " (line 50)",
+                        "tenants.texas_state.database.password: is shorter than 16 characters; set a stronger secret,"
+                                + " or turn on development mode" + HOW + " (line 150)");
         assertThat(e.getMessage()).doesNotContain("Tx-short-pw-15c", "short-key");
-        assertThat(TenantConfigLoader.load(EXAMPLE, env, DevMode.ON).tenant("texas_state").database().password()
-                .reveal()).isEqualTo("Tx-short-pw-15c");
+        assertThat(TenantConfigLoader.load(EXAMPLE, env, DevMode.ON)
+                        .tenant("texas_state")
+                        .database()
+                        .password()
+                        .reveal())
+                .isEqualTo("Tx-short-pw-15c");
     }
 
     @Test
@@ -108,9 +117,10 @@ class DevModeTest {
         Map<String, String> env = productionEnvironment();
         for (String protocol : List.of("SASL_PLAINTEXT", "SSL")) {
             env.put("KAFKA_SECURITY_PROTOCOL", protocol);
-            assertThat(lines(failure(() -> TenantConfigLoader.load(EXAMPLE, env, DevMode.OFF)))).containsExactly(
-                    "global.kafka.security_protocol: '" + protocol + "' is refused outside development mode;"
-                            + " use SASL_SSL (SASL over TLS), or turn on development mode" + HOW + " (line 9)");
+            assertThat(lines(failure(() -> TenantConfigLoader.load(EXAMPLE, env, DevMode.OFF))))
+                    .containsExactly(
+                            "global.kafka.security_protocol: '" + protocol + "' is refused outside development mode;"
+                                    + " use SASL_SSL (SASL over TLS), or turn on development mode" + HOW + " (line 9)");
         }
         String noProtocol = read().replace("    security_protocol: ${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}\n", "");
         assertThat(lines(failure(() -> TenantConfigLoader.parse(noProtocol, "t.yaml", env, DevMode.OFF, BASE))))
@@ -123,22 +133,28 @@ class DevModeTest {
         String yaml = read().replace("      password: ${TEXAS_DB_PASSWORD:-dev-only-texas-db}\n", "")
                 .replace("${TEXAS_KAFKA_PASSWORD:-dev-only-texas-kafka}", "\"\"");
 
-        assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(),
-                DevMode.OFF, BASE)))).containsExactly(
-                "tenants.texas_state.database.password: is required outside development mode; set it, for example"
-                        + " from ${VAR}, or turn on development mode" + HOW + " (line 147)",
-                "tenants.texas_state.kafka.password: is required outside development mode; set it, for example"
-                        + " from ${VAR}, or turn on development mode" + HOW + " (line 154)");
-        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE).tenant("texas_state")
-                .database().password().isEmpty()).isTrue();
+        assertThat(lines(failure(
+                        () -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), DevMode.OFF, BASE))))
+                .containsExactly(
+                        "tenants.texas_state.database.password: is required outside development mode; set it, for example"
+                                + " from ${VAR}, or turn on development mode" + HOW + " (line 147)",
+                        "tenants.texas_state.kafka.password: is required outside development mode; set it, for example"
+                                + " from ${VAR}, or turn on development mode" + HOW + " (line 154)");
+        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE)
+                        .tenant("texas_state")
+                        .database()
+                        .password()
+                        .isEmpty())
+                .isTrue();
     }
 
     @Test
     void anEmptyKeyStorePasswordIsRefusedEvenInDevelopmentMode() {
         Map<String, String> env = Map.of("TEXAS_KEYSTORE_PASSWORD", "");
-        String given = read().replace("${TEXAS_KEYSTORE_PASSWORD:-dev-only-texas-state-keystore}",
-                "${TEXAS_KEYSTORE_PASSWORD}");
-        String missing = read().replace("      password: ${TEXAS_KEYSTORE_PASSWORD:-dev-only-texas-state-keystore}\n", "");
+        String given = read().replace(
+                        "${TEXAS_KEYSTORE_PASSWORD:-dev-only-texas-state-keystore}", "${TEXAS_KEYSTORE_PASSWORD}");
+        String missing =
+                read().replace("      password: ${TEXAS_KEYSTORE_PASSWORD:-dev-only-texas-state-keystore}\n", "");
 
         for (String yaml : List.of(given, missing)) {
             assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", env, DevMode.ON, BASE))))
@@ -163,28 +179,34 @@ class DevModeTest {
         String prefix = "global.kafka.client_properties";
         String how = "; or turn on development mode" + HOW;
 
-        assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(),
-                DevMode.OFF, BASE)))).containsExactly(
-                prefix + "['ssl.endpoint.identification.algorithm']: '' must be https outside development mode:"
-                        + " anything else, an empty value too, lets the client accept a certificate issued to"
-                        + " another host" + how + " (line 12)",
-                prefix + "['ssl.enabled.protocols']: 'TLSv1.3,TLSv1' is refused outside development mode: only"
-                        + " TLSv1.2 and TLSv1.3 may be named, not TLSv1" + how + " (line 13)",
-                prefix + "['ssl.protocol']: 'TLSv1.1' is refused outside development mode: only TLSv1.2 and"
-                        + " TLSv1.3 may be named, not TLSv1.1" + how + " (line 14)",
-                prefix + "['sasl.client.callback.handler.class']: 'sasl.client.callback.handler.class' is refused"
-                        + " outside development mode: it loads a class into every tenant's Kafka client, which can"
-                        + " replace its login or its TLS checks" + how + " (line 15)",
-                prefix + "['interceptor.classes']: 'interceptor.classes' is refused outside development mode: it"
-                        + " loads a class into every tenant's Kafka client, which can replace its login or its TLS"
-                        + " checks" + how + " (line 16)",
-                prefix + "['metric.reporters']: 'metric.reporters' is refused outside development mode: it loads a"
-                        + " class into every tenant's Kafka client, which can replace its login or its TLS checks"
-                        + how + " (line 17)");
+        assertThat(lines(failure(
+                        () -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), DevMode.OFF, BASE))))
+                .containsExactly(
+                        prefix + "['ssl.endpoint.identification.algorithm']: '' must be https outside development mode:"
+                                + " anything else, an empty value too, lets the client accept a certificate issued to"
+                                + " another host" + how + " (line 12)",
+                        prefix + "['ssl.enabled.protocols']: 'TLSv1.3,TLSv1' is refused outside development mode: only"
+                                + " TLSv1.2 and TLSv1.3 may be named, not TLSv1" + how + " (line 13)",
+                        prefix + "['ssl.protocol']: 'TLSv1.1' is refused outside development mode: only TLSv1.2 and"
+                                + " TLSv1.3 may be named, not TLSv1.1" + how + " (line 14)",
+                        prefix
+                                + "['sasl.client.callback.handler.class']: 'sasl.client.callback.handler.class' is refused"
+                                + " outside development mode: it loads a class into every tenant's Kafka client, which can"
+                                + " replace its login or its TLS checks" + how + " (line 15)",
+                        prefix
+                                + "['interceptor.classes']: 'interceptor.classes' is refused outside development mode: it"
+                                + " loads a class into every tenant's Kafka client, which can replace its login or its TLS"
+                                + " checks" + how + " (line 16)",
+                        prefix
+                                + "['metric.reporters']: 'metric.reporters' is refused outside development mode: it loads a"
+                                + " class into every tenant's Kafka client, which can replace its login or its TLS checks"
+                                + how + " (line 17)");
 
         // A developer's machine may still run against a broker with a self-signed, host-less certificate.
-        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE).global()
-                .kafkaClientProperties()).containsEntry("ssl.endpoint.identification.algorithm", "")
+        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE)
+                        .global()
+                        .kafkaClientProperties())
+                .containsEntry("ssl.endpoint.identification.algorithm", "")
                 .containsEntry("sasl.client.callback.handler.class", "org.example.AcceptAnyServer")
                 .containsEntry("ssl.protocol", "TLSv1.1");
     }
@@ -198,8 +220,10 @@ class DevModeTest {
                       ssl.protocol: TLSv1.3
                 """);
 
-        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), DevMode.OFF, BASE).global()
-                .kafkaClientProperties()).containsEntry("ssl.endpoint.identification.algorithm", "https")
+        assertThat(TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), DevMode.OFF, BASE)
+                        .global()
+                        .kafkaClientProperties())
+                .containsEntry("ssl.endpoint.identification.algorithm", "https")
                 .containsEntry("ssl.enabled.protocols", "TLSv1.3, TLSv1.2");
     }
 
@@ -208,23 +232,27 @@ class DevModeTest {
         String yaml = read().replace("      publisher_username: tenant_colorado_state_publisher\n", "");
 
         for (DevMode mode : List.of(DevMode.ON, DevMode.OFF)) {
-            assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), mode,
-                    BASE)))).as(mode.toString()).containsExactly(
-                    "tenants.colorado_state.kafka.publisher_password: is given without kafka.publisher_username,"
-                            + " so nothing would log in with it; set publisher_username or remove"
-                            + " publisher_password (line 46)");
+            assertThat(lines(failure(
+                            () -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), mode, BASE))))
+                    .as(mode.toString())
+                    .containsExactly(
+                            "tenants.colorado_state.kafka.publisher_password: is given without kafka.publisher_username,"
+                                    + " so nothing would log in with it; set publisher_username or remove"
+                                    + " publisher_password (line 46)");
         }
     }
 
     @Test
     void aPublisherUsernameWithoutAPasswordIsTreatedLikeTheJobPrincipalWithoutOne() {
         String yaml = read().replace(
-                "      publisher_password: ${COLORADO_STATE_PUBLISHER_PASSWORD:-dev-only-colorado-state-publisher}\n", "");
+                        "      publisher_password: ${COLORADO_STATE_PUBLISHER_PASSWORD:-dev-only-colorado-state-publisher}\n",
+                        "");
 
-        assertThat(lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(),
-                DevMode.OFF, BASE)))).containsExactly(
-                "tenants.colorado_state.kafka.publisher_password: is required outside development mode; set it,"
-                        + " for example from ${VAR}, or turn on development mode" + HOW + " (line 43)");
+        assertThat(lines(failure(
+                        () -> TenantConfigLoader.parse(yaml, "t.yaml", productionEnvironment(), DevMode.OFF, BASE))))
+                .containsExactly(
+                        "tenants.colorado_state.kafka.publisher_password: is required outside development mode; set it,"
+                                + " for example from ${VAR}, or turn on development mode" + HOW + " (line 43)");
         // In development mode a principal may go without a password, the job's as the publisher's.
         TenantConfig colorado = TenantConfigLoader.parse(yaml, "t.yaml", Map.of(), DevMode.ON, BASE)
                 .tenant("colorado_state");

@@ -6,9 +6,9 @@ import static io.enclave.config.ConfigFixtures.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Which fields a tenant encrypts: validated against the streams' text fields, with defaults by level. */
 class EncryptionConfigTest {
@@ -25,21 +25,24 @@ class EncryptionConfigTest {
                           - {field: severityLevel}
                 """;
 
-        assertThat(problems(yaml)).containsExactly(
-                "tenants.colorado_state.processing.encrypt.disasters[1]: 'id' is the natural key: rows are upserted"
-                        + " and ciphertexts bound by it, so it cannot be encrypted (line 18)",
-                "tenants.colorado_state.processing.encrypt.disasters[2]: 'declarationDate' is stored as a timestamp,"
-                        + " not text, so it cannot be encrypted (line 18)",
-                "tenants.colorado_state.processing.encrypt.disasters[3]: 'designated_area' is a column name;"
-                        + " write the field name 'designatedArea' (line 18)",
-                "tenants.colorado_state.processing.encrypt.disasters[4]: 'description' is not a text field of"
-                        + " disasters; expected one of " + String.join(", ", EncryptableFields.fields(StreamKind.DISASTERS))
-                        + " (line 18)",
-                "tenants.colorado_state.processing.encrypt.weather[1].field: 'sameCodes' is a list of geocodes from"
-                        + " which the guard derives states, so it cannot be encrypted (line 21)",
-                "tenants.colorado_state.processing.encrypt.weather[2].field: 'severityLevel' is not a text field of"
-                        + " weather; expected one of " + String.join(", ", EncryptableFields.fields(StreamKind.WEATHER))
-                        + " (line 22)");
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.colorado_state.processing.encrypt.disasters[1]: 'id' is the natural key: rows are upserted"
+                                + " and ciphertexts bound by it, so it cannot be encrypted (line 18)",
+                        "tenants.colorado_state.processing.encrypt.disasters[2]: 'declarationDate' is stored as a timestamp,"
+                                + " not text, so it cannot be encrypted (line 18)",
+                        "tenants.colorado_state.processing.encrypt.disasters[3]: 'designated_area' is a column name;"
+                                + " write the field name 'designatedArea' (line 18)",
+                        "tenants.colorado_state.processing.encrypt.disasters[4]: 'description' is not a text field of"
+                                + " disasters; expected one of "
+                                + String.join(", ", EncryptableFields.fields(StreamKind.DISASTERS))
+                                + " (line 18)",
+                        "tenants.colorado_state.processing.encrypt.weather[1].field: 'sameCodes' is a list of geocodes from"
+                                + " which the guard derives states, so it cannot be encrypted (line 21)",
+                        "tenants.colorado_state.processing.encrypt.weather[2].field: 'severityLevel' is not a text field of"
+                                + " weather; expected one of "
+                                + String.join(", ", EncryptableFields.fields(StreamKind.WEATHER))
+                                + " (line 22)");
     }
 
     @Test
@@ -47,12 +50,13 @@ class EncryptionConfigTest {
         ProcessingSettings restricted = parse(MINIMAL).tenant("colorado_state").processing();
 
         assertThat(restricted.encryptionFromDefaults()).isTrue();
-        assertThat(restricted.encryptedFields()).containsExactly(
-                new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
-                new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC),
-                new EncryptedField(StreamKind.WEATHER, "areaDesc", EncryptionMode.RANDOMIZED),
-                new EncryptedField(StreamKind.WEATHER, "description", EncryptionMode.RANDOMIZED),
-                new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED));
+        assertThat(restricted.encryptedFields())
+                .containsExactly(
+                        new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC),
+                        new EncryptedField(StreamKind.WEATHER, "areaDesc", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.WEATHER, "description", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED));
     }
 
     @Test
@@ -81,7 +85,9 @@ class EncryptionConfigTest {
     void everyDefaultFieldIsAnEncryptableTextField(Classification level) {
         List<EncryptedField> defaults = EncryptionDefaults.forLevel(level);
 
-        assertThat(defaults).allSatisfy(f -> assertThat(EncryptableFields.column(f.stream(), f.field()))
-                .as("%s.%s", f.stream(), f.field()).isPresent());
+        assertThat(defaults)
+                .allSatisfy(f -> assertThat(EncryptableFields.column(f.stream(), f.field()))
+                        .as("%s.%s", f.stream(), f.field())
+                        .isPresent());
     }
 }

@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class EnvInterpolatorTest {
 
-    private final EnvInterpolator env = new EnvInterpolator(Map.of(
-            "HOST", "db.internal", "PORT", "9030", "EMPTY", ""));
+    private final EnvInterpolator env = new EnvInterpolator(Map.of("HOST", "db.internal", "PORT", "9030", "EMPTY", ""));
 
     private String resolved(String raw) {
         EnvInterpolator.Result result = env.resolve(raw);
@@ -49,8 +48,8 @@ class EnvInterpolatorTest {
         EnvInterpolator.Result result = env.resolve("${A}-${HOST}-${B}");
 
         assertThat(result.ok()).isFalse();
-        assertThat(result.problems()).containsExactly(
-                "environment variable A is not set", "environment variable B is not set");
+        assertThat(result.problems())
+                .containsExactly("environment variable A is not set", "environment variable B is not set");
         assertThat(String.join(" ", result.problems())).doesNotContain("db.internal");
     }
 

@@ -34,9 +34,17 @@ class KeystoreConfigTest {
         TenantConfig colorado = ConfigFixtures.parse(yaml, Map.of("COLORADO_KEYSTORE_PASSWORD", "from-the-env-1"))
                 .tenant("colorado_state");
 
-        assertThat(colorado.keystore()).isEqualTo(new KeystoreSettings("/var/lib/enclave/keys/colorado_state.p12",
-                Secret.of("from-the-env-1"), "PKCS12", colorado.keystore().signingPasswords()));
-        assertThat(ConfigFixtures.parse(MINIMAL).tenant("colorado_state").keystore().type()).isEqualTo("BCFKS");
+        assertThat(colorado.keystore())
+                .isEqualTo(new KeystoreSettings(
+                        "/var/lib/enclave/keys/colorado_state.p12",
+                        Secret.of("from-the-env-1"),
+                        "PKCS12",
+                        colorado.keystore().signingPasswords()));
+        assertThat(ConfigFixtures.parse(MINIMAL)
+                        .tenant("colorado_state")
+                        .keystore()
+                        .type())
+                .isEqualTo("BCFKS");
     }
 
     @Test
@@ -45,9 +53,11 @@ class KeystoreConfigTest {
         Path file = configDir.resolve("tenants.yaml");
         Files.writeString(file, MINIMAL.replace("/var/lib/enclave/keys/colorado_state.bcfks", "keys/../keys/co.bcfks"));
 
-        KeystoreSettings store = TenantConfigLoader.load(file, Map.of()).tenant("colorado_state").keystore();
+        KeystoreSettings store =
+                TenantConfigLoader.load(file, Map.of()).tenant("colorado_state").keystore();
 
-        assertThat(store.path()).isEqualTo(configDir.resolve("keys/co.bcfks").toAbsolutePath().toString());
+        assertThat(store.path())
+                .isEqualTo(configDir.resolve("keys/co.bcfks").toAbsolutePath().toString());
         assertThat(Path.of(store.path())).isAbsolute();
     }
 
@@ -55,15 +65,16 @@ class KeystoreConfigTest {
     void aRelativePathInTextFromNoFileIsRefusedRatherThanTakenFromTheWorkingDirectory() {
         String yaml = MINIMAL.replace("/var/lib/enclave/keys/colorado_state.bcfks", "keys/co.bcfks");
 
-        assertThat(problems(yaml)).containsExactly("tenants.colorado_state.keystore.path: is a relative path, but this"
-                + " config was not read from a file whose directory it could be relative to; give an absolute path"
-                + " (line 15)");
+        assertThat(problems(yaml))
+                .containsExactly("tenants.colorado_state.keystore.path: is a relative path, but this"
+                        + " config was not read from a file whose directory it could be relative to; give an absolute path"
+                        + " (line 15)");
     }
 
     @Test
     void anEmptyOrMissingPasswordIsAnErrorNamingTheField() {
-        String fromEmptyVariable = MINIMAL.replace("password: colorado-keystore-password",
-                "password: \"${COLORADO_KEYSTORE_PASSWORD:-}\"");
+        String fromEmptyVariable = MINIMAL.replace(
+                "password: colorado-keystore-password", "password: \"${COLORADO_KEYSTORE_PASSWORD:-}\"");
         String missing = MINIMAL.replace(", password: colorado-keystore-password", "");
 
         // The build runs tests in development mode, which accepts weak secrets but never an empty key store password.
@@ -77,9 +88,9 @@ class KeystoreConfigTest {
     void aTenantWithoutAStoreOrWithAnUnknownTypeIsRefused() {
         assertThat(problems(MINIMAL.replace(MINIMAL_KEYSTORE, "")))
                 .containsExactly("tenants.colorado_state.keystore: is required (line 5)");
-        assertThat(problems(MINIMAL.replace("password: colorado-keystore-password}",
-                "password: colorado-keystore-password, type: JKS}"))).containsExactly(
-                "tenants.colorado_state.keystore.type: 'JKS' is not one of BCFKS, PKCS12 (line 15)");
+        assertThat(problems(MINIMAL.replace(
+                        "password: colorado-keystore-password}", "password: colorado-keystore-password, type: JKS}")))
+                .containsExactly("tenants.colorado_state.keystore.type: 'JKS' is not one of BCFKS, PKCS12 (line 15)");
     }
 
     @Test
@@ -91,11 +102,13 @@ class KeystoreConfigTest {
                 tenants:
                 """);
 
-        assertThat(problems(yaml)).containsExactly("global.keystore: one key store for all tenants is no longer"
-                + " accepted: each tenant now has its own at tenants.<id>.keystore; move the keys out of this store"
-                + " with `enclave keys split`, then delete global.keystore (line 4)");
+        assertThat(problems(yaml))
+                .containsExactly("global.keystore: one key store for all tenants is no longer"
+                        + " accepted: each tenant now has its own at tenants.<id>.keystore; move the keys out of this store"
+                        + " with `enclave keys split`, then delete global.keystore (line 4)");
         assertThat(problems(MINIMAL.replace("tenants:\n", "  keystore:\ntenants:\n")))
-                .as("even an empty global.keystore is not silently ignored").hasSize(1)
+                .as("even an empty global.keystore is not silently ignored")
+                .hasSize(1)
                 .allMatch(p -> p.startsWith("global.keystore: one key store for all tenants is no longer accepted"));
     }
 
@@ -110,9 +123,10 @@ class KeystoreConfigTest {
                     keystore: {path: /var/lib/enclave/keys/texas_state.bcfks, password: "${TEXAS_KEYSTORE_PASSWORD}"}
                 """;
 
-        assertThat(problems(yaml, Map.of("TEXAS_KEYSTORE_PASSWORD", "colorado-keystore-password"))).containsExactly(
-                "tenants.texas_state.keystore.password: is the same as the key store password of tenant colorado_state;"
-                        + " each key store needs a password of its own (line 21)");
+        assertThat(problems(yaml, Map.of("TEXAS_KEYSTORE_PASSWORD", "colorado-keystore-password")))
+                .containsExactly(
+                        "tenants.texas_state.keystore.password: is the same as the key store password of tenant colorado_state;"
+                                + " each key store needs a password of its own (line 21)");
     }
 
     @Test
@@ -126,7 +140,9 @@ class KeystoreConfigTest {
                     keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: texas-keystore-password}
                 """;
 
-        assertThat(problems(yaml)).containsExactly("tenants.texas_state.keystore.path: key store path"
-                + " '/var/lib/enclave/keys/colorado_state.bcfks' is already used by tenant colorado_state (line 21)");
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.texas_state.keystore.path: key store path"
+                                + " '/var/lib/enclave/keys/colorado_state.bcfks' is already used by tenant colorado_state (line 21)");
     }
 }

@@ -23,8 +23,8 @@ class SecretLeakTest {
     private static final String TRUSTSTORE = "Sx-truststore-55e1d2";
     private static final String COLORADO_KEYSTORE = "Sx-colorado-keystore-6c6c";
     private static final String DHS_KEYSTORE = "Sx-dhs-keystore-d00d";
-    private static final List<String> SECRETS = List.of(COLORADO_DB, COLORADO_KAFKA, COLORADO_FEMA, DHS_DB, DHS_KAFKA,
-            TRUSTSTORE, COLORADO_KEYSTORE, DHS_KEYSTORE);
+    private static final List<String> SECRETS = List.of(
+            COLORADO_DB, COLORADO_KAFKA, COLORADO_FEMA, DHS_DB, DHS_KAFKA, TRUSTSTORE, COLORADO_KEYSTORE, DHS_KEYSTORE);
 
     private static final String YAML = """
             global:
@@ -82,9 +82,16 @@ class SecretLeakTest {
 
         List<Object> objects = new ArrayList<>(List.of(config, config.global(), config.sliceFor("colorado_state")));
         for (TenantConfig tenant : config.tenants()) {
-            objects.addAll(List.of(tenant, tenant.database(), tenant.kafka(), tenant.apiAccess(),
-                    tenant.database().password(), tenant.kafka().password(), tenant.apiAccess().femaApiKey(),
-                    tenant.keystore(), tenant.keystore().password()));
+            objects.addAll(List.of(
+                    tenant,
+                    tenant.database(),
+                    tenant.kafka(),
+                    tenant.apiAccess(),
+                    tenant.database().password(),
+                    tenant.kafka().password(),
+                    tenant.apiAccess().femaApiKey(),
+                    tenant.keystore(),
+                    tenant.keystore().password()));
         }
         for (Object object : objects) {
             assertThat(object.toString()).as(object.getClass().getSimpleName()).doesNotContain(SECRETS);
@@ -105,12 +112,13 @@ class SecretLeakTest {
         env.put("COLORADO_SCHEMA", "Sx-Schema-From-Env");
         env.put("COLORADO_PARALLELISM", "Sx-parallelism-4d4d");
         env.put("STARROCKS_JDBC_URL", "jdbc:mysql://db:9030/?password=Sx-url-password-9e9e");
-        String broken = YAML
-                .replace("schema: colorado_emergency", "schema: ${COLORADO_SCHEMA}")
+        String broken = YAML.replace("schema: colorado_emergency", "schema: ${COLORADO_SCHEMA}")
                 .replace("jdbc:mysql://localhost:9030", "${STARROCKS_JDBC_URL}")
                 .replace("allowed_states: [CO]", "allowed_states: [CO, XX]")
                 .replace("[PUBLIC, INTERNAL, RESTRICTED]", "[PUBLIC, CONFIDENTIAL]")
-                .replace("    api_access:", "    processing: {parallelism: \"${COLORADO_PARALLELISM}\"}\n    api_access:");
+                .replace(
+                        "    api_access:",
+                        "    processing: {parallelism: \"${COLORADO_PARALLELISM}\"}\n    api_access:");
         List<String> secrets = new ArrayList<>(SECRETS);
         secrets.addAll(List.of("Sx-Schema-From-Env", "Sx-parallelism-4d4d", "Sx-url-password-9e9e"));
 
@@ -118,17 +126,18 @@ class SecretLeakTest {
 
         assertThat(e.getMessage()).doesNotContain(secrets);
         assertThat(e.toString()).doesNotContain(secrets);
-        assertThat(ConfigFixtures.lines(e)).containsExactly(
-                "global.database.jdbc_url: '${STARROCKS_JDBC_URL}' must not carry a user or password:"
-                        + " each tenant connects as its own database user (line 8)",
-                "tenants.colorado_state.database.schema: '${COLORADO_SCHEMA}' is not allowed here:"
-                        + " ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 14)",
-                "tenants.colorado_state.processing.parallelism: '${COLORADO_PARALLELISM}' is not allowed here:"
-                        + " ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 19)",
-                "tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
-                        + " or territory code (line 22)",
-                "tenants.colorado_state.data_restrictions.allowed_classifications[1]: 'CONFIDENTIAL' is above"
-                        + " the tenant's classification_level RESTRICTED (line 23)");
+        assertThat(ConfigFixtures.lines(e))
+                .containsExactly(
+                        "global.database.jdbc_url: '${STARROCKS_JDBC_URL}' must not carry a user or password:"
+                                + " each tenant connects as its own database user (line 8)",
+                        "tenants.colorado_state.database.schema: '${COLORADO_SCHEMA}' is not allowed here:"
+                                + " ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 14)",
+                        "tenants.colorado_state.processing.parallelism: '${COLORADO_PARALLELISM}' is not allowed here:"
+                                + " ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 19)",
+                        "tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
+                                + " or territory code (line 22)",
+                        "tenants.colorado_state.data_restrictions.allowed_classifications[1]: 'CONFIDENTIAL' is above"
+                                + " the tenant's classification_level RESTRICTED (line 23)");
     }
 
     @Test
@@ -142,7 +151,8 @@ class SecretLeakTest {
 
     @Test
     void aJobsSliceCarriesNoOtherTenantsSecrets() throws IOException {
-        EnclaveConfig slice = TenantConfigLoader.parse(YAML, "secrets.yaml", env()).sliceFor("colorado_state");
+        EnclaveConfig slice =
+                TenantConfigLoader.parse(YAML, "secrets.yaml", env()).sliceFor("colorado_state");
 
         // Flink ships the slice to task managers by Java serialization, so check the bytes themselves.
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -151,7 +161,8 @@ class SecretLeakTest {
         }
         String serialized = bytes.toString(StandardCharsets.ISO_8859_1);
 
-        assertThat(serialized).contains(COLORADO_DB, COLORADO_KEYSTORE)
+        assertThat(serialized)
+                .contains(COLORADO_DB, COLORADO_KEYSTORE)
                 .doesNotContain(DHS_DB, DHS_KAFKA, "federal_dhs", DHS_KEYSTORE, "federal_dhs.bcfks");
     }
 }

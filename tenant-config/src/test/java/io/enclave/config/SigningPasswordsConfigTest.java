@@ -33,23 +33,32 @@ class SigningPasswordsConfigTest {
                     ingest: ${CO_INGEST_SIGNING}
                     cli: ${CO_CLI_SIGNING}
             """;
-    private static final Map<String, String> STRONG = Map.of("CO_JOB_SIGNING", "Kq7-colorado-job-signing",
-            "CO_INGEST_SIGNING", "Kq7-colorado-ingest-signing", "CO_CLI_SIGNING", "Kq7-colorado-cli-signing");
+    private static final Map<String, String> STRONG = Map.of(
+            "CO_JOB_SIGNING",
+            "Kq7-colorado-job-signing",
+            "CO_INGEST_SIGNING",
+            "Kq7-colorado-ingest-signing",
+            "CO_CLI_SIGNING",
+            "Kq7-colorado-cli-signing");
 
     /** The problems of the signing passwords; MINIMAL has others outside development mode (no TLS, no passwords). */
     private static List<String> problems(String yaml, Map<String, String> env, DevMode mode) {
         return ConfigFixtures.lines(failure(() -> TenantConfigLoader.parse(yaml, "t.yaml", env, mode))).stream()
-                .filter(p -> p.contains("signing_passwords")).toList();
+                .filter(p -> p.contains("signing_passwords"))
+                .toList();
     }
 
     /** {@code yaml} made loadable outside development mode: SASL_SSL and every other password given. */
     private static TenantConfig loadOutsideDevelopmentMode(String yaml) {
-        String production = yaml
-                .replace("{bootstrap_servers: \"localhost:9092\"}",
-                        "{bootstrap_servers: \"localhost:9092\", security_protocol: SASL_SSL}")
-                .replace("      user: colorado_writer\n", "      user: colorado_writer\n      password: Kq7-colorado-db-password\n")
+        String production = yaml.replace(
+                                "{bootstrap_servers: \"localhost:9092\"}",
+                                "{bootstrap_servers: \"localhost:9092\", security_protocol: SASL_SSL}")
+                        .replace(
+                                "      user: colorado_writer\n",
+                                "      user: colorado_writer\n      password: Kq7-colorado-db-password\n")
                 + "    kafka: {username: tenant_colorado_state, password: Kq7-colorado-kafka-password}\n";
-        return TenantConfigLoader.parse(production, "t.yaml", STRONG, DevMode.OFF).tenant("colorado_state");
+        return TenantConfigLoader.parse(production, "t.yaml", STRONG, DevMode.OFF)
+                .tenant("colorado_state");
     }
 
     @Test
@@ -63,7 +72,8 @@ class SigningPasswordsConfigTest {
         assertThat(job.job().reveal()).isEqualTo("Kq7-colorado-job-signing");
         assertThat(job.ingest().isEmpty()).isTrue();
         assertThat(job.cli().isEmpty()).isTrue();
-        assertThat(colorado.forSigner("cli").keystore().signingPasswords().job().isEmpty()).isTrue();
+        assertThat(colorado.forSigner("cli").keystore().signingPasswords().job().isEmpty())
+                .isTrue();
         assertThat(colorado.keystore().toString()).doesNotContain("Kq7");
     }
 
@@ -77,27 +87,35 @@ class SigningPasswordsConfigTest {
 
         List<String> problems = problems(yaml, Map.of("CO_INGEST_SIGNING", "Kq7-colorado-ingest-signing"), DevMode.OFF);
 
-        assertThat(problems).containsExactly(
-                "tenants.colorado_state.keystore.signing_passwords.job: is a development default (dev-only-...);"
-                        + " set a real secret, or turn on development mode" + HOW + " (line 19)",
-                "tenants.colorado_state.keystore.signing_passwords.cli: is shorter than 16 characters; set a"
-                        + " stronger secret, or turn on development mode" + HOW + " (line 21)");
+        assertThat(problems)
+                .containsExactly(
+                        "tenants.colorado_state.keystore.signing_passwords.job: is a development default (dev-only-...);"
+                                + " set a real secret, or turn on development mode" + HOW + " (line 19)",
+                        "tenants.colorado_state.keystore.signing_passwords.cli: is shorter than 16 characters; set a"
+                                + " stronger secret, or turn on development mode" + HOW + " (line 21)");
         assertThat(String.join("\n", problems)).doesNotContain("dev-only-colorado_state", "short-cli-pw");
         // In development mode the same file loads, defaults and all.
         assertThat(TenantConfigLoader.parse(yaml, "t.yaml", Map.of("CO_INGEST_SIGNING", "x"), DevMode.ON)
-                .tenant("colorado_state").keystore().signingPasswords().cli().reveal()).isEqualTo("short-cli-pw");
+                        .tenant("colorado_state")
+                        .keystore()
+                        .signingPasswords()
+                        .cli()
+                        .reveal())
+                .isEqualTo("short-cli-pw");
     }
 
     @Test
     void outsideDevelopmentModeTheSectionIsRequiredButARoleAProcessDoesNotSignAsMayBeLeftOut() {
-        assertThat(problems(MINIMAL, Map.of(), DevMode.OFF)).containsExactly(
-                "tenants.colorado_state.keystore.signing_passwords: is required outside development mode; set the"
-                        + " passwords of the roles this process signs as (job, ingest, cli), for example from"
-                        + " ${VAR}, or turn on development mode" + HOW + " (line 15)");
+        assertThat(problems(MINIMAL, Map.of(), DevMode.OFF))
+                .containsExactly(
+                        "tenants.colorado_state.keystore.signing_passwords: is required outside development mode; set the"
+                                + " passwords of the roles this process signs as (job, ingest, cli), for example from"
+                                + " ${VAR}, or turn on development mode" + HOW + " (line 15)");
 
         // A tenant job's own config slice: only the job's password.
         SigningPasswords onlyJob = loadOutsideDevelopmentMode(withSigning("        job: ${CO_JOB_SIGNING}\n"))
-                .keystore().signingPasswords();
+                .keystore()
+                .signingPasswords();
         assertThat(onlyJob.job().reveal()).isEqualTo("Kq7-colorado-job-signing");
         assertThat(onlyJob.ingest().isEmpty()).isTrue();
         assertThat(onlyJob.cli().isEmpty()).isTrue();
@@ -105,7 +123,10 @@ class SigningPasswordsConfigTest {
 
     @Test
     void inDevelopmentModeAMissingRoleGetsItsDevelopmentDefaultButAnEmptyOneIsRefused() {
-        SigningPasswords defaults = ConfigFixtures.parse(MINIMAL).tenant("colorado_state").keystore().signingPasswords();
+        SigningPasswords defaults = ConfigFixtures.parse(MINIMAL)
+                .tenant("colorado_state")
+                .keystore()
+                .signingPasswords();
         assertThat(defaults.job().reveal()).isEqualTo("dev-only-colorado_state-job-signing");
         assertThat(defaults.cli().reveal()).isEqualTo("dev-only-colorado_state-cli-signing");
 
@@ -123,12 +144,13 @@ class SigningPasswordsConfigTest {
                     root: anything
             """);
 
-        assertThat(problems(yaml, STRONG, DevMode.OFF)).containsExactly(
-                "tenants.colorado_state.keystore.signing_passwords.job: is the same as the key store password of"
-                        + " tenant colorado_state; each key store needs a password of its own (line 19)",
-                "tenants.colorado_state.keystore.signing_passwords.cli: is the same as the ingest signing key store"
-                        + " password of tenant colorado_state; each key store needs a password of its own (line 21)",
-                "tenants.colorado_state.keystore.signing_passwords.root: unknown key 'root'; expected one of job,"
-                        + " ingest, cli (line 22)");
+        assertThat(problems(yaml, STRONG, DevMode.OFF))
+                .containsExactly(
+                        "tenants.colorado_state.keystore.signing_passwords.job: is the same as the key store password of"
+                                + " tenant colorado_state; each key store needs a password of its own (line 19)",
+                        "tenants.colorado_state.keystore.signing_passwords.cli: is the same as the ingest signing key store"
+                                + " password of tenant colorado_state; each key store needs a password of its own (line 21)",
+                        "tenants.colorado_state.keystore.signing_passwords.root: unknown key 'root'; expected one of job,"
+                                + " ingest, cli (line 22)");
     }
 }

@@ -31,7 +31,8 @@ class TenantConfigLoaderTest {
         assertThat(global.databaseJdbcUrl()).isEqualTo("jdbc:mysql://localhost:9030");
         assertThat(global.siemTopic()).isEqualTo("enclave_siem_audit");
 
-        assertThat(config.tenants()).extracting(TenantConfig::id)
+        assertThat(config.tenants())
+                .extracting(TenantConfig::id)
                 .containsExactly("colorado_state", "federal_dhs", "texas_state", "fema_region_4");
 
         TenantConfig colorado = config.tenant("colorado_state");
@@ -44,11 +45,18 @@ class TenantConfigLoaderTest {
         assertThat(colorado.database().encryptionKeyRef()).isEqualTo("colorado_state_key_v1");
         assertThat(colorado.kafka().username()).isEqualTo("tenant_colorado_state");
         assertThat(colorado.kafka().password().reveal()).isEqualTo("dev-only-colorado-kafka");
-        assertThat(colorado.keystore()).isEqualTo(new KeystoreSettings(
-                EXAMPLE.toAbsolutePath().getParent().resolve(".enclave/keystores/colorado_state.bcfks").toString(),
-                Secret.of("dev-only-colorado-state-keystore"), "BCFKS", new SigningPasswords(
-                        Secret.of("dev-only-colorado_state-job-signing"), Secret.of("dev-only-colorado_state-ingest-signing"),
-                        Secret.of("dev-only-colorado_state-cli-signing"))));
+        assertThat(colorado.keystore())
+                .isEqualTo(new KeystoreSettings(
+                        EXAMPLE.toAbsolutePath()
+                                .getParent()
+                                .resolve(".enclave/keystores/colorado_state.bcfks")
+                                .toString(),
+                        Secret.of("dev-only-colorado-state-keystore"),
+                        "BCFKS",
+                        new SigningPasswords(
+                                Secret.of("dev-only-colorado_state-job-signing"),
+                                Secret.of("dev-only-colorado_state-ingest-signing"),
+                                Secret.of("dev-only-colorado_state-cli-signing"))));
 
         ApiAccess api = colorado.apiAccess();
         assertThat(api.femaApiKey().isEmpty()).isTrue();
@@ -76,11 +84,12 @@ class TenantConfigLoaderTest {
         assertThat(processing.dedupTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(processing.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(processing.topicPartitions()).isEqualTo(3);
-        assertThat(processing.encryptedFields()).containsExactly(
-                new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
-                new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC),
-                new EncryptedField(StreamKind.WEATHER, "description", EncryptionMode.RANDOMIZED),
-                new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED));
+        assertThat(processing.encryptedFields())
+                .containsExactly(
+                        new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC),
+                        new EncryptedField(StreamKind.WEATHER, "description", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED));
     }
 
     @Test
@@ -92,7 +101,8 @@ class TenantConfigLoaderTest {
         assertThat(dhs.dataRestrictions().allowedStates().isAll()).isTrue();
         assertThat(dhs.dataRestrictions().allowedClassifications()).isEqualTo(EnumSet.allOf(Classification.class));
         assertThat(dhs.apiAccess().noaaScope().isAll()).isTrue();
-        assertThat(dhs.processing().encryptedFields(StreamKind.WEATHER)).extracting(EncryptedField::field)
+        assertThat(dhs.processing().encryptedFields(StreamKind.WEATHER))
+                .extracting(EncryptedField::field)
                 .containsExactly("description", "instruction", "senderName", "areaDesc");
 
         TenantConfig texas = config.tenant("texas_state");
@@ -111,21 +121,26 @@ class TenantConfigLoaderTest {
     void everyExampleFileLoadsWithoutAnyEnvironment() throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(ConfigFixtures.examples(), "*.yaml")) {
             for (Path file : files) {
-                assertThat(TenantConfigLoader.load(file, Map.of()).tenants()).as(file.toString()).isNotEmpty();
+                assertThat(TenantConfigLoader.load(file, Map.of()).tenants())
+                        .as(file.toString())
+                        .isNotEmpty();
             }
         }
     }
 
     @Test
     void environmentOverridesTheDefaults() {
-        EnclaveConfig config = TenantConfigLoader.load(EXAMPLE, Map.of(
-                "KAFKA_BOOTSTRAP", "broker-1:9093,broker-2:9093",
-                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-                "COLORADO_DB_PASSWORD", "from-the-environment"));
+        EnclaveConfig config = TenantConfigLoader.load(
+                EXAMPLE,
+                Map.of(
+                        "KAFKA_BOOTSTRAP", "broker-1:9093,broker-2:9093",
+                        "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                        "COLORADO_DB_PASSWORD", "from-the-environment"));
 
         assertThat(config.global().kafkaBootstrapServers()).isEqualTo("broker-1:9093,broker-2:9093");
         assertThat(config.global().kafkaUsesSasl()).isTrue();
-        assertThat(config.tenant("colorado_state").database().password().reveal()).isEqualTo("from-the-environment");
+        assertThat(config.tenant("colorado_state").database().password().reveal())
+                .isEqualTo("from-the-environment");
     }
 
     @Test
@@ -136,10 +151,11 @@ class TenantConfigLoaderTest {
         assertThat(tenant.database().password().isEmpty()).isTrue();
         assertThat(tenant.auditRequirements()).isEqualTo(new AuditRequirements(2555, false, false, ""));
         assertThat(tenant.securityEnhancements()).isEqualTo(SecurityEnhancements.NONE);
-        assertThat(tenant.processing()).isEqualTo(ProcessingSettings.builder()
-                .encryptedFields(EncryptionDefaults.forLevel(Classification.RESTRICTED))
-                .encryptionFromDefaults(true)
-                .build());
+        assertThat(tenant.processing())
+                .isEqualTo(ProcessingSettings.builder()
+                        .encryptedFields(EncryptionDefaults.forLevel(Classification.RESTRICTED))
+                        .encryptionFromDefaults(true)
+                        .build());
         assertThat(tenant.apiAccess().femaApiKey().isEmpty()).isTrue();
         assertThat(tenant.apiAccess().noaaScope())
                 .as("without its own scope a tenant pulls NOAA data only for its allowed states")
@@ -159,7 +175,8 @@ class TenantConfigLoaderTest {
         String listAll = MINIMAL.replace("allowed_states: [CO]", "allowed_states: [ALL]");
 
         for (String yaml : List.of(scalarAll, listAll)) {
-            StateScope states = parse(yaml).tenant("colorado_state").dataRestrictions().allowedStates();
+            StateScope states =
+                    parse(yaml).tenant("colorado_state").dataRestrictions().allowedStates();
             assertThat(states.isAll()).isTrue();
             assertThat(states.allows("TX")).isTrue();
             assertThat(states.allows("XX")).isFalse();
@@ -173,7 +190,8 @@ class TenantConfigLoaderTest {
                       rate_limits: {fema: 10/second, noaa: 600/minute, ipaws: 1000/hour, usgs: 86400/day}
                 """;
 
-        Map<String, RateLimit> limits = parse(yaml).tenant("colorado_state").apiAccess().rateLimits();
+        Map<String, RateLimit> limits =
+                parse(yaml).tenant("colorado_state").apiAccess().rateLimits();
 
         assertThat(limits.get("fema")).isEqualTo(new RateLimit(10, RateLimit.Window.SECOND));
         assertThat(limits.get("noaa").permitsPerSecond()).isEqualTo(10.0);
@@ -184,18 +202,31 @@ class TenantConfigLoaderTest {
     @Test
     void environmentReferencesResolveInSecretsEndpointsAndPaths() {
         String yaml = MINIMAL.replace("\"localhost:9092\"", "\"${KAFKA_HOST}:${KAFKA_PORT:-9092}\"")
-                .replace("user: colorado_writer", "user: colorado_writer\n      password: ${DB_PASSWORD}")
-                .replace("  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}",
-                        "  database: {jdbc_url: \"${JDBC_URL}\", dialect: \"${DIALECT:-mysql}\"}")
-                .replace("keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}",
-                        "keystore: {path: \"${KEYSTORE_DIR}/keys.bcfks\", password: \"${KEYSTORE_PASSWORD}\"}")
+                        .replace("user: colorado_writer", "user: colorado_writer\n      password: ${DB_PASSWORD}")
+                        .replace(
+                                "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}",
+                                "  database: {jdbc_url: \"${JDBC_URL}\", dialect: \"${DIALECT:-mysql}\"}")
+                        .replace(
+                                "keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}",
+                                "keystore: {path: \"${KEYSTORE_DIR}/keys.bcfks\", password: \"${KEYSTORE_PASSWORD}\"}")
                 + """
                     audit_requirements:
                       incident_response: "within 2h, $${LITERAL}"
                 """;
 
-        EnclaveConfig config = parse(yaml, Map.of("KAFKA_HOST", "broker-1", "DB_PASSWORD", "db-password-from-env",
-                "JDBC_URL", "jdbc:mysql://db:3306", "KEYSTORE_DIR", "/etc/enclave", "KEYSTORE_PASSWORD", "store-pw-long-enough"));
+        EnclaveConfig config = parse(
+                yaml,
+                Map.of(
+                        "KAFKA_HOST",
+                        "broker-1",
+                        "DB_PASSWORD",
+                        "db-password-from-env",
+                        "JDBC_URL",
+                        "jdbc:mysql://db:3306",
+                        "KEYSTORE_DIR",
+                        "/etc/enclave",
+                        "KEYSTORE_PASSWORD",
+                        "store-pw-long-enough"));
 
         assertThat(config.global().kafkaBootstrapServers()).isEqualTo("broker-1:9092");
         assertThat(config.global().databaseJdbcUrl()).isEqualTo("jdbc:mysql://db:3306");
@@ -210,20 +241,25 @@ class TenantConfigLoaderTest {
     /** A password moved into a field that is copied into every row (data_owner) would leak it to every reader. */
     @Test
     void aPasswordCannotBeInterpolatedIntoTheOrganization() throws IOException {
-        String yaml = Files.readString(Path.of("examples", "tenants.yaml")).replace(
-                "organization: \"Texas Division of Emergency Management\"", "organization: ${TEXAS_DB_PASSWORD}");
+        String yaml = Files.readString(Path.of("examples", "tenants.yaml"))
+                .replace(
+                        "organization: \"Texas Division of Emergency Management\"",
+                        "organization: ${TEXAS_DB_PASSWORD}");
 
-        List<String> problems = problems(yaml, Map.of("TEXAS_DB_PASSWORD", "Tx-db-password-from-env"),
+        List<String> problems = problems(
+                yaml,
+                Map.of("TEXAS_DB_PASSWORD", "Tx-db-password-from-env"),
                 Path.of("examples").toAbsolutePath());
 
-        assertThat(problems).containsExactly("tenants.texas_state.organization: '${TEXAS_DB_PASSWORD}' is not allowed"
-                + " here: ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 137)");
+        assertThat(problems)
+                .containsExactly(
+                        "tenants.texas_state.organization: '${TEXAS_DB_PASSWORD}' is not allowed"
+                                + " here: ${...} may fill only secrets, endpoints and paths (see tenant-config/README.md) (line 137)");
     }
 
     @Test
     void environmentReferencesAreRefusedInEveryOtherValue() {
-        String yaml = MINIMAL.replace("colorado_emergency", "${TENANT_DB:-colorado_emergency}")
-                + """
+        String yaml = MINIMAL.replace("colorado_emergency", "${TENANT_DB:-colorado_emergency}") + """
                     processing:
                       parallelism: ${PARALLELISM:-2}
                     audit_requirements:
@@ -232,10 +268,13 @@ class TenantConfigLoaderTest {
 
         String rule = " is not allowed here: ${...} may fill only secrets, endpoints and paths"
                 + " (see tenant-config/README.md)";
-        assertThat(problems(yaml, Map.of("PARALLELISM", "4", "IR_HOURS", "2"))).containsExactly(
-                "tenants.colorado_state.database.schema: '${TENANT_DB:-colorado_emergency}'" + rule + " (line 9)",
-                "tenants.colorado_state.processing.parallelism: '${PARALLELISM:-2}'" + rule + " (line 17)",
-                "tenants.colorado_state.audit_requirements.incident_response: '${IR_HOURS}'" + rule + " (line 19)");
+        assertThat(problems(yaml, Map.of("PARALLELISM", "4", "IR_HOURS", "2")))
+                .containsExactly(
+                        "tenants.colorado_state.database.schema: '${TENANT_DB:-colorado_emergency}'" + rule
+                                + " (line 9)",
+                        "tenants.colorado_state.processing.parallelism: '${PARALLELISM:-2}'" + rule + " (line 17)",
+                        "tenants.colorado_state.audit_requirements.incident_response: '${IR_HOURS}'" + rule
+                                + " (line 19)");
     }
 
     @Test
@@ -257,10 +296,15 @@ class TenantConfigLoaderTest {
                     keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}
                 """;
 
-        assertThat(problems(yaml)).containsExactly(
-                "tenants.colorado_state.database.password: environment variable COLORADO_DB_PASSWORD is not set (line 9)");
-        assertThat(parse(yaml, Map.of("COLORADO_DB_PASSWORD", "set")).tenant("colorado_state")
-                .database().password().reveal()).isEqualTo("set");
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.colorado_state.database.password: environment variable COLORADO_DB_PASSWORD is not set (line 9)");
+        assertThat(parse(yaml, Map.of("COLORADO_DB_PASSWORD", "set"))
+                        .tenant("colorado_state")
+                        .database()
+                        .password()
+                        .reveal())
+                .isEqualTo("set");
     }
 
     @Test
@@ -276,17 +320,18 @@ class TenantConfigLoaderTest {
 
         GlobalSettings global = parse(yaml).global();
 
-        assertThat(global.kafkaClientProperties()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "ssl.truststore.location", "/etc/enclave/truststore.p12",
-                "ssl.truststore.type", "PKCS12",
-                "request.timeout.ms", "30000"));
+        assertThat(global.kafkaClientProperties())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "ssl.truststore.location", "/etc/enclave/truststore.p12",
+                        "ssl.truststore.type", "PKCS12",
+                        "request.timeout.ms", "30000"));
         assertThat(global.jdbcUrlFor("colorado_emergency")).isEqualTo("jdbc:mysql://localhost:9030/colorado_emergency");
     }
 
     @Test
     void anchorsShareValuesBetweenTenants() {
-        String yaml = MINIMAL.replace("[PUBLIC, INTERNAL, RESTRICTED]", "&state_levels [PUBLIC, INTERNAL, RESTRICTED]")
-                + """
+        String yaml =
+                MINIMAL.replace("[PUBLIC, INTERNAL, RESTRICTED]", "&state_levels [PUBLIC, INTERNAL, RESTRICTED]") + """
                   co_state_patrol:
                     organization: Colorado State Patrol
                     classification_level: RESTRICTED

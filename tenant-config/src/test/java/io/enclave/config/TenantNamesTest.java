@@ -37,9 +37,15 @@ class TenantNamesTest {
         Set<String> seen = new HashSet<>();
         for (TenantConfig tenant : EXAMPLE.tenants()) {
             TenantNames names = tenant.names();
-            List<String> owned = List.of(names.topic(StreamKind.DISASTERS), names.topic(StreamKind.WEATHER),
-                    names.consumerGroup(), names.jobName(), names.database(), tenant.database().user(),
-                    tenant.database().encryptionKeyRef(), tenant.kafka().username());
+            List<String> owned = List.of(
+                    names.topic(StreamKind.DISASTERS),
+                    names.topic(StreamKind.WEATHER),
+                    names.consumerGroup(),
+                    names.jobName(),
+                    names.database(),
+                    tenant.database().user(),
+                    tenant.database().encryptionKeyRef(),
+                    tenant.kafka().username());
             for (String name : owned) {
                 assertThat(seen.add(name)).as(name + " is used twice").isTrue();
             }
@@ -61,11 +67,22 @@ class TenantNamesTest {
         TenantNames state = config.tenant("colorado_state").names();
         TenantNames backup = config.tenant("colorado_state_backup").names();
         // No derived name of one is a name of the other; only the _audit ending could make one (refused below).
-        Set<String> stateNames = Set.of(state.topic(StreamKind.DISASTERS), state.topic(StreamKind.WEATHER),
-                state.auditTopic(), state.consumerGroup(), state.auditConsumerGroup(), state.jobName(),
+        Set<String> stateNames = Set.of(
+                state.topic(StreamKind.DISASTERS),
+                state.topic(StreamKind.WEATHER),
+                state.auditTopic(),
+                state.consumerGroup(),
+                state.auditConsumerGroup(),
+                state.jobName(),
                 state.ingestJobName());
-        assertThat(List.of(backup.topic(StreamKind.DISASTERS), backup.topic(StreamKind.WEATHER), backup.auditTopic(),
-                backup.consumerGroup(), backup.auditConsumerGroup(), backup.jobName(), backup.ingestJobName()))
+        assertThat(List.of(
+                        backup.topic(StreamKind.DISASTERS),
+                        backup.topic(StreamKind.WEATHER),
+                        backup.auditTopic(),
+                        backup.consumerGroup(),
+                        backup.auditConsumerGroup(),
+                        backup.jobName(),
+                        backup.ingestJobName()))
                 .doesNotContainAnyElementsOf(stateNames);
     }
 
@@ -78,8 +95,8 @@ class TenantNamesTest {
         assertThat(fema.ingestTransactionalIdPrefix()).isEqualTo("tenant_fema-ingest");
         assertThat(fema.ingestAuditTransactionalIdPrefix()).isEqualTo("tenant_fema-audit_ingest");
         // Flink's ids are <prefix>-<subtask>-<n>; the region's never start with fema's ACL prefix.
-        for (String id : List.of(region.ingestTransactionalIdPrefix() + "-0-1",
-                region.ingestAuditTransactionalIdPrefix() + "-0-1")) {
+        for (String id : List.of(
+                region.ingestTransactionalIdPrefix() + "-0-1", region.ingestAuditTransactionalIdPrefix() + "-0-1")) {
             assertThat(id).startsWith(region.transactionalIdPrefix()).doesNotStartWith(fema.transactionalIdPrefix());
         }
         assertThat(fema.ingestAuditTransactionalIdPrefix()).doesNotStartWith(fema.ingestTransactionalIdPrefix());
@@ -91,9 +108,10 @@ class TenantNamesTest {
 
         assertThat(new TenantNames("colorado_state_audit", "").consumerGroup())
                 .isEqualTo(new TenantNames("colorado_state", "").auditConsumerGroup());
-        assertThat(problems(yaml)).containsExactly("tenants.colorado_state_audit: tenant id"
-                + " 'colorado_state_audit' ends in '_audit': its consumer group tenant_colorado_state_audit_group"
-                + " would be the audit group of a tenant colorado_state (line 5)");
+        assertThat(problems(yaml))
+                .containsExactly("tenants.colorado_state_audit: tenant id"
+                        + " 'colorado_state_audit' ends in '_audit': its consumer group tenant_colorado_state_audit_group"
+                        + " would be the audit group of a tenant colorado_state (line 5)");
     }
 
     @Test
@@ -103,7 +121,8 @@ class TenantNamesTest {
         assertThat(slice.tenants()).extracting(TenantConfig::id).containsExactly("texas_state");
         assertThat(slice.tenant("texas_state")).isEqualTo(EXAMPLE.tenant("texas_state"));
         assertThat(slice.global()).isEqualTo(EXAMPLE.global());
-        assertThatThrownBy(() -> slice.tenant("colorado_state")).isInstanceOf(NoSuchElementException.class)
+        assertThatThrownBy(() -> slice.tenant("colorado_state"))
+                .isInstanceOf(NoSuchElementException.class)
                 .hasMessageContaining("known tenants: texas_state");
         assertThatThrownBy(() -> EXAMPLE.sliceFor("nobody")).isInstanceOf(NoSuchElementException.class);
     }

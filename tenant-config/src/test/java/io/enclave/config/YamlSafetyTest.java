@@ -23,9 +23,10 @@ class YamlSafetyTest {
 
     @Test
     void billionLaughsIsRejectedBeforeExpanding() {
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
-                assertThat(problems(invalid("alias_bomb.yaml"), Map.of())).containsExactly(
-                        "<document>: rejected by the parser's safety limits:"
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(10),
+                () -> assertThat(problems(invalid("alias_bomb.yaml"), Map.of()))
+                        .containsExactly("<document>: rejected by the parser's safety limits:"
                                 + " Number of aliases for non-scalar nodes exceeds the specified max=20"));
     }
 
@@ -39,10 +40,11 @@ class YamlSafetyTest {
         String bomb = MINIMAL.replace("allowed_states: [CO]", "allowed_states: [&s CO" + ", *s".repeat(250_000) + "]");
         assertThat(bomb.length()).isBetween(1_000_000, TenantConfigLoader.MAX_BYTES);
 
-        long allocated = allocatedBytesOf(() -> assertThat(problems(bomb)).containsExactly(
-                "<document>: the document expands to more than 100000 nodes once its aliases are followed"
-                        + " (or an alias refers to its own anchor); write the values out instead of repeating"
-                        + " aliases (line 13)"));
+        long allocated = allocatedBytesOf(() -> assertThat(problems(bomb))
+                .containsExactly(
+                        "<document>: the document expands to more than 100000 nodes once its aliases are followed"
+                                + " (or an alias refers to its own anchor); write the values out instead of repeating"
+                                + " aliases (line 13)"));
 
         assertThat(allocated).as("bytes allocated while loading").isLessThan(400L << 20);
     }
@@ -52,10 +54,13 @@ class YamlSafetyTest {
     void nestedCollectionAliasesUnderTheParserLimitAreRefusedToo() {
         String list = "[" + "CO, ".repeat(20_000) + "CO]";
         String bomb = MINIMAL.replace("allowed_states: [CO]", "allowed_states: &l " + list)
-                .replace("allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED]",
+                .replace(
+                        "allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED]",
                         "allowed_classifications: [" + "*l, ".repeat(18) + "*l]");
 
-        assertThat(problems(bomb)).singleElement().asString()
+        assertThat(problems(bomb))
+                .singleElement()
+                .asString()
                 .startsWith("<document>: the document expands to more than 100000 nodes");
     }
 
@@ -71,8 +76,8 @@ class YamlSafetyTest {
 
     @Test
     void javaGadgetTagIsRejected() {
-        assertThat(problems(invalid("java_tag.yaml"), Map.of())).containsExactly(
-                "<document>: explicit tag '!!javax.script.ScriptEngineManager' is not allowed;"
+        assertThat(problems(invalid("java_tag.yaml"), Map.of()))
+                .containsExactly("<document>: explicit tag '!!javax.script.ScriptEngineManager' is not allowed;"
                         + " write plain YAML values (line 7)");
         assertThat(problems(MINIMAL.replace("organization: Colorado", "organization: !!java.lang.Runtime Colorado")))
                 .containsExactly("<document>: explicit tag '!!java.lang.Runtime' is not allowed;"
@@ -82,21 +87,22 @@ class YamlSafetyTest {
     @Test
     void everyOtherExplicitTagIsRejectedWithItsPath() {
         String yaml = MINIMAL.replace("organization: Colorado", "organization: !!binary Colorado")
-                .replace("schema: colorado_emergency", "schema: !local colorado_emergency")
-                .replace("user: colorado_writer", "user: !<tag:example.com,2024:user> colorado_writer")
+                        .replace("schema: colorado_emergency", "schema: !local colorado_emergency")
+                        .replace("user: colorado_writer", "user: !<tag:example.com,2024:user> colorado_writer")
                 + "    processing: {parallelism: !!str 2, encrypt: !!set {weather}}\n";
 
-        assertThat(problems(yaml)).containsExactly(
-                "tenants.colorado_state.organization: explicit tag '!!binary' is not allowed;"
-                        + " write plain YAML values (line 6)",
-                "tenants.colorado_state.database.schema: explicit tag '!local' is not allowed;"
-                        + " write plain YAML values (line 9)",
-                "tenants.colorado_state.database.user: explicit tag '!<tag:example.com,2024:user>' is not allowed;"
-                        + " write plain YAML values (line 10)",
-                "tenants.colorado_state.processing.parallelism: explicit tag '!!str' is not allowed;"
-                        + " write plain YAML values (line 16)",
-                "tenants.colorado_state.processing.encrypt: explicit tag '!!set' is not allowed;"
-                        + " write plain YAML values (line 16)");
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.colorado_state.organization: explicit tag '!!binary' is not allowed;"
+                                + " write plain YAML values (line 6)",
+                        "tenants.colorado_state.database.schema: explicit tag '!local' is not allowed;"
+                                + " write plain YAML values (line 9)",
+                        "tenants.colorado_state.database.user: explicit tag '!<tag:example.com,2024:user>' is not allowed;"
+                                + " write plain YAML values (line 10)",
+                        "tenants.colorado_state.processing.parallelism: explicit tag '!!str' is not allowed;"
+                                + " write plain YAML values (line 16)",
+                        "tenants.colorado_state.processing.encrypt: explicit tag '!!set' is not allowed;"
+                                + " write plain YAML values (line 16)");
     }
 
     @Test
@@ -115,7 +121,8 @@ class YamlSafetyTest {
     void fileOfExactlyTheLimitStillLoads() throws IOException {
         Path file = dir.resolve("full.yaml");
         StringBuilder text = new StringBuilder(MINIMAL).append('#');
-        text.append("x".repeat(TenantConfigLoader.MAX_BYTES - text.length() - 1)).append('\n');
+        text.append("x".repeat(TenantConfigLoader.MAX_BYTES - text.length() - 1))
+                .append('\n');
         Files.writeString(file, text, StandardCharsets.UTF_8);
 
         assertThat(Files.size(file)).isEqualTo(TenantConfigLoader.MAX_BYTES);
@@ -124,10 +131,11 @@ class YamlSafetyTest {
 
     @Test
     void duplicateKeysAreProblemsNotSilentOverrides() {
-        assertThat(problems(invalid("duplicate_keys.yaml"), Map.of())).containsExactly(
-                "tenants.colorado_state.database.schema: duplicate key 'schema'; it was first given on line 10"
-                        + " (line 13)",
-                "tenants.colorado_state: duplicate key 'colorado_state'; it was first given on line 6 (line 16)");
+        assertThat(problems(invalid("duplicate_keys.yaml"), Map.of()))
+                .containsExactly(
+                        "tenants.colorado_state.database.schema: duplicate key 'schema'; it was first given on line 10"
+                                + " (line 13)",
+                        "tenants.colorado_state: duplicate key 'colorado_state'; it was first given on line 6 (line 16)");
     }
 
     @Test
@@ -142,31 +150,35 @@ class YamlSafetyTest {
     void selfReferencesNeitherHangNorRecurse() {
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             // A cycle never ends when followed, so the budget on expanded nodes stops it before the binder walks it.
-            assertThat(problems("global: &x\n  <<: *x\ntenants: {}\n")).singleElement().asString()
-                    .startsWith("<document>: the document expands to more than 100000 nodes once its aliases are followed"
-                            + " (or an alias refers to its own anchor)");
+            assertThat(problems("global: &x\n  <<: *x\ntenants: {}\n"))
+                    .singleElement()
+                    .asString()
+                    .startsWith(
+                            "<document>: the document expands to more than 100000 nodes once its aliases are followed"
+                                    + " (or an alias refers to its own anchor)");
             assertThat(problems(MINIMAL.replace("allowed_states: [CO]", "allowed_states: &s [CO, *s]")))
-                    .singleElement().asString().endsWith("write the values out instead of repeating aliases (line 13)");
+                    .singleElement()
+                    .asString()
+                    .endsWith("write the values out instead of repeating aliases (line 13)");
         });
     }
 
     @Test
     void syntaxErrorsCarryTheirLine() {
-        assertThat(problems(invalid("syntax_error.yaml"), Map.of())).containsExactly(
-                "<document>: invalid YAML: while parsing a flow sequence started on line 6,"
+        assertThat(problems(invalid("syntax_error.yaml"), Map.of()))
+                .containsExactly("<document>: invalid YAML: while parsing a flow sequence started on line 6,"
                         + " expected ',' or ']', but got <stream end> (line 7)");
-        assertThat(problems("global:\n  kafka: x\n   database: y\n")).containsExactly(
-                "<document>: invalid YAML: mapping values are not allowed here (line 3)");
+        assertThat(problems("global:\n  kafka: x\n   database: y\n"))
+                .containsExactly("<document>: invalid YAML: mapping values are not allowed here (line 3)");
     }
 
     @Test
     void documentMustBeOneMapping() {
-        assertThat(problems("")).containsExactly(
-                "<document>: the document is empty; expected global: and tenants:");
-        assertThat(problems("- global\n- tenants\n")).containsExactly(
-                "<document>: expected a mapping with global: and tenants:, got a list (line 1)");
-        assertThat(problems(MINIMAL + "---\n" + MINIMAL)).containsExactly(
-                "<document>: invalid YAML: expected a single document in the stream started on line 1,"
+        assertThat(problems("")).containsExactly("<document>: the document is empty; expected global: and tenants:");
+        assertThat(problems("- global\n- tenants\n"))
+                .containsExactly("<document>: expected a mapping with global: and tenants:, got a list (line 1)");
+        assertThat(problems(MINIMAL + "---\n" + MINIMAL))
+                .containsExactly("<document>: invalid YAML: expected a single document in the stream started on line 1,"
                         + " but found another document (line 16)");
     }
 

@@ -15,7 +15,8 @@ public final class FreshTenantDatabase {
     /** Drops the tenant's database, then creates it, its tables and its own user, as {@code root}. */
     public static void recreate(Connection root, TenantConfig tenant) throws SQLException {
         try (Statement st = root.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + SqlDialect.quote(tenant.database().schema()));
+            st.execute("DROP DATABASE IF EXISTS "
+                    + SqlDialect.quote(tenant.database().schema()));
         }
         TenantDatabase db = new TenantDatabase(tenant, new MySqlDialect());
         db.createSchema(root);

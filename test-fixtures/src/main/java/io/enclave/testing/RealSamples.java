@@ -27,8 +27,10 @@ public final class RealSamples {
     /** Every declaration of the three FEMA files, one message per declaration id. */
     public static List<Message> femaMessages() throws Exception {
         Map<String, Message> byId = new LinkedHashMap<>();
-        for (String file : List.of("datastormers_DisasterDeclarationsSummaries_tornado_1000.csv",
-                "disastergpt_disaster_declarations_99.csv", "timothy_official_DisasterDeclarationsSummaries_sample.csv")) {
+        for (String file : List.of(
+                "datastormers_DisasterDeclarationsSummaries_tornado_1000.csv",
+                "disastergpt_disaster_declarations_99.csv",
+                "timothy_official_DisasterDeclarationsSummaries_sample.csv")) {
             for (byte[] payload : SampleFiles.femaCsv(SharedSamples.fema(file))) {
                 JsonNode row = JSON.readTree(payload);
                 String id = row.get("id").asText();

@@ -24,9 +24,14 @@ public final class TestKeys {
 
     /** A PKCS#12 store of the tenant's own in {@code dir}, with a password of its own; not created yet. */
     public static KeystoreSettings storeIn(Path dir, String tenantId) {
-        return new KeystoreSettings(dir.resolve(tenantId + "-keys.p12").toString(), Secret.of("test-keys-" + tenantId),
-                "PKCS12", new SigningPasswords(Secret.of("test-job-signing-" + tenantId),
-                        Secret.of("test-ingest-signing-" + tenantId), Secret.of("test-cli-signing-" + tenantId)));
+        return new KeystoreSettings(
+                dir.resolve(tenantId + "-keys.p12").toString(),
+                Secret.of("test-keys-" + tenantId),
+                "PKCS12",
+                new SigningPasswords(
+                        Secret.of("test-job-signing-" + tenantId),
+                        Secret.of("test-ingest-signing-" + tenantId),
+                        Secret.of("test-cli-signing-" + tenantId)));
     }
 
     /** Replaces whatever each tenant's own store held with fresh keys of that tenant. */
@@ -46,8 +51,13 @@ public final class TestKeys {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            new TenantKeyStore(Path.of(store.path()), store.password(), store.type(), tenant.id(),
-                    tenant.database().encryptionKeyRef()).init();
+            new TenantKeyStore(
+                            Path.of(store.path()),
+                            store.password(),
+                            store.type(),
+                            tenant.id(),
+                            tenant.database().encryptionKeyRef())
+                    .init();
             AuditSigning.ensure(tenant);
         }
     }

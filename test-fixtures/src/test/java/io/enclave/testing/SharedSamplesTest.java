@@ -19,7 +19,8 @@ class SharedSamplesTest {
     void missingSamplesFailUnderCi() {
         assertThatThrownBy(() -> SharedSamples.require(dir, true))
                 .isInstanceOf(AssertionFailedError.class)
-                .hasMessageContaining("real samples not found at " + dir.toAbsolutePath().normalize())
+                .hasMessageContaining(
+                        "real samples not found at " + dir.toAbsolutePath().normalize())
                 .hasMessageContaining("ENCLAVE_CI=1");
     }
 
@@ -27,7 +28,8 @@ class SharedSamplesTest {
     void missingSamplesSkipOutsideCi() {
         assertThatThrownBy(() -> SharedSamples.require(dir, false))
                 .isInstanceOf(TestAbortedException.class)
-                .hasMessageContaining("real samples not found at " + dir.toAbsolutePath().normalize());
+                .hasMessageContaining(
+                        "real samples not found at " + dir.toAbsolutePath().normalize());
     }
 
     @Test

@@ -124,7 +124,8 @@ public final class BenchCluster implements AutoCloseable {
     }
 
     private JsonNode get(String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(restAddress + path).toURL().openConnection();
+        HttpURLConnection c =
+                (HttpURLConnection) URI.create(restAddress + path).toURL().openConnection();
         c.setConnectTimeout(2000);
         c.setReadTimeout(5000);
         try (InputStream in = c.getInputStream()) {

@@ -33,8 +33,13 @@ public final class BenchTenants {
     }
 
     /** Settings that vary between benchmark sections. */
-    public record Processing(int parallelism, int batchSize, String batchInterval, String checkpointInterval,
-            int topicPartitions, Encryption encryption) {
+    public record Processing(
+            int parallelism,
+            int batchSize,
+            String batchInterval,
+            String checkpointInterval,
+            int topicPartitions,
+            Encryption encryption) {
         /** Settings for the generated-input sections, where the sinks discard. */
         public static Processing discarding() {
             return new Processing(1, 5000, "5s", "10s", 1, Encryption.THREE_FIELDS);
@@ -51,35 +56,69 @@ public final class BenchTenants {
      */
     public static EnclaveConfig generate(String prefix, int count, Processing p, String bootstrap, String jdbcUrl) {
         StringBuilder y = new StringBuilder();
-        y.append("global:\n  kafka:\n    bootstrap_servers: \"").append(bootstrap).append("\"\n")
-                .append("  database:\n    jdbc_url: \"").append(jdbcUrl).append("\"\n    dialect: mysql\n")
+        y.append("global:\n  kafka:\n    bootstrap_servers: \"")
+                .append(bootstrap)
+                .append("\"\n")
+                .append("  database:\n    jdbc_url: \"")
+                .append(jdbcUrl)
+                .append("\"\n    dialect: mysql\n")
                 .append("tenants:\n");
         for (int i = 0; i < count; i++) {
             String id = String.format("%s_%02d", prefix, i);
-            y.append("  ").append(id).append(":\n")
-                    .append("    organization: \"Benchmark agency ").append(i).append("\"\n")
+            y.append("  ")
+                    .append(id)
+                    .append(":\n")
+                    .append("    organization: \"Benchmark agency ")
+                    .append(i)
+                    .append("\"\n")
                     .append("    classification_level: CONFIDENTIAL\n")
                     .append("    keystore:\n")
-                    .append("      path: \"").append(KEYSTORE_DIR.resolve(id + "-keys.p12")).append("\"\n")
-                    .append("      password: bench-keys-").append(id).append('\n')
+                    .append("      path: \"")
+                    .append(KEYSTORE_DIR.resolve(id + "-keys.p12"))
+                    .append("\"\n")
+                    .append("      password: bench-keys-")
+                    .append(id)
+                    .append('\n')
                     .append("      type: PKCS12\n")
-                    .append("      signing_passwords: {job: bench-job-signing-").append(id)
-                    .append(", ingest: bench-ingest-signing-").append(id)
-                    .append(", cli: bench-cli-signing-").append(id).append("}\n")
+                    .append("      signing_passwords: {job: bench-job-signing-")
+                    .append(id)
+                    .append(", ingest: bench-ingest-signing-")
+                    .append(id)
+                    .append(", cli: bench-cli-signing-")
+                    .append(id)
+                    .append("}\n")
                     .append("    database:\n")
-                    .append("      schema: ").append(id).append("_db\n")
-                    .append("      user: ").append(id).append("_writer\n")
-                    .append("      password: bench-").append(id).append('\n')
-                    .append("      encryption_key: ").append(id).append("_key_v1\n")
+                    .append("      schema: ")
+                    .append(id)
+                    .append("_db\n")
+                    .append("      user: ")
+                    .append(id)
+                    .append("_writer\n")
+                    .append("      password: bench-")
+                    .append(id)
+                    .append('\n')
+                    .append("      encryption_key: ")
+                    .append(id)
+                    .append("_key_v1\n")
                     .append("    data_restrictions:\n")
                     .append("      allowed_states: ALL\n")
                     .append("      allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL]\n")
                     .append("    processing:\n")
-                    .append("      parallelism: ").append(p.parallelism()).append('\n')
-                    .append("      batch_size: ").append(p.batchSize()).append('\n')
-                    .append("      batch_interval: ").append(p.batchInterval()).append('\n')
-                    .append("      checkpoint_interval: ").append(p.checkpointInterval()).append('\n')
-                    .append("      topic_partitions: ").append(p.topicPartitions()).append('\n');
+                    .append("      parallelism: ")
+                    .append(p.parallelism())
+                    .append('\n')
+                    .append("      batch_size: ")
+                    .append(p.batchSize())
+                    .append('\n')
+                    .append("      batch_interval: ")
+                    .append(p.batchInterval())
+                    .append('\n')
+                    .append("      checkpoint_interval: ")
+                    .append(p.checkpointInterval())
+                    .append('\n')
+                    .append("      topic_partitions: ")
+                    .append(p.topicPartitions())
+                    .append('\n');
             if (p.encryption() == Encryption.THREE_FIELDS) {
                 y.append("      encrypt:\n")
                         .append("        disasters: [designatedArea, declarationTitle,")
@@ -92,8 +131,12 @@ public final class BenchTenants {
         // Every tenant job needs its keys: the data keys of its encrypted fields and its audit signing keys.
         for (var tenant : config.tenants()) {
             KeystoreSettings store = tenant.keystore();
-            TenantKeyStore keys = new TenantKeyStore(Path.of(store.path()), store.password(), store.type(),
-                    tenant.id(), tenant.database().encryptionKeyRef());
+            TenantKeyStore keys = new TenantKeyStore(
+                    Path.of(store.path()),
+                    store.password(),
+                    store.type(),
+                    tenant.id(),
+                    tenant.database().encryptionKeyRef());
             if (keys.list().current() == 0) {
                 keys.init();
             }

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
  * Markdown table and the PNG chart. {@code --quick} proves the harness end to end in about
  * two minutes; its figures are not meant to be quoted.
  */
-@Command(name = "benchmarks/run", mixinStandardHelpOptions = true,
+@Command(
+        name = "benchmarks/run",
+        mixinStandardHelpOptions = true,
         description = "Measures what tenant isolation costs, against baselines in the same run.")
 public final class BenchmarkSuite implements Callable<Integer> {
 
@@ -39,14 +41,17 @@ public final class BenchmarkSuite implements Callable<Integer> {
     @Option(names = "--rounds", description = "Alternating rounds of the throughput section (default 3).")
     Integer rounds;
 
-    @Option(names = "--scaling-records", description = "Total messages per job count in the scaling section"
-            + " (default 1000000).")
+    @Option(
+            names = "--scaling-records",
+            description = "Total messages per job count in the scaling section" + " (default 1000000).")
     Long scalingRecords;
 
     @Option(names = "--e2e-records", description = "Messages each end-to-end job catches up on (default 200000).")
     Long e2eRecords;
 
-    @Option(names = "--e2e-parallelism", description = "Parallelism of the end-to-end jobs, sinks included (default 2).")
+    @Option(
+            names = "--e2e-parallelism",
+            description = "Parallelism of the end-to-end jobs, sinks included (default 2).")
     Integer e2eParallelism;
 
     @Option(names = "--e2e-batch-size", description = "JDBC batch size (default 5000).")
@@ -55,11 +60,15 @@ public final class BenchmarkSuite implements Callable<Integer> {
     @Option(names = "--e2e-batch-interval", description = "JDBC batch interval (default 500ms).")
     String e2eBatchInterval;
 
-    @Option(names = "--e2e-jdbc-options", description = "Connector/J URL options added to the end-to-end jobs'"
-            + " JDBC URL, both jobs alike (default: " + EndToEndBenchmark.DEFAULT_JDBC_OPTIONS + ").")
+    @Option(
+            names = "--e2e-jdbc-options",
+            description = "Connector/J URL options added to the end-to-end jobs'"
+                    + " JDBC URL, both jobs alike (default: " + EndToEndBenchmark.DEFAULT_JDBC_OPTIONS + ").")
     String e2eJdbcOptions;
 
-    @Option(names = "--latency-rate", description = "Messages/s while measuring latency (default: half the tenant job's measured rows/s).")
+    @Option(
+            names = "--latency-rate",
+            description = "Messages/s while measuring latency (default: half the tenant job's measured rows/s).")
     Integer latencyRate;
 
     @Option(names = "--latency-seconds", description = "Seconds of publishing while measuring latency (default 20).")
@@ -76,8 +85,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
         long t0 = System.nanoTime();
         String loadAtStart = Machine.loadAverage();
         Machine machine = Machine.describe();
-        log.printf("Enclave benchmarks%s on %d cores (%s), load average %s%n", quick ? " (quick)" : "",
-                machine.cores(), machine.cpu(), loadAtStart);
+        log.printf(
+                "Enclave benchmarks%s on %d cores (%s), load average %s%n",
+                quick ? " (quick)" : "", machine.cores(), machine.cpu(), loadAtStart);
 
         List<StepBenchmarks.Score> steps = null;
         if (sections.contains("steps")) {
@@ -87,8 +97,9 @@ public final class BenchmarkSuite implements Callable<Integer> {
         ThroughputBenchmark.Result throughput = null;
         if (sections.contains("throughput")) {
             section(log, "2. MiniCluster throughput: pass-through vs tenant pipeline ...");
-            throughput = new ThroughputBenchmark(or(records, quick ? 50_000L : 1_000_000L),
-                    or(rounds, quick ? 1 : 3), log).run();
+            throughput = new ThroughputBenchmark(
+                            or(records, quick ? 50_000L : 1_000_000L), or(rounds, quick ? 1 : 3), log)
+                    .run();
         }
         EndToEndBenchmark.Result e2e = null;
         if (sections.contains("e2e")) {
@@ -96,10 +107,17 @@ public final class BenchmarkSuite implements Callable<Integer> {
             // Parallelism 2: on this 2-core machine 4 measured no faster for the tenant job (10.8k vs 10.9k
             // rows/s) and slower for the plain one (14.6k vs 20.8k); at 2 the CPU is already saturated
             // (JVM ~125 % + MariaDB ~65 %). Runs on a loaded machine favour 4: more threads, more CPU share.
-            e2e = new EndToEndBenchmark(new EndToEndBenchmark.Settings(or(e2eRecords, quick ? 10_000L : 200_000L),
-                    or(e2eParallelism, 2), or(e2eBatchSize, 5000), or(e2eBatchInterval, "500ms"),
-                    or(e2eJdbcOptions, EndToEndBenchmark.DEFAULT_JDBC_OPTIONS),
-                    or(latencyRate, 0), or(latencySeconds, quick ? 5 : 20)), log).run();
+            e2e = new EndToEndBenchmark(
+                            new EndToEndBenchmark.Settings(
+                                    or(e2eRecords, quick ? 10_000L : 200_000L),
+                                    or(e2eParallelism, 2),
+                                    or(e2eBatchSize, 5000),
+                                    or(e2eBatchInterval, "500ms"),
+                                    or(e2eJdbcOptions, EndToEndBenchmark.DEFAULT_JDBC_OPTIONS),
+                                    or(latencyRate, 0),
+                                    or(latencySeconds, quick ? 5 : 20)),
+                            log)
+                    .run();
         }
         List<ScalingBenchmark.Result> scaling = null;
         if (sections.contains("scaling")) {
@@ -109,19 +127,28 @@ public final class BenchmarkSuite implements Callable<Integer> {
 
         Path dir = out != null ? out : Path.of(System.getProperty("enclave.home", "."), "benchmarks", "results");
         Files.createDirectories(dir);
-        SuiteResults results = new SuiteResults(started, machine, loadAtStart, Machine.loadAverage(),
-                (System.nanoTime() - t0) / 1e9, System.getProperty("enclave.command", "benchmarks/run"), steps,
+        SuiteResults results = new SuiteResults(
+                started,
+                machine,
+                loadAtStart,
+                Machine.loadAverage(),
+                (System.nanoTime() - t0) / 1e9,
+                System.getProperty("enclave.command", "benchmarks/run"),
+                steps,
                 StepBenchmarks.meanMessageBytes(),
-                throughput, e2e, scaling);
+                throughput,
+                e2e,
+                scaling);
         ResultsChart.write(results, dir.resolve("latest.png"));
         Files.writeString(dir.resolve("latest.md"), MarkdownReport.render(results, "latest.png"));
-        log.printf("%nWrote %s and %s in %.1f min.%n", dir.resolve("latest.md"), dir.resolve("latest.png"),
-                results.durationSeconds() / 60);
+        log.printf(
+                "%nWrote %s and %s in %.1f min.%n",
+                dir.resolve("latest.md"), dir.resolve("latest.png"), results.durationSeconds() / 60);
         // Only a full run of every section into the default place is what the README shows.
         if (out == null && !quick && sections.size() == 4) {
             Path home = Path.of(System.getProperty("enclave.home", "."));
-            if (ReadmeSection.update(home.resolve("README.md"),
-                    MarkdownReport.body(results, "benchmarks/results/latest.png", "###"))) {
+            if (ReadmeSection.update(
+                    home.resolve("README.md"), MarkdownReport.body(results, "benchmarks/results/latest.png", "###"))) {
                 log.println("Updated the Benchmarks section of README.md.");
             }
         }
@@ -130,6 +157,7 @@ public final class BenchmarkSuite implements Callable<Integer> {
 
     /** Per-step JMH: iterations of warm-up and measurement, their length, and forks (each a fresh JVM). */
     static final int STEP_WARMUP_ITERATIONS = 5;
+
     static final int STEP_MEASURE_ITERATIONS = 5;
     static final int STEP_ITERATION_SECONDS = 2;
     static final int STEP_FORKS = 2;
@@ -144,9 +172,14 @@ public final class BenchmarkSuite implements Callable<Integer> {
             try {
                 // The RocksDB chain reaches its steady state only after 6-8 s (JIT, memtable growth);
                 // 3 s of warm-up measured it at several times its steady cost. Two forks catch a bad JIT draw.
-                return quick ? StepBenchmarks.run(1, 1, 1, 1, forkArgs())
-                        : StepBenchmarks.run(STEP_WARMUP_ITERATIONS, STEP_MEASURE_ITERATIONS, STEP_ITERATION_SECONDS,
-                                STEP_FORKS, forkArgs());
+                return quick
+                        ? StepBenchmarks.run(1, 1, 1, 1, forkArgs())
+                        : StepBenchmarks.run(
+                                STEP_WARMUP_ITERATIONS,
+                                STEP_MEASURE_ITERATIONS,
+                                STEP_ITERATION_SECONDS,
+                                STEP_FORKS,
+                                forkArgs());
             } catch (org.openjdk.jmh.runner.RunnerException e) {
                 if (attempt >= 12 || !String.valueOf(e.getMessage()).contains("JMH lock")) {
                     log.println("  per-step JMH not run: " + e.getMessage());

@@ -5,9 +5,9 @@ import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
-import io.enclave.jobs.TenantJob;
 import io.enclave.embedded.events.EventGenerator;
 import io.enclave.embedded.events.GeneratedEvent;
+import io.enclave.jobs.TenantJob;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
@@ -52,18 +52,35 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class EndToEndBenchmark {
     /** The figures of one run. */
-    public record Result(long records, int parallelism, int batchSize, String batchInterval, String jdbcOptions,
+    public record Result(
+            long records,
+            int parallelism,
+            int batchSize,
+            String batchInterval,
+            String jdbcOptions,
             double tenantRowsPerSec,
-            double plainRowsPerSec, double tenantCatchUpSeconds, double plainCatchUpSeconds, int latencyRate,
-            int latencyRecords, double p50Ms, double p99Ms, double maxMs) {
+            double plainRowsPerSec,
+            double tenantCatchUpSeconds,
+            double plainCatchUpSeconds,
+            int latencyRate,
+            int latencyRecords,
+            double p50Ms,
+            double p99Ms,
+            double maxMs) {
         public double ratio() {
             return tenantRowsPerSec / plainRowsPerSec;
         }
     }
 
     /** Knobs of the section; a latency rate of 0 means half the tenant job's measured rows/s. */
-    public record Settings(long records, int parallelism, int batchSize, String batchInterval, String jdbcOptions,
-            int latencyRate, int latencySeconds) {}
+    public record Settings(
+            long records,
+            int parallelism,
+            int batchSize,
+            String batchInterval,
+            String jdbcOptions,
+            int latencyRate,
+            int latencySeconds) {}
 
     /** Connector/J options on top of the embedded server's URL ({@code rewriteBatchedStatements=true}, ...). */
     public static final String DEFAULT_JDBC_OPTIONS = "";
@@ -81,14 +98,24 @@ public final class EndToEndBenchmark {
 
     public Result run() throws Exception {
         log.println("  starting embedded Kafka and MariaDB ...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedMariaDb db = EmbeddedMariaDb.start(0)) {
-            EnclaveConfig config = BenchTenants.generate("e2e", 2, new BenchTenants.Processing(s.parallelism(),
-                    s.batchSize(), s.batchInterval(), "10s", s.parallelism(), BenchTenants.Encryption.THREE_FIELDS),
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedMariaDb db = EmbeddedMariaDb.start(0)) {
+            EnclaveConfig config = BenchTenants.generate(
+                    "e2e",
+                    2,
+                    new BenchTenants.Processing(
+                            s.parallelism(),
+                            s.batchSize(),
+                            s.batchInterval(),
+                            "10s",
+                            s.parallelism(),
+                            BenchTenants.Encryption.THREE_FIELDS),
                     kafka.bootstrapServers(),
                     s.jdbcOptions().isEmpty() ? db.rootJdbcUrl() : db.rootJdbcUrl() + "&" + s.jdbcOptions());
             TenantConfig tenant = config.tenant("e2e_00");
             TenantConfig plain = config.tenant("e2e_01");
-            try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+            try (Connection root = db.rootConnection();
+                    Statement st = root.createStatement()) {
                 // The embedded server starts with a 64 MB buffer pool, sized for tests; 250,000 rows of
                 // ~1.5 kB with random UUID keys outgrow it and every insert would wait on disk reads.
                 st.execute("SET GLOBAL innodb_buffer_pool_size = " + BUFFER_POOL_BYTES);
@@ -96,40 +123,56 @@ public final class EndToEndBenchmark {
                     TenantDatabase database = new TenantDatabase(t, new MySqlDialect());
                     database.createSchema(root);
                     database.createUser(root);
-                    kafka.createTopics(t.processing().topicPartitions(), t.names().topics().toArray(String[]::new));
+                    kafka.createTopics(
+                            t.processing().topicPartitions(), t.names().topics().toArray(String[]::new));
                 }
             }
             try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
                 long t0 = System.nanoTime();
                 publish(producer, tenant, plain, total(), 20260804L, null, 0);
                 publish(producer, plain, tenant, total(), 20260804L, null, 0);
-                log.printf("  published %,d messages (%,d to warm up, %,d timed) to each job's topics in %.1f s%n",
-                        total(), warmRows(), s.records(),
-                        (System.nanoTime() - t0) / 1e9);
+                log.printf(
+                        "  published %,d messages (%,d to warm up, %,d timed) to each job's topics in %.1f s%n",
+                        total(), warmRows(), s.records(), (System.nanoTime() - t0) / 1e9);
 
                 try (BenchCluster cluster = new BenchCluster(4, MemorySize.ofMebiBytes(64))) {
-                    StreamGraph tenantGraph = TenantJob.environment(config.global(), tenant).getStreamGraph();
+                    StreamGraph tenantGraph =
+                            TenantJob.environment(config.global(), tenant).getStreamGraph();
                     tenantGraph.setJobName(tenant.names().jobName());
                     JobID tenantJob = cluster.submit(tenantGraph);
                     double[] tenantRate = awaitRows(db, tenant, warmRows(), total(), System.nanoTime());
-                    log.printf("  [%tT] tenant job: %,.0f rows/s (caught up %.1f s after submission)%n", System.currentTimeMillis(), tenantRate[0],
-                            tenantRate[1]);
+                    log.printf(
+                            "  [%tT] tenant job: %,.0f rows/s (caught up %.1f s after submission)%n",
+                            System.currentTimeMillis(), tenantRate[0], tenantRate[1]);
 
                     // Latency is measured below capacity: at a rate the job sustains, queueing would dominate.
-                    int rate = s.latencyRate() > 0 ? s.latencyRate()
+                    int rate = s.latencyRate() > 0
+                            ? s.latencyRate()
                             : Math.max(100, (int) (tenantRate[0] / 2 / 100) * 100);
                     double[] latency = latency(db, producer, tenant, plain, rate);
                     cluster.cancel(tenantJob);
 
                     JobID plainJob = cluster.submit(PlainKafkaJdbcJob.build(config.global(), plain));
                     double[] plainRate = awaitRows(db, plain, warmRows(), total(), System.nanoTime());
-                    log.printf("  [%tT] plain job:  %,.0f rows/s (caught up %.1f s after submission)%n", System.currentTimeMillis(), plainRate[0],
-                            plainRate[1]);
+                    log.printf(
+                            "  [%tT] plain job:  %,.0f rows/s (caught up %.1f s after submission)%n",
+                            System.currentTimeMillis(), plainRate[0], plainRate[1]);
                     cluster.cancel(plainJob);
-                    return new Result(s.records(), s.parallelism(), s.batchSize(), s.batchInterval(), s.jdbcOptions(),
+                    return new Result(
+                            s.records(),
+                            s.parallelism(),
+                            s.batchSize(),
+                            s.batchInterval(),
+                            s.jdbcOptions(),
                             tenantRate[0],
-                            plainRate[0], tenantRate[1], plainRate[1], rate, (int) latency[3],
-                            latency[0], latency[1], latency[2]);
+                            plainRate[0],
+                            tenantRate[1],
+                            plainRate[1],
+                            rate,
+                            (int) latency[3],
+                            latency[0],
+                            latency[1],
+                            latency[2]);
                 }
             }
         }
@@ -146,20 +189,33 @@ public final class EndToEndBenchmark {
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-                new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /**
      * Publishes {@code count} valid messages to {@code tenant}'s topics; at {@code rate} per
      * second if positive, noting each key's record timestamp in {@code sentAt}.
      */
-    private static void publish(KafkaProducer<String, byte[]> producer, TenantConfig tenant, TenantConfig other,
-            long count, long seed, Map<String, Long> sentAt, int rate) throws InterruptedException {
+    private static void publish(
+            KafkaProducer<String, byte[]> producer,
+            TenantConfig tenant,
+            TenantConfig other,
+            long count,
+            long seed,
+            Map<String, Long> sentAt,
+            int rate)
+            throws InterruptedException {
         EventGenerator generator = new EventGenerator(tenant, other.id(), seed, 0.0);
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
@@ -186,8 +242,9 @@ public final class EndToEndBenchmark {
      * Kafka client and the JDBC driver, and are not timed) to the poll that sees the last one,
      * and the seconds from {@code submittedNanos} to the last row.
      */
-    private double[] awaitRows(EmbeddedMariaDb db, TenantConfig tenant, long warmRows, long expected,
-            long submittedNanos) throws Exception {
+    private double[] awaitRows(
+            EmbeddedMariaDb db, TenantConfig tenant, long warmRows, long expected, long submittedNanos)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         long warmNanos = 0;
         long rowsAtWarm = 0;
@@ -228,10 +285,16 @@ public final class EndToEndBenchmark {
     }
 
     /** p50, p99, max in ms, and the number of rows measured. */
-    private double[] latency(EmbeddedMariaDb db, KafkaProducer<String, byte[]> producer, TenantConfig tenant,
-            TenantConfig other, int rate) throws Exception {
+    private double[] latency(
+            EmbeddedMariaDb db,
+            KafkaProducer<String, byte[]> producer,
+            TenantConfig tenant,
+            TenantConfig other,
+            int rate)
+            throws Exception {
         String database = tenant.database().schema();
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             for (StreamKind stream : StreamKind.values()) {
                 String table = SqlDialect.qualified(database, stream.table());
                 st.execute("ALTER TABLE " + table + " ADD COLUMN bench_written_us BIGINT NULL");
@@ -245,7 +308,8 @@ public final class EndToEndBenchmark {
         publish(producer, tenant, other, count, 20260805L, sentAt, rate);
         awaitRows(db, tenant, 0, total() + count, System.nanoTime());
         List<Double> latencies = new ArrayList<>(count);
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             for (StreamKind stream : StreamKind.values()) {
                 try (ResultSet rs = st.executeQuery("SELECT id, bench_written_us FROM "
                         + SqlDialect.qualified(database, stream.table()) + " WHERE bench_written_us IS NOT NULL")) {
@@ -259,11 +323,19 @@ public final class EndToEndBenchmark {
             }
         }
         latencies.sort(Double::compare);
-        log.printf("  latency at %,d msg/s: %d rows, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", rate,
-                latencies.size(), percentile(latencies, 0.50), percentile(latencies, 0.99),
+        log.printf(
+                "  latency at %,d msg/s: %d rows, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                rate,
+                latencies.size(),
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
                 latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
-        return new double[] {percentile(latencies, 0.50), percentile(latencies, 0.99),
-            latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1), latencies.size()};
+        return new double[] {
+            percentile(latencies, 0.50),
+            percentile(latencies, 0.99),
+            latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1),
+            latencies.size()
+        };
     }
 
     static double percentile(List<Double> sorted, double q) {

@@ -6,8 +6,8 @@ import io.enclave.jobs.TenantJobSettings;
 import io.enclave.jobs.TenantPipeline;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditRecord;
-import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
@@ -42,13 +42,20 @@ public final class GeneratedJobs {
      * The tenant's pipeline with its field encryptor at {@code placement}: the job's own
      * (before the keyBy) or the earlier layout (after the guard), to measure what the move costs.
      */
-    public static StreamGraph tenantPipeline(TenantConfig tenant, Workload workload, long count,
-            TenantPipeline.EncryptionPlacement placement, String runId) {
+    public static StreamGraph tenantPipeline(
+            TenantConfig tenant,
+            Workload workload,
+            long count,
+            TenantPipeline.EncryptionPlacement placement,
+            String runId) {
         return tenantPipeline(tenant, WorkloadSource.of(workload, count), placement, runId);
     }
 
-    private static StreamGraph tenantPipeline(TenantConfig tenant, Source<RawEvent, ?, ?> source,
-            TenantPipeline.EncryptionPlacement placement, String runId) {
+    private static StreamGraph tenantPipeline(
+            TenantConfig tenant,
+            Source<RawEvent, ?, ?> source,
+            TenantPipeline.EncryptionPlacement placement,
+            String runId) {
         StreamExecutionEnvironment env = environment(tenant);
         TenantPipeline.builder()
                 .tenant(tenant)
@@ -74,7 +81,8 @@ public final class GeneratedJobs {
         env.fromSource(WorkloadSource.of(workload, count), WatermarkStrategy.<RawEvent>noWatermarks(), "source")
                 .uid("passthrough-source")
                 .setParallelism(parallelism)
-                .process(new ParseOnly(tenant.id(), streamByTopic(tenant), tenant.processing().maxMessageBytes()))
+                .process(new ParseOnly(
+                        tenant.id(), streamByTopic(tenant), tenant.processing().maxMessageBytes()))
                 .name("parse")
                 .uid("passthrough-parse")
                 .setParallelism(parallelism)

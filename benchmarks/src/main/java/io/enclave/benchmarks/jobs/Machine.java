@@ -26,7 +26,10 @@ public record Machine(String cpu, int cores, long memoryMb, String jvm, long max
         } catch (IOException | RuntimeException e) {
             // not Linux: the figures still stand, with less said about the machine
         }
-        return new Machine(cpu, Runtime.getRuntime().availableProcessors(), memKb / 1024,
+        return new Machine(
+                cpu,
+                Runtime.getRuntime().availableProcessors(),
+                memKb / 1024,
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"));
@@ -38,7 +41,8 @@ public record Machine(String cpu, int cores, long memoryMb, String jvm, long max
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " / " + f[1] + " / " + f[2];
         } catch (IOException | RuntimeException e) {
-            return String.format("%.2f (1 min)", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            return String.format(
+                    "%.2f (1 min)", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 }

@@ -17,9 +17,12 @@ public final class MarkdownReport {
     public static String body(SuiteResults r, String chartFile, String level) {
         StringBuilder md = new StringBuilder();
         Machine m = r.machine();
-        md.append(f("Run %s UTC in %.1f min with `%s`.%n%n",
-                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(r.startedAt().atZone(ZoneOffset.UTC)),
-                r.durationSeconds() / 60, r.command()));
+        md.append(f(
+                "Run %s UTC in %.1f min with `%s`.%n%n",
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                        .format(r.startedAt().atZone(ZoneOffset.UTC)),
+                r.durationSeconds() / 60,
+                r.command()));
         md.append("| machine | |\n|---|---|\n");
         md.append(f("| CPU | %s, %d cores |%n", m.cpu(), m.cores()));
         md.append(f("| memory | %,d MB; JVM max heap %,d MB |%n", m.memoryMb(), m.maxHeapMb()));
@@ -41,18 +44,21 @@ public final class MarkdownReport {
         Score full = r.step("s4_parseTagGuardSinkRow", "rocksdb");
         if (parse != null && full != null) {
             double ratio = full.nsPerRecord() / parse.nsPerRecord();
-            md.append(f("| full per-record chain ≤ %.1f× parse-only | %.2f× (RocksDB guard state, 3 fields"
-                    + " encrypted) | %s |%n", SuiteResults.CHAIN_MAX_RATIO, ratio,
-                    yes(ratio <= SuiteResults.CHAIN_MAX_RATIO)));
+            md.append(f(
+                    "| full per-record chain ≤ %.1f× parse-only | %.2f× (RocksDB guard state, 3 fields"
+                            + " encrypted) | %s |%n",
+                    SuiteResults.CHAIN_MAX_RATIO, ratio, yes(ratio <= SuiteResults.CHAIN_MAX_RATIO)));
         }
         if (r.throughput() != null) {
             double ratio = r.throughput().ratio();
-            md.append(f("| tenant pipeline ≥ %.1f× pass-through (MiniCluster) | %.2f× | %s |%n",
+            md.append(f(
+                    "| tenant pipeline ≥ %.1f× pass-through (MiniCluster) | %.2f× | %s |%n",
                     SuiteResults.THROUGHPUT_MIN_RATIO, ratio, yes(ratio >= SuiteResults.THROUGHPUT_MIN_RATIO)));
         }
         if (r.endToEnd() != null) {
             double rows = r.endToEnd().tenantRowsPerSec();
-            md.append(f("| ≥ %,.0f rows/s end to end for one tenant | %,.0f rows/s | %s |%n",
+            md.append(f(
+                    "| ≥ %,.0f rows/s end to end for one tenant | %,.0f rows/s | %s |%n",
                     SuiteResults.E2E_MIN_ROWS, rows, yes(rows >= SuiteResults.E2E_MIN_ROWS)));
         }
         if (r.scaling() != null) {
@@ -62,7 +68,8 @@ public final class MarkdownReport {
             }
             md.append(f("| 16 jobs run together without failures | %d failed | %s |%n", failed, yes(failed == 0)));
             double ratio = r.scalingRatio(16);
-            md.append(f("| total throughput of 16 jobs ≥ %.1f× one job | %.2f× | %s |%n",
+            md.append(f(
+                    "| total throughput of 16 jobs ≥ %.1f× one job | %.2f× | %s |%n",
                     SuiteResults.SCALING_MIN_RATIO, ratio, yes(ratio >= SuiteResults.SCALING_MIN_RATIO)));
         }
         md.append('\n');
@@ -74,26 +81,43 @@ public final class MarkdownReport {
         }
         Score parse = r.step("s1_parse", null);
         md.append("## 1. Per-record cost of each step (JMH)\n\n");
-        md.append(f("FEMA declarations generated like the demo's (%.0f bytes on average, 4,096 keys in two"
-                + " versions each, so the guard always accepts); mean time per record, one thread, ±99.9 %%"
-                + " confidence, over %d forks of %d × %d s after %d × %d s of warm-up.", r.stepMessageBytes(),
-                BenchmarkSuite.STEP_FORKS, BenchmarkSuite.STEP_MEASURE_ITERATIONS, BenchmarkSuite.STEP_ITERATION_SECONDS,
-                BenchmarkSuite.STEP_WARMUP_ITERATIONS, BenchmarkSuite.STEP_ITERATION_SECONDS));
+        md.append(f(
+                "FEMA declarations generated like the demo's (%.0f bytes on average, 4,096 keys in two"
+                        + " versions each, so the guard always accepts); mean time per record, one thread, ±99.9 %%"
+                        + " confidence, over %d forks of %d × %d s after %d × %d s of warm-up.",
+                r.stepMessageBytes(),
+                BenchmarkSuite.STEP_FORKS,
+                BenchmarkSuite.STEP_MEASURE_ITERATIONS,
+                BenchmarkSuite.STEP_ITERATION_SECONDS,
+                BenchmarkSuite.STEP_WARMUP_ITERATIONS,
+                BenchmarkSuite.STEP_ITERATION_SECONDS));
         md.append(" The tagger and the keyed guard run inside Flink's operator test"
                 + " harness, their keyed state on the backend named (RocksDB with a slot's 64 MB of managed memory),"
                 + " each record handed from step to step by reference as chained operators with object reuse do.\n\n");
         md.append("| step | ns/record | ± | × parse-only |\n|---|---:|---:|---:|\n");
-        row(md, "plain Jackson `readTree` (reference, no checks, no mapping)", r.step("s0_plainJacksonTree", null),
+        row(
+                md,
+                "plain Jackson `readTree` (reference, no checks, no mapping)",
+                r.step("s0_plainJacksonTree", null),
                 parse);
         row(md, "**parse only**: `EventParser` (strict UTF-8, tree, typed fields) — baseline", parse, parse);
-        row(md, "parse + tag + guard, RocksDB state (as tenant jobs run)", r.step("s2_parseTagGuard", "rocksdb"),
+        row(
+                md,
+                "parse + tag + guard, RocksDB state (as tenant jobs run)",
+                r.step("s2_parseTagGuard", "rocksdb"),
                 parse);
         row(md, "parse + tag + guard, heap state", r.step("s2_parseTagGuard", "hashmap"), parse);
-        row(md, "+ encrypt 3 fields (`EventEncryptor`, as `encrypt[<id>]` runs it), RocksDB state",
-                r.step("s3_parseTagGuardEncrypt", "rocksdb"), parse);
+        row(
+                md,
+                "+ encrypt 3 fields (`EventEncryptor`, as `encrypt[<id>]` runs it), RocksDB state",
+                r.step("s3_parseTagGuardEncrypt", "rocksdb"),
+                parse);
         row(md, "+ encrypt 3 fields, heap state", r.step("s3_parseTagGuardEncrypt", "hashmap"), parse);
-        row(md, "**full chain**: + sink row (`TenantRowBinder`), RocksDB state",
-                r.step("s4_parseTagGuardSinkRow", "rocksdb"), parse);
+        row(
+                md,
+                "**full chain**: + sink row (`TenantRowBinder`), RocksDB state",
+                r.step("s4_parseTagGuardSinkRow", "rocksdb"),
+                parse);
         row(md, "full chain, heap state", r.step("s4_parseTagGuardSinkRow", "hashmap"), parse);
         md.append('\n');
     }
@@ -102,8 +126,9 @@ public final class MarkdownReport {
         if (s == null) {
             return;
         }
-        md.append(f("| %s | %,.0f | %,.0f | %.2f× |%n", label, s.nsPerRecord(), s.error(),
-                parse == null ? Double.NaN : s.nsPerRecord() / parse.nsPerRecord()));
+        md.append(f(
+                "| %s | %,.0f | %,.0f | %.2f× |%n",
+                label, s.nsPerRecord(), s.error(), parse == null ? Double.NaN : s.nsPerRecord() / parse.nsPerRecord()));
     }
 
     private static void throughput(StringBuilder md, SuiteResults r) {
@@ -112,26 +137,33 @@ public final class MarkdownReport {
             return;
         }
         md.append("## 2. Job throughput on a MiniCluster\n\n");
-        md.append(f("%,d pre-generated messages per run (two thirds FEMA, one third NWS, 6 %% built to be refused),"
-                + " parallelism 1, RocksDB, checkpoints every 10 s, every sink discarding. Unless said otherwise a tenant"
-                + " encrypts three fields a record, as in section 1 (NWS: areaDesc, description, instruction)."
-                + " Records/s over the time"
-                + " records reached the sinks; median of %d alternating rounds after one warm-up run of each.%n%n",
+        md.append(f(
+                "%,d pre-generated messages per run (two thirds FEMA, one third NWS, 6 %% built to be refused),"
+                        + " parallelism 1, RocksDB, checkpoints every 10 s, every sink discarding. Unless said otherwise a tenant"
+                        + " encrypts three fields a record, as in section 1 (NWS: areaDesc, description, instruction)."
+                        + " Records/s over the time"
+                        + " records reached the sinks; median of %d alternating rounds after one warm-up run of each.%n%n",
                 t.records(), t.passThroughRounds().size()));
         md.append("| job | records/s | rounds | × pass-through |\n|---|---:|---|---:|\n");
-        md.append(f("| pass-through: source → parse → discard | %,.0f | %s | 1.00× |%n", t.passThrough(),
-                rounds(t.passThroughRounds())));
-        md.append(f("| tenant pipeline: source → tag → encrypt 3 fields → keyBy → guard → route → 3 sinks"
-                + " | %,.0f | %s | %.2f× |%n", t.tenant(), rounds(t.tenantRounds()), t.ratio()));
-        md.append(f("| tenant pipeline, a CONFIDENTIAL tenant's defaults (4 FEMA / 5 NWS fields encrypted)"
-                + " | %,.0f | %s | %.2f× |%n", t.confidential(), rounds(t.confidentialRounds()),
-                t.confidentialRatio()));
-        md.append(f("| the same 3 fields encrypted after the guard, as before issue 14 (plaintext crosses the keyBy)"
-                + " | %,.0f | %s | %.2f× |%n%n", t.encryptAfterGuard(), rounds(t.encryptAfterGuardRounds()),
-                t.encryptAfterGuard() / t.passThrough()));
-        md.append(f("Encrypting before the keyBy, so only ciphertext crosses the shuffle, runs at %.2f× the"
-                + " throughput of encrypting after the guard (%+.1f %%).%n%n", t.placementRatio(),
-                (t.placementRatio() - 1) * 100));
+        md.append(f(
+                "| pass-through: source → parse → discard | %,.0f | %s | 1.00× |%n",
+                t.passThrough(), rounds(t.passThroughRounds())));
+        md.append(f(
+                "| tenant pipeline: source → tag → encrypt 3 fields → keyBy → guard → route → 3 sinks"
+                        + " | %,.0f | %s | %.2f× |%n",
+                t.tenant(), rounds(t.tenantRounds()), t.ratio()));
+        md.append(f(
+                "| tenant pipeline, a CONFIDENTIAL tenant's defaults (4 FEMA / 5 NWS fields encrypted)"
+                        + " | %,.0f | %s | %.2f× |%n",
+                t.confidential(), rounds(t.confidentialRounds()), t.confidentialRatio()));
+        md.append(f(
+                "| the same 3 fields encrypted after the guard, as before issue 14 (plaintext crosses the keyBy)"
+                        + " | %,.0f | %s | %.2f× |%n%n",
+                t.encryptAfterGuard(), rounds(t.encryptAfterGuardRounds()), t.encryptAfterGuard() / t.passThrough()));
+        md.append(f(
+                "Encrypting before the keyBy, so only ciphertext crosses the shuffle, runs at %.2f× the"
+                        + " throughput of encrypting after the guard (%+.1f %%).%n%n",
+                t.placementRatio(), (t.placementRatio() - 1) * 100));
     }
 
     private static void endToEnd(StringBuilder md, SuiteResults r) {
@@ -140,23 +172,27 @@ public final class MarkdownReport {
             return;
         }
         md.append("## 3. End to end: embedded Kafka → Flink → MariaDB\n\n");
-        md.append(f("Each job catches up on %,d valid messages already on its topics (after a quarter as many"
-                + " more, untimed, to warm up); parallelism %d (source, operators"
-                + " and each JDBC sink), %d partitions per topic, batches of %,d rows or %s, "
-                + "`rewriteBatchedStatements=true`, upserts by natural key, InnoDB buffer pool raised to 1 GB at run time"
-                + " (the embedded server's 64 MB default is sized for tests). Rows/s from the end of the warm-up to the"
-                + " last committed row (row count polled every 200 ms). The jobs run one after the other.%n%n", e.records(), e.parallelism(),
-                e.parallelism(), e.batchSize(), e.batchInterval()));
+        md.append(f(
+                "Each job catches up on %,d valid messages already on its topics (after a quarter as many"
+                        + " more, untimed, to warm up); parallelism %d (source, operators"
+                        + " and each JDBC sink), %d partitions per topic, batches of %,d rows or %s, "
+                        + "`rewriteBatchedStatements=true`, upserts by natural key, InnoDB buffer pool raised to 1 GB at run time"
+                        + " (the embedded server's 64 MB default is sized for tests). Rows/s from the end of the warm-up to the"
+                        + " last committed row (row count polled every 200 ms). The jobs run one after the other.%n%n",
+                e.records(), e.parallelism(), e.parallelism(), e.batchSize(), e.batchInterval()));
         md.append("| job | rows/s | caught up after submission | × plain |\n|---|---:|---:|---:|\n");
-        md.append(f("| plain Kafka → parse → JDBC | %,.0f | %.1f s | 1.00× |%n", e.plainRowsPerSec(),
-                e.plainCatchUpSeconds()));
-        md.append(f("| tenant job (`TenantJob`, as `flink run` submits it; 3 fields encrypted) | %,.0f | %.1f s | %.2f× |%n%n",
+        md.append(f(
+                "| plain Kafka → parse → JDBC | %,.0f | %.1f s | 1.00× |%n",
+                e.plainRowsPerSec(), e.plainCatchUpSeconds()));
+        md.append(f(
+                "| tenant job (`TenantJob`, as `flink run` submits it; 3 fields encrypted) | %,.0f | %.1f s | %.2f× |%n%n",
                 e.tenantRowsPerSec(), e.tenantCatchUpSeconds(), e.ratio()));
-        md.append(f("Latency of the tenant job, publish (Kafka record timestamp) → row written (server clock at"
-                + " insert, per row), at a steady %,d messages/s (half the rate it sustained above): **p50 %.0f ms, p99 %.0f ms**, max %.0f ms over %,d"
-                + " rows. It is bounded below by the sink's batch interval (%s) when the rate does not fill a"
-                + " batch sooner.%n%n", e.latencyRate(), e.p50Ms(), e.p99Ms(), e.maxMs(), e.latencyRecords(),
-                e.batchInterval()));
+        md.append(f(
+                "Latency of the tenant job, publish (Kafka record timestamp) → row written (server clock at"
+                        + " insert, per row), at a steady %,d messages/s (half the rate it sustained above): **p50 %.0f ms, p99 %.0f ms**, max %.0f ms over %,d"
+                        + " rows. It is bounded below by the sink's batch interval (%s) when the rate does not fill a"
+                        + " batch sooner.%n%n",
+                e.latencyRate(), e.p50Ms(), e.p99Ms(), e.maxMs(), e.latencyRecords(), e.batchInterval()));
     }
 
     private static void scaling(StringBuilder md, SuiteResults r) {
@@ -177,12 +213,20 @@ public final class MarkdownReport {
         md.append("| jobs | total records/s | × 1 job | per job: mean (slowest) | heap MB/job | RSS MB/job |"
                 + " managed MB/job | start s: mean (max) | failed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ScalingBenchmark.Result s : r.scaling()) {
-            md.append(f("| %d | %,.0f | %.2f× | %,.0f (%,.0f) | %.1f | %s | %s | %.2f (%.2f) | %d |%n", s.jobs(),
-                    s.totalRps(), r.scalingRatio(s.jobs()), s.meanJobRps(), s.minJobRps(), s.heapPerJobMb(),
+            md.append(f(
+                    "| %d | %,.0f | %.2f× | %,.0f (%,.0f) | %.1f | %s | %s | %.2f (%.2f) | %d |%n",
+                    s.jobs(),
+                    s.totalRps(),
+                    r.scalingRatio(s.jobs()),
+                    s.meanJobRps(),
+                    s.minJobRps(),
+                    s.heapPerJobMb(),
                     // The process gives memory of earlier sections back while this one runs: a fall is no figure.
                     s.rssPerJobMb() < 0 ? "n/a" : f("%.1f", s.rssPerJobMb()),
                     s.managedPerJobMb() < 0 ? "n/a" : f("%.1f", s.managedPerJobMb()),
-                    s.meanStartSeconds(), s.maxStartSeconds(), s.failedJobs()));
+                    s.meanStartSeconds(),
+                    s.maxStartSeconds(),
+                    s.failedJobs()));
         }
         md.append('\n');
     }

@@ -30,11 +30,13 @@ public final class PlainKafkaJdbcJob {
         StreamExecutionEnvironment env = GeneratedJobs.environment(tenant);
         JdbcSinkOptions options = JdbcSinkOptions.forTenant(global, tenant);
         int parallelism = tenant.processing().parallelism();
-        DataStream<TenantEvent> parsed = env
-                .fromSource(TenantKafkaSource.create(global, tenant), WatermarkStrategy.<RawEvent>noWatermarks(), "kafka")
+        DataStream<TenantEvent> parsed = env.fromSource(
+                        TenantKafkaSource.create(global, tenant), WatermarkStrategy.<RawEvent>noWatermarks(), "kafka")
                 .uid("plain-kafka")
                 .setParallelism(parallelism)
-                .process(new ParseOnly(tenant.id(), GeneratedJobs.streamByTopic(tenant),
+                .process(new ParseOnly(
+                        tenant.id(),
+                        GeneratedJobs.streamByTopic(tenant),
                         tenant.processing().maxMessageBytes()))
                 .name("parse")
                 .uid("plain-parse")
@@ -46,8 +48,8 @@ public final class PlainKafkaJdbcJob {
                     .uid("plain-filter-" + stream.table())
                     .setParallelism(parallelism)
                     .sinkTo(JdbcSink.<TenantEvent>builder()
-                            .withQueryStatement(options.dialect().upsert(options.database(), table),
-                                    new PlainRowBinder(table))
+                            .withQueryStatement(
+                                    options.dialect().upsert(options.database(), table), new PlainRowBinder(table))
                             .withExecutionOptions(JdbcExecutionOptions.builder()
                                     .withBatchSize(options.batchSize())
                                     .withBatchIntervalMs(options.batchInterval().toMillis())

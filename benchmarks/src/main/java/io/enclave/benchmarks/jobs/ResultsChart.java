@@ -39,8 +39,15 @@ public final class ResultsChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.drawString("Enclave: what tenant isolation costs", 20, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(String.format(Locale.ROOT, "%d cores, %s; load average at start %s", r.machine().cores(),
-                r.machine().jvm(), r.loadAtStart()), 20, 50);
+        g.drawString(
+                String.format(
+                        Locale.ROOT,
+                        "%d cores, %s; load average at start %s",
+                        r.machine().cores(),
+                        r.machine().jvm(),
+                        r.loadAtStart()),
+                20,
+                50);
 
         int pw = W / 2 - 30;
         int ph = H / 2 - 60;
@@ -62,7 +69,16 @@ public final class ResultsChart {
         add(bars, "+sink row (full)", r.step("s4_parseTagGuardSinkRow", "rocksdb"), TENANT);
         add(bars, "full, heap state", r.step("s4_parseTagGuardSinkRow", "hashmap"), TENANT.brighter());
         double target = parse == null ? Double.NaN : parse.nsPerRecord() * SuiteResults.CHAIN_MAX_RATIO;
-        panel(g, x, y, w, h, "1. ns per record (JMH), guard state on RocksDB", bars, "%,.0f", target,
+        panel(
+                g,
+                x,
+                y,
+                w,
+                h,
+                "1. ns per record (JMH), guard state on RocksDB",
+                bars,
+                "%,.0f",
+                target,
                 "target ≤ 2.5× parse");
     }
 
@@ -74,8 +90,17 @@ public final class ResultsChart {
             bars.add(new Bar("tenant pipeline", t.tenant(), TENANT));
             bars.add(new Bar("CONFIDENTIAL", t.confidential(), TENANT.brighter()));
         }
-        panel(g, x, y, w, h, "2. records/s on a MiniCluster, same input, discarding sinks", bars, "%,.0f",
-                t == null ? Double.NaN : t.passThrough() * SuiteResults.THROUGHPUT_MIN_RATIO, "target ≥ 0.6×");
+        panel(
+                g,
+                x,
+                y,
+                w,
+                h,
+                "2. records/s on a MiniCluster, same input, discarding sinks",
+                bars,
+                "%,.0f",
+                t == null ? Double.NaN : t.passThrough() * SuiteResults.THROUGHPUT_MIN_RATIO,
+                "target ≥ 0.6×");
     }
 
     private static void endToEnd(Graphics2D g, SuiteResults r, int x, int y, int w, int h) {
@@ -102,8 +127,17 @@ public final class ResultsChart {
                 bars.add(new Bar("per job", s.meanJobRps(), TENANT.brighter()));
             }
         }
-        panel(g, x, y, w, h, "4. records/s with 1, 4, 16 tenant jobs on one cluster", bars, "%,.0f",
-                one * SuiteResults.SCALING_MIN_RATIO, "target ≥ 0.8× one job");
+        panel(
+                g,
+                x,
+                y,
+                w,
+                h,
+                "4. records/s with 1, 4, 16 tenant jobs on one cluster",
+                bars,
+                "%,.0f",
+                one * SuiteResults.SCALING_MIN_RATIO,
+                "target ≥ 0.8× one job");
     }
 
     private static void add(List<Bar> bars, String label, Score s, Color color) {
@@ -112,8 +146,17 @@ public final class ResultsChart {
         }
     }
 
-    private static void panel(Graphics2D g, int x, int y, int w, int h, String title, List<Bar> bars, String format,
-            double target, String targetLabel) {
+    private static void panel(
+            Graphics2D g,
+            int x,
+            int y,
+            int w,
+            int h,
+            String title,
+            List<Bar> bars,
+            String format,
+            double target,
+            String targetLabel) {
         g.setColor(new Color(0xf5f5f5));
         g.fillRect(x, y, w, h);
         g.setColor(Color.BLACK);
@@ -151,8 +194,8 @@ public final class ResultsChart {
         if (!Double.isNaN(target)) {
             int ty = bottom - (int) ((bottom - top) * (target / max));
             g.setColor(TARGET);
-            g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f},
-                    0f));
+            g.setStroke(
+                    new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
             g.drawLine(left, ty, x + w - 20, ty);
             g.setStroke(new BasicStroke(1f));
             g.drawString(targetLabel, x + w - 20 - g.getFontMetrics().stringWidth(targetLabel), ty - 4);

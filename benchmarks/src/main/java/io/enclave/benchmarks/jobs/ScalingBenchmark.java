@@ -20,9 +20,19 @@ import org.apache.flink.configuration.MemorySize;
  */
 public final class ScalingBenchmark {
     /** One job count's figures. */
-    public record Result(int jobs, long totalRecords, double totalRps, double meanJobRps, double minJobRps,
-            double heapPerJobMb, double rssPerJobMb, double managedPerJobMb, double meanStartSeconds,
-            double maxStartSeconds, int failedJobs, boolean memorySampledWhileRunning) {}
+    public record Result(
+            int jobs,
+            long totalRecords,
+            double totalRps,
+            double meanJobRps,
+            double minJobRps,
+            double heapPerJobMb,
+            double rssPerJobMb,
+            double managedPerJobMb,
+            double meanStartSeconds,
+            double maxStartSeconds,
+            int failedJobs,
+            boolean memorySampledWhileRunning) {}
 
     private static final MemorySize MANAGED_PER_SLOT = MemorySize.ofMebiBytes(64);
 
@@ -39,8 +49,12 @@ public final class ScalingBenchmark {
         for (int n : jobCounts) {
             max = Math.max(max, n);
         }
-        EnclaveConfig config = BenchTenants.generate("scale", max + 1, BenchTenants.Processing.discarding(),
-                "localhost:9092", "jdbc:mysql://localhost:3306/");
+        EnclaveConfig config = BenchTenants.generate(
+                "scale",
+                max + 1,
+                BenchTenants.Processing.discarding(),
+                "localhost:9092",
+                "jdbc:mysql://localhost:3306/");
         List<TenantConfig> tenants = new ArrayList<>(config.tenants());
         List<Workload> workloads = new ArrayList<>();
         for (int i = 0; i < max; i++) {
@@ -50,17 +64,26 @@ public final class ScalingBenchmark {
         try (BenchCluster cluster = new BenchCluster(1, MANAGED_PER_SLOT)) {
             long warm = Math.max(10_000, totalRecords / 5);
             String runId = UUID.randomUUID().toString();
-            cluster.awaitSuccess(cluster.submit(GeneratedJobs.tenantPipeline(tenants.get(0), workloads.get(0), warm,
-                    runId)), Duration.ofMinutes(5));
+            cluster.awaitSuccess(
+                    cluster.submit(GeneratedJobs.tenantPipeline(tenants.get(0), workloads.get(0), warm, runId)),
+                    Duration.ofMinutes(5));
             SinkClock.clear(runId);
         }
         List<Result> results = new ArrayList<>();
         for (int n : jobCounts) {
             Result r = runJobs(n, tenants, workloads);
-            log.printf("  %2d jobs: total %,.0f rec/s, per job %,.0f rec/s, heap %.1f MB/job, RSS %.1f MB/job,"
-                    + " managed %.1f MB/job, start %.2f s mean / %.2f s max, failed %d%n", r.jobs(), r.totalRps(),
-                    r.meanJobRps(), r.heapPerJobMb(), r.rssPerJobMb(), r.managedPerJobMb(), r.meanStartSeconds(),
-                    r.maxStartSeconds(), r.failedJobs());
+            log.printf(
+                    "  %2d jobs: total %,.0f rec/s, per job %,.0f rec/s, heap %.1f MB/job, RSS %.1f MB/job,"
+                            + " managed %.1f MB/job, start %.2f s mean / %.2f s max, failed %d%n",
+                    r.jobs(),
+                    r.totalRps(),
+                    r.meanJobRps(),
+                    r.heapPerJobMb(),
+                    r.rssPerJobMb(),
+                    r.managedPerJobMb(),
+                    r.meanStartSeconds(),
+                    r.maxStartSeconds(),
+                    r.failedJobs());
             results.add(r);
         }
         return results;
@@ -82,8 +105,8 @@ public final class ScalingBenchmark {
                 String runId = UUID.randomUUID().toString();
                 runIds.add(runId);
                 submitted[i] = System.nanoTime();
-                ids.add(cluster.submit(GeneratedJobs.tenantPipeline(tenants.get(i),
-                        WorkloadSource.gated(workloads.get(i), perJob, round, runId), runId)));
+                ids.add(cluster.submit(GeneratedJobs.tenantPipeline(
+                        tenants.get(i), WorkloadSource.gated(workloads.get(i), perJob, round, runId), runId)));
             }
             // Sample memory as soon as every job runs, while all of them still do.
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -131,10 +154,19 @@ public final class ScalingBenchmark {
             }
             StartGate.close(round);
             double mb = 1024.0 * 1024.0;
-            return new Result(n, perJob * n, perJob * (double) n / ((last - first) / 1e9), sumRps / n, minRps,
-                    (heap - idleHeap) / mb / n, (rss - idleRss) / mb / n,
+            return new Result(
+                    n,
+                    perJob * n,
+                    perJob * (double) n / ((last - first) / 1e9),
+                    sumRps / n,
+                    minRps,
+                    (heap - idleHeap) / mb / n,
+                    (rss - idleRss) / mb / n,
                     managed < 0 || idleManaged < 0 ? -1 : (managed - idleManaged) / mb / n,
-                    sumStart / n, maxStart, failed, sampledWhileRunning);
+                    sumStart / n,
+                    maxStart,
+                    failed,
+                    sampledWhileRunning);
         }
     }
 

@@ -15,8 +15,8 @@ public final class SinkClock {
     /** When a run's sinks wrote their first and last element, and how many they wrote. */
     public record Window(long firstNanos, long lastNanos, long count) {
         Window merge(Window other) {
-            return new Window(Math.min(firstNanos, other.firstNanos), Math.max(lastNanos, other.lastNanos),
-                    count + other.count);
+            return new Window(
+                    Math.min(firstNanos, other.firstNanos), Math.max(lastNanos, other.lastNanos), count + other.count);
         }
 
         public double seconds() {

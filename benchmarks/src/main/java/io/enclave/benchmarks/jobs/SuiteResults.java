@@ -20,6 +20,7 @@ public record SuiteResults(
 
     /** Targets of issue 8. */
     public static final double CHAIN_MAX_RATIO = 2.5;
+
     public static final double THROUGHPUT_MIN_RATIO = 0.6;
     public static final double E2E_MIN_ROWS = 20_000;
     public static final double SCALING_MIN_RATIO = 0.8;

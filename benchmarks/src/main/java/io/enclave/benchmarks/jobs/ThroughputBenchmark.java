@@ -24,12 +24,20 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * alternate for {@code rounds}, and the median of each is reported.
  */
 public final class ThroughputBenchmark {
-    private static final TenantPipeline.EncryptionPlacement AFTER_GUARD = TenantPipeline.EncryptionPlacement.AFTER_GUARD;
+    private static final TenantPipeline.EncryptionPlacement AFTER_GUARD =
+            TenantPipeline.EncryptionPlacement.AFTER_GUARD;
 
     /** Records/s of each job, median over the rounds, and every round's figure. */
-    public record Result(long records, double passThrough, double tenant, double confidential,
-            double encryptAfterGuard, List<Double> passThroughRounds, List<Double> tenantRounds,
-            List<Double> confidentialRounds, List<Double> encryptAfterGuardRounds) {
+    public record Result(
+            long records,
+            double passThrough,
+            double tenant,
+            double confidential,
+            double encryptAfterGuard,
+            List<Double> passThroughRounds,
+            List<Double> tenantRounds,
+            List<Double> confidentialRounds,
+            List<Double> encryptAfterGuardRounds) {
         /** The tenant pipeline (three fields encrypted) over pass-through: the section's target. */
         public double ratio() {
             return tenant / passThrough;
@@ -56,13 +64,17 @@ public final class ThroughputBenchmark {
     }
 
     public Result run() throws Exception {
-        EnclaveConfig config = BenchTenants.generate("tput", 2, BenchTenants.Processing.discarding(),
-                "localhost:9092", "jdbc:mysql://localhost:3306/");
+        EnclaveConfig config = BenchTenants.generate(
+                "tput", 2, BenchTenants.Processing.discarding(), "localhost:9092", "jdbc:mysql://localhost:3306/");
         TenantConfig tenant = config.tenant("tput_00");
         // The same tenant id, so the same topics, workload and keys, with the level's default fields.
-        TenantConfig confidential = BenchTenants.generate("tput", 2,
-                BenchTenants.Processing.discarding().with(BenchTenants.Encryption.CONFIDENTIAL_DEFAULTS),
-                "localhost:9092", "jdbc:mysql://localhost:3306/").tenant("tput_00");
+        TenantConfig confidential = BenchTenants.generate(
+                        "tput",
+                        2,
+                        BenchTenants.Processing.discarding().with(BenchTenants.Encryption.CONFIDENTIAL_DEFAULTS),
+                        "localhost:9092",
+                        "jdbc:mysql://localhost:3306/")
+                .tenant("tput_00");
         Workload workload = Workload.generate(tenant, "tput_01", 4096, 0.06, 20260802L, false);
         log.printf("  workload: %d keys, mean message %.0f bytes%n", workload.keys(), workload.meanPayloadBytes());
         try (BenchCluster cluster = new BenchCluster(4, MemorySize.ofMebiBytes(64))) {
@@ -78,16 +90,19 @@ public final class ThroughputBenchmark {
             for (int r = 0; r < rounds; r++) {
                 pass.add(runOnce(cluster, records, id -> GeneratedJobs.passThrough(tenant, workload, records, id)));
                 full.add(runOnce(cluster, records, id -> GeneratedJobs.tenantPipeline(tenant, workload, records, id)));
-                more.add(runOnce(cluster, records,
-                        id -> GeneratedJobs.tenantPipeline(confidential, workload, records, id)));
-                after.add(runOnce(cluster, records,
+                more.add(runOnce(
+                        cluster, records, id -> GeneratedJobs.tenantPipeline(confidential, workload, records, id)));
+                after.add(runOnce(
+                        cluster,
+                        records,
                         id -> GeneratedJobs.tenantPipeline(tenant, workload, records, AFTER_GUARD, id)));
-                log.printf("  round %d: pass-through %,.0f rec/s, tenant pipeline %,.0f rec/s (CONFIDENTIAL %,.0f;"
-                        + " encrypting after the guard %,.0f)%n", r + 1, pass.get(r), full.get(r), more.get(r),
-                        after.get(r));
+                log.printf(
+                        "  round %d: pass-through %,.0f rec/s, tenant pipeline %,.0f rec/s (CONFIDENTIAL %,.0f;"
+                                + " encrypting after the guard %,.0f)%n",
+                        r + 1, pass.get(r), full.get(r), more.get(r), after.get(r));
             }
-            Result result = new Result(records, median(pass), median(full), median(more), median(after), pass, full,
-                    more, after);
+            Result result = new Result(
+                    records, median(pass), median(full), median(more), median(after), pass, full, more, after);
             log.printf("  encrypting before the keyBy / after the guard: %.2f×%n", result.placementRatio());
             return result;
         }

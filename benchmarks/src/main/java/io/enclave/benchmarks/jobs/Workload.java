@@ -38,8 +38,8 @@ public final class Workload implements Serializable {
      * of them are built to be refused (the demo uses 6 %). {@code disastersOnly} keeps FEMA
      * declarations only, for the per-record JMH chain.
      */
-    public static Workload generate(TenantConfig tenant, String foreignTenant, int keys, double badFraction,
-            long seed, boolean disastersOnly) {
+    public static Workload generate(
+            TenantConfig tenant, String foreignTenant, int keys, double badFraction, long seed, boolean disastersOnly) {
         EventGenerator generator = new EventGenerator(tenant, foreignTenant, seed, badFraction);
         String disasterTopic = tenant.names().topic(StreamKind.DISASTERS);
         String[] topics = new String[keys];

@@ -14,7 +14,7 @@ public final class WorkloadSource {
 
     /** As {@link #of}, its first message held at {@code round}'s {@link StartGate} as {@code runId}. */
     public static DataGeneratorSource<RawEvent> gated(Workload workload, long count, String round, String runId) {
-        return new DataGeneratorSource<>(new WorkloadGenerator(workload, round, runId), count,
-                TypeInformation.of(RawEvent.class));
+        return new DataGeneratorSource<>(
+                new WorkloadGenerator(workload, round, runId), count, TypeInformation.of(RawEvent.class));
     }
 }

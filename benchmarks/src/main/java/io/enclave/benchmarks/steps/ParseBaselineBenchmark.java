@@ -2,9 +2,9 @@ package io.enclave.benchmarks.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enclave.config.StreamKind;
 import io.enclave.operators.parse.EventParser;
 import io.enclave.operators.parse.ParsedEvent;
-import io.enclave.config.StreamKind;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,14 +1,6 @@
 package io.enclave.benchmarks.steps;
 
 import io.enclave.config.Secret;
-import io.enclave.operators.crypto.EventEncryptor;
-import io.enclave.operators.crypto.FieldCrypto;
-import io.enclave.operators.crypto.KeystoreKeyProvider;
-import io.enclave.operators.crypto.NonceSequence;
-import io.enclave.operators.crypto.TenantKeyStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.TenantPipeline;
@@ -16,15 +8,22 @@ import io.enclave.operators.TenantGuard;
 import io.enclave.operators.TenantRecordKey;
 import io.enclave.operators.TenantTagger;
 import io.enclave.operators.audit.AuditContext;
+import io.enclave.operators.crypto.EventEncryptor;
+import io.enclave.operators.crypto.FieldCrypto;
+import io.enclave.operators.crypto.KeystoreKeyProvider;
+import io.enclave.operators.crypto.NonceSequence;
+import io.enclave.operators.crypto.TenantKeyStore;
 import io.enclave.operators.parse.EventParser;
 import io.enclave.operators.parse.ParsedEvent;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
 import io.enclave.sinks.TenantRowBinder;
 import io.enclave.sinks.schema.TenantTables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -69,14 +68,21 @@ public final class RecordChain implements AutoCloseable {
             streamByTopic.put(tenant.names().topic(stream), stream);
         }
         parser = new EventParser(maxBytes);
-        tagger = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new TenantTagger(audit,
-                tenant.organization(), streamByTopic, maxBytes, TenantPipeline.AUDIT, "tag")));
+        tagger = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(
+                new TenantTagger(audit, tenant.organization(), streamByTopic, maxBytes, TenantPipeline.AUDIT, "tag")));
         tagger.setup(byReference(tagger));
         tagger.open();
         guardEnvironment = slotEnvironment();
-        guard = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new TenantGuard(audit,
-                tenant.dataRestrictions(), tenant.processing().dedupTtl(), TenantPipeline.AUDIT, "guard")),
-                new TenantRecordKey(), Types.STRING, guardEnvironment);
+        guard = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new TenantGuard(
+                        audit,
+                        tenant.dataRestrictions(),
+                        tenant.processing().dedupTtl(),
+                        TenantPipeline.AUDIT,
+                        "guard")),
+                new TenantRecordKey(),
+                Types.STRING,
+                guardEnvironment);
         guard.setStateBackend(guardState);
         guard.setup(byReference(guard));
         guard.open();
@@ -85,7 +91,8 @@ public final class RecordChain implements AutoCloseable {
         Secret password = Secret.of("benchmark");
         new TenantKeyStore(store, password, "PKCS12", tenant.id(), "bench_key").init();
         keys = KeystoreKeyProvider.open(store, password, "PKCS12", tenant.id(), "bench_key");
-        encryptor = new EventEncryptor(new FieldCrypto(keys, tenant.id(), new NonceSequence(new SecureRandom())),
+        encryptor = new EventEncryptor(
+                new FieldCrypto(keys, tenant.id(), new NonceSequence(new SecureRandom())),
                 tenant.processing().encryptedFields());
         binder = new TenantRowBinder<>(tenant.id(), TenantTables.disasterDeclarations(), TenantEvent::tenantIdOf);
     }
@@ -149,7 +156,8 @@ public final class RecordChain implements AutoCloseable {
     /** The single output of the last element; anything else (an audit record) is a broken workload. */
     private static TenantEvent take(OneInputStreamOperatorTestHarness<?, TenantEvent> harness) {
         @SuppressWarnings("unchecked")
-        StreamRecord<TenantEvent> out = (StreamRecord<TenantEvent>) harness.getOutput().poll();
+        StreamRecord<TenantEvent> out =
+                (StreamRecord<TenantEvent>) harness.getOutput().poll();
         if (out == null) {
             throw new IllegalStateException("the record was refused: the benchmark must measure the accept path");
         }

@@ -29,8 +29,9 @@ public final class StepBenchmarks {
      * Forked JMH runs of {@link ParseBaselineBenchmark} and {@link TenantChainBenchmark}; the
      * forks get {@code jvmArgs} (Flink's --add-opens) and the suite's classpath.
      */
-    public static List<Score> run(int warmupIterations, int measureIterations, int iterationSeconds, int forks,
-            List<String> jvmArgs) throws Exception {
+    public static List<Score> run(
+            int warmupIterations, int measureIterations, int iterationSeconds, int forks, List<String> jvmArgs)
+            throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(ParseBaselineBenchmark.class.getName())
                 .include(TenantChainBenchmark.class.getName())
@@ -48,8 +49,13 @@ public final class StepBenchmarks {
             String name = r.getParams().getBenchmark();
             name = name.substring(name.lastIndexOf('.') + 1);
             String backend = r.getParams().getParamsKeys().contains("stateBackend")
-                    ? r.getParams().getParam("stateBackend") : null;
-            scores.add(new Score(name, backend, r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()));
+                    ? r.getParams().getParam("stateBackend")
+                    : null;
+            scores.add(new Score(
+                    name,
+                    backend,
+                    r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreError()));
         }
         scores.sort((a, b) -> a.label().compareTo(b.label()));
         return scores;

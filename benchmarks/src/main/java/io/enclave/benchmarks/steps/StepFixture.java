@@ -19,8 +19,8 @@ final class StepFixture {
     private long next;
 
     StepFixture() {
-        EnclaveConfig config = BenchTenants.generate("jmh", 2, BenchTenants.Processing.discarding(),
-                "localhost:9092", "jdbc:mysql://localhost:3306/");
+        EnclaveConfig config = BenchTenants.generate(
+                "jmh", 2, BenchTenants.Processing.discarding(), "localhost:9092", "jdbc:mysql://localhost:3306/");
         tenant = config.tenant("jmh_00");
         workload = Workload.generate(tenant, "jmh_01", KEYS, 0.0, 20260801L, true);
     }

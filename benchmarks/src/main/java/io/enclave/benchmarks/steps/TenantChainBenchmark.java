@@ -34,8 +34,8 @@ public class TenantChainBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         fixture = new StepFixture();
-        StateBackend backend = "rocksdb".equals(stateBackend) ? new EmbeddedRocksDBStateBackend()
-                : new HashMapStateBackend();
+        StateBackend backend =
+                "rocksdb".equals(stateBackend) ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
         chain = new RecordChain(fixture.tenant, backend);
     }
 

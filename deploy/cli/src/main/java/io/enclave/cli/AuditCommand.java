@@ -3,22 +3,22 @@ package io.enclave.cli;
 import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
-import io.enclave.operators.audit.AuditSigning;
-import io.enclave.operators.audit.AuditTrust;
-import io.enclave.operators.audit.SignerRole;
-import io.enclave.operators.crypto.KeyUnavailableException;
-import io.enclave.jobs.audit.SiemTopicReader;
-import io.enclave.sinks.AuditPurge;
-import io.enclave.sinks.AuditSiemComparison;
-import io.enclave.sinks.AuditVerifier;
-import io.enclave.sinks.dialect.Dialects;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.jobs.audit.OperatingSystemUser;
+import io.enclave.jobs.audit.SiemTopicReader;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.crypto.KeyUnavailableException;
+import io.enclave.sinks.AuditPurge;
+import io.enclave.sinks.AuditSiemComparison;
+import io.enclave.sinks.AuditVerifier;
+import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,19 +34,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code enclave audit verify|purge}: check a tenant's audit chain, or apply its retention on MySQL. */
-@Command(name = "audit", description = "Verify a tenant's tamper-evident audit trail, or purge it past retention.",
+@Command(
+        name = "audit",
+        description = "Verify a tenant's tamper-evident audit trail, or purge it past retention.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Purge.class})
 final class AuditCommand {
     /** Where the tenant's database is: from the config, or overridden by flags. Passwords only via the environment. */
     static final class Connect {
-        @Option(names = "--jdbc-url", description = "JDBC URL of the database server (default: global.database.jdbc_url).")
+        @Option(
+                names = "--jdbc-url",
+                description = "JDBC URL of the database server (default: global.database.jdbc_url).")
         String jdbcUrl;
 
         @Option(names = "--user", description = "Database user (default: the tenant's own user).")
         String user;
 
-        @Option(names = "--password-env", description = "Environment variable holding the password "
-                + "(default: the tenant's password from the config).")
+        @Option(
+                names = "--password-env",
+                description = "Environment variable holding the password "
+                        + "(default: the tenant's password from the config).")
         String passwordEnv;
 
         @Option(names = "--password-file", description = "File whose first line is the password.")
@@ -54,17 +60,23 @@ final class AuditCommand {
 
         Connection open(EnclaveConfig config, TenantConfig tenant) throws SQLException {
             String server = jdbcUrl != null ? jdbcUrl : config.global().databaseJdbcUrl();
-            String url = config.global().withDatabase(server, config.global().databaseDialect())
+            String url = config.global()
+                    .withDatabase(server, config.global().databaseDialect())
                     .jdbcUrlFor(tenant.database().schema());
-            String password = passwordEnv != null ? System.getenv().getOrDefault(passwordEnv, "")
-                    : passwordFile != null ? firstLine(passwordFile)
-                    : tenant.database().password().reveal();
-            return DriverManager.getConnection(url, user != null ? user : tenant.database().user(), password);
+            String password = passwordEnv != null
+                    ? System.getenv().getOrDefault(passwordEnv, "")
+                    : passwordFile != null
+                            ? firstLine(passwordFile)
+                            : tenant.database().password().reveal();
+            return DriverManager.getConnection(
+                    url, user != null ? user : tenant.database().user(), password);
         }
 
         private static String firstLine(Path file) throws SQLException {
             try {
-                return java.nio.file.Files.readAllLines(file).stream().findFirst().orElse("");
+                return java.nio.file.Files.readAllLines(file).stream()
+                        .findFirst()
+                        .orElse("");
             } catch (java.io.IOException e) {
                 throw new SQLException("cannot read the password file " + file, e);
             }
@@ -72,10 +84,12 @@ final class AuditCommand {
     }
 
     /** {@code enclave audit verify -c FILE -t ID}. */
-    @Command(name = "verify", description = "Walk the tenant's audit chain with its public keys only. Exit codes: "
-            + "0 verified; 1 the chain is broken (named sequence); 2 bad arguments or config; 3 database unreachable; "
-            + "4 trust file missing or unreadable. With --siem, also compares the chain with its copy on the SIEM topic "
-            + "(exit 1 when they differ, 3 when the broker is unreachable within --timeout).")
+    @Command(
+            name = "verify",
+            description = "Walk the tenant's audit chain with its public keys only. Exit codes: "
+                    + "0 verified; 1 the chain is broken (named sequence); 2 bad arguments or config; 3 database unreachable; "
+                    + "4 trust file missing or unreadable. With --siem, also compares the chain with its copy on the SIEM topic "
+                    + "(exit 1 when they differ, 3 when the broker is unreachable within --timeout).")
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -89,12 +103,18 @@ final class AuditCommand {
         @Mixin
         Connect connect;
 
-        @Option(names = "--trust-file", paramLabel = "FILE", description = "The tenant's public audit trust file "
-                + "(default: <keystore>.audit-trust.json beside the tenant's key store). Holds no secret.")
+        @Option(
+                names = "--trust-file",
+                paramLabel = "FILE",
+                description = "The tenant's public audit trust file "
+                        + "(default: <keystore>.audit-trust.json beside the tenant's key store). Holds no secret.")
         Path trustFile;
 
-        @Option(names = "--siem", description = "Also compare every row and signed head with the tenant's copy on "
-                + "the SIEM topic (read_committed, to its end offsets), so a chain rolled back in the database is caught.")
+        @Option(
+                names = "--siem",
+                description =
+                        "Also compare every row and signed head with the tenant's copy on "
+                                + "the SIEM topic (read_committed, to its end offsets), so a chain rolled back in the database is caught.")
         boolean siem;
 
         @Mixin
@@ -116,8 +136,11 @@ final class AuditCommand {
                 AuditTrust trust = AuditTrust.read(trustFile != null ? trustFile : AuditSigning.trustFile(tenant));
                 AuditSiemComparison.SiemCopy siemCopy = null;
                 if (siem) {
-                    timeout.waitingFor(err, spec.qualifiedName(), "the SIEM topic " + config.global().siemTopic() + " on "
-                            + config.global().kafkaBootstrapServers());
+                    timeout.waitingFor(
+                            err,
+                            spec.qualifiedName(),
+                            "the SIEM topic " + config.global().siemTopic() + " on "
+                                    + config.global().kafkaBootstrapServers());
                     siemCopy = SiemTopicReader.read(config.global(), tenant, timeout.duration());
                 }
                 try (Connection c = connect.open(config, tenant)) {
@@ -131,40 +154,56 @@ final class AuditCommand {
                 err.printf("enclave audit verify: cannot read the SIEM copy of %s: %s%n", tenant.id(), e.getMessage());
                 return ExitCode.UNAVAILABLE;
             } catch (SQLException e) {
-                err.printf("enclave audit verify: cannot read the audit log of %s: %s%n", tenant.id(), CliErrors.oneLine(e));
+                err.printf(
+                        "enclave audit verify: cannot read the audit log of %s: %s%n",
+                        tenant.id(), CliErrors.oneLine(e));
                 return ExitCode.UNAVAILABLE;
             }
             boolean differs = copy != null && !copy.same();
             if (differs) {
                 AuditSiemComparison.Difference first = copy.differences().get(0);
-                err.printf("audit chain of %s DIFFERS from its SIEM copy at sequence %d: %s (%d differences; database "
-                        + "%d rows, signed head %d; SIEM %d rows, signed head %d)%n", tenant.id(), first.sequence(),
-                        first.problem(), copy.differences().size(), copy.databaseRows(), copy.databaseHead(),
-                        copy.siemRows(), copy.siemHead());
-                copy.differences().stream().skip(1).limit(20).forEach(d ->
-                        err.printf("  sequence %d: %s%n", d.sequence(), d.problem()));
+                err.printf(
+                        "audit chain of %s DIFFERS from its SIEM copy at sequence %d: %s (%d differences; database "
+                                + "%d rows, signed head %d; SIEM %d rows, signed head %d)%n",
+                        tenant.id(),
+                        first.sequence(),
+                        first.problem(),
+                        copy.differences().size(),
+                        copy.databaseRows(),
+                        copy.databaseHead(),
+                        copy.siemRows(),
+                        copy.siemHead());
+                copy.differences().stream()
+                        .skip(1)
+                        .limit(20)
+                        .forEach(d -> err.printf("  sequence %d: %s%n", d.sequence(), d.problem()));
             }
             if (!v.ok()) {
-                err.printf("audit chain of %s is BROKEN at sequence %d: %s%n", tenant.id(), v.badSequence(), v.problem());
+                err.printf(
+                        "audit chain of %s is BROKEN at sequence %d: %s%n", tenant.id(), v.badSequence(), v.problem());
                 return ExitCode.CHECK_FAILED;
             }
             if (differs) {
                 return ExitCode.CHECK_FAILED;
             }
             if (copy != null) {
-                out.printf("audit chain of %s matches its SIEM copy: %d rows, signed head at sequence %d%n", tenant.id(),
-                        copy.siemRows(), copy.siemHead());
+                out.printf(
+                        "audit chain of %s matches its SIEM copy: %d rows, signed head at sequence %d%n",
+                        tenant.id(), copy.siemRows(), copy.siemHead());
             }
-            out.printf("audit chain of %s verified: %d records (sequence %d..%d), head %s, signed head at sequence %d%n",
+            out.printf(
+                    "audit chain of %s verified: %d records (sequence %d..%d), head %s, signed head at sequence %d%n",
                     tenant.id(), v.records(), v.firstSequence(), v.lastSequence(), v.headHash(), v.signedHead());
             return 0;
         }
     }
 
     /** {@code enclave audit purge -c FILE -t ID}: MySQL/MariaDB retention; StarRocks drops partitions itself. */
-    @Command(name = "purge", description = "Delete audit rows older than retention_days (MySQL/MariaDB), leaving a "
-            + "signed anchor so the rest still verifies, and chain an AUDIT_PURGE record. Refuses to cut inside "
-            + "retention_days (exit 2). Needs a user with DELETE on the tenant's database.")
+    @Command(
+            name = "purge",
+            description = "Delete audit rows older than retention_days (MySQL/MariaDB), leaving a "
+                    + "signed anchor so the rest still verifies, and chain an AUDIT_PURGE record. Refuses to cut inside "
+                    + "retention_days (exit 2). Needs a user with DELETE on the tenant's database.")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -178,8 +217,9 @@ final class AuditCommand {
         @Mixin
         Connect connect;
 
-        @Option(names = "--older-than-days", description = "Keep more than audit_requirements.retention_days; "
-                + "fewer days are refused.")
+        @Option(
+                names = "--older-than-days",
+                description = "Keep more than audit_requirements.retention_days; " + "fewer days are refused.")
         Integer days;
 
         @Override
@@ -193,47 +233,59 @@ final class AuditCommand {
             EnclaveConfig config = loaded.get();
             TenantConfig tenant = tenantOption.of(config, configFile);
             if (config.global().databaseDialect() == DatabaseDialect.STARROCKS && connect.jdbcUrl == null) {
-                err.println("enclave audit purge: StarRocks drops audit_log partitions older than retention_days by itself "
-                        + "(dynamic partitioning); purge is for MySQL and MariaDB (pass --jdbc-url)");
+                err.println(
+                        "enclave audit purge: StarRocks drops audit_log partitions older than retention_days by itself "
+                                + "(dynamic partitioning); purge is for MySQL and MariaDB (pass --jdbc-url)");
                 return ExitCode.USAGE;
             }
             int keep = days != null ? days : tenant.auditRequirements().retentionDays();
             Instant cutoff;
             try {
-                cutoff = AuditPurge.cutoff(Instant.now(), tenant.auditRequirements().retentionDays(), keep);
+                cutoff = AuditPurge.cutoff(
+                        Instant.now(), tenant.auditRequirements().retentionDays(), keep);
             } catch (IllegalArgumentException e) {
                 err.println("enclave audit purge: " + e.getMessage());
                 return ExitCode.USAGE;
             }
             String by = OperatingSystemUser.name() + " via enclave audit purge";
             // The purge is itself chained: the audit topic is reached first, so no purge goes unrecorded.
-            try (AuditSubmitter log = KafkaAuditSubmitter.open(config.global(), tenant,
-                            AuditSigning.factory(tenant, SignerRole.CLI));
+            try (AuditSubmitter log = KafkaAuditSubmitter.open(
+                            config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI));
                     Connection c = connect.open(config, tenant)) {
-                AuditPurge.Result r = new AuditPurge(c, Dialects.MYSQL.dialect(), tenant.database().schema(), tenant.id(),
-                        AuditTrust.read(AuditSigning.trustFile(tenant)), AuditSigning.store(tenant, SignerRole.CLI).current())
+                AuditPurge.Result r = new AuditPurge(
+                                c,
+                                Dialects.MYSQL.dialect(),
+                                tenant.database().schema(),
+                                tenant.id(),
+                                AuditTrust.read(AuditSigning.trustFile(tenant)),
+                                AuditSigning.store(tenant, SignerRole.CLI).current())
                         .purgeBefore(cutoff, by);
                 String detail = "purged " + r.purgedRows() + " audit records older than " + keep + " days; the chain "
                         + "now starts at sequence " + r.firstRetained() + " (signed anchor in audit_anchor)";
-                AuditRecord record = AuditSubmitter.commandRecord(tenant, AuditAction.AUDIT_PURGE, AuditOutcome.SUCCESS,
-                        "audit purge", "", detail);
+                AuditRecord record = AuditSubmitter.commandRecord(
+                        tenant, AuditAction.AUDIT_PURGE, AuditOutcome.SUCCESS, "audit purge", "", detail);
                 record.rowCount = r.purgedRows();
                 log.submit(record);
-                out.printf("purged %d audit records of %s older than %d days; the chain now starts at sequence %d "
-                        + "(signed anchor in audit_anchor)%n", r.purgedRows(), tenant.id(), keep, r.firstRetained());
+                out.printf(
+                        "purged %d audit records of %s older than %d days; the chain now starts at sequence %d "
+                                + "(signed anchor in audit_anchor)%n",
+                        r.purgedRows(), tenant.id(), keep, r.firstRetained());
                 return 0;
             } catch (KeyUnavailableException e) {
                 err.println("enclave audit purge: " + e.getMessage());
                 return ExitCode.KEY_MATERIAL;
             } catch (AuditUnavailableException e) {
-                err.printf("enclave audit purge: cannot chain the purge record of %s, so nothing was purged: %s%n", tenant.id(),
-                        e.getMessage());
+                err.printf(
+                        "enclave audit purge: cannot chain the purge record of %s, so nothing was purged: %s%n",
+                        tenant.id(), e.getMessage());
                 return ExitCode.UNAVAILABLE;
             } catch (IllegalStateException e) {
                 err.println("enclave audit purge: " + e.getMessage());
                 return ExitCode.CHECK_FAILED;
             } catch (SQLException e) {
-                err.printf("enclave audit purge: cannot purge the audit log of %s: %s%n", tenant.id(), CliErrors.oneLine(e));
+                err.printf(
+                        "enclave audit purge: cannot purge the audit log of %s: %s%n",
+                        tenant.id(), CliErrors.oneLine(e));
                 return ExitCode.UNAVAILABLE;
             }
         }

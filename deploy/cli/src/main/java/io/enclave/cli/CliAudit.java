@@ -1,12 +1,12 @@
 package io.enclave.cli;
 
+import io.enclave.jobs.audit.AuditSubmitter;
+import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.crypto.DecryptionException;
 import io.enclave.operators.crypto.KeyUnavailableException;
-import io.enclave.jobs.audit.AuditSubmitter;
-import io.enclave.jobs.audit.AuditUnavailableException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -31,25 +31,34 @@ final class CliAudit {
         Done run();
     }
 
-    static int run(CommandSpec spec, KeyTarget target, TimeoutOption timeout, AuditAction action, String command,
-            String recordKey, Action body) {
+    static int run(
+            CommandSpec spec,
+            KeyTarget target,
+            TimeoutOption timeout,
+            AuditAction action,
+            String command,
+            String recordKey,
+            Action body) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!target.resolve(err)) {
             return ExitCode.USAGE;
         }
-        timeout.waitingFor(err, spec.qualifiedName(), "the audit topic " + target.tenant.names().auditTopic() + " at "
-                + target.loaded.global().kafkaBootstrapServers());
+        timeout.waitingFor(
+                err,
+                spec.qualifiedName(),
+                "the audit topic " + target.tenant.names().auditTopic() + " at "
+                        + target.loaded.global().kafkaBootstrapServers());
         try (AuditSubmitter log = target.auditSubmitter(timeout.duration())) {
             Done done = null;
             AuditRecord record;
             try {
                 done = body.run();
-                record = AuditSubmitter.commandRecord(target.tenant, action, AuditOutcome.SUCCESS, command, "",
-                        done.detail());
+                record = AuditSubmitter.commandRecord(
+                        target.tenant, action, AuditOutcome.SUCCESS, command, "", done.detail());
             } catch (KeyUnavailableException | DecryptionException | IllegalStateException e) {
-                record = AuditSubmitter.commandRecord(target.tenant, action, AuditOutcome.FAILED, command, reason(e),
-                        e.getMessage());
+                record = AuditSubmitter.commandRecord(
+                        target.tenant, action, AuditOutcome.FAILED, command, reason(e), e.getMessage());
                 record.recordKey = recordKey;
                 log.submit(record);
                 err.println(e.getMessage());
@@ -68,7 +77,8 @@ final class CliAudit {
 
     /** A missing or destroyed key is key material (4); a value that fails to decrypt is a failed check (1). */
     static int exitCode(RuntimeException e) {
-        return e instanceof KeyUnavailableException ? ExitCode.KEY_MATERIAL
+        return e instanceof KeyUnavailableException
+                ? ExitCode.KEY_MATERIAL
                 : e instanceof DecryptionException ? ExitCode.CHECK_FAILED : ExitCode.USAGE;
     }
 

@@ -37,7 +37,8 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
     private static int report(CommandLine command, Throwable e, int code, boolean verbose) {
         PrintWriter err = command.getErr();
         String name = command.getCommandSpec().qualifiedName();
-        String hint = code == ExitCode.USAGE ? " (see '" + name + " --help')"
+        String hint = code == ExitCode.USAGE
+                ? " (see '" + name + " --help')"
                 : code == ExitCode.INTERNAL && !verbose ? " (run again with --verbose for the stack trace)" : "";
         err.println(name + ": " + message(e, code) + hint);
         if (verbose) {
@@ -90,7 +91,8 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
         if (t instanceof KeyUnavailableException) {
             return ExitCode.KEY_MATERIAL;
         }
-        if (t instanceof AuditUnavailableException || t instanceof org.apache.kafka.common.errors.TimeoutException
+        if (t instanceof AuditUnavailableException
+                || t instanceof org.apache.kafka.common.errors.TimeoutException
                 || isConnectionFailure(t)) {
             return ExitCode.UNAVAILABLE;
         }
@@ -107,7 +109,8 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
             return false;
         }
         return (sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
-                || sql instanceof SQLNonTransientConnectionException || sql instanceof SQLRecoverableException
+                || sql instanceof SQLNonTransientConnectionException
+                || sql instanceof SQLRecoverableException
                 || t.getClass().getSimpleName().equals("CommunicationsException");
     }
 

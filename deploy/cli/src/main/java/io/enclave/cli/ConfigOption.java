@@ -14,7 +14,10 @@ public final class ConfigOption {
     /** The environment variable a config file defaults from. */
     public static final String ENVIRONMENT = "ENCLAVE_CONFIG";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:" + ENVIRONMENT + "}",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            defaultValue = "${env:" + ENVIRONMENT + "}",
             description = "Tenant config YAML (default: $" + ENVIRONMENT + "); relative paths in it, such as a"
                     + " tenant's key store, are relative to this file.")
     Path file;

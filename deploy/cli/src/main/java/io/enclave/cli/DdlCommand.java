@@ -15,8 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code enclave ddl -c FILE [--dialect starrocks|mysql] [-t ID]}: the tenants' DDL, for review. */
-@Command(name = "ddl", description = "Print the DDL of the tenants' databases, tables, accounts, grants, roles and"
-        + " resource groups (passwords as placeholders).")
+@Command(
+        name = "ddl",
+        description = "Print the DDL of the tenants' databases, tables, accounts, grants, roles and"
+                + " resource groups (passwords as placeholders).")
 final class DdlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,7 +40,8 @@ final class DdlCommand implements Callable<Integer> {
         }
         EnclaveConfig config = loaded.get();
         List<TenantConfig> tenants = tenantOption.selected(config, configFile);
-        Dialects dialect = this.dialect != null ? this.dialect
+        Dialects dialect = this.dialect != null
+                ? this.dialect
                 : Dialects.valueOf(config.global().databaseDialect().name());
         PrintWriter out = spec.commandLine().getOut();
         for (TenantConfig tenant : tenants) {

@@ -35,7 +35,10 @@ final class DecryptCommand implements Callable<Integer> {
     @Option(names = "--table", required = true, description = "disaster_declarations or weather_alerts.")
     String table;
 
-    @Option(names = "--column", required = true, description = "The column the value was read from, e.g. designated_area.")
+    @Option(
+            names = "--column",
+            required = true,
+            description = "The column the value was read from, e.g. designated_area.")
     String column;
 
     @Option(names = "--row-key", required = true, description = "The row's natural key (its id column).")
@@ -46,7 +49,9 @@ final class DecryptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<StreamKind> stream = Arrays.stream(StreamKind.values()).filter(s -> s.table().equals(table)).findFirst();
+        Optional<StreamKind> stream = Arrays.stream(StreamKind.values())
+                .filter(s -> s.table().equals(table))
+                .findFirst();
         if (stream.isEmpty()) {
             spec.commandLine().getErr().println("--table must be one of disaster_declarations, weather_alerts");
             return ExitCode.USAGE;
@@ -59,9 +64,10 @@ final class DecryptCommand implements Callable<Integer> {
         return CliAudit.run(spec, target, timeout, AuditAction.DECRYPT, "decrypt", rowKey, () -> {
             Ciphertext parsed = Ciphertext.parse(value);
             try (KeystoreKeyProvider keys = target.provider()) {
-                String plaintext = FieldCrypto.forReading(keys, target.tenant.id()).decrypt(table, column, rowKey, value);
-                return new CliAudit.Done("decrypted " + what + " (key version " + parsed.keyVersion() + ")", plaintext,
-                        rowKey);
+                String plaintext =
+                        FieldCrypto.forReading(keys, target.tenant.id()).decrypt(table, column, rowKey, value);
+                return new CliAudit.Done(
+                        "decrypted " + what + " (key version " + parsed.keyVersion() + ")", plaintext, rowKey);
             }
         });
     }

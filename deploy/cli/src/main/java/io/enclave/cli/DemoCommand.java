@@ -1,8 +1,8 @@
 package io.enclave.cli;
 
+import io.enclave.cli.demo.EnclaveDemo;
 import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
-import io.enclave.cli.demo.EnclaveDemo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code enclave demo}: every tenant's job on embedded Kafka, MariaDB and Flink with its web UI. */
-@Command(name = "demo", description = "Run every example tenant's job on embedded Kafka, MariaDB and Flink (web UI on :8081).")
+@Command(
+        name = "demo",
+        description = "Run every example tenant's job on embedded Kafka, MariaDB and Flink (web UI on :8081).")
 final class DemoCommand implements Callable<Integer> {
     /** The log file's path, the key Flink's log4j configurations read it from. */
     static final String LOG_FILE_PROPERTY = "log.file";
@@ -29,11 +31,17 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configFile;
 
-    @Option(names = "--duration", defaultValue = "0",
-            description = "Seconds to publish events, then print the final table and exit; 0 keeps running until Ctrl-C.")
+    @Option(
+            names = "--duration",
+            defaultValue = "0",
+            description =
+                    "Seconds to publish events, then print the final table and exit; 0 keeps running until Ctrl-C.")
     long durationSeconds;
 
-    @Option(names = "--rate", defaultValue = "20", description = "Events per second per tenant (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "20",
+            description = "Events per second per tenant (default: ${DEFAULT-VALUE}).")
     int rate;
 
     @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
@@ -47,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
         // The demo runs on this machine only, with the examples' dev-only secrets, and says so.
         PrintWriter out = spec.commandLine().getOut();
         out.println("enclave demo: " + DevMode.NOTICE);
-        Path config = configFile.fileOr(Path.of(System.getProperty("enclave.home", "."), "tenant-config", "examples",
-                "tenants.yaml"));
+        Path config = configFile.fileOr(
+                Path.of(System.getProperty("enclave.home", "."), "tenant-config", "examples", "tenants.yaml"));
         // Set by ./enclave for log4j-cli.properties: Flink and Kafka write there, so this console stays the demo's.
         String logFile = System.getProperty(LOG_FILE_PROPERTY);
         if (logFile != null) {
@@ -62,11 +70,14 @@ final class DemoCommand implements Callable<Integer> {
             demo.configFile(config);
             demo.start(webPort);
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
-            out.printf("Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --dev -c %s -t colorado_state"
-                    + " --jdbc-url '%s'%n", config, demo.global().databaseJdbcUrl());
-            out.printf("Try to cross tenants: ./enclave probe --dev -c %s --as texas_state --target colorado_state"
-                    + " --security-protocol SASL_PLAINTEXT --bootstrap %s --jdbc-url '%s'%n", config, demo.global().kafkaBootstrapServers(),
-                    demo.global().databaseJdbcUrl());
+            out.printf(
+                    "Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --dev -c %s -t colorado_state"
+                            + " --jdbc-url '%s'%n",
+                    config, demo.global().databaseJdbcUrl());
+            out.printf(
+                    "Try to cross tenants: ./enclave probe --dev -c %s --as texas_state --target colorado_state"
+                            + " --security-protocol SASL_PLAINTEXT --bootstrap %s --jdbc-url '%s'%n",
+                    config, demo.global().kafkaBootstrapServers(), demo.global().databaseJdbcUrl());
             if (durationSeconds > 0) {
                 demo.run(rate, Duration.ofSeconds(durationSeconds), replay);
                 demo.drainAndReport(Duration.ofSeconds(60));

@@ -14,24 +14,42 @@ import picocli.CommandLine.ScopeType;
  * inherited by every subcommand, so each answers them with exit 0 before checking its own
  * required parameters.
  */
-@Command(name = "enclave", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+@Command(
+        name = "enclave",
+        mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
         versionProvider = EnclaveCli.Version.class,
         description = "Multi-tenant isolation for emergency-management streams on Apache Flink.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, DdlCommand.class, DemoCommand.class,
-                io.enclave.cli.render.RenderCommand.class, AuditCommand.class, IngestCommand.class,
-                ProvisionCommand.class, ProbeCommand.class, KeysCommand.class, DecryptCommand.class,
-                io.enclave.cli.local.LocalTools.class, CommandLine.HelpCommand.class,
-                AutoComplete.GenerateCompletion.class})
+        subcommands = {
+            ValidateCommand.class,
+            PlanCommand.class,
+            DdlCommand.class,
+            DemoCommand.class,
+            io.enclave.cli.render.RenderCommand.class,
+            AuditCommand.class,
+            IngestCommand.class,
+            ProvisionCommand.class,
+            ProbeCommand.class,
+            KeysCommand.class,
+            DecryptCommand.class,
+            io.enclave.cli.local.LocalTools.class,
+            CommandLine.HelpCommand.class,
+            AutoComplete.GenerateCompletion.class
+        })
 public final class EnclaveCli {
     /** The flag that turns development mode on for one command, wherever it is written on the line. */
     static final String DEV_FLAG = "--dev";
 
-    @Option(names = DEV_FLAG, scope = ScopeType.INHERIT,
+    @Option(
+            names = DEV_FLAG,
+            scope = ScopeType.INHERIT,
             description = "Development mode: accept the examples' dev-only secrets, short passwords and Kafka"
                     + " without TLS, as ENCLAVE_DEV=1 does. Never for a real deployment.")
     boolean dev;
 
-    @Option(names = CliErrors.VERBOSE_FLAG, scope = ScopeType.INHERIT,
+    @Option(
+            names = CliErrors.VERBOSE_FLAG,
+            scope = ScopeType.INHERIT,
             description = "On a failure, print the stack trace after the one-line message.")
     boolean verbose;
 
@@ -71,7 +89,11 @@ public final class EnclaveCli {
         cli.setExecutionExceptionHandler(errors);
         cli.setParameterExceptionHandler(errors);
         // The completion script is for users who install it; the main help lists the commands they run.
-        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        cli.getSubcommands()
+                .get("generate-completion")
+                .getCommandSpec()
+                .usageMessage()
+                .hidden(false);
         return cli;
     }
 

@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
  * {@code enclave ingest -c FILE -t ID [--once]}: runs the tenant's ingest job locally, from
  * OpenFEMA and NWS (the config's {@code global.apis}) into the tenant's own topics.
  */
-@Command(name = "ingest", description = "Pull OpenFEMA and NWS into one tenant's own topics, within its scope and limits.")
+@Command(
+        name = "ingest",
+        description = "Pull OpenFEMA and NWS into one tenant's own topics, within its scope and limits.")
 final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,11 +37,15 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Pull until caught up, then exit (for cron or a backfill).")
     boolean once;
 
-    @Option(names = "--poll-interval", defaultValue = "60",
+    @Option(
+            names = "--poll-interval",
+            defaultValue = "60",
             description = "Seconds between polls once caught up (default: ${DEFAULT-VALUE}).")
     long pollSeconds;
 
-    @Option(names = "--page-size", defaultValue = "" + IngestOptions.DEFAULT_PAGE_SIZE,
+    @Option(
+            names = "--page-size",
+            defaultValue = "" + IngestOptions.DEFAULT_PAGE_SIZE,
             description = "Records per request (default: ${DEFAULT-VALUE}).")
     int pageSize;
 
@@ -55,17 +61,24 @@ final class IngestCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             return ExitCode.USAGE;
         }
-        EnclaveConfig slice = loaded.get().sliceFor(tenantOption.of(loaded.get(), configFile).id());
+        EnclaveConfig slice =
+                loaded.get().sliceFor(tenantOption.of(loaded.get(), configFile).id());
         TenantConfig tenant = slice.tenants().iterator().next();
-        IngestOptions options = IngestOptions.defaults().withOnce(once).withPageSize(pageSize)
+        IngestOptions options = IngestOptions.defaults()
+                .withOnce(once)
+                .withPageSize(pageSize)
                 .withPollInterval(Duration.ofSeconds(pollSeconds));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s: %s and %s into %s%n", tenant.names().ingestJobName(), slice.global().apis().openFemaBaseUrl(),
-                slice.global().apis().nwsBaseUrl(), String.join(", ", tenant.names().topics()));
+        out.printf(
+                "%s: %s and %s into %s%n",
+                tenant.names().ingestJobName(),
+                slice.global().apis().openFemaBaseUrl(),
+                slice.global().apis().nwsBaseUrl(),
+                String.join(", ", tenant.names().topics()));
         out.flush();
         try {
-            TenantIngestJob.environment(slice.global(), tenant, options,
-                    TenantIngestJob.stateSettings(checkpointDir, resumeFrom))
+            TenantIngestJob.environment(
+                            slice.global(), tenant, options, TenantIngestJob.stateSettings(checkpointDir, resumeFrom))
                     .execute(tenant.names().ingestJobName());
         } catch (Exception e) {
             // The operator-facing reason, not Flink's wrapping: whose key, which API.

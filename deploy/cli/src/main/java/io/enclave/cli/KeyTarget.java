@@ -4,12 +4,12 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
-import io.enclave.operators.crypto.KeystoreKeyProvider;
-import io.enclave.operators.crypto.TenantKeyStore;
-import io.enclave.operators.audit.AuditSigning;
 import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.jobs.audit.KafkaAuditSubmitter;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.crypto.KeystoreKeyProvider;
+import io.enclave.operators.crypto.TenantKeyStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -45,10 +45,14 @@ final class KeyTarget {
     @Option(names = "--keystore", description = "Key store file; default: the config's tenants.<id>.keystore.path.")
     Path keystore;
 
-    @Option(names = "--keystore-type", description = "BCFKS or PKCS12; default: the config's tenants.<id>.keystore.type.")
+    @Option(
+            names = "--keystore-type",
+            description = "BCFKS or PKCS12; default: the config's tenants.<id>.keystore.type.")
     String keystoreType;
 
-    @Option(names = "--password-env", paramLabel = "VAR",
+    @Option(
+            names = "--password-env",
+            paramLabel = "VAR",
             description = "Read the key store password from this environment variable instead of the config.")
     String passwordEnv;
 
@@ -74,7 +78,8 @@ final class KeyTarget {
                     + " must not be empty, not even in development mode");
             return false;
         }
-        Optional<String> refusal = fromEnvironment == null ? Optional.empty()
+        Optional<String> refusal = fromEnvironment == null
+                ? Optional.empty()
                 : EnclaveCli.devMode(command).refusal(fromEnvironment);
         if (refusal.isPresent()) {
             err.println("environment variable " + passwordEnv + " (--password-env) " + refusal.get());
@@ -88,7 +93,8 @@ final class KeyTarget {
         return new KeystoreSettings(
                 keystore != null ? keystore.toString() : configured.path(),
                 passwordEnv != null ? Secret.of(System.getenv(passwordEnv)) : configured.password(),
-                keystoreType != null ? keystoreType : configured.type(), configured.signingPasswords());
+                keystoreType != null ? keystoreType : configured.type(),
+                configured.signingPasswords());
     }
 
     String keyRef() {

@@ -9,9 +9,9 @@ import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
-import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.operators.crypto.TenantKeyStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,9 +33,17 @@ import picocli.CommandLine.Spec;
  * {@code enclave keys init|rotate|list|destroy}: one tenant's keys in its own key store; and
  * {@code keys split}, which moves every tenant out of the shared store older configs used.
  */
-@Command(name = "keys", description = "Manage a tenant's encryption keys: init, rotate, list, destroy, split.",
-        subcommands = {KeysCommand.Init.class, KeysCommand.Rotate.class, KeysCommand.ListKeys.class,
-            KeysCommand.Destroy.class, KeysCommand.Split.class, KeysCommand.RotateSigning.class})
+@Command(
+        name = "keys",
+        description = "Manage a tenant's encryption keys: init, rotate, list, destroy, split.",
+        subcommands = {
+            KeysCommand.Init.class,
+            KeysCommand.Rotate.class,
+            KeysCommand.ListKeys.class,
+            KeysCommand.Destroy.class,
+            KeysCommand.Split.class,
+            KeysCommand.RotateSigning.class
+        })
 final class KeysCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,8 +59,10 @@ final class KeysCommand implements Callable<Integer> {
     static final class Init implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         KeyTarget target;
+
         @Mixin
         TimeoutOption timeout;
 
@@ -69,13 +79,17 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     /** {@code keys rotate}: a new data key version for new writes; the old ones keep decrypting. */
-    @Command(name = "rotate", description = "Add a new data key version: jobs started from now on write with it,"
-            + " and every older version still decrypts (audited).")
+    @Command(
+            name = "rotate",
+            description = "Add a new data key version: jobs started from now on write with it,"
+                    + " and every older version still decrypts (audited).")
     static final class Rotate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         KeyTarget target;
+
         @Mixin
         TimeoutOption timeout;
 
@@ -94,6 +108,7 @@ final class KeysCommand implements Callable<Integer> {
     static final class ListKeys implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         KeyTarget target;
 
@@ -105,14 +120,17 @@ final class KeysCommand implements Callable<Integer> {
             }
             try {
                 if (!Files.exists(Path.of(target.keystoreSettings().path()))) {
-                    throw new KeyUnavailableException("key store " + target.keystoreSettings().path()
-                            + " does not exist; create it with ./enclave keys init");
+                    throw new KeyUnavailableException("key store "
+                            + target.keystoreSettings().path() + " does not exist; create it with ./enclave keys init");
                 }
                 TenantKeyStore.KeyStatus status = target.keyStore().list();
                 out.printf("tenant %s, key %s in %s%n", status.tenantId(), status.keyRef(), target.describeStore());
                 out.printf("%-8s %-8s %s%n", "VERSION", "CURRENT", "CREATED");
                 for (TenantKeyStore.KeyStatus.Version v : status.versions()) {
-                    out.printf("%-8d %-8s %s%n", v.version(), v.version() == status.current() ? "yes" : "",
+                    out.printf(
+                            "%-8d %-8s %s%n",
+                            v.version(),
+                            v.version() == status.current() ? "yes" : "",
                             v.created().toInstant());
                 }
                 if (status.versions().isEmpty()) {
@@ -130,15 +148,20 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     /** {@code keys destroy}: crypto-shredding of the tenant's data keys, and of nobody else's. */
-    @Command(name = "destroy", description = "Crypto-shred the tenant's data keys: its encrypted values can never be"
-            + " decrypted again. Other tenants are untouched. Irreversible; needs --yes (audited).")
+    @Command(
+            name = "destroy",
+            description = "Crypto-shred the tenant's data keys: its encrypted values can never be"
+                    + " decrypted again. Other tenants are untouched. Irreversible; needs --yes (audited).")
     static final class Destroy implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         KeyTarget target;
 
-        @Option(names = "--yes", description = "Confirm that the tenant's encrypted data is to be made unreadable for good.")
+        @Option(
+                names = "--yes",
+                description = "Confirm that the tenant's encrypted data is to be made unreadable for good.")
         boolean confirmed;
 
         @Mixin
@@ -147,8 +170,10 @@ final class KeysCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (!confirmed) {
-                spec.commandLine().getErr().println("keys destroy makes every encrypted value of tenant "
-                        + target.tenantId() + " unreadable for good; run it again with --yes to confirm");
+                spec.commandLine()
+                        .getErr()
+                        .println("keys destroy makes every encrypted value of tenant " + target.tenantId()
+                                + " unreadable for good; run it again with --yes to confirm");
                 return ExitCode.USAGE;
             }
             return CliAudit.run(spec, target, timeout, AuditAction.KEYS_DESTROY, "keys destroy", "", () -> {
@@ -164,13 +189,16 @@ final class KeysCommand implements Callable<Integer> {
      * role's own store password; the record of the rotation names the old and the new key id
      * and is signed by the old key, so the chain shows who handed over to whom.
      */
-    @Command(name = "rotate-signing", description = "Replace the audit signing key of one role (job, ingest or cli):"
-            + " its public key is added to the trust file, the rotation is chained signed by the old key, and old"
-            + " keys keep verifying what they signed. The job and ingest jobs sign with the new key once restarted"
-            + " (audited).")
+    @Command(
+            name = "rotate-signing",
+            description = "Replace the audit signing key of one role (job, ingest or cli):"
+                    + " its public key is added to the trust file, the rotation is chained signed by the old key, and old"
+                    + " keys keep verifying what they signed. The job and ingest jobs sign with the new key once restarted"
+                    + " (audited).")
     static final class RotateSigning implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
         @Mixin
         KeyTarget target;
 
@@ -186,14 +214,23 @@ final class KeysCommand implements Callable<Integer> {
             if (!target.resolve(err)) {
                 return ExitCode.USAGE;
             }
-            timeout.waitingFor(err, spec.qualifiedName(), "the audit topic " + target.tenant.names().auditTopic()
-                    + " at " + target.loaded.global().kafkaBootstrapServers());
+            timeout.waitingFor(
+                    err,
+                    spec.qualifiedName(),
+                    "the audit topic " + target.tenant.names().auditTopic() + " at "
+                            + target.loaded.global().kafkaBootstrapServers());
             try (KafkaAuditSubmitter log = target.auditSubmitter(timeout.duration())) {
                 AuditSigning.Rotation rotation = AuditSigning.rotate(target.tenant, role);
-                String detail = "replaced the " + role.id() + " audit signing key " + rotation.old().keyId() + " by "
-                        + rotation.fresh().keyId() + "; its public key is in " + AuditSigning.trustFile(target.tenant);
-                var record = AuditSubmitter.commandRecord(target.tenant, AuditAction.SIGNING_KEY_ROTATED,
-                        AuditOutcome.SUCCESS, "keys rotate-signing", "", detail);
+                String detail = "replaced the " + role.id() + " audit signing key "
+                        + rotation.old().keyId() + " by " + rotation.fresh().keyId() + "; its public key is in "
+                        + AuditSigning.trustFile(target.tenant);
+                var record = AuditSubmitter.commandRecord(
+                        target.tenant,
+                        AuditAction.SIGNING_KEY_ROTATED,
+                        AuditOutcome.SUCCESS,
+                        "keys rotate-signing",
+                        "",
+                        detail);
                 record.recordKey = rotation.fresh().keyId();
                 log.submit(record, rotation.old());
                 spec.commandLine().getOut().println(detail);
@@ -215,10 +252,12 @@ final class KeysCommand implements Callable<Integer> {
      * names, with its own password; the shared store is only read, and a tenant store that
      * already exists is never overwritten. Each tenant's audit trail gets a record of its copy.
      */
-    @Command(name = "split", description = "One-time migration: copy each tenant's keys (every data key version and"
-            + " the destroyed marker) out of a shared key store into the tenant's own store named by tenants.<id>.keystore,"
-            + " protected by the tenant's own password. The shared store is left as it is; an existing tenant store"
-            + " is never overwritten (audited per tenant).")
+    @Command(
+            name = "split",
+            description = "One-time migration: copy each tenant's keys (every data key version and"
+                    + " the destroyed marker) out of a shared key store into the tenant's own store named by tenants.<id>.keystore,"
+                    + " protected by the tenant's own password. The shared store is left as it is; an existing tenant store"
+                    + " is never overwritten (audited per tenant).")
     static final class Split implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -232,7 +271,9 @@ final class KeysCommand implements Callable<Integer> {
 
         private static final List<String> SHARED_TYPES = List.of("BCFKS", "PKCS12");
 
-        @Option(names = "--from-type", defaultValue = KeystoreSettings.DEFAULT_TYPE,
+        @Option(
+                names = "--from-type",
+                defaultValue = KeystoreSettings.DEFAULT_TYPE,
                 description = "BCFKS or PKCS12 (default: ${DEFAULT-VALUE}).")
         String sharedType;
 
@@ -242,7 +283,9 @@ final class KeysCommand implements Callable<Integer> {
         @Mixin
         TimeoutOption timeout;
 
-        @Option(names = {"-t", "--tenant"}, paramLabel = "ID",
+        @Option(
+                names = {"-t", "--tenant"},
+                paramLabel = "ID",
                 description = "Split only these tenants (repeat -t); default: every tenant.")
         List<String> only = List.of();
 
@@ -277,14 +320,23 @@ final class KeysCommand implements Callable<Integer> {
             Map<TenantConfig, AuditSubmitter> trails = new LinkedHashMap<>();
             try {
                 for (TenantConfig tenant : tenants) {
-                    timeout.waitingFor(err, spec.qualifiedName(), "the audit topic " + tenant.names().auditTopic()
-                            + " at " + loaded.get().global().kafkaBootstrapServers());
-                    trails.put(tenant, KafkaAuditSubmitter.open(loaded.get().global(), tenant,
-                            AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration()));
+                    timeout.waitingFor(
+                            err,
+                            spec.qualifiedName(),
+                            "the audit topic " + tenant.names().auditTopic() + " at "
+                                    + loaded.get().global().kafkaBootstrapServers());
+                    trails.put(
+                            tenant,
+                            KafkaAuditSubmitter.open(
+                                    loaded.get().global(),
+                                    tenant,
+                                    AuditSigning.factory(tenant, SignerRole.CLI),
+                                    timeout.duration()));
                 }
                 return split(trails, sharedPassword, out, err);
             } catch (AuditUnavailableException e) {
-                err.println("cannot submit the audit record of keys split to a tenant's audit trail: " + e.getMessage());
+                err.println(
+                        "cannot submit the audit record of keys split to a tenant's audit trail: " + e.getMessage());
                 return ExitCode.UNAVAILABLE;
             } finally {
                 trails.values().forEach(AuditSubmitter::close);
@@ -293,11 +345,15 @@ final class KeysCommand implements Callable<Integer> {
 
         /** Where the shared store's password comes from: never the command line, where {@code ps} would show it. */
         static final class SharedPassword {
-            @Option(names = "--from-password-env", paramLabel = "VAR",
+            @Option(
+                    names = "--from-password-env",
+                    paramLabel = "VAR",
                     description = "Environment variable holding the shared store's password.")
             String env;
 
-            @Option(names = "--from-password-file", paramLabel = "FILE",
+            @Option(
+                    names = "--from-password-file",
+                    paramLabel = "FILE",
                     description = "File whose first line is the shared store's password.")
             Path file;
 
@@ -347,7 +403,10 @@ final class KeysCommand implements Callable<Integer> {
                             + " already exists; keys split never overwrites a tenant's store");
                     ok = false;
                 }
-                if (Path.of(own.path()).toAbsolutePath().normalize().equals(shared.toAbsolutePath().normalize())) {
+                if (Path.of(own.path())
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(shared.toAbsolutePath().normalize())) {
                     err.println("tenant " + tenant.id() + ": tenants.<id>.keystore.path names the shared store itself;"
                             + " give the tenant a store of its own");
                     ok = false;
@@ -371,8 +430,13 @@ final class KeysCommand implements Callable<Integer> {
         /** Opens the shared store as it will be read (a wrong password or type shows here) and finds the tenant's keys in it. */
         private boolean hasKeysInShared(TenantConfig tenant, Secret sharedPassword, PrintWriter err) {
             try {
-                TenantKeyStore.KeyStatus inShared = new TenantKeyStore(shared, sharedPassword, sharedType, tenant.id(),
-                        tenant.database().encryptionKeyRef()).list();
+                TenantKeyStore.KeyStatus inShared = new TenantKeyStore(
+                                shared,
+                                sharedPassword,
+                                sharedType,
+                                tenant.id(),
+                                tenant.database().encryptionKeyRef())
+                        .list();
                 if (inShared.versions().isEmpty() && inShared.destroyedUpTo() == 0) {
                     err.println("tenant " + tenant.id() + ": the shared store " + shared + " holds no key of "
                             + tenant.database().encryptionKeyRef() + "; leave the tenant out with --tenant, or give it"
@@ -386,8 +450,9 @@ final class KeysCommand implements Callable<Integer> {
             }
         }
 
-        private int split(Map<TenantConfig, AuditSubmitter> trails, Secret sharedPassword, PrintWriter out,
-                PrintWriter err) throws AuditUnavailableException {
+        private int split(
+                Map<TenantConfig, AuditSubmitter> trails, Secret sharedPassword, PrintWriter out, PrintWriter err)
+                throws AuditUnavailableException {
             int exit = 0;
             for (Map.Entry<TenantConfig, AuditSubmitter> trail : trails.entrySet()) {
                 TenantConfig tenant = trail.getKey();
@@ -408,8 +473,9 @@ final class KeysCommand implements Callable<Integer> {
                 String detail = "copied " + copied.size() + " entries of " + keyRef + " (" + String.join(", ", copied)
                         + ") from the shared " + sharedType + " store " + shared + " into its own " + own.type()
                         + " store " + own.path();
-                trail.getValue().submit(AuditSubmitter.commandRecord(tenant, AuditAction.KEYS_SPLIT,
-                        AuditOutcome.SUCCESS, "keys split", "", detail));
+                trail.getValue()
+                        .submit(AuditSubmitter.commandRecord(
+                                tenant, AuditAction.KEYS_SPLIT, AuditOutcome.SUCCESS, "keys split", "", detail));
                 out.println(tenant.id() + ": " + detail);
             }
             out.println("the shared store " + shared + " was left as it is; once every tenant's job runs from its own"

@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
@@ -48,27 +48,44 @@ final class PlanCommand implements Callable<Integer> {
         TenantConfig tenant = tenantOption.of(config, configFile);
         TenantNames names = tenant.names();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("job        %s (parallelism %d, checkpoint every %s)%n", names.jobName(),
-                tenant.processing().parallelism(), tenant.processing().checkpointInterval());
+        out.printf(
+                "job        %s (parallelism %d, checkpoint every %s)%n",
+                names.jobName(),
+                tenant.processing().parallelism(),
+                tenant.processing().checkpointInterval());
         out.printf("topics     %s%n", String.join(", ", names.topics()));
         out.printf("group      %s%n", names.consumerGroup());
-        out.printf("database   %s as user %s%n", names.database(), tenant.database().user());
-        out.printf("tables     %s.%s, %s.%s, %s.%s%n", names.database(), StreamKind.DISASTERS.table(),
-                names.database(), StreamKind.WEATHER.table(), names.database(), names.auditTable());
+        out.printf(
+                "database   %s as user %s%n",
+                names.database(), tenant.database().user());
+        out.printf(
+                "tables     %s.%s, %s.%s, %s.%s%n",
+                names.database(),
+                StreamKind.DISASTERS.table(),
+                names.database(),
+                StreamKind.WEATHER.table(),
+                names.database(),
+                names.auditTable());
         String source = tenant.processing().encryptionFromDefaults()
                 ? "default for classification_level " + tenant.classificationLevel()
                 : "processing.encrypt";
         if (tenant.processing().encryptedFields().isEmpty()) {
             out.printf("encrypt    nothing (%s)%n", source);
         } else {
-            out.printf("keys       %s in %s %s%n", tenant.database().encryptionKeyRef(), tenant.keystore().type(),
+            out.printf(
+                    "keys       %s in %s %s%n",
+                    tenant.database().encryptionKeyRef(),
+                    tenant.keystore().type(),
                     tenant.keystore().path());
         }
         for (EncryptedField f : tenant.processing().encryptedFields()) {
             String column = EncryptableFields.column(f.stream(), f.field()).orElse(f.field());
             boolean randomized = f.mode() == EncryptionMode.RANDOMIZED;
-            out.printf("encrypt    %-48s %-13s %-15s (%s)%n", f.stream().table() + "." + column,
-                    f.mode().name().toLowerCase(Locale.ROOT), randomized ? ColumnCipher.GCM : ColumnCipher.GCM_SIV,
+            out.printf(
+                    "encrypt    %-48s %-13s %-15s (%s)%n",
+                    f.stream().table() + "." + column,
+                    f.mode().name().toLowerCase(Locale.ROOT),
+                    randomized ? ColumnCipher.GCM : ColumnCipher.GCM_SIV,
                     source);
         }
         out.println();
@@ -76,7 +93,10 @@ final class PlanCommand implements Callable<Integer> {
         List<StreamNode> nodes = new ArrayList<>(streamGraph(config, tenant).getStreamNodes());
         nodes.sort(Comparator.comparingInt(StreamNode::getId));
         for (StreamNode node : nodes) {
-            out.printf("%-4d %-62s %s%n", node.getId(), node.getOperatorName(),
+            out.printf(
+                    "%-4d %-62s %s%n",
+                    node.getId(),
+                    node.getOperatorName(),
                     node.getTransformationUID() == null ? "(none)" : node.getTransformationUID());
         }
         return 0;

@@ -7,7 +7,6 @@ import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -38,8 +37,10 @@ import picocli.CommandLine.Spec;
  * credentials it tries to read A's topic, join A's group, write into A's topic and read A's
  * table, and reports what the servers answered. Exit 0 only when every attempt was denied.
  */
-@Command(name = "probe", description = "Try, with one tenant's credentials, to reach another tenant's topics and"
-        + " tables; exit 0 only if the brokers and the database deny every attempt.")
+@Command(
+        name = "probe",
+        description = "Try, with one tenant's credentials, to reach another tenant's topics and"
+                + " tables; exit 0 only if the brokers and the database deny every attempt.")
 final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,7 +72,8 @@ final class ProbeCommand implements Callable<Integer> {
         EnclaveConfig config = loaded.get();
         GlobalSettings configured = config.global();
         GlobalSettings global = configured
-                .withKafka(bootstrap != null ? bootstrap : configured.kafkaBootstrapServers(),
+                .withKafka(
+                        bootstrap != null ? bootstrap : configured.kafkaBootstrapServers(),
                         securityProtocol != null ? securityProtocol : configured.kafkaSecurityProtocol())
                 .withDatabase(jdbcUrl != null ? jdbcUrl : configured.databaseJdbcUrl(), configured.databaseDialect());
         // Two tenants, so no -t: it could name either. Each is checked as -t checks one.
@@ -81,22 +83,28 @@ final class ProbeCommand implements Callable<Integer> {
         String topic = target.names().topic(StreamKind.DISASTERS);
 
         List<Attempt> attempts = List.of(
-                new Attempt(attacker.id() + "'s job principal reads " + topic + " in its own group",
+                new Attempt(
+                        attacker.id() + "'s job principal reads " + topic + " in its own group",
                         () -> read(global, attacker, topic, attacker.names().consumerGroup())),
-                new Attempt(attacker.id() + "'s job principal joins " + target.names().consumerGroup(),
-                        () -> read(global, attacker, attacker.names().topic(StreamKind.DISASTERS),
+                new Attempt(
+                        attacker.id() + "'s job principal joins "
+                                + target.names().consumerGroup(),
+                        () -> read(
+                                global,
+                                attacker,
+                                attacker.names().topic(StreamKind.DISASTERS),
                                 target.names().consumerGroup())),
-                new Attempt(attacker.id() + "'s publisher writes into " + topic,
-                        () -> write(global, attacker, topic)),
-                new Attempt(attacker.id() + "'s database user reads " + target.database().schema(),
+                new Attempt(attacker.id() + "'s publisher writes into " + topic, () -> write(global, attacker, topic)),
+                new Attempt(
+                        attacker.id() + "'s database user reads "
+                                + target.database().schema(),
                         () -> select(global.jdbcUrlFor(attacker.database().schema()), attacker, target)));
         int allowed = 0;
         for (Attempt attempt : attempts) {
             String verdict = attempt.run();
             boolean denied = verdict.startsWith("DENIED");
             allowed += denied ? 0 : 1;
-            out.printf("%-9s %s%n          %s%n", denied ? "DENIED" : "NOT DENIED", attempt.description(),
-                    verdict);
+            out.printf("%-9s %s%n          %s%n", denied ? "DENIED" : "NOT DENIED", attempt.description(), verdict);
         }
         out.printf("%d of %d attempts denied%n", attempts.size() - allowed, attempts.size());
         return allowed == 0 ? 0 : 1;
@@ -113,7 +121,8 @@ final class ProbeCommand implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             int records = consumer.poll(Duration.ofSeconds(5)).count();
             consumer.commitSync(Duration.ofSeconds(15));
@@ -131,7 +140,8 @@ final class ProbeCommand implements Callable<Integer> {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "{\"id\":\"probe\"}".getBytes())).get();
+            producer.send(new ProducerRecord<>(topic, "{\"id\":\"probe\"}".getBytes()))
+                    .get();
             return "wrote a record";
         } catch (ExecutionException e) {
             return e.getCause() instanceof KafkaException k ? denial(k) : "failed: " + e.getCause();
@@ -144,10 +154,12 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private static String select(String url, TenantConfig as, TenantConfig target) {
-        try (Connection c = DriverManager.getConnection(url, as.database().user(), as.database().password().reveal());
+        try (Connection c = DriverManager.getConnection(
+                        url, as.database().user(), as.database().password().reveal());
                 Statement st = c.createStatement()) {
             st.executeQuery("SELECT COUNT(*) FROM "
-                    + SqlDialect.qualified(target.database().schema(), StreamKind.DISASTERS.table())).close();
+                            + SqlDialect.qualified(target.database().schema(), StreamKind.DISASTERS.table()))
+                    .close();
             return "selected from " + target.database().schema();
         } catch (SQLException e) {
             return (isAccessDenied(e) ? "DENIED: " : "failed: ") + e.getMessage();
@@ -166,7 +178,7 @@ final class ProbeCommand implements Callable<Integer> {
                     1142, // ER_TABLEACCESS_DENIED_ERROR: command denied on the table
                     1143, // ER_COLUMNACCESS_DENIED_ERROR: command denied on a column
                     1227 // ER_SPECIFIC_ACCESS_DENIED_ERROR: a global privilege is needed
-                    -> true;
+            -> true;
             default -> false;
         };
     }

@@ -1,12 +1,12 @@
 package io.enclave.cli;
 
-import io.enclave.config.DatabaseDialect;
-import io.enclave.config.EnclaveConfig;
-import io.enclave.config.TenantConfig;
 import io.enclave.cli.provision.DatabaseProvisioner;
 import io.enclave.cli.provision.KafkaAdminConfig;
 import io.enclave.cli.provision.KafkaProvisioner;
 import io.enclave.cli.provision.ProvisionReport;
+import io.enclave.config.DatabaseDialect;
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.TenantConfig;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,14 +33,17 @@ import picocli.CommandLine.Spec;
  * config, printing one line per resource. Run twice, the second run changes nothing. With
  * {@code --dry-run} it only lists the differences and exits 3 when there are any.
  */
-@Command(name = "provision", description = {
-        "Create or reconcile each tenant's Kafka topics, SCRAM users, ACLs and quotas, and its database,"
-                + " tables, account and grants, from the config. Idempotent.",
-        "Admin credentials: --kafka-admin-config (or ENCLAVE_KAFKA_ADMIN_CONFIG), a Kafka client properties file;"
-                + " --db-admin-user (or ENCLAVE_DB_ADMIN_USER) and the password from --db-admin-password-file or the"
-                + " environment variable --db-admin-password-env names (default ENCLAVE_DB_ADMIN_PASSWORD).",
-        "Exit codes: 0 in line with the config; 1 differences (dry run), some left for a human, or a fix failed;"
-                + " 2 invalid config or options; 3 the broker or database unreachable."})
+@Command(
+        name = "provision",
+        description = {
+            "Create or reconcile each tenant's Kafka topics, SCRAM users, ACLs and quotas, and its database,"
+                    + " tables, account and grants, from the config. Idempotent.",
+            "Admin credentials: --kafka-admin-config (or ENCLAVE_KAFKA_ADMIN_CONFIG), a Kafka client properties file;"
+                    + " --db-admin-user (or ENCLAVE_DB_ADMIN_USER) and the password from --db-admin-password-file or the"
+                    + " environment variable --db-admin-password-env names (default ENCLAVE_DB_ADMIN_PASSWORD).",
+            "Exit codes: 0 in line with the config; 1 differences (dry run), some left for a human, or a fix failed;"
+                    + " 2 invalid config or options; 3 the broker or database unreachable."
+        })
 final class ProvisionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -63,26 +66,38 @@ final class ProvisionCommand implements Callable<Integer> {
     @Mixin
     TimeoutOption timeout;
 
-    @Option(names = "--kafka-admin-config", defaultValue = "${env:ENCLAVE_KAFKA_ADMIN_CONFIG}",
+    @Option(
+            names = "--kafka-admin-config",
+            defaultValue = "${env:ENCLAVE_KAFKA_ADMIN_CONFIG}",
             description = "Kafka client properties of an admin principal (security.protocol, sasl.*, ssl.*);"
                     + " bootstrap.servers defaults to the config's.")
     Path kafkaAdminConfig;
 
-    @Option(names = "--kafka-super-users", defaultValue = "${env:ENCLAVE_KAFKA_SUPER_USERS}", split = ";",
+    @Option(
+            names = "--kafka-super-users",
+            defaultValue = "${env:ENCLAVE_KAFKA_SUPER_USERS}",
+            split = ";",
             description = "The brokers' super.users, as in their config (User:a;User:b), when they hold more than"
                     + " the admin of --kafka-admin-config: a tenant naming one is refused. Brokers do not report it.")
     List<String> kafkaSuperUsers;
 
-    @Option(names = "--db-admin-user", defaultValue = "${env:ENCLAVE_DB_ADMIN_USER}",
+    @Option(
+            names = "--db-admin-user",
+            defaultValue = "${env:ENCLAVE_DB_ADMIN_USER}",
             description = "Database user allowed to create databases, users and grants.")
     String dbAdminUser;
 
-    @Option(names = "--db-admin-password-env", paramLabel = "VAR", defaultValue = "ENCLAVE_DB_ADMIN_PASSWORD",
+    @Option(
+            names = "--db-admin-password-env",
+            paramLabel = "VAR",
+            defaultValue = "ENCLAVE_DB_ADMIN_PASSWORD",
             description = "Environment variable holding its password (default: ${DEFAULT-VALUE}). Never the password"
                     + " itself on the command line, where the process list shows it.")
     String dbAdminPasswordEnv;
 
-    @Option(names = "--db-admin-password-file", paramLabel = "FILE",
+    @Option(
+            names = "--db-admin-password-file",
+            paramLabel = "FILE",
             description = "File whose first line is its password; wins over --db-admin-password-env.")
     Path dbAdminPasswordFile;
 
@@ -113,18 +128,29 @@ final class ProvisionCommand implements Callable<Integer> {
 
     private int provisionKafka(EnclaveConfig config, List<TenantConfig> tenants) throws Exception {
         if (kafkaAdminConfig == null) {
-            spec.commandLine().getErr().println("provision: Kafka needs admin credentials: --kafka-admin-config FILE"
-                    + " or ENCLAVE_KAFKA_ADMIN_CONFIG (or pass --database only)");
+            spec.commandLine()
+                    .getErr()
+                    .println("provision: Kafka needs admin credentials: --kafka-admin-config FILE"
+                            + " or ENCLAVE_KAFKA_ADMIN_CONFIG (or pass --database only)");
             return ExitCode.USAGE;
         }
         Map<String, Object> adminProps = kafkaAdminProperties(config);
         ProvisionReport report = new ProvisionReport();
-        timeout.waitingFor(spec.commandLine().getErr(), spec.qualifiedName(), "the Kafka cluster at "
-                + adminProps.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
+        timeout.waitingFor(
+                spec.commandLine().getErr(),
+                spec.qualifiedName(),
+                "the Kafka cluster at " + adminProps.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         try (Admin admin = Admin.create(adminProps)) {
-            KafkaProvisioner provisioner = new KafkaProvisioner(admin, adminProps, config.global(),
-                    kafkaSuperUsers == null ? java.util.Set.of() : kafkaSuperUsers.stream().map(String::trim)
-                            .filter(principal -> !principal.isEmpty()).collect(java.util.stream.Collectors.toSet()));
+            KafkaProvisioner provisioner = new KafkaProvisioner(
+                    admin,
+                    adminProps,
+                    config.global(),
+                    kafkaSuperUsers == null
+                            ? java.util.Set.of()
+                            : kafkaSuperUsers.stream()
+                                    .map(String::trim)
+                                    .filter(principal -> !principal.isEmpty())
+                                    .collect(java.util.stream.Collectors.toSet()));
             for (TenantConfig tenant : tenants) {
                 report.addAll(provisioner.plan(tenant));
             }
@@ -143,16 +169,18 @@ final class ProvisionCommand implements Callable<Integer> {
             return ExitCode.USAGE;
         }
         if (dbAdminUser == null || dbAdminUser.isEmpty()) {
-            err.println("provision: the database needs admin credentials: --db-admin-user (or ENCLAVE_DB_ADMIN_USER) and"
-                    + " --db-admin-password-file, or ENCLAVE_DB_ADMIN_PASSWORD (or pass --kafka only)");
+            err.println(
+                    "provision: the database needs admin credentials: --db-admin-user (or ENCLAVE_DB_ADMIN_USER) and"
+                            + " --db-admin-password-file, or ENCLAVE_DB_ADMIN_PASSWORD (or pass --kafka only)");
             return ExitCode.USAGE;
         }
-        timeout.waitingFor(err, spec.qualifiedName(), "the database at " + config.global().databaseJdbcUrl());
+        timeout.waitingFor(
+                err, spec.qualifiedName(), "the database at " + config.global().databaseJdbcUrl());
         DriverManager.setLoginTimeout((int) timeout.duration().toSeconds());
-        try (Connection admin = DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser,
-                dbAdminPassword())) {
-            DatabaseProvisioner provisioner = new DatabaseProvisioner(admin, config.global(),
-                    Dialects.of(config.global().databaseDialect()));
+        try (Connection admin =
+                DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword())) {
+            DatabaseProvisioner provisioner = new DatabaseProvisioner(
+                    admin, config.global(), Dialects.of(config.global().databaseDialect()));
             for (TenantConfig tenant : tenants) {
                 report.addAll(provisioner.plan(tenant));
             }
@@ -164,10 +192,16 @@ final class ProvisionCommand implements Callable<Integer> {
     private String dbAdminPassword() {
         if (dbAdminPasswordFile != null) {
             try {
-                return Files.readAllLines(dbAdminPasswordFile).stream().findFirst().orElse("");
+                return Files.readAllLines(dbAdminPasswordFile).stream()
+                        .findFirst()
+                        .orElse("");
             } catch (IOException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "cannot read the password file "
-                        + dbAdminPasswordFile + " (--db-admin-password-file)", e, null, null);
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "cannot read the password file " + dbAdminPasswordFile + " (--db-admin-password-file)",
+                        e,
+                        null,
+                        null);
             }
         }
         return System.getenv().getOrDefault(dbAdminPasswordEnv, "");
@@ -176,8 +210,10 @@ final class ProvisionCommand implements Callable<Integer> {
     private Map<String, Object> kafkaAdminProperties(EnclaveConfig config) throws IOException {
         Map<String, Object> map = KafkaAdminConfig.load(kafkaAdminConfig, config.global(), "enclave-provision");
         // Every admin call gives up after --timeout, with a TimeoutException: exit 3.
-        map.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.duration().toMillis());
-        map.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.duration().toMillis(), 30_000));
+        map.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                timeout.duration().toMillis());
+        map.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int)
+                Math.min(timeout.duration().toMillis(), 30_000));
         return map;
     }
 }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
  * ({@link #of}). An id the config does not hold is a usage error naming the config file.
  */
 public final class TenantOption {
-    @Option(names = {"-t", "--tenant"}, paramLabel = "ID", description = "Tenant id.")
+    @Option(
+            names = {"-t", "--tenant"},
+            paramLabel = "ID",
+            description = "Tenant id.")
     String id;
 
     /** The id given, or empty when the option was left out. */
@@ -37,8 +40,10 @@ public final class TenantOption {
     /** The tenant {@code id} of the config, or a usage error that names the config file and its tenants. */
     static TenantConfig find(EnclaveConfig config, String tenantId, Path file) {
         if (config.tenants().stream().noneMatch(t -> t.id().equals(tenantId))) {
-            throw new UsageException("no tenant '" + tenantId + "' in " + file
-                    + "; its tenants are " + String.join(", ", config.tenants().stream().map(TenantConfig::id).toList()));
+            throw new UsageException("no tenant '" + tenantId + "' in " + file + "; its tenants are "
+                    + String.join(
+                            ", ",
+                            config.tenants().stream().map(TenantConfig::id).toList()));
         }
         return config.tenant(tenantId);
     }

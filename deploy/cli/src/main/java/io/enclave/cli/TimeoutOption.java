@@ -9,8 +9,12 @@ import picocli.CommandLine.Option;
  * a database connection) before it gives up with exit 3; and the one line that says what it waits for.
  */
 public final class TimeoutOption {
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Seconds to wait for the Kafka broker or the database before giving up (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            description =
+                    "Seconds to wait for the Kafka broker or the database before giving up (default: ${DEFAULT-VALUE}).")
     long seconds;
 
     public Duration duration() {
@@ -19,7 +23,9 @@ public final class TimeoutOption {
 
     /** Says on stderr, before a wait that may be long, what the command waits for and how long at most. */
     public void waitingFor(PrintWriter err, String command, String what) {
-        err.printf("%s: waiting for %s (timeout %ds)...%n", command, what, duration().toSeconds());
+        err.printf(
+                "%s: waiting for %s (timeout %ds)...%n",
+                command, what, duration().toSeconds());
         err.flush();
     }
 }

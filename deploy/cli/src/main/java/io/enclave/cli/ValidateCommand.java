@@ -5,8 +5,8 @@ import io.enclave.config.TenantConfig;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code enclave validate -c FILE}: exit 0 with a per-tenant summary, or 2 with every problem. */
@@ -26,11 +26,16 @@ final class ValidateCommand implements Callable<Integer> {
         }
         EnclaveConfig config = loaded.get();
         var out = spec.commandLine().getOut();
-        out.printf("%s: valid, %d tenant(s)%n", configFile.file(), config.tenants().size());
+        out.printf(
+                "%s: valid, %d tenant(s)%n", configFile.file(), config.tenants().size());
         out.printf("%-20s %-13s %-24s %-22s %s%n", "TENANT", "LEVEL", "STATES", "DATABASE", "ORGANIZATION");
         for (TenantConfig t : config.tenants()) {
-            out.printf("%-20s %-13s %-24s %-22s %s%n", t.id(), t.classificationLevel(),
-                    abbreviate(t.dataRestrictions().allowedStates().toString()), t.database().schema(),
+            out.printf(
+                    "%-20s %-13s %-24s %-22s %s%n",
+                    t.id(),
+                    t.classificationLevel(),
+                    abbreviate(t.dataRestrictions().allowedStates().toString()),
+                    t.database().schema(),
                     t.organization());
         }
         return 0;

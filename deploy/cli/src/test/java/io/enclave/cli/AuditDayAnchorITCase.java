@@ -1,10 +1,5 @@
 package io.enclave.cli;
 
-import io.enclave.testing.FreshTenantDatabase;
-import io.enclave.testing.TestKeys;
-import io.enclave.jobs.TenantJobSettings;
-import io.enclave.jobs.TenantKafkaSource;
-import io.enclave.jobs.TenantPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.EnclaveConfig;
@@ -13,14 +8,19 @@ import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
-import io.enclave.operators.audit.AuditSigning;
+import io.enclave.jobs.TenantJobSettings;
+import io.enclave.jobs.TenantKafkaSource;
+import io.enclave.jobs.TenantPipeline;
 import io.enclave.jobs.audit.AuditTopic;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditDayAnchorITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -80,11 +80,16 @@ class AuditDayAnchorITCase {
     static void startServers() throws Exception {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
+        Map<String, String> env =
+                Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
         configFile = Files.createTempDirectory("day-anchor-it").resolve("audit-it-tenants.yaml");
-        Files.writeString(configFile, Files.readString(Path.of(AuditDayAnchorITCase.class.getClassLoader()
-                .getResource("audit-it-tenants.yaml").toURI()))
-                .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
+        Files.writeString(
+                configFile,
+                Files.readString(Path.of(AuditDayAnchorITCase.class
+                                .getClassLoader()
+                                .getResource("audit-it-tenants.yaml")
+                                .toURI()))
+                        .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
         config = TenantConfigLoader.load(configFile, env);
         colorado = config.tenant("colorado_state");
         TestKeys.initialise(config.tenants());
@@ -114,40 +119,49 @@ class AuditDayAnchorITCase {
             publish(6, 12);
             awaitFlushed(12);
         } finally {
-            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
         }
         String today = "'" + LocalDate.now(ZoneOffset.UTC) + " 00:00:00'";
         long first = scalar("SELECT MIN(sequence) FROM audit_log WHERE chained_at >= " + today);
         long last = scalar("SELECT MAX(sequence) FROM audit_log");
-        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE chained_at < " + today)).as("rows of the older day")
-                .isEqualTo(first - 1).isPositive();
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE chained_at < " + today))
+                .as("rows of the older day")
+                .isEqualTo(first - 1)
+                .isPositive();
         assertThat(text("SELECT CONCAT(first_sequence, ' ', prev_hash, ' ', purged_rows, ' ', purged_by, ' ', signer)"
-                + " FROM audit_anchor")).as("one anchor, at the first row of the new day, signed by the job's key")
+                        + " FROM audit_anchor"))
+                .as("one anchor, at the first row of the new day, signed by the job's key")
                 .isEqualTo(first + " " + text("SELECT hash FROM audit_log WHERE sequence = " + (first - 1)) + " 0 "
                         + colorado.names().jobName() + " colorado_state/job/v1");
         assertThat(verify().exit()).isZero();
-        rootExecute("DROP TABLE IF EXISTS audit_log_backup", "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log");
+        rootExecute(
+                "DROP TABLE IF EXISTS audit_log_backup", "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log");
 
         // The older day's partition drops: every row chained before midnight is gone.
         rootExecute("DELETE FROM audit_log WHERE chained_at < " + today);
         CliRun dropped = verify();
         assertThat(dropped.exit()).as(dropped.err()).isZero();
-        assertThat(dropped.out()).contains("verified: " + (last - first + 1) + " records (sequence " + first + ".."
-                + last + ")");
+        assertThat(dropped.out())
+                .contains("verified: " + (last - first + 1) + " records (sequence " + first + ".." + last + ")");
 
         // Without the anchor the same drop is a gap nobody signed for.
         rootExecute("DELETE FROM audit_anchor");
         CliRun unanchored = verify();
         assertThat(unanchored.exit()).isEqualTo(1);
-        assertThat(unanchored.err()).contains("BROKEN at sequence 1: missing: sequence 1.." + (first - 1)
-                + " is not in the table", "no signed anchor starts the chain at " + first);
+        assertThat(unanchored.err())
+                .contains(
+                        "BROKEN at sequence 1: missing: sequence 1.." + (first - 1) + " is not in the table",
+                        "no signed anchor starts the chain at " + first);
         rootExecute("DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM audit_log_backup");
-        assertThat(verify().exit()).as("the whole chain verifies from genesis without any anchor").isZero();
+        assertThat(verify().exit())
+                .as("the whole chain verifies from genesis without any anchor")
+                .isZero();
     }
 
     private static StreamExecutionEnvironment job() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                TenantJobSettings.forTenant(colorado));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TenantJobSettings.forTenant(colorado));
         JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(config.global(), colorado);
         TenantJdbcSinks sinks = new TenantJdbcSinks(sinkOptions);
         TenantPipeline.builder()
@@ -175,14 +189,23 @@ class AuditDayAnchorITCase {
         while (scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'") < rows
                 || scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_head")
                         < scalar("SELECT MAX(sequence) FROM audit_log WHERE action = 'SINK_FLUSH'")) {
-            assertThat(System.nanoTime()).as("flushed %d rows by %s", rows, Instant.now()).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("flushed %d rows by %s", rows, Instant.now())
+                    .isLessThan(deadline);
             Thread.sleep(300);
         }
     }
 
     private static CliRun verify() {
-        return CliRun.of("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
-                "--jdbc-url", database.rootJdbcUrl());
+        return CliRun.of(
+                "audit",
+                "verify",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                "colorado_state",
+                "--jdbc-url",
+                database.rootJdbcUrl());
     }
 
     private static void publish(int from, int to) {
@@ -191,17 +214,20 @@ class AuditDayAnchorITCase {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = from; i < to; i++) {
-                producer.send(new ProducerRecord<>(colorado.names().topic(StreamKind.DISASTERS),
+                producer.send(new ProducerRecord<>(
+                        colorado.names().topic(StreamKind.DISASTERS),
                         ("{\"id\": \"day-it-" + i + "\", \"femaDeclarationString\": \"DR-9999-CO\", \"state\": \"CO\", "
-                                + "\"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
-                                + "\"data_classification\": \"PUBLIC\"}").getBytes(StandardCharsets.UTF_8)));
+                                        + "\"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
+                                        + "\"data_classification\": \"PUBLIC\"}")
+                                .getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
     }
 
     private static void rootExecute(String... sql) throws SQLException {
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
             for (String s : sql) {
                 st.execute(s);
@@ -215,7 +241,8 @@ class AuditDayAnchorITCase {
     }
 
     private static String text(String sql) throws SQLException {
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
             try (ResultSet rs = st.executeQuery(sql)) {
                 return rs.next() ? rs.getString(1) : null;

@@ -1,11 +1,5 @@
 package io.enclave.cli;
 
-import io.enclave.testing.FreshTenantDatabase;
-import io.enclave.testing.TestKeys;
-import io.enclave.jobs.SiemRecordSerializer;
-import io.enclave.jobs.TenantJobSettings;
-import io.enclave.jobs.TenantJob;
-import io.enclave.jobs.TenantKafkaSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.EnclaveConfig;
@@ -13,6 +7,10 @@ import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.jobs.SiemRecordSerializer;
+import io.enclave.jobs.TenantJob;
+import io.enclave.jobs.TenantJobSettings;
+import io.enclave.jobs.TenantKafkaSource;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditContext;
@@ -25,6 +23,8 @@ import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.StatementBinder;
 import io.enclave.sinks.schema.TenantTables;
+import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditSiemITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -78,11 +78,16 @@ class AuditSiemITCase {
     static void startServers() throws Exception {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
+        Map<String, String> env =
+                Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
         configFile = Files.createTempDirectory("siem-it").resolve("audit-it-tenants.yaml");
-        Files.writeString(configFile, Files.readString(Path.of(AuditSiemITCase.class.getClassLoader()
-                .getResource("audit-it-tenants.yaml").toURI()))
-                .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
+        Files.writeString(
+                configFile,
+                Files.readString(Path.of(AuditSiemITCase.class
+                                .getClassLoader()
+                                .getResource("audit-it-tenants.yaml")
+                                .toURI()))
+                        .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
         config = TenantConfigLoader.load(configFile, env);
         colorado = config.tenant("colorado_state");
         TestKeys.initialise(config.tenants());
@@ -102,8 +107,8 @@ class AuditSiemITCase {
 
     @Test
     void aRollbackInTheDatabaseIsCaughtByTheSiemCopy(@TempDir Path savepoints) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                TenantJobSettings.forTenant(colorado));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TenantJobSettings.forTenant(colorado));
         TenantJob.addTenantGraph(env, config.global(), colorado, TenantKafkaSource.create(config.global(), colorado));
         JobClient job = env.executeAsync(colorado.names().jobName());
         try {
@@ -111,12 +116,15 @@ class AuditSiemITCase {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'") < 12
                     || scalar("SELECT COUNT(*) FROM audit_head") < 4) {
-                assertThat(System.nanoTime()).as("the job wrote its rows and heads").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the job wrote its rows and heads")
+                        .isLessThan(deadline);
                 Thread.sleep(300);
             }
         } finally {
             // Drained: the job chains JOB_STOP, emits everything and publishes its last head to both copies.
-            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL).get();
+            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
         }
         long last = scalar("SELECT MAX(sequence) FROM audit_log");
         assertThat(scalar("SELECT MAX(sequence) FROM audit_head")).isEqualTo(last);
@@ -124,20 +132,26 @@ class AuditSiemITCase {
         // (a) Clean: both copies agree.
         CliRun clean = verify("--siem");
         assertThat(clean.exit()).as(clean.err()).isZero();
-        assertThat(clean.out()).contains("audit chain of colorado_state matches its SIEM copy: " + last
-                + " rows, signed head at sequence " + last, "verified: " + last + " records");
+        assertThat(clean.out())
+                .contains(
+                        "audit chain of colorado_state matches its SIEM copy: " + last
+                                + " rows, signed head at sequence " + last,
+                        "verified: " + last + " records");
         backup();
 
         // (b) Root rolls the tail back consistently: the last rows and every head above them are gone.
         long cut = last - 3;
         rootExecute("DELETE FROM audit_log WHERE sequence > " + cut, "DELETE FROM audit_head WHERE sequence > " + cut);
         CliRun databaseOnly = verify();
-        assertThat(databaseOnly.exit()).as("the database alone cannot see it: %s", databaseOnly.err()).isZero();
+        assertThat(databaseOnly.exit())
+                .as("the database alone cannot see it: %s", databaseOnly.err())
+                .isZero();
         assertThat(databaseOnly.out()).contains("(sequence 1.." + cut + ")");
         CliRun rolledBack = verify("--siem");
         assertThat(rolledBack.exit()).as(rolledBack.out()).isEqualTo(1);
-        assertThat(rolledBack.err()).contains("audit chain of colorado_state DIFFERS from its SIEM copy at sequence "
-                + (cut + 1) + ": the row is missing from the database but in the SIEM copy")
+        assertThat(rolledBack.err())
+                .contains("audit chain of colorado_state DIFFERS from its SIEM copy at sequence " + (cut + 1)
+                        + ": the row is missing from the database but in the SIEM copy")
                 .contains("sequence " + last + ": the signed head is missing from the database");
         restore();
 
@@ -148,9 +162,10 @@ class AuditSiemITCase {
         assertThat(verify().exit()).isZero();
         CliRun headGone = verify("--siem");
         assertThat(headGone.exit()).isEqualTo(1);
-        assertThat(headGone.err()).contains("DIFFERS from its SIEM copy at sequence " + head + ": the signed head is "
-                + "missing from the database but in the SIEM copy (deleted, or the database was rolled back) (1 "
-                + "differences");
+        assertThat(headGone.err())
+                .contains("DIFFERS from its SIEM copy at sequence " + head + ": the signed head is "
+                        + "missing from the database but in the SIEM copy (deleted, or the database was rolled back) (1 "
+                        + "differences");
         assertThat(previousHead).isPositive();
         restore();
 
@@ -162,40 +177,72 @@ class AuditSiemITCase {
         insert(row);
         CliRun edited = verify("--siem");
         assertThat(edited.exit()).isEqualTo(1);
-        assertThat(edited.err()).contains("DIFFERS from its SIEM copy at sequence " + k + ": the row differs between "
-                + "the database and the SIEM copy (detail)", "BROKEN at sequence " + k + ": edited");
+        assertThat(edited.err())
+                .contains(
+                        "DIFFERS from its SIEM copy at sequence " + k + ": the row differs between "
+                                + "the database and the SIEM copy (detail)",
+                        "BROKEN at sequence " + k + ": edited");
         restore();
         assertThat(verify("--siem").exit()).isZero();
 
         // (d) A record forged onto the SIEM topic, well linked but not signed by the job's key, is a difference too.
         AuditRecord forged = AuditContext.of(colorado).newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, "x", 0);
         forged.recordId = "forged";
-        new AuditChain().link(forged, last + 1, text("SELECT hash FROM audit_log WHERE sequence = " + last),
-                new AuditSigner("colorado_state/job/v1", SignerRole.JOB, new byte[32]));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
+        new AuditChain()
+                .link(
+                        forged,
+                        last + 1,
+                        text("SELECT hash FROM audit_log WHERE sequence = " + last),
+                        new AuditSigner("colorado_state/job/v1", SignerRole.JOB, new byte[32]));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(config.global().siemTopic(), colorado.id().getBytes(StandardCharsets.UTF_8),
-                    SiemRecordSerializer.line(new com.fasterxml.jackson.databind.ObjectMapper(), forged))).get();
+            producer.send(new ProducerRecord<>(
+                            config.global().siemTopic(),
+                            colorado.id().getBytes(StandardCharsets.UTF_8),
+                            SiemRecordSerializer.line(new com.fasterxml.jackson.databind.ObjectMapper(), forged)))
+                    .get();
         }
         CliRun forgedCopy = verify("--siem");
         assertThat(forgedCopy.exit()).isEqualTo(1);
-        assertThat(forgedCopy.err()).contains("DIFFERS from its SIEM copy at sequence " + (last + 1)
-                + ": the SIEM copy's record is forged: its signature does not verify under key colorado_state/job/v1");
+        assertThat(forgedCopy.err())
+                .contains(
+                        "DIFFERS from its SIEM copy at sequence " + (last + 1)
+                                + ": the SIEM copy's record is forged: its signature does not verify under key colorado_state/job/v1");
 
         // An unreachable broker is an outage (exit 3, one line after the wait notice), not a broken chain.
         Path down = configFile.resolveSibling("down.yaml");
         Files.writeString(down, Files.readString(configFile).replace(kafka.bootstrapServers(), "localhost:1"));
-        CliRun unreachable = CliRun.of("audit", "verify", "--config", down.toString(), "--tenant", "colorado_state",
-                "--jdbc-url", database.rootJdbcUrl(), "--siem", "--timeout", "2");
+        CliRun unreachable = CliRun.of(
+                "audit",
+                "verify",
+                "--config",
+                down.toString(),
+                "--tenant",
+                "colorado_state",
+                "--jdbc-url",
+                database.rootJdbcUrl(),
+                "--siem",
+                "--timeout",
+                "2");
         assertThat(unreachable.exit()).as(unreachable.err()).isEqualTo(3);
-        assertThat(unreachable.err()).contains("enclave audit verify: cannot read the SIEM copy of colorado_state: ")
+        assertThat(unreachable.err())
+                .contains("enclave audit verify: cannot read the SIEM copy of colorado_state: ")
                 .doesNotContain("\tat ");
     }
 
     private static CliRun verify(String... extra) {
-        String[] base = {"audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
-                "--jdbc-url", database.rootJdbcUrl()};
+        String[] base = {
+            "audit",
+            "verify",
+            "--config",
+            configFile.toString(),
+            "--tenant",
+            "colorado_state",
+            "--jdbc-url",
+            database.rootJdbcUrl()
+        };
         String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         return CliRun.of(args);
@@ -207,19 +254,24 @@ class AuditSiemITCase {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(colorado.names().topic(io.enclave.config.StreamKind.DISASTERS),
-                        ("{\"id\": \"siem-it-" + i + "\", \"femaDeclarationString\": \"DR-9999-CO\", \"state\": \"CO\", "
-                                + "\"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
-                                + "\"data_classification\": \"PUBLIC\"}").getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(
+                        colorado.names().topic(io.enclave.config.StreamKind.DISASTERS),
+                        ("{\"id\": \"siem-it-" + i
+                                        + "\", \"femaDeclarationString\": \"DR-9999-CO\", \"state\": \"CO\", "
+                                        + "\"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
+                                        + "\"data_classification\": \"PUBLIC\"}")
+                                .getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }
     }
 
     private static AuditRecord readRow(long sequence) throws SQLException {
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement();
-                ResultSet rs = st.executeQuery("SELECT * FROM " + SqlDialect.qualified(colorado.database().schema(),
-                        "audit_log") + " WHERE sequence = " + sequence)) {
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM "
+                        + SqlDialect.qualified(colorado.database().schema(), "audit_log") + " WHERE sequence = "
+                        + sequence)) {
             rs.next();
             return AuditVerifier.read(rs);
         }
@@ -228,25 +280,32 @@ class AuditSiemITCase {
     private static void insert(AuditRecord r) throws SQLException {
         var table = TenantTables.auditLog();
         try (Connection root = database.rootConnection();
-                PreparedStatement ps = root.prepareStatement(new MySqlDialect().insertOnly(colorado.database().schema(),
-                        table))) {
+                PreparedStatement ps = root.prepareStatement(
+                        new MySqlDialect().insertOnly(colorado.database().schema(), table))) {
             StatementBinder.bind(ps, table.columns(), r);
             ps.executeUpdate();
         }
     }
 
     private static void backup() throws SQLException {
-        rootExecute("DROP TABLE IF EXISTS audit_log_backup", "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log",
-                "DROP TABLE IF EXISTS audit_head_backup", "CREATE TABLE audit_head_backup AS SELECT * FROM audit_head");
+        rootExecute(
+                "DROP TABLE IF EXISTS audit_log_backup",
+                "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log",
+                "DROP TABLE IF EXISTS audit_head_backup",
+                "CREATE TABLE audit_head_backup AS SELECT * FROM audit_head");
     }
 
     private static void restore() throws SQLException {
-        rootExecute("DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM audit_log_backup",
-                "DELETE FROM audit_head", "INSERT INTO audit_head SELECT * FROM audit_head_backup");
+        rootExecute(
+                "DELETE FROM audit_log",
+                "INSERT INTO audit_log SELECT * FROM audit_log_backup",
+                "DELETE FROM audit_head",
+                "INSERT INTO audit_head SELECT * FROM audit_head_backup");
     }
 
     private static void rootExecute(String... sql) throws SQLException {
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
             for (String s : sql) {
                 st.execute(s);
@@ -260,7 +319,8 @@ class AuditSiemITCase {
     }
 
     private static String text(String sql) throws SQLException {
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
             try (ResultSet rs = st.executeQuery(sql)) {
                 return rs.next() ? rs.getString(1) : null;

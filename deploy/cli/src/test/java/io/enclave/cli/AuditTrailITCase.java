@@ -1,10 +1,5 @@
 package io.enclave.cli;
 
-import io.enclave.jobs.TenantJob;
-import io.enclave.jobs.TenantJobSettings;
-import io.enclave.jobs.TenantKafkaSource;
-import io.enclave.jobs.TenantPipeline;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.EnclaveConfig;
@@ -13,23 +8,27 @@ import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
-import io.enclave.jobs.audit.AuditTopic;
-import io.enclave.cli.CliRun;
 import io.enclave.embedded.events.EventGenerator;
 import io.enclave.embedded.events.GeneratedEvent;
-import io.enclave.sinks.JdbcChainOrigin;
+import io.enclave.jobs.TenantJob;
+import io.enclave.jobs.TenantJobSettings;
+import io.enclave.jobs.TenantKafkaSource;
+import io.enclave.jobs.TenantPipeline;
+import io.enclave.jobs.audit.AuditTopic;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditContext;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSigner;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditSubmission;
 import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.SignerRole;
-import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.crypto.KeyProvider;
+import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.TenantEvent;
+import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import io.enclave.sinks.dialect.MySqlDialect;
@@ -79,8 +78,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AuditTrailITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -99,11 +98,14 @@ class AuditTrailITCase {
     static void startServers() throws Exception {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
+        Map<String, String> env =
+                Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
         // The commands run in this JVM see no test environment, so they get a copy with the broker filled in.
         configFile = java.nio.file.Files.createTempDirectory("audit-it").resolve("audit-it-tenants.yaml");
-        java.nio.file.Files.writeString(configFile, java.nio.file.Files.readString(resource("audit-it-tenants.yaml"))
-                .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
+        java.nio.file.Files.writeString(
+                configFile,
+                java.nio.file.Files.readString(resource("audit-it-tenants.yaml"))
+                        .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
         config = TenantConfigLoader.load(configFile, env);
         colorado = config.tenant("colorado_state");
         TestKeys.initialise(config.tenants());
@@ -163,7 +165,7 @@ class AuditTrailITCase {
         // although one flush failed after its summary had been sent towards the chain.
         for (StreamKind stream : StreamKind.values()) {
             assertThat(scalar("SELECT COALESCE(SUM(row_count), 0) FROM audit_log WHERE action = 'SINK_FLUSH'"
-                    + " AND sink_table = '" + stream.table() + "'"))
+                            + " AND sink_table = '" + stream.table() + "'"))
                     .as("rows of the SINK_FLUSH summaries of %s", stream.table())
                     .isEqualTo(scalar("SELECT COUNT(*) FROM " + stream.table()));
         }
@@ -171,11 +173,17 @@ class AuditTrailITCase {
         assertThat(scalar("SELECT COUNT(*) FROM weather_alerts")).isEqualTo(alerts.size());
         // Every input is accounted for exactly once: rows in flush summaries plus audited rejections.
         assertThat(scalar("SELECT SUM(row_count) FROM audit_log WHERE action = 'SINK_FLUSH'")
-                + scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'")).isEqualTo(produced);
-        assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log")).as("duplicate ids").isZero();
+                        + scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'"))
+                .isEqualTo(produced);
+        assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log"))
+                .as("duplicate ids")
+                .isZero();
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'JOB_START' AND detail LIKE "
-                + "'job restored from checkpoint %'")).as("the restart is in the trail").isGreaterThanOrEqualTo(1);
-        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'CHECKPOINT'")).isPositive();
+                        + "'job restored from checkpoint %'"))
+                .as("the restart is in the trail")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'CHECKPOINT'"))
+                .isPositive();
         assertSiemStreamHoldsTheChain();
 
         aCommandRunWhileTheJobIsDownIsChainedByItsNextFreshStart();
@@ -183,8 +191,9 @@ class AuditTrailITCase {
         CliRun clean = verify();
         assertThat(clean.exit()).as(clean.err()).isZero();
         long last = scalar("SELECT MAX(sequence) FROM audit_log");
-        assertThat(clean.out()).contains("verified: " + last + " records (sequence 1.." + last + "), head "
-                + text("SELECT hash FROM audit_log WHERE sequence = " + last));
+        assertThat(clean.out())
+                .contains("verified: " + last + " records (sequence 1.." + last + "), head "
+                        + text("SELECT hash FROM audit_log WHERE sequence = " + last));
         long head = scalar("SELECT MAX(sequence) FROM audit_head");
         long rejection = scalar("SELECT MIN(sequence) FROM audit_log WHERE action = 'RECORD_REJECTED'");
         long k = Math.max(rejection, 3);
@@ -196,7 +205,8 @@ class AuditTrailITCase {
         tamper("DELETE FROM audit_log WHERE sequence = " + k);
         assertBroken(k, "missing: sequence " + k + " is not in the table");
 
-        tamper("UPDATE audit_log SET sequence = -1 WHERE sequence = " + k,
+        tamper(
+                "UPDATE audit_log SET sequence = -1 WHERE sequence = " + k,
                 "UPDATE audit_log SET sequence = " + k + " WHERE sequence = " + (k + 1),
                 "UPDATE audit_log SET sequence = " + (k + 1) + " WHERE sequence = -1");
         assertBroken(k, "holds the record chained at sequence " + (k + 1) + ": rows were swapped");
@@ -220,17 +230,34 @@ class AuditTrailITCase {
         Path password = java.nio.file.Files.createTempFile("audit-it", ".pw");
         java.nio.file.Files.writeString(password, database.rootPassword());
         long rowsBefore = scalar("SELECT COUNT(*) FROM audit_log");
-        CliRun refused = cli("audit", "purge", "--config", configFile.toString(), "--tenant", "colorado_state",
-                "--jdbc-url", database.rootJdbcUrl(), "--user", database.rootUser(), "--password-file", password.toString(),
-                "--older-than-days", "0");
+        CliRun refused = cli(
+                "audit",
+                "purge",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                "colorado_state",
+                "--jdbc-url",
+                database.rootJdbcUrl(),
+                "--user",
+                database.rootUser(),
+                "--password-file",
+                password.toString(),
+                "--older-than-days",
+                "0");
         assertThat(refused.exit()).as(refused.err() + refused.out()).isEqualTo(2);
         assertThat(refused.err()).contains("refusing to purge audit records younger than retention_days (30)");
         assertThat(scalar("SELECT COUNT(*) FROM audit_log")).isEqualTo(rowsBefore);
-        // Once the rows are past retention (emulated: the purge's cutoff is now), the rest verifies from a signed anchor.
+        // Once the rows are past retention (emulated: the purge's cutoff is now), the rest verifies from a signed
+        // anchor.
         try (Connection root = database.rootConnection()) {
-            io.enclave.sinks.AuditPurge.Result purged = new io.enclave.sinks.AuditPurge(root, new MySqlDialect(),
-                    colorado.database().schema(), colorado.id(), AuditTrust.read(AuditSigning.trustFile(colorado)),
-                    AuditSigning.store(colorado, SignerRole.CLI).current())
+            io.enclave.sinks.AuditPurge.Result purged = new io.enclave.sinks.AuditPurge(
+                            root,
+                            new MySqlDialect(),
+                            colorado.database().schema(),
+                            colorado.id(),
+                            AuditTrust.read(AuditSigning.trustFile(colorado)),
+                            AuditSigning.store(colorado, SignerRole.CLI).current())
                     .purgeBefore(java.time.Instant.now(), "audit-it");
             assertThat(purged.firstRetained()).isEqualTo(head);
         }
@@ -252,11 +279,19 @@ class AuditTrailITCase {
         System.setProperty("user.name", "someone_else");
         // Both the CLI's and the job's signing keys are replaced while the job is down (AU-9(3) key rotation).
         for (String role : List.of("cli", "job")) {
-            CliRun rotated = cli("keys", "rotate-signing", "--config", configFile.toString(), "--tenant",
-                    "colorado_state", "--role", role);
+            CliRun rotated = cli(
+                    "keys",
+                    "rotate-signing",
+                    "--config",
+                    configFile.toString(),
+                    "--tenant",
+                    "colorado_state",
+                    "--role",
+                    role);
             assertThat(rotated.exit()).as(rotated.err()).isZero();
-            assertThat(rotated.out()).contains("replaced the " + role + " audit signing key colorado_state/" + role
-                    + "/v1 by colorado_state/" + role + "/v2");
+            assertThat(rotated.out())
+                    .contains("replaced the " + role + " audit signing key colorado_state/" + role
+                            + "/v1 by colorado_state/" + role + "/v2");
         }
         CliRun rotate;
         try {
@@ -265,14 +300,20 @@ class AuditTrailITCase {
             System.setProperty("user.name", userNameProperty);
         }
         assertThat(rotate.exit()).as(rotate.err()).isZero();
-        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).isZero();
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'"))
+                .isZero();
         // Whoever can write the audit topic replays the command's signed line: chained once, the replay audited.
         byte[] commandLine = lastLine(colorado.names().auditTopic());
-        String submissionId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(commandLine).path("submission_id").asText();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
+        String submissionId = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(commandLine)
+                .path("submission_id")
+                .asText();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(colorado.names().auditTopic(), commandLine)).get();
+            producer.send(new ProducerRecord<>(colorado.names().auditTopic(), commandLine))
+                    .get();
         }
 
         JobClient fresh = job().executeAsync(colorado.names().jobName());
@@ -282,12 +323,16 @@ class AuditTrailITCase {
             while (System.nanoTime() < deadline) {
                 chainedAt = scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_log WHERE reason = '"
                         + AuditSubmission.REPLAYED + "'");
-                if (chainedAt > 0 && scalar("SELECT MAX(sequence) FROM audit_head") >= chainedAt && verify().exit() == 0) {
+                if (chainedAt > 0
+                        && scalar("SELECT MAX(sequence) FROM audit_head") >= chainedAt
+                        && verify().exit() == 0) {
                     break;
                 }
                 Thread.sleep(500);
             }
-            assertThat(chainedAt).as("the command's record and its replay were chained").isGreaterThan(storedTail);
+            assertThat(chainedAt)
+                    .as("the command's record and its replay were chained")
+                    .isGreaterThan(storedTail);
         } finally {
             fresh.cancel().get();
         }
@@ -295,33 +340,44 @@ class AuditTrailITCase {
                 .isEqualTo("job started without checkpoint state; the chain continues after stored sequence "
                         + storedTail);
         assertThat(text("SELECT CONCAT(principal, ' ', source_topic, ' ', job_name) FROM audit_log "
-                + "WHERE action = 'KEYS_ROTATE'")).isEqualTo(osAccount + " cli enclave keys rotate");
+                        + "WHERE action = 'KEYS_ROTATE'"))
+                .isEqualTo(osAccount + " cli enclave keys rotate");
         assertThat(text("SELECT CONCAT(submitter, ' ', signer, ' ', submission_id) FROM audit_log "
-                + "WHERE action = 'KEYS_ROTATE'")).as("signed by the new CLI key, chained by the new job key")
+                        + "WHERE action = 'KEYS_ROTATE'"))
+                .as("signed by the new CLI key, chained by the new job key")
                 .isEqualTo("colorado_state/cli/v2 colorado_state/job/v2 " + submissionId);
         assertThat(text("SELECT GROUP_CONCAT(CONCAT(record_key, ' by ', submitter) ORDER BY sequence SEPARATOR ', ') "
-                + "FROM audit_log WHERE action = 'SIGNING_KEY_ROTATED'"))
+                        + "FROM audit_log WHERE action = 'SIGNING_KEY_ROTATED'"))
                 .as("each rotation is chained, signed by the key it replaced")
-                .isEqualTo("colorado_state/cli/v2 by colorado_state/cli/v1, colorado_state/job/v2 by colorado_state/job/v1");
-        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'")).as("chained once").isOne();
+                .isEqualTo(
+                        "colorado_state/cli/v2 by colorado_state/cli/v1, colorado_state/job/v2 by colorado_state/job/v1");
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'"))
+                .as("chained once")
+                .isOne();
         assertThat(text("SELECT detail FROM audit_log WHERE reason = '" + AuditSubmission.REPLAYED + "'"))
-                .isEqualTo("replayed audit submission " + submissionId + " (submitted by colorado_state/cli/v2) refused:"
-                        + " it was chained at sequence " + scalar("SELECT sequence FROM audit_log WHERE action = 'KEYS_ROTATE'"));
+                .isEqualTo("replayed audit submission " + submissionId
+                        + " (submitted by colorado_state/cli/v2) refused:" + " it was chained at sequence "
+                        + scalar("SELECT sequence FROM audit_log WHERE action = 'KEYS_ROTATE'"));
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE signer = 'colorado_state/job/v1'"))
-                .as("the rows before the rotation keep their old signatures").isEqualTo(storedRows);
+                .as("the rows before the rotation keep their old signatures")
+                .isEqualTo(storedRows);
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE sequence <= " + storedTail))
-                .as("the earlier rows were not overwritten").isEqualTo(storedRows);
+                .as("the earlier rows were not overwritten")
+                .isEqualTo(storedRows);
         assertThat(scalar("SELECT COUNT(*) - COUNT(DISTINCT record_id) FROM audit_log"))
-                .as("duplicate ids: %s", text("SELECT GROUP_CONCAT(CONCAT(sequence, ' ', action, ' ', detail) SEPARATOR ' / ') "
-                        + "FROM audit_log WHERE record_id IN (SELECT record_id FROM audit_log GROUP BY record_id "
-                        + "HAVING COUNT(*) > 1)")).isZero();
+                .as(
+                        "duplicate ids: %s",
+                        text("SELECT GROUP_CONCAT(CONCAT(sequence, ' ', action, ' ', detail) SEPARATOR ' / ') "
+                                + "FROM audit_log WHERE record_id IN (SELECT record_id FROM audit_log GROUP BY record_id "
+                                + "HAVING COUNT(*) > 1)"))
+                .isZero();
     }
 
     // ---- the job, with a disaster sink whose checkpoint flush fails once after the poison record ----
 
     private static StreamExecutionEnvironment job() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                TenantJobSettings.forTenant(colorado));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TenantJobSettings.forTenant(colorado));
         JdbcSinkOptions sinkOptions = JdbcSinkOptions.forTenant(config.global(), colorado);
         TenantJdbcSinks sinks = new TenantJdbcSinks(sinkOptions);
         TenantPipeline.builder()
@@ -404,8 +460,11 @@ class AuditTrailITCase {
     private static void everythingAnAuditorOrACliUserHoldsCannotReSignTheChain(long k, long last) throws Exception {
         AuditSigner cliKey = AuditSigning.store(colorado, SignerRole.CLI).current();
         String jobKeyId = text("SELECT signer FROM audit_log WHERE sequence = " + last);
-        try (KeyProvider dataKeys = KeystoreKeyProviderFactory.forTenant(colorado).open()) {
-            assertThat(dataKeys.tenantId()).as("the data-key store opens, and holds no signing key").isNotNull();
+        try (KeyProvider dataKeys =
+                KeystoreKeyProviderFactory.forTenant(colorado).open()) {
+            assertThat(dataKeys.tenantId())
+                    .as("the data-key store opens, and holds no signing key")
+                    .isNotNull();
         }
         reSignFrom(k, cliKey, cliKey.keyId());
         assertBroken(k, "forged: it is signed by key " + cliKey.keyId() + " of role cli, which may not sign it");
@@ -418,8 +477,9 @@ class AuditTrailITCase {
         AuditChain chain = new AuditChain();
         try (Connection root = database.rootConnection();
                 Statement st = root.createStatement();
-                ResultSet rs = st.executeQuery("SELECT * FROM " + colorado.database().schema()
-                        + ".audit_log WHERE sequence >= " + (k - 1) + " ORDER BY sequence")) {
+                ResultSet rs =
+                        st.executeQuery("SELECT * FROM " + colorado.database().schema()
+                                + ".audit_log WHERE sequence >= " + (k - 1) + " ORDER BY sequence")) {
             String prev = null;
             List<AuditRecord> rows = new ArrayList<>();
             while (rs.next()) {
@@ -455,21 +515,47 @@ class AuditTrailITCase {
 
     /** Exit 1 is for a broken chain only: a missing trust file, bad arguments, a database that is down each have their own. */
     private static void eachFailureThatIsNotTamperingHasItsOwnExitCode() {
-        CliRun noTrust = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
-                "--jdbc-url", database.rootJdbcUrl(), "--trust-file", configFile.resolveSibling("absent.json").toString());
+        CliRun noTrust = cli(
+                "audit",
+                "verify",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                "colorado_state",
+                "--jdbc-url",
+                database.rootJdbcUrl(),
+                "--trust-file",
+                configFile.resolveSibling("absent.json").toString());
         assertThat(noTrust.exit()).as(noTrust.err()).isEqualTo(4);
-        assertThat(noTrust.err().strip()).isEqualTo("enclave audit verify: no audit trust file at "
-                + configFile.resolveSibling("absent.json") + " (it is written by keys init and keys rotate-signing)");
-        CliRun noTenant = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "nobody",
-                "--jdbc-url", database.rootJdbcUrl());
+        assertThat(noTrust.err().strip())
+                .isEqualTo("enclave audit verify: no audit trust file at " + configFile.resolveSibling("absent.json")
+                        + " (it is written by keys init and keys rotate-signing)");
+        CliRun noTenant = cli(
+                "audit",
+                "verify",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                "nobody",
+                "--jdbc-url",
+                database.rootJdbcUrl());
         assertThat(noTenant.exit()).as(noTenant.err()).isEqualTo(2);
-        assertThat(noTenant.err().strip()).startsWith("enclave audit verify: no tenant 'nobody' in " + configFile + "; its tenants are ");
+        assertThat(noTenant.err().strip())
+                .startsWith("enclave audit verify: no tenant 'nobody' in " + configFile + "; its tenants are ");
         CliRun noArguments = cli("audit", "verify", "--config", configFile.toString());
         assertThat(noArguments.exit()).isEqualTo(2);
-        CliRun down = cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
-                "--jdbc-url", database.rootJdbcUrl().replaceFirst(":[0-9]+", ":1"));
+        CliRun down = cli(
+                "audit",
+                "verify",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                "colorado_state",
+                "--jdbc-url",
+                database.rootJdbcUrl().replaceFirst(":[0-9]+", ":1"));
         assertThat(down.exit()).as(down.err()).isEqualTo(3);
-        assertThat(down.err()).startsWith("enclave audit verify: cannot read the audit log of colorado_state: ")
+        assertThat(down.err())
+                .startsWith("enclave audit verify: cannot read the audit log of colorado_state: ")
                 .doesNotContain("\tat ");
         assertThat(down.err().strip().lines()).hasSize(1);
     }
@@ -477,7 +563,8 @@ class AuditTrailITCase {
     /** The newest line of a one-partition topic, read as the broker's admin. */
     private static byte[] lastLine(String topic) {
         try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(new HashMap<>(kafka.adminClientProperties()),
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        new HashMap<>(kafka.adminClientProperties()),
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
@@ -500,8 +587,15 @@ class AuditTrailITCase {
     }
 
     private static CliRun verify() {
-        return cli("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
-                "--jdbc-url", database.rootJdbcUrl());
+        return cli(
+                "audit",
+                "verify",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                "colorado_state",
+                "--jdbc-url",
+                database.rootJdbcUrl());
     }
 
     /** Waits until the inputs are accounted for in the audit log and the chain verifies up to its signed head. */
@@ -524,7 +618,8 @@ class AuditTrailITCase {
             v = verify();
         }
         assertThat(v.exit()).as("verify: %s", v.err()).isZero();
-        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'")).isEqualTo(rejections);
+        assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'"))
+                .isEqualTo(rejections);
     }
 
     private static void assertBroken(long sequence, String problem) throws SQLException {
@@ -535,13 +630,19 @@ class AuditTrailITCase {
     }
 
     private static void backup() throws SQLException {
-        rootExecute("DROP TABLE IF EXISTS audit_log_backup", "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log",
-                "DROP TABLE IF EXISTS audit_head_backup", "CREATE TABLE audit_head_backup AS SELECT * FROM audit_head");
+        rootExecute(
+                "DROP TABLE IF EXISTS audit_log_backup",
+                "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log",
+                "DROP TABLE IF EXISTS audit_head_backup",
+                "CREATE TABLE audit_head_backup AS SELECT * FROM audit_head");
     }
 
     private static void restore() throws SQLException {
-        rootExecute("DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM audit_log_backup",
-                "DELETE FROM audit_head", "INSERT INTO audit_head SELECT * FROM audit_head_backup");
+        rootExecute(
+                "DELETE FROM audit_log",
+                "INSERT INTO audit_log SELECT * FROM audit_log_backup",
+                "DELETE FROM audit_head",
+                "INSERT INTO audit_head SELECT * FROM audit_head_backup");
     }
 
     private static void tamper(String... sql) throws SQLException {
@@ -552,8 +653,12 @@ class AuditTrailITCase {
     private static void insertForged(long last) throws SQLException {
         AuditRecord r = AuditContext.of(colorado).newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, "x", 0);
         r.recordId = "forged";
-        new AuditChain().link(r, last + 1, text("SELECT hash FROM audit_log WHERE sequence = " + last),
-                new AuditSigner("colorado_state/job/v1", SignerRole.JOB, new byte[32]));
+        new AuditChain()
+                .link(
+                        r,
+                        last + 1,
+                        text("SELECT hash FROM audit_log WHERE sequence = " + last),
+                        new AuditSigner("colorado_state/job/v1", SignerRole.JOB, new byte[32]));
         insert(r);
     }
 
@@ -562,7 +667,12 @@ class AuditTrailITCase {
         TenantConfig federal = config.tenant("federal_dhs");
         AuditRecord r = AuditContext.of(federal).newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, "chain", 0);
         r.recordId = "copied";
-        new AuditChain().link(r, sequence, AuditChain.GENESIS, AuditSigning.store(federal, SignerRole.JOB).current());
+        new AuditChain()
+                .link(
+                        r,
+                        sequence,
+                        AuditChain.GENESIS,
+                        AuditSigning.store(federal, SignerRole.JOB).current());
         insert(r);
     }
 
@@ -577,7 +687,8 @@ class AuditTrailITCase {
     }
 
     private static void rootExecute(String... sql) throws SQLException {
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
             for (String s : sql) {
                 st.execute(s);
@@ -592,11 +703,13 @@ class AuditTrailITCase {
      */
     private static void assertSiemStreamHoldsTheChain() throws Exception {
         Map<Long, String> chain = new java.util.HashMap<>();
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement();
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement();
                 // Up to the signed head: rows a completed checkpoint made durable, when both sinks had flushed.
                 ResultSet rs = st.executeQuery("SELECT sequence, hash FROM "
                         + SqlDialect.qualified(colorado.database().schema(), "audit_log") + " WHERE sequence <= "
-                        + "(SELECT MAX(sequence) FROM " + SqlDialect.qualified(colorado.database().schema(), "audit_head")
+                        + "(SELECT MAX(sequence) FROM "
+                        + SqlDialect.qualified(colorado.database().schema(), "audit_head")
                         + ")")) {
             while (rs.next()) {
                 chain.put(rs.getLong(1), rs.getString(2));
@@ -607,7 +720,8 @@ class AuditTrailITCase {
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Map<Long, String> siem = new java.util.HashMap<>();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(props,
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(
+                props,
                 new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(List.of(config.global().siemTopic()));
@@ -620,8 +734,11 @@ class AuditTrailITCase {
                     if (line.has("kind")) {
                         continue; // a signed head, beside the records
                     }
-                    String earlier = siem.put(line.get("sequence").asLong(), line.get("hash").asText());
-                    assertThat(earlier).as("a repeated line is identical").isIn(null, line.get("hash").asText());
+                    String earlier = siem.put(
+                            line.get("sequence").asLong(), line.get("hash").asText());
+                    assertThat(earlier)
+                            .as("a repeated line is identical")
+                            .isIn(null, line.get("hash").asText());
                 }
             }
         }
@@ -635,7 +752,8 @@ class AuditTrailITCase {
     }
 
     private static String text(String sql) throws SQLException {
-        try (Connection root = database.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("USE " + SqlDialect.quote(colorado.database().schema()));
             try (ResultSet rs = st.executeQuery(sql)) {
                 return rs.next() ? rs.getString(1) : null;
@@ -647,8 +765,9 @@ class AuditTrailITCase {
 
     private static byte[] declaration(String id, String state, String classification) {
         return ("{\"id\": \"" + id + "\", \"femaDeclarationString\": \"DR-9999-" + state + "\", \"state\": \"" + state
-                + "\", \"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
-                + "\"data_classification\": \"" + classification + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + "\", \"incidentType\": \"Flood\", \"declarationDate\": \"2026-11-01T00:00:00.000Z\", "
+                        + "\"data_classification\": \"" + classification + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** NWS-shaped alerts for Colorado zones, all acceptable, made by the demo's generator. */
@@ -673,8 +792,8 @@ class AuditTrailITCase {
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (byte[] p : payloads) {
                 boolean weather = new String(p, StandardCharsets.UTF_8).contains("\"areaDesc\"");
-                producer.send(new ProducerRecord<>(colorado.names().topic(weather ? StreamKind.WEATHER
-                        : StreamKind.DISASTERS), p));
+                producer.send(new ProducerRecord<>(
+                        colorado.names().topic(weather ? StreamKind.WEATHER : StreamKind.DISASTERS), p));
             }
             producer.flush();
         }

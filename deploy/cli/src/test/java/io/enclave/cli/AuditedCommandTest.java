@@ -33,16 +33,20 @@ class AuditedCommandTest {
                     data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
                 """.formatted(keystore));
         long start = System.nanoTime();
-        CliRun init = CliRun.of("keys", "init", "--config", config.toString(), "--tenant", "colorado_state",
-                "--timeout", "2");
+        CliRun init = CliRun.of(
+                "keys", "init", "--config", config.toString(), "--tenant", "colorado_state", "--timeout", "2");
 
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("--timeout is kept")
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                .as("--timeout is kept")
                 .isLessThan(java.time.Duration.ofSeconds(20));
         assertThat(init.exit()).as(init.err()).isEqualTo(ExitCode.UNAVAILABLE);
-        assertThat(init.err()).startsWith("enclave keys init: waiting for the audit topic tenant_colorado_state_audit"
-                + " at 127.0.0.1:1 (timeout 2s)...\n").doesNotContain("\tat ");
-        assertThat(init.err()).contains("cannot submit the audit record of keys init to the audit trail of tenant "
-                + "colorado_state: cannot reach the audit topic tenant_colorado_state_audit at 127.0.0.1:1");
+        assertThat(init.err())
+                .startsWith("enclave keys init: waiting for the audit topic tenant_colorado_state_audit"
+                        + " at 127.0.0.1:1 (timeout 2s)...\n")
+                .doesNotContain("\tat ");
+        assertThat(init.err())
+                .contains("cannot submit the audit record of keys init to the audit trail of tenant "
+                        + "colorado_state: cannot reach the audit topic tenant_colorado_state_audit at 127.0.0.1:1");
         assertThat(init.out()).isEmpty();
         assertThat(keystore).as("no key is made that could not be audited").doesNotExist();
     }

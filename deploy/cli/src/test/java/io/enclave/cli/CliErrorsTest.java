@@ -3,10 +3,10 @@ package io.enclave.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.DevMode;
-import io.enclave.operators.audit.AuditSigning;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.crypto.TenantKeyStore;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -34,7 +34,11 @@ class CliErrorsTest {
     }
 
     private static void assertOneLine(CliRun run, String prefix) {
-        assertThat(run.err().lines()).as(run.toString()).singleElement().asString().startsWith(prefix);
+        assertThat(run.err().lines())
+                .as(run.toString())
+                .singleElement()
+                .asString()
+                .startsWith(prefix);
         assertThat(run.err()).as("no stack trace without --verbose").doesNotContain("\tat ", "Exception:");
     }
 
@@ -76,9 +80,11 @@ class CliErrorsTest {
         CliRun run = CliRun.of("audit", "verify", "-c", example().toString(), "-t", "colorado_state", "--verbose");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.KEY_MATERIAL);
-        assertThat(run.err().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
-                .startsWith("enclave audit verify: no audit trust file at "));
-        assertThat(run.err()).contains("io.enclave.operators.crypto.KeyUnavailableException: no audit trust file", "\tat ");
+        assertThat(run.err().lines().findFirst())
+                .hasValueSatisfying(
+                        line -> assertThat(line).startsWith("enclave audit verify: no audit trust file at "));
+        assertThat(run.err())
+                .contains("io.enclave.operators.crypto.KeyUnavailableException: no audit trust file", "\tat ");
     }
 
     @Test
@@ -86,34 +92,57 @@ class CliErrorsTest {
         Path config = example();
         TenantConfig colorado = TenantConfigLoader.load(config, DevMode.ON).tenant("colorado_state");
         KeystoreSettings keys = colorado.keystore();
-        new TenantKeyStore(Path.of(keys.path()), keys.password(), keys.type(), colorado.id(),
-                colorado.database().encryptionKeyRef()).init();
+        new TenantKeyStore(
+                        Path.of(keys.path()),
+                        keys.password(),
+                        keys.type(),
+                        colorado.id(),
+                        colorado.database().encryptionKeyRef())
+                .init();
         AuditSigning.ensure(colorado);
 
-        CliRun run = CliRun.of("audit", "verify", "-c", config.toString(), "-t", "colorado_state", "--jdbc-url",
+        CliRun run = CliRun.of(
+                "audit",
+                "verify",
+                "-c",
+                config.toString(),
+                "-t",
+                "colorado_state",
+                "--jdbc-url",
                 "jdbc:mysql://127.0.0.1:" + closedPort() + "?connectTimeout=2000");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.UNAVAILABLE);
-        assertOneLine(run, "enclave audit verify: cannot read the audit log of colorado_state: Communications link"
-                + " failure");
+        assertOneLine(
+                run,
+                "enclave audit verify: cannot read the audit log of colorado_state: Communications link" + " failure");
     }
 
     /** A connection failure that reaches the handler, not one a command words itself. */
     @Test
     void provisioningAnUnreachableDatabaseIsUnavailable() throws IOException {
         Path config = dir.resolve("mysql.yaml");
-        Files.writeString(config, Files.readString(EXAMPLES).replace("${ENCLAVE_DB_DIALECT:-starrocks}", "mysql")
-                .replace("${STARROCKS_JDBC_URL:-jdbc:mysql://localhost:9030}",
-                        "jdbc:mysql://127.0.0.1:" + closedPort()));
+        Files.writeString(
+                config,
+                Files.readString(EXAMPLES)
+                        .replace("${ENCLAVE_DB_DIALECT:-starrocks}", "mysql")
+                        .replace(
+                                "${STARROCKS_JDBC_URL:-jdbc:mysql://localhost:9030}",
+                                "jdbc:mysql://127.0.0.1:" + closedPort()));
 
-        CliRun run = CliRun.of("provision", "-c", config.toString(), "--database", "--db-admin-user", "root",
-                "--timeout", "2");
+        CliRun run = CliRun.of(
+                "provision", "-c", config.toString(), "--database", "--db-admin-user", "root", "--timeout", "2");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.UNAVAILABLE);
-        assertThat(run.err().lines()).as(run.toString()).hasSize(2).first().asString()
-                .startsWith("enclave provision: waiting for the database at jdbc:mysql://127.0.0.1:").endsWith(" (timeout 2s)...");
-        assertThat(run.err().lines().skip(1).findFirst()).hasValueSatisfying(line -> assertThat(line)
-                .startsWith("enclave provision: Communications link failure"));
+        assertThat(run.err().lines())
+                .as(run.toString())
+                .hasSize(2)
+                .first()
+                .asString()
+                .startsWith("enclave provision: waiting for the database at jdbc:mysql://127.0.0.1:")
+                .endsWith(" (timeout 2s)...");
+        assertThat(run.err().lines().skip(1).findFirst())
+                .hasValueSatisfying(
+                        line -> assertThat(line).startsWith("enclave provision: Communications link failure"));
         assertThat(run.err()).doesNotContain("\tat ");
     }
 
@@ -124,15 +153,28 @@ class CliErrorsTest {
         Files.writeString(admin, "bootstrap.servers=127.0.0.1:" + port + "\n");
 
         long start = System.nanoTime();
-        CliRun run = CliRun.of("provision", "-c", EXAMPLES.toString(), "--kafka", "--kafka-admin-config",
-                admin.toString(), "--timeout", "3");
+        CliRun run = CliRun.of(
+                "provision",
+                "-c",
+                EXAMPLES.toString(),
+                "--kafka",
+                "--kafka-admin-config",
+                admin.toString(),
+                "--timeout",
+                "3");
 
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(30));
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCode.UNAVAILABLE);
-        assertThat(run.err().lines()).as(run.toString()).hasSize(2).first().asString()
-                .isEqualTo("enclave provision: waiting for the Kafka cluster at 127.0.0.1:" + port + " (timeout 3s)...");
-        assertThat(run.err().lines().skip(1).findFirst()).hasValueSatisfying(line -> assertThat(line)
-                .startsWith("enclave provision: ").containsIgnoringCase("timed out"));
+        assertThat(run.err().lines())
+                .as(run.toString())
+                .hasSize(2)
+                .first()
+                .asString()
+                .isEqualTo(
+                        "enclave provision: waiting for the Kafka cluster at 127.0.0.1:" + port + " (timeout 3s)...");
+        assertThat(run.err().lines().skip(1).findFirst())
+                .hasValueSatisfying(line ->
+                        assertThat(line).startsWith("enclave provision: ").containsIgnoringCase("timed out"));
         assertThat(run.err()).doesNotContain("\tat ");
     }
 
@@ -142,22 +184,33 @@ class CliErrorsTest {
         Path config = dir.resolve("conf").resolve("tenants.yaml");
         Files.createDirectories(config.getParent());
         String relative = "stores-" + ProcessHandle.current().pid() + "/colorado.bcfks";
-        Files.writeString(config, Files.readString(EXAMPLES)
-                .replace("${ENCLAVE_KEYSTORE:-.enclave/keystores/colorado_state.bcfks}", relative));
+        Files.writeString(
+                config,
+                Files.readString(EXAMPLES)
+                        .replace("${ENCLAVE_KEYSTORE:-.enclave/keystores/colorado_state.bcfks}", relative));
         Path beside = dir.resolve("conf").resolve(relative);
 
         TenantConfig colorado = TenantConfigLoader.load(config, DevMode.ON).tenant("colorado_state");
         assertThat(colorado.keystore().path()).isEqualTo(beside.toString());
-        new TenantKeyStore(Path.of(colorado.keystore().path()), colorado.keystore().password(),
-                colorado.keystore().type(), colorado.id(), colorado.database().encryptionKeyRef()).init();
+        new TenantKeyStore(
+                        Path.of(colorado.keystore().path()),
+                        colorado.keystore().password(),
+                        colorado.keystore().type(),
+                        colorado.id(),
+                        colorado.database().encryptionKeyRef())
+                .init();
 
         // The test's working directory is jobs/, not the config's directory.
         CliRun list = CliRun.of("keys", "list", "-c", config.toString(), "-t", "colorado_state");
 
         assertThat(list.exit()).as(list.toString()).isZero();
-        assertThat(list.out()).contains("in BCFKS " + beside).containsPattern("1 +yes")
+        assertThat(list.out())
+                .contains("in BCFKS " + beside)
+                .containsPattern("1 +yes")
                 .doesNotContain("audit key");
-        assertThat(Path.of(relative).getParent()).as("no second store in the working directory").doesNotExist();
+        assertThat(Path.of(relative).getParent())
+                .as("no second store in the working directory")
+                .doesNotExist();
     }
 
     @Test
@@ -170,7 +223,8 @@ class CliErrorsTest {
 
         assertThat(fromConfig.exit()).as(fromConfig.toString()).isZero();
         assertThat(fromConfig.out()).contains("dialect mysql", "ENGINE=InnoDB").doesNotContain("DISTRIBUTED BY");
-        assertThat(overridden.out()).contains("dialect starrocks", "DISTRIBUTED BY HASH(`id`)")
+        assertThat(overridden.out())
+                .contains("dialect starrocks", "DISTRIBUTED BY HASH(`id`)")
                 .doesNotContain("ENGINE=InnoDB");
     }
 
@@ -182,7 +236,8 @@ class CliErrorsTest {
         assertThat(help.exit()).as(help.toString()).isZero();
         assertThat(help.out()).startsWith("Usage: enclave plan").contains("-c, --config=FILE", "-t, --tenant=ID");
         assertThat(completion.exit()).as(completion.toString()).isZero();
-        assertThat(completion.out()).contains("bash completion", "complete -F")
+        assertThat(completion.out())
+                .contains("bash completion", "complete -F")
                 .contains("validate", "plan", "provision", "keys", "audit", "decrypt", "render");
     }
 

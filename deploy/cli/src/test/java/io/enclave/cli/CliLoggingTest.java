@@ -35,15 +35,16 @@ class CliLoggingTest {
             warn(context, "io.enclave.jobs.TenantPipeline", "enclave job warning");
         });
 
-        assertThat(String.join("\n", lines)).contains("flink task warning", "kafka client warning",
-                "kafka broker warning", "enclave job warning");
+        assertThat(String.join("\n", lines))
+                .contains("flink task warning", "kafka client warning", "kafka broker warning", "enclave job warning");
     }
 
     @Test
     void noLoggerOfTheCliConfigurationHasAConsoleAppender() throws IOException {
         logWith(dir.resolve("cli.log"), context -> {
             Configuration configuration = context.getConfiguration();
-            List<LoggerConfig> loggers = new ArrayList<>(configuration.getLoggers().values());
+            List<LoggerConfig> loggers =
+                    new ArrayList<>(configuration.getLoggers().values());
             loggers.add(configuration.getRootLogger());
             for (LoggerConfig logger : loggers) {
                 for (Appender appender : logger.getAppenders().values()) {
@@ -59,13 +60,20 @@ class CliLoggingTest {
         // Flink's AbstractMetricGroup logs under the MetricGroup interface's name.
         String metricGroup = "org.apache.flink.metrics.MetricGroup";
         List<String> lines = logWith(dir.resolve("demo.log"), context -> {
-            warn(context, metricGroup, "Name collision: Group already contains a Metric with the name"
-                    + " 'pendingCommittables'. Metric will not be reported.[localhost, taskmanager, job, sink]");
-            warn(context, metricGroup, "Name collision: Group already contains a Metric with the name"
-                    + " 'accepted'. Metric will not be reported.[localhost, taskmanager, job, guard]");
+            warn(
+                    context,
+                    metricGroup,
+                    "Name collision: Group already contains a Metric with the name"
+                            + " 'pendingCommittables'. Metric will not be reported.[localhost, taskmanager, job, sink]");
+            warn(
+                    context,
+                    metricGroup,
+                    "Name collision: Group already contains a Metric with the name"
+                            + " 'accepted'. Metric will not be reported.[localhost, taskmanager, job, guard]");
         });
 
-        assertThat(lines).noneMatch(line -> line.contains("pendingCommittables"))
+        assertThat(lines)
+                .noneMatch(line -> line.contains("pendingCommittables"))
                 .anyMatch(line -> line.contains("'accepted'"));
     }
 
@@ -102,6 +110,7 @@ class CliLoggingTest {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no flink-conf/log4j-cli.properties above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no flink-conf/log4j-cli.properties above " + Path.of("").toAbsolutePath());
     }
 }

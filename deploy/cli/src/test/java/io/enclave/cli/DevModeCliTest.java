@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * here reaches a server: the config is refused before any connection is opened.
  */
 class DevModeCliTest {
-    private static final String EXAMPLE = Path.of("..", "..", "tenant-config", "examples", "tenants.yaml").toString();
+    private static final String EXAMPLE =
+            Path.of("..", "..", "tenant-config", "examples", "tenants.yaml").toString();
     private static final String PROTOCOL = "global.kafka.security_protocol: 'PLAINTEXT' is refused outside development"
             + " mode; use SASL_SSL (SASL over TLS), or turn on development mode (ENCLAVE_DEV=1 or --dev) (line 9)";
     private static final String KEYSTORE = "tenants.colorado_state.keystore.password: is a development default"
@@ -44,12 +45,35 @@ class DevModeCliTest {
                 List.of("keys", "list", "--config", EXAMPLE, "--tenant", tenant),
                 List.of("keys", "init", "--config", EXAMPLE, "--tenant", tenant),
                 List.of("keys", "rotate-signing", "--config", EXAMPLE, "--tenant", tenant, "--role", "job"),
-                List.of("decrypt", "--config", EXAMPLE, "--tenant", tenant, "--table", "disaster_declarations",
-                        "--column", "designated_area", "--row-key", "DR-1-CO", "enc:v1:AAAA"),
+                List.of(
+                        "decrypt",
+                        "--config",
+                        EXAMPLE,
+                        "--tenant",
+                        tenant,
+                        "--table",
+                        "disaster_declarations",
+                        "--column",
+                        "designated_area",
+                        "--row-key",
+                        "DR-1-CO",
+                        "enc:v1:AAAA"),
                 List.of("audit", "verify", "--config", EXAMPLE, "--tenant", tenant),
                 List.of("audit", "purge", "--config", EXAMPLE, "--tenant", tenant),
-                List.of("render", "k8s", "-c", EXAMPLE, "--out", dir.resolve("k8s").toString()),
-                List.of("render", "compose", "-c", EXAMPLE, "--out", dir.resolve("compose").toString()),
+                List.of(
+                        "render",
+                        "k8s",
+                        "-c",
+                        EXAMPLE,
+                        "--out",
+                        dir.resolve("k8s").toString()),
+                List.of(
+                        "render",
+                        "compose",
+                        "-c",
+                        EXAMPLE,
+                        "--out",
+                        dir.resolve("compose").toString()),
                 List.of("ingest", "-c", EXAMPLE, "--tenant", tenant),
                 List.of("probe", "-c", EXAMPLE, "--as", "texas_state", "--target", tenant));
     }
@@ -60,14 +84,19 @@ class DevModeCliTest {
             CliRun run = CliRun.outsideDevMode(command.toArray(String[]::new));
 
             assertThat(run.exit()).as("%s\n%s", command, run).isEqualTo(ExitCode.USAGE);
-            assertThat(run.err()).as("%s", command).contains(PROTOCOL, KEYSTORE, DATABASE).contains(SIGNING)
+            assertThat(run.err())
+                    .as("%s", command)
+                    .contains(PROTOCOL, KEYSTORE, DATABASE)
+                    .contains(SIGNING)
                     .doesNotContain("dev-only-colorado-db", "dev-only-colorado-state-keystore", "_state-job-signing");
         }
     }
 
     @Test
     void theDevFlagOrEnclaveDevOneLetsTheExampleThrough() {
-        for (String[] args : List.of(new String[] {"--dev", "validate", "-c", EXAMPLE}, new String[] {"validate", "--dev", "-c", EXAMPLE},
+        for (String[] args : List.of(
+                new String[] {"--dev", "validate", "-c", EXAMPLE},
+                new String[] {"validate", "--dev", "-c", EXAMPLE},
                 new String[] {"validate", "-c", EXAMPLE, "--dev"})) {
             CliRun run = CliRun.outsideDevMode(args);
             assertThat(run.exit()).as("%s", run).isZero();
@@ -84,24 +113,30 @@ class DevModeCliTest {
     void theDemoTurnsDevelopmentModeOnAndSaysSo() throws IOException {
         // A broken level stops the demo before it starts any server; the dev-only secrets pass.
         Path broken = dir.resolve("broken.yaml");
-        Files.writeString(broken, Files.readString(Path.of(EXAMPLE))
-                .replace("classification_level: INTERNAL", "classification_level: SECRETISH"));
+        Files.writeString(
+                broken,
+                Files.readString(Path.of(EXAMPLE))
+                        .replace("classification_level: INTERNAL", "classification_level: SECRETISH"));
 
         CliRun run = CliRun.outsideDevMode("demo", "--config", broken.toString());
 
         assertThat(run.exit()).as("%s", run).isEqualTo(ExitCode.USAGE);
-        assertThat(run.out()).startsWith("enclave demo: development mode: dev-only secrets, short passwords and"
-                + " Kafka without TLS are accepted");
-        assertThat(run.err()).contains("tenants.texas_state.classification_level: 'SECRETISH' is not a classification")
+        assertThat(run.out())
+                .startsWith("enclave demo: development mode: dev-only secrets, short passwords and"
+                        + " Kafka without TLS are accepted");
+        assertThat(run.err())
+                .contains("tenants.texas_state.classification_level: 'SECRETISH' is not a classification")
                 .doesNotContain("dev-only", "security_protocol");
     }
 
     /** The example with literal strong secrets and SASL_SSL, as a deployment's file could be. */
     private Path strongConfig() throws IOException {
         Path file = dir.resolve("strong.yaml");
-        Files.writeString(file, Files.readString(Path.of(EXAMPLE))
-                .replace("${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}", "SASL_SSL")
-                .replaceAll("\\$\\{([A-Z0-9_]+):-dev-only-([a-z0-9_-]+)}", "Kq7-$2-strong-secret"));
+        Files.writeString(
+                file,
+                Files.readString(Path.of(EXAMPLE))
+                        .replace("${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}", "SASL_SSL")
+                        .replaceAll("\\$\\{([A-Z0-9_]+):-dev-only-([a-z0-9_-]+)}", "Kq7-$2-strong-secret"));
         return file;
     }
 
@@ -117,11 +152,19 @@ class DevModeCliTest {
     @Test
     void aShortKeyStorePasswordFromTheEnvironmentIsRefusedOutsideDevelopmentMode() throws IOException {
         // The build sets ENCLAVE_DEV=1: a variable whose one-character value stands in for a weak password.
-        CliRun run = CliRun.outsideDevMode("keys", "list", "--config", strongConfig().toString(),
-                "--tenant", "colorado_state", "--password-env", "ENCLAVE_DEV");
+        CliRun run = CliRun.outsideDevMode(
+                "keys",
+                "list",
+                "--config",
+                strongConfig().toString(),
+                "--tenant",
+                "colorado_state",
+                "--password-env",
+                "ENCLAVE_DEV");
 
         assertThat(run.exit()).as("%s", run).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).contains("environment variable ENCLAVE_DEV (--password-env) is shorter than 16"
-                + " characters; set a stronger secret, or turn on development mode (ENCLAVE_DEV=1 or --dev)");
+        assertThat(run.err())
+                .contains("environment variable ENCLAVE_DEV (--password-env) is shorter than 16"
+                        + " characters; set a stronger secret, or turn on development mode (ENCLAVE_DEV=1 or --dev)");
     }
 }

@@ -53,7 +53,10 @@ class DistributionITCase {
 
     @Test
     void validatesTheShippedExampleConfigRefusingItsDevSecretsOutsideDevMode() throws Exception {
-        String example = dist.resolve("tenant-config").resolve("examples").resolve("tenants.yaml").toString();
+        String example = dist.resolve("tenant-config")
+                .resolve("examples")
+                .resolve("tenants.yaml")
+                .toString();
 
         Run dev = enclave("validate", "--dev", "-c", example);
         assertThat(dev.exit()).as(dev.output()).isZero();
@@ -70,10 +73,15 @@ class DistributionITCase {
         try (Stream<Path> lib = Files.list(dist.resolve("lib"))) {
             jars = lib.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertThat(jars).contains("enclave-cli-" + System.getProperty("enclave.version") + ".jar",
-                "kafka-test-common-runtime-4.2.0.jar", "kafka-test-common-internal-api-4.2.0.jar");
-        assertThat(jars).noneMatch(jar -> jar.matches(
-                "(junit|opentest4j|apiguardian|assertj|hamcrest|mockito|archunit|flink-test-utils|enclave-test-fixtures).*"));
+        assertThat(jars)
+                .contains(
+                        "enclave-cli-" + System.getProperty("enclave.version") + ".jar",
+                        "kafka-test-common-runtime-4.2.0.jar",
+                        "kafka-test-common-internal-api-4.2.0.jar");
+        assertThat(jars)
+                .noneMatch(
+                        jar -> jar.matches(
+                                "(junit|opentest4j|apiguardian|assertj|hamcrest|mockito|archunit|flink-test-utils|enclave-test-fixtures).*"));
         assertThat(jars).noneMatch(jar -> jar.endsWith("-tests.jar"));
     }
 
@@ -86,7 +94,8 @@ class DistributionITCase {
 
     /** {@code command} in {@code dir}, with only a PATH holding this JVM and the POSIX tools, and a HOME. */
     private static Run run(Path dir, List<String> command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.clear();
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
@@ -94,7 +103,9 @@ class DistributionITCase {
         env.put("HOME", machine.toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS))
+                .as("%s finished", command)
+                .isTrue();
         return new Run(process.exitValue(), output);
     }
 

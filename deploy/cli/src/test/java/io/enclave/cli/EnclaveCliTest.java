@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI as a user runs it: exit codes and what it prints. */
 class EnclaveCliTest {
-    private static final String EXAMPLES = Path.of("..", "..", "tenant-config", "examples", "tenants.yaml").toString();
+    private static final String EXAMPLES =
+            Path.of("..", "..", "tenant-config", "examples", "tenants.yaml").toString();
 
     @TempDir
     Path dir;
@@ -27,15 +28,18 @@ class EnclaveCliTest {
         assertThat(paths).hasSizeGreaterThan(11);
         for (String[] path : paths) {
             // picocli's help command answers --help only; `help --version` shows the main help.
-            for (String flag : path[0].equals("help") ? new String[] {"--help"} : new String[] {"--help", "--version"}) {
+            for (String flag :
+                    path[0].equals("help") ? new String[] {"--help"} : new String[] {"--help", "--version"}) {
                 String[] args = java.util.Arrays.copyOf(path, path.length + 1);
                 args[path.length] = flag;
                 CliRun run = CliRun.of(args);
                 assertThat(run.exit()).as(String.join(" ", args) + ": " + run).isZero();
                 // The help command's own help starts with its description, then its usage.
                 String help = "Usage: enclave " + String.join(" ", path);
-                assertThat(run.out()).as(String.join(" ", args)).startsWith(flag.equals("--help")
-                        ? path[0].equals("help") ? "Display help" : help : "enclave ");
+                assertThat(run.out())
+                        .as(String.join(" ", args))
+                        .startsWith(
+                                flag.equals("--help") ? path[0].equals("help") ? "Display help" : help : "enclave ");
             }
         }
     }
@@ -51,14 +55,17 @@ class EnclaveCliTest {
     @Test
     void validateExitsTwoWithEveryProblemAndItsLine() throws IOException {
         Path bad = dir.resolve("bad.yaml");
-        Files.writeString(bad, Files.readString(Path.of(EXAMPLES))
-                .replace("allowed_states: [CO]", "allowed_states: [CO, XX]")
-                .replace("classification_level: CONFIDENTIAL", "classification_level: TOP_SECRET"));
+        Files.writeString(
+                bad,
+                Files.readString(Path.of(EXAMPLES))
+                        .replace("allowed_states: [CO]", "allowed_states: [CO, XX]")
+                        .replace("classification_level: CONFIDENTIAL", "classification_level: TOP_SECRET"));
 
         CliRun run = run("validate", "-c", bad.toString());
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
+        assertThat(run.err())
+                .contains("tenants.colorado_state.data_restrictions.allowed_states[1]: 'XX' is not a US state"
                         + " or territory code (line 55)")
                 .contains("tenants.federal_dhs.classification_level");
         assertThat(run.out()).isEmpty();
@@ -69,29 +76,39 @@ class EnclaveCliTest {
         CliRun run = run("plan", "-c", EXAMPLES, "--tenant", "colorado_state");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("tenant_colorado_state_emergency_processing",
-                "tenant_colorado_state_disasters, tenant_colorado_state_weather", "tenant_colorado_state_group",
-                "colorado_emergency.audit_log", "guard[colorado_state]", "tenant_colorado_state_guard",
-                "encrypt[colorado_state]", "tenant_colorado_state_encrypt")
+        assertThat(run.out())
+                .contains(
+                        "tenant_colorado_state_emergency_processing",
+                        "tenant_colorado_state_disasters, tenant_colorado_state_weather",
+                        "tenant_colorado_state_group",
+                        "colorado_emergency.audit_log",
+                        "guard[colorado_state]",
+                        "tenant_colorado_state_guard",
+                        "encrypt[colorado_state]",
+                        "tenant_colorado_state_encrypt")
                 .containsPattern("encrypt +disaster_declarations\\.place_code +deterministic +AES-256-GCM-SIV"
                         + " +\\(processing\\.encrypt\\)")
                 .containsPattern("encrypt +weather_alerts\\.description +randomized +AES-256-GCM +\\(");
     }
 
     @Test
-    void planSaysWhenTheEncryptedFieldsAreTheClassificationDefaults(@TempDir Path dir)
-            throws Exception {
+    void planSaysWhenTheEncryptedFieldsAreTheClassificationDefaults(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("defaults.yaml");
-        Files.writeString(config, Files.readString(Path.of(EXAMPLES))
-                .replace("      encrypt:\n        # placeCode stays joinable within the tenant, so it is deterministic.\n"
-                        + "        disasters: [designatedArea, {field: placeCode, mode: deterministic}]\n"
-                        + "        weather: [description, instruction]\n", ""));
+        Files.writeString(
+                config,
+                Files.readString(Path.of(EXAMPLES))
+                        .replace(
+                                "      encrypt:\n        # placeCode stays joinable within the tenant, so it is deterministic.\n"
+                                        + "        disasters: [designatedArea, {field: placeCode, mode: deterministic}]\n"
+                                        + "        weather: [description, instruction]\n",
+                                ""));
 
         CliRun run = run("plan", "-c", config.toString(), "--tenant", "colorado_state");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).containsPattern("encrypt +weather_alerts\\.area_desc +randomized +AES-256-GCM"
-                + " +\\(default for classification_level RESTRICTED\\)");
+        assertThat(run.out())
+                .containsPattern("encrypt +weather_alerts\\.area_desc +randomized +AES-256-GCM"
+                        + " +\\(default for classification_level RESTRICTED\\)");
     }
 
     @Test
@@ -107,8 +124,12 @@ class EnclaveCliTest {
         CliRun starrocks = run("ddl", "-c", EXAMPLES, "--tenant", "texas_state");
         CliRun mysql = run("ddl", "-c", EXAMPLES, "--dialect", "mysql", "--tenant", "texas_state");
 
-        assertThat(starrocks.out()).contains("CREATE DATABASE IF NOT EXISTS `texas_emergency`",
-                "PRIMARY KEY (`id`)", "DISTRIBUTED BY HASH(`id`)").doesNotContain("colorado");
+        assertThat(starrocks.out())
+                .contains(
+                        "CREATE DATABASE IF NOT EXISTS `texas_emergency`",
+                        "PRIMARY KEY (`id`)",
+                        "DISTRIBUTED BY HASH(`id`)")
+                .doesNotContain("colorado");
         assertThat(mysql.out()).contains("ENGINE=InnoDB", "`texas_emergency`.`weather_alerts`", "`audit_log`");
     }
 
@@ -117,20 +138,26 @@ class EnclaveCliTest {
         CliRun starrocks = run("ddl", "-c", EXAMPLES, "--tenant", "colorado_state");
         CliRun mysql = run("ddl", "-c", EXAMPLES, "--dialect", "mysql", "--tenant", "colorado_state");
 
-        assertThat(starrocks.out()).contains("CREATE ROLE IF NOT EXISTS `tenant_colorado_state_writer`",
-                "GRANT SELECT, INSERT ON ALL TABLES IN DATABASE `colorado_emergency` TO ROLE"
-                        + " `tenant_colorado_state_writer`",
-                "CREATE USER IF NOT EXISTS 'colorado_writer'@'%' IDENTIFIED BY"
-                        + " '<tenants.colorado_state.database.password>'",
-                "SET DEFAULT ROLE `tenant_colorado_state_writer` TO 'colorado_writer'@'%'",
-                "CREATE RESOURCE GROUP `tenant_colorado_state_rg`",
-                "WITH (\"cpu_weight\" = \"4\", \"mem_limit\" = \"20%\")")
-                .doesNotContain("dev-only-colorado-db").doesNotContain("federal");
+        assertThat(starrocks.out())
+                .contains(
+                        "CREATE ROLE IF NOT EXISTS `tenant_colorado_state_writer`",
+                        "GRANT SELECT, INSERT ON ALL TABLES IN DATABASE `colorado_emergency` TO ROLE"
+                                + " `tenant_colorado_state_writer`",
+                        "CREATE USER IF NOT EXISTS 'colorado_writer'@'%' IDENTIFIED BY"
+                                + " '<tenants.colorado_state.database.password>'",
+                        "SET DEFAULT ROLE `tenant_colorado_state_writer` TO 'colorado_writer'@'%'",
+                        "CREATE RESOURCE GROUP `tenant_colorado_state_rg`",
+                        "WITH (\"cpu_weight\" = \"4\", \"mem_limit\" = \"20%\")")
+                .doesNotContain("dev-only-colorado-db")
+                .doesNotContain("federal");
         // Escaped, or MySQL would also grant colorado-emergency look-alikes such as coloradoXemergency.
-        assertThat(mysql.out()).contains("GRANT SELECT, INSERT ON `colorado\\_emergency`.* TO 'colorado_writer'@'%'",
+        assertThat(mysql.out())
+                .contains(
+                        "GRANT SELECT, INSERT ON `colorado\\_emergency`.* TO 'colorado_writer'@'%'",
                         "GRANT UPDATE ON `colorado_emergency`.`disaster_declarations` TO 'colorado_writer'@'%'",
                         "GRANT UPDATE ON `colorado_emergency`.`weather_alerts` TO 'colorado_writer'@'%'")
-                .doesNotContain("RESOURCE GROUP").doesNotContain("dev-only-colorado-db");
+                .doesNotContain("RESOURCE GROUP")
+                .doesNotContain("dev-only-colorado-db");
     }
 
     @Test
@@ -144,5 +171,4 @@ class EnclaveCliTest {
     private static CliRun run(String... args) {
         return CliRun.of(args);
     }
-
 }

@@ -13,22 +13,12 @@ import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.TenantJob;
 import io.enclave.jobs.audit.AuditSubmitter;
-import io.enclave.cli.CliRun;
 import io.enclave.operators.audit.AuditAction;
-import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
-import io.enclave.operators.crypto.KeyProvider;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
-import io.enclave.testing.FreshTenantDatabase;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.testing.FreshTenantDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +39,13 @@ import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,8 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FieldEncryptionITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -106,6 +100,7 @@ class FieldEncryptionITCase {
 
     @TempDir
     static Path dir;
+
     private static Path configFile;
     private static EmbeddedKafka kafka;
     private static EmbeddedMariaDb database;
@@ -174,7 +169,8 @@ class FieldEncryptionITCase {
         List<JobClient> jobs = new ArrayList<>();
         try {
             for (TenantConfig tenant : config.tenants()) {
-                jobs.add(TenantJob.environment(config.global(), tenant).executeAsync(tenant.names().jobName()));
+                jobs.add(TenantJob.environment(config.global(), tenant)
+                        .executeAsync(tenant.names().jobName()));
             }
             feeds.values().forEach(Feed::publish);
             for (TenantConfig tenant : config.tenants()) {
@@ -196,8 +192,10 @@ class FieldEncryptionITCase {
         // signed by the CLI's own signing key, in a store of its own.
         CliRun shredAll = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes");
         assertThat(shredAll.exit()).as(shredAll.err()).isZero();
-        AuditRecord submitted = AuditSubmission.decode(lastLine(config.tenant(ALPHA).names().auditTopic()),
-                io.enclave.operators.audit.AuditTrust.read(io.enclave.operators.audit.AuditSigning.trustFile(config.tenant(ALPHA))));
+        AuditRecord submitted = AuditSubmission.decode(
+                lastLine(config.tenant(ALPHA).names().auditTopic()),
+                io.enclave.operators.audit.AuditTrust.read(
+                        io.enclave.operators.audit.AuditSigning.trustFile(config.tenant(ALPHA))));
         assertThat(submitted.action).isEqualTo(AuditAction.KEYS_DESTROY);
         assertThat(submitted.detail).startsWith("destroyed data key versions").doesNotContain("audit key");
         assertThat(submitted.submitter).isEqualTo(ALPHA + "/cli/v1");
@@ -226,44 +224,56 @@ class FieldEncryptionITCase {
 
         for (TenantConfig tenant : config.tenants()) {
             Feed feed = feeds.get(tenant.id());
-            for (Map.Entry<String, Map<String, EncryptionMode>> table : encryptedColumns(tenant.id()).entrySet()) {
+            for (Map.Entry<String, Map<String, EncryptionMode>> table :
+                    encryptedColumns(tenant.id()).entrySet()) {
                 List<Map<String, String>> rows = rows(tenant, table.getKey());
                 for (Map.Entry<String, EncryptionMode> column : table.getValue().entrySet()) {
                     String format = formatOf(column.getValue());
-                    assertThat(rows).as("%s %s.%s is %s", tenant.id(), table.getKey(), column.getKey(), column.getValue())
+                    assertThat(rows)
+                            .as("%s %s.%s is %s", tenant.id(), table.getKey(), column.getKey(), column.getValue())
                             .allSatisfy(row -> assertThat(row.get(column.getKey()))
                                     .matches("enc:" + format + ":k1:[A-Za-z0-9_-]+"));
-                    assertEqualPlaintextsEncryptAsTheModeSays(tenant, feed, table.getKey(), column.getKey(),
-                            column.getValue(), rows);
+                    assertEqualPlaintextsEncryptAsTheModeSays(
+                            tenant, feed, table.getKey(), column.getKey(), column.getValue(), rows);
                 }
                 // No plaintext of an encrypted field appears in any column of any row, nor in the audit log.
                 for (String plaintext : feed.plaintexts()) {
-                    assertThat(rows).allSatisfy(row -> assertThat(row.values()).as("row of %s", table.getKey())
-                            .noneMatch(cell -> cell != null && cell.contains(plaintext)));
+                    assertThat(rows)
+                            .allSatisfy(row -> assertThat(row.values())
+                                    .as("row of %s", table.getKey())
+                                    .noneMatch(cell -> cell != null && cell.contains(plaintext)));
                 }
             }
-            assertThat(rows(tenant, "audit_log")).allSatisfy(row -> assertThat(row.values())
-                    .noneMatch(cell -> cell != null && feed.plaintexts().stream().anyMatch(cell::contains)));
+            assertThat(rows(tenant, "audit_log"))
+                    .allSatisfy(row -> assertThat(row.values())
+                            .noneMatch(cell ->
+                                    cell != null && feed.plaintexts().stream().anyMatch(cell::contains)));
         }
 
         // The feed sends equal plaintexts on purpose, so the modes can be told apart in the tables.
         List<Map<String, String>> alphaDisasters = rows(config.tenant(ALPHA), "disaster_declarations");
-        assertThat(alphaDisasters.stream().map(r -> r.get("place_code")).distinct()).hasSize(3);
-        assertThat(alphaDisasters.stream().map(r -> r.get("designated_area")).distinct()).hasSize(DISASTERS);
+        assertThat(alphaDisasters.stream().map(r -> r.get("place_code")).distinct())
+                .hasSize(3);
+        assertThat(alphaDisasters.stream().map(r -> r.get("designated_area")).distinct())
+                .hasSize(DISASTERS);
 
         // The decrypt command gives each original back, and audits the reader.
         for (String tenant : List.of(ALPHA, BETA)) {
-            Map<String, String> row = rows(config.tenant(tenant), "disaster_declarations").get(0);
+            Map<String, String> row =
+                    rows(config.tenant(tenant), "disaster_declarations").get(0);
             String id = row.get("id");
             CliRun area = decrypt(tenant, "disaster_declarations", "designated_area", id, row.get("designated_area"));
             assertThat(area.exit()).as(area.err()).isZero();
             assertThat(area.out().strip()).isEqualTo(feeds.get(tenant).original(id, "designated_area"));
-            Map<String, String> alert = rows(config.tenant(tenant), "weather_alerts").get(0);
-            CliRun description = decrypt(tenant, "weather_alerts", "description", alert.get("id"), alert.get("description"));
+            Map<String, String> alert =
+                    rows(config.tenant(tenant), "weather_alerts").get(0);
+            CliRun description =
+                    decrypt(tenant, "weather_alerts", "description", alert.get("id"), alert.get("description"));
             assertThat(description.out().strip()).isEqualTo(feeds.get(tenant).original(alert.get("id"), "description"));
         }
         Map<String, String> alphaRow = alphaDisasters.get(0);
-        CliRun placeCode = decrypt(ALPHA, "disaster_declarations", "place_code", alphaRow.get("id"), alphaRow.get("place_code"));
+        CliRun placeCode =
+                decrypt(ALPHA, "disaster_declarations", "place_code", alphaRow.get("id"), alphaRow.get("place_code"));
         assertThat(placeCode.out().strip()).isEqualTo(feeds.get(ALPHA).original(alphaRow.get("id"), "place_code"));
         assertThat(auditRows(ALPHA, "DECRYPT", 3)).anySatisfy(a -> {
             assertThat(a.get("outcome")).isEqualTo("SUCCESS");
@@ -274,71 +284,94 @@ class FieldEncryptionITCase {
 
         // Alpha's ciphertext moved into beta's row of the same id does not decrypt there. The two tenants hold
         // different keys here; FieldCryptoTest shows the same refusal when both share one key's material.
-        CliRun moved = decrypt(BETA, "disaster_declarations", "designated_area", alphaRow.get("id"),
-                alphaRow.get("designated_area"));
+        CliRun moved = decrypt(
+                BETA, "disaster_declarations", "designated_area", alphaRow.get("id"), alphaRow.get("designated_area"));
         assertThat(moved.exit()).isEqualTo(1);
         assertThat(moved.err()).contains("it was altered, or it belongs to another tenant, table, column or row");
         assertThat(moved.out()).isEmpty();
-        assertThat(auditRows(BETA, "DECRYPT", 3)).anySatisfy(a -> assertThat(a.get("reason")).isEqualTo("authentication_failed"));
+        assertThat(auditRows(BETA, "DECRYPT", 3))
+                .anySatisfy(a -> assertThat(a.get("reason")).isEqualTo("authentication_failed"));
 
         // Crypto-shredding alpha: its values are gone for good; beta's still decrypt.
         CliRun destroy = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes");
         assertThat(destroy.exit()).as(destroy.err()).isZero();
-        assertThat(auditRows(ALPHA, "KEYS_DESTROY", 1)).singleElement()
+        assertThat(auditRows(ALPHA, "KEYS_DESTROY", 1))
+                .singleElement()
                 .satisfies(a -> assertThat(a.get("detail")).contains("destroyed data key versions [1] of alpha_key"));
-        CliRun shredded = decrypt(ALPHA, "disaster_declarations", "designated_area", alphaRow.get("id"),
-                alphaRow.get("designated_area"));
+        CliRun shredded = decrypt(
+                ALPHA, "disaster_declarations", "designated_area", alphaRow.get("id"), alphaRow.get("designated_area"));
         assertThat(shredded.exit()).isEqualTo(ExitCode.KEY_MATERIAL);
         assertThat(shredded.err()).contains("key version 1 of tenant crypt_alpha was destroyed");
-        Map<String, String> betaRow = rows(config.tenant(BETA), "disaster_declarations").get(0);
-        CliRun stillThere = decrypt(BETA, "disaster_declarations", "designated_area", betaRow.get("id"),
-                betaRow.get("designated_area"));
+        Map<String, String> betaRow =
+                rows(config.tenant(BETA), "disaster_declarations").get(0);
+        CliRun stillThere = decrypt(
+                BETA, "disaster_declarations", "designated_area", betaRow.get("id"), betaRow.get("designated_area"));
         assertThat(stillThere.exit()).as(stillThere.err()).isZero();
         assertThat(stillThere.out().strip()).isEqualTo(feeds.get(BETA).original(betaRow.get("id"), "designated_area"));
         assertThat(auditRows(BETA, "KEYS_INIT", 1)).hasSize(1);
         assertThat(chainedRows(BETA, "KEYS_DESTROY")).isEmpty();
 
         // A publisher may write the audit topic, but without the audit key its record is refused, and that is chained.
-        AuditRecord fake = AuditSubmitter.commandRecord(config.tenant(BETA), AuditAction.KEYS_DESTROY,
-                AuditOutcome.SUCCESS, "keys destroy", "", "destroyed data key versions [1] of beta_key");
-        byte[] forged = AuditSubmission.encode(fake, new io.enclave.operators.audit.AuditSigner(BETA + "/cli/v1",
-                io.enclave.operators.audit.SignerRole.CLI, new byte[32]));
+        AuditRecord fake = AuditSubmitter.commandRecord(
+                config.tenant(BETA),
+                AuditAction.KEYS_DESTROY,
+                AuditOutcome.SUCCESS,
+                "keys destroy",
+                "",
+                "destroyed data key versions [1] of beta_key");
+        byte[] forged = AuditSubmission.encode(
+                fake,
+                new io.enclave.operators.audit.AuditSigner(
+                        BETA + "/cli/v1", io.enclave.operators.audit.SignerRole.CLI, new byte[32]));
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(config.tenant(BETA).names().auditTopic(), forged)).get();
+            producer.send(new ProducerRecord<>(config.tenant(BETA).names().auditTopic(), forged))
+                    .get();
         }
         assertThat(auditRows(BETA, "RECORD_REJECTED", 1)).singleElement().satisfies(a -> {
             assertThat(a.get("reason")).isEqualTo("forged_audit_submission");
             assertThat(a.get("source_topic")).isEqualTo("tenant_crypt_beta_audit");
         });
-        assertThat(chainedRows(BETA, "KEYS_DESTROY")).as("the forged record itself is not in the trail").isEmpty();
+        assertThat(chainedRows(BETA, "KEYS_DESTROY"))
+                .as("the forged record itself is not in the trail")
+                .isEmpty();
     }
 
     /**
      * Rows whose plaintext is equal in this column: randomized mode must still give each its own
      * ciphertext, deterministic mode must give them one ciphertext, and unequal plaintexts differ.
      */
-    private static void assertEqualPlaintextsEncryptAsTheModeSays(TenantConfig tenant, Feed feed, String table,
-            String column, EncryptionMode mode, List<Map<String, String>> rows) {
+    private static void assertEqualPlaintextsEncryptAsTheModeSays(
+            TenantConfig tenant,
+            Feed feed,
+            String table,
+            String column,
+            EncryptionMode mode,
+            List<Map<String, String>> rows) {
         Map<String, List<String>> ciphertextsByPlaintext = new HashMap<>();
         for (Map<String, String> row : rows) {
-            ciphertextsByPlaintext.computeIfAbsent(feed.original(row.get("id"), column), k -> new ArrayList<>())
+            ciphertextsByPlaintext
+                    .computeIfAbsent(feed.original(row.get("id"), column), k -> new ArrayList<>())
                     .add(row.get(column));
         }
-        assertThat(ciphertextsByPlaintext.values()).as("%s %s.%s: some plaintext is sent twice", tenant.id(), table,
-                column).anySatisfy(same -> assertThat(same).hasSizeGreaterThan(1));
+        assertThat(ciphertextsByPlaintext.values())
+                .as("%s %s.%s: some plaintext is sent twice", tenant.id(), table, column)
+                .anySatisfy(same -> assertThat(same).hasSizeGreaterThan(1));
         for (Map.Entry<String, List<String>> same : ciphertextsByPlaintext.entrySet()) {
             if (mode == EncryptionMode.RANDOMIZED) {
-                assertThat(same.getValue()).as("%s %s.%s randomized, equal plaintexts", tenant.id(), table, column)
+                assertThat(same.getValue())
+                        .as("%s %s.%s randomized, equal plaintexts", tenant.id(), table, column)
                         .doesNotHaveDuplicates();
             } else {
                 assertThat(same.getValue().stream().distinct())
-                        .as("%s %s.%s deterministic, equal plaintexts", tenant.id(), table, column).hasSize(1);
+                        .as("%s %s.%s deterministic, equal plaintexts", tenant.id(), table, column)
+                        .hasSize(1);
             }
         }
-        assertThat(rows.stream().map(r -> r.get(column)).distinct()).as("%s %s.%s", tenant.id(), table, column)
+        assertThat(rows.stream().map(r -> r.get(column)).distinct())
+                .as("%s %s.%s", tenant.id(), table, column)
                 .hasSize(mode == EncryptionMode.RANDOMIZED ? rows.size() : ciphertextsByPlaintext.size());
     }
 
@@ -346,8 +379,9 @@ class FieldEncryptionITCase {
 
     private static void awaitRows(TenantConfig tenant) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline && (rows(tenant, "disaster_declarations").size() < DISASTERS
-                || rows(tenant, "weather_alerts").size() < ALERTS)) {
+        while (System.nanoTime() < deadline
+                && (rows(tenant, "disaster_declarations").size() < DISASTERS
+                        || rows(tenant, "weather_alerts").size() < ALERTS)) {
             Thread.sleep(500);
         }
         assertThat(rows(tenant, "disaster_declarations")).hasSize(DISASTERS);
@@ -361,7 +395,9 @@ class FieldEncryptionITCase {
         while (System.nanoTime() < deadline && (counted = keyUseCount(tenant)) < expected) {
             Thread.sleep(500);
         }
-        assertThat(counted).as("values counted by the KEY_USE records of %s", tenant.id()).isEqualTo(expected);
+        assertThat(counted)
+                .as("values counted by the KEY_USE records of %s", tenant.id())
+                .isEqualTo(expected);
     }
 
     private static long keyUseCount(TenantConfig tenant) throws SQLException {
@@ -393,7 +429,9 @@ class FieldEncryptionITCase {
 
     /** Chained audit rows of an action as they are now. */
     private static List<Map<String, String>> chainedRows(String tenant, String action) throws SQLException {
-        return rows(config.tenant(tenant), "audit_log").stream().filter(r -> action.equals(r.get("action"))).toList();
+        return rows(config.tenant(tenant), "audit_log").stream()
+                .filter(r -> action.equals(r.get("action")))
+                .toList();
     }
 
     private static boolean sleep() throws InterruptedException {
@@ -404,11 +442,13 @@ class FieldEncryptionITCase {
     /** Every row of a table, every column as text, read as the tenant's own database user. */
     private static List<Map<String, String>> rows(TenantConfig tenant, String table) throws SQLException {
         List<Map<String, String>> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(database.jdbcUrl(tenant.database().schema()),
-                        tenant.database().user(), tenant.database().password().reveal());
+        try (Connection c = DriverManager.getConnection(
+                        database.jdbcUrl(tenant.database().schema()),
+                        tenant.database().user(),
+                        tenant.database().password().reveal());
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT * FROM " + SqlDialect.qualified(tenant.database().schema(), table)
-                        + " ORDER BY 1")) {
+                ResultSet rs = st.executeQuery("SELECT * FROM "
+                        + SqlDialect.qualified(tenant.database().schema(), table) + " ORDER BY 1")) {
             ResultSetMetaData meta = rs.getMetaData();
             while (rs.next()) {
                 Map<String, String> row = new LinkedHashMap<>();
@@ -428,8 +468,19 @@ class FieldEncryptionITCase {
     }
 
     private static CliRun decrypt(String tenant, String table, String column, String rowKey, String value) {
-        return cli("decrypt", "--config", configFile.toString(), "--tenant", tenant, "--table", table, "--column",
-                column, "--row-key", rowKey, value);
+        return cli(
+                "decrypt",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                tenant,
+                "--table",
+                table,
+                "--column",
+                column,
+                "--row-key",
+                rowKey,
+                value);
     }
 
     // ---- the input: FEMA- and NWS-shaped records whose sensitive values are non-ASCII, two of each alike ----
@@ -466,7 +517,9 @@ class FieldEncryptionITCase {
                 // Alerts 0 and 1 share every encrypted text, as an updated alert would.
                 int twin = Math.max(i, 1);
                 put(p, id, "areaDesc", "area_desc", "Zone Nordwärts " + t + " #" + twin);
-                p.putObject("geocode").<com.fasterxml.jackson.databind.node.ArrayNode>putArray("UGC").add("COZ039");
+                p.putObject("geocode")
+                        .<com.fasterxml.jackson.databind.node.ArrayNode>putArray("UGC")
+                        .add("COZ039");
                 p.put("sent", "2026-02-10T03:12:00-07:00");
                 p.put("status", "Actual");
                 p.put("event", "Winter Storm Warning");
@@ -487,7 +540,8 @@ class FieldEncryptionITCase {
         }
 
         private void add(StreamKind stream, ObjectNode node) {
-            records.add(new ProducerRecord<>(tenant.names().topic(stream), node.toString().getBytes(StandardCharsets.UTF_8)));
+            records.add(new ProducerRecord<>(
+                    tenant.names().topic(stream), node.toString().getBytes(StandardCharsets.UTF_8)));
         }
 
         String original(String rowId, String column) {
@@ -496,10 +550,12 @@ class FieldEncryptionITCase {
 
         /** The distinctive plaintexts; place codes are short numbers that may occur by chance, so they are left out. */
         List<String> plaintexts() {
-            return originals.values().stream().flatMap(m -> m.entrySet().stream())
-                    .filter(e -> !e.getKey().equals("place_code") && !(tenant.id().equals(BETA)
-                            && e.getKey().equals("declaration_title")))
-                    .map(Map.Entry::getValue).toList();
+            return originals.values().stream()
+                    .flatMap(m -> m.entrySet().stream())
+                    .filter(e -> !e.getKey().equals("place_code")
+                            && !(tenant.id().equals(BETA) && e.getKey().equals("declaration_title")))
+                    .map(Map.Entry::getValue)
+                    .toList();
         }
 
         /** Values the job encrypts: alpha all configured; beta's RESTRICTED defaults leave titles plain. */

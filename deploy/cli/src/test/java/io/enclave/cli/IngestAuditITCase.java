@@ -12,40 +12,36 @@ import io.enclave.embedded.api.ApiStandIn;
 import io.enclave.embedded.api.ApiStandIn.Api;
 import io.enclave.embedded.api.ApiStandIn.Request;
 import io.enclave.ingest.IngestOptions;
-import io.enclave.cli.CliRun;
 import io.enclave.jobs.TenantIngestJob;
 import io.enclave.jobs.TenantJob;
-import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
-import io.enclave.operators.crypto.KeyProvider;
-import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.SharedSamples;
 import io.enclave.testing.TenantColumn;
 import io.enclave.testing.TestKeys;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,8 +58,8 @@ class IngestAuditITCase {
     private static final String KAFKA_ADMIN_PASSWORD = "it-ingest-audit-admin-password";
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -74,8 +70,8 @@ class IngestAuditITCase {
     @Test
     void aRecordTheApiReturnedOutOfScopeIsRefusedAndChainedInTheTenantsAuditLog() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            refusalIsChained(kafka, "{bootstrap_servers: \"" + kafka.bootstrapServers() + "\"}", "",
-                    (configFile, tenant) -> {
+            refusalIsChained(
+                    kafka, "{bootstrap_servers: \"" + kafka.bootstrapServers() + "\"}", "", (configFile, tenant) -> {
                         kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
                         kafka.createTopics(1, tenant.names().auditTopic());
                     });
@@ -108,22 +104,46 @@ class IngestAuditITCase {
                           publisher_username: tenant_colorado_state_publisher
                           publisher_password: it-ingest-sasl-publisher-password
                     """;
-            List<String> chained = refusalIsChained(kafka, global, tenantKafka, (configFile, tenant) -> {
-                CliRun provision = CliRun.of("provision", "-c", configFile.toString(), "--kafka", "--kafka-admin-config",
-                        adminConfig.toString());
-                assertThat(provision.exit()).as(provision.toString()).isZero();
-                assertThat(provision.out()).contains("acl User:tenant_colorado_state_publisher ALLOW WRITE"
-                        + " TRANSACTIONAL_ID tenant_colorado_state-*");
-                // Commands submit while no processing job runs; it chains them when it starts.
-                CliRun rotate = CliRun.of("keys", "rotate", "--config", configFile.toString(), "--tenant",
-                        "colorado_state");
-                assertThat(rotate.exit()).as(rotate.toString()).isZero();
-                CliRun decrypt = CliRun.of("decrypt", "--config", configFile.toString(), "--tenant", "colorado_state",
-                        "--table", "disaster_declarations", "--column", "designated_area", "--row-key", "forged-row",
-                        "enc:forged");
-                assertThat(decrypt.exit()).as("refused, and audited: " + decrypt).isEqualTo(1);
-                assertThat(decrypt.err()).contains("not an Enclave ciphertext");
-            }, "KEYS_ROTATE", "DECRYPT");
+            List<String> chained = refusalIsChained(
+                    kafka,
+                    global,
+                    tenantKafka,
+                    (configFile, tenant) -> {
+                        CliRun provision = CliRun.of(
+                                "provision",
+                                "-c",
+                                configFile.toString(),
+                                "--kafka",
+                                "--kafka-admin-config",
+                                adminConfig.toString());
+                        assertThat(provision.exit()).as(provision.toString()).isZero();
+                        assertThat(provision.out())
+                                .contains("acl User:tenant_colorado_state_publisher ALLOW WRITE"
+                                        + " TRANSACTIONAL_ID tenant_colorado_state-*");
+                        // Commands submit while no processing job runs; it chains them when it starts.
+                        CliRun rotate = CliRun.of(
+                                "keys", "rotate", "--config", configFile.toString(), "--tenant", "colorado_state");
+                        assertThat(rotate.exit()).as(rotate.toString()).isZero();
+                        CliRun decrypt = CliRun.of(
+                                "decrypt",
+                                "--config",
+                                configFile.toString(),
+                                "--tenant",
+                                "colorado_state",
+                                "--table",
+                                "disaster_declarations",
+                                "--column",
+                                "designated_area",
+                                "--row-key",
+                                "forged-row",
+                                "enc:forged");
+                        assertThat(decrypt.exit())
+                                .as("refused, and audited: " + decrypt)
+                                .isEqualTo(1);
+                        assertThat(decrypt.err()).contains("not an Enclave ciphertext");
+                    },
+                    "KEYS_ROTATE",
+                    "DECRYPT");
             assertThat(chained).containsExactlyInAnyOrder("KEYS_ROTATE SUCCESS ", "DECRYPT FAILED forged-row");
         }
     }
@@ -140,10 +160,14 @@ class IngestAuditITCase {
      */
     @Test
     void aFailoverWithARefusalInFlightLeavesEachIngestSubmissionCommittedExactlyOnce() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); ApiStandIn server = ApiStandIn.fromSamples(SharedSamples.dir(), 0)) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                ApiStandIn server = ApiStandIn.fromSamples(SharedSamples.dir(), 0)) {
             EmbeddedMariaDb database = EmbeddedMariaDb.shared();
-            ObjectNode texas = server.declarations().stream().filter(r -> "TX".equals(r.path("state").asText()))
-                    .findFirst().orElseThrow().deepCopy();
+            ObjectNode texas = server.declarations().stream()
+                    .filter(r -> "TX".equals(r.path("state").asText()))
+                    .findFirst()
+                    .orElseThrow()
+                    .deepCopy();
             String texasId = texas.path("id").asText();
             // Served with the first page (one row a page: the samples hold few Colorado rows); requests 2 to 4
             // fail, so the job fails over a moment after the refusal.
@@ -152,8 +176,14 @@ class IngestAuditITCase {
                 server.failRequest(Api.OPENFEMA, nth, 503, null);
             }
             Path configFile = tmp.resolve("tenants.yaml");
-            Files.writeString(configFile, yaml("{bootstrap_servers: \"" + kafka.bootstrapServers() + "\"}", "",
-                    database.rootJdbcUrl(), server, tmp.resolve("keys.p12")));
+            Files.writeString(
+                    configFile,
+                    yaml(
+                            "{bootstrap_servers: \"" + kafka.bootstrapServers() + "\"}",
+                            "",
+                            database.rootJdbcUrl(),
+                            server,
+                            tmp.resolve("keys.p12")));
             EnclaveConfig config = TenantConfigLoader.load(configFile);
             TenantConfig tenant = config.tenant("colorado_state");
             TestKeys.initialise(List.of(tenant));
@@ -162,9 +192,15 @@ class IngestAuditITCase {
             // No checkpoint within the first 30 seconds: the refusal is still in an open transaction at the fault.
             Configuration slowCheckpoints = new Configuration();
             slowCheckpoints.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
-            JobClient ingest = TenantIngestJob.environment(config.global(), tenant, IngestOptions.defaults()
-                            .withOnce(true).withPageSize(1).withMaxRetries(2)
-                            .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2)), slowCheckpoints)
+            JobClient ingest = TenantIngestJob.environment(
+                            config.global(),
+                            tenant,
+                            IngestOptions.defaults()
+                                    .withOnce(true)
+                                    .withPageSize(1)
+                                    .withMaxRetries(2)
+                                    .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                            slowCheckpoints)
                     .executeAsync(tenant.names().ingestJobName());
             try {
                 awaitFailures(server, 3);
@@ -177,13 +213,20 @@ class IngestAuditITCase {
             }
 
             List<Request> fema = server.requests(Api.OPENFEMA);
-            assertThat(fema).filteredOn(r -> r.status() == 503).as("the injected failures").hasSize(3);
+            assertThat(fema)
+                    .filteredOn(r -> r.status() == 503)
+                    .as("the injected failures")
+                    .hasSize(3);
             // The first page twice: the restarted job had no checkpoint to resume from, so none covered the refusal.
-            assertThat(fema).filteredOn(r -> r.status() == 200 && "0".equals(r.query().get("$skip")))
-                    .as("first pages fetched").hasSize(2);
+            assertThat(fema)
+                    .filteredOn(r -> r.status() == 200 && "0".equals(r.query().get("$skip")))
+                    .as("first pages fetched")
+                    .hasSize(2);
             String refusal = "RECORD_REJECTED DENIED state_not_allowed " + texasId + " api:openfema";
             List<String> committed = submissions(kafka, tenant, "read_committed");
-            assertThat(committed).as("every committed submission, duplicates kept").containsExactly(refusal);
+            assertThat(committed)
+                    .as("every committed submission, duplicates kept")
+                    .containsExactly(refusal);
             assertThat(submissions(kafka, tenant, "read_uncommitted"))
                     .as("the first refusal was in flight when the job failed over, and its transaction was aborted")
                     .containsExactly(refusal, refusal);
@@ -193,7 +236,10 @@ class IngestAuditITCase {
     /** Waits until the API stand-in has answered {@code count} injected 503s; fails if it never does. */
     private static void awaitFailures(ApiStandIn server, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (server.requests(Api.OPENFEMA).stream().filter(r -> r.status() == 503).count() < count) {
+        while (server.requests(Api.OPENFEMA).stream()
+                        .filter(r -> r.status() == 503)
+                        .count()
+                < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the injected failures were not all requested within 2 minutes: "
                         + server.requests(Api.OPENFEMA));
@@ -223,7 +269,10 @@ class IngestAuditITCase {
                     throw new AssertionError("read " + lines + " but not up to offset " + end + " within 30 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    AuditRecord a = AuditSubmission.decode(r.value(), io.enclave.operators.audit.AuditTrust.read(io.enclave.operators.audit.AuditSigning.trustFile(tenant)));
+                    AuditRecord a = AuditSubmission.decode(
+                            r.value(),
+                            io.enclave.operators.audit.AuditTrust.read(
+                                    io.enclave.operators.audit.AuditSigning.trustFile(tenant)));
                     lines.add(a.action + " " + a.outcome + " " + a.reason + " " + a.recordKey + " " + a.sourceTopic);
                 }
             }
@@ -241,17 +290,22 @@ class IngestAuditITCase {
      * The ingest job drops a Texas declaration, submits the refusal, and the processing job chains
      * it, plus the records of {@code commands}; returns those as "action outcome record_key".
      */
-    private List<String> refusalIsChained(EmbeddedKafka kafka, String globalKafka, String tenantKafka, Setup setup,
-            String... commands) throws Exception {
+    private List<String> refusalIsChained(
+            EmbeddedKafka kafka, String globalKafka, String tenantKafka, Setup setup, String... commands)
+            throws Exception {
         Path samples = SharedSamples.dir();
         try (ApiStandIn server = ApiStandIn.fromSamples(samples, 0)) {
             EmbeddedMariaDb database = EmbeddedMariaDb.shared();
-            ObjectNode texas = server.declarations().stream().filter(r -> "TX".equals(r.path("state").asText()))
-                    .findFirst().orElseThrow().deepCopy();
+            ObjectNode texas = server.declarations().stream()
+                    .filter(r -> "TX".equals(r.path("state").asText()))
+                    .findFirst()
+                    .orElseThrow()
+                    .deepCopy();
             server.leak(Api.OPENFEMA, texas);
             Path configFile = tmp.resolve("tenants.yaml");
-            Files.writeString(configFile, yaml(globalKafka, tenantKafka, database.rootJdbcUrl(), server,
-                    tmp.resolve("keys.p12")));
+            Files.writeString(
+                    configFile,
+                    yaml(globalKafka, tenantKafka, database.rootJdbcUrl(), server, tmp.resolve("keys.p12")));
             EnclaveConfig config = TenantConfigLoader.load(configFile);
             TenantConfig tenant = config.tenant("colorado_state");
             TestKeys.initialise(List.of(tenant));
@@ -261,8 +315,9 @@ class IngestAuditITCase {
             setup.prepare(configFile, tenant);
 
             // Bounded: a job whose transactions the broker refuses restarts for ever.
-            JobClient ingest = TenantIngestJob.environment(config.global(), tenant,
-                    IngestOptions.defaults().withOnce(true), new Configuration()).executeAsync(tenant.names().ingestJobName());
+            JobClient ingest = TenantIngestJob.environment(
+                            config.global(), tenant, IngestOptions.defaults().withOnce(true), new Configuration())
+                    .executeAsync(tenant.names().ingestJobName());
             try {
                 ingest.getJobExecutionResult().get(3, TimeUnit.MINUTES);
             } catch (TimeoutException e) {
@@ -270,7 +325,8 @@ class IngestAuditITCase {
                 throw new AssertionError("the ingest job did not finish within 3 minutes", e);
             }
 
-            JobClient job = TenantJob.environment(config.global(), tenant).executeAsync(tenant.names().jobName());
+            JobClient job = TenantJob.environment(config.global(), tenant)
+                    .executeAsync(tenant.names().jobName());
             List<String> refusals;
             String chainedCommands = "SELECT CONCAT(action, ' ', outcome, ' ', COALESCE(record_key, '')) FROM audit_log"
                     + " WHERE source_topic = 'cli'";
@@ -278,22 +334,32 @@ class IngestAuditITCase {
                 long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                 do {
                     Thread.sleep(500);
-                    refusals = rows(database, tenant, "SELECT CONCAT(reason, ' ', record_key, ' ', source_topic, ' ', "
-                            + "job_name) FROM audit_log WHERE action = 'RECORD_REJECTED' AND source_topic LIKE 'api:%'");
-                } while ((refusals.isEmpty() || rows(database, tenant, chainedCommands).size() < commands.length)
+                    refusals = rows(
+                            database,
+                            tenant,
+                            "SELECT CONCAT(reason, ' ', record_key, ' ', source_topic, ' ', "
+                                    + "job_name) FROM audit_log WHERE action = 'RECORD_REJECTED' AND source_topic LIKE 'api:%'");
+                } while ((refusals.isEmpty()
+                                || rows(database, tenant, chainedCommands).size() < commands.length)
                         && System.nanoTime() < deadline);
                 // Wait for the head to cover the refusal, so verify sees a sealed chain.
-                while (System.nanoTime() < deadline && verify(configFile, database).exit() != 0) {
+                while (System.nanoTime() < deadline
+                        && verify(configFile, database).exit() != 0) {
                     Thread.sleep(500);
                 }
             } finally {
                 job.cancel().get();
             }
 
-            assertThat(refusals).containsExactly("state_not_allowed " + texas.path("id").asText()
-                    + " api:openfema tenant_colorado_state_ingest");
-            assertThat(rows(database, tenant, "SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED' "
-                    + "AND reason LIKE '%audit_submission'")).containsExactly("0");
+            assertThat(refusals)
+                    .containsExactly("state_not_allowed " + texas.path("id").asText()
+                            + " api:openfema tenant_colorado_state_ingest");
+            assertThat(rows(
+                            database,
+                            tenant,
+                            "SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED' "
+                                    + "AND reason LIKE '%audit_submission'"))
+                    .containsExactly("0");
             CliRun verified = verify(configFile, database);
             assertThat(verified.exit()).as(verified.err()).isZero();
             assertThat(verified.out()).contains("audit chain of colorado_state verified");
@@ -302,8 +368,15 @@ class IngestAuditITCase {
     }
 
     private static CliRun verify(Path configFile, EmbeddedMariaDb database) {
-        return CliRun.of("audit", "verify", "--config", configFile.toString(), "--tenant", "colorado_state",
-                "--jdbc-url", database.rootJdbcUrl());
+        return CliRun.of(
+                "audit",
+                "verify",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                "colorado_state",
+                "--jdbc-url",
+                database.rootJdbcUrl());
     }
 
     private static List<String> rows(EmbeddedMariaDb database, TenantConfig tenant, String sql) throws Exception {
@@ -312,8 +385,8 @@ class IngestAuditITCase {
         }
     }
 
-    private static String yaml(String globalKafka, String tenantKafka, String jdbcUrl, ApiStandIn server,
-            Path keystore) {
+    private static String yaml(
+            String globalKafka, String tenantKafka, String jdbcUrl, ApiStandIn server, Path keystore) {
         return """
                 global:
                   kafka: %s
@@ -342,7 +415,7 @@ class IngestAuditITCase {
                       checkpoint_interval: 1s
                       batch_interval: 1s
                       topic_partitions: 1
-                """.formatted(globalKafka, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl(), keystore,
-                tenantKafka);
+                """.formatted(
+                        globalKafka, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl(), keystore, tenantKafka);
     }
 }

@@ -3,6 +3,7 @@ package io.enclave.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
@@ -22,7 +23,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import io.enclave.config.EnclaveConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -43,11 +43,14 @@ class IngestCommandITCase {
     @Test
     void ingestOnceFillsColoradosTopicsWithExactlyTheColoradoRecords() throws Exception {
         Path samples = samples();
-        try (ApiStandIn server = ApiStandIn.fromSamples(samples, 0); EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (ApiStandIn server = ApiStandIn.fromSamples(samples, 0);
+                EmbeddedKafka kafka = EmbeddedKafka.start()) {
             EmbeddedMariaDb database = EmbeddedMariaDb.shared();
             Path config = tmp.resolve("tenants.yaml");
-            Files.writeString(config, yaml(kafka.bootstrapServers(), database.rootJdbcUrl(), server,
-                    tmp.resolve("keys.p12")), StandardCharsets.UTF_8);
+            Files.writeString(
+                    config,
+                    yaml(kafka.bootstrapServers(), database.rootJdbcUrl(), server, tmp.resolve("keys.p12")),
+                    StandardCharsets.UTF_8);
             EnclaveConfig loaded = TenantConfigLoader.load(config);
             TenantConfig tenant = loaded.tenant("colorado_state");
             kafka.createTopics(2, tenant.names().topics().toArray(String[]::new));
@@ -58,22 +61,27 @@ class IngestCommandITCase {
                 FreshTenantDatabase.recreate(root, tenant);
             }
 
-            CliRun ingest = CliRun.of("ingest", "-c", config.toString(), "--tenant", "colorado_state", "--once",
-                    "--page-size", "200");
+            CliRun ingest = CliRun.of(
+                    "ingest", "-c", config.toString(), "--tenant", "colorado_state", "--once", "--page-size", "200");
 
             assertThat(ingest.exit()).as("stderr: %s", ingest.err()).isZero();
             assertThat(ingest.out()).contains("tenant_colorado_state_ingest: caught up");
             Set<String> coDeclarations = server.declarations().stream()
                     .filter(r -> "CO".equals(r.path("state").asText()))
-                    .map(r -> r.path("id").asText()).collect(Collectors.toSet());
+                    .map(r -> r.path("id").asText())
+                    .collect(Collectors.toSet());
             assertThat(coDeclarations).as("SOURCES.md: exactly 4 CO rows").hasSize(4);
             assertThat(committedKeys(kafka, tenant.names().topic(StreamKind.DISASTERS)))
-                    .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(coDeclarations);
-            Set<String> coAlerts = server.alerts().stream().filter(IngestCommandITCase::inColorado)
-                    .map(f -> f.path("properties").path("id").asText()).collect(Collectors.toSet());
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(coDeclarations);
+            Set<String> coAlerts = server.alerts().stream()
+                    .filter(IngestCommandITCase::inColorado)
+                    .map(f -> f.path("properties").path("id").asText())
+                    .collect(Collectors.toSet());
             assertThat(coAlerts).isNotEmpty();
             assertThat(committedKeys(kafka, tenant.names().topic(StreamKind.WEATHER)))
-                    .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(coAlerts);
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(coAlerts);
         }
     }
 
@@ -96,12 +104,14 @@ class IngestCommandITCase {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     keys.add(new String(r.key(), StandardCharsets.UTF_8));
                 }

@@ -20,6 +20,7 @@ class ProbeDenialITCase {
     private static final String ATTACKER = "probe_denial_attacker";
     /** A database the attacker holds no privilege on at all. */
     private static final String UNGRANTED = "probe_denial_ungranted";
+
     private static final String PASSWORD = "pw-probe-denial";
 
     private static EmbeddedMariaDb database;
@@ -27,10 +28,15 @@ class ProbeDenialITCase {
     @BeforeAll
     static void twoSchemasAndAnAttackerWithGrantsOnItsOwnOnly() throws SQLException {
         database = EmbeddedMariaDb.shared();
-        root("DROP DATABASE IF EXISTS " + TARGET, "DROP DATABASE IF EXISTS " + ATTACKER,
-                "DROP DATABASE IF EXISTS " + UNGRANTED, "CREATE DATABASE " + TARGET, "CREATE DATABASE " + ATTACKER,
+        root(
+                "DROP DATABASE IF EXISTS " + TARGET,
+                "DROP DATABASE IF EXISTS " + ATTACKER,
+                "DROP DATABASE IF EXISTS " + UNGRANTED,
+                "CREATE DATABASE " + TARGET,
+                "CREATE DATABASE " + ATTACKER,
                 "CREATE DATABASE " + UNGRANTED,
-                "CREATE TABLE " + TARGET + ".disaster_declarations (id VARCHAR(64) PRIMARY KEY, secret_col VARCHAR(64))",
+                "CREATE TABLE " + TARGET
+                        + ".disaster_declarations (id VARCHAR(64) PRIMARY KEY, secret_col VARCHAR(64))",
                 "DROP USER IF EXISTS '" + ATTACKER + "'@'%'",
                 "CREATE USER '" + ATTACKER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
                 "GRANT ALL ON " + ATTACKER + ".* TO '" + ATTACKER + "'@'%'",
@@ -64,13 +70,17 @@ class ProbeDenialITCase {
         SQLException e = asAttacker("SELEC COUNT(*) FROM " + TARGET + ".disaster_declarations");
         assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42000");
         assertThat(e.getErrorCode()).isEqualTo(1064);
-        assertThat(ProbeCommand.isAccessDenied(e)).as("a syntax error proves nothing about isolation").isFalse();
+        assertThat(ProbeCommand.isAccessDenied(e))
+                .as("a syntax error proves nothing about isolation")
+                .isFalse();
     }
 
     @Test
     void aRefusedLoginIsNotADenialBecauseTheAttackerNeverGotToTry() {
-        SQLException e = catchThrowableOfType(SQLException.class,
-                () -> DriverManager.getConnection(database.jdbcUrl(ATTACKER), ATTACKER, "wrong-password").close());
+        SQLException e = catchThrowableOfType(
+                SQLException.class,
+                () -> DriverManager.getConnection(database.jdbcUrl(ATTACKER), ATTACKER, "wrong-password")
+                        .close());
         assertThat(e.getErrorCode()).as(e.getMessage()).isEqualTo(1045);
         assertThat(ProbeCommand.isAccessDenied(e)).isFalse();
     }
@@ -85,7 +95,8 @@ class ProbeDenialITCase {
     }
 
     private static void root(String... sql) throws SQLException {
-        try (Connection c = database.rootConnection(); Statement st = c.createStatement()) {
+        try (Connection c = database.rootConnection();
+                Statement st = c.createStatement()) {
             for (String s : sql) {
                 st.execute(s);
             }

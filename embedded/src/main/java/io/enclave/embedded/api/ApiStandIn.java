@@ -48,11 +48,20 @@ import java.util.function.Predicate;
  */
 public final class ApiStandIn implements AutoCloseable {
     /** Which API a request was for. */
-    public enum Api { OPENFEMA, NWS }
+    public enum Api {
+        OPENFEMA,
+        NWS
+    }
 
     /** One request as the server saw it. */
-    public record Request(Api api, long receivedAtMillis, String path, Map<String, String> query,
-            String userAgent, String apiKey, int status) {}
+    public record Request(
+            Api api,
+            long receivedAtMillis,
+            String path,
+            Map<String, String> query,
+            String userAgent,
+            String apiKey,
+            int status) {}
 
     private record Failure(int status, String retryAfter) {}
 
@@ -61,8 +70,8 @@ public final class ApiStandIn implements AutoCloseable {
     private static final String FEMA_PATH = "/api/open/v2/" + FEMA_ENTITY;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FEMA_INTEGERS = Set.of("disasterNumber", "fyDeclared", "region");
-    private static final Set<String> FEMA_BOOLEANS = Set.of("ihProgramDeclared", "iaProgramDeclared",
-            "paProgramDeclared", "hmProgramDeclared", "tribalRequest");
+    private static final Set<String> FEMA_BOOLEANS =
+            Set.of("ihProgramDeclared", "iaProgramDeclared", "paProgramDeclared", "hmProgramDeclared", "tribalRequest");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -193,7 +202,8 @@ public final class ApiStandIn implements AutoCloseable {
         Comparator<JsonNode> order = orderBy(query.get("$orderby"));
         int top = intParam(query, "$top", 1000);
         int skip = intParam(query, "$skip", 0);
-        List<ObjectNode> matching = new ArrayList<>(declarations.stream().filter(filter).toList());
+        List<ObjectNode> matching =
+                new ArrayList<>(declarations.stream().filter(filter).toList());
         if (order != null) {
             matching.sort(order);
         }
@@ -245,7 +255,8 @@ public final class ApiStandIn implements AutoCloseable {
     }
 
     private ObjectNode nwsPage(Map<String, String> query, List<ObjectNode> leaked) {
-        List<String> areas = query.containsKey("area") ? List.of(query.get("area").split(",")) : List.of();
+        List<String> areas =
+                query.containsKey("area") ? List.of(query.get("area").split(",")) : List.of();
         Instant start = query.containsKey("start") ? ODataFilter.instant(query.get("start")) : null;
         if (query.containsKey("start") && start == null) {
             throw new IllegalArgumentException("start is not a date-time");
@@ -261,7 +272,9 @@ public final class ApiStandIn implements AutoCloseable {
                 matching.add(feature);
             }
         }
-        matching.sort(Comparator.comparing((ObjectNode f) -> sortKey(f.get("properties").get("sent"))).reversed()
+        matching.sort(Comparator.comparing(
+                        (ObjectNode f) -> sortKey(f.get("properties").get("sent")))
+                .reversed()
                 .thenComparing(f -> f.get("properties").path("id").asText()));
         ArrayNode features = JSON.createArrayNode();
         matching.stream().skip(offset).limit(limit).forEach(features::add);
@@ -277,7 +290,10 @@ public final class ApiStandIn implements AutoCloseable {
             Map<String, String> next = new TreeMap<>(query);
             next.put("cursor", Integer.toString(offset + limit));
             StringBuilder url = new StringBuilder(nwsBaseUrl()).append("/alerts?");
-            next.forEach((k, v) -> url.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
+            next.forEach((k, v) -> url.append(k)
+                    .append('=')
+                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8))
+                    .append('&'));
             url.setLength(url.length() - 1);
             body.putObject("pagination").put("next", url.toString());
         }
@@ -330,16 +346,27 @@ public final class ApiStandIn implements AutoCloseable {
         return body;
     }
 
-    private void respond(HttpExchange exchange, Api api, String path, Map<String, String> query, int status,
-            String retryAfter, ObjectNode body) throws IOException {
+    private void respond(
+            HttpExchange exchange,
+            Api api,
+            String path,
+            Map<String, String> query,
+            int status,
+            String retryAfter,
+            ObjectNode body)
+            throws IOException {
         synchronized (this) {
-            requests.add(new Request(api, (Long) exchange.getAttribute(RECEIVED_AT), path, query,
+            requests.add(new Request(
+                    api,
+                    (Long) exchange.getAttribute(RECEIVED_AT),
+                    path,
+                    query,
                     exchange.getRequestHeaders().getFirst("User-Agent"),
-                    exchange.getRequestHeaders().getFirst("X-Api-Key"), status));
+                    exchange.getRequestHeaders().getFirst("X-Api-Key"),
+                    status));
         }
         byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type",
-                api == Api.NWS ? "application/geo+json" : "application/json");
+        exchange.getResponseHeaders().set("Content-Type", api == Api.NWS ? "application/geo+json" : "application/json");
         if (retryAfter != null) {
             exchange.getResponseHeaders().set("Retry-After", retryAfter);
         }
@@ -355,8 +382,9 @@ public final class ApiStandIn implements AutoCloseable {
         CsvMapper csv = new CsvMapper();
         for (Path file : sorted(dir, "*.csv")) {
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            try (MappingIterator<Map<String, String>> rows =
-                    csv.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
+            try (MappingIterator<Map<String, String>> rows = csv.readerFor(Map.class)
+                    .with(CsvSchema.emptySchema().withHeader())
+                    .readValues(text)) {
                 while (rows.hasNext()) {
                     ObjectNode row = femaRow(rows.next());
                     byId.putIfAbsent(row.path("id").asText(), row);

@@ -145,7 +145,10 @@ public final class ODataFilter {
                 i = j + 1;
             } else {
                 int j = i;
-                while (j < s.length() && !Character.isWhitespace(s.charAt(j)) && s.charAt(j) != '(' && s.charAt(j) != ')') {
+                while (j < s.length()
+                        && !Character.isWhitespace(s.charAt(j))
+                        && s.charAt(j) != '('
+                        && s.charAt(j) != ')') {
                     j++;
                 }
                 out.add(s.substring(i, j));

@@ -23,8 +23,14 @@ import java.util.UUID;
  */
 public final class EventGenerator {
     private static final String[] INCIDENTS = {"Severe Storm", "Flood", "Fire", "Tornado", "Snowstorm", "Hurricane"};
-    private static final String[] ALERTS = {"Winter Storm Warning", "Flood Watch", "Red Flag Warning",
-        "Tornado Warning", "High Wind Warning", "Special Weather Statement"};
+    private static final String[] ALERTS = {
+        "Winter Storm Warning",
+        "Flood Watch",
+        "Red Flag Warning",
+        "Tornado Warning",
+        "High Wind Warning",
+        "Special Weather Statement"
+    };
     private static final String[] SEVERITY = {"Minor", "Moderate", "Severe", "Extreme"};
 
     private final TenantConfig tenant;
@@ -60,12 +66,15 @@ public final class EventGenerator {
         Expectation expectation = random.nextDouble() < badFraction
                 ? Expectation.values()[1 + random.nextInt(Expectation.values().length - 1)]
                 : Expectation.ACCEPT;
-        if (expectation == Expectation.DISALLOWED_STATE && tenant.dataRestrictions().allowedStates().isAll()) {
+        if (expectation == Expectation.DISALLOWED_STATE
+                && tenant.dataRestrictions().allowedStates().isAll()) {
             stream = StreamKind.DISASTERS; // an alert naming no state is in scope for an ALL-states tenant
         }
         String state = expectation == Expectation.DISALLOWED_STATE ? disallowedState() : pick(states);
         ObjectNode node = stream == StreamKind.DISASTERS ? declaration(state) : alert(state);
-        String key = stream == StreamKind.DISASTERS ? node.get("id").asText() : node.get("properties").get("id").asText();
+        String key = stream == StreamKind.DISASTERS
+                ? node.get("id").asText()
+                : node.get("properties").get("id").asText();
         switch (expectation) {
             case FOREIGN_TENANT -> node.put("tenant_id", foreignTenant);
             case OVER_CLASSIFIED -> node.put("data_classification", overClassification());

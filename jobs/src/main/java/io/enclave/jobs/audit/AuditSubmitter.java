@@ -24,8 +24,13 @@ public interface AuditSubmitter extends AutoCloseable {
      * A record of a CLI command: the principal is the operating-system user who ran it, the
      * source is {@code cli}, and the job name is the command.
      */
-    static AuditRecord commandRecord(TenantConfig tenant, AuditAction action, AuditOutcome outcome, String command,
-            String reason, String detail) {
+    static AuditRecord commandRecord(
+            TenantConfig tenant,
+            AuditAction action,
+            AuditOutcome outcome,
+            String command,
+            String reason,
+            String detail) {
         // From the kernel, not the user.name property that -Duser.name=... overrides.
         String user = OperatingSystemUser.name();
         AuditRecord r = new AuditContext(tenant.id(), "enclave " + command, user, true, true)
@@ -34,7 +39,8 @@ public interface AuditSubmitter extends AutoCloseable {
         r.reason = reason;
         r.detail = detail;
         // A command is never replayed, so its id only has to be unique.
-        r.recordId = AuditRecord.deterministicId(tenant.id(), action, "cli", 0, r.eventTime, UUID.randomUUID().toString());
+        r.recordId = AuditRecord.deterministicId(
+                tenant.id(), action, "cli", 0, r.eventTime, UUID.randomUUID().toString());
         return r;
     }
 }

@@ -37,7 +37,8 @@ public final class AuditTopic {
      * for a while still chains every one of them when it comes back.
      */
     public static NewTopic definition(TenantConfig tenant, Optional<Short> replicationFactor) {
-        long retentionMs = Duration.ofDays(tenant.auditRequirements().retentionDays()).toMillis();
+        long retentionMs =
+                Duration.ofDays(tenant.auditRequirements().retentionDays()).toMillis();
         return new NewTopic(tenant.names().auditTopic(), Optional.of(1), replicationFactor)
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs)));
     }
@@ -68,8 +69,8 @@ public final class AuditTopic {
      * The ingest job's submissions, signed, exactly once through Kafka transactions that commit
      * with its checkpoints, like its records, as the tenant's publisher principal.
      */
-    public static KafkaSink<AuditRecord> ingestSink(GlobalSettings global, TenantConfig tenant,
-            AuditSignerFactory keys) {
+    public static KafkaSink<AuditRecord> ingestSink(
+            GlobalSettings global, TenantConfig tenant, AuditSignerFactory keys) {
         TenantNames names = tenant.names();
         return KafkaSink.<AuditRecord>builder()
                 .setBootstrapServers(global.kafkaBootstrapServers())

@@ -37,8 +37,12 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
     private final Duration wait;
     private AuditSigner signer;
 
-    private KafkaAuditSubmitter(KafkaProducer<byte[], byte[]> producer, String topic, String tenantId,
-            AuditSignerFactory keys, Duration wait) {
+    private KafkaAuditSubmitter(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            String tenantId,
+            AuditSignerFactory keys,
+            Duration wait) {
         this.producer = producer;
         this.wait = wait;
         this.topic = topic;
@@ -57,8 +61,9 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
     }
 
     /** As {@link #open(GlobalSettings, TenantConfig, AuditSignerFactory)}, waiting at most {@code wait} for the broker. */
-    public static KafkaAuditSubmitter open(GlobalSettings global, TenantConfig tenant, AuditSignerFactory keys,
-            Duration wait) throws AuditUnavailableException {
+    public static KafkaAuditSubmitter open(
+            GlobalSettings global, TenantConfig tenant, AuditSignerFactory keys, Duration wait)
+            throws AuditUnavailableException {
         Properties props = KafkaClientLogin.properties(global, tenant.kafkaPublisher());
         props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
         props.setProperty(ProducerConfig.CLIENT_ID_CONFIG, tenant.names().resourcePrefix() + "audit_cli");
@@ -72,8 +77,8 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
         try {
             producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
-            throw new AuditUnavailableException("cannot set up the audit producer of tenant " + tenant.id() + ": "
-                    + e.getMessage(), e);
+            throw new AuditUnavailableException(
+                    "cannot set up the audit producer of tenant " + tenant.id() + ": " + e.getMessage(), e);
         }
         KafkaAuditSubmitter submitter = new KafkaAuditSubmitter(producer, topic, tenant.id(), keys, wait);
         try {
@@ -81,13 +86,17 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
             submitter.signer = submitter.loadSigner();
         } catch (KafkaException e) {
             submitter.close();
-            String as = tenant.kafkaPublisher().isPresent() ? " as " + tenant.kafkaPublisher().username()
+            String as = tenant.kafkaPublisher().isPresent()
+                    ? " as " + tenant.kafkaPublisher().username()
                     : " (no publisher principal configured)";
             // A broker that is down and a topic never provisioned look alike: no metadata before the timeout.
             String hint = e instanceof org.apache.kafka.common.errors.TimeoutException
-                    ? "; is the broker up, and the topic provisioned (./enclave provision --kafka)?" : "";
-            throw new AuditUnavailableException("cannot reach the audit topic " + topic + " at "
-                    + global.kafkaBootstrapServers() + as + ": " + e.getMessage() + hint, e);
+                    ? "; is the broker up, and the topic provisioned (./enclave provision --kafka)?"
+                    : "";
+            throw new AuditUnavailableException(
+                    "cannot reach the audit topic " + topic + " at " + global.kafkaBootstrapServers() + as + ": "
+                            + e.getMessage() + hint,
+                    e);
         } catch (KeyUnavailableException e) {
             // A tenant without keys yet: `keys init` creates the signing keys, then signs with them.
             submitter.signer = null;
@@ -111,8 +120,9 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
             }
             return signer;
         } catch (KeyUnavailableException e) {
-            throw new AuditUnavailableException("cannot sign the audit record: tenant " + tenantId
-                    + " has no signing key (" + e.getMessage() + ")", e);
+            throw new AuditUnavailableException(
+                    "cannot sign the audit record: tenant " + tenantId + " has no signing key (" + e.getMessage() + ")",
+                    e);
         }
     }
 
@@ -124,8 +134,8 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
     /** Submits {@code record} signed by {@code as}: a key rotation is signed by the key it replaces. */
     public void submit(AuditRecord record, AuditSigner as) throws AuditUnavailableException {
         if (!tenantId.equals(record.tenantId)) {
-            throw new IllegalArgumentException("a record of tenant " + record.tenantId + " submitted to the chain of "
-                    + tenantId);
+            throw new IllegalArgumentException(
+                    "a record of tenant " + record.tenantId + " submitted to the chain of " + tenantId);
         }
         byte[] line = AuditSubmission.encode(record, as);
         try {
@@ -133,8 +143,8 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
                     .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new AuditUnavailableException("the audit topic " + topic + " did not accept the record: "
-                    + cause.getMessage(), cause);
+            throw new AuditUnavailableException(
+                    "the audit topic " + topic + " did not accept the record: " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while submitting the audit record to " + topic, e);

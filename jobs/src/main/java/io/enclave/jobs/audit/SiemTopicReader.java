@@ -49,14 +49,15 @@ public final class SiemTopicReader {
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.setProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        props.setProperty(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1000, timeout.toMillis() / 2)));
+        props.setProperty(
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1000, timeout.toMillis() / 2)));
         String topic = global.siemTopic();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new AuditUnavailableException("the SIEM topic " + topic + " does not exist on "
-                        + global.kafkaBootstrapServers(), null);
+                throw new AuditUnavailableException(
+                        "the SIEM topic " + topic + " does not exist on " + global.kafkaBootstrapServers(), null);
             }
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : infos) {
@@ -67,13 +68,16 @@ public final class SiemTopicReader {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             return readTo(consumer, end, tenant.id(), timeout);
         } catch (KafkaException e) {
-            throw new AuditUnavailableException("cannot read the SIEM topic " + topic + " on "
-                    + global.kafkaBootstrapServers() + " within " + timeout.toSeconds() + "s: " + e.getMessage(), e);
+            throw new AuditUnavailableException(
+                    "cannot read the SIEM topic " + topic + " on " + global.kafkaBootstrapServers() + " within "
+                            + timeout.toSeconds() + "s: " + e.getMessage(),
+                    e);
         }
     }
 
-    private static SiemCopy readTo(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end,
-            String tenantId, Duration timeout) throws AuditUnavailableException {
+    private static SiemCopy readTo(
+            KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end, String tenantId, Duration timeout)
+            throws AuditUnavailableException {
         ObjectMapper json = new ObjectMapper();
         List<AuditRecord> records = new ArrayList<>();
         List<AuditHead> heads = new ArrayList<>();
@@ -82,8 +86,10 @@ public final class SiemTopicReader {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!reached(consumer, end)) {
             if (System.nanoTime() > deadline) {
-                throw new AuditUnavailableException("the SIEM topic was not read to its end offsets " + end
-                        + " within " + timeout.toSeconds() + "s", null);
+                throw new AuditUnavailableException(
+                        "the SIEM topic was not read to its end offsets " + end + " within " + timeout.toSeconds()
+                                + "s",
+                        null);
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.offset() >= end.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L)

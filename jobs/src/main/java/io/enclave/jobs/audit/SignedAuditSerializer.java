@@ -45,7 +45,7 @@ public final class SignedAuditSerializer implements KafkaRecordSerializationSche
             // Only a bug upstream can get here: the job of one tenant never signs another's record.
             throw new IllegalStateException("audit record of tenant " + record.tenantId + " in the job of " + tenantId);
         }
-        return new ProducerRecord<>(topic, tenantId.getBytes(StandardCharsets.UTF_8),
-                AuditSubmission.encode(record, signer));
+        return new ProducerRecord<>(
+                topic, tenantId.getBytes(StandardCharsets.UTF_8), AuditSubmission.encode(record, signer));
     }
 }

@@ -40,8 +40,8 @@ class OperatingSystemUserTest {
         String osAccount = idUn();
         System.setProperty("user.name", "someone_else");
 
-        AuditRecord record = AuditSubmitter.commandRecord(tenant(), AuditAction.KEYS_ROTATE, AuditOutcome.SUCCESS,
-                "keys rotate", "", "rotated");
+        AuditRecord record = AuditSubmitter.commandRecord(
+                tenant(), AuditAction.KEYS_ROTATE, AuditOutcome.SUCCESS, "keys rotate", "", "rotated");
 
         assertThat(record.principal).isEqualTo(osAccount).isNotEqualTo("someone_else");
         assertThat(OperatingSystemUser.name()).isEqualTo(osAccount);
@@ -58,7 +58,8 @@ class OperatingSystemUserTest {
     private static TenantConfig tenant() {
         return TenantConfig.builder("colorado_state")
                 .organization("Colorado")
-                .database(new DatabaseSettings("colorado_emergency", "colorado_writer", Secret.of("pw"), "colorado_key"))
+                .database(
+                        new DatabaseSettings("colorado_emergency", "colorado_writer", Secret.of("pw"), "colorado_key"))
                 .build();
     }
 }

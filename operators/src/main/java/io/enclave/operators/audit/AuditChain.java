@@ -147,10 +147,10 @@ public final class AuditChain {
     }
 
     /** What a purge anchor's signature covers: rows before {@code firstSequence} were purged; it links to {@code prevHash}. */
-    public static String anchorMessage(String signer, String tenantId, long firstSequence, String prevHash,
-            long purgedRows, long purgedAt) {
-        return ANCHOR_VERSION + "|" + signer + "|" + tenantId + "|" + firstSequence + "|" + prevHash + "|"
-                + purgedRows + "|" + purgedAt;
+    public static String anchorMessage(
+            String signer, String tenantId, long firstSequence, String prevHash, long purgedRows, long purgedAt) {
+        return ANCHOR_VERSION + "|" + signer + "|" + tenantId + "|" + firstSequence + "|" + prevHash + "|" + purgedRows
+                + "|" + purgedAt;
     }
 
     /**
@@ -196,16 +196,16 @@ public final class AuditChain {
      * The row's hash is checked by the caller.
      */
     public static String signatureProblem(AuditTrust trust, AuditRecord r) {
-        String chain = trust.problem(r.signer, EnumSet.of(SignerRole.JOB), recordMessage(r.signer, r.hash),
-                r.signature);
+        String chain =
+                trust.problem(r.signer, EnumSet.of(SignerRole.JOB), recordMessage(r.signer, r.hash), r.signature);
         if (chain != null) {
             return "forged: " + chain;
         }
         if (r.submitter == null || r.submitter.isEmpty()) {
             return null;
         }
-        String submitted = trust.problem(r.submitter, submitters(r.action), submissionMessage(r, r.submitter),
-                r.submitterSignature);
+        String submitted = trust.problem(
+                r.submitter, submitters(r.action), submissionMessage(r, r.submitter), r.submitterSignature);
         return submitted == null ? null : "forged submission: " + submitted;
     }
 
@@ -214,6 +214,7 @@ public final class AuditChain {
         if (expected == null || actual == null) {
             return false;
         }
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), actual.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), actual.getBytes(StandardCharsets.US_ASCII));
     }
 }

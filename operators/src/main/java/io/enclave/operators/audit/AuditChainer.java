@@ -70,6 +70,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     static final Duration SUBMISSION_WINDOW = Duration.ofHours(24);
     /** How far back a job started without state looks for records it would otherwise chain again. */
     static final int RECENT_IDS = 50_000;
+
     private static final long DAY_MILLIS = 86_400_000L;
 
     private final AuditContext audit;
@@ -87,6 +88,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     private transient MapState<String, Long> submissions;
     /** One processing-time timer per kept id (its namespace) at the end of its window, which forgets the id. */
     private transient InternalTimerService<String> submissionExpiry;
+
     private transient Counter replays;
     private transient Counter stale;
     /** The last record chained. */
@@ -103,6 +105,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     private transient MapState<Long, ChainTip> sealedAt;
     /** Checkpoint id -> the last record emitted before its barrier: flushed by the sinks once it completes. */
     private transient MapState<Long, ChainTip> flushedAt;
+
     private transient Counter chained;
     private transient Counter duplicates;
     private transient boolean restored;
@@ -116,14 +119,25 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     /** First sequence of a day -> its anchor, emitted together with that record. */
     private transient MapState<Long, DayAnchor> dayAnchors;
 
-    public AuditChainer(AuditContext audit, AuditSignerFactory signer, AuditTrust.Source trust,
-            OutputTag<AuditHead> headTag, String operatorName, ChainOrigin origin) {
+    public AuditChainer(
+            AuditContext audit,
+            AuditSignerFactory signer,
+            AuditTrust.Source trust,
+            OutputTag<AuditHead> headTag,
+            String operatorName,
+            ChainOrigin origin) {
         this(audit, signer, trust, headTag, null, operatorName, origin, ChainClock.system());
     }
 
     /** With day anchors on {@code anchorTag} (null for none) and the clock that stamps the chaining time. */
-    public AuditChainer(AuditContext audit, AuditSignerFactory signer, AuditTrust.Source trust,
-            OutputTag<AuditHead> headTag, OutputTag<DayAnchor> anchorTag, String operatorName, ChainOrigin origin,
+    public AuditChainer(
+            AuditContext audit,
+            AuditSignerFactory signer,
+            AuditTrust.Source trust,
+            OutputTag<AuditHead> headTag,
+            OutputTag<DayAnchor> anchorTag,
+            String operatorName,
+            ChainOrigin origin,
             ChainClock clock) {
         this.audit = audit;
         this.anchorTag = anchorTag;
@@ -145,8 +159,8 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     public void open() throws Exception {
         super.open();
         if (getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks() != 1) {
-            throw new IllegalStateException("a tenant's audit chain is sequential: run " + operatorName
-                    + " with parallelism 1");
+            throw new IllegalStateException(
+                    "a tenant's audit chain is sequential: run " + operatorName + " with parallelism 1");
         }
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         chain = new AuditChain();
@@ -158,18 +172,19 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         TypeInformation<ChainTip> tipType = TypeInformation.of(ChainTip.class);
         tip = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-tip", tipType));
         emitted = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-emitted", tipType));
-        lastCheckpointSequence = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("chain-last-checkpoint", Types.LONG));
+        lastCheckpointSequence =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("chain-last-checkpoint", Types.LONG));
         lastCheckpointId = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-checkpoint-id", Types.LONG));
-        pending = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("chain-pending", TypeInformation.of(AuditRecord.class)));
+        pending = getRuntimeContext()
+                .getListState(new ListStateDescriptor<>("chain-pending", TypeInformation.of(AuditRecord.class)));
         sealedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-sealed-at", Types.LONG, tipType));
         flushedAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-flushed-at", Types.LONG, tipType));
-        submissions = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("chain-submissions", Types.STRING, Types.LONG));
+        submissions = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("chain-submissions", Types.STRING, Types.LONG));
         lastChainedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-last-chained-at", Types.LONG));
-        dayAnchors = getRuntimeContext().getMapState(new MapStateDescriptor<>("chain-day-anchors", Types.LONG,
-                TypeInformation.of(DayAnchor.class)));
+        dayAnchors = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("chain-day-anchors", Types.LONG, TypeInformation.of(DayAnchor.class)));
         submissionExpiry = getInternalTimerService("chain-submission-expiry", StringSerializer.INSTANCE, this);
         chained = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records");
         duplicates = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records_already_stored");
@@ -208,8 +223,8 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         }
         AuditRecord row = verifiedStoredTail(last.get());
         continueAfter(row);
-        AuditRecord event = audit.newRecord(AuditAction.RESTORED_FROM_OLDER_STATE, AuditOutcome.SUCCESS, operatorName,
-                subtask);
+        AuditRecord event =
+                audit.newRecord(AuditAction.RESTORED_FROM_OLDER_STATE, AuditOutcome.SUCCESS, operatorName, subtask);
         event.checkpointId = checkpointId;
         event.rowCount = row.sequence - state.sequence;
         event.detail = "restored state of checkpoint " + checkpointId + " ends at sequence " + state.sequence
@@ -221,7 +236,8 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     /** The stored tail, checked: this tenant's, hashing to its hash and signed under its public keys. */
     private AuditRecord verifiedStoredTail(AuditRecord row) {
         AuditChain.normalize(row);
-        if (!audit.tenantId().equals(row.tenantId) || !AuditChain.same(chain.hash(row), row.hash)
+        if (!audit.tenantId().equals(row.tenantId)
+                || !AuditChain.same(chain.hash(row), row.hash)
                 || AuditChain.signatureProblem(trust.load(), row) != null) {
             throw new IllegalStateException("the last stored audit record of tenant " + audit.tenantId()
                     + " (sequence " + row.sequence + ") does not verify under its public keys, so " + operatorName
@@ -264,8 +280,8 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         AuditRecord record = element.getValue();
         if (!audit.tenantId().equals(record.tenantId)) {
             // Only a bug upstream can get here; another tenant's record must never enter this chain.
-            throw new IllegalStateException("audit record of tenant '" + record.tenantId + "' reached the chain of '"
-                    + audit.tenantId() + "'");
+            throw new IllegalStateException(
+                    "audit record of tenant '" + record.tenantId + "' reached the chain of '" + audit.tenantId() + "'");
         }
         if (storedIds != null && storedIds.contains(record.recordId)) {
             duplicates.inc();
@@ -343,14 +359,16 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         long sequence = last.sequence + 1;
         if (record.recordId == null || record.recordId.isEmpty()) {
             // Records the chainer makes itself are identified by their place in the chain.
-            record.recordId = AuditRecord.deterministicId(audit.tenantId(), record.action, "chain", 0, sequence,
-                    operatorName);
+            record.recordId =
+                    AuditRecord.deterministicId(audit.tenantId(), record.action, "chain", 0, sequence, operatorName);
         }
         Long before = lastChainedAt.value();
         record.chainedAt = Math.max(clock.millis(), before == null ? 0 : before);
         chain.link(record, sequence, last.hash, signer);
         lastChainedAt.update(record.chainedAt);
-        if (anchorTag != null && before != null && sequence > 1
+        if (anchorTag != null
+                && before != null
+                && sequence > 1
                 && Math.floorDiv(record.chainedAt, DAY_MILLIS) > Math.floorDiv(before, DAY_MILLIS)) {
             dayAnchors.put(record.sequence, DayAnchor.before(record, signer));
         }
@@ -410,7 +428,6 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         finished = true;
         super.finish();
     }
-
 
     private void emitThrough(long sequence) throws Exception {
         List<AuditRecord> keep = new ArrayList<>();

@@ -28,7 +28,9 @@ public final class AuditContext implements Serializable {
 
     /** Every tenant job runs under FedRAMP Moderate and DORA controls. */
     public static AuditContext of(TenantConfig tenant) {
-        String principal = tenant.kafka().isPresent() ? tenant.kafka().username() : tenant.database().user();
+        String principal = tenant.kafka().isPresent()
+                ? tenant.kafka().username()
+                : tenant.database().user();
         return new AuditContext(tenant.id(), tenant.names().jobName(), principal, true, true);
     }
 

@@ -30,6 +30,7 @@ public class AuditRecord {
 
     /** Kafka topic of the input, or {@code cli} for a command. */
     public String sourceTopic;
+
     public int sourcePartition;
     /** Kafka offset of the input; -1 when the source is not a Kafka record. */
     public long sourceOffset;
@@ -38,6 +39,7 @@ public class AuditRecord {
 
     /** The acting principal: the job's Kafka/database principal or the CLI user. */
     public String principal;
+
     public String classification;
 
     public boolean fedramp;
@@ -50,6 +52,7 @@ public class AuditRecord {
     public long rowCount;
     /** For SINK_FLUSH: the first and last Kafka offset of those rows; -1 otherwise. */
     public long firstOffset;
+
     public long lastOffset;
     /** For SINK_FLUSH and CHECKPOINT: the Flink checkpoint the record belongs to; -1 otherwise. */
     public long checkpointId;
@@ -93,10 +96,21 @@ public class AuditRecord {
      * A deterministic id over the fields that identify the event (not its wall-clock time),
      * so a replayed input maps onto the row it already wrote.
      */
-    public static String deterministicId(String tenantId, AuditAction action, String sourceTopic,
-            int sourcePartition, long sourceOffset, String discriminator) {
-        String identity = String.join("|", tenantId, action.name(), String.valueOf(sourceTopic),
-                Integer.toString(sourcePartition), Long.toString(sourceOffset), String.valueOf(discriminator));
+    public static String deterministicId(
+            String tenantId,
+            AuditAction action,
+            String sourceTopic,
+            int sourcePartition,
+            long sourceOffset,
+            String discriminator) {
+        String identity = String.join(
+                "|",
+                tenantId,
+                action.name(),
+                String.valueOf(sourceTopic),
+                Integer.toString(sourcePartition),
+                Long.toString(sourceOffset),
+                String.valueOf(discriminator));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

@@ -3,9 +3,6 @@ package io.enclave.operators.audit;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
-import io.enclave.operators.audit.AuditSigner;
-import io.enclave.operators.audit.AuditTrust;
-import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.operators.crypto.SigningKeyStore;
 import java.nio.file.Path;
@@ -40,15 +37,19 @@ public final class AuditSigning {
 
     public static SigningKeyStore store(TenantConfig tenant, SignerRole role) {
         KeystoreSettings keys = tenant.keystore();
-        return new SigningKeyStore(SigningKeyStore.pathFor(keys.path(), role), password(tenant, role), keys.type(),
-                tenant.id(), role);
+        return new SigningKeyStore(
+                SigningKeyStore.pathFor(keys.path(), role), password(tenant, role), keys.type(), tenant.id(), role);
     }
 
     /** Opens the role's newest key where it is used; what travels in a job graph. */
     public static SigningKeyStore.Factory factory(TenantConfig tenant, SignerRole role) {
         KeystoreSettings keys = tenant.keystore();
-        return new SigningKeyStore.Factory(SigningKeyStore.pathFor(keys.path(), role).toString(),
-                password(tenant, role), keys.type(), tenant.id(), role);
+        return new SigningKeyStore.Factory(
+                SigningKeyStore.pathFor(keys.path(), role).toString(),
+                password(tenant, role),
+                keys.type(),
+                tenant.id(),
+                role);
     }
 
     /** The tenant's public trust file beside its key store. */
@@ -72,8 +73,8 @@ public final class AuditSigning {
         for (SignerRole role : SignerRole.values()) {
             SigningKeyStore store = store(tenant, role);
             if (!store.exists() && trust.keys().stream().anyMatch(k -> k.role() == role)) {
-                throw new KeyUnavailableException("the trust file " + file + " holds " + role.id()
-                        + " keys of tenant " + tenant.id() + " but their key store " + store.path() + " is missing");
+                throw new KeyUnavailableException("the trust file " + file + " holds " + role.id() + " keys of tenant "
+                        + tenant.id() + " but their key store " + store.path() + " is missing");
             }
             trust = trust.with(store.init(), "");
         }
@@ -95,8 +96,8 @@ public final class AuditSigning {
         Path file = trustFile(tenant);
         AuditTrust trust = AuditTrust.read(file);
         if (!trust.holds(old.keyId())) {
-            throw new KeyUnavailableException("the trust file " + file + " does not hold the current " + role.id()
-                    + " key " + old.keyId());
+            throw new KeyUnavailableException(
+                    "the trust file " + file + " does not hold the current " + role.id() + " key " + old.keyId());
         }
         AuditSigner fresh = store.rotate();
         trust.with(fresh, old.keyId()).write(file);

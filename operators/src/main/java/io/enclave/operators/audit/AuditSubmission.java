@@ -39,13 +39,15 @@ public final class AuditSubmission {
 
     /** A record is one flat object: duplicate keys and nesting are refused, not resolved. */
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(2).build())
                     .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     /** Fields of a submission besides its submitter and signature. */
-    private static final int RECORD_FIELDS = AuditJson.write(JSON, new AuditRecord(), false).size();
+    private static final int RECORD_FIELDS =
+            AuditJson.write(JSON, new AuditRecord(), false).size();
 
     private AuditSubmission() {}
 
@@ -89,12 +91,15 @@ public final class AuditSubmission {
             throw new RefusedException(MALFORMED, "the line is empty");
         }
         if (line.length > MAX_LINE_BYTES) {
-            throw new RefusedException(MALFORMED, "the line has " + line.length + " bytes, more than "
-                    + MAX_LINE_BYTES);
+            throw new RefusedException(
+                    MALFORMED, "the line has " + line.length + " bytes, more than " + MAX_LINE_BYTES);
         }
         JsonNode n;
         try {
-            n = JSON.readTree(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString());
+            n = JSON.readTree(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(line))
+                    .toString());
         } catch (JsonProcessingException e) {
             throw new RefusedException(MALFORMED, "the line is not one JSON object");
         } catch (IOException e) {
@@ -122,8 +127,11 @@ public final class AuditSubmission {
         if (n.size() != RECORD_FIELDS + 2) {
             throw new RefusedException(MALFORMED, "the line has fields an audit record does not");
         }
-        String problem = trust.problem(submitter.textValue(), AuditChain.submitters(record.action),
-                AuditChain.submissionMessage(record, submitter.textValue()), signature.textValue());
+        String problem = trust.problem(
+                submitter.textValue(),
+                AuditChain.submitters(record.action),
+                AuditChain.submissionMessage(record, submitter.textValue()),
+                signature.textValue());
         if (problem != null) {
             throw new RefusedException(FORGED, "the submission is refused: " + problem);
         }

@@ -106,8 +106,14 @@ public final class AuditTrust implements Serializable {
             return this;
         }
         Map<String, TrustedKey> more = new LinkedHashMap<>(keys);
-        more.put(signer.keyId(), new TrustedKey(signer.keyId(), signer.role(), signer.publicKey(), Instant.now(),
-                previous == null ? "" : previous));
+        more.put(
+                signer.keyId(),
+                new TrustedKey(
+                        signer.keyId(),
+                        signer.role(),
+                        signer.publicKey(),
+                        Instant.now(),
+                        previous == null ? "" : previous));
         return new AuditTrust(tenantId, more);
     }
 
@@ -160,8 +166,8 @@ public final class AuditTrust implements Serializable {
      */
     public static AuditTrust read(Path path) {
         if (!Files.isRegularFile(path)) {
-            throw new KeyUnavailableException("no audit trust file at " + path
-                    + " (it is written by keys init and keys rotate-signing)");
+            throw new KeyUnavailableException(
+                    "no audit trust file at " + path + " (it is written by keys init and keys rotate-signing)");
         }
         try {
             JsonNode n = JSON.readTree(Files.readAllBytes(path));
@@ -175,10 +181,15 @@ public final class AuditTrust implements Serializable {
                 }
                 byte[] publicKey = HexFormat.of().parseHex(k.path("public_key").asText());
                 if (publicKey.length != Ed25519PublicKeyParameters.KEY_SIZE) {
-                    throw new IllegalArgumentException("key " + k.path("key_id").asText() + " has no 32-byte public key");
+                    throw new IllegalArgumentException(
+                            "key " + k.path("key_id").asText() + " has no 32-byte public key");
                 }
-                TrustedKey key = new TrustedKey(k.path("key_id").asText(), SignerRole.of(k.path("role").asText()),
-                        publicKey, Instant.parse(k.path("created").asText()), k.path("previous").asText(""));
+                TrustedKey key = new TrustedKey(
+                        k.path("key_id").asText(),
+                        SignerRole.of(k.path("role").asText()),
+                        publicKey,
+                        Instant.parse(k.path("created").asText()),
+                        k.path("previous").asText(""));
                 keys.put(key.keyId(), key);
             }
             return new AuditTrust(n.path("tenant").asText(), keys);

@@ -17,6 +17,7 @@ public class DayAnchor {
     public long anchoredAt;
     /** The job key that signed it. */
     public String signer;
+
     public String signature;
 
     public DayAnchor() {}
@@ -29,8 +30,8 @@ public class DayAnchor {
         a.prevHash = first.prevHash;
         a.anchoredAt = first.chainedAt;
         a.signer = job.keyId();
-        a.signature = job.sign(AuditChain.anchorMessage(a.signer, a.tenantId, a.firstSequence, a.prevHash, 0,
-                a.anchoredAt));
+        a.signature =
+                job.sign(AuditChain.anchorMessage(a.signer, a.tenantId, a.firstSequence, a.prevHash, 0, a.anchoredAt));
         return a;
     }
 

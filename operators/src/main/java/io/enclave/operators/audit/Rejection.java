@@ -46,8 +46,13 @@ public final class Rejection {
      * example two operators, or two reasons), which would otherwise share an id.
      */
     public AuditRecord build(String discriminator) {
-        record.recordId = AuditRecord.deterministicId(record.tenantId, record.action, record.sourceTopic,
-                record.sourcePartition, record.sourceOffset, discriminator);
+        record.recordId = AuditRecord.deterministicId(
+                record.tenantId,
+                record.action,
+                record.sourceTopic,
+                record.sourcePartition,
+                record.sourceOffset,
+                discriminator);
         return record;
     }
 

@@ -62,8 +62,10 @@ public class SinkFlushAuditor extends AbstractStreamOperator<TenantEvent>
     @Override
     public void processElement(StreamRecord<TenantEvent> element) {
         TenantEvent e = element.getValue();
-        spans.computeIfAbsent(e.sourceTopic + "\u0000" + e.sourcePartition,
-                k -> new OffsetSpan(e.sourceTopic, e.sourcePartition)).add(e.sourceOffset);
+        spans.computeIfAbsent(
+                        e.sourceTopic + "\u0000" + e.sourcePartition,
+                        k -> new OffsetSpan(e.sourceTopic, e.sourcePartition))
+                .add(e.sourceOffset);
         output.collect(element);
     }
 
@@ -83,10 +85,15 @@ public class SinkFlushAuditor extends AbstractStreamOperator<TenantEvent>
             r.lastOffset = span.last;
             r.rowCount = span.rows;
             r.checkpointId = checkpointId;
-            r.detail = span.rows + " rows to " + table + " from " + span.topic + "-" + span.partition
-                    + " offsets " + span.first + ".." + span.last;
-            r.recordId = AuditRecord.deterministicId(audit.tenantId(), r.action, span.topic, span.partition,
-                    span.first, table + "|" + job + "|" + checkpointId + "|" + subtask);
+            r.detail = span.rows + " rows to " + table + " from " + span.topic + "-" + span.partition + " offsets "
+                    + span.first + ".." + span.last;
+            r.recordId = AuditRecord.deterministicId(
+                    audit.tenantId(),
+                    r.action,
+                    span.topic,
+                    span.partition,
+                    span.first,
+                    table + "|" + job + "|" + checkpointId + "|" + subtask);
             output.collect(auditTag, new StreamRecord<>(r));
             rowsWritten.inc(span.rows);
         }

@@ -49,16 +49,24 @@ public final class ColumnCipher {
     private final AEADBlockCipher decryptor;
     /** Set when randomized values run on the JDK's GCM instead of {@link #encryptor} and {@link #decryptor}. */
     private final Cipher jceEncryptor;
+
     private final Cipher jceDecryptor;
     private final SecretKeySpec jceKey;
 
-    ColumnCipher(String tenantId, String table, String column, EncryptionMode mode, VersionedKey key,
-            NonceSequence nonces) {
+    ColumnCipher(
+            String tenantId, String table, String column, EncryptionMode mode, VersionedKey key, NonceSequence nonces) {
         this(tenantId, table, column, mode, key, nonces, GcmEngine.configured(), FieldKeys.HKDF);
     }
 
-    ColumnCipher(String tenantId, String table, String column, EncryptionMode mode, VersionedKey key,
-            NonceSequence nonces, GcmEngine engine, FieldKeys.Derivation derivation) {
+    ColumnCipher(
+            String tenantId,
+            String table,
+            String column,
+            EncryptionMode mode,
+            VersionedKey key,
+            NonceSequence nonces,
+            GcmEngine engine,
+            FieldKeys.Derivation derivation) {
         this.tenantId = tenantId;
         this.table = table;
         this.column = column;
@@ -142,8 +150,8 @@ public final class ColumnCipher {
      */
     public String decrypt(Ciphertext value, String rowKey) {
         if (value.mode() != mode || value.keyVersion() != keyVersion) {
-            throw new IllegalArgumentException("a " + value.mode() + " k" + value.keyVersion()
-                    + " value given to the " + mode + " k" + keyVersion + " cipher");
+            throw new IllegalArgumentException("a " + value.mode() + " k" + value.keyVersion() + " value given to the "
+                    + mode + " k" + keyVersion + " cipher");
         }
         byte[] payload = value.payload();
         if (jceDecryptor != null) {
@@ -193,8 +201,8 @@ public final class ColumnCipher {
             jceDecryptor.init(Cipher.DECRYPT_MODE, jceKey, new GCMParameterSpec(TAG_BITS, payload, 0, NONCE_BYTES));
             jceDecryptor.updateAAD(aadPrefix);
             jceDecryptor.updateAAD(rowKeyBytes(rowKey));
-            return new String(jceDecryptor.doFinal(payload, NONCE_BYTES, payload.length - NONCE_BYTES),
-                    StandardCharsets.UTF_8);
+            return new String(
+                    jceDecryptor.doFinal(payload, NONCE_BYTES, payload.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
             throw notAuthentic();
         } catch (GeneralSecurityException e) {
@@ -226,8 +234,10 @@ public final class ColumnCipher {
     }
 
     private DecryptionException notAuthentic() {
-        return new DecryptionException("authentication_failed", "the value does not decrypt as " + table + "."
-                + column + " of tenant " + tenantId + " under key version " + keyVersion
-                + ": it was altered, or it belongs to another tenant, table, column or row");
+        return new DecryptionException(
+                "authentication_failed",
+                "the value does not decrypt as " + table + "."
+                        + column + " of tenant " + tenantId + " under key version " + keyVersion
+                        + ": it was altered, or it belongs to another tenant, table, column or row");
     }
 }

@@ -43,9 +43,12 @@ public final class EventEncryptor {
     public EventEncryptor(FieldCrypto crypto, List<EncryptedField> fields) {
         Map<StreamKind, List<Slot>> byStream = new EnumMap<>(StreamKind.class);
         for (EncryptedField f : fields) {
-            String column = EncryptableFields.column(f.stream(), f.field()).orElseThrow(() ->
-                    new IllegalArgumentException(f.field() + " is not an encryptable field of " + f.stream()));
-            Slot slot = new Slot(f.stream().table() + "." + column, recordField(f.stream(), f.field()),
+            String column = EncryptableFields.column(f.stream(), f.field())
+                    .orElseThrow(() ->
+                            new IllegalArgumentException(f.field() + " is not an encryptable field of " + f.stream()));
+            Slot slot = new Slot(
+                    f.stream().table() + "." + column,
+                    recordField(f.stream(), f.field()),
                     crypto.forWriting(f.stream().table(), column, f.mode()));
             byStream.computeIfAbsent(f.stream(), s -> new ArrayList<>()).add(slot);
             all.add(slot);

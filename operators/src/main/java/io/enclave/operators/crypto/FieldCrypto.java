@@ -31,7 +31,11 @@ public final class FieldCrypto {
     }
 
     /** As above, with the column subkeys derived another way: for tests only, never from config. */
-    FieldCrypto(KeyProvider keys, String tenantId, NonceSequence nonces, GcmEngine engine,
+    FieldCrypto(
+            KeyProvider keys,
+            String tenantId,
+            NonceSequence nonces,
+            GcmEngine engine,
             FieldKeys.Derivation derivation) {
         keys.requireOwnTenant(tenantId);
         this.keys = keys;
@@ -66,7 +70,7 @@ public final class FieldCrypto {
 
     private ColumnCipher cipher(String table, String column, EncryptionMode mode, VersionedKey key) {
         String id = table + '|' + column + '|' + mode + '|' + key.version();
-        return ciphers.computeIfAbsent(id, k -> new ColumnCipher(tenantId, table, column, mode, key, nonces, engine,
-                derivation));
+        return ciphers.computeIfAbsent(
+                id, k -> new ColumnCipher(tenantId, table, column, mode, key, nonces, engine, derivation));
     }
 }

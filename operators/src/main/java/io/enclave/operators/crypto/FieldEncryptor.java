@@ -44,8 +44,13 @@ public class FieldEncryptor extends ProcessFunction<TenantEvent, TenantEvent> {
     /**
      * @param keyRef the tenant's key reference, named in the key-use audit records
      */
-    public FieldEncryptor(AuditContext audit, List<EncryptedField> fields, KeyProviderFactory keys, String keyRef,
-            OutputTag<AuditRecord> auditTag, String operatorName) {
+    public FieldEncryptor(
+            AuditContext audit,
+            List<EncryptedField> fields,
+            KeyProviderFactory keys,
+            String keyRef,
+            OutputTag<AuditRecord> auditTag,
+            String operatorName) {
         this.audit = audit;
         this.fields = List.copyOf(fields);
         this.keys = keys;
@@ -62,7 +67,9 @@ public class FieldEncryptor extends ProcessFunction<TenantEvent, TenantEvent> {
         encryptor = new EventEncryptor(crypto, fields);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         job = getRuntimeContext().getJobInfo().getJobId().toHexString();
-        fieldsEncrypted = getRuntimeContext().getMetricGroup().addGroup("tenant", audit.tenantId())
+        fieldsEncrypted = getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("tenant", audit.tenantId())
                 .counter("fields_encrypted");
     }
 
@@ -97,11 +104,18 @@ public class FieldEncryptor extends ProcessFunction<TenantEvent, TenantEvent> {
         String when = checkpointId < 0 ? "end of input" : "checkpoint " + checkpointId;
         AuditRecord r = audit.newRecord(AuditAction.KEY_USE, AuditOutcome.SUCCESS, operatorName, subtask);
         r.detail = when + ": key " + keyRef + " version " + encryptor.keyVersion() + " encrypted " + total
-                + " values (" + counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                + " values ("
+                + counts.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
                         .collect(Collectors.joining(", ")) + ")";
         // Same checkpoint, same id: a summary re-emitted for a checkpoint after a restore overwrites its row.
-        r.recordId = AuditRecord.deterministicId(audit.tenantId(), AuditAction.KEY_USE, operatorName, subtask,
-                checkpointId, job + "|k" + encryptor.keyVersion());
+        r.recordId = AuditRecord.deterministicId(
+                audit.tenantId(),
+                AuditAction.KEY_USE,
+                operatorName,
+                subtask,
+                checkpointId,
+                job + "|k" + encryptor.keyVersion());
         return Optional.of(r);
     }
 

@@ -32,7 +32,8 @@ public final class FieldEncryptorOperator extends ProcessOperator<TenantEvent, T
 
     private void emitSummary(long checkpointId) {
         FieldEncryptor encryptor = (FieldEncryptor) getUserFunction();
-        encryptor.keyUseSummary(checkpointId)
+        encryptor
+                .keyUseSummary(checkpointId)
                 .ifPresent(summary -> output.collect(encryptor.auditTag(), new StreamRecord<>(summary)));
     }
 }

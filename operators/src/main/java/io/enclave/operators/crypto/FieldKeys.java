@@ -14,6 +14,7 @@ import org.bouncycastle.crypto.params.HKDFParameters;
 public final class FieldKeys {
     /** Fixed salt: a domain separator for Enclave's field keys. */
     private static final byte[] SALT = "enclave/field-key/v1".getBytes(StandardCharsets.US_ASCII);
+
     public static final int KEY_BYTES = 32;
 
     /**
@@ -31,8 +32,8 @@ public final class FieldKeys {
 
     private FieldKeys() {}
 
-    public static byte[] derive(byte[] tenantKey, String tenantId, String table, String column, int version,
-            String algorithm) {
+    public static byte[] derive(
+            byte[] tenantKey, String tenantId, String table, String column, int version, String algorithm) {
         byte[] info = info(tenantId, table, column, version, algorithm);
         HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
         hkdf.init(new HKDFParameters(tenantKey, SALT, info));
@@ -43,6 +44,7 @@ public final class FieldKeys {
 
     /** {@code tenant|table|column|k<version>|<algorithm>}; tenant, table and column are identifiers without '|'. */
     static byte[] info(String tenantId, String table, String column, int version, String algorithm) {
-        return String.join("|", tenantId, table, column, "k" + version, algorithm).getBytes(StandardCharsets.UTF_8);
+        return String.join("|", tenantId, table, column, "k" + version, algorithm)
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -36,7 +36,8 @@ final class KeyAliases {
 
     boolean owns(String alias) {
         String a = alias.toLowerCase(Locale.ROOT);
-        // An old store's <keyref>.audit (the HMAC chain key before signatures) is not the tenant's any more: not copied.
+        // An old store's <keyref>.audit (the HMAC chain key before signatures) is not the tenant's any more: not
+        // copied.
         return versionOf(a).isPresent() || a.equals(destroyed());
     }
 }

@@ -58,7 +58,8 @@ final class KeystoreFile {
     /** The store as it is on disk. */
     KeyStore load() {
         if (!exists()) {
-            throw new KeyUnavailableException("key store " + path + " does not exist; create it with ./enclave keys init");
+            throw new KeyUnavailableException(
+                    "key store " + path + " does not exist; create it with ./enclave keys init");
         }
         try (InputStream in = Files.newInputStream(path)) {
             KeyStore store = newStore();
@@ -66,8 +67,9 @@ final class KeystoreFile {
             return store;
         } catch (IOException | GeneralSecurityException e) {
             // The provider's message can be vague ("mac invalid"); say what it usually means, without the password.
-            throw new KeyUnavailableException("cannot open " + type + " key store " + path
-                    + ": wrong password, wrong type, or a damaged file (" + e.getClass().getSimpleName() + ")");
+            throw new KeyUnavailableException(
+                    "cannot open " + type + " key store " + path + ": wrong password, wrong type, or a damaged file ("
+                            + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -96,7 +98,8 @@ final class KeystoreFile {
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
                 store.store(out, password.reveal().toCharArray());
             } catch (GeneralSecurityException e) {
-                throw new IOException("the " + type + " provider refused to write it (" + e.getClass().getSimpleName() + ")");
+                throw new IOException("the " + type + " provider refused to write it ("
+                        + e.getClass().getSimpleName() + ")");
             }
             try {
                 Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

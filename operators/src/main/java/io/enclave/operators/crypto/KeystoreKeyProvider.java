@@ -22,7 +22,11 @@ public final class KeystoreKeyProvider implements KeyProvider {
     private final NavigableMap<Integer, VersionedKey> dataKeys;
     private final int destroyedUpTo;
 
-    private KeystoreKeyProvider(String tenantId, String keyRef, Path path, NavigableMap<Integer, VersionedKey> dataKeys,
+    private KeystoreKeyProvider(
+            String tenantId,
+            String keyRef,
+            Path path,
+            NavigableMap<Integer, VersionedKey> dataKeys,
             int destroyedUpTo) {
         this.tenantId = tenantId;
         this.keyRef = keyRef;
@@ -48,7 +52,8 @@ public final class KeystoreKeyProvider implements KeyProvider {
             }
             // An older store may still hold <keyref>.audit, the HMAC chain key from before signatures: never read.
             int destroyed = TenantKeyStore.destroyedUpTo(store, aliases, file.protection());
-            return new KeystoreKeyProvider(tenantId, keyRef, path, Collections.unmodifiableNavigableMap(keys), destroyed);
+            return new KeystoreKeyProvider(
+                    tenantId, keyRef, path, Collections.unmodifiableNavigableMap(keys), destroyed);
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new KeyUnavailableException("cannot read the keys of tenant " + tenantId + " (" + keyRef + ") from "
                     + path + " (" + e.getClass().getSimpleName() + ")");
@@ -63,11 +68,12 @@ public final class KeystoreKeyProvider implements KeyProvider {
     @Override
     public VersionedKey currentDataKey() {
         if (dataKeys.isEmpty()) {
-            throw new KeyUnavailableException(destroyedUpTo > 0
-                    ? "the data keys of tenant " + tenantId + " (" + keyRef + ") were destroyed; nothing can be"
-                            + " encrypted until keys init creates a new one"
-                    : "tenant " + tenantId + " has no data key " + keyRef + " in " + path
-                            + "; create it with ./enclave keys init --tenant " + tenantId);
+            throw new KeyUnavailableException(
+                    destroyedUpTo > 0
+                            ? "the data keys of tenant " + tenantId + " (" + keyRef + ") were destroyed; nothing can be"
+                                    + " encrypted until keys init creates a new one"
+                            : "tenant " + tenantId + " has no data key " + keyRef + " in " + path
+                                    + "; create it with ./enclave keys init --tenant " + tenantId);
         }
         return dataKeys.lastEntry().getValue();
     }
@@ -93,6 +99,7 @@ public final class KeystoreKeyProvider implements KeyProvider {
 
     @Override
     public String toString() {
-        return "KeystoreKeyProvider[tenant=" + tenantId + ", keyRef=" + keyRef + ", versions=" + dataKeys.keySet() + "]";
+        return "KeystoreKeyProvider[tenant=" + tenantId + ", keyRef=" + keyRef + ", versions=" + dataKeys.keySet()
+                + "]";
     }
 }

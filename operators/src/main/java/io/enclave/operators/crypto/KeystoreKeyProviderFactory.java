@@ -33,7 +33,11 @@ public final class KeystoreKeyProviderFactory implements KeyProviderFactory {
      */
     public static KeystoreKeyProviderFactory forTenant(TenantConfig tenant) {
         KeystoreSettings keystore = tenant.keystore();
-        return new KeystoreKeyProviderFactory(keystore.path(), keystore.password(), keystore.type(), tenant.id(),
+        return new KeystoreKeyProviderFactory(
+                keystore.path(),
+                keystore.password(),
+                keystore.type(),
+                tenant.id(),
                 tenant.database().encryptionKeyRef());
     }
 

@@ -119,14 +119,19 @@ public final class SigningKeyStore {
     private AuditSigner add(KeyStore store, int version) throws GeneralSecurityException {
         byte[] seed = new byte[32];
         new SecureRandom().nextBytes(seed);
-        store.setEntry(prefix + version, new KeyStore.SecretKeyEntry(new SecretKeySpec(seed, SEED_ALGORITHM)),
+        store.setEntry(
+                prefix + version,
+                new KeyStore.SecretKeyEntry(new SecretKeySpec(seed, SEED_ALGORITHM)),
                 file.protection());
         return new AuditSigner(AuditSigner.keyId(tenantId, role, version), role, seed);
     }
 
     private AuditSigner signer(KeyStore store, int version) throws GeneralSecurityException {
         KeyStore.SecretKeyEntry entry = (KeyStore.SecretKeyEntry) store.getEntry(prefix + version, file.protection());
-        return new AuditSigner(AuditSigner.keyId(tenantId, role, version), role, entry.getSecretKey().getEncoded());
+        return new AuditSigner(
+                AuditSigner.keyId(tenantId, role, version),
+                role,
+                entry.getSecretKey().getEncoded());
     }
 
     private List<Integer> versions(KeyStore store) throws GeneralSecurityException {
@@ -153,7 +158,8 @@ public final class SigningKeyStore {
 
         @Override
         public String toString() {
-            return "SigningKeyStore.Factory[" + type + " " + path + ", tenant=" + tenantId + ", role=" + role.id() + "]";
+            return "SigningKeyStore.Factory[" + type + " " + path + ", tenant=" + tenantId + ", role=" + role.id()
+                    + "]";
         }
     }
 }

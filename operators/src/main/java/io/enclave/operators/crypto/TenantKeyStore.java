@@ -37,8 +37,7 @@ public final class TenantKeyStore {
     }
 
     /** What {@link #list()} shows: versions and dates, never key material. */
-    public record KeyStatus(String tenantId, String keyRef, List<Version> versions, int current,
-            int destroyedUpTo) {
+    public record KeyStatus(String tenantId, String keyRef, List<Version> versions, int current, int destroyedUpTo) {
         /** One version of the data key and when it was created. */
         public record Version(int version, Date created) {}
     }
@@ -54,12 +53,12 @@ public final class TenantKeyStore {
     public int init() {
         return file.update(store -> {
             if (!dataVersions(store).isEmpty()) {
-                throw new IllegalStateException("tenant " + tenantId + " already has data keys under " + keyRef
-                        + " in " + file.path() + "; use rotate for a new version");
+                throw new IllegalStateException("tenant " + tenantId + " already has data keys under " + keyRef + " in "
+                        + file.path() + "; use rotate for a new version");
             }
             int version = destroyedUpTo(store) + 1;
-            store.setEntry(aliases.data(version), new KeyStore.SecretKeyEntry(newKey(DATA_KEY_ALGORITHM)),
-                    file.protection());
+            store.setEntry(
+                    aliases.data(version), new KeyStore.SecretKeyEntry(newKey(DATA_KEY_ALGORITHM)), file.protection());
             return version;
         });
     }
@@ -74,12 +73,12 @@ public final class TenantKeyStore {
         return file.update(store -> {
             List<Integer> versions = dataVersions(store);
             if (versions.isEmpty()) {
-                throw new IllegalStateException("tenant " + tenantId + " has no data key under " + keyRef
-                        + " in " + file.path() + "; run keys init first");
+                throw new IllegalStateException("tenant " + tenantId + " has no data key under " + keyRef + " in "
+                        + file.path() + "; run keys init first");
             }
             int version = Math.max(versions.get(versions.size() - 1), destroyedUpTo(store)) + 1;
-            store.setEntry(aliases.data(version), new KeyStore.SecretKeyEntry(newKey(DATA_KEY_ALGORITHM)),
-                    file.protection());
+            store.setEntry(
+                    aliases.data(version), new KeyStore.SecretKeyEntry(newKey(DATA_KEY_ALGORITHM)), file.protection());
             return version;
         });
     }
@@ -115,7 +114,10 @@ public final class TenantKeyStore {
      */
     public List<String> copyFrom(Path sharedPath, Secret sharedPassword, String sharedType) {
         KeystoreFile shared = new KeystoreFile(sharedPath, sharedPassword, sharedType);
-        if (shared.path().toAbsolutePath().normalize().equals(file.path().toAbsolutePath().normalize())) {
+        if (shared.path()
+                .toAbsolutePath()
+                .normalize()
+                .equals(file.path().toAbsolutePath().normalize())) {
             throw new IllegalStateException("the key store of tenant " + tenantId + " is the shared store "
                     + file.path() + " itself; give the tenant a store of its own");
         }
@@ -155,10 +157,12 @@ public final class TenantKeyStore {
             for (int version : dataVersions(store)) {
                 versions.add(new KeyStatus.Version(version, store.getCreationDate(aliases.data(version))));
             }
-            int current = versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version();
+            int current =
+                    versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version();
             return new KeyStatus(tenantId, keyRef, versions, current, destroyedUpTo(store));
         } catch (GeneralSecurityException e) {
-            throw new KeyUnavailableException("cannot read key store " + file.path() + ": " + e.getClass().getSimpleName());
+            throw new KeyUnavailableException(
+                    "cannot read key store " + file.path() + ": " + e.getClass().getSimpleName());
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 public final class EventParser {
     /** Metadata a publisher may put on an event; read from the message's top level only. */
     public static final String TENANT_FIELD = "tenant_id";
+
     public static final String CLASSIFICATION_FIELD = "data_classification";
     public static final String DEFAULT_CLASSIFICATION = "PUBLIC";
 
@@ -63,7 +64,8 @@ public final class EventParser {
         String text;
         try {
             // Strict decoding first: Jackson alone accepts overlong UTF-8 and sniffs UTF-16/32.
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(payload))
@@ -77,7 +79,9 @@ public final class EventParser {
         } catch (JsonProcessingException e) {
             return ParsedEvent.failed(RejectReason.MALFORMED, describe(e));
         } catch (IOException | RuntimeException e) {
-            return ParsedEvent.failed(RejectReason.MALFORMED, "unreadable message: " + e.getClass().getSimpleName());
+            return ParsedEvent.failed(
+                    RejectReason.MALFORMED,
+                    "unreadable message: " + e.getClass().getSimpleName());
         }
         if (root == null || !root.isObject()) {
             return ParsedEvent.failed(RejectReason.MALFORMED, "expected a JSON object");
@@ -223,9 +227,11 @@ public final class EventParser {
         String original = String.valueOf(e.getOriginalMessage());
         String what;
         if (e instanceof StreamConstraintsException) {
-            what = original.contains("nesting depth") ? "nesting depth exceeds " + MAX_NESTING_DEPTH
-                    : original.contains("String value length") ? "a string value exceeds max_message_bytes"
-                    : "exceeds a parser limit";
+            what = original.contains("nesting depth")
+                    ? "nesting depth exceeds " + MAX_NESTING_DEPTH
+                    : original.contains("String value length")
+                            ? "a string value exceeds max_message_bytes"
+                            : "exceeds a parser limit";
         } else if (original.startsWith("Duplicate field '")) {
             String field = original.substring("Duplicate field '".length(), original.length() - 1);
             what = "duplicate field" + (SAFE_FIELD_NAME.matcher(field).matches() ? " '" + field + "'" : "");
@@ -240,8 +246,10 @@ public final class EventParser {
     }
 
     private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? "unknown position"
-                : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return e.getLocation() == null
+                ? "unknown position"
+                : "line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
     }
 
     private static boolean isBlank(String s) {

@@ -25,8 +25,12 @@ public final class IsoDateTimes {
     /** The common shape read directly, or null for anything the JDK's parser should decide. */
     static OffsetDateTime tryFast(String s) {
         int n = s.length();
-        if (n < DATE_TIME_LENGTH + 1 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+        if (n < DATE_TIME_LENGTH + 1
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
             return null;
         }
         int year = digits(s, 0, 4);
@@ -81,7 +85,8 @@ public final class IsoDateTimes {
             return null;
         }
         try {
-            return sign == '+' ? ZoneOffset.ofHoursMinutes(hours, minutes)
+            return sign == '+'
+                    ? ZoneOffset.ofHoursMinutes(hours, minutes)
                     : ZoneOffset.ofHoursMinutes(-hours, -minutes);
         } catch (DateTimeException e) {
             return null;

@@ -18,8 +18,15 @@ public final class ParsedEvent {
     private final DisasterDeclaration disaster;
     private final WeatherAlert alert;
 
-    private ParsedEvent(RejectReason failure, String detail, String naturalKey, String claimedTenant,
-            String classification, String[] states, DisasterDeclaration disaster, WeatherAlert alert) {
+    private ParsedEvent(
+            RejectReason failure,
+            String detail,
+            String naturalKey,
+            String claimedTenant,
+            String classification,
+            String[] states,
+            DisasterDeclaration disaster,
+            WeatherAlert alert) {
         this.failure = failure;
         this.detail = detail;
         this.naturalKey = naturalKey;
@@ -39,8 +46,15 @@ public final class ParsedEvent {
     }
 
     static ParsedEvent disaster(DisasterDeclaration d, String claimedTenant, String classification) {
-        return new ParsedEvent(null, null, d.id, claimedTenant, classification,
-                d.state == null ? new String[0] : new String[] {d.state}, d, null);
+        return new ParsedEvent(
+                null,
+                null,
+                d.id,
+                claimedTenant,
+                classification,
+                d.state == null ? new String[0] : new String[] {d.state},
+                d,
+                null);
     }
 
     static ParsedEvent alert(WeatherAlert a, String claimedTenant, String classification, String[] states) {

@@ -7,6 +7,7 @@ package io.enclave.operators.record;
 public class DisasterDeclaration {
     /** OpenFEMA's record id (uuid): the natural key. */
     public String id;
+
     public String femaDeclarationString;
     public Integer disasterNumber;
     public String state;

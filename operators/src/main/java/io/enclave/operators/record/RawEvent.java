@@ -11,6 +11,7 @@ public class RawEvent {
     public long offset;
     /** Broker timestamp, epoch milliseconds. */
     public long timestamp;
+
     public byte[] payload;
 
     public RawEvent() {}

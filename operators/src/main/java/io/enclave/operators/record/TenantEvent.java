@@ -11,6 +11,7 @@ import io.enclave.config.StreamKind;
 public class TenantEvent {
     /** The tenant whose job this is; never taken from the payload. */
     public String tenantId;
+
     public StreamKind stream;
     /** FEMA {@code id} or NWS alert {@code id}. */
     public String naturalKey;

@@ -4,11 +4,13 @@ package io.enclave.operators.record;
 public class WeatherAlert {
     /** The CAP identifier (urn:oid:...): the natural key. */
     public String id;
+
     public String areaDesc;
     /** SAME codes: 6 digits, the 2nd and 3rd being the state FIPS code. */
     public String[] sameCodes;
     /** UGC codes such as COZ039 or MDC031; the first two letters name the state or marine area. */
     public String[] ugcCodes;
+
     public String sent;
     public String effective;
     public String onset;

@@ -1,6 +1,5 @@
 package io.enclave.operators.audit;
 
-import static io.enclave.operators.Fixtures.AUDIT;
 import static io.enclave.operators.Fixtures.OTHER_TENANT;
 import static io.enclave.operators.Fixtures.TENANT;
 import static io.enclave.operators.Fixtures.auditContext;
@@ -43,8 +42,14 @@ class AuditChainerTest {
     private KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord> harness(
             OperatorSubtaskState restoreFrom, ChainOrigin origin) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new AuditChainer(auditContext(), FixedSigners.factory(TENANT, SignerRole.JOB, SEED),
-                        TRUST.asSource(), HEAD, "chain[" + TENANT + "]", origin), new AuditTenantKey(),
+                new AuditChainer(
+                        auditContext(),
+                        FixedSigners.factory(TENANT, SignerRole.JOB, SEED),
+                        TRUST.asSource(),
+                        HEAD,
+                        "chain[" + TENANT + "]",
+                        origin),
+                new AuditTenantKey(),
                 Types.STRING);
         harnesses.add(h);
         if (restoreFrom != null) {
@@ -64,8 +69,8 @@ class AuditChainerTest {
         return r;
     }
 
-    private static void checkpoint(KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord> h,
-            long id) throws Exception {
+    private static void checkpoint(KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord> h, long id)
+            throws Exception {
         h.prepareSnapshotPreBarrier(id);
         h.snapshot(id, id);
         h.notifyOfCompletedCheckpoint(id);
@@ -81,7 +86,9 @@ class AuditChainerTest {
             assertThat(r.prevHash).as("prev hash of #%d", r.sequence).isEqualTo(prev);
             assertThat(chain.hash(r)).as("hash of #%d", r.sequence).isEqualTo(r.hash);
             assertThat(r.signer).as("signer of #%d", r.sequence).isEqualTo(TENANT + "/job/v1");
-            assertThat(AuditChain.signatureProblem(TRUST, r)).as("signature of #%d", r.sequence).isNull();
+            assertThat(AuditChain.signatureProblem(TRUST, r))
+                    .as("signature of #%d", r.sequence)
+                    .isNull();
             expected++;
             prev = r.hash;
         }
@@ -93,7 +100,9 @@ class AuditChainerTest {
         h.processElement(rejected(10), 1L);
         h.processElement(rejected(11), 2L);
 
-        assertThat(h.extractOutputValues()).as("nothing leaves before a checkpoint completes").isEmpty();
+        assertThat(h.extractOutputValues())
+                .as("nothing leaves before a checkpoint completes")
+                .isEmpty();
 
         h.prepareSnapshotPreBarrier(1);
         h.snapshot(1, 1);
@@ -101,8 +110,13 @@ class AuditChainerTest {
         h.notifyOfCompletedCheckpoint(1);
 
         List<AuditRecord> out = h.extractOutputValues();
-        assertThat(out).extracting(r -> r.action).containsExactly(AuditAction.JOB_START,
-                AuditAction.RECORD_REJECTED, AuditAction.RECORD_REJECTED, AuditAction.CHECKPOINT);
+        assertThat(out)
+                .extracting(r -> r.action)
+                .containsExactly(
+                        AuditAction.JOB_START,
+                        AuditAction.RECORD_REJECTED,
+                        AuditAction.RECORD_REJECTED,
+                        AuditAction.CHECKPOINT);
         assertThat(out).extracting(r -> r.sourceOffset).containsExactly(-1L, 10L, 11L, -1L);
         assertValidChain(out, 1, AuditChain.GENESIS);
         assertThat(out.get(1).detail).isEmpty();
@@ -131,8 +145,9 @@ class AuditChainerTest {
         List<AuditRecord> whole = new ArrayList<>(stored);
         whole.addAll(continued);
         assertValidChain(whole, 1, AuditChain.GENESIS);
-        assertThat(values(second.getSideOutput(HEAD))).allSatisfy(head ->
-                assertThat(head.sequence).as("no head of the new run points into the old rows")
+        assertThat(values(second.getSideOutput(HEAD)))
+                .allSatisfy(head -> assertThat(head.sequence)
+                        .as("no head of the new run points into the old rows")
                         .isGreaterThan(lastRow.sequence));
     }
 
@@ -160,7 +175,8 @@ class AuditChainerTest {
         second.processElement(rejected(8), 3L);
         checkpoint(second, 1);
 
-        assertThat(second.extractOutputValues()).extracting(r -> r.action + "@" + r.sourceOffset)
+        assertThat(second.extractOutputValues())
+                .extracting(r -> r.action + "@" + r.sourceOffset)
                 .containsExactly("JOB_START@-1", "RECORD_REJECTED@8", "CHECKPOINT@-1");
     }
 
@@ -184,7 +200,9 @@ class AuditChainerTest {
         var h = harness(null);
         h.processElement(rejected(1), 1L);
         checkpoint(h, 1);
-        assertThat(values(h.getSideOutput(HEAD))).as("rows of checkpoint 1 are not flushed yet").isEmpty();
+        assertThat(values(h.getSideOutput(HEAD)))
+                .as("rows of checkpoint 1 are not flushed yet")
+                .isEmpty();
 
         h.processElement(rejected(2), 2L);
         checkpoint(h, 2);
@@ -195,8 +213,12 @@ class AuditChainerTest {
             assertThat(head.sequence).as("JOB_START, rejection, CHECKPOINT 1").isEqualTo(3L);
             assertThat(head.headHash).isEqualTo(out.get(2).hash);
             assertThat(head.checkpointId).isEqualTo(2L);
-            assertThat(TRUST.problem(head.signer, java.util.Set.of(SignerRole.JOB),
-                    AuditChain.headMessage(head.signer, TENANT, 3L, out.get(2).hash, 2L), head.signature)).isNull();
+            assertThat(TRUST.problem(
+                            head.signer,
+                            java.util.Set.of(SignerRole.JOB),
+                            AuditChain.headMessage(head.signer, TENANT, 3L, out.get(2).hash, 2L),
+                            head.signature))
+                    .isNull();
         });
         assertValidChain(out, 1, AuditChain.GENESIS);
         assertThat(out).hasSize(5);
@@ -223,7 +245,8 @@ class AuditChainerTest {
         List<AuditRecord> afterRestore = second.extractOutputValues();
         assertThat(afterRestore).extracting(r -> r.sequence).containsExactly(4L, 5L, 6L, 7L, 8L);
         // Records 4 and 5 were emitted before the failure; the restore re-emits them byte for byte.
-        assertThat(afterRestore.subList(0, 2)).usingRecursiveFieldByFieldElementComparator()
+        assertThat(afterRestore.subList(0, 2))
+                .usingRecursiveFieldByFieldElementComparator()
                 .isEqualTo(beforeFailure.subList(3, 5));
         assertThat(afterRestore.get(2).action).isEqualTo(AuditAction.JOB_START);
         assertThat(afterRestore.get(2).detail).isEqualTo("job restored from checkpoint 2");
@@ -241,9 +264,11 @@ class AuditChainerTest {
         h.getOneInputOperator().finish();
 
         List<AuditRecord> out = h.extractOutputValues();
-        assertThat(out).extracting(r -> r.action).containsExactly(AuditAction.JOB_START,
-                AuditAction.RECORD_REJECTED, AuditAction.JOB_STOP);
-        assertThat(values(h.getSideOutput(HEAD))).singleElement()
+        assertThat(out)
+                .extracting(r -> r.action)
+                .containsExactly(AuditAction.JOB_START, AuditAction.RECORD_REJECTED, AuditAction.JOB_STOP);
+        assertThat(values(h.getSideOutput(HEAD)))
+                .singleElement()
                 .satisfies(head -> assertThat(head.headHash).isEqualTo(out.get(2).hash));
     }
 
@@ -267,7 +292,8 @@ class AuditChainerTest {
         assertThat(chain.hash(r)).isNotEqualTo(hash);
         AuditRecord cli = rejected(1);
         chain.link(cli, 7, AuditChain.GENESIS, FixedSigners.signer(TENANT, SignerRole.CLI, SEED));
-        assertThat(AuditChain.signatureProblem(TRUST, cli)).as("a CLI key cannot sign as the job")
+        assertThat(AuditChain.signatureProblem(TRUST, cli))
+                .as("a CLI key cannot sign as the job")
                 .startsWith("forged: it is signed by key " + TENANT + "/cli/v1 of role cli");
     }
 
@@ -290,12 +316,18 @@ class AuditChainerTest {
         checkpoint(h, 1);
 
         List<AuditRecord> out = h.extractOutputValues();
-        assertThat(out).extracting(r -> r.action).containsExactly(AuditAction.JOB_START, AuditAction.DECRYPT,
-                AuditAction.RECORD_REJECTED, AuditAction.CHECKPOINT);
+        assertThat(out)
+                .extracting(r -> r.action)
+                .containsExactly(
+                        AuditAction.JOB_START,
+                        AuditAction.DECRYPT,
+                        AuditAction.RECORD_REJECTED,
+                        AuditAction.CHECKPOINT);
         assertThat(out.get(1).submitter).isEqualTo(TENANT + "/cli/v1");
         assertThat(out.get(2).reason).isEqualTo(AuditSubmission.REPLAYED);
-        assertThat(out.get(2).detail).isEqualTo("replayed audit submission 7f1c0a5e-0000-4000-8000-000000000001"
-                + " (submitted by " + TENANT + "/cli/v1) refused: it was chained at sequence 2");
+        assertThat(out.get(2).detail)
+                .isEqualTo("replayed audit submission 7f1c0a5e-0000-4000-8000-000000000001" + " (submitted by " + TENANT
+                        + "/cli/v1) refused: it was chained at sequence 2");
         assertValidChain(out, 1, AuditChain.GENESIS);
     }
 
@@ -313,7 +345,8 @@ class AuditChainerTest {
 
         // Once the window has passed, the id is forgotten...
         h.setProcessingTime(first.eventTime + window);
-        assertThat(chainer(h).remembersSubmission(first.submissionId)).as("the id is dropped after the window")
+        assertThat(chainer(h).remembersSubmission(first.submissionId))
+                .as("the id is dropped after the window")
                 .isFalse();
         assertThat(h.numProcessingTimeTimers()).isZero();
         // ...and the line, replayed again, is refused as stale instead of being chained a second time.
@@ -324,12 +357,22 @@ class AuditChainerTest {
         checkpoint(h, 1);
 
         List<AuditRecord> out = h.extractOutputValues();
-        assertThat(out).extracting(r -> r.action).containsExactly(AuditAction.JOB_START, AuditAction.DECRYPT,
-                AuditAction.RECORD_REJECTED, AuditAction.RECORD_REJECTED, AuditAction.CHECKPOINT);
+        assertThat(out)
+                .extracting(r -> r.action)
+                .containsExactly(
+                        AuditAction.JOB_START,
+                        AuditAction.DECRYPT,
+                        AuditAction.RECORD_REJECTED,
+                        AuditAction.RECORD_REJECTED,
+                        AuditAction.CHECKPOINT);
         assertThat(out).extracting(r -> r.reason).containsSubsequence(AuditSubmission.REPLAYED, AuditSubmission.STALE);
-        assertThat(out.get(3).detail).startsWith("stale audit submission 7f1c0a5e-0000-4000-8000-000000000002"
-                + " (submitted by " + TENANT + "/cli/v1) refused: its time ").endsWith(" is more than 24 h old");
-        assertThat(chainer(h).remembersSubmission(first.submissionId)).as("a stale line is not remembered").isFalse();
+        assertThat(out.get(3).detail)
+                .startsWith("stale audit submission 7f1c0a5e-0000-4000-8000-000000000002" + " (submitted by " + TENANT
+                        + "/cli/v1) refused: its time ")
+                .endsWith(" is more than 24 h old");
+        assertThat(chainer(h).remembersSubmission(first.submissionId))
+                .as("a stale line is not remembered")
+                .isFalse();
         assertValidChain(out, 1, AuditChain.GENESIS);
     }
 
@@ -342,8 +385,9 @@ class AuditChainerTest {
         checkpoint(h, 1);
 
         List<AuditRecord> out = h.extractOutputValues();
-        assertThat(out).extracting(r -> r.action).containsExactly(AuditAction.JOB_START,
-                AuditAction.RECORD_REJECTED, AuditAction.CHECKPOINT);
+        assertThat(out)
+                .extracting(r -> r.action)
+                .containsExactly(AuditAction.JOB_START, AuditAction.RECORD_REJECTED, AuditAction.CHECKPOINT);
         assertThat(out.get(1).reason).isEqualTo(AuditSubmission.STALE);
         assertThat(out.get(1).recordKey).isEqualTo(old.submissionId);
         assertThat(chainer(h).remembersSubmission(old.submissionId)).isFalse();

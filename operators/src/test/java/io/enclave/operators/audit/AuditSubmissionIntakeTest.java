@@ -20,8 +20,7 @@ class AuditSubmissionIntakeTest {
     private static final AuditTrust KEYS = FixedSigners.trust(TENANT, "intake-test");
     private static final AuditSigner SIGNER = FixedSigners.signer(TENANT, SignerRole.CLI, "intake-test");
 
-    private static OneInputStreamOperatorTestHarness<RawEvent, AuditRecord> harness(AuditTrust trust)
-            throws Exception {
+    private static OneInputStreamOperatorTestHarness<RawEvent, AuditRecord> harness(AuditTrust trust) throws Exception {
         var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(
                 new AuditSubmissionIntake(auditContext(), trust.asSource(), "audit_intake[" + TENANT + "]")));
         h.open();
@@ -67,11 +66,13 @@ class AuditSubmissionIntakeTest {
             h.processElement(line(7, AuditSubmission.encode(command(OTHER_TENANT), SIGNER)));
 
             List<AuditRecord> out = h.extractOutputValues();
-            assertThat(out).extracting(r -> r.action + " " + r.outcome + " " + r.reason + " " + r.sourceTopic + "@"
-                    + r.sourceOffset + " " + r.tenantId).containsExactly(
-                    "RECORD_REJECTED DENIED forged_audit_submission " + TOPIC + "@5 " + TENANT,
-                    "RECORD_REJECTED DENIED malformed_audit_submission " + TOPIC + "@6 " + TENANT,
-                    "RECORD_REJECTED DENIED foreign_tenant_audit_submission " + TOPIC + "@7 " + TENANT);
+            assertThat(out)
+                    .extracting(r -> r.action + " " + r.outcome + " " + r.reason + " " + r.sourceTopic + "@"
+                            + r.sourceOffset + " " + r.tenantId)
+                    .containsExactly(
+                            "RECORD_REJECTED DENIED forged_audit_submission " + TOPIC + "@5 " + TENANT,
+                            "RECORD_REJECTED DENIED malformed_audit_submission " + TOPIC + "@6 " + TENANT,
+                            "RECORD_REJECTED DENIED foreign_tenant_audit_submission " + TOPIC + "@7 " + TENANT);
             assertThat(out.get(1).detail).isEqualTo("audit submission refused: field tenant_id is missing");
             assertThat(out).extracting(r -> r.recordId).doesNotHaveDuplicates().doesNotContainNull();
         }

@@ -59,11 +59,13 @@ class AuditSubmissionTest {
         edited.put("principal", "mallory");
 
         assertThatThrownBy(() -> AuditSubmission.decode(bytes(edited), TRUST))
-                .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.FORGED))
                 .hasMessage("the submission is refused: its signature does not verify under key " + TENANT + "/cli/v1");
         assertThatThrownBy(() -> AuditSubmission.decode(AuditSubmission.encode(decrypted(), OTHER_KEY), TRUST))
-                .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.FORGED));
         ObjectNode unsigned = parsed(line);
         unsigned.remove("signature");
@@ -73,7 +75,8 @@ class AuditSubmissionTest {
         edgeKey.put("submitter", TENANT + "/job/v1");
         assertThatThrownBy(() -> AuditSubmission.decode(bytes(edgeKey), TRUST))
                 .as("claiming the job's key id does not make a CLI signature the job's")
-                .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.FORGED))
                 .hasMessageContaining(TENANT + "/job/v1 of role job, which may not sign it");
         ObjectNode rotation = parsed(AuditSubmission.encode(rotationRecord(), KEY));
@@ -92,7 +95,8 @@ class AuditSubmissionTest {
         n.put("signature", chained.signature);
 
         assertThatThrownBy(() -> AuditSubmission.decode(bytes(n), TRUST))
-                .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.FORGED));
     }
 
@@ -119,10 +123,12 @@ class AuditSubmissionTest {
 
     private static void assertMalformed(byte[] line, String message) {
         assertThatThrownBy(() -> AuditSubmission.decode(line, TRUST))
-                .isInstanceOfSatisfying(AuditSubmission.RefusedException.class,
+                .isInstanceOfSatisfying(
+                        AuditSubmission.RefusedException.class,
                         e -> assertThat(e.reason()).isEqualTo(AuditSubmission.MALFORMED))
                 .hasMessage(message)
-                .message().doesNotContain("secret-value-42");
+                .message()
+                .doesNotContain("secret-value-42");
     }
 
     @Test

@@ -29,15 +29,27 @@ class RejectionTest {
         assertThat(r.sourceOffset).isEqualTo(42);
         assertThat(r.recordKey).isEqualTo("DR-4000-TX");
         assertThat(r.classification).isEqualTo("PUBLIC");
-        assertThat(r.recordId).isEqualTo(AuditRecord.deterministicId(TENANT, AuditAction.RECORD_REJECTED,
-                "tenant_" + TENANT + "_disasters", 1, 42, "state_not_allowed"));
+        assertThat(r.recordId)
+                .isEqualTo(AuditRecord.deterministicId(
+                        TENANT,
+                        AuditAction.RECORD_REJECTED,
+                        "tenant_" + TENANT + "_disasters",
+                        1,
+                        42,
+                        "state_not_allowed"));
     }
 
     @Test
     void theSameInputRefusedForTheSameReasonKeepsItsIdAndAnotherReasonGetsItsOwn() {
-        AuditRecord first = Rejection.of(auditContext(), "op", 0, "r", "d").source("t", 0, 7).build("r");
-        AuditRecord replay = Rejection.of(auditContext(), "op", 0, "r", "d").source("t", 0, 7).build("r");
-        AuditRecord other = Rejection.of(auditContext(), "op", 0, "r", "d").source("t", 0, 7).build("other");
+        AuditRecord first = Rejection.of(auditContext(), "op", 0, "r", "d")
+                .source("t", 0, 7)
+                .build("r");
+        AuditRecord replay = Rejection.of(auditContext(), "op", 0, "r", "d")
+                .source("t", 0, 7)
+                .build("r");
+        AuditRecord other = Rejection.of(auditContext(), "op", 0, "r", "d")
+                .source("t", 0, 7)
+                .build("other");
 
         assertThat(replay.recordId).isEqualTo(first.recordId);
         assertThat(other.recordId).isNotEqualTo(first.recordId);

@@ -44,20 +44,33 @@ class SinkFlushAuditorTest {
 
         assertThat(harness.extractOutputValues()).hasSize(3);
         List<AuditRecord> audit = values(harness.getSideOutput(AUDIT));
-        assertThat(audit).extracting(r -> r.action, r -> r.sinkTable, r -> r.sourceTopic, r -> r.sourcePartition,
-                r -> r.rowCount, r -> r.firstOffset, r -> r.lastOffset, r -> r.checkpointId).containsExactly(
-                tuple(AuditAction.SINK_FLUSH, "disaster_declarations", DISASTERS_TOPIC, 0, 2L, 10L, 12L, 5L),
-                tuple(AuditAction.SINK_FLUSH, "disaster_declarations", DISASTERS_TOPIC, 1, 1L, 7L, 7L, 5L));
-        assertThat(audit.get(0).detail).isEqualTo(
-                "2 rows to disaster_declarations from tenant_colorado_state_disasters-0 offsets 10..12");
+        assertThat(audit)
+                .extracting(
+                        r -> r.action,
+                        r -> r.sinkTable,
+                        r -> r.sourceTopic,
+                        r -> r.sourcePartition,
+                        r -> r.rowCount,
+                        r -> r.firstOffset,
+                        r -> r.lastOffset,
+                        r -> r.checkpointId)
+                .containsExactly(
+                        tuple(AuditAction.SINK_FLUSH, "disaster_declarations", DISASTERS_TOPIC, 0, 2L, 10L, 12L, 5L),
+                        tuple(AuditAction.SINK_FLUSH, "disaster_declarations", DISASTERS_TOPIC, 1, 1L, 7L, 7L, 5L));
+        assertThat(audit.get(0).detail)
+                .isEqualTo("2 rows to disaster_declarations from tenant_colorado_state_disasters-0 offsets 10..12");
         assertThat(audit).extracting(r -> r.recordId).doesNotHaveDuplicates().doesNotContainNull();
 
         harness.prepareSnapshotPreBarrier(6);
-        assertThat(values(harness.getSideOutput(AUDIT))).as("no rows, no summary").hasSize(2);
+        assertThat(values(harness.getSideOutput(AUDIT)))
+                .as("no rows, no summary")
+                .hasSize(2);
 
         harness.processElement(row(0, 13), 1L);
         harness.prepareSnapshotPreBarrier(7);
-        assertThat(values(harness.getSideOutput(AUDIT))).last()
-                .satisfies(r -> assertThat(r.firstOffset).as("a new span per flush").isEqualTo(13L));
+        assertThat(values(harness.getSideOutput(AUDIT)))
+                .last()
+                .satisfies(r ->
+                        assertThat(r.firstOffset).as("a new span per flush").isEqualTo(13L));
     }
 }

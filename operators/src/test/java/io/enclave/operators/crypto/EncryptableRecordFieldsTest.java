@@ -17,7 +17,8 @@ class EncryptableRecordFieldsTest {
     void everyEncryptableFieldIsAPublicStringFieldOfItsRecord(StreamKind stream) throws Exception {
         Class<?> record = stream == StreamKind.DISASTERS ? DisasterDeclaration.class : WeatherAlert.class;
         for (String field : EncryptableFields.fields(stream)) {
-            assertThat(record.getField(field).getType()).as("%s.%s", record.getSimpleName(), field)
+            assertThat(record.getField(field).getType())
+                    .as("%s.%s", record.getSimpleName(), field)
                     .isEqualTo(String.class);
         }
     }

@@ -31,6 +31,7 @@ class FieldCryptoTest {
      * open runs a deliberately slow password KDF; KeystoreKeyProviderTest covers BCFKS.
      */
     private static final String TYPE = "PKCS12";
+
     private static final String ALPHA = "alpha_agency";
     private static final String BETA = "beta_agency";
     private static final String TABLE = "disaster_declarations";
@@ -41,6 +42,7 @@ class FieldCryptoTest {
 
     @TempDir
     Path dir;
+
     private Path store;
 
     @BeforeAll
@@ -65,8 +67,8 @@ class FieldCryptoTest {
     }
 
     private FieldCrypto crypto(String tenant) {
-        return opened.computeIfAbsent(tenant, t ->
-                FieldCrypto.forReading(KeystoreKeyProvider.open(store, PASSWORD, TYPE, t, t + "_key"), t));
+        return opened.computeIfAbsent(
+                tenant, t -> FieldCrypto.forReading(KeystoreKeyProvider.open(store, PASSWORD, TYPE, t, t + "_key"), t));
     }
 
     @ParameterizedTest
@@ -75,10 +77,11 @@ class FieldCryptoTest {
         FieldCrypto alpha = crypto(ALPHA);
         ColumnCipher cipher = alpha.forWriting(TABLE, "designated_area", mode);
 
-        for (String plain : new String[] {"Denver (County)", "Doña Ana (County)", "Ærøskøbing – Δ 東京 🌪️", " x ", "a"}) {
+        for (String plain :
+                new String[] {"Denver (County)", "Doña Ana (County)", "Ærøskøbing – Δ 東京 🌪️", " x ", "a"}) {
             String encrypted = cipher.encrypt(plain, ROW);
-            assertThat(encrypted).matches("enc:" + (mode == EncryptionMode.RANDOMIZED ? "v1" : "s1")
-                    + ":k1:[A-Za-z0-9_-]+");
+            assertThat(encrypted)
+                    .matches("enc:" + (mode == EncryptionMode.RANDOMIZED ? "v1" : "s1") + ":k1:[A-Za-z0-9_-]+");
             assertThat(alpha.decrypt(TABLE, "designated_area", ROW, encrypted)).isEqualTo(plain);
         }
     }
@@ -89,8 +92,10 @@ class FieldCryptoTest {
         FieldCrypto jce = new FieldCrypto(keys, ALPHA, new NonceSequence(new SecureRandom()), GcmEngine.JCE);
         FieldCrypto bc = new FieldCrypto(keys, ALPHA, new NonceSequence(new SecureRandom()), GcmEngine.BOUNCY_CASTLE);
 
-        String byJce = jce.forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED).encrypt("Weld – Ærø", ROW);
-        String byBc = bc.forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED).encrypt("Weld – Ærø", ROW);
+        String byJce = jce.forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
+                .encrypt("Weld – Ærø", ROW);
+        String byBc = bc.forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
+                .encrypt("Weld – Ærø", ROW);
 
         assertThat(bc.decrypt(TABLE, "designated_area", ROW, byJce)).isEqualTo("Weld – Ærø");
         assertThat(jce.decrypt(TABLE, "designated_area", ROW, byBc)).isEqualTo("Weld – Ærø");
@@ -120,11 +125,18 @@ class FieldCryptoTest {
 
         ColumnCipher placeCode = alpha.forWriting(TABLE, "place_code", EncryptionMode.DETERMINISTIC);
         String first = placeCode.encrypt("99031", "row-1");
-        assertThat(placeCode.encrypt("99031", "row-2")).as("joinable across rows").isEqualTo(first);
-        assertThat(alpha.forWriting(TABLE, "fips_county_code", EncryptionMode.DETERMINISTIC).encrypt("99031", "row-1"))
-                .as("another column").isNotEqualTo(first);
-        assertThat(crypto(BETA).forWriting(TABLE, "place_code", EncryptionMode.DETERMINISTIC).encrypt("99031", "row-1"))
-                .as("another tenant").isNotEqualTo(first);
+        assertThat(placeCode.encrypt("99031", "row-2"))
+                .as("joinable across rows")
+                .isEqualTo(first);
+        assertThat(alpha.forWriting(TABLE, "fips_county_code", EncryptionMode.DETERMINISTIC)
+                        .encrypt("99031", "row-1"))
+                .as("another column")
+                .isNotEqualTo(first);
+        assertThat(crypto(BETA)
+                        .forWriting(TABLE, "place_code", EncryptionMode.DETERMINISTIC)
+                        .encrypt("99031", "row-1"))
+                .as("another tenant")
+                .isNotEqualTo(first);
     }
 
     @ParameterizedTest
@@ -148,19 +160,26 @@ class FieldCryptoTest {
 
     @Test
     void aCiphertextMovedToAnotherTenantColumnOrRowFails() {
-        String encrypted = crypto(ALPHA).forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
+        String encrypted = crypto(ALPHA)
+                .forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
                 .encrypt("Denver (County)", ROW);
 
         assertThatThrownBy(() -> crypto(BETA).decrypt(TABLE, "designated_area", ROW, encrypted))
-                .as("wrong tenant").isInstanceOf(DecryptionException.class);
+                .as("wrong tenant")
+                .isInstanceOf(DecryptionException.class);
         assertThatThrownBy(() -> crypto(ALPHA).decrypt(TABLE, "declaration_title", ROW, encrypted))
-                .as("wrong column").isInstanceOf(DecryptionException.class);
+                .as("wrong column")
+                .isInstanceOf(DecryptionException.class);
         assertThatThrownBy(() -> crypto(ALPHA).decrypt("weather_alerts", "designated_area", ROW, encrypted))
-                .as("wrong table").isInstanceOf(DecryptionException.class);
+                .as("wrong table")
+                .isInstanceOf(DecryptionException.class);
         assertThatThrownBy(() -> crypto(ALPHA).decrypt(TABLE, "designated_area", ROW + "2", encrypted))
-                .as("wrong row key").isInstanceOf(DecryptionException.class)
-                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
-        assertThat(crypto(ALPHA).decrypt(TABLE, "designated_area", ROW, encrypted)).isEqualTo("Denver (County)");
+                .as("wrong row key")
+                .isInstanceOf(DecryptionException.class)
+                .extracting(e -> ((DecryptionException) e).reason())
+                .isEqualTo("authentication_failed");
+        assertThat(crypto(ALPHA).decrypt(TABLE, "designated_area", ROW, encrypted))
+                .isEqualTo("Denver (County)");
     }
 
     /**
@@ -181,17 +200,22 @@ class FieldCryptoTest {
         assertThat(beta.decrypt(TABLE, "place_code", ROW, betas)).isEqualTo("99031");
 
         assertThatThrownBy(() -> beta.decrypt(TABLE, "place_code", ROW, alphas))
-                .as("alpha's value in beta's row of the same id").isInstanceOf(DecryptionException.class)
-                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
+                .as("alpha's value in beta's row of the same id")
+                .isInstanceOf(DecryptionException.class)
+                .extracting(e -> ((DecryptionException) e).reason())
+                .isEqualTo("authentication_failed");
         assertThatThrownBy(() -> alpha.decrypt(TABLE, "place_code", ROW, betas))
-                .as("beta's value in alpha's row of the same id").isInstanceOf(DecryptionException.class);
+                .as("beta's value in alpha's row of the same id")
+                .isInstanceOf(DecryptionException.class);
         assertThatThrownBy(() -> alpha.decrypt(TABLE, "fips_county_code", ROW, alphas))
-                .as("another column of alpha's row").isInstanceOf(DecryptionException.class);
+                .as("another column of alpha's row")
+                .isInstanceOf(DecryptionException.class);
         if (mode == EncryptionMode.DETERMINISTIC) {
             assertThat(betas).as("equal plaintext, same key, another tenant").isNotEqualTo(alphas);
         } else {
             assertThatThrownBy(() -> alpha.decrypt(TABLE, "place_code", ROW + "2", alphas))
-                    .as("another row of alpha's").isInstanceOf(DecryptionException.class);
+                    .as("another row of alpha's")
+                    .isInstanceOf(DecryptionException.class);
         }
     }
 
@@ -213,18 +237,23 @@ class FieldCryptoTest {
         FieldCrypto beta = sharing(BETA, shared, tenantBlind);
         String alphas = alpha.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
         String betas = beta.forWriting(TABLE, "place_code", mode).encrypt("99031", ROW);
-        assertThat(subkeys.get(ALPHA)).as("one subkey for both tenants").isNotNull().isEqualTo(subkeys.get(BETA));
+        assertThat(subkeys.get(ALPHA))
+                .as("one subkey for both tenants")
+                .isNotNull()
+                .isEqualTo(subkeys.get(BETA));
         assertThat(alpha.decrypt(TABLE, "place_code", ROW, alphas)).isEqualTo("99031");
         assertThat(beta.decrypt(TABLE, "place_code", ROW, betas)).isEqualTo("99031");
 
         assertThatThrownBy(() -> beta.decrypt(TABLE, "place_code", ROW, alphas))
                 .as("alpha's value in beta's row of the same table, column and id")
                 .isInstanceOf(DecryptionException.class)
-                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
+                .extracting(e -> ((DecryptionException) e).reason())
+                .isEqualTo("authentication_failed");
         assertThatThrownBy(() -> alpha.decrypt(TABLE, "place_code", ROW, betas))
                 .as("beta's value in alpha's row of the same table, column and id")
                 .isInstanceOf(DecryptionException.class)
-                .extracting(e -> ((DecryptionException) e).reason()).isEqualTo("authentication_failed");
+                .extracting(e -> ((DecryptionException) e).reason())
+                .isEqualTo("authentication_failed");
         if (mode == EncryptionMode.DETERMINISTIC) {
             // Same subkey, same fixed nonce, same plaintext: only the associated data differs.
             assertThat(betas).as("equal plaintext, same subkey, another tenant").isNotEqualTo(alphas);
@@ -239,8 +268,12 @@ class FieldCryptoTest {
 
     /** {@code tenant}'s field encryption on key material another tenant's shares, with subkeys derived so. */
     private static FieldCrypto sharing(String tenant, SecretKey shared, FieldKeys.Derivation derivation) {
-        return new FieldCrypto(new SharedKeyMaterial(tenant, shared), tenant, new NonceSequence(new SecureRandom()),
-                GcmEngine.configured(), derivation);
+        return new FieldCrypto(
+                new SharedKeyMaterial(tenant, shared),
+                tenant,
+                new NonceSequence(new SecureRandom()),
+                GcmEngine.configured(),
+                derivation);
     }
 
     /** Test-only: one tenant's provider that returns key material shared with another tenant's. */
@@ -264,17 +297,22 @@ class FieldCryptoTest {
 
     @Test
     void deterministicValuesAreBoundToTenantAndColumn() {
-        String encrypted = crypto(ALPHA).forWriting(TABLE, "place_code", EncryptionMode.DETERMINISTIC).encrypt("99031", ROW);
+        String encrypted = crypto(ALPHA)
+                .forWriting(TABLE, "place_code", EncryptionMode.DETERMINISTIC)
+                .encrypt("99031", ROW);
 
         assertThatThrownBy(() -> crypto(BETA).decrypt(TABLE, "place_code", ROW, encrypted))
-                .as("wrong tenant").isInstanceOf(DecryptionException.class);
+                .as("wrong tenant")
+                .isInstanceOf(DecryptionException.class);
         assertThatThrownBy(() -> crypto(ALPHA).decrypt(TABLE, "fips_county_code", ROW, encrypted))
-                .as("wrong column").isInstanceOf(DecryptionException.class);
+                .as("wrong column")
+                .isInstanceOf(DecryptionException.class);
     }
 
     @Test
     void aWrongKeyVersionFails() {
-        String underV1 = crypto(ALPHA).forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
+        String underV1 = crypto(ALPHA)
+                .forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
                 .encrypt("Denver (County)", ROW);
         keyStore(ALPHA).rotate();
 
@@ -289,11 +327,15 @@ class FieldCryptoTest {
 
     @Test
     void afterRotationNewWritesUseTheNewVersionAndOldRowsStayReadable() {
-        String old = crypto(ALPHA).forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED).encrypt("Old row", ROW);
+        String old = crypto(ALPHA)
+                .forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
+                .encrypt("Old row", ROW);
 
         assertThat(keyStore(ALPHA).rotate()).isEqualTo(2);
         FieldCrypto afterRotation = crypto(ALPHA);
-        String fresh = afterRotation.forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED).encrypt("New row", ROW);
+        String fresh = afterRotation
+                .forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
+                .encrypt("New row", ROW);
 
         assertThat(fresh).startsWith("enc:v1:k2:");
         assertThat(afterRotation.decrypt(TABLE, "designated_area", ROW, old)).isEqualTo("Old row");
@@ -302,9 +344,15 @@ class FieldCryptoTest {
 
     @Test
     void destroyShredsOneTenantsValuesAndLeavesTheOtherReadable() {
-        String alphaValue = crypto(ALPHA).forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED).encrypt("A", ROW);
-        String alphaCode = crypto(ALPHA).forWriting(TABLE, "place_code", EncryptionMode.DETERMINISTIC).encrypt("1", ROW);
-        String betaValue = crypto(BETA).forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED).encrypt("B", ROW);
+        String alphaValue = crypto(ALPHA)
+                .forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
+                .encrypt("A", ROW);
+        String alphaCode = crypto(ALPHA)
+                .forWriting(TABLE, "place_code", EncryptionMode.DETERMINISTIC)
+                .encrypt("1", ROW);
+        String betaValue = crypto(BETA)
+                .forWriting(TABLE, "designated_area", EncryptionMode.RANDOMIZED)
+                .encrypt("B", ROW);
 
         assertThat(keyStore(ALPHA).destroy()).containsExactly(1);
 
@@ -314,7 +362,8 @@ class FieldCryptoTest {
                         + " values encrypted under it can never be decrypted");
         assertThatThrownBy(() -> crypto(ALPHA).decrypt(TABLE, "place_code", ROW, alphaCode))
                 .isInstanceOf(KeyUnavailableException.class);
-        assertThat(crypto(BETA).decrypt(TABLE, "designated_area", ROW, betaValue)).isEqualTo("B");
+        assertThat(crypto(BETA).decrypt(TABLE, "designated_area", ROW, betaValue))
+                .isEqualTo("B");
 
         // A new key after the destroy gets the next version, and the old values still do not decrypt.
         assertThat(keyStore(ALPHA).init()).isEqualTo(2);

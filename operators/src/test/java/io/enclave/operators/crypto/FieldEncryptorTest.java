@@ -51,6 +51,7 @@ class FieldEncryptorTest {
 
     @TempDir
     static Path dir;
+
     private static Path store;
 
     private final Map<String, Metric> registered = new ConcurrentHashMap<>();
@@ -68,10 +69,13 @@ class FieldEncryptorTest {
         TestingMetricRegistry registry = TestingMetricRegistry.builder()
                 .setRegisterConsumer((metric, name, group) -> registered.put(group.getMetricIdentifier(name), metric))
                 .build();
-        environment = new MockEnvironmentBuilder().setTaskName("encrypt").setMetricGroup(
-                TaskManagerMetricGroup.createTaskManagerMetricGroup(registry, "localhost", ResourceID.generate())
+        environment = new MockEnvironmentBuilder()
+                .setTaskName("encrypt")
+                .setMetricGroup(TaskManagerMetricGroup.createTaskManagerMetricGroup(
+                                registry, "localhost", ResourceID.generate())
                         .addJob(new JobID(), Fixtures.JOB)
-                        .addTask(ExecutionAttemptID.randomId(), "encrypt")).build();
+                        .addTask(ExecutionAttemptID.randomId(), "encrypt"))
+                .build();
         harness = new OneInputStreamOperatorTestHarness<>(new FieldEncryptorOperator(encryptor(TENANT)), environment);
         harness.open();
     }
@@ -83,9 +87,14 @@ class FieldEncryptorTest {
     }
 
     private static FieldEncryptor encryptor(String keysOfTenant) {
-        return new FieldEncryptor(Fixtures.auditContext(), FIELDS,
-                new KeystoreKeyProviderFactory(store.toString(), PASSWORD, "BCFKS", keysOfTenant, keysOfTenant + "_key"),
-                KEY_REF, AUDIT, OPERATOR);
+        return new FieldEncryptor(
+                Fixtures.auditContext(),
+                FIELDS,
+                new KeystoreKeyProviderFactory(
+                        store.toString(), PASSWORD, "BCFKS", keysOfTenant, keysOfTenant + "_key"),
+                KEY_REF,
+                AUDIT,
+                OPERATOR);
     }
 
     private static TenantEvent disaster(String key, String area, String placeCode) {
@@ -133,11 +142,14 @@ class FieldEncryptorTest {
         FieldCrypto reader = reader();
         assertThat(reader.decrypt("disaster_declarations", "designated_area", "fema-1", first.designatedArea))
                 .isEqualTo("Doña Ana (County)");
-        assertThat(reader.decrypt("disaster_declarations", "place_code", "fema-1", first.placeCode)).isEqualTo("99013");
+        assertThat(reader.decrypt("disaster_declarations", "place_code", "fema-1", first.placeCode))
+                .isEqualTo("99013");
         assertThat(reader.decrypt("weather_alerts", "description", "urn:nws:1", out.get(2).alert.description))
                 .isEqualTo("Heavy snow. Stay home.");
         assertThat(counter("tenant." + TENANT + ".fields_encrypted")).isEqualTo(3L);
-        assertThat(values(harness.getSideOutput(AUDIT))).as("no audit record per record").isEmpty();
+        assertThat(values(harness.getSideOutput(AUDIT)))
+                .as("no audit record per record")
+                .isEmpty();
     }
 
     @Test
@@ -158,10 +170,12 @@ class FieldEncryptorTest {
         assertThat(first.outcome).isEqualTo(AuditOutcome.SUCCESS);
         assertThat(first.tenantId).isEqualTo(TENANT);
         assertThat(first.operator).isEqualTo(OPERATOR);
-        assertThat(first.detail).isEqualTo("checkpoint 7: key " + KEY_REF + " version 1 encrypted 11 values"
-                + " (disaster_declarations.designated_area 5, disaster_declarations.place_code 5,"
-                + " weather_alerts.description 1)");
-        assertThat(summaries.get(1).detail).startsWith("checkpoint 9: key " + KEY_REF + " version 1 encrypted 1 values");
+        assertThat(first.detail)
+                .isEqualTo("checkpoint 7: key " + KEY_REF + " version 1 encrypted 11 values"
+                        + " (disaster_declarations.designated_area 5, disaster_declarations.place_code 5,"
+                        + " weather_alerts.description 1)");
+        assertThat(summaries.get(1).detail)
+                .startsWith("checkpoint 9: key " + KEY_REF + " version 1 encrypted 1 values");
         assertThat(summaries.get(1).recordId).isNotEqualTo(first.recordId);
     }
 
@@ -171,7 +185,8 @@ class FieldEncryptorTest {
         harness.endInput();
         harness.getOneInputOperator().finish();
 
-        assertThat(values(harness.getSideOutput(AUDIT))).extracting(r -> r.detail)
+        assertThat(values(harness.getSideOutput(AUDIT)))
+                .extracting(r -> r.detail)
                 .containsExactly("end of input: key " + KEY_REF + " version 1 encrypted 1 values"
                         + " (disaster_declarations.designated_area 1)");
     }
@@ -189,8 +204,11 @@ class FieldEncryptorTest {
     }
 
     private long counter(String suffix) {
-        List<String> matches = registered.keySet().stream().filter(id -> id.endsWith(suffix)).toList();
-        assertThat(matches).as("metrics ending in %s among %s", suffix, registered.keySet()).hasSize(1);
+        List<String> matches =
+                registered.keySet().stream().filter(id -> id.endsWith(suffix)).toList();
+        assertThat(matches)
+                .as("metrics ending in %s among %s", suffix, registered.keySet())
+                .hasSize(1);
         return ((Counter) registered.get(matches.get(0))).getCount();
     }
 }

@@ -26,12 +26,14 @@ class FieldKeysTest {
      */
     @Test
     void subkeysAreHkdfSha256OverTenantTableColumnVersionAndAlgorithm() {
-        assertThat(hex(FieldKeys.derive(KEY, "alpha_agency", "disaster_declarations", "place_code", 1, ColumnCipher.GCM)))
+        assertThat(hex(FieldKeys.derive(
+                        KEY, "alpha_agency", "disaster_declarations", "place_code", 1, ColumnCipher.GCM)))
                 .isEqualTo("155b69a58023a0dc4a4943fb9416fb9e75099a59a2349f4d4e816482ef360b0b");
-        assertThat(hex(FieldKeys.derive(KEY, "alpha_agency", "disaster_declarations", "place_code", 1,
-                ColumnCipher.GCM_SIV)))
+        assertThat(hex(FieldKeys.derive(
+                        KEY, "alpha_agency", "disaster_declarations", "place_code", 1, ColumnCipher.GCM_SIV)))
                 .isEqualTo("76f359654e7d7517fefe7395ee0914144218e0638d03730a251e7590119e059f");
-        assertThat(hex(FieldKeys.derive(KEY, "beta_agency", "disaster_declarations", "place_code", 1, ColumnCipher.GCM)))
+        assertThat(hex(FieldKeys.derive(
+                        KEY, "beta_agency", "disaster_declarations", "place_code", 1, ColumnCipher.GCM)))
                 .isEqualTo("44f53d9599e091c87995c93d07726d91b277904e4c0f727fb33910344143aed7");
     }
 

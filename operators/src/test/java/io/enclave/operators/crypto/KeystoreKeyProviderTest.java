@@ -47,17 +47,24 @@ class KeystoreKeyProviderTest {
                         + " tenant beta_agency");
         assertThatThrownBy(() -> alpha.currentDataKey("beta_agency")).isInstanceOf(KeyUnavailableException.class);
         assertThatThrownBy(() -> new FieldCrypto(alpha, "beta_agency", null))
-                .as("alpha's provider handed to beta's job").isInstanceOf(KeyUnavailableException.class);
+                .as("alpha's provider handed to beta's job")
+                .isInstanceOf(KeyUnavailableException.class);
         assertThat(alpha.currentDataKey().key().getEncoded())
-                .isNotEqualTo(open(store, "BCFKS", "beta_agency").currentDataKey().key().getEncoded());
+                .isNotEqualTo(open(store, "BCFKS", "beta_agency")
+                        .currentDataKey()
+                        .key()
+                        .getEncoded());
     }
 
     /** An entry {@code <keyref>.audit} as stores made before audit signatures hold: the HMAC chain key. */
     static void addLegacyAuditKey(Path store, Secret password, String type, String keyRef) throws Exception {
         new KeystoreFile(store, password, type).update(ks -> {
-            ks.setEntry(keyRef + ".audit", new java.security.KeyStore.SecretKeyEntry(
-                    new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256")), new java.security.KeyStore
-                            .PasswordProtection(password.reveal().toCharArray()));
+            ks.setEntry(
+                    keyRef + ".audit",
+                    new java.security.KeyStore.SecretKeyEntry(
+                            new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256")),
+                    new java.security.KeyStore.PasswordProtection(
+                            password.reveal().toCharArray()));
             return null;
         });
     }
@@ -70,17 +77,20 @@ class KeystoreKeyProviderTest {
         assertThat(aliases(store)).containsExactly("alpha_agency_key.v1");
 
         addLegacyAuditKey(store, PASSWORD, "BCFKS", "alpha_agency_key");
-        assertThat(open(store, "BCFKS", "alpha_agency").currentDataKey().version()).isEqualTo(1);
+        assertThat(open(store, "BCFKS", "alpha_agency").currentDataKey().version())
+                .isEqualTo(1);
         assertThat(keys.rotate()).isEqualTo(2);
         assertThat(keys.list().versions()).hasSize(2);
         keys.destroy();
-        assertThat(aliases(store)).as("left as it was: nothing reads it, and destroying it is not crypto-shredding")
+        assertThat(aliases(store))
+                .as("left as it was: nothing reads it, and destroying it is not crypto-shredding")
                 .containsExactly("alpha_agency_key.audit", "alpha_agency_key.destroyed");
     }
 
     private static java.util.List<String> aliases(Path store) {
         return java.util.Collections.list(uncheckedAliases(new KeystoreFile(store, PASSWORD, "BCFKS").load())).stream()
-                .sorted().toList();
+                .sorted()
+                .toList();
     }
 
     private static java.util.Enumeration<String> uncheckedAliases(java.security.KeyStore ks) {
@@ -102,8 +112,10 @@ class KeystoreKeyProviderTest {
         admin(store, "BCFKS", "alpha_agency").destroy();
 
         KeystoreKeyProvider after = open(store, "BCFKS", "beta_agency");
-        assertThat(after.dataKey(1).key().getEncoded()).isEqualTo(before.dataKey(1).key().getEncoded());
-        assertThat(after.dataKey(2).key().getEncoded()).isEqualTo(before.dataKey(2).key().getEncoded());
+        assertThat(after.dataKey(1).key().getEncoded())
+                .isEqualTo(before.dataKey(1).key().getEncoded());
+        assertThat(after.dataKey(2).key().getEncoded())
+                .isEqualTo(before.dataKey(2).key().getEncoded());
         assertThat(admin(store, "BCFKS", "alpha_agency").list().versions()).isEmpty();
         assertThat(admin(store, "BCFKS", "alpha_agency").list().destroyedUpTo()).isEqualTo(1);
     }
@@ -119,10 +131,14 @@ class KeystoreKeyProviderTest {
         assertThat(keys.rotate()).isEqualTo(3);
 
         TenantKeyStore.KeyStatus status = keys.list();
-        assertThat(status.versions()).extracting(TenantKeyStore.KeyStatus.Version::version).containsExactly(1, 2, 3);
+        assertThat(status.versions())
+                .extracting(TenantKeyStore.KeyStatus.Version::version)
+                .containsExactly(1, 2, 3);
         assertThat(status.current()).isEqualTo(3);
-        assertThat(open(store, "BCFKS", "alpha_agency").currentDataKey().version()).isEqualTo(3);
-        assertThatThrownBy(keys::init).isInstanceOf(IllegalStateException.class)
+        assertThat(open(store, "BCFKS", "alpha_agency").currentDataKey().version())
+                .isEqualTo(3);
+        assertThatThrownBy(keys::init)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already has data keys under alpha_agency_key");
         assertThatThrownBy(() -> admin(store, "BCFKS", "beta_agency").rotate())
                 .hasMessageContaining("has no data key under beta_agency_key");
@@ -134,12 +150,16 @@ class KeystoreKeyProviderTest {
         Path store = dir.resolve("keys." + type.toLowerCase());
         admin(store, type, "alpha_agency").init();
         String old = FieldCrypto.forReading(open(store, type, "alpha_agency"), "alpha_agency")
-                .forWriting("weather_alerts", "description", EncryptionMode.RANDOMIZED).encrypt("Snow", "urn:1");
+                .forWriting("weather_alerts", "description", EncryptionMode.RANDOMIZED)
+                .encrypt("Snow", "urn:1");
         admin(store, type, "alpha_agency").rotate();
 
         FieldCrypto crypto = FieldCrypto.forReading(open(store, type, "alpha_agency"), "alpha_agency");
-        assertThat(crypto.forWriting("weather_alerts", "description", EncryptionMode.RANDOMIZED).keyVersion()).isEqualTo(2);
-        assertThat(crypto.decrypt("weather_alerts", "description", "urn:1", old)).isEqualTo("Snow");
+        assertThat(crypto.forWriting("weather_alerts", "description", EncryptionMode.RANDOMIZED)
+                        .keyVersion())
+                .isEqualTo(2);
+        assertThat(crypto.decrypt("weather_alerts", "description", "urn:1", old))
+                .isEqualTo("Snow");
     }
 
     @Test
@@ -150,11 +170,13 @@ class KeystoreKeyProviderTest {
                 .hasMessage("key store " + store + " does not exist; create it with ./enclave keys init");
 
         admin(store, "BCFKS", "alpha_agency").init();
-        assertThatThrownBy(() -> KeystoreKeyProvider.open(store, Secret.of("wrong"), "BCFKS", "alpha_agency",
-                "alpha_agency_key"))
+        assertThatThrownBy(() -> KeystoreKeyProvider.open(
+                        store, Secret.of("wrong"), "BCFKS", "alpha_agency", "alpha_agency_key"))
                 .isInstanceOf(KeyUnavailableException.class)
                 .hasMessageStartingWith("cannot open BCFKS key store " + store + ": wrong password")
-                .message().doesNotContain(PASSWORD_TEXT).doesNotContain("wrong\"");
+                .message()
+                .doesNotContain(PASSWORD_TEXT)
+                .doesNotContain("wrong\"");
         assertThatThrownBy(() -> open(store, "BCFKS", "gamma_agency").currentDataKey())
                 .hasMessage("tenant gamma_agency has no data key gamma_agency_key in " + store
                         + "; create it with ./enclave keys init --tenant gamma_agency");
@@ -165,7 +187,8 @@ class KeystoreKeyProviderTest {
         Path store = dir.resolve("keys.bcfks");
         admin(store, "BCFKS", "alpha_agency").init();
         TenantConfig tenant = TenantConfig.builder("alpha_agency")
-                .keystore(new KeystoreSettings(store.toString(), PASSWORD, "BCFKS")).build();
+                .keystore(new KeystoreSettings(store.toString(), PASSWORD, "BCFKS"))
+                .build();
         KeystoreKeyProviderFactory factory = KeystoreKeyProviderFactory.forTenant(tenant);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -36,15 +36,23 @@ class TenantKeyStoreSplitTest {
                 .copyFrom(shared, SHARED_PASSWORD, "BCFKS");
 
         assertThat(copied).containsExactly("alpha_key.v1", "alpha_key.v2");
-        assertThat(Files.readAllBytes(shared)).as("the shared store is only read").isEqualTo(sharedBytes);
-        try (KeystoreKeyProvider before = KeystoreKeyProvider.open(shared, SHARED_PASSWORD, "BCFKS", "alpha", "alpha_key");
-                KeystoreKeyProvider after = KeystoreKeyProvider.open(own, ALPHA_PASSWORD, "PKCS12", "alpha", "alpha_key")) {
-            assertThat(after.dataKey(1).key().getEncoded()).isEqualTo(before.dataKey(1).key().getEncoded());
+        assertThat(Files.readAllBytes(shared))
+                .as("the shared store is only read")
+                .isEqualTo(sharedBytes);
+        try (KeystoreKeyProvider before =
+                        KeystoreKeyProvider.open(shared, SHARED_PASSWORD, "BCFKS", "alpha", "alpha_key");
+                KeystoreKeyProvider after =
+                        KeystoreKeyProvider.open(own, ALPHA_PASSWORD, "PKCS12", "alpha", "alpha_key")) {
+            assertThat(after.dataKey(1).key().getEncoded())
+                    .isEqualTo(before.dataKey(1).key().getEncoded());
             assertThat(after.currentDataKey().version()).isEqualTo(2);
-            assertThat(after.currentDataKey().key().getEncoded()).isEqualTo(before.dataKey(2).key().getEncoded());
+            assertThat(after.currentDataKey().key().getEncoded())
+                    .isEqualTo(before.dataKey(2).key().getEncoded());
         }
         try (KeystoreKeyProvider beta = KeystoreKeyProvider.open(own, ALPHA_PASSWORD, "PKCS12", "beta", "beta_key")) {
-            assertThatThrownBy(beta::currentDataKey).as("beta's key stayed behind").isInstanceOf(KeyUnavailableException.class);
+            assertThatThrownBy(beta::currentDataKey)
+                    .as("beta's key stayed behind")
+                    .isInstanceOf(KeyUnavailableException.class);
         }
         assertThatThrownBy(() -> KeystoreKeyProvider.open(own, SHARED_PASSWORD, "PKCS12", "alpha", "alpha_key"))
                 .as("the shared password does not open the tenant's own store")
@@ -83,10 +91,12 @@ class TenantKeyStoreSplitTest {
         assertThat(Files.readAllBytes(own)).isEqualTo(existing);
 
         Path gammaOwn = dir.resolve("gamma.p12");
-        assertThatThrownBy(() -> new TenantKeyStore(gammaOwn, Secret.of("gamma-own-password"), "PKCS12", "gamma",
-                "gamma_key").copyFrom(shared, SHARED_PASSWORD, "PKCS12"))
+        assertThatThrownBy(() -> new TenantKeyStore(
+                                gammaOwn, Secret.of("gamma-own-password"), "PKCS12", "gamma", "gamma_key")
+                        .copyFrom(shared, SHARED_PASSWORD, "PKCS12"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("the shared store " + shared + " holds no key of tenant gamma (gamma_key); nothing was created");
+                .hasMessage("the shared store " + shared
+                        + " holds no key of tenant gamma (gamma_key); nothing was created");
         assertThat(gammaOwn).doesNotExist();
     }
 }

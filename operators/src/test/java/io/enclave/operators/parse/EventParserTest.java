@@ -40,7 +40,9 @@ class EventParserTest {
     }
 
     private static void assertMalformed(ParsedEvent parsed, String detailFragment) {
-        assertThat(parsed.isFailure()).as("failure expected, got %s", parsed.naturalKey()).isTrue();
+        assertThat(parsed.isFailure())
+                .as("failure expected, got %s", parsed.naturalKey())
+                .isTrue();
         assertThat(parsed.failure()).isEqualTo(RejectReason.MALFORMED);
         assertThat(parsed.detail()).contains(detailFragment);
         assertThat(parsed.disaster()).isNull();
@@ -136,8 +138,8 @@ class EventParserTest {
     @ParameterizedTest(name = "ihProgramDeclared {0} is malformed")
     @ValueSource(strings = {"2", "-1", "\"yes\"", "\"Y\"", "\" true\"", "[]", "{}", "1.0"})
     void booleanOutsideKnownEncodingsIsMalformed(String encoded) {
-        ParsedEvent parsed = parser.parse(StreamKind.DISASTERS,
-                utf8("{\"id\":\"b2\",\"ihProgramDeclared\":" + encoded + "}"));
+        ParsedEvent parsed =
+                parser.parse(StreamKind.DISASTERS, utf8("{\"id\":\"b2\",\"ihProgramDeclared\":" + encoded + "}"));
 
         assertMalformed(parsed, "field ihProgramDeclared: expected a boolean");
     }
@@ -171,8 +173,8 @@ class EventParserTest {
     @ParameterizedTest(name = "disasterNumber {0} is malformed")
     @ValueSource(strings = {"4706.5", "\"4706a\"", "\"four\"", "true", "99999999999", "[4706]", "{\"n\":1}"})
     void nonIntegerNumberIsMalformed(String encoded) {
-        ParsedEvent parsed = parser.parse(StreamKind.DISASTERS,
-                utf8("{\"id\":\"n1\",\"disasterNumber\":" + encoded + "}"));
+        ParsedEvent parsed =
+                parser.parse(StreamKind.DISASTERS, utf8("{\"id\":\"n1\",\"disasterNumber\":" + encoded + "}"));
 
         assertMalformed(parsed, "field disasterNumber: expected an integer");
     }
@@ -261,7 +263,9 @@ class EventParserTest {
         ParsedEvent parsed = disaster(fema("CO"));
 
         assertThat(parsed.claimedTenant()).isNull();
-        assertThat(parsed.classification()).isEqualTo(EventParser.DEFAULT_CLASSIFICATION).isEqualTo("PUBLIC");
+        assertThat(parsed.classification())
+                .isEqualTo(EventParser.DEFAULT_CLASSIFICATION)
+                .isEqualTo("PUBLIC");
     }
 
     @Test
@@ -280,8 +284,8 @@ class EventParserTest {
     // ---- NWS alerts ----
     @Test
     void geoJsonFeatureIsRead() {
-        ObjectNode props = nwsProperties("urn:oid:2.49.0.1.840.0.aaa.001.1",
-                List.of("COZ039", "COZ040"), List.of("008031", "008059"));
+        ObjectNode props = nwsProperties(
+                "urn:oid:2.49.0.1.840.0.aaa.001.1", List.of("COZ039", "COZ040"), List.of("008031", "008059"));
 
         ParsedEvent parsed = alert(nwsFeature(props));
 
@@ -365,8 +369,10 @@ class EventParserTest {
                 Arguments.of(List.of("PKZ722"), List.of(), new String[0]),
                 Arguments.of(List.of(), List.of("057655"), new String[0]),
                 Arguments.of(List.of("PKZ722", "PKZ725"), List.of("058722", "058725"), new String[0]),
-                Arguments.of(List.of("AMZ330", "GMZ550", "LMZ741", "PZZ356"),
-                        List.of("073330", "077550", "092741"), new String[0]),
+                Arguments.of(
+                        List.of("AMZ330", "GMZ550", "LMZ741", "PZZ356"),
+                        List.of("073330", "077550", "092741"),
+                        new String[0]),
                 Arguments.of(List.of("ANZ330", "CTZ009"), List.of("073330", "009009"), new String[] {"CT"}),
                 Arguments.of(List.of("PRZ001"), List.of("072001"), new String[] {"PR"}),
                 // Only exact upper-case codes count; malformed codes name nothing.
@@ -459,7 +465,8 @@ class EventParserTest {
 
     @Test
     void classificationDefaultsToPublic() {
-        assertThat(alert(nwsFeature(nwsProperties(List.of("COZ039"), List.of()))).classification())
+        assertThat(alert(nwsFeature(nwsProperties(List.of("COZ039"), List.of())))
+                        .classification())
                 .isEqualTo("PUBLIC");
     }
 
@@ -521,7 +528,9 @@ class EventParserTest {
         props.put("tenant_id", "colorado_state");
         feature.put("tenant_id", "kansas_emergency");
         assertThat(alert(feature).claimedTenant())
-                .isNotNull().isNotEqualTo("colorado_state").isNotEqualTo("kansas_emergency");
+                .isNotNull()
+                .isNotEqualTo("colorado_state")
+                .isNotEqualTo("kansas_emergency");
     }
 
     @Test
@@ -544,18 +553,27 @@ class EventParserTest {
                 Arguments.of("string", utf8("\"" + valid.replace("\"", "\\\"") + "\""), "expected a JSON object"),
                 Arguments.of("number", utf8("42"), "expected a JSON object"),
                 Arguments.of("null", utf8("null"), "expected a JSON object"),
-                Arguments.of("duplicate tenant_id", utf8(
-                        "{\"id\":\"m1\",\"tenant_id\":\"colorado_state\",\"tenant_id\":\"kansas_emergency\"}"),
+                Arguments.of(
+                        "duplicate tenant_id",
+                        utf8("{\"id\":\"m1\",\"tenant_id\":\"colorado_state\",\"tenant_id\":\"kansas_emergency\"}"),
                         "duplicate field 'tenant_id'"),
                 Arguments.of("duplicate id", utf8("{\"id\":\"m1\",\"id\":\"m2\"}"), "duplicate field"),
-                Arguments.of("invalid UTF-8 start byte", concat(utf8("{\"id\":\"m"),
-                        new byte[] {(byte) 0xFF}, utf8("\"}")), "not valid UTF-8"),
-                Arguments.of("invalid UTF-8 continuation", concat(utf8("{\"id\":\"m"),
-                        new byte[] {(byte) 0xC3, (byte) 0x28}, utf8("\"}")), "not valid UTF-8"),
-                Arguments.of("truncated UTF-8 sequence", concat(utf8("{\"id\":\"m"),
-                        new byte[] {(byte) 0xE2, (byte) 0x82}, utf8("\"}")), "not valid UTF-8"),
-                Arguments.of("UTF-8 encoded surrogate", concat(utf8("{\"id\":\"m"),
-                        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, utf8("\"}")), "not valid UTF-8"),
+                Arguments.of(
+                        "invalid UTF-8 start byte",
+                        concat(utf8("{\"id\":\"m"), new byte[] {(byte) 0xFF}, utf8("\"}")),
+                        "not valid UTF-8"),
+                Arguments.of(
+                        "invalid UTF-8 continuation",
+                        concat(utf8("{\"id\":\"m"), new byte[] {(byte) 0xC3, (byte) 0x28}, utf8("\"}")),
+                        "not valid UTF-8"),
+                Arguments.of(
+                        "truncated UTF-8 sequence",
+                        concat(utf8("{\"id\":\"m"), new byte[] {(byte) 0xE2, (byte) 0x82}, utf8("\"}")),
+                        "not valid UTF-8"),
+                Arguments.of(
+                        "UTF-8 encoded surrogate",
+                        concat(utf8("{\"id\":\"m"), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, utf8("\"}")),
+                        "not valid UTF-8"),
                 Arguments.of("raw control char in value", utf8("{\"id\":\"m\u00011\"}"), "control character"),
                 Arguments.of("raw newline in value", utf8("{\"id\":\"m1\",\"state\":\"C\nO\"}"), "control character"),
                 Arguments.of("raw NUL after object", utf8(valid + "\u0000"), "control character"),
@@ -567,16 +585,26 @@ class EventParserTest {
                 Arguments.of("NaN", utf8("{\"id\":\"m1\",\"disasterNumber\":NaN}"), "not valid JSON"),
                 Arguments.of("nesting 33 deep", utf8(nested(33)), "nesting depth"),
                 Arguments.of("nesting 10000 deep", utf8(nested(10_000)), "nesting depth"),
-                Arguments.of("tenant_id object", utf8("{\"id\":\"m1\",\"tenant_id\":{\"id\":\"x\"}}"),
+                Arguments.of(
+                        "tenant_id object",
+                        utf8("{\"id\":\"m1\",\"tenant_id\":{\"id\":\"x\"}}"),
                         "field tenant_id: expected text"),
-                Arguments.of("tenant_id array", utf8("{\"id\":\"m1\",\"tenant_id\":[\"colorado_state\"]}"),
+                Arguments.of(
+                        "tenant_id array",
+                        utf8("{\"id\":\"m1\",\"tenant_id\":[\"colorado_state\"]}"),
                         "field tenant_id: expected text"),
-                Arguments.of("classification array", utf8("{\"id\":\"m1\",\"data_classification\":[\"PUBLIC\"]}"),
+                Arguments.of(
+                        "classification array",
+                        utf8("{\"id\":\"m1\",\"data_classification\":[\"PUBLIC\"]}"),
                         "field data_classification: expected text"),
                 Arguments.of("id object", utf8("{\"id\":{\"$oid\":\"m1\"}}"), "field id: expected text"),
-                Arguments.of("300-char state", utf8("{\"id\":\"m1\",\"state\":\"" + "X".repeat(300) + "\"}"),
+                Arguments.of(
+                        "300-char state",
+                        utf8("{\"id\":\"m1\",\"state\":\"" + "X".repeat(300) + "\"}"),
                         "field state: longer than 255"),
-                Arguments.of("300-char tenant_id", utf8("{\"id\":\"m1\",\"tenant_id\":\"" + "t".repeat(300) + "\"}"),
+                Arguments.of(
+                        "300-char tenant_id",
+                        utf8("{\"id\":\"m1\",\"tenant_id\":\"" + "t".repeat(300) + "\"}"),
                         "field tenant_id: longer than 255"));
     }
 
@@ -598,8 +626,10 @@ class EventParserTest {
         // A FEMA "state" is no NWS field; a 300-char NWS "event" is the same mistake there.
         return Stream.concat(
                 malformedPayloads().filter(a -> !"300-char state".equals(a.get()[0])),
-                Stream.of(Arguments.of("300-char event", utf8("{\"id\":\"m1\",\"event\":\""
-                        + "E".repeat(300) + "\"}"), "field event: longer than 255")));
+                Stream.of(Arguments.of(
+                        "300-char event",
+                        utf8("{\"id\":\"m1\",\"event\":\"" + "E".repeat(300) + "\"}"),
+                        "field event: longer than 255")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -619,7 +649,8 @@ class EventParserTest {
     void duplicateTenantInsideNwsPropertiesIsMalformed() {
         String props = "{\"id\":\"urn:oid:1\",\"tenant_id\":\"colorado_state\",\"tenant_id\":\"kansas_emergency\"}";
 
-        assertMalformed(parser.parse(StreamKind.WEATHER, utf8("{\"type\":\"Feature\",\"properties\":" + props + "}")),
+        assertMalformed(
+                parser.parse(StreamKind.WEATHER, utf8("{\"type\":\"Feature\",\"properties\":" + props + "}")),
                 "duplicate field 'tenant_id'");
     }
 
@@ -632,19 +663,24 @@ class EventParserTest {
     void stringLongerThanTheMessageLimitIsMalformed() {
         EventParser small = new EventParser(1_000);
 
-        assertMalformed(small.parse(StreamKind.WEATHER,
-                utf8("{\"id\":\"x\",\"description\":\"" + "d".repeat(2_000) + "\"}")), "string value exceeds");
+        assertMalformed(
+                small.parse(StreamKind.WEATHER, utf8("{\"id\":\"x\",\"description\":\"" + "d".repeat(2_000) + "\"}")),
+                "string value exceeds");
     }
 
     @Test
     void surroundingWhitespaceIsNotGarbage() {
-        assertThat(parser.parse(StreamKind.DISASTERS, utf8("\n  {\"id\":\"ws\"}\r\n\t")).isFailure()).isFalse();
+        assertThat(parser.parse(StreamKind.DISASTERS, utf8("\n  {\"id\":\"ws\"}\r\n\t"))
+                        .isFailure())
+                .isFalse();
     }
 
     @Test
     void escapedControlCharactersAndUnicodeAreFine() {
-        ParsedEvent parsed = parser.parse(StreamKind.DISASTERS,
-                utf8("{\"id\":\"esc\",\"designatedArea\":\"Do\\u00f1a Ana (County)\\n\",\"incidentType\":\"Fl\u00f6od\"}"));
+        ParsedEvent parsed = parser.parse(
+                StreamKind.DISASTERS,
+                utf8(
+                        "{\"id\":\"esc\",\"designatedArea\":\"Do\\u00f1a Ana (County)\\n\",\"incidentType\":\"Fl\u00f6od\"}"));
 
         assertThat(parsed.isFailure()).isFalse();
         assertThat(parsed.disaster().designatedArea).isEqualTo("Do\u00f1a Ana (County)\n");

@@ -26,8 +26,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RecordTypesTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(classes = {RawEvent.class, TenantEvent.class, DisasterDeclaration.class, WeatherAlert.class,
-        AuditRecord.class, io.enclave.operators.audit.AuditHead.class, io.enclave.operators.audit.ChainTip.class})
+    @ValueSource(
+            classes = {
+                RawEvent.class,
+                TenantEvent.class,
+                DisasterDeclaration.class,
+                WeatherAlert.class,
+                AuditRecord.class,
+                io.enclave.operators.audit.AuditHead.class,
+                io.enclave.operators.audit.ChainTip.class
+            })
     void isSerialisedAsAPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
         assertThat(TypeInformation.of(type)).isInstanceOf(PojoTypeInfo.class);
@@ -82,8 +90,8 @@ class RecordTypesTest {
 
     @Test
     void rawEventKeepsItsBytesAndCoordinates() throws Exception {
-        RawEvent raw = new RawEvent("tenant_colorado_state_disasters", 1, 42L, 1_700_000_000_000L,
-                new byte[] {0, (byte) 0xFF, '{'});
+        RawEvent raw = new RawEvent(
+                "tenant_colorado_state_disasters", 1, 42L, 1_700_000_000_000L, new byte[] {0, (byte) 0xFF, '{'});
 
         RawEvent copy = roundTrip(RawEvent.class, raw);
 
@@ -109,27 +117,42 @@ class RecordTypesTest {
 
     @Test
     void rejectReasonLabelsAreTheAuditAndMetricNames() {
-        assertThat(RejectReason.values()).extracting(RejectReason::label).containsExactly(
-                "malformed", "oversize", "missing_key", "cross_tenant", "state_not_allowed",
-                "unknown_classification", "classification_not_allowed", "duplicate");
+        assertThat(RejectReason.values())
+                .extracting(RejectReason::label)
+                .containsExactly(
+                        "malformed",
+                        "oversize",
+                        "missing_key",
+                        "cross_tenant",
+                        "state_not_allowed",
+                        "unknown_classification",
+                        "classification_not_allowed",
+                        "duplicate");
     }
 
     @Test
     void deterministicIdDependsOnEveryIdentifyingFieldButNotOnTime() {
-        String base = AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, "t", 0, 1L, "oversize");
+        String base =
+                AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, "t", 0, 1L, "oversize");
 
         assertThat(base).matches("[0-9a-f]{32}");
         assertThat(AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, "t", 0, 1L, "oversize"))
                 .isEqualTo(base);
         assertThat(java.util.List.of(
-                AuditRecord.deterministicId("kansas_emergency", AuditAction.RECORD_REJECTED, "t", 0, 1L, "oversize"),
-                AuditRecord.deterministicId("colorado_state", AuditAction.SINK_FLUSH, "t", 0, 1L, "oversize"),
-                AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, "u", 0, 1L, "oversize"),
-                AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, "t", 1, 1L, "oversize"),
-                AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, "t", 0, 2L, "oversize"),
-                AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, "t", 0, 1L, "malformed"),
-                AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, null, 0, 1L, null)))
-                .doesNotContain(base).doesNotHaveDuplicates();
+                        AuditRecord.deterministicId(
+                                "kansas_emergency", AuditAction.RECORD_REJECTED, "t", 0, 1L, "oversize"),
+                        AuditRecord.deterministicId("colorado_state", AuditAction.SINK_FLUSH, "t", 0, 1L, "oversize"),
+                        AuditRecord.deterministicId(
+                                "colorado_state", AuditAction.RECORD_REJECTED, "u", 0, 1L, "oversize"),
+                        AuditRecord.deterministicId(
+                                "colorado_state", AuditAction.RECORD_REJECTED, "t", 1, 1L, "oversize"),
+                        AuditRecord.deterministicId(
+                                "colorado_state", AuditAction.RECORD_REJECTED, "t", 0, 2L, "oversize"),
+                        AuditRecord.deterministicId(
+                                "colorado_state", AuditAction.RECORD_REJECTED, "t", 0, 1L, "malformed"),
+                        AuditRecord.deterministicId("colorado_state", AuditAction.RECORD_REJECTED, null, 0, 1L, null)))
+                .doesNotContain(base)
+                .doesNotHaveDuplicates();
     }
 
     @SuppressWarnings("unchecked")

@@ -100,8 +100,8 @@ public final class MySqlDialect implements SqlDialect {
      */
     @Override
     public String insertOnly(String database, TableDefinition<?> table) {
-        return "INSERT IGNORE INTO " + SqlDialect.qualified(database, table.name()) + " (" + SqlDialect.columnList(table)
-                + ") VALUES (" + SqlDialect.placeholders(table) + ")";
+        return "INSERT IGNORE INTO " + SqlDialect.qualified(database, table.name()) + " ("
+                + SqlDialect.columnList(table) + ") VALUES (" + SqlDialect.placeholders(table) + ")";
     }
 
     /** VALUES(col) rather than a row alias, because MariaDB has no row alias syntax. */

@@ -24,8 +24,8 @@ public interface SqlDialect extends java.io.Serializable {
      * A table whose rows are kept for a number of days. By default the DDL is the plain one and
      * retention is left to {@code ./enclave audit purge}.
      */
-    default String createTable(String database, TableDefinition<?> table,
-            io.enclave.sinks.schema.DayPartitionRetention retention) {
+    default String createTable(
+            String database, TableDefinition<?> table, io.enclave.sinks.schema.DayPartitionRetention retention) {
         return createTable(database, table);
     }
 
@@ -38,8 +38,8 @@ public interface SqlDialect extends java.io.Serializable {
      *
      * @param retention the day partitions to keep, or null for none
      */
-    default String createAppendOnlyTable(String database, TableDefinition<?> table,
-            io.enclave.sinks.schema.DayPartitionRetention retention) {
+    default String createAppendOnlyTable(
+            String database, TableDefinition<?> table, io.enclave.sinks.schema.DayPartitionRetention retention) {
         return retention == null ? createTable(database, table) : createTable(database, table, retention);
     }
 

@@ -60,17 +60,18 @@ public final class StarRocksDialect implements SqlDialect {
      * carries the same event time as the one it overwrites.
      */
     @Override
-    public String createTable(String database, TableDefinition<?> table,
-            io.enclave.sinks.schema.DayPartitionRetention retention) {
+    public String createTable(
+            String database, TableDefinition<?> table, io.enclave.sinks.schema.DayPartitionRetention retention) {
         java.util.List<String> key = new java.util.ArrayList<>(table.primaryKey());
         if (!table.columns().get(key.size()).name().equals(retention.column())) {
-            throw new IllegalArgumentException(table.name() + ": partition column " + retention.column()
-                    + " must follow the primary key");
+            throw new IllegalArgumentException(
+                    table.name() + ": partition column " + retention.column() + " must follow the primary key");
         }
         key.add(retention.column());
         String columns = table.columns().stream().map(this::columnDefinition).collect(Collectors.joining(",\n  "));
         return "CREATE TABLE IF NOT EXISTS " + SqlDialect.qualified(database, table.name()) + " (\n  "
-                + columns + "\n)\nPRIMARY KEY (" + SqlDialect.keyList(key) + ")\nCOMMENT " + quoteDouble(table.comment())
+                + columns + "\n)\nPRIMARY KEY (" + SqlDialect.keyList(key) + ")\nCOMMENT "
+                + quoteDouble(table.comment())
                 + "\nPARTITION BY RANGE(" + SqlDialect.quote(retention.column()) + ") ()"
                 + "\nDISTRIBUTED BY HASH(" + SqlDialect.keyList(table.primaryKey()) + ")"
                 + "\nPROPERTIES (\"replication_num\" = \"" + replicationNum + "\""
@@ -91,22 +92,35 @@ public final class StarRocksDialect implements SqlDialect {
      * needs no partition column in its key.
      */
     @Override
-    public String createAppendOnlyTable(String database, TableDefinition<?> table,
-            io.enclave.sinks.schema.DayPartitionRetention retention) {
+    public String createAppendOnlyTable(
+            String database, TableDefinition<?> table, io.enclave.sinks.schema.DayPartitionRetention retention) {
         String columns = table.columns().stream().map(this::columnDefinition).collect(Collectors.joining(",\n  "));
         String key = SqlDialect.keyList(table.primaryKey());
         StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
-                .append(SqlDialect.qualified(database, table.name())).append(" (\n  ").append(columns)
-                .append("\n)\nDUPLICATE KEY (").append(key).append(")\nCOMMENT ").append(quoteDouble(table.comment()));
+                .append(SqlDialect.qualified(database, table.name()))
+                .append(" (\n  ")
+                .append(columns)
+                .append("\n)\nDUPLICATE KEY (")
+                .append(key)
+                .append(")\nCOMMENT ")
+                .append(quoteDouble(table.comment()));
         if (retention != null) {
-            sql.append("\nPARTITION BY RANGE(").append(SqlDialect.quote(retention.column())).append(") ()");
+            sql.append("\nPARTITION BY RANGE(")
+                    .append(SqlDialect.quote(retention.column()))
+                    .append(") ()");
         }
-        sql.append("\nDISTRIBUTED BY HASH(").append(key).append(")")
-                .append("\nPROPERTIES (\"replication_num\" = \"").append(replicationNum).append("\"");
+        sql.append("\nDISTRIBUTED BY HASH(")
+                .append(key)
+                .append(")")
+                .append("\nPROPERTIES (\"replication_num\" = \"")
+                .append(replicationNum)
+                .append("\"");
         if (retention != null) {
             sql.append(", \"dynamic_partition.enable\" = \"true\"")
                     .append(", \"dynamic_partition.time_unit\" = \"DAY\"")
-                    .append(", \"dynamic_partition.start\" = \"-").append(retention.days()).append("\"")
+                    .append(", \"dynamic_partition.start\" = \"-")
+                    .append(retention.days())
+                    .append("\"")
                     .append(", \"dynamic_partition.end\" = \"3\"")
                     .append(", \"dynamic_partition.prefix\" = \"p\"");
         }

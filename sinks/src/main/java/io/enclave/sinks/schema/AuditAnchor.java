@@ -23,13 +23,20 @@ import java.util.List;
  * @param signer key id that signed the anchor
  * @param signature Ed25519 signature over {@code AuditChain.anchorMessage} of the fields above but purgedBy
  */
-public record AuditAnchor(String tenantId, long firstSequence, String prevHash, long purgedRows, String purgedBy,
-        long purgedAt, String signer, String signature) {
+public record AuditAnchor(
+        String tenantId,
+        long firstSequence,
+        String prevHash,
+        long purgedRows,
+        String purgedBy,
+        long purgedAt,
+        String signer,
+        String signature) {
 
     /** The row of a day anchor the tenant job cut, {@code writtenBy} its job name. */
     public static AuditAnchor of(io.enclave.operators.audit.DayAnchor a, String writtenBy) {
-        return new AuditAnchor(a.tenantId, a.firstSequence, a.prevHash, 0, writtenBy, a.anchoredAt, a.signer,
-                a.signature);
+        return new AuditAnchor(
+                a.tenantId, a.firstSequence, a.prevHash, 0, writtenBy, a.anchoredAt, a.signer, a.signature);
     }
 
     /** The owning tenant, for sinks that re-check it before writing. */
@@ -48,7 +55,10 @@ public record AuditAnchor(String tenantId, long firstSequence, String prevHash, 
         c.add(required("purged_at", TIMESTAMP, "UTC", AuditAnchor::purgedAt));
         c.add(required("signer", SHORT_TEXT, "key id that signed the anchor", AuditAnchor::signer));
         c.add(required("signature", SHORT_TEXT, "Ed25519 signature of the anchor", AuditAnchor::signature));
-        return new TableDefinition<>("audit_anchor", "Signed points the tenant's audit chain can be verified from", c,
+        return new TableDefinition<>(
+                "audit_anchor",
+                "Signed points the tenant's audit chain can be verified from",
+                c,
                 List.of("tenant_id", "first_sequence"));
     }
 }

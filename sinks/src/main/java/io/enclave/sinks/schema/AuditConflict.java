@@ -22,8 +22,14 @@ import java.util.List;
  * @param detectedAt when the writer refused it, epoch milliseconds UTC
  * @param detail what differed, in words, without any payload value
  */
-public record AuditConflict(String tenantId, String tableName, long sequence, String storedDigest,
-        String offeredDigest, long detectedAt, String detail) {
+public record AuditConflict(
+        String tenantId,
+        String tableName,
+        long sequence,
+        String storedDigest,
+        String offeredDigest,
+        long detectedAt,
+        String detail) {
 
     /** The owning tenant, for sinks that re-check it before writing. */
     public static String tenantIdOf(AuditConflict conflict) {
@@ -40,7 +46,10 @@ public record AuditConflict(String tenantId, String tableName, long sequence, St
         c.add(required("stored_digest", SHORT_TEXT, "SHA-256 of the stored row, kept", AuditConflict::storedDigest));
         c.add(required("detected_at", TIMESTAMP, "UTC", AuditConflict::detectedAt));
         c.add(required("detail", LONG_TEXT, "what differed", AuditConflict::detail));
-        return new TableDefinition<>("audit_conflict", "Writes refused because they would have overwritten an audit row",
-                c, List.of("tenant_id", "table_name", "sequence", "offered_digest"));
+        return new TableDefinition<>(
+                "audit_conflict",
+                "Writes refused because they would have overwritten an audit row",
+                c,
+                List.of("tenant_id", "table_name", "sequence", "offered_digest"));
     }
 }

@@ -45,7 +45,9 @@ public final class StatementBinder {
         if (value instanceof Long epochMillis) {
             return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
         }
-        return IsoDateTimes.parse(value.toString()).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        return IsoDateTimes.parse(value.toString())
+                .withOffsetSameInstant(ZoneOffset.UTC)
+                .toLocalDateTime();
     }
 
     /**

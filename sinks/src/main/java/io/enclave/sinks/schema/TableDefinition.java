@@ -18,8 +18,8 @@ public record TableDefinition<T>(String name, String comment, List<Column<T>> co
         primaryKey = List.copyOf(primaryKey);
         for (int i = 0; i < primaryKey.size(); i++) {
             if (!columns.get(i).name().equals(primaryKey.get(i))) {
-                throw new IllegalArgumentException(name + ": primary key column " + primaryKey.get(i)
-                        + " must be column " + (i + 1));
+                throw new IllegalArgumentException(
+                        name + ": primary key column " + primaryKey.get(i) + " must be column " + (i + 1));
             }
         }
     }

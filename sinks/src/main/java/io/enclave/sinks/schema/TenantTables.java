@@ -42,24 +42,35 @@ public final class TenantTables {
         Set<String> columns = new HashSet<>();
         for (EncryptedField f : encrypted) {
             if (f.stream() == stream) {
-                columns.add(EncryptableFields.column(stream, f.field()).orElseThrow(() ->
-                        new IllegalArgumentException(f.field() + " is not an encryptable field of " + stream)));
+                columns.add(EncryptableFields.column(stream, f.field())
+                        .orElseThrow(() ->
+                                new IllegalArgumentException(f.field() + " is not an encryptable field of " + stream)));
             }
         }
         List<Column<TenantEvent>> c = new ArrayList<>();
         for (Column<TenantEvent> column : table.columns()) {
-            c.add(columns.contains(column.name())
-                    ? new Column<>(column.name(), LONG_TEXT, column.nullable(),
-                            column.comment() + ", encrypted (enc:<format>:k<version>:<base64url>)", column.extractor())
-                    : column);
+            c.add(
+                    columns.contains(column.name())
+                            ? new Column<>(
+                                    column.name(),
+                                    LONG_TEXT,
+                                    column.nullable(),
+                                    column.comment() + ", encrypted (enc:<format>:k<version>:<base64url>)",
+                                    column.extractor())
+                            : column);
         }
         return new TableDefinition<>(table.name(), table.comment(), c, table.primaryKey());
     }
 
     /** Every table of a tenant database that encrypts {@code encrypted}, in creation order. */
     public static List<TableDefinition<?>> all(Collection<EncryptedField> encrypted) {
-        return List.of(forStream(StreamKind.DISASTERS, encrypted), forStream(StreamKind.WEATHER, encrypted), auditLog(),
-                auditHead(), AuditAnchor.table(), AuditConflict.table());
+        return List.of(
+                forStream(StreamKind.DISASTERS, encrypted),
+                forStream(StreamKind.WEATHER, encrypted),
+                auditLog(),
+                auditHead(),
+                AuditAnchor.table(),
+                AuditConflict.table());
     }
 
     /**
@@ -71,7 +82,8 @@ public final class TenantTables {
     public static TableDefinition<TenantEvent> disasterDeclarations() {
         List<Column<TenantEvent>> c = new ArrayList<>();
         c.add(required("id", SHORT_TEXT, "OpenFEMA record id (uuid)", e -> e.disaster.id));
-        c.add(optional("fema_declaration_string", SHORT_TEXT, "e.g. DR-4706-OK", e -> e.disaster.femaDeclarationString));
+        c.add(optional(
+                "fema_declaration_string", SHORT_TEXT, "e.g. DR-4706-OK", e -> e.disaster.femaDeclarationString));
         c.add(optional("disaster_number", INT, "FEMA disaster number", e -> e.disaster.disasterNumber));
         c.add(optional("state", SHORT_TEXT, "USPS state code", e -> e.disaster.state));
         c.add(optional("declaration_type", SHORT_TEXT, "DR, EM or FM", e -> e.disaster.declarationType));
@@ -91,19 +103,22 @@ public final class TenantTables {
         c.add(optional("fips_county_code", SHORT_TEXT, "FIPS county code", e -> e.disaster.fipsCountyCode));
         c.add(optional("place_code", SHORT_TEXT, "FEMA place code", e -> e.disaster.placeCode));
         c.add(optional("designated_area", SHORT_TEXT, "designated area", e -> e.disaster.designatedArea));
-        c.add(optional("declaration_request_number", SHORT_TEXT, "request number",
-                e -> e.disaster.declarationRequestNumber));
+        c.add(optional(
+                "declaration_request_number", SHORT_TEXT, "request number", e -> e.disaster.declarationRequestNumber));
         c.add(optional("declaration_request_date", TIMESTAMP, "UTC", e -> e.disaster.declarationRequestDate));
         c.add(optional("last_ia_filing_date", TIMESTAMP, "UTC", e -> e.disaster.lastIAFilingDate));
         c.add(optional("incident_id", SHORT_TEXT, "incident identifier", e -> e.disaster.incidentId));
         c.add(optional("region", INT, "FEMA region", e -> e.disaster.region));
-        c.add(optional("designated_incident_types", SHORT_TEXT, "incident type codes",
+        c.add(optional(
+                "designated_incident_types",
+                SHORT_TEXT,
+                "incident type codes",
                 e -> e.disaster.designatedIncidentTypes));
         c.add(optional("last_refresh", TIMESTAMP, "UTC", e -> e.disaster.lastRefresh));
         c.add(optional("fema_hash", SHORT_TEXT, "OpenFEMA hash of the record", e -> e.disaster.hash));
         addTenantTags(c);
-        return new TableDefinition<>(StreamKind.DISASTERS.table(), "OpenFEMA disaster declarations summaries", c,
-                List.of("id"));
+        return new TableDefinition<>(
+                StreamKind.DISASTERS.table(), "OpenFEMA disaster declarations summaries", c, List.of("id"));
     }
 
     public static TableDefinition<TenantEvent> weatherAlerts() {
@@ -125,8 +140,10 @@ public final class TenantTables {
         c.add(optional("sender", SHORT_TEXT, "sender", e -> e.alert.sender));
         c.add(optional("sender_name", SHORT_TEXT, "sender name", e -> e.alert.senderName));
         c.add(optional("area_desc", LONG_TEXT, "affected areas", e -> e.alert.areaDesc));
-        c.add(optional("same_codes", LONG_TEXT, "SAME geocodes, comma-separated", e -> String.join(",", e.alert.sameCodes)));
-        c.add(optional("ugc_codes", LONG_TEXT, "UGC geocodes, comma-separated", e -> String.join(",", e.alert.ugcCodes)));
+        c.add(optional(
+                "same_codes", LONG_TEXT, "SAME geocodes, comma-separated", e -> String.join(",", e.alert.sameCodes)));
+        c.add(optional(
+                "ugc_codes", LONG_TEXT, "UGC geocodes, comma-separated", e -> String.join(",", e.alert.ugcCodes)));
         c.add(optional("headline", LONG_TEXT, "headline", e -> e.alert.headline));
         c.add(optional("description", LONG_TEXT, "description", e -> e.alert.description));
         c.add(optional("instruction", LONG_TEXT, "instruction", e -> e.alert.instruction));
@@ -168,7 +185,10 @@ public final class TenantTables {
         List<Column<AuditRecord>> c = new ArrayList<>();
         c.add(required("tenant_id", SHORT_TEXT, "tenant", a -> a.tenantId));
         c.add(required("sequence", BIGINT, "position in the tenant's chain, from 1", a -> a.sequence));
-        c.add(required(AUDIT_PARTITION_COLUMN, TIMESTAMP, "UTC, milliseconds, when the job chained the record",
+        c.add(required(
+                AUDIT_PARTITION_COLUMN,
+                TIMESTAMP,
+                "UTC, milliseconds, when the job chained the record",
                 a -> a.chainedAt));
         c.add(required("event_time", TIMESTAMP, "UTC, milliseconds, when the event happened", a -> a.eventTime));
         c.add(required("record_id", SHORT_TEXT, "deterministic id of the audited event", a -> a.recordId));
@@ -182,16 +202,17 @@ public final class TenantTables {
         c.add(required("first_offset", BIGINT, "SINK_FLUSH: first Kafka offset, -1 if none", a -> a.firstOffset));
         c.add(required("last_offset", BIGINT, "SINK_FLUSH: last Kafka offset, -1 if none", a -> a.lastOffset));
         c.add(required("checkpoint_id", BIGINT, "Flink checkpoint, -1 if none", a -> a.checkpointId));
-        c.add(optional("submission_id", SHORT_TEXT, "unique id of a submitted record, chained once", a -> a.submissionId));
+        c.add(optional(
+                "submission_id", SHORT_TEXT, "unique id of a submitted record, chained once", a -> a.submissionId));
         c.add(optional("submitter", SHORT_TEXT, "key id that signed a submitted record", a -> a.submitter));
-        c.add(optional("submitter_signature", SHORT_TEXT, "Ed25519 signature of the submitter",
-                a -> a.submitterSignature));
+        c.add(optional(
+                "submitter_signature", SHORT_TEXT, "Ed25519 signature of the submitter", a -> a.submitterSignature));
         c.add(required("prev_hash", SHORT_TEXT, "hash of the previous record in the chain", a -> a.prevHash));
         c.add(required("hash", SHORT_TEXT, "SHA-256 of this record's canonical form", a -> a.hash));
         c.add(required("signer", SHORT_TEXT, "key id of the job key that signed the record", a -> a.signer));
         c.add(required("signature", SHORT_TEXT, "Ed25519 signature of hash by signer", a -> a.signature));
-        return new TableDefinition<>("audit_log", "Hash-chained audit trail of the tenant's job", c,
-                List.of("tenant_id", "sequence"));
+        return new TableDefinition<>(
+                "audit_log", "Hash-chained audit trail of the tenant's job", c, List.of("tenant_id", "sequence"));
     }
 
     /**
@@ -208,8 +229,8 @@ public final class TenantTables {
         c.add(required("written_at", TIMESTAMP, "UTC", h -> h.writtenAt));
         c.add(required("signer", SHORT_TEXT, "key id of the job key that signed the head", h -> h.signer));
         c.add(required("signature", SHORT_TEXT, "Ed25519 signature of the head", h -> h.signature));
-        return new TableDefinition<>("audit_head", "Signed head of the tenant's audit chain", c,
-                List.of("tenant_id", "sequence"));
+        return new TableDefinition<>(
+                "audit_head", "Signed head of the tenant's audit chain", c, List.of("tenant_id", "sequence"));
     }
 
     /** AU-3's what (action, outcome, reason) and where (job, operator, subtask, host), of an audit_log row. */

@@ -49,8 +49,8 @@ class MySqlDialectTest {
 
     @Test
     void createDatabaseIsIdempotentQuotedAndCaseSensitive() {
-        assertThat(dialect.createDatabase(DB)).isEqualTo(
-                "CREATE DATABASE IF NOT EXISTS `colorado_state` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        assertThat(dialect.createDatabase(DB))
+                .isEqualTo("CREATE DATABASE IF NOT EXISTS `colorado_state` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
     }
 
     @ParameterizedTest
@@ -72,7 +72,8 @@ class MySqlDialectTest {
     @Test
     void keyColumnsAndTenantTagsAreNotNull() {
         String ddl = dialect.createTable(DB, TenantTables.disasterDeclarations());
-        assertThat(ddl).contains("`id` VARCHAR(255) NOT NULL")
+        assertThat(ddl)
+                .contains("`id` VARCHAR(255) NOT NULL")
                 .contains("`tenant_id` VARCHAR(255) NOT NULL")
                 .contains("`processing_time` DATETIME(3) NOT NULL")
                 .contains("`source_offset` BIGINT NOT NULL")
@@ -82,8 +83,11 @@ class MySqlDialectTest {
 
     @Test
     void commentsAreEscapedLiterals() {
-        TableDefinition<String> table = new TableDefinition<>("notes", "it's a \\ test",
-                List.of(Column.required("id", ColumnType.SHORT_TEXT, "the 'key'", s -> s)), List.of("id"));
+        TableDefinition<String> table = new TableDefinition<>(
+                "notes",
+                "it's a \\ test",
+                List.of(Column.required("id", ColumnType.SHORT_TEXT, "the 'key'", s -> s)),
+                List.of("id"));
         String ddl = dialect.createTable(DB, table);
         assertThat(ddl).contains("COMMENT 'the ''key'''").endsWith("COMMENT='it''s a \\\\ test'");
     }
@@ -96,17 +100,24 @@ class MySqlDialectTest {
         String head = "INSERT INTO `colorado_state`.`" + table.name() + "` (";
         assertThat(sql).startsWith(head).contains(" ON DUPLICATE KEY UPDATE ");
         String insertPart = sql.substring(0, sql.indexOf(" ON DUPLICATE KEY UPDATE "));
-        String updatePart = sql.substring(sql.indexOf(" ON DUPLICATE KEY UPDATE ") + " ON DUPLICATE KEY UPDATE ".length());
+        String updatePart =
+                sql.substring(sql.indexOf(" ON DUPLICATE KEY UPDATE ") + " ON DUPLICATE KEY UPDATE ".length());
 
         String columnList = insertPart.substring(head.length(), insertPart.indexOf(") VALUES ("));
-        assertThat(Arrays.stream(columnList.split(", ")).map(c -> c.replace("`", "")).toList())
+        assertThat(Arrays.stream(columnList.split(", "))
+                        .map(c -> c.replace("`", ""))
+                        .toList())
                 .containsExactlyElementsOf(table.columnNames());
         assertThat(countOf(insertPart, '?')).isEqualTo(table.columns().size());
 
         List<String> updates = Arrays.asList(updatePart.split(", "));
-        List<String> nonKey = table.columnNames().stream().filter(c -> !table.primaryKey().contains(c)).toList();
-        assertThat(updates).containsExactlyElementsOf(
-                nonKey.stream().map(c -> "`" + c + "` = VALUES(`" + c + "`)").toList());
+        List<String> nonKey = table.columnNames().stream()
+                .filter(c -> !table.primaryKey().contains(c))
+                .toList();
+        assertThat(updates)
+                .containsExactlyElementsOf(nonKey.stream()
+                        .map(c -> "`" + c + "` = VALUES(`" + c + "`)")
+                        .toList());
         for (String key : table.primaryKey()) {
             assertThat(updatePart).doesNotContain("`" + key + "`");
         }
@@ -165,7 +176,8 @@ class MySqlDialectTest {
         assertThat(MySqlDialect.exactGrantDatabase("ab\\_c%")).isEmpty();
         assertThat(MySqlDialect.exactGrantDatabase("%")).isEmpty();
         for (String database : List.of("ab_c", "colorado_state", "abxc")) {
-            assertThat(MySqlDialect.exactGrantDatabase(MySqlDialect.escapeGrantWildcards(database))).contains(database);
+            assertThat(MySqlDialect.exactGrantDatabase(MySqlDialect.escapeGrantWildcards(database)))
+                    .contains(database);
         }
     }
 
@@ -177,10 +189,16 @@ class MySqlDialectTest {
 
     @Test
     void unsafeTableOrColumnNamesAreRefusedToo() {
-        TableDefinition<String> badTable = new TableDefinition<>("t; DROP TABLE x", "c",
-                List.of(Column.required("id", ColumnType.SHORT_TEXT, "k", s -> s)), List.of("id"));
-        TableDefinition<String> badColumn = new TableDefinition<>("t", "c",
-                List.of(Column.required("id", ColumnType.SHORT_TEXT, "k", s -> s),
+        TableDefinition<String> badTable = new TableDefinition<>(
+                "t; DROP TABLE x",
+                "c",
+                List.of(Column.required("id", ColumnType.SHORT_TEXT, "k", s -> s)),
+                List.of("id"));
+        TableDefinition<String> badColumn = new TableDefinition<>(
+                "t",
+                "c",
+                List.of(
+                        Column.required("id", ColumnType.SHORT_TEXT, "k", s -> s),
                         Column.optional("x`) VALUES (1); --", ColumnType.SHORT_TEXT, "v", s -> s)),
                 List.of("id"));
         assertThatThrownBy(() -> dialect.createTable(DB, badTable)).isInstanceOf(IllegalArgumentException.class);

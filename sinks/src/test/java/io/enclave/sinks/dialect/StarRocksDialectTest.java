@@ -106,7 +106,8 @@ class StarRocksDialectTest {
     @Test
     void disasterTableUsesStarRocksTypes() {
         String ddl = dialect.createTable(DB, TenantTables.disasterDeclarations());
-        assertThat(ddl).contains("`id` VARCHAR(1020) NOT NULL")
+        assertThat(ddl)
+                .contains("`id` VARCHAR(1020) NOT NULL")
                 .contains("`declaration_date` DATETIME NULL")
                 .contains("`ih_program_declared` BOOLEAN NULL")
                 .contains("`disaster_number` INT NULL")
@@ -123,8 +124,11 @@ class StarRocksDialectTest {
 
     @Test
     void commentsAreEscapedDoubleQuotedStrings() {
-        TableDefinition<String> table = new TableDefinition<>("notes", "say \"hi\" \\ bye",
-                List.of(Column.required("id", ColumnType.SHORT_TEXT, "the \"key\"", s -> s)), List.of("id"));
+        TableDefinition<String> table = new TableDefinition<>(
+                "notes",
+                "say \"hi\" \\ bye",
+                List.of(Column.required("id", ColumnType.SHORT_TEXT, "the \"key\"", s -> s)),
+                List.of("id"));
         String ddl = dialect.createTable(DB, table);
         assertThat(ddl).contains("COMMENT \"the \\\"key\\\"\"").contains("COMMENT \"say \\\"hi\\\" \\\\ bye\"");
     }
@@ -133,10 +137,13 @@ class StarRocksDialectTest {
     @MethodSource("tables")
     void upsertIsAPlainInsertOfEveryColumn(TableDefinition<?> table) {
         String sql = dialect.upsert(DB, table);
-        String columns = String.join(", ", table.columnNames().stream().map(c -> "`" + c + "`").toList());
-        String params = String.join(", ", java.util.Collections.nCopies(table.columns().size(), "?"));
-        assertThat(sql).isEqualTo("INSERT INTO `colorado_state`.`" + table.name() + "` (" + columns
-                + ") VALUES (" + params + ")");
+        String columns = String.join(
+                ", ", table.columnNames().stream().map(c -> "`" + c + "`").toList());
+        String params =
+                String.join(", ", java.util.Collections.nCopies(table.columns().size(), "?"));
+        assertThat(sql)
+                .isEqualTo("INSERT INTO `colorado_state`.`" + table.name() + "` (" + columns + ") VALUES (" + params
+                        + ")");
         assertThat(sql).doesNotContain("ON DUPLICATE", "UPDATE", "REPLACE");
     }
 
@@ -144,7 +151,8 @@ class StarRocksDialectTest {
     @MethodSource("unsafe")
     void noStatementIsBuiltForAnUnsafeDatabase(String database) {
         TableDefinition<?> table = TenantTables.disasterDeclarations();
-        assertThatThrownBy(() -> dialect.createDatabase(database)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> dialect.createDatabase(database))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a safe identifier");
         assertThatThrownBy(() -> dialect.createTable(database, table)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> dialect.upsert(database, table)).isInstanceOf(IllegalArgumentException.class);
@@ -152,7 +160,9 @@ class StarRocksDialectTest {
 
     @Test
     void unsafeKeyColumnIsRefused() {
-        TableDefinition<String> table = new TableDefinition<>("t", "c",
+        TableDefinition<String> table = new TableDefinition<>(
+                "t",
+                "c",
                 List.of(Column.required("id) DISTRIBUTED BY RANDOM; --", ColumnType.SHORT_TEXT, "k", s -> s)),
                 List.of("id) DISTRIBUTED BY RANDOM; --"));
         assertThatThrownBy(() -> dialect.createTable(DB, table)).isInstanceOf(IllegalArgumentException.class);

@@ -76,7 +76,9 @@ class StatementBinderTest {
             LocalDateTime utc = LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
             assertThat(StatementBinder.utcLiteral(millis)).as("%d ms", millis).isEqualTo(oracle(utc));
             int nanos = random.nextInt(1_000_000_000);
-            String iso = utc.withNano(nanos).atOffset(ZoneOffset.ofHours(random.nextInt(-12, 15))).toString();
+            String iso = utc.withNano(nanos)
+                    .atOffset(ZoneOffset.ofHours(random.nextInt(-12, 15)))
+                    .toString();
             assertThat(StatementBinder.utcLiteral(iso)).as(iso).isEqualTo(oracle(StatementBinder.utc(iso)));
         }
     }
@@ -86,7 +88,8 @@ class StatementBinderTest {
         assertThat(StatementBinder.utcLiteral("2024-12-08T17:46:06-05:00")).isEqualTo("2024-12-08 22:46:06");
         assertThat(StatementBinder.utcLiteral(1_733_697_966_123L)).isEqualTo("2024-12-08 22:46:06.123000");
         assertThat(StatementBinder.utcLiteral("0999-01-01T00:00:00.000001Z")).isEqualTo("0999-01-01 00:00:00.000001");
-        assertThat(StatementBinder.utcLiteral("2024-12-08T22:46:06.123456789Z")).isEqualTo("2024-12-08 22:46:06.123456");
+        assertThat(StatementBinder.utcLiteral("2024-12-08T22:46:06.123456789Z"))
+                .isEqualTo("2024-12-08 22:46:06.123456");
         // Beyond what DATETIME holds: written out whole, so the database refuses it with its own error.
         assertThat(StatementBinder.utcLiteral("+10000-01-01T00:00:00Z")).isEqualTo("+10000-01-01 00:00:00.000000");
     }
@@ -100,8 +103,7 @@ class StatementBinderTest {
 
     @Test
     void aTimestampWithoutOffsetIsRefusedRatherThanGuessed() {
-        assertThatThrownBy(() -> StatementBinder.utc("2024-08-09T00:00:00"))
-                .isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> StatementBinder.utc("2024-08-09T00:00:00")).isInstanceOf(DateTimeParseException.class);
     }
 
     @Test
@@ -115,16 +117,18 @@ class StatementBinderTest {
                 Column.optional("f", ColumnType.TIMESTAMP, "f", r -> r[5]));
         RecordingPreparedStatement ps = new RecordingPreparedStatement();
 
-        StatementBinder.bind(ps.statement(), columns,
-                new Object[] {"CO", "long ✓ text", 7, 5_000_000_000L, Boolean.TRUE, "2024-12-08T17:46:06-05:00"});
+        StatementBinder.bind(ps.statement(), columns, new Object[] {
+            "CO", "long ✓ text", 7, 5_000_000_000L, Boolean.TRUE, "2024-12-08T17:46:06-05:00"
+        });
 
-        assertThat(ps.calls()).containsExactly(
-                new Call("setString", List.of(1, "CO")),
-                new Call("setString", List.of(2, "long ✓ text")),
-                new Call("setInt", List.of(3, 7)),
-                new Call("setLong", List.of(4, 5_000_000_000L)),
-                new Call("setBoolean", List.of(5, true)),
-                new Call("setString", List.of(6, "2024-12-08 22:46:06")));
+        assertThat(ps.calls())
+                .containsExactly(
+                        new Call("setString", List.of(1, "CO")),
+                        new Call("setString", List.of(2, "long ✓ text")),
+                        new Call("setInt", List.of(3, 7)),
+                        new Call("setLong", List.of(4, 5_000_000_000L)),
+                        new Call("setBoolean", List.of(5, true)),
+                        new Call("setString", List.of(6, "2024-12-08 22:46:06")));
     }
 
     @Test
@@ -140,13 +144,14 @@ class StatementBinderTest {
 
         StatementBinder.bind(ps.statement(), columns, new Object());
 
-        assertThat(ps.calls()).containsExactly(
-                new Call("setNull", List.of(1, Types.VARCHAR)),
-                new Call("setNull", List.of(2, Types.VARCHAR)),
-                new Call("setNull", List.of(3, Types.INTEGER)),
-                new Call("setNull", List.of(4, Types.BIGINT)),
-                new Call("setNull", List.of(5, Types.BOOLEAN)),
-                new Call("setNull", List.of(6, Types.TIMESTAMP)));
+        assertThat(ps.calls())
+                .containsExactly(
+                        new Call("setNull", List.of(1, Types.VARCHAR)),
+                        new Call("setNull", List.of(2, Types.VARCHAR)),
+                        new Call("setNull", List.of(3, Types.INTEGER)),
+                        new Call("setNull", List.of(4, Types.BIGINT)),
+                        new Call("setNull", List.of(5, Types.BOOLEAN)),
+                        new Call("setNull", List.of(6, Types.TIMESTAMP)));
     }
 
     @Test
@@ -160,18 +165,18 @@ class StatementBinderTest {
 
         Map<Integer, Call> bound = ps.byIndex();
         assertThat(bound).hasSize(table.columns().size());
-        assertThat(bound.keySet()).containsExactlyElementsOf(
-                java.util.stream.IntStream.rangeClosed(1, table.columns().size()).boxed().toList());
+        assertThat(bound.keySet())
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(
+                                1, table.columns().size())
+                        .boxed()
+                        .toList());
         List<String> names = table.columnNames();
         assertThat(bound.get(names.indexOf("id") + 1).value()).isEqualTo("d-1");
         assertThat(bound.get(names.indexOf("states") + 1).value()).isEqualTo("CO,WY");
         assertThat(bound.get(names.indexOf("tenant_id") + 1).value()).isEqualTo("colorado_state");
-        assertThat(bound.get(names.indexOf("declaration_date") + 1).value())
-                .isEqualTo("2024-08-09 00:00:00");
-        assertThat(bound.get(names.indexOf("incident_begin_date") + 1).value())
-                .isEqualTo("2024-12-08 22:46:06");
-        assertThat(bound.get(names.indexOf("processing_time") + 1).value())
-                .isEqualTo("2024-12-08 22:46:06.123000");
+        assertThat(bound.get(names.indexOf("declaration_date") + 1).value()).isEqualTo("2024-08-09 00:00:00");
+        assertThat(bound.get(names.indexOf("incident_begin_date") + 1).value()).isEqualTo("2024-12-08 22:46:06");
+        assertThat(bound.get(names.indexOf("processing_time") + 1).value()).isEqualTo("2024-12-08 22:46:06.123000");
         assertThat(bound.get(names.indexOf("incident_end_date") + 1))
                 .isEqualTo(new Call("setNull", List.of(names.indexOf("incident_end_date") + 1, Types.TIMESTAMP)));
         assertThat(bound.get(names.indexOf("hm_program_declared") + 1).method()).isEqualTo("setNull");

@@ -81,17 +81,34 @@ class TableDefinitionTest {
         TableDefinition<?> table = TenantTables.forStream(stream);
         assertThat(table.name()).isEqualTo(stream.table());
         List<String> names = table.columnNames();
-        assertThat(names.subList(names.size() - 10, names.size())).containsExactly("tenant_id", "states",
-                "data_classification", "isolation_boundary", "data_owner", "processing_time", "source_topic",
-                "source_partition", "source_offset", "content_hash");
-        table.columns().stream().filter(c -> names.indexOf(c.name()) >= names.size() - 10)
+        assertThat(names.subList(names.size() - 10, names.size()))
+                .containsExactly(
+                        "tenant_id",
+                        "states",
+                        "data_classification",
+                        "isolation_boundary",
+                        "data_owner",
+                        "processing_time",
+                        "source_topic",
+                        "source_partition",
+                        "source_offset",
+                        "content_hash");
+        table.columns().stream()
+                .filter(c -> names.indexOf(c.name()) >= names.size() - 10)
                 .forEach(c -> assertThat(c.nullable()).as(c.name()).isFalse());
     }
 
     @Test
     void allTablesInCreationOrder() {
-        assertThat(TenantTables.all()).extracting(TableDefinition::name)
-                .containsExactly("disaster_declarations", "weather_alerts", "audit_log", "audit_head", "audit_anchor", "audit_conflict");
+        assertThat(TenantTables.all())
+                .extracting(TableDefinition::name)
+                .containsExactly(
+                        "disaster_declarations",
+                        "weather_alerts",
+                        "audit_log",
+                        "audit_head",
+                        "audit_anchor",
+                        "audit_conflict");
     }
 
     @ParameterizedTest

@@ -33,10 +33,13 @@ class TenantTablesEncryptionTest {
                 assertThat(column.type()).as(column.name()).isEqualTo(ColumnType.LONG_TEXT);
                 assertThat(column.comment()).contains("encrypted");
             } else {
-                assertThat(column.type()).as(column.name()).isEqualTo(plain.columns().get(i).type());
+                assertThat(column.type())
+                        .as(column.name())
+                        .isEqualTo(plain.columns().get(i).type());
             }
         }
-        assertThat(new MySqlDialect().createTable("t_db", encrypted)).contains("`designated_area` MEDIUMTEXT")
+        assertThat(new MySqlDialect().createTable("t_db", encrypted))
+                .contains("`designated_area` MEDIUMTEXT")
                 .contains("`state` VARCHAR(255)");
         assertThat(new StarRocksDialect().createTable("t_db", encrypted)).contains("`place_code` VARCHAR(1048576)");
         assertThat(TenantTables.forStream(StreamKind.WEATHER, ENCRYPTED).columns())
@@ -50,11 +53,10 @@ class TenantTablesEncryptionTest {
         TableDefinition<TenantEvent> table = TenantTables.forStream(stream);
         for (String field : EncryptableFields.fields(stream)) {
             String column = EncryptableFields.column(stream, field).orElseThrow();
-            assertThat(table.columns()).as("%s.%s", table.name(), column)
-                    .anySatisfy(c -> {
-                        assertThat(c.name()).isEqualTo(column);
-                        assertThat(c.type()).isIn(ColumnType.SHORT_TEXT, ColumnType.LONG_TEXT);
-                    });
+            assertThat(table.columns()).as("%s.%s", table.name(), column).anySatisfy(c -> {
+                assertThat(c.name()).isEqualTo(column);
+                assertThat(c.type()).isIn(ColumnType.SHORT_TEXT, ColumnType.LONG_TEXT);
+            });
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.enclave.cli.demo;
 
+import io.enclave.cli.provision.DatabaseProvisioner;
+import io.enclave.cli.provision.KafkaProvisioner;
+import io.enclave.cli.provision.ProvisionReport;
 import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.EncryptableFields;
@@ -13,9 +16,6 @@ import io.enclave.embedded.events.SampleFiles;
 import io.enclave.jobs.TenantJob;
 import io.enclave.jobs.TenantKeys;
 import io.enclave.jobs.audit.AuditUnavailableException;
-import io.enclave.cli.provision.DatabaseProvisioner;
-import io.enclave.cli.provision.KafkaProvisioner;
-import io.enclave.cli.provision.ProvisionReport;
 import io.enclave.sinks.TenantTableCounts;
 import io.enclave.sinks.dialect.MySqlDialect;
 import java.io.PrintWriter;
@@ -33,9 +33,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
@@ -122,7 +122,8 @@ public final class EnclaveDemo implements AutoCloseable {
                 throw new IllegalStateException("provisioning the demo tenants failed:\n" + details);
             }
         }
-        out.printf("Provisioned %d tenants: SCRAM principals, ACLs on exact names, quotas, databases and grants%n",
+        out.printf(
+                "Provisioned %d tenants: SCRAM principals, ACLs on exact names, quotas, databases and grants%n",
                 tenants.size());
     }
 
@@ -135,8 +136,9 @@ public final class EnclaveDemo implements AutoCloseable {
     private void createMissingKeys(List<TenantConfig> tenants) throws AuditUnavailableException {
         for (TenantConfig tenant : tenants) {
             TenantKeys.ensure(global, tenant, "demo");
-            out.printf("Keys of %s: its own %s store %s%n", tenant.id(), tenant.keystore().type(),
-                    tenant.keystore().path());
+            out.printf(
+                    "Keys of %s: its own %s store %s%n",
+                    tenant.id(), tenant.keystore().type(), tenant.keystore().path());
         }
     }
 
@@ -185,8 +187,8 @@ public final class EnclaveDemo implements AutoCloseable {
         boolean fema = name.endsWith(".csv");
         List<byte[]> payloads = fema ? SampleFiles.femaCsv(file) : SampleFiles.nwsAlerts(file);
         for (TenantConfig tenant : config.tenants()) {
-            publisher.publishRaw(tenant.id(), tenant.names().topic(fema ? StreamKind.DISASTERS : StreamKind.WEATHER),
-                    payloads);
+            publisher.publishRaw(
+                    tenant.id(), tenant.names().topic(fema ? StreamKind.DISASTERS : StreamKind.WEATHER), payloads);
         }
         out.printf("replayed %d records of %s to every tenant%n", payloads.size(), file);
     }
@@ -212,21 +214,32 @@ public final class EnclaveDemo implements AutoCloseable {
             for (EncryptedField f : tenant.processing().encryptedFields()) {
                 String column = EncryptableFields.column(f.stream(), f.field()).orElseThrow();
                 String table = tenant.database().schema() + "." + f.stream().table();
-                try (Connection root = database.rootConnection(); Statement st = root.createStatement();
+                try (Connection root = database.rootConnection();
+                        Statement st = root.createStatement();
                         ResultSet rs = st.executeQuery("SELECT id, " + column + " FROM " + table + " WHERE " + column
                                 + " LIKE 'enc:%' LIMIT 1")) {
                     if (!rs.next()) {
                         continue;
                     }
-                    out.printf("%nEncrypted, e.g. %s.%s of row %s:%n  %s%n", table, column, rs.getString(1),
-                            rs.getString(2));
+                    out.printf(
+                            "%nEncrypted, e.g. %s.%s of row %s:%n  %s%n",
+                            table, column, rs.getString(1), rs.getString(2));
                     // The command submits its audit record to the tenant's audit topic, so it needs the demo's broker.
-                    out.printf("Decrypt it (audited in %s.audit_log once the job has chained it):%n"
-                            + "  KAFKA_BOOTSTRAP=%s KAFKA_SECURITY_PROTOCOL=%s STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
-                            + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --dev --config %s --tenant %s --table %s"
-                            + " --column %s --row-key '%s' '%s'%n%n", tenant.database().schema(),
-                            global.kafkaBootstrapServers(), global.kafkaSecurityProtocol(), database.port(),
-                            configFile, tenant.id(), f.stream().table(), column, rs.getString(1), rs.getString(2));
+                    out.printf(
+                            "Decrypt it (audited in %s.audit_log once the job has chained it):%n"
+                                    + "  KAFKA_BOOTSTRAP=%s KAFKA_SECURITY_PROTOCOL=%s STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d"
+                                    + " ENCLAVE_DB_DIALECT=mysql ./enclave decrypt --dev --config %s --tenant %s --table %s"
+                                    + " --column %s --row-key '%s' '%s'%n%n",
+                            tenant.database().schema(),
+                            global.kafkaBootstrapServers(),
+                            global.kafkaSecurityProtocol(),
+                            database.port(),
+                            configFile,
+                            tenant.id(),
+                            f.stream().table(),
+                            column,
+                            rs.getString(1),
+                            rs.getString(2));
                     return true;
                 }
             }

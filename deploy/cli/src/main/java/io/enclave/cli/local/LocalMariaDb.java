@@ -28,12 +28,14 @@ final class LocalMariaDb implements Callable<Integer> {
         EmbeddedMariaDb db = EmbeddedMariaDb.start(port, dataDir);
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM from database.sh stop: shut mariadbd down cleanly so no table needs recovery.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            db.close();
-            stopped.countDown();
-        }, "local-mariadb-stop"));
-        System.out.println(READY + db.port() + " (root user: " + db.rootUser() + ", data: "
-                + db.dataDir() + ")");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            db.close();
+                            stopped.countDown();
+                        },
+                        "local-mariadb-stop"));
+        System.out.println(READY + db.port() + " (root user: " + db.rootUser() + ", data: " + db.dataDir() + ")");
         System.out.flush();
         stopped.await();
         return 0;

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
  * {@code enclave local ...}: the steps of deploy/local's walkthrough that are not Flink's: tenant
  * ids, provisioning, publishing sample events, and the standalone MariaDB.
  */
-@Command(name = "local",
+@Command(
+        name = "local",
         description = "Helpers of deploy/local: tenant ids, provisioning, publishing sample events, the local MariaDB.",
         subcommands = {TenantsCommand.class, ProvisionCommand.class, PublishCommand.class, LocalMariaDb.class})
 public final class LocalTools {

@@ -29,8 +29,10 @@ import picocli.CommandLine.Spec;
  * the local servers' admins: on Kafka its topics, SCRAM principals, ACLs on its own names and
  * quotas; on the database its database, tables, account and grants; then its keys.
  */
-@Command(name = "provision", description = "Create each tenant's topics, Kafka principals and ACLs, database,"
-        + " tables, database user and grants, and keys, on the local broker and database.")
+@Command(
+        name = "provision",
+        description = "Create each tenant's topics, Kafka principals and ACLs, database,"
+                + " tables, database user and grants, and keys, on the local broker and database.")
 final class ProvisionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,11 +43,15 @@ final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--tenant", description = "Only this tenant (default: all).")
     String tenantId;
 
-    @Option(names = "--admin-user", defaultValue = "${env:ENCLAVE_DB_ADMIN_USER:-root}",
+    @Option(
+            names = "--admin-user",
+            defaultValue = "${env:ENCLAVE_DB_ADMIN_USER:-root}",
             description = "Database administrator (env ENCLAVE_DB_ADMIN_USER, default root).")
     String adminUser;
 
-    @Option(names = "--kafka-admin-config", defaultValue = "${env:ENCLAVE_KAFKA_ADMIN_CONFIG}",
+    @Option(
+            names = "--kafka-admin-config",
+            defaultValue = "${env:ENCLAVE_KAFKA_ADMIN_CONFIG}",
             description = "Kafka client properties of the broker's super user (env ENCLAVE_KAFKA_ADMIN_CONFIG).")
     Path kafkaAdminConfig;
 
@@ -78,7 +84,10 @@ final class ProvisionCommand implements Callable<Integer> {
         }
         for (TenantConfig tenant : tenants.get()) {
             boolean created = TenantKeys.ensure(config.global(), tenant, "enclave local provision");
-            out.printf("keys of %s: %s in %s%n", tenant.id(), created ? "created" : "present",
+            out.printf(
+                    "keys of %s: %s in %s%n",
+                    tenant.id(),
+                    created ? "created" : "present",
                     tenant.keystore().path());
         }
         return Math.max(kafkaExit, databaseExit);
@@ -89,12 +98,11 @@ final class ProvisionCommand implements Callable<Integer> {
      * each tenant's database, tables, account and grants, one line per resource. Returns the
      * report's exit code: 0 in line, 1 a fix failed, 3 something is left for a human.
      */
-    private int provisionDatabase(EnclaveConfig config, List<TenantConfig> tenants, PrintWriter out)
-            throws Exception {
-        try (Connection admin = DriverManager.getConnection(config.global().databaseJdbcUrl(), adminUser,
-                adminPassword())) {
-            DatabaseProvisioner provisioner = new DatabaseProvisioner(admin, config.global(),
-                    Dialects.of(config.global().databaseDialect()));
+    private int provisionDatabase(EnclaveConfig config, List<TenantConfig> tenants, PrintWriter out) throws Exception {
+        try (Connection admin =
+                DriverManager.getConnection(config.global().databaseJdbcUrl(), adminUser, adminPassword())) {
+            DatabaseProvisioner provisioner = new DatabaseProvisioner(
+                    admin, config.global(), Dialects.of(config.global().databaseDialect()));
             ProvisionReport report = new ProvisionReport();
             for (TenantConfig tenant : tenants) {
                 report.addAll(provisioner.plan(tenant));
@@ -115,8 +123,8 @@ final class ProvisionCommand implements Callable<Integer> {
                     + " or ENCLAVE_KAFKA_ADMIN_CONFIG (kafka.sh writes kafka/admin.properties in the run dir)");
             return 1;
         }
-        Map<String, Object> adminProps = KafkaAdminConfig.load(kafkaAdminConfig, config.global(),
-                "enclave-local-provision");
+        Map<String, Object> adminProps =
+                KafkaAdminConfig.load(kafkaAdminConfig, config.global(), "enclave-local-provision");
         ProvisionReport report = new ProvisionReport();
         try (Admin admin = Admin.create(adminProps)) {
             KafkaProvisioner provisioner = new KafkaProvisioner(admin, adminProps, config.global());

@@ -5,17 +5,17 @@ import io.enclave.config.KafkaClientLogin;
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.events.EventGenerator;
 import io.enclave.embedded.events.GeneratedEvent;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,18 +61,25 @@ final class PublishCommand implements Callable<Integer> {
         for (TenantConfig tenant : tenants.get()) {
             // Each tenant's events are written as that tenant's publisher, which the broker lets write its topics only.
             Properties login = KafkaClientLogin.properties(config.global(), tenant.kafkaPublisher());
-            login.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers());
+            login.setProperty(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.global().kafkaBootstrapServers());
             login.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(login, new StringSerializer(),
-                    new ByteArraySerializer())) {
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(login, new StringSerializer(), new ByteArraySerializer())) {
                 String foreign = all.get((all.indexOf(tenant) + 1) % all.size()).id();
                 EventGenerator generator = new EventGenerator(tenant, foreign, seed + all.indexOf(tenant), 0.06);
                 for (GeneratedEvent event : generator.next(count)) {
                     producer.send(new ProducerRecord<>(event.topic(), event.key(), event.payload()));
                 }
                 producer.flush();
-                spec.commandLine().getOut().printf("%s: published %d events to %s as %s%n", tenant.id(), count,
-                        String.join(", ", tenant.names().topics()), tenant.kafkaPublisher().username());
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "%s: published %d events to %s as %s%n",
+                                tenant.id(),
+                                count,
+                                String.join(", ", tenant.names().topics()),
+                                tenant.kafkaPublisher().username());
             }
         }
         return 0;

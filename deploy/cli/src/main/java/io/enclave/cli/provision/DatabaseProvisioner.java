@@ -52,16 +52,23 @@ public final class DatabaseProvisioner {
         // Another file's tenant, or the admin, is never provisioned onto: one UNEXPECTED line
         // per reason, and the account, its password, grants and the database stay as they are.
         for (String reason : database.foreignClaims(admin)) {
-            findings.add(Finding.unexpected(tenant.id(), LAYER, "user " + database.account(), "refused: " + reason
-                    + "; its password, grants and database are left unchanged"));
+            findings.add(Finding.unexpected(
+                    tenant.id(),
+                    LAYER,
+                    "user " + database.account(),
+                    "refused: " + reason + "; its password, grants and database are left unchanged"));
         }
         if (findings.isEmpty() && unrecordedAccountThatRefusesThePassword(tenant, database)) {
             // A database from before owners were recorded: a file naming its user and schema with
             // a password that does not log in may be a second file, not a rotation; a human decides.
-            findings.add(Finding.unexpected(tenant.id(), LAYER, "user " + database.account(), "refused: database "
-                    + tenant.database().schema() + " records no owner yet and the configured password does not"
-                    + " log in to its existing account; run provision with the tenant's own file, or set the"
-                    + " password by hand, before its password is changed"));
+            findings.add(Finding.unexpected(
+                    tenant.id(),
+                    LAYER,
+                    "user " + database.account(),
+                    "refused: database "
+                            + tenant.database().schema() + " records no owner yet and the configured password does not"
+                            + " log in to its existing account; run provision with the tenant's own file, or set the"
+                            + " password by hand, before its password is changed"));
         }
         if (!findings.isEmpty()) {
             return findings;
@@ -79,35 +86,58 @@ public final class DatabaseProvisioner {
         List<Finding> findings = new ArrayList<>();
         boolean exists = !strings("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", db)
                 .isEmpty();
-        findings.add(exists
-                ? Finding.inSync(tenant.id(), LAYER, "database " + db, "")
-                : new Finding(tenant.id(), LAYER, "database " + db, Drift.MISSING, "",
-                        () -> execute(dialect.createDatabase(db))));
+        findings.add(
+                exists
+                        ? Finding.inSync(tenant.id(), LAYER, "database " + db, "")
+                        : new Finding(
+                                tenant.id(),
+                                LAYER,
+                                "database " + db,
+                                Drift.MISSING,
+                                "",
+                                () -> execute(dialect.createDatabase(db))));
         for (TableDefinition<?> table : TenantTables.all()) {
             String resource = "table " + db + "." + table.name();
-            Set<String> live = new TreeSet<>(strings("SELECT COLUMN_NAME FROM information_schema.COLUMNS"
-                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?", db, table.name()));
+            Set<String> live = new TreeSet<>(strings(
+                    "SELECT COLUMN_NAME FROM information_schema.COLUMNS" + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                    db,
+                    table.name()));
             Set<String> wanted = new TreeSet<>(table.columnNames());
             if (live.isEmpty()) {
-                findings.add(new Finding(tenant.id(), LAYER, resource, Drift.MISSING, wanted.size() + " columns",
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        resource,
+                        Drift.MISSING,
+                        wanted.size() + " columns",
                         () -> execute(dialect.createTable(db, table))));
             } else if (!live.equals(wanted)) {
                 Set<String> missing = new TreeSet<>(wanted);
                 missing.removeAll(live);
                 Set<String> extra = new TreeSet<>(live);
                 extra.removeAll(wanted);
-                findings.add(Finding.unexpected(tenant.id(), LAYER, resource, "columns differ: missing " + missing
-                        + ", extra " + extra + "; a schema change needs a reviewed migration"));
+                findings.add(Finding.unexpected(
+                        tenant.id(),
+                        LAYER,
+                        resource,
+                        "columns differ: missing " + missing + ", extra " + extra
+                                + "; a schema change needs a reviewed migration"));
             } else {
                 findings.add(Finding.inSync(tenant.id(), LAYER, resource, wanted.size() + " columns"));
             }
         }
         // Recorded on the server so that another config file naming this database is refused.
         String owner = "owner of database " + db;
-        findings.add(database.recordedOwner(admin).isPresent()
-                ? Finding.inSync(tenant.id(), LAYER, owner, "tenant " + tenant.id())
-                : new Finding(tenant.id(), LAYER, owner, Drift.MISSING, "tenant " + tenant.id(),
-                        () -> execute(database.recordOwnerStatement())));
+        findings.add(
+                database.recordedOwner(admin).isPresent()
+                        ? Finding.inSync(tenant.id(), LAYER, owner, "tenant " + tenant.id())
+                        : new Finding(
+                                tenant.id(),
+                                LAYER,
+                                owner,
+                                Drift.MISSING,
+                                "tenant " + tenant.id(),
+                                () -> execute(database.recordOwnerStatement())));
         return findings;
     }
 
@@ -119,10 +149,19 @@ public final class DatabaseProvisioner {
         List<String> hosts = strings("SELECT Host FROM mysql.user WHERE User = ?", user);
         String resource = "user " + database.account();
         if (!hosts.contains(TenantDatabase.ACCOUNT_HOST)) {
-            findings.add(new Finding(tenant.id(), LAYER, resource, Drift.MISSING, "",
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    resource,
+                    Drift.MISSING,
+                    "",
                     () -> executeSecret(database.createUserStatement())));
         } else if (!logsIn(tenant)) {
-            findings.add(new Finding(tenant.id(), LAYER, resource, Drift.DIFFERS,
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    resource,
+                    Drift.DIFFERS,
                     "the configured password does not log in; setting it",
                     () -> executeSecret(database.alterPasswordStatement())));
         } else {
@@ -132,8 +171,13 @@ public final class DatabaseProvisioner {
         for (String host : hosts) {
             if (!TenantDatabase.ACCOUNT_HOST.equals(host)) {
                 String other = account(user, host);
-                findings.add(new Finding(tenant.id(), LAYER, "user " + other, Drift.EXTRA,
-                        "a second account of the tenant's user", () -> execute("DROP USER " + other)));
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        "user " + other,
+                        Drift.EXTRA,
+                        "a second account of the tenant's user",
+                        () -> execute("DROP USER " + other)));
             }
         }
         // Exactly the tenant's prefix: tenant_fema_region_4_* starts with tenant_fema_ too, but
@@ -146,12 +190,17 @@ public final class DatabaseProvisioner {
                 longerPrefixes.add(other);
             }
         }
-        for (String[] row : rows("SELECT User, Host FROM mysql.user WHERE User LIKE ? AND User <> ?",
-                prefix.replace("_", "\\_") + "%", user)) {
+        for (String[] row : rows(
+                "SELECT User, Host FROM mysql.user WHERE User LIKE ? AND User <> ?",
+                prefix.replace("_", "\\_") + "%",
+                user)) {
             if (longerPrefixes.stream().anyMatch(row[0]::startsWith)) {
                 continue;
             }
-            findings.add(Finding.unexpected(tenant.id(), LAYER, "user " + account(row[0], row[1]),
+            findings.add(Finding.unexpected(
+                    tenant.id(),
+                    LAYER,
+                    "user " + account(row[0], row[1]),
                     "has the tenant's prefix but is not in the config"));
         }
         return findings;
@@ -160,24 +209,32 @@ public final class DatabaseProvisioner {
     /** Whether the database exists without a recorded owner while its account exists and the configured password fails. */
     private boolean unrecordedAccountThatRefusesThePassword(TenantConfig tenant, TenantDatabase database)
             throws SQLException {
-        boolean schemaExists = !strings("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
-                tenant.database().schema()).isEmpty();
-        return schemaExists && database.recordedOwner(admin).isEmpty()
-                && !strings("SELECT Host FROM mysql.user WHERE User = ? AND Host = ?", tenant.database().user(),
-                        TenantDatabase.ACCOUNT_HOST).isEmpty()
+        boolean schemaExists = !strings(
+                        "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+                        tenant.database().schema())
+                .isEmpty();
+        return schemaExists
+                && database.recordedOwner(admin).isEmpty()
+                && !strings(
+                                "SELECT Host FROM mysql.user WHERE User = ? AND Host = ?",
+                                tenant.database().user(),
+                                TenantDatabase.ACCOUNT_HOST)
+                        .isEmpty()
                 && !logsIn(tenant);
     }
 
     private boolean logsIn(TenantConfig tenant) throws SQLException {
-        try (Connection c = DriverManager.getConnection(global.databaseJdbcUrl(), tenant.database().user(),
+        try (Connection c = DriverManager.getConnection(
+                global.databaseJdbcUrl(),
+                tenant.database().user(),
                 tenant.database().password().reveal())) {
             return c.isValid(5);
         } catch (SQLException e) {
             if (ACCESS_DENIED_STATE.equals(e.getSQLState())) {
                 return false;
             }
-            throw new SQLException("cannot check the login of " + tenant.database().user() + ": SQLState "
-                    + e.getSQLState() + ", error " + e.getErrorCode());
+            throw new SQLException("cannot check the login of "
+                    + tenant.database().user() + ": SQLState " + e.getSQLState() + ", error " + e.getErrorCode());
         }
     }
 
@@ -191,8 +248,10 @@ public final class DatabaseProvisioner {
 
         Set<String> own = new LinkedHashSet<>();
         Set<String> grantable = new TreeSet<>();
-        for (String[] row : rows("SELECT TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE"
-                + " FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?", grantee)) {
+        for (String[] row : rows(
+                "SELECT TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE"
+                        + " FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?",
+                grantee)) {
             // The server keeps the grant's pattern as it was written: ab\_c from provision, or
             // ab_c from a hand-made grant or an older Enclave, which also matches abxc. Only a
             // pattern that names exactly the tenant's database is its own; the REVOKE repeats
@@ -204,10 +263,16 @@ public final class DatabaseProvisioner {
             if (ownDatabase && TenantDatabase.PRIVILEGES.contains(privilege)) {
                 own.add(privilege);
             } else {
-                findings.add(new Finding(tenant.id(), LAYER, "grant " + privilege + " ON " + schema + ".* TO " + account,
-                        Drift.EXTRA, ownDatabase ? "more than " + String.join(", ", TenantDatabase.PRIVILEGES)
-                                : exact.isPresent() ? "another schema"
-                                : "a pattern whose unescaped _ or % matches databases other than " + db,
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        "grant " + privilege + " ON " + schema + ".* TO " + account,
+                        Drift.EXTRA,
+                        ownDatabase
+                                ? "more than " + String.join(", ", TenantDatabase.PRIVILEGES)
+                                : exact.isPresent()
+                                        ? "another schema"
+                                        : "a pattern whose unescaped _ or % matches databases other than " + db,
                         () -> execute("REVOKE " + privilege + " ON " + quoteAny(schema) + ".* FROM " + account)));
             }
             if ("YES".equalsIgnoreCase(row[2])) {
@@ -216,53 +281,90 @@ public final class DatabaseProvisioner {
         }
         // GRANT OPTION is one flag per schema, shown on each of its privileges.
         for (String schema : grantable) {
-            findings.add(new Finding(tenant.id(), LAYER, "grant GRANT OPTION ON " + schema + ".* TO " + account,
-                    Drift.EXTRA, "would let the tenant hand its access to others",
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    "grant GRANT OPTION ON " + schema + ".* TO " + account,
+                    Drift.EXTRA,
+                    "would let the tenant hand its access to others",
                     () -> execute("REVOKE GRANT OPTION ON " + quoteAny(schema) + ".* FROM " + account)));
         }
         List<String> missing = new ArrayList<>(TenantDatabase.PRIVILEGES);
         missing.removeAll(own);
         String resource = "grant " + String.join(", ", TenantDatabase.PRIVILEGES) + " ON " + db + ".* TO " + account;
-        findings.add(missing.isEmpty()
-                ? Finding.inSync(tenant.id(), LAYER, resource, "")
-                : new Finding(tenant.id(), LAYER, resource, Drift.MISSING, "missing " + String.join(", ", missing),
-                        () -> execute(database.grantStatement(missing))));
+        findings.add(
+                missing.isEmpty()
+                        ? Finding.inSync(tenant.id(), LAYER, resource, "")
+                        : new Finding(
+                                tenant.id(),
+                                LAYER,
+                                resource,
+                                Drift.MISSING,
+                                "missing " + String.join(", ", missing),
+                                () -> execute(database.grantStatement(missing))));
 
-        for (String privilege : strings("SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES"
-                + " WHERE GRANTEE = ? AND PRIVILEGE_TYPE <> 'USAGE'", grantee)) {
-            findings.add(new Finding(tenant.id(), LAYER, "grant " + privilege + " ON *.* TO " + account, Drift.EXTRA,
+        for (String privilege : strings(
+                "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES"
+                        + " WHERE GRANTEE = ? AND PRIVILEGE_TYPE <> 'USAGE'",
+                grantee)) {
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    "grant " + privilege + " ON *.* TO " + account,
+                    Drift.EXTRA,
                     "a global privilege reaches every tenant's database",
                     () -> execute("REVOKE " + privilege + " ON *.* FROM " + account)));
         }
         // UPDATE on each event table, for its upserts; never on an audit table (issue 15).
         Set<String> tableGrantsMissing = new TreeSet<>(TenantDatabase.upsertTables());
-        for (String[] row : rows("SELECT TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE"
-                + " FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ?", grantee)) {
-            if (row[0].equals(db) && TenantDatabase.UPSERT_PRIVILEGE.equalsIgnoreCase(row[2])
+        for (String[] row : rows(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE"
+                        + " FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ?",
+                grantee)) {
+            if (row[0].equals(db)
+                    && TenantDatabase.UPSERT_PRIVILEGE.equalsIgnoreCase(row[2])
                     && tableGrantsMissing.remove(row[1])) {
-                findings.add(Finding.inSync(tenant.id(), LAYER, "grant " + row[2] + " ON " + db + "." + row[1]
-                        + " TO " + account, ""));
+                findings.add(Finding.inSync(
+                        tenant.id(), LAYER, "grant " + row[2] + " ON " + db + "." + row[1] + " TO " + account, ""));
                 continue;
             }
-            findings.add(new Finding(tenant.id(), LAYER, "grant " + row[2] + " ON " + row[0] + "." + row[1] + " TO "
-                    + account, Drift.EXTRA, "a table-level grant is not in the config",
-                    () -> execute("REVOKE " + row[2] + " ON " + quoteAny(row[0]) + "." + quoteAny(row[1])
-                            + " FROM " + account)));
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    "grant " + row[2] + " ON " + row[0] + "." + row[1] + " TO " + account,
+                    Drift.EXTRA,
+                    "a table-level grant is not in the config",
+                    () -> execute("REVOKE " + row[2] + " ON " + quoteAny(row[0]) + "." + quoteAny(row[1]) + " FROM "
+                            + account)));
         }
         for (String table : tableGrantsMissing) {
-            findings.add(new Finding(tenant.id(), LAYER, "grant " + TenantDatabase.UPSERT_PRIVILEGE + " ON " + db + "."
-                    + table + " TO " + account, Drift.MISSING, "the event table's upserts need it",
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    "grant " + TenantDatabase.UPSERT_PRIVILEGE + " ON " + db + "." + table + " TO " + account,
+                    Drift.MISSING,
+                    "the event table's upserts need it",
                     () -> execute(database.tableGrantStatement(table))));
         }
-        for (String[] row : rows("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE"
-                + " FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = ?", grantee)) {
-            findings.add(new Finding(tenant.id(), LAYER, "grant " + row[3] + " (" + row[2] + ") ON " + row[0] + "."
-                    + row[1] + " TO " + account, Drift.EXTRA, "a column-level grant is not in the config",
+        for (String[] row : rows(
+                "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE"
+                        + " FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = ?",
+                grantee)) {
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    "grant " + row[3] + " (" + row[2] + ") ON " + row[0] + "." + row[1] + " TO " + account,
+                    Drift.EXTRA,
+                    "a column-level grant is not in the config",
                     () -> execute("REVOKE " + row[3] + " (" + quoteAny(row[2]) + ") ON " + quoteAny(row[0]) + "."
                             + quoteAny(row[1]) + " FROM " + account)));
         }
         for (String role : grantedRoles(tenant.database().user())) {
-            findings.add(new Finding(tenant.id(), LAYER, "role " + role + " TO " + account, Drift.EXTRA,
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    "role " + role + " TO " + account,
+                    Drift.EXTRA,
                     "a role brings privileges the config does not give",
                     () -> execute("REVOKE " + quoteAny(role) + " FROM " + account)));
         }
@@ -272,11 +374,15 @@ public final class DatabaseProvisioner {
     /** Roles granted to the account: MariaDB keeps them in mysql.roles_mapping, MySQL 8 in mysql.role_edges. */
     private List<String> grantedRoles(String user) throws SQLException {
         try {
-            return strings("SELECT Role FROM mysql.roles_mapping WHERE User = ? AND Host = ?", user,
+            return strings(
+                    "SELECT Role FROM mysql.roles_mapping WHERE User = ? AND Host = ?",
+                    user,
                     TenantDatabase.ACCOUNT_HOST);
         } catch (SQLException notMariaDb) {
             try {
-                return strings("SELECT FROM_USER FROM mysql.role_edges WHERE TO_USER = ? AND TO_HOST = ?", user,
+                return strings(
+                        "SELECT FROM_USER FROM mysql.role_edges WHERE TO_USER = ? AND TO_HOST = ?",
+                        user,
                         TenantDatabase.ACCOUNT_HOST);
             } catch (SQLException neither) {
                 return List.of();
@@ -287,10 +393,12 @@ public final class DatabaseProvisioner {
     /** Every tenant id recorded as the owner of a database on this server (see TenantDatabase#recordOwnerStatement). */
     private List<String> recordedOwners() throws SQLException {
         List<String> owners = new ArrayList<>();
-        for (String comment : strings("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_NAME = ?"
-                + " AND TABLE_COMMENT LIKE '%(Enclave tenant %)'", TenantTables.auditHead().name())) {
-            owners.add(comment.substring(comment.lastIndexOf("(Enclave tenant ") + "(Enclave tenant ".length(),
-                    comment.length() - 1));
+        for (String comment : strings(
+                "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_NAME = ?"
+                        + " AND TABLE_COMMENT LIKE '%(Enclave tenant %)'",
+                TenantTables.auditHead().name())) {
+            owners.add(comment.substring(
+                    comment.lastIndexOf("(Enclave tenant ") + "(Enclave tenant ".length(), comment.length() - 1));
         }
         return owners;
     }
@@ -317,8 +425,10 @@ public final class DatabaseProvisioner {
         try (Statement st = admin.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
-            throw new SQLException("account statement failed: SQLState " + e.getSQLState() + ", error "
-                    + e.getErrorCode(), e.getSQLState(), e.getErrorCode());
+            throw new SQLException(
+                    "account statement failed: SQLState " + e.getSQLState() + ", error " + e.getErrorCode(),
+                    e.getSQLState(),
+                    e.getErrorCode());
         }
     }
 

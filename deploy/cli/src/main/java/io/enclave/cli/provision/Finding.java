@@ -30,7 +30,8 @@ public record Finding(String tenant, String layer, String resource, Drift drift,
         detail = detail == null ? "" : detail;
         boolean fixable = drift == Drift.MISSING || drift == Drift.DIFFERS || drift == Drift.EXTRA;
         if (fixable != (fix != null)) {
-            throw new IllegalArgumentException(drift + " findings " + (fixable ? "need" : "take no") + " fix: " + resource);
+            throw new IllegalArgumentException(
+                    drift + " findings " + (fixable ? "need" : "take no") + " fix: " + resource);
         }
     }
 

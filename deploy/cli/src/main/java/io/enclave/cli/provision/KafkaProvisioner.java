@@ -4,6 +4,7 @@ import io.enclave.config.GlobalSettings;
 import io.enclave.config.KafkaCredentials;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
+import io.enclave.jobs.audit.AuditTopic;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
-import io.enclave.jobs.audit.AuditTopic;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -38,7 +38,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
@@ -46,6 +45,7 @@ import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.security.JaasContext;
 
 /**
  * Reconciles each tenant's Kafka resources with its config through the Admin API: its
@@ -61,9 +61,10 @@ public final class KafkaProvisioner {
     private static final int SCRAM_ITERATIONS = 8192;
     /** Room for the record batch header and headers on top of the tenant's largest payload. */
     static final int BATCH_OVERHEAD_BYTES = 64 * 1024;
+
     private static final long TIMEOUT_SECONDS = 30;
-    private static final List<String> QUOTA_KEYS = List.of("producer_byte_rate", "consumer_byte_rate",
-            "request_percentage");
+    private static final List<String> QUOTA_KEYS =
+            List.of("producer_byte_rate", "consumer_byte_rate", "request_percentage");
 
     private final Admin admin;
     private final Map<String, Object> adminProperties;
@@ -95,8 +96,8 @@ public final class KafkaProvisioner {
      * @param superUsers the principals ({@code User:name}) of the brokers' {@code super.users},
      *        refused as tenant principals besides the admin's own login
      */
-    public KafkaProvisioner(Admin admin, Map<String, Object> adminProperties, GlobalSettings global,
-            Set<String> superUsers) {
+    public KafkaProvisioner(
+            Admin admin, Map<String, Object> adminProperties, GlobalSettings global, Set<String> superUsers) {
         this.superUsers = Set.copyOf(superUsers);
         this.admin = admin;
         this.adminProperties = Map.copyOf(adminProperties);
@@ -108,7 +109,10 @@ public final class KafkaProvisioner {
         List<Finding> findings = new ArrayList<>();
         findings.addAll(topics(tenant));
         if (!global.kafkaUsesSasl()) {
-            findings.add(Finding.unexpected(tenant.id(), LAYER, "principals",
+            findings.add(Finding.unexpected(
+                    tenant.id(),
+                    LAYER,
+                    "principals",
                     "security_protocol " + global.kafkaSecurityProtocol()
                             + " has no authentication, so no ACL can tell tenants apart; use SASL_SSL"));
             return findings;
@@ -133,9 +137,15 @@ public final class KafkaProvisioner {
         if (describeTopic(topic).isPresent()) {
             return Finding.inSync(tenant.id(), LAYER, "topic " + topic, "shared SIEM topic");
         }
-        return new Finding(tenant.id(), LAYER, "topic " + topic, Drift.MISSING, "shared SIEM topic",
+        return new Finding(
+                tenant.id(),
+                LAYER,
+                "topic " + topic,
+                Drift.MISSING,
+                "shared SIEM topic",
                 () -> admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
-                        .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                        .all()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     }
 
     /** The topic by which commands and the ingest job submit audit records to the tenant's chain. */
@@ -145,12 +155,21 @@ public final class KafkaProvisioner {
         String desired = "1 partition, retention.ms " + wanted.configs().get(TopicConfig.RETENTION_MS_CONFIG);
         Optional<TopicDescription> live = describeTopic(topic);
         if (live.isEmpty()) {
-            return new Finding(tenant.id(), LAYER, "topic " + topic, Drift.MISSING, desired,
+            return new Finding(
+                    tenant.id(),
+                    LAYER,
+                    "topic " + topic,
+                    Drift.MISSING,
+                    desired,
                     () -> admin.createTopics(List.of(wanted)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         }
         if (live.get().partitions().size() != 1) {
-            return Finding.unexpected(tenant.id(), LAYER, "topic " + topic, live.get().partitions().size()
-                    + " partitions: submissions on different partitions may be chained out of order");
+            return Finding.unexpected(
+                    tenant.id(),
+                    LAYER,
+                    "topic " + topic,
+                    live.get().partitions().size()
+                            + " partitions: submissions on different partitions may be chained out of order");
         }
         return Finding.inSync(tenant.id(), LAYER, "topic " + topic, desired);
     }
@@ -167,36 +186,60 @@ public final class KafkaProvisioner {
         for (String topic : names.topics()) {
             Optional<TopicDescription> live = describeTopic(topic);
             if (live.isEmpty()) {
-                findings.add(new Finding(tenant.id(), LAYER, "topic " + topic, Drift.MISSING,
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        "topic " + topic,
+                        Drift.MISSING,
                         partitions + " partitions, max.message.bytes " + maxMessageBytes,
                         () -> admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())
-                                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes))))
-                                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                                        .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes))))
+                                .all()
+                                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
                 continue;
             }
             int livePartitions = live.get().partitions().size();
             if (livePartitions < partitions) {
-                findings.add(new Finding(tenant.id(), LAYER, "topic " + topic, Drift.DIFFERS,
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        "topic " + topic,
+                        Drift.DIFFERS,
                         livePartitions + " -> " + partitions + " partitions",
                         () -> admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions)))
-                                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                                .all()
+                                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
             } else if (livePartitions > partitions) {
-                findings.add(Finding.unexpected(tenant.id(), LAYER, "topic " + topic, livePartitions
-                        + " partitions, config says " + partitions + ": Kafka cannot remove partitions"));
+                findings.add(Finding.unexpected(
+                        tenant.id(),
+                        LAYER,
+                        "topic " + topic,
+                        livePartitions + " partitions, config says " + partitions
+                                + ": Kafka cannot remove partitions"));
             } else {
                 findings.add(Finding.inSync(tenant.id(), LAYER, "topic " + topic, partitions + " partitions"));
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            Config config = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .get(resource);
             ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             String liveMax = entry == null ? "" : entry.value();
             if (!maxMessageBytes.equals(liveMax)) {
-                findings.add(new Finding(tenant.id(), LAYER, "topic-config " + topic, Drift.DIFFERS,
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        "topic-config " + topic,
+                        Drift.DIFFERS,
                         "max.message.bytes " + liveMax + " -> " + maxMessageBytes,
-                        () -> admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
-                                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes),
-                                AlterConfigOp.OpType.SET)))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                        () -> admin.incrementalAlterConfigs(Map.of(
+                                        resource,
+                                        List.of(new AlterConfigOp(
+                                                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes),
+                                                AlterConfigOp.OpType.SET))))
+                                .all()
+                                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
             }
         }
         return findings;
@@ -204,7 +247,9 @@ public final class KafkaProvisioner {
 
     private Optional<TopicDescription> describeTopic(String topic) throws Exception {
         try {
-            return Optional.of(admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+            return Optional.of(admin.describeTopics(List.of(topic))
+                    .topicNameValues()
+                    .get(topic)
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
@@ -220,8 +265,12 @@ public final class KafkaProvisioner {
         List<Finding> findings = new ArrayList<>();
         Optional<ScramMechanism> mechanism = scramMechanism();
         if (mechanism.isEmpty()) {
-            findings.add(Finding.unexpected(tenant.id(), LAYER, "users", "sasl_mechanism "
-                    + global.kafkaSaslMechanism() + ": users live in the brokers' JAAS config, not managed here"));
+            findings.add(Finding.unexpected(
+                    tenant.id(),
+                    LAYER,
+                    "users",
+                    "sasl_mechanism " + global.kafkaSaslMechanism()
+                            + ": users live in the brokers' JAAS config, not managed here"));
             return findings;
         }
         Map<String, UserScramCredentialsDescription> live = liveUsers();
@@ -232,17 +281,27 @@ public final class KafkaProvisioner {
             }
             String resource = "scram-user " + user;
             UserScramCredentialsDescription description = live.get(user);
-            boolean hasMechanism = description != null && description.credentialInfos().stream()
-                    .anyMatch(info -> info.mechanism() == mechanism.get());
+            boolean hasMechanism = description != null
+                    && description.credentialInfos().stream().anyMatch(info -> info.mechanism() == mechanism.get());
             if (!hasMechanism) {
-                findings.add(new Finding(tenant.id(), LAYER, resource, Drift.MISSING, mechanism.get().mechanismName(),
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        resource,
+                        Drift.MISSING,
+                        mechanism.get().mechanismName(),
                         () -> upsertScram(user, mechanism.get(), principal)));
             } else if (!logsIn(principal)) {
-                findings.add(new Finding(tenant.id(), LAYER, resource, Drift.DIFFERS,
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        resource,
+                        Drift.DIFFERS,
                         "the configured password does not log in; setting it",
                         () -> upsertScram(user, mechanism.get(), principal)));
             } else {
-                findings.add(Finding.inSync(tenant.id(), LAYER, resource, mechanism.get().mechanismName()));
+                findings.add(Finding.inSync(
+                        tenant.id(), LAYER, resource, mechanism.get().mechanismName()));
             }
         }
         return findings;
@@ -261,9 +320,12 @@ public final class KafkaProvisioner {
     }
 
     private void upsertScram(String user, ScramMechanism mechanism, KafkaCredentials principal) throws Exception {
-        admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
-                new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS), principal.password().reveal())))
-                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                        user,
+                        new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS),
+                        principal.password().reveal())))
+                .all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -278,9 +340,11 @@ public final class KafkaProvisioner {
             }
         });
         props.put(SaslConfigs.SASL_MECHANISM, global.kafkaSaslMechanism());
-        props.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"" + jaasEscape(principal.username()) + "\" password=\""
-                + jaasEscape(principal.password().reveal()) + "\";");
+        props.put(
+                SaslConfigs.SASL_JAAS_CONFIG,
+                "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"" + jaasEscape(principal.username()) + "\" password=\""
+                        + jaasEscape(principal.password().reveal()) + "\";");
         props.put("client.id", "enclave-provision-login-check");
         try (Admin login = Admin.create(props)) {
             login.describeCluster().clusterId().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -315,7 +379,8 @@ public final class KafkaProvisioner {
             acls.add(allow(pattern, job, AclOperation.DESCRIBE));
         }
         for (String group : groupNames(names)) {
-            acls.add(allow(new ResourcePattern(ResourceType.GROUP, group, PatternType.LITERAL), job, AclOperation.READ));
+            acls.add(
+                    allow(new ResourcePattern(ResourceType.GROUP, group, PatternType.LITERAL), job, AclOperation.READ));
         }
         if (tenant.kafkaPublisher().isPresent()) {
             String publisher = "User:" + tenant.kafkaPublisher().username();
@@ -371,7 +436,12 @@ public final class KafkaProvisioner {
             if (live.contains(acl)) {
                 findings.add(Finding.inSync(tenant.id(), LAYER, describe(acl), ""));
             } else {
-                findings.add(new Finding(tenant.id(), LAYER, describe(acl), Drift.MISSING, "",
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        describe(acl),
+                        Drift.MISSING,
+                        "",
                         () -> admin.createAcls(List.of(acl)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
             }
         }
@@ -381,13 +451,21 @@ public final class KafkaProvisioner {
             }
             if (ownedByTenant(tenant, acl)) {
                 if (reportedExtras.add(acl)) {
-                    findings.add(new Finding(tenant.id(), LAYER, describe(acl), Drift.EXTRA,
+                    findings.add(new Finding(
+                            tenant.id(),
+                            LAYER,
+                            describe(acl),
+                            Drift.EXTRA,
                             "not in the config: would widen or cross the tenant's access",
-                            () -> admin.deleteAcls(List.of(acl.toFilter())).all()
+                            () -> admin.deleteAcls(List.of(acl.toFilter()))
+                                    .all()
                                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
                 }
             } else if (reaches(tenant, acl.pattern())) {
-                findings.add(Finding.unexpected(tenant.id(), LAYER, describe(acl),
+                findings.add(Finding.unexpected(
+                        tenant.id(),
+                        LAYER,
+                        describe(acl),
                         "another principal's pattern reaches the tenant's names; review by hand"));
             }
         }
@@ -396,8 +474,8 @@ public final class KafkaProvisioner {
 
     private List<AclBinding> liveAcls() throws Exception {
         if (liveAcls == null) {
-            Collection<AclBinding> all = admin.describeAcls(AclBindingFilter.ANY).values()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Collection<AclBinding> all =
+                    admin.describeAcls(AclBindingFilter.ANY).values().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             liveAcls = List.copyOf(all);
         }
         return liveAcls;
@@ -417,24 +495,34 @@ public final class KafkaProvisioner {
             Optional<String> administrative = administrativeReason(user);
             if (administrative.isPresent()) {
                 refused.add(principal);
-                findings.add(Finding.unexpected(tenant.id(), LAYER, "principal " + principal, "refused: "
-                        + principal + " " + administrative.get() + "; a tenant given its SCRAM password would"
-                        + " bypass every ACL, so its password, ACLs and quota are left unchanged"));
+                findings.add(Finding.unexpected(
+                        tenant.id(),
+                        LAYER,
+                        "principal " + principal,
+                        "refused: "
+                                + principal + " " + administrative.get() + "; a tenant given its SCRAM password would"
+                                + " bypass every ACL, so its password, ACLs and quota are left unchanged"));
                 continue;
             }
             List<String> foreign = liveAcls().stream()
                     .filter(acl -> acl.entry().principal().equals(principal))
                     .filter(acl -> acl.entry().permissionType() == AclPermissionType.ALLOW)
                     .filter(acl -> !mayHold(tenant, acl.pattern()))
-                    .map(KafkaProvisioner::describe).sorted().toList();
+                    .map(KafkaProvisioner::describe)
+                    .sorted()
+                    .toList();
             if (!foreign.isEmpty()) {
                 refused.add(principal);
                 String held = String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
                         + (foreign.size() > 3 ? " and " + (foreign.size() - 3) + " more" : "");
-                findings.add(Finding.unexpected(tenant.id(), LAYER, "principal " + principal, "refused: "
-                        + principal + " already holds " + held + ", which is not tenant "
-                        + tenant.id() + "'s; it may be another tenant's principal, so its password, ACLs and"
-                        + " quota are left unchanged"));
+                findings.add(Finding.unexpected(
+                        tenant.id(),
+                        LAYER,
+                        "principal " + principal,
+                        "refused: "
+                                + principal + " already holds " + held + ", which is not tenant "
+                                + tenant.id() + "'s; it may be another tenant's principal, so its password, ACLs and"
+                                + " quota are left unchanged"));
             }
         }
         return findings;
@@ -449,8 +537,8 @@ public final class KafkaProvisioner {
      */
     private Optional<String> administrativeReason(String user) {
         if (adminUsername().filter(user::equals).isPresent()) {
-            return Optional.of("is the user this provisioning run logs in as (sasl.jaas.config of the Kafka admin"
-                    + " config)");
+            return Optional.of(
+                    "is the user this provisioning run logs in as (sasl.jaas.config of the Kafka admin" + " config)");
         }
         if (superUsers.contains("User:" + user)) {
             return Optional.of("is one of the broker's super.users (--kafka-super-users)");
@@ -465,11 +553,14 @@ public final class KafkaProvisioner {
         }
         // The parser takes the setting in the typed form of a parsed client config, not the file's text.
         Object jaas = adminProperties.get(SaslConfigs.SASL_JAAS_CONFIG);
-        Map<String, Object> typed = Map.of(SaslConfigs.SASL_JAAS_CONFIG,
+        Map<String, Object> typed = Map.of(
+                SaslConfigs.SASL_JAAS_CONFIG,
                 jaas instanceof Password password ? password : new Password(jaas.toString()));
         return JaasContext.loadClientContext(typed).configurationEntries().stream()
                 .map(entry -> entry.getOptions().get("username"))
-                .filter(String.class::isInstance).map(String.class::cast).findFirst();
+                .filter(String.class::isInstance)
+                .map(String.class::cast)
+                .findFirst();
     }
 
     /**
@@ -481,13 +572,15 @@ public final class KafkaProvisioner {
         if (isTenants(tenant, pattern)) {
             return true;
         }
-        if (pattern.resourceType() == ResourceType.TOPIC && pattern.patternType() == PatternType.LITERAL
+        if (pattern.resourceType() == ResourceType.TOPIC
+                && pattern.patternType() == PatternType.LITERAL
                 && pattern.name().equals(global.siemTopic())) {
             return true;
         }
         return pattern.patternType() == PatternType.PREFIXED
                 && pattern.name().equals(tenant.names().resourcePrefix())
-                && (pattern.resourceType() == ResourceType.TOPIC || pattern.resourceType() == ResourceType.GROUP
+                && (pattern.resourceType() == ResourceType.TOPIC
+                        || pattern.resourceType() == ResourceType.GROUP
                         || pattern.resourceType() == ResourceType.TRANSACTIONAL_ID);
     }
 
@@ -508,8 +601,10 @@ public final class KafkaProvisioner {
     private static boolean isTenants(TenantConfig tenant, ResourcePattern pattern) {
         TenantNames names = tenant.names();
         if (pattern.patternType() == PatternType.LITERAL) {
-            return (pattern.resourceType() == ResourceType.TOPIC && topicNames(names).contains(pattern.name()))
-                    || (pattern.resourceType() == ResourceType.GROUP && groupNames(names).contains(pattern.name()));
+            return (pattern.resourceType() == ResourceType.TOPIC
+                            && topicNames(names).contains(pattern.name()))
+                    || (pattern.resourceType() == ResourceType.GROUP
+                            && groupNames(names).contains(pattern.name()));
         }
         return pattern.equals(transactionalIds(names));
     }
@@ -528,7 +623,8 @@ public final class KafkaProvisioner {
             reached = groupNames(names);
         } else if (pattern.resourceType() == ResourceType.TRANSACTIONAL_ID) {
             String prefix = names.transactionalIdPrefix();
-            return pattern.name().equals(ResourcePattern.WILDCARD_RESOURCE) || pattern.name().startsWith(prefix)
+            return pattern.name().equals(ResourcePattern.WILDCARD_RESOURCE)
+                    || pattern.name().startsWith(prefix)
                     || (pattern.patternType() == PatternType.PREFIXED && prefix.startsWith(pattern.name()));
         } else {
             return false;
@@ -557,7 +653,9 @@ public final class KafkaProvisioner {
         desired.put("request_percentage", (double) tenant.kafkaQuotas().requestPercentage());
         Map<String, Double> live = admin.describeClientQuotas(ClientQuotaFilter.containsOnly(
                         List.of(ClientQuotaFilterComponent.ofEntity(ClientQuotaEntity.USER, user))))
-                .entities().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).getOrDefault(entity, Map.of());
+                .entities()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .getOrDefault(entity, Map.of());
         String resource = "quota User:" + user;
         if (live.equals(desired)) {
             return Finding.inSync(tenant.id(), LAYER, resource, format(desired));
@@ -569,10 +667,15 @@ public final class KafkaProvisioner {
                 ops.add(new ClientQuotaAlteration.Op(key, null));
             }
         }
-        return new Finding(tenant.id(), LAYER, resource, live.isEmpty() ? Drift.MISSING : Drift.DIFFERS,
+        return new Finding(
+                tenant.id(),
+                LAYER,
+                resource,
+                live.isEmpty() ? Drift.MISSING : Drift.DIFFERS,
                 live.isEmpty() ? format(desired) : format(live) + " -> " + format(desired),
                 () -> admin.alterClientQuotas(List.of(new ClientQuotaAlteration(entity, ops)))
-                        .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                        .all()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     }
 
     private static String format(Map<String, Double> quotas) {

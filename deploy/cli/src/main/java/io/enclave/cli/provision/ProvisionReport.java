@@ -49,8 +49,13 @@ public final class ProvisionReport {
                 } catch (Exception e) {
                     status = "FAILED";
                     failed = true;
-                    f = new Finding(f.tenant(), f.layer(), f.resource(), Drift.UNEXPECTED,
-                            f.detail() + " (" + describe(e) + ")", null);
+                    f = new Finding(
+                            f.tenant(),
+                            f.layer(),
+                            f.resource(),
+                            Drift.UNEXPECTED,
+                            f.detail() + " (" + describe(e) + ")",
+                            null);
                 }
             }
             out.printf("%-20s %-9s %-10s %-70s %s%n", f.tenant(), f.layer(), status, f.resource(), f.detail());
@@ -60,7 +65,8 @@ public final class ProvisionReport {
     }
 
     private static String describe(Exception e) {
-        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause =
+                e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 }

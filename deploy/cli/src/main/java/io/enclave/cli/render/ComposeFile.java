@@ -34,21 +34,25 @@ import java.util.Map;
 public final class ComposeFile {
     /** The shared services' names: the config used with this file points at kafka:9092 and starrocks:9030. */
     public static final String KAFKA = "kafka";
+
     public static final String STARROCKS = "starrocks";
     public static final String PROVISION = "provision";
     public static final String KAFKA_IMAGE = "apache/kafka:4.2.0";
     public static final String STARROCKS_IMAGE = "starrocks/allin1-ubuntu:3.5.3";
     /** The one principal the broker trusts beyond ACLs; it provisions and is the broker's own inter-node login. */
     public static final String KAFKA_ADMIN_USER = "enclave_admin";
+
     public static final String STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
     /** Network only the provisioning service, Kafka and StarRocks join: the admin credentials never meet a tenant. */
     public static final String PROVISION_NETWORK = "enclave_provision";
     /** Secrets of the broker and of provisioning, which no tenant service mounts. */
     public static final String KAFKA_JAAS_SECRET = "kafka_jaas";
+
     public static final String KAFKA_ADMIN_SECRET = "kafka_admin";
     public static final String PROVISION_CONFIG_SECRET = "provision_config";
     /** The broker's own TLS key store (PKCS#12) and the file holding its password, which no client mounts. */
     public static final String KAFKA_KEYSTORE_SECRET = "kafka_keystore";
+
     public static final String KAFKA_KEYSTORE_PASSWORD_SECRET = "kafka_keystore_password";
     /** The CA certificate that signed the broker's key: the broker's trust store (for its own inter-broker login and health check). */
     public static final String KAFKA_CA_SECRET = "kafka_ca";
@@ -62,6 +66,7 @@ public final class ComposeFile {
     public static final String KAFKA_CLIENT_LISTENER = "SASL_SSL";
     /** Where the Kafka image looks for the files named by KAFKA_SSL_KEYSTORE_FILENAME and *_CREDENTIALS. */
     public static final String KAFKA_IMAGE_SECRETS_DIR = "/etc/kafka/secrets";
+
     public static final String KAFKA_KEYSTORE_FILE = "broker.keystore.p12";
     public static final String KAFKA_KEYSTORE_PASSWORD_FILE = "broker.keystore.password";
     /**
@@ -71,9 +76,12 @@ public final class ComposeFile {
      * properties name.
      */
     public static final String KAFKA_TRUSTSTORE_PATH = "/opt/enclave/kafka-tls/ca.crt";
-    public static final String KEYSTORE_PATH = KubernetesManifests.KEYSTORE_DIR + "/" + KubernetesManifests.KEYSTORE_KEY;
+
+    public static final String KEYSTORE_PATH =
+            KubernetesManifests.KEYSTORE_DIR + "/" + KubernetesManifests.KEYSTORE_KEY;
     /** Where the image unpacks the ops CLI distribution, enclave-<version>.tar.gz, for the provision service. */
     public static final String CLI_HOME = "/opt/enclave";
+
     private static final int FIRST_UI_PORT = 8081;
 
     private final EnclaveConfig config;
@@ -143,10 +151,15 @@ public final class ComposeFile {
             }
             jobManager.put("depends_on", map(PROVISION, map("condition", "service_completed_successfully")));
             services.put(jobManagerName(id), jobManager);
-            Map<String, Object> taskManager = flinkService(tenant, List.of("taskmanager"),
-                    List.of(internalNetwork(id)), mounts);
-            taskManager.put("depends_on", map(PROVISION, map("condition", "service_completed_successfully"),
-                    jobManagerName(id), map("condition", "service_started")));
+            Map<String, Object> taskManager =
+                    flinkService(tenant, List.of("taskmanager"), List.of(internalNetwork(id)), mounts);
+            taskManager.put(
+                    "depends_on",
+                    map(
+                            PROVISION,
+                            map("condition", "service_completed_successfully"),
+                            jobManagerName(id),
+                            map("condition", "service_started")));
             services.put(taskManagerName(id), taskManager);
         }
         networks.put(PROVISION_NETWORK, map("internal", true));
@@ -162,10 +175,23 @@ public final class ComposeFile {
         sharedNetworks.add(PROVISION_NETWORK);
         services.put(PROVISION, provisionService());
         services.put(KAFKA, kafkaService(sharedNetworks));
-        services.put(STARROCKS, map("image", STARROCKS_IMAGE, "restart", "unless-stopped",
-                "healthcheck", map("test", List.of("CMD-SHELL", "mysql -h 127.0.0.1 -P 9030 -u root -e 'SELECT 1'"),
-                        "interval", "10s", "retries", 30),
-                "networks", sharedNetworks));
+        services.put(
+                STARROCKS,
+                map(
+                        "image",
+                        STARROCKS_IMAGE,
+                        "restart",
+                        "unless-stopped",
+                        "healthcheck",
+                        map(
+                                "test",
+                                List.of("CMD-SHELL", "mysql -h 127.0.0.1 -P 9030 -u root -e 'SELECT 1'"),
+                                "interval",
+                                "10s",
+                                "retries",
+                                30),
+                        "networks",
+                        sharedNetworks));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("name", "enclave");
         doc.put("services", services);
@@ -183,7 +209,8 @@ public final class ComposeFile {
     /** Secret name to file, for the files only this tenant's containers mount. */
     private Map<String, String> tenantSecretFiles(TenantConfig tenant) {
         String id = tenant.id();
-        String extension = "PKCS12".equalsIgnoreCase(keystoreOf(config, tenant).type()) ? "p12"
+        String extension = "PKCS12".equalsIgnoreCase(keystoreOf(config, tenant).type())
+                ? "p12"
                 : keystoreOf(config, tenant).type().toLowerCase(Locale.ROOT);
         Map<String, String> files = new LinkedHashMap<>();
         files.put(secretName(id), secretsDir(id) + KubernetesManifests.CONFIG_KEY);
@@ -200,13 +227,22 @@ public final class ComposeFile {
     private static List<Object> secretMounts(TenantConfig tenant) {
         String id = tenant.id();
         List<Object> mounts = new ArrayList<>();
-        mounts.add(map("source", secretName(id), "target",
+        mounts.add(map(
+                "source",
+                secretName(id),
+                "target",
                 KubernetesManifests.CONFIG_DIR + "/" + KubernetesManifests.CONFIG_KEY));
         mounts.add(map("source", keystoreSecretName(id), "target", KEYSTORE_PATH));
         if (tenant.securityEnhancements().networkIsolation()) {
-            mounts.add(map("source", tlsKeystoreSecretName(id), "target",
+            mounts.add(map(
+                    "source",
+                    tlsKeystoreSecretName(id),
+                    "target",
                     KubernetesManifests.TLS_DIR + "/" + KubernetesManifests.TLS_KEYSTORE_KEY));
-            mounts.add(map("source", tlsTruststoreSecretName(id), "target",
+            mounts.add(map(
+                    "source",
+                    tlsTruststoreSecretName(id),
+                    "target",
                     KubernetesManifests.TLS_DIR + "/" + KubernetesManifests.TLS_TRUSTSTORE_KEY));
         }
         mounts.add(map("source", kafkaCaSecretName(id), "target", KAFKA_TRUSTSTORE_PATH));
@@ -221,8 +257,8 @@ public final class ComposeFile {
         return KubernetesManifests.kubernetesName(tenantId) + "-taskmanager";
     }
 
-    private Map<String, Object> flinkService(TenantConfig tenant, List<String> command, List<String> networks,
-            List<Object> secretMounts) {
+    private Map<String, Object> flinkService(
+            TenantConfig tenant, List<String> command, List<String> networks, List<Object> secretMounts) {
         String id = tenant.id();
         // The official Flink image reads FLINK_PROPERTIES into its config.yaml at start.
         List<String> properties = new ArrayList<>(List.of(
@@ -251,8 +287,9 @@ public final class ComposeFile {
         service.put("labels", tenantLabels(id));
         // The tenant's own ${VAR} values: database and Kafka passwords, its key store password, its TLS password.
         service.put("env_file", List.of(secretsDir(id) + "credentials.env"));
-        service.put("environment", map("FLINK_PROPERTIES", String.join("\n", properties),
-                "ENCLAVE_KEYSTORE", KEYSTORE_PATH));
+        service.put(
+                "environment",
+                map("FLINK_PROPERTIES", String.join("\n", properties), "ENCLAVE_KEYSTORE", KEYSTORE_PATH));
         service.put("secrets", secretMounts);
         service.put("volumes", List.of(id + "_state:/opt/flink/state/" + id));
         service.put("networks", networks);
@@ -260,9 +297,14 @@ public final class ComposeFile {
     }
 
     private static List<String> jobManagerCommand(TenantConfig tenant) {
-        return List.of("standalone-job", "--job-classname", "io.enclave.jobs.TenantJob",
-                "--config", KubernetesManifests.CONFIG_DIR + "/" + KubernetesManifests.CONFIG_KEY,
-                "--tenant", tenant.id());
+        return List.of(
+                "standalone-job",
+                "--job-classname",
+                "io.enclave.jobs.TenantJob",
+                "--config",
+                KubernetesManifests.CONFIG_DIR + "/" + KubernetesManifests.CONFIG_KEY,
+                "--tenant",
+                tenant.id());
     }
 
     /**
@@ -273,15 +315,22 @@ public final class ComposeFile {
         Map<String, Object> service = new LinkedHashMap<>();
         service.put("image", options.image());
         // The ops CLI is not in the job jar: the image carries its distribution (enclave-<version>.tar.gz) at CLI_HOME.
-        service.put("command", List.of(CLI_HOME + "/bin/enclave", "provision", "-c", "/run/secrets/" + PROVISION_CONFIG_SECRET));
+        service.put(
+                "command",
+                List.of(CLI_HOME + "/bin/enclave", "provision", "-c", "/run/secrets/" + PROVISION_CONFIG_SECRET));
         service.put("restart", "no");
         // ENCLAVE_DB_ADMIN_USER/_PASSWORD and every tenant's ${VAR} values, which provisioning sets as passwords.
         service.put("env_file", List.of("./secrets/provision/provision.env"));
         service.put("environment", map("ENCLAVE_KAFKA_ADMIN_CONFIG", "/run/secrets/" + KAFKA_ADMIN_SECRET));
-        service.put("secrets", List.of(PROVISION_CONFIG_SECRET, KAFKA_ADMIN_SECRET,
-                map("source", PROVISION_KAFKA_CA_SECRET, "target", KAFKA_TRUSTSTORE_PATH)));
-        service.put("depends_on", map(KAFKA, map("condition", "service_healthy"),
-                STARROCKS, map("condition", "service_healthy")));
+        service.put(
+                "secrets",
+                List.of(
+                        PROVISION_CONFIG_SECRET,
+                        KAFKA_ADMIN_SECRET,
+                        map("source", PROVISION_KAFKA_CA_SECRET, "target", KAFKA_TRUSTSTORE_PATH)));
+        service.put(
+                "depends_on",
+                map(KAFKA, map("condition", "service_healthy"), STARROCKS, map("condition", "service_healthy")));
         service.put("networks", List.of(PROVISION_NETWORK));
         return service;
     }
@@ -299,8 +348,7 @@ public final class ComposeFile {
         env.put("KAFKA_PROCESS_ROLES", "broker,controller");
         env.put("KAFKA_LISTENERS", KAFKA_CLIENT_LISTENER + "://:9092,CONTROLLER://localhost:9093");
         env.put("KAFKA_ADVERTISED_LISTENERS", KAFKA_CLIENT_LISTENER + "://" + KAFKA + ":9092");
-        env.put("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
-                KAFKA_CLIENT_LISTENER + ":SASL_SSL,CONTROLLER:SASL_PLAINTEXT");
+        env.put("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", KAFKA_CLIENT_LISTENER + ":SASL_SSL,CONTROLLER:SASL_PLAINTEXT");
         env.put("KAFKA_INTER_BROKER_LISTENER_NAME", KAFKA_CLIENT_LISTENER);
         // The image reads both passwords from these files under /etc/kafka/secrets: never a rendered value.
         env.put("KAFKA_SSL_KEYSTORE_FILENAME", KAFKA_KEYSTORE_FILE);
@@ -324,18 +372,43 @@ public final class ComposeFile {
         env.put("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1");
         // The KafkaServer JAAS section (admin's PLAIN password, the SCRAM login module) is a secret file.
         env.put("KAFKA_OPTS", "-Djava.security.auth.login.config=/run/secrets/" + KAFKA_JAAS_SECRET);
-        return map("image", KAFKA_IMAGE, "restart", "unless-stopped", "environment", env,
-                "secrets", List.of(KAFKA_JAAS_SECRET, KAFKA_ADMIN_SECRET,
-                        map("source", KAFKA_KEYSTORE_SECRET, "target", KAFKA_IMAGE_SECRETS_DIR + "/" + KAFKA_KEYSTORE_FILE),
-                        map("source", KAFKA_KEYSTORE_PASSWORD_SECRET,
-                                "target", KAFKA_IMAGE_SECRETS_DIR + "/" + KAFKA_KEYSTORE_PASSWORD_FILE),
+        return map(
+                "image",
+                KAFKA_IMAGE,
+                "restart",
+                "unless-stopped",
+                "environment",
+                env,
+                "secrets",
+                List.of(
+                        KAFKA_JAAS_SECRET,
+                        KAFKA_ADMIN_SECRET,
+                        map(
+                                "source",
+                                KAFKA_KEYSTORE_SECRET,
+                                "target",
+                                KAFKA_IMAGE_SECRETS_DIR + "/" + KAFKA_KEYSTORE_FILE),
+                        map(
+                                "source",
+                                KAFKA_KEYSTORE_PASSWORD_SECRET,
+                                "target",
+                                KAFKA_IMAGE_SECRETS_DIR + "/" + KAFKA_KEYSTORE_PASSWORD_FILE),
                         map("source", KAFKA_CA_SECRET, "target", KAFKA_TRUSTSTORE_PATH)),
                 // Healthy once the admin can log in over TLS by the name clients use, so the
                 // certificate is checked for "kafka" as it will be for them: provisioning waits for this.
-                "healthcheck", map("test", List.of("CMD-SHELL", "/opt/kafka/bin/kafka-cluster.sh cluster-id"
-                                + " --bootstrap-server " + KAFKA + ":9092 --config /run/secrets/" + KAFKA_ADMIN_SECRET),
-                        "interval", "10s", "retries", 30),
-                "networks", networks);
+                "healthcheck",
+                map(
+                        "test",
+                        List.of(
+                                "CMD-SHELL",
+                                "/opt/kafka/bin/kafka-cluster.sh cluster-id" + " --bootstrap-server " + KAFKA
+                                        + ":9092 --config /run/secrets/" + KAFKA_ADMIN_SECRET),
+                        "interval",
+                        "10s",
+                        "retries",
+                        30),
+                "networks",
+                networks);
     }
 
     private static Map<String, Object> tenantLabels(String id) {

@@ -43,11 +43,13 @@ import java.util.regex.Pattern;
 public final class KubernetesManifests {
     /** Secret with the tenant's own config file (global section plus this tenant only), key {@value #CONFIG_KEY}. */
     public static final String CONFIG_SECRET = "enclave-tenant-config";
+
     public static final String CONFIG_KEY = "tenants.yaml";
     /** Secret whose keys become environment variables, for the {@code ${VAR}} references in the config file. */
     public static final String CREDENTIALS_SECRET = "enclave-credentials";
     /** Secret with the tenant's key store file, key {@value #KEYSTORE_KEY}. */
     public static final String KEYSTORE_SECRET = "enclave-keystore";
+
     public static final String KEYSTORE_KEY = "keystore.bcfks";
     public static final String CONFIG_DIR = "/opt/enclave/config";
     public static final String KEYSTORE_DIR = "/opt/enclave/keystore";
@@ -56,6 +58,7 @@ public final class KubernetesManifests {
      * {@value #TLS_TRUSTSTORE_KEY} (PKCS#12) and {@value #TLS_PASSWORD_KEY}, the stores' password.
      */
     public static final String INTERNAL_TLS_SECRET = "enclave-flink-internal-tls";
+
     public static final String TLS_KEYSTORE_KEY = "internal.keystore.p12";
     public static final String TLS_TRUSTSTORE_KEY = "internal.truststore.p12";
     public static final String TLS_PASSWORD_KEY = "password";
@@ -66,6 +69,7 @@ public final class KubernetesManifests {
     public static final String API_SERVER_CIDR_REQUIRED = "render k8s needs --api-server-cidr: native mode and"
             + " Kubernetes HA reach the API server on 443/6443, and without its address block the NetworkPolicy would"
             + " open those ports to every address (find it with: kubectl get endpoints kubernetes -n default)";
+
     public static final String JAR_URI = "local:///opt/flink/usrlib/enclave-jobs.jar";
     public static final String TENANT_LABEL = "enclave.io/tenant";
     /** Node label and taint key of nodes reserved for one tenant (strict variant). */
@@ -85,6 +89,7 @@ public final class KubernetesManifests {
     private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     /** Where the metrics reporter listens, on JobManager and TaskManager pods alike. */
     public static final int PROMETHEUS_PORT = 9249;
+
     private static final int REST_PORT = 8081;
     private static final int DNS_PORT = 53;
     private static final List<Integer> KUBERNETES_API_PORTS = List.of(443, 6443);
@@ -96,8 +101,8 @@ public final class KubernetesManifests {
     private final TenantSizing sizing;
     private final boolean strict;
 
-    private KubernetesManifests(TenantConfig tenant, ServiceEndpoints endpoints, ApiEndpoints apis,
-            RenderOptions options) {
+    private KubernetesManifests(
+            TenantConfig tenant, ServiceEndpoints endpoints, ApiEndpoints apis, RenderOptions options) {
         if (options.apiServerCidr().isEmpty()) {
             throw new IllegalArgumentException(API_SERVER_CIDR_REQUIRED);
         }
@@ -111,8 +116,11 @@ public final class KubernetesManifests {
     }
 
     public static KubernetesManifests of(EnclaveConfig config, String tenantId, RenderOptions options) {
-        return new KubernetesManifests(config.tenant(tenantId), ServiceEndpoints.of(config.global()),
-                config.global().apis(), options);
+        return new KubernetesManifests(
+                config.tenant(tenantId),
+                ServiceEndpoints.of(config.global()),
+                config.global().apis(),
+                options);
     }
 
     /**
@@ -137,8 +145,8 @@ public final class KubernetesManifests {
 
     private static String sha256Hex(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
@@ -201,7 +209,9 @@ public final class KubernetesManifests {
         }
 
         String jobName(TenantConfig tenant) {
-            return this == PROCESSING ? tenant.names().jobName() : tenant.names().ingestJobName();
+            return this == PROCESSING
+                    ? tenant.names().jobName()
+                    : tenant.names().ingestJobName();
         }
     }
 
@@ -220,8 +230,13 @@ public final class KubernetesManifests {
     }
 
     private Map<String, Object> labels() {
-        return map("app.kubernetes.io/part-of", "enclave", TENANT_LABEL, tenant.id(),
-                "enclave.io/isolation", strict ? "strict" : "standard");
+        return map(
+                "app.kubernetes.io/part-of",
+                "enclave",
+                TENANT_LABEL,
+                tenant.id(),
+                "enclave.io/isolation",
+                strict ? "strict" : "standard");
     }
 
     private Map<String, Object> namespaceDoc() {
@@ -242,36 +257,83 @@ public final class KubernetesManifests {
     /** Native mode: the JobManager creates its TaskManager pods and keeps HA state in ConfigMaps. */
     private Map<String, Object> role() {
         List<Object> rules = List.of(
-                map("apiGroups", List.of(""), "resources", List.of("pods", "configmaps", "services"),
-                        "verbs", List.of("get", "list", "watch", "create", "update", "patch", "delete")),
-                map("apiGroups", List.of("apps"), "resources", List.of("deployments"),
-                        "verbs", List.of("get", "list", "watch", "create", "update", "patch", "delete")));
-        return map("apiVersion", "rbac.authorization.k8s.io/v1", "kind", "Role", "metadata", metadata("flink", true),
-                "rules", rules);
+                map(
+                        "apiGroups",
+                        List.of(""),
+                        "resources",
+                        List.of("pods", "configmaps", "services"),
+                        "verbs",
+                        List.of("get", "list", "watch", "create", "update", "patch", "delete")),
+                map(
+                        "apiGroups",
+                        List.of("apps"),
+                        "resources",
+                        List.of("deployments"),
+                        "verbs",
+                        List.of("get", "list", "watch", "create", "update", "patch", "delete")));
+        return map(
+                "apiVersion",
+                "rbac.authorization.k8s.io/v1",
+                "kind",
+                "Role",
+                "metadata",
+                metadata("flink", true),
+                "rules",
+                rules);
     }
 
     private Map<String, Object> roleBinding() {
-        return map("apiVersion", "rbac.authorization.k8s.io/v1", "kind", "RoleBinding",
-                "metadata", metadata("flink", true),
-                "roleRef", map("apiGroup", "rbac.authorization.k8s.io", "kind", "Role", "name", "flink"),
-                "subjects", List.of(map("kind", "ServiceAccount", "name", "flink", "namespace", ns())));
+        return map(
+                "apiVersion",
+                "rbac.authorization.k8s.io/v1",
+                "kind",
+                "RoleBinding",
+                "metadata",
+                metadata("flink", true),
+                "roleRef",
+                map("apiGroup", "rbac.authorization.k8s.io", "kind", "Role", "name", "flink"),
+                "subjects",
+                List.of(map("kind", "ServiceAccount", "name", "flink", "namespace", ns())));
     }
 
     private Map<String, Object> resourceQuota() {
         String cpu = cpu(clusters() * sizing.quotaCpu());
         String memory = clusters() * sizing.quotaMemoryMb() + "Mi";
-        Map<String, Object> hard = map("requests.cpu", cpu, "limits.cpu", cpu,
-                "requests.memory", memory, "limits.memory", memory,
+        Map<String, Object> hard = map(
+                "requests.cpu",
+                cpu,
+                "limits.cpu",
+                cpu,
+                "requests.memory",
+                memory,
+                "limits.memory",
+                memory,
                 // Per cluster: JobManager + TaskManager, twice during a savepoint upgrade; strict tenants get no spare.
-                "pods", String.valueOf(clusters() * (strict ? 4 : 6)),
+                "pods",
+                String.valueOf(clusters() * (strict ? 4 : 6)),
                 // Per cluster: the REST and the internal JobManager services, and the HA and config ConfigMaps.
-                "services", String.valueOf(clusters() * 2), "configmaps", String.valueOf(clusters() * 10),
+                "services",
+                String.valueOf(clusters() * 2),
+                "configmaps",
+                String.valueOf(clusters() * 10),
                 // Secrets are created by the operator team only, never by a job.
-                "secrets", "5",
-                "persistentvolumeclaims", "0",
-                "services.loadbalancers", "0", "services.nodeports", "0");
-        return map("apiVersion", "v1", "kind", "ResourceQuota", "metadata", metadata("enclave-quota", true),
-                "spec", map("hard", hard));
+                "secrets",
+                "5",
+                "persistentvolumeclaims",
+                "0",
+                "services.loadbalancers",
+                "0",
+                "services.nodeports",
+                "0");
+        return map(
+                "apiVersion",
+                "v1",
+                "kind",
+                "ResourceQuota",
+                "metadata",
+                metadata("enclave-quota", true),
+                "spec",
+                map("hard", hard));
     }
 
     private Map<String, Object> networkPolicy() {
@@ -279,23 +341,46 @@ public final class KubernetesManifests {
         List<Object> ingress = List.of(
                 map("from", List.of(sameNamespace)),
                 // The operator observes and upgrades the job through the JobManager's REST API.
-                map("from", List.of(namespaceSelector("kubernetes.io/metadata.name", options.operatorNamespace())),
-                        "ports", List.of(port("TCP", REST_PORT))));
+                map(
+                        "from",
+                        List.of(namespaceSelector("kubernetes.io/metadata.name", options.operatorNamespace())),
+                        "ports",
+                        List.of(port("TCP", REST_PORT))));
         List<Object> egress = new ArrayList<>();
         egress.add(map("to", List.of(sameNamespace)));
-        egress.add(map("to", List.of(map(
+        egress.add(map(
+                "to",
+                List.of(map(
                         "namespaceSelector", map("matchLabels", map("kubernetes.io/metadata.name", "kube-system")),
                         "podSelector", map("matchLabels", map("k8s-app", "kube-dns")))),
-                "ports", List.of(port("UDP", DNS_PORT), port("TCP", DNS_PORT))));
+                "ports",
+                List.of(port("UDP", DNS_PORT), port("TCP", DNS_PORT))));
         egress.add(serviceEgress("kafka", endpoints.kafkaPorts()));
         egress.add(serviceEgress("starrocks", endpoints.starRocksPorts()));
         // Native mode and Kubernetes HA talk to the API server, which no pod selector can name: only its block.
-        egress.add(map("to", List.of(map("ipBlock", map("cidr", options.apiServerCidr()))),
-                "ports", KUBERNETES_API_PORTS.stream().map(p -> (Object) port("TCP", p)).toList()));
-        Map<String, Object> spec = map("podSelector", map(), "policyTypes", List.of("Ingress", "Egress"),
-                "ingress", ingress, "egress", egress);
-        return map("apiVersion", "networking.k8s.io/v1", "kind", "NetworkPolicy",
-                "metadata", metadata("enclave-egress-allow-list", true), "spec", spec);
+        egress.add(map(
+                "to",
+                List.of(map("ipBlock", map("cidr", options.apiServerCidr()))),
+                "ports",
+                KUBERNETES_API_PORTS.stream().map(p -> (Object) port("TCP", p)).toList()));
+        Map<String, Object> spec = map(
+                "podSelector",
+                map(),
+                "policyTypes",
+                List.of("Ingress", "Egress"),
+                "ingress",
+                ingress,
+                "egress",
+                egress);
+        return map(
+                "apiVersion",
+                "networking.k8s.io/v1",
+                "kind",
+                "NetworkPolicy",
+                "metadata",
+                metadata("enclave-egress-allow-list", true),
+                "spec",
+                spec);
     }
 
     /**
@@ -311,13 +396,29 @@ public final class KubernetesManifests {
                 ports.add(port);
             }
         }
-        Map<String, Object> publicAddresses = map("ipBlock", map("cidr", "0.0.0.0/0",
-                "except", List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8")));
-        Map<String, Object> spec = map("podSelector", map("matchLabels", map(JOB_LABEL, FlinkJob.INGEST.label)),
-                "policyTypes", List.of("Egress"),
-                "egress", List.of(map("to", List.of(publicAddresses), "ports", ports)));
-        return map("apiVersion", "networking.k8s.io/v1", "kind", "NetworkPolicy",
-                "metadata", metadata("enclave-ingest-egress", true), "spec", spec);
+        Map<String, Object> publicAddresses = map(
+                "ipBlock",
+                map(
+                        "cidr",
+                        "0.0.0.0/0",
+                        "except",
+                        List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8")));
+        Map<String, Object> spec = map(
+                "podSelector",
+                map("matchLabels", map(JOB_LABEL, FlinkJob.INGEST.label)),
+                "policyTypes",
+                List.of("Egress"),
+                "egress",
+                List.of(map("to", List.of(publicAddresses), "ports", ports)));
+        return map(
+                "apiVersion",
+                "networking.k8s.io/v1",
+                "kind",
+                "NetworkPolicy",
+                "metadata",
+                metadata("enclave-ingest-egress", true),
+                "spec",
+                spec);
     }
 
     private int upstreamPort(UpstreamApi api) {
@@ -351,7 +452,8 @@ public final class KubernetesManifests {
         flinkConf.put("state.backend.incremental", "true");
         flinkConf.put("execution.checkpointing.dir", stateDir + "/checkpoints");
         flinkConf.put("execution.checkpointing.savepoint-dir", stateDir + "/savepoints");
-        flinkConf.put("execution.checkpointing.interval", seconds(tenant.processing().checkpointInterval()));
+        flinkConf.put(
+                "execution.checkpointing.interval", seconds(tenant.processing().checkpointInterval()));
         flinkConf.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         flinkConf.put("high-availability.type", "kubernetes");
         flinkConf.put("high-availability.storageDir", stateDir + "/ha");
@@ -359,8 +461,8 @@ public final class KubernetesManifests {
         flinkConf.put("restart-strategy.type", "exponential-delay");
         flinkConf.put("web.submit.enable", "false");
         flinkConf.put("web.cancel.enable", "false");
-        flinkConf.put("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flinkConf.put(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         flinkConf.put("metrics.reporter.prom.port", String.valueOf(PROMETHEUS_PORT));
         // Both kinds of pod report metrics, so both carry the annotations Prometheus discovers scrape targets by.
         String scrape = "prometheus.io/scrape:true,prometheus.io/port:" + PROMETHEUS_PORT;
@@ -385,35 +487,66 @@ public final class KubernetesManifests {
                 map("name", "tenant-config", "mountPath", CONFIG_DIR, "readOnly", true),
                 map("name", "keystore", "mountPath", KEYSTORE_DIR, "readOnly", true)));
         if (internalTls) {
-            env.add(map("name", TLS_PASSWORD_ENV, "valueFrom",
+            env.add(map(
+                    "name",
+                    TLS_PASSWORD_ENV,
+                    "valueFrom",
                     map("secretKeyRef", map("name", INTERNAL_TLS_SECRET, "key", TLS_PASSWORD_KEY))));
             mounts.add(map("name", "flink-internal-tls", "mountPath", TLS_DIR, "readOnly", true));
         }
         container.put("env", env);
         container.put("envFrom", List.of(map("secretRef", map("name", CREDENTIALS_SECRET))));
         container.put("volumeMounts", mounts);
-        container.put("securityContext", map("allowPrivilegeEscalation", false, "runAsNonRoot", true,
-                "capabilities", map("drop", List.of("ALL")), "seccompProfile", map("type", "RuntimeDefault")));
+        container.put(
+                "securityContext",
+                map(
+                        "allowPrivilegeEscalation",
+                        false,
+                        "runAsNonRoot",
+                        true,
+                        "capabilities",
+                        map("drop", List.of("ALL")),
+                        "seccompProfile",
+                        map("type", "RuntimeDefault")));
 
         Map<String, Object> podSpec = new LinkedHashMap<>();
         podSpec.put("securityContext", map("runAsNonRoot", true, "runAsUser", 9999, "fsGroup", 9999));
         podSpec.put("containers", List.of(container));
         List<Object> volumes = new ArrayList<>(List.of(
-                map("name", "tenant-config", "secret", map("secretName", CONFIG_SECRET,
-                        "items", List.of(map("key", CONFIG_KEY, "path", CONFIG_KEY)))),
-                map("name", "keystore", "secret", map("secretName", KEYSTORE_SECRET,
-                        "items", List.of(map("key", KEYSTORE_KEY, "path", KEYSTORE_KEY))))));
+                map(
+                        "name",
+                        "tenant-config",
+                        "secret",
+                        map("secretName", CONFIG_SECRET, "items", List.of(map("key", CONFIG_KEY, "path", CONFIG_KEY)))),
+                map(
+                        "name",
+                        "keystore",
+                        "secret",
+                        map(
+                                "secretName",
+                                KEYSTORE_SECRET,
+                                "items",
+                                List.of(map("key", KEYSTORE_KEY, "path", KEYSTORE_KEY))))));
         if (internalTls) {
             // The password key is left out of the files: it reaches the pod only as the variable above.
-            volumes.add(map("name", "flink-internal-tls", "secret", map("secretName", INTERNAL_TLS_SECRET,
-                    "items", List.of(map("key", TLS_KEYSTORE_KEY, "path", TLS_KEYSTORE_KEY),
-                            map("key", TLS_TRUSTSTORE_KEY, "path", TLS_TRUSTSTORE_KEY)))));
+            volumes.add(map(
+                    "name",
+                    "flink-internal-tls",
+                    "secret",
+                    map(
+                            "secretName",
+                            INTERNAL_TLS_SECRET,
+                            "items",
+                            List.of(
+                                    map("key", TLS_KEYSTORE_KEY, "path", TLS_KEYSTORE_KEY),
+                                    map("key", TLS_TRUSTSTORE_KEY, "path", TLS_TRUSTSTORE_KEY)))));
         }
         podSpec.put("volumes", volumes);
         if (strict) {
             podSpec.put("nodeSelector", map(DEDICATED_NODE_KEY, id));
-            podSpec.put("tolerations", List.of(map("key", DEDICATED_NODE_KEY, "operator", "Equal", "value", id,
-                    "effect", "NoSchedule")));
+            podSpec.put(
+                    "tolerations",
+                    List.of(map("key", DEDICATED_NODE_KEY, "operator", "Equal", "value", id, "effect", "NoSchedule")));
         }
 
         Map<String, Object> job = new LinkedHashMap<>();
@@ -434,15 +567,33 @@ public final class KubernetesManifests {
         spec.put("flinkConfiguration", flinkConf);
         Map<String, Object> podLabels = labels();
         podLabels.put(JOB_LABEL, flinkJob.label);
-        spec.put("podTemplate", map("apiVersion", "v1", "kind", "Pod", "metadata", map("labels", podLabels),
-                "spec", podSpec));
-        spec.put("jobManager", map("replicas", 1, "resource",
-                map("cpu", sizing.jobManagerCpu(), "memory", sizing.jobManagerMemoryMb() + "m")));
-        spec.put("taskManager", map("replicas", 1, "resource",
-                map("cpu", sizing.taskManagerCpu(), "memory", sizing.taskManagerMemoryMb() + "m")));
+        spec.put(
+                "podTemplate",
+                map("apiVersion", "v1", "kind", "Pod", "metadata", map("labels", podLabels), "spec", podSpec));
+        spec.put(
+                "jobManager",
+                map(
+                        "replicas",
+                        1,
+                        "resource",
+                        map("cpu", sizing.jobManagerCpu(), "memory", sizing.jobManagerMemoryMb() + "m")));
+        spec.put(
+                "taskManager",
+                map(
+                        "replicas",
+                        1,
+                        "resource",
+                        map("cpu", sizing.taskManagerCpu(), "memory", sizing.taskManagerMemoryMb() + "m")));
         spec.put("job", job);
-        return map("apiVersion", "flink.apache.org/v1beta1", "kind", "FlinkDeployment",
-                "metadata", metadata(deploymentName(flinkJob.jobName(tenant)), true), "spec", spec);
+        return map(
+                "apiVersion",
+                "flink.apache.org/v1beta1",
+                "kind",
+                "FlinkDeployment",
+                "metadata",
+                metadata(deploymentName(flinkJob.jobName(tenant)), true),
+                "spec",
+                spec);
     }
 
     /**

@@ -1,12 +1,12 @@
 package io.enclave.cli.render;
 
+import io.enclave.cli.ConfigOption;
+import io.enclave.cli.EnclaveCli;
+import io.enclave.cli.ExitCode;
 import io.enclave.config.ConfigException;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
-import io.enclave.cli.ConfigOption;
-import io.enclave.cli.EnclaveCli;
-import io.enclave.cli.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
  * config. Each rendering declares only the options it uses, so {@code render compose} refuses the
  * Kubernetes-only ones as unknown options (exit 2) instead of ignoring them.
  */
-@Command(name = "render", description = "Render deployment manifests from a tenant config.",
+@Command(
+        name = "render",
+        description = "Render deployment manifests from a tenant config.",
         subcommands = {RenderCommand.Kubernetes.class, RenderCommand.Compose.class})
 public final class RenderCommand {
     /** Options both renderings share; the Kubernetes-only ones are declared on {@link Kubernetes}. */
@@ -36,19 +38,29 @@ public final class RenderCommand {
         @Mixin
         ConfigOption configFile;
 
-        @Option(names = "--out", description = "Output directory (default: target/manifests/k8s or target/manifests/compose).")
+        @Option(
+                names = "--out",
+                description = "Output directory (default: target/manifests/k8s or target/manifests/compose).")
         Path out;
 
-        @Option(names = "--image", defaultValue = RenderOptions.DEFAULT_IMAGE,
-                description = "Image with Flink 2.2 and /opt/flink/usrlib/enclave-jobs.jar (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--image",
+                defaultValue = RenderOptions.DEFAULT_IMAGE,
+                description =
+                        "Image with Flink 2.2 and /opt/flink/usrlib/enclave-jobs.jar (default: ${DEFAULT-VALUE}).")
         String image;
 
-        @Option(names = "--state-base", defaultValue = RenderOptions.DEFAULT_STATE_BASE,
+        @Option(
+                names = "--state-base",
+                defaultValue = RenderOptions.DEFAULT_STATE_BASE,
                 description = "Durable URI for checkpoints, savepoints and HA; each tenant gets its own subdirectory"
                         + " (default: ${DEFAULT-VALUE}).")
         String stateBase;
 
-        @Option(names = {"-t", "--tenant"}, paramLabel = "ID", description = "Only this tenant.")
+        @Option(
+                names = {"-t", "--tenant"},
+                paramLabel = "ID",
+                description = "Only this tenant.")
         String tenantId;
 
         @Override
@@ -82,11 +94,9 @@ public final class RenderCommand {
         /** Refuses, before anything is written, options this rendering cannot keep its isolation with. */
         void check(RenderOptions options) {}
 
-        abstract void render(EnclaveConfig config, RenderOptions options, Path dir, PrintWriter out)
-                throws IOException;
+        abstract void render(EnclaveConfig config, RenderOptions options, Path dir, PrintWriter out) throws IOException;
 
-        static void write(Path file, String header, Map<String, Object> document, PrintWriter out)
-                throws IOException {
+        static void write(Path file, String header, Map<String, Object> document, PrintWriter out) throws IOException {
             Files.createDirectories(file.getParent());
             Files.writeString(file, header + YamlDocuments.dump(document));
             out.println("wrote " + file);
@@ -94,16 +104,23 @@ public final class RenderCommand {
     }
 
     /** One directory per tenant, one file per Kubernetes object. */
-    @Command(name = "k8s", description = "Per tenant: Namespace, RBAC, ResourceQuota, NetworkPolicy and a"
-            + " FlinkDeployment for the Flink Kubernetes Operator, plus one for the ingest job where the tenant has"
-            + " an API in scope.")
+    @Command(
+            name = "k8s",
+            description = "Per tenant: Namespace, RBAC, ResourceQuota, NetworkPolicy and a"
+                    + " FlinkDeployment for the Flink Kubernetes Operator, plus one for the ingest job where the tenant has"
+                    + " an API in scope.")
     static final class Kubernetes extends Base {
-        @Option(names = "--operator-namespace", defaultValue = RenderOptions.DEFAULT_OPERATOR_NAMESPACE,
+        @Option(
+                names = "--operator-namespace",
+                defaultValue = RenderOptions.DEFAULT_OPERATOR_NAMESPACE,
                 description = "Namespace of the Flink Kubernetes Operator (default: ${DEFAULT-VALUE}).")
         String operatorNamespace;
 
-        @Option(names = "--api-server-cidr", defaultValue = "",
-                description = "The Kubernetes API server's address block; egress to 443/6443 goes there only. Required.")
+        @Option(
+                names = "--api-server-cidr",
+                defaultValue = "",
+                description =
+                        "The Kubernetes API server's address block; egress to 443/6443 goes there only. Required.")
         String apiServerCidr;
 
         @Override
@@ -129,7 +146,8 @@ public final class RenderCommand {
                 KubernetesManifests manifests = KubernetesManifests.of(config, tenant.id(), options);
                 String header = "# Rendered by `enclave render k8s` for tenant " + tenant.id() + " ("
                         + (manifests.strict() ? "strict" : "standard") + " isolation). Do not edit: render again.\n";
-                for (Map.Entry<String, Map<String, Object>> doc : manifests.documents().entrySet()) {
+                for (Map.Entry<String, Map<String, Object>> doc :
+                        manifests.documents().entrySet()) {
                     write(dir.resolve(tenant.id()).resolve(doc.getKey()), header, doc.getValue(), out);
                 }
             }
@@ -137,8 +155,9 @@ public final class RenderCommand {
     }
 
     /** One compose file for all tenants, one internal network each. */
-    @Command(name = "compose", description = "A compose file with one Flink application cluster and one internal"
-            + " network per tenant.")
+    @Command(
+            name = "compose",
+            description = "A compose file with one Flink application cluster and one internal" + " network per tenant.")
     static final class Compose extends Base {
         @Override
         String defaultDirName() {

@@ -32,6 +32,7 @@ public record RenderOptions(String image, String stateBase, String operatorNames
             "(?<address>([0-9]{1,3}\\.){3}[0-9]{1,3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)/(?<prefix>[0-9]{1,3})");
     /** The shortest prefix lengths accepted: an API server needs no block wider than these. */
     private static final int MIN_IPV4_PREFIX = 16;
+
     private static final int MIN_IPV6_PREFIX = 64;
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
@@ -63,8 +64,8 @@ public record RenderOptions(String image, String stateBase, String operatorNames
     private static void checkApiServerCidr(String cidr) {
         Matcher parts = CIDR.matcher(cidr);
         if (!parts.matches() || !isAddress(parts.group("address"))) {
-            throw new IllegalArgumentException("--api-server-cidr must be an address block such as 10.0.0.1/32: "
-                    + cidr);
+            throw new IllegalArgumentException(
+                    "--api-server-cidr must be an address block such as 10.0.0.1/32: " + cidr);
         }
         boolean ipv6 = parts.group("address").contains(":");
         int bits = ipv6 ? 128 : 32;
@@ -79,8 +80,8 @@ public record RenderOptions(String image, String stateBase, String operatorNames
         }
         // Checked after the width, so /00 is reported as the open block it is.
         if (parts.group("prefix").length() > 1 && parts.group("prefix").startsWith("0")) {
-            throw new IllegalArgumentException("--api-server-cidr must write its prefix length without leading"
-                    + " zeros: " + cidr);
+            throw new IllegalArgumentException(
+                    "--api-server-cidr must write its prefix length without leading" + " zeros: " + cidr);
         }
     }
 
@@ -91,8 +92,8 @@ public record RenderOptions(String image, String stateBase, String operatorNames
      */
     private static boolean isAddress(String address) {
         if (!address.contains(":")) {
-            return Arrays.stream(address.split("\\.")).allMatch(octet -> octet.length() <= 3
-                    && Integer.parseInt(octet) <= 255);
+            return Arrays.stream(address.split("\\."))
+                    .allMatch(octet -> octet.length() <= 3 && Integer.parseInt(octet) <= 255);
         }
         try {
             return InetAddress.getByName(address) != null;

@@ -19,6 +19,7 @@ public record ServiceEndpoints(List<Integer> kafkaPorts, List<Integer> starRocks
     static final int STARROCKS_FE_HTTP = 8030;
     /** StarRocks BE HTTP port (stream load redirect target). */
     static final int STARROCKS_BE_HTTP = 8040;
+
     private static final int MYSQL_DEFAULT_PORT = 3306;
 
     public ServiceEndpoints {

@@ -13,8 +13,8 @@ import io.enclave.config.TenantConfig;
  * @param taskManagerCpu cores of the one TaskManager
  * @param taskManagerMemoryMb process memory of the TaskManager, MiB
  */
-public record TenantSizing(int parallelism, double jobManagerCpu, int jobManagerMemoryMb, double taskManagerCpu,
-        int taskManagerMemoryMb) {
+public record TenantSizing(
+        int parallelism, double jobManagerCpu, int jobManagerMemoryMb, double taskManagerCpu, int taskManagerMemoryMb) {
     private static final int JOB_MANAGER_MB = 1600;
     // RocksDB, network buffers and framework memory need about 1 GiB before the first slot.
     private static final int TASK_MANAGER_BASE_MB = 1024;

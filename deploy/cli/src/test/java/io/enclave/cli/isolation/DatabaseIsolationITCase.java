@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedMariaDb;
-import io.enclave.sinks.dialect.MySqlDialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,7 +38,8 @@ class DatabaseIsolationITCase {
     static void provision() throws Exception {
         db = EmbeddedMariaDb.shared();
         fixture = new IsolationFixture("diso", dir, "localhost:9092", db.rootJdbcUrl(), null);
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             for (TenantConfig t : List.of(fixture.alpha(), fixture.bravo())) {
                 st.execute("DROP DATABASE IF EXISTS `" + t.database().schema() + "`");
                 st.execute("DROP USER IF EXISTS '" + t.database().user() + "'@'%'");
@@ -54,12 +54,14 @@ class DatabaseIsolationITCase {
         assertThat(firstRun.exit()).as(firstRun.toString()).isZero();
         // per tenant: database, 6 tables (2 event tables, audit_log, audit_head, audit_anchor, audit_conflict), owner,
         // account, the database grant and UPDATE on each of the 2 event tables
-        assertThat(firstRun.lines("CREATED")).as(firstRun.toString()).hasSize(24)
+        assertThat(firstRun.lines("CREATED"))
+                .as(firstRun.toString())
+                .hasSize(24)
                 .anySatisfy(l -> assertThat(l).contains("owner of database diso_alpha_db"))
                 .anySatisfy(l -> assertThat(l).contains("table diso_alpha_db.audit_log"))
                 .anySatisfy(l -> assertThat(l).contains("user 'diso_alpha_writer'@'%'"))
-                .anySatisfy(l -> assertThat(l).contains("grant SELECT, INSERT ON diso_bravo_db.* TO"
-                        + " 'diso_bravo_writer'@'%'"));
+                .anySatisfy(l -> assertThat(l)
+                        .contains("grant SELECT, INSERT ON diso_bravo_db.* TO" + " 'diso_bravo_writer'@'%'"));
 
         IsolationFixture.Run second = fixture.provisionDatabase(db.rootUser(), db.rootPassword());
         assertThat(second.exit()).as(second.toString()).isZero();
@@ -68,7 +70,8 @@ class DatabaseIsolationITCase {
         assertThat(second.lines("CREATED")).isEmpty();
         assertThat(second.lines("CHANGED")).isEmpty();
         for (String secret : fixture.secrets()) {
-            assertThat(firstRun.out() + firstRun.err() + second.out() + second.err()).doesNotContain(secret);
+            assertThat(firstRun.out() + firstRun.err() + second.out() + second.err())
+                    .doesNotContain(secret);
         }
     }
 
@@ -80,15 +83,18 @@ class DatabaseIsolationITCase {
         String aTable = "`" + a.database().schema() + "`.`disaster_declarations`";
 
         // A's own user works on A's tables, so the refusals below are grants at work.
-        try (Connection own = login(a); Statement st = own.createStatement()) {
+        try (Connection own = login(a);
+                Statement st = own.createStatement()) {
             assertThat(count(st, aTable)).isZero();
-            assertThat(st.executeUpdate("UPDATE " + aTable + " SET state = 'CO' WHERE id = 'none'")).isZero();
+            assertThat(st.executeUpdate("UPDATE " + aTable + " SET state = 'CO' WHERE id = 'none'"))
+                    .isZero();
             // Not even A may delete (audit rows stay) or change its own schema.
             assertDenied(() -> st.execute("DELETE FROM " + aTable));
             assertDenied(() -> st.execute("ALTER TABLE " + aTable + " ADD COLUMN x INT"));
             assertDenied(() -> st.execute("SELECT user FROM mysql.user"));
         }
-        try (Connection attacker = login(b); Statement st = attacker.createStatement()) {
+        try (Connection attacker = login(b);
+                Statement st = attacker.createStatement()) {
             assertDenied(() -> st.executeQuery("SELECT * FROM " + aTable));
             assertDenied(() -> st.executeQuery("SELECT * FROM `" + a.database().schema() + "`.`audit_log`"));
             assertDenied(() -> st.executeUpdate("INSERT INTO " + aTable + " (id) VALUES ('forged-by-bravo')"));
@@ -98,12 +104,17 @@ class DatabaseIsolationITCase {
             assertDenied(() -> st.execute("CREATE TABLE `" + a.database().schema() + "`.`bravo_table` (x INT)"));
             assertDenied(() -> st.execute("GRANT SELECT ON `" + a.database().schema() + "`.* TO '"
                     + b.database().user() + "'@'%'"));
-            assertThat(strings(st, "SHOW DATABASES")).contains(b.database().schema())
+            assertThat(strings(st, "SHOW DATABASES"))
+                    .contains(b.database().schema())
                     .doesNotContain(a.database().schema());
         }
-        assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(a.database().schema()), b.database().user(),
-                b.database().password().reveal()).close())
-                .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+        assertThatThrownBy(() -> DriverManager.getConnection(
+                                db.jdbcUrl(a.database().schema()),
+                                b.database().user(),
+                                b.database().password().reveal())
+                        .close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("Access denied");
     }
 
     @Test
@@ -113,7 +124,8 @@ class DatabaseIsolationITCase {
         TenantConfig b = fixture.bravo();
         String acct = "'" + a.database().user() + "'@'%'";
         String crossing = "GRANT SELECT ON `" + b.database().schema() + "`.* TO " + acct;
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute(crossing);
         }
         // From the server alone, A's user holding a grant on B's database looks the same as a
@@ -121,15 +133,22 @@ class DatabaseIsolationITCase {
         // resetting a password, could hand one tenant's data to another. Both are refused.
         IsolationFixture.Run run = fixture.provisionDatabase(db.rootUser(), db.rootPassword());
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
-        assertThat(run.lines("UNEXPECTED")).as(run.toString()).hasSize(2)
-                .anySatisfy(l -> assertThat(l).contains("user " + acct).contains("refused")
+        assertThat(run.lines("UNEXPECTED"))
+                .as(run.toString())
+                .hasSize(2)
+                .anySatisfy(l -> assertThat(l)
+                        .contains("user " + acct)
+                        .contains("refused")
                         .contains("already holds privileges on diso_bravo_db"))
-                .anySatisfy(l -> assertThat(l).contains("user 'diso_bravo_writer'@'%'").contains("refused")
+                .anySatisfy(l -> assertThat(l)
+                        .contains("user 'diso_bravo_writer'@'%'")
+                        .contains("refused")
                         .contains("database diso_bravo_db is already granted to " + acct));
         assertThat(run.lines("REMOVED")).isEmpty();
         assertThat(run.lines("CHANGED")).isEmpty();
         assertThat(run.lines("CREATED")).isEmpty();
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("REVOKE SELECT ON `" + b.database().schema() + "`.* FROM " + acct);
         }
         IsolationFixture.Run clean = fixture.provisionDatabase(db.rootUser(), db.rootPassword(), "--dry-run");
@@ -142,7 +161,8 @@ class DatabaseIsolationITCase {
         TenantConfig a = fixture.alpha();
         TenantConfig b = fixture.bravo();
         String acct = "'" + a.database().user() + "'@'%'";
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("GRANT PROCESS ON *.* TO " + acct);
             // The writer may UPDATE only the event tables it upserts (never an audit table): take one away.
             st.execute("REVOKE UPDATE ON `" + a.database().schema() + "`.`weather_alerts` FROM " + acct);
@@ -150,18 +170,26 @@ class DatabaseIsolationITCase {
             st.execute("CREATE USER 'tenant_diso_alpha_spy'@'%' IDENTIFIED BY 'spy'");
         }
         // A second account of A's user name: from localhost it would even shadow the '%' one.
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("CREATE USER '" + a.database().user() + "'@'localhost' IDENTIFIED BY 'second-account'");
         }
 
         IsolationFixture.Run dryRun = fixture.provisionDatabase(db.rootUser(), db.rootPassword(), "--dry-run");
         assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(1);
-        assertThat(dryRun.lines("EXTRA")).as(dryRun.toString()).hasSize(2)
+        assertThat(dryRun.lines("EXTRA"))
+                .as(dryRun.toString())
+                .hasSize(2)
                 .anySatisfy(l -> assertThat(l).contains("grant PROCESS ON *.* TO " + acct))
                 .anySatisfy(l -> assertThat(l).contains("user 'diso_alpha_writer'@'localhost'"));
-        assertThat(dryRun.lines("MISSING")).singleElement().asString()
+        assertThat(dryRun.lines("MISSING"))
+                .singleElement()
+                .asString()
                 .contains("grant UPDATE ON " + a.database().schema() + ".weather_alerts TO " + acct);
-        assertThat(dryRun.lines("DIFFERS")).singleElement().asString().contains("user " + acct)
+        assertThat(dryRun.lines("DIFFERS"))
+                .singleElement()
+                .asString()
+                .contains("user " + acct)
                 .contains("does not log in");
         assertThat(dryRun.lines("UNEXPECTED")).singleElement().asString().contains("tenant_diso_alpha_spy");
 
@@ -170,13 +198,16 @@ class DatabaseIsolationITCase {
         assertThat(repair.lines("CREATED")).hasSize(1);
         assertThat(repair.lines("CHANGED")).hasSize(1);
         assertThat(repair.exit()).as("the spy account is left for a human").isEqualTo(1);
-        try (Connection c = login(a); Statement st = c.createStatement()) {
+        try (Connection c = login(a);
+                Statement st = c.createStatement()) {
             assertDenied(() -> st.executeQuery("SELECT * FROM `" + b.database().schema() + "`.`weather_alerts`"));
             assertThat(st.executeUpdate("UPDATE `" + a.database().schema() + "`.`weather_alerts` SET event = 'x'"
-                    + " WHERE id = 'none'")).isZero();
+                            + " WHERE id = 'none'"))
+                    .isZero();
         }
 
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             st.execute("DROP USER 'tenant_diso_alpha_spy'@'%'");
         }
         IsolationFixture.Run clean = fixture.provisionDatabase(db.rootUser(), db.rootPassword(), "--dry-run");
@@ -184,7 +215,9 @@ class DatabaseIsolationITCase {
     }
 
     private static Connection login(TenantConfig tenant) throws SQLException {
-        return DriverManager.getConnection(db.rootJdbcUrl(), tenant.database().user(),
+        return DriverManager.getConnection(
+                db.rootJdbcUrl(),
+                tenant.database().user(),
                 tenant.database().password().reveal());
     }
 

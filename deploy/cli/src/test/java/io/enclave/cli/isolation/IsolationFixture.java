@@ -1,10 +1,10 @@
 package io.enclave.cli.isolation;
 
+import io.enclave.cli.CliRun;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
-import io.enclave.cli.CliRun;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -33,8 +33,9 @@ final class IsolationFixture {
     }
 
     /** The same two tenants, with {@code edit} applied to the YAML first (e.g. schema names that collide). */
-    IsolationFixture(String suite, Path dir, String bootstrap, String jdbcUrl, EmbeddedKafka kafka,
-            UnaryOperator<String> edit) throws IOException {
+    IsolationFixture(
+            String suite, Path dir, String bootstrap, String jdbcUrl, EmbeddedKafka kafka, UnaryOperator<String> edit)
+            throws IOException {
         this.suite = suite;
         this.configFile = dir.resolve(suite + "-tenants.yaml");
         Files.writeString(configFile, edit.apply(yaml(suite, bootstrap, jdbcUrl, dir)));
@@ -132,14 +133,32 @@ final class IsolationFixture {
 
     /** {@code ./enclave provision CONFIG --kafka} with the test broker's admin. */
     Run provisionKafka(String... more) {
-        return cli(concat(new String[] {"provision", "-c", configFile.toString(), "--kafka",
-                "--kafka-admin-config", kafkaAdminConfig.toString()}, more));
+        return cli(concat(
+                new String[] {
+                    "provision",
+                    "-c",
+                    configFile.toString(),
+                    "--kafka",
+                    "--kafka-admin-config",
+                    kafkaAdminConfig.toString()
+                },
+                more));
     }
 
     /** {@code ./enclave provision CONFIG --database} as MariaDB's root. */
     Run provisionDatabase(String rootUser, String rootPassword, String... more) {
-        return cli(concat(new String[] {"provision", "-c", configFile.toString(), "--database",
-                "--db-admin-user", rootUser, "--db-admin-password-file", passwordFile(rootPassword)}, more));
+        return cli(concat(
+                new String[] {
+                    "provision",
+                    "-c",
+                    configFile.toString(),
+                    "--database",
+                    "--db-admin-user",
+                    rootUser,
+                    "--db-admin-password-file",
+                    passwordFile(rootPassword)
+                },
+                more));
     }
 
     /** A file holding {@code password}, as provision takes an admin password: never on the command line. */
@@ -169,7 +188,9 @@ final class IsolationFixture {
     record Run(int exit, String out, String err) {
         /** The lines of the report whose status column is {@code status}. */
         java.util.List<String> lines(String status) {
-            return out.lines().filter(l -> l.split("\\s+").length > 2 && l.split("\\s+")[2].equals(status)).toList();
+            return out.lines()
+                    .filter(l -> l.split("\\s+").length > 2 && l.split("\\s+")[2].equals(status))
+                    .toList();
         }
 
         @Override
@@ -180,8 +201,12 @@ final class IsolationFixture {
 
     /** Every secret of both tenants, to assert none is ever printed. */
     String[] secrets() {
-        return config.tenants().stream().flatMap(t -> java.util.stream.Stream.of(t.database().password().reveal(),
-                t.kafka().password().reveal(), t.kafkaPublisher().password().reveal(), t.keystore().password().reveal()))
+        return config.tenants().stream()
+                .flatMap(t -> java.util.stream.Stream.of(
+                        t.database().password().reveal(),
+                        t.kafka().password().reveal(),
+                        t.kafkaPublisher().password().reveal(),
+                        t.keystore().password().reveal()))
                 .toArray(String[]::new);
     }
 

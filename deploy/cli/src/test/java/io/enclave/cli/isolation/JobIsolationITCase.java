@@ -43,16 +43,24 @@ class JobIsolationITCase {
         TenantConfig b = fixture.bravo();
         // As TenantJob.call() does it: load the whole file, keep A's slice.
         EnclaveConfig slice = TenantConfigLoader.load(fixture.configFile).sliceFor(a.id());
-        JobGraph graph = TenantJob.environment(slice.global(), slice.tenant(a.id())).getStreamGraph().getJobGraph();
+        JobGraph graph = TenantJob.environment(slice.global(), slice.tenant(a.id()))
+                .getStreamGraph()
+                .getJobGraph();
         byte[] shipped = InstantiationUtil.serializeObject(graph);
 
         // A's own secrets are in there (its job must log in), which shows the scan finds secrets at all.
         // (The Kafka password sits in a JAAS line, with its quote escaped.)
-        assertThat(contains(shipped, a.kafka().password().reveal().replace("\"", "\\\""))).isTrue();
+        assertThat(contains(shipped, a.kafka().password().reveal().replace("\"", "\\\"")))
+                .isTrue();
         assertThat(contains(shipped, a.database().password().reveal())).isTrue();
-        for (String secretOfB : new String[] {b.kafka().password().reveal(), b.kafkaPublisher().password().reveal(),
-                b.database().password().reveal()}) {
-            assertThat(contains(shipped, secretOfB)).as("one of B's secrets in A's job graph").isFalse();
+        for (String secretOfB : new String[] {
+            b.kafka().password().reveal(),
+            b.kafkaPublisher().password().reveal(),
+            b.database().password().reveal()
+        }) {
+            assertThat(contains(shipped, secretOfB))
+                    .as("one of B's secrets in A's job graph")
+                    .isFalse();
         }
         // Not even A's publisher password: the job only reads.
         assertThat(contains(shipped, a.kafkaPublisher().password().reveal())).isFalse();
@@ -61,21 +69,32 @@ class JobIsolationITCase {
 
     @Test
     void eachJobGraphCarriesOnlyItsOwnSignerRolesPassword() throws Exception {
-        EnclaveConfig slice = TenantConfigLoader.load(fixture.configFile).sliceFor(fixture.alpha().id());
+        EnclaveConfig slice = TenantConfigLoader.load(fixture.configFile)
+                .sliceFor(fixture.alpha().id());
         TenantConfig a = slice.tenant(fixture.alpha().id());
         SigningPasswords signing = a.keystore().signingPasswords();
         byte[] job = InstantiationUtil.serializeObject(
                 TenantJob.environment(slice.global(), a).getStreamGraph().getJobGraph());
-        byte[] ingest = InstantiationUtil.serializeObject(TenantIngestJob.environment(slice.global(), a,
-                IngestOptions.defaults(), new Configuration()).getStreamGraph().getJobGraph());
+        byte[] ingest = InstantiationUtil.serializeObject(
+                TenantIngestJob.environment(slice.global(), a, IngestOptions.defaults(), new Configuration())
+                        .getStreamGraph()
+                        .getJobGraph());
 
         // The tenant job signs as job, so its password is in there: the scan finds it.
         assertThat(contains(job, signing.job().reveal())).isTrue();
-        assertThat(contains(job, signing.ingest().reveal())).as("the ingest job's signing password").isFalse();
-        assertThat(contains(job, signing.cli().reveal())).as("the CLI's signing password").isFalse();
+        assertThat(contains(job, signing.ingest().reveal()))
+                .as("the ingest job's signing password")
+                .isFalse();
+        assertThat(contains(job, signing.cli().reveal()))
+                .as("the CLI's signing password")
+                .isFalse();
         assertThat(contains(ingest, signing.ingest().reveal())).isTrue();
-        assertThat(contains(ingest, signing.job().reveal())).as("the tenant job's signing password").isFalse();
-        assertThat(contains(ingest, signing.cli().reveal())).as("the CLI's signing password").isFalse();
+        assertThat(contains(ingest, signing.job().reveal()))
+                .as("the tenant job's signing password")
+                .isFalse();
+        assertThat(contains(ingest, signing.cli().reveal()))
+                .as("the CLI's signing password")
+                .isFalse();
 
         // A tenant job given a config without the job's password refuses to build, naming the field.
         assertThatThrownBy(() -> TenantJob.environment(slice.global(), a.forSigner("cli")))
@@ -89,7 +108,8 @@ class JobIsolationITCase {
         TenantConfig b = fixture.bravo();
         // An operator hands A's job B's slice by mistake: A's section is missing.
         String yaml = Files.readString(fixture.configFile);
-        String onlyB = yaml.substring(0, yaml.indexOf("  " + a.id() + ":")) + yaml.substring(yaml.indexOf("  " + b.id() + ":"));
+        String onlyB = yaml.substring(0, yaml.indexOf("  " + a.id() + ":"))
+                + yaml.substring(yaml.indexOf("  " + b.id() + ":"));
         Path bSlice = dir.resolve("bravo-only.yaml");
         Files.writeString(bSlice, onlyB);
 

@@ -84,25 +84,34 @@ class KafkaIsolationITCase {
     void provisionCreatesTopicsUsersAclsAndQuotasAndASecondRunChangesNothing() {
         TenantConfig a = fixture.alpha();
         assertThat(firstRun.exit()).as(firstRun.toString()).isZero();
-        assertThat(firstRun.lines("CREATED")).as(firstRun.toString()).anySatisfy(l -> assertThat(l)
-                        .contains("topic tenant_kiso_alpha_disasters").contains("2 partitions"))
+        assertThat(firstRun.lines("CREATED"))
+                .as(firstRun.toString())
+                .anySatisfy(l -> assertThat(l)
+                        .contains("topic tenant_kiso_alpha_disasters")
+                        .contains("2 partitions"))
                 .anySatisfy(l -> assertThat(l).contains("scram-user tenant_kiso_alpha_publisher"))
-                .anySatisfy(l -> assertThat(l).contains("acl User:tenant_kiso_alpha ALLOW READ GROUP tenant_kiso_alpha_group"))
-                .anySatisfy(l -> assertThat(l).contains("acl User:tenant_kiso_alpha ALLOW READ GROUP"
-                        + " tenant_kiso_alpha_audit_group"))
-                .anySatisfy(l -> assertThat(l).contains("acl User:tenant_kiso_alpha_publisher ALLOW WRITE TOPIC"
-                        + " tenant_kiso_alpha_disasters"))
-                .anySatisfy(l -> assertThat(l).contains("acl User:tenant_kiso_alpha_publisher ALLOW WRITE"
-                        + " TRANSACTIONAL_ID tenant_kiso_alpha-*"))
-                .anySatisfy(l -> assertThat(l).contains("quota User:" + a.kafka().username())
+                .anySatisfy(l ->
+                        assertThat(l).contains("acl User:tenant_kiso_alpha ALLOW READ GROUP tenant_kiso_alpha_group"))
+                .anySatisfy(l -> assertThat(l)
+                        .contains("acl User:tenant_kiso_alpha ALLOW READ GROUP" + " tenant_kiso_alpha_audit_group"))
+                .anySatisfy(l -> assertThat(l)
+                        .contains("acl User:tenant_kiso_alpha_publisher ALLOW WRITE TOPIC"
+                                + " tenant_kiso_alpha_disasters"))
+                .anySatisfy(l -> assertThat(l)
+                        .contains("acl User:tenant_kiso_alpha_publisher ALLOW WRITE"
+                                + " TRANSACTIONAL_ID tenant_kiso_alpha-*"))
+                .anySatisfy(l -> assertThat(l)
+                        .contains("quota User:" + a.kafka().username())
                         .contains("consumer_byte_rate=41943040 producer_byte_rate=20971520 request_percentage=50"));
         // No ACL is granted on a prefix of topic or group names: one could begin another tenant's names.
         assertThat(firstRun.lines("CREATED")).noneSatisfy(l -> assertThat(l).containsPattern("(TOPIC|GROUP) \\S*\\*"));
         // per tenant: 3 topics (disasters, weather, audit), 2 users, 2 quotas, and 16 ACLs: the job reads
         // and describes 3 topics and reads 2 groups (8), the publisher writes and describes 3 topics and
         // its transactional ids (8)
-        assertThat(firstRun.lines("CREATED")).hasSize(46)
-                .anySatisfy(l -> assertThat(l).contains("topic tenant_kiso_alpha_audit").contains("1 partition"));
+        assertThat(firstRun.lines("CREATED"))
+                .hasSize(46)
+                .anySatisfy(l ->
+                        assertThat(l).contains("topic tenant_kiso_alpha_audit").contains("1 partition"));
 
         IsolationFixture.Run second = fixture.provisionKafka();
         assertThat(second.exit()).as(second.toString()).isZero();
@@ -124,15 +133,21 @@ class KafkaIsolationITCase {
 
         // The way in for A works, so the refusals below are ACLs at work, not a broker still catching up.
         eventually(() -> send(IsolationFixture.scram(kafka, a.kafkaPublisher()), aTopic, "alpha's declaration"));
-        assertThat(eventually(() -> readWithGroup(IsolationFixture.scram(kafka, a.kafka()), aTopic,
-                a.names().consumerGroup()))).containsExactly("alpha's declaration");
+        assertThat(eventually(() -> readWithGroup(
+                        IsolationFixture.scram(kafka, a.kafka()),
+                        aTopic,
+                        a.names().consumerGroup())))
+                .containsExactly("alpha's declaration");
 
         // B's job principal reads A's topic: denied.
         assertThatThrownBy(() -> readAssigned(IsolationFixture.scram(kafka, b.kafka()), aTopic))
-                .isInstanceOf(TopicAuthorizationException.class).hasMessageContaining(aTopic);
+                .isInstanceOf(TopicAuthorizationException.class)
+                .hasMessageContaining(aTopic);
         // B's job principal joins A's consumer group (on B's own topic): denied.
-        assertThatThrownBy(() -> readWithGroup(IsolationFixture.scram(kafka, b.kafka()),
-                b.names().topic(StreamKind.DISASTERS), a.names().consumerGroup()))
+        assertThatThrownBy(() -> readWithGroup(
+                        IsolationFixture.scram(kafka, b.kafka()),
+                        b.names().topic(StreamKind.DISASTERS),
+                        a.names().consumerGroup()))
                 .isInstanceOf(GroupAuthorizationException.class);
         // B's publisher writes into A's topic: denied.
         assertThatThrownBy(() -> send(IsolationFixture.scram(kafka, b.kafkaPublisher()), aTopic, "forged by bravo"))
@@ -140,7 +155,8 @@ class KafkaIsolationITCase {
         // Even A's own principals only do their part: the job cannot write, the publisher cannot read.
         // (The job holds no WRITE anywhere, so its idempotent producer is refused even before the topic check.)
         assertThatThrownBy(() -> send(IsolationFixture.scram(kafka, a.kafka()), aTopic, "job writes"))
-                .rootCause().isInstanceOf(AuthorizationException.class);
+                .rootCause()
+                .isInstanceOf(AuthorizationException.class);
         assertThatThrownBy(() -> readAssigned(IsolationFixture.scram(kafka, a.kafkaPublisher()), aTopic))
                 .isInstanceOf(TopicAuthorizationException.class);
 
@@ -154,8 +170,11 @@ class KafkaIsolationITCase {
         // A's publisher writes, A's job reads with its own audit group, B's publisher is refused.
         String aAudit = a.names().auditTopic();
         eventually(() -> send(IsolationFixture.scram(kafka, a.kafkaPublisher()), aAudit, "alpha's submission"));
-        assertThat(eventually(() -> readWithGroup(IsolationFixture.scram(kafka, a.kafka()), aAudit,
-                a.names().auditConsumerGroup()))).containsExactly("alpha's submission");
+        assertThat(eventually(() -> readWithGroup(
+                        IsolationFixture.scram(kafka, a.kafka()),
+                        aAudit,
+                        a.names().auditConsumerGroup())))
+                .containsExactly("alpha's submission");
         assertThatThrownBy(() -> send(IsolationFixture.scram(kafka, b.kafkaPublisher()), aAudit, "forged by bravo"))
                 .hasRootCauseInstanceOf(TopicAuthorizationException.class);
         assertThat(readAssigned(kafka.adminClientProperties(), aAudit)).containsExactly("alpha's submission");
@@ -164,14 +183,20 @@ class KafkaIsolationITCase {
         // B's publisher and A's own job (which runs none) are refused A's ids by the broker.
         String aIngestId = a.names().ingestTransactionalIdPrefix() + "-0-1";
         eventually(() -> transact(IsolationFixture.scram(kafka, a.kafkaPublisher()), aIngestId, aTopic, "in a txn"));
-        assertThat(rootOf(catchThrowable(() -> transact(IsolationFixture.scram(kafka, b.kafkaPublisher()), aIngestId,
-                b.names().topic(StreamKind.DISASTERS), "bravo fences alpha"))))
+        assertThat(rootOf(catchThrowable(() -> transact(
+                        IsolationFixture.scram(kafka, b.kafkaPublisher()),
+                        aIngestId,
+                        b.names().topic(StreamKind.DISASTERS),
+                        "bravo fences alpha"))))
                 .isInstanceOf(TransactionalIdAuthorizationException.class);
-        assertThat(rootOf(catchThrowable(() -> transact(IsolationFixture.scram(kafka, b.kafkaPublisher()),
-                a.names().ingestAuditTransactionalIdPrefix() + "-0-7", b.names().auditTopic(), "bravo"))))
+        assertThat(rootOf(catchThrowable(() -> transact(
+                        IsolationFixture.scram(kafka, b.kafkaPublisher()),
+                        a.names().ingestAuditTransactionalIdPrefix() + "-0-7",
+                        b.names().auditTopic(),
+                        "bravo"))))
                 .isInstanceOf(TransactionalIdAuthorizationException.class);
-        assertThat(rootOf(catchThrowable(() -> transact(IsolationFixture.scram(kafka, a.kafka()), aIngestId, aTopic,
-                "job"))))
+        assertThat(rootOf(catchThrowable(
+                        () -> transact(IsolationFixture.scram(kafka, a.kafka()), aIngestId, aTopic, "job"))))
                 .isInstanceOf(TransactionalIdAuthorizationException.class);
     }
 
@@ -182,50 +207,76 @@ class KafkaIsolationITCase {
         TenantConfig b = fixture.bravo();
         String aTopic = a.names().topic(StreamKind.WEATHER);
         // Drift an attacker or a hurried operator might leave behind: B's job principal granted A's old prefix,
-        AclBinding crossing = new AclBinding(new ResourcePattern(ResourceType.TOPIC, a.names().resourcePrefix(),
-                PatternType.PREFIXED), new AccessControlEntry("User:" + b.kafka().username(), "*", AclOperation.READ,
-                AclPermissionType.ALLOW));
+        AclBinding crossing = new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, a.names().resourcePrefix(), PatternType.PREFIXED),
+                new AccessControlEntry(
+                        "User:" + b.kafka().username(), "*", AclOperation.READ, AclPermissionType.ALLOW));
         // a user nobody configured granted A's topic by its exact name,
         kafka.createScramUser("kiso_intruder", "intruder-pw");
-        AclBinding intruder = new AclBinding(new ResourcePattern(ResourceType.TOPIC, aTopic, PatternType.LITERAL),
+        AclBinding intruder = new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, aTopic, PatternType.LITERAL),
                 new AccessControlEntry("User:kiso_intruder", "*", AclOperation.READ, AclPermissionType.ALLOW));
         // and the prefixed ACL that provision granted A's job before ACLs named topics literally.
-        AclBinding legacy = new AclBinding(new ResourcePattern(ResourceType.TOPIC, a.names().resourcePrefix(),
-                PatternType.PREFIXED), new AccessControlEntry("User:" + a.kafka().username(), "*", AclOperation.READ,
-                AclPermissionType.ALLOW));
+        AclBinding legacy = new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, a.names().resourcePrefix(), PatternType.PREFIXED),
+                new AccessControlEntry(
+                        "User:" + a.kafka().username(), "*", AclOperation.READ, AclPermissionType.ALLOW));
         kafka.admin().createAcls(List.of(crossing, intruder, legacy)).all().get(30, TimeUnit.SECONDS);
-        kafka.admin().alterClientQuotas(List.of(new ClientQuotaAlteration(
-                new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, a.kafka().username())),
-                List.of(new ClientQuotaAlteration.Op("consumer_byte_rate", 1e12))))).all().get(30, TimeUnit.SECONDS);
-        kafka.admin().alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(b.kafkaPublisher().username(),
-                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "rotated-by-hand"))).all()
+        kafka.admin()
+                .alterClientQuotas(List.of(new ClientQuotaAlteration(
+                        new ClientQuotaEntity(
+                                Map.of(ClientQuotaEntity.USER, a.kafka().username())),
+                        List.of(new ClientQuotaAlteration.Op("consumer_byte_rate", 1e12)))))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        kafka.admin()
+                .alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                        b.kafkaPublisher().username(),
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
+                        "rotated-by-hand")))
+                .all()
                 .get(30, TimeUnit.SECONDS);
         // The crossing ACLs work until they are removed: B and the intruder can now read A's topic.
         send(IsolationFixture.scram(kafka, a.kafkaPublisher()), aTopic, "alert");
-        assertThat(readAssignedWhenAllowed(IsolationFixture.scram(kafka, b.kafka()), aTopic)).contains("alert");
+        assertThat(readAssignedWhenAllowed(IsolationFixture.scram(kafka, b.kafka()), aTopic))
+                .contains("alert");
         Map<String, Object> intruderLogin = kafka.scramClientProperties("kiso_intruder", "intruder-pw");
         assertThat(readAssignedWhenAllowed(intruderLogin, aTopic)).contains("alert");
 
         IsolationFixture.Run dryRun = fixture.provisionKafka("--dry-run");
         assertThat(dryRun.exit()).as(dryRun.toString()).isEqualTo(1);
-        assertThat(dryRun.lines("EXTRA")).as(dryRun.toString()).hasSize(2)
-                .anySatisfy(l -> assertThat(l).contains("acl User:kiso_intruder ALLOW READ TOPIC tenant_kiso_alpha_weather"))
-                .anySatisfy(l -> assertThat(l).contains("acl User:tenant_kiso_alpha ALLOW READ TOPIC tenant_kiso_alpha_*"));
-        assertThat(dryRun.lines("DIFFERS")).as(dryRun.toString()).hasSize(2)
-                .anySatisfy(l -> assertThat(l).contains("quota User:tenant_kiso_alpha ")
+        assertThat(dryRun.lines("EXTRA"))
+                .as(dryRun.toString())
+                .hasSize(2)
+                .anySatisfy(l ->
+                        assertThat(l).contains("acl User:kiso_intruder ALLOW READ TOPIC tenant_kiso_alpha_weather"))
+                .anySatisfy(
+                        l -> assertThat(l).contains("acl User:tenant_kiso_alpha ALLOW READ TOPIC tenant_kiso_alpha_*"));
+        assertThat(dryRun.lines("DIFFERS"))
+                .as(dryRun.toString())
+                .hasSize(2)
+                .anySatisfy(l -> assertThat(l)
+                        .contains("quota User:tenant_kiso_alpha ")
                         .contains("consumer_byte_rate=1000000000000 producer_byte_rate=20971520"))
-                .anySatisfy(l -> assertThat(l).contains("scram-user tenant_kiso_bravo_publisher")
+                .anySatisfy(l -> assertThat(l)
+                        .contains("scram-user tenant_kiso_bravo_publisher")
                         .contains("does not log in"));
         // B's job principal holds a grant outside B's names: from A it reaches A's topics, and for B it may
         // be another tenant's principal, so neither run touches it; both name it for a human.
-        assertThat(dryRun.lines("UNEXPECTED")).as(dryRun.toString()).hasSize(2)
-                .anySatisfy(l -> assertThat(l).startsWith("kiso_alpha")
+        assertThat(dryRun.lines("UNEXPECTED"))
+                .as(dryRun.toString())
+                .hasSize(2)
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("kiso_alpha")
                         .contains("acl User:tenant_kiso_bravo ALLOW READ TOPIC tenant_kiso_alpha_*"))
-                .anySatisfy(l -> assertThat(l).startsWith("kiso_bravo").contains("principal User:tenant_kiso_bravo")
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("kiso_bravo")
+                        .contains("principal User:tenant_kiso_bravo")
                         .contains("refused: User:tenant_kiso_bravo already holds acl User:tenant_kiso_bravo ALLOW READ"
                                 + " TOPIC tenant_kiso_alpha_*, which is not tenant kiso_bravo's"));
         // A dry run changes nothing: B still reads A's topic.
-        assertThat(readAssigned(IsolationFixture.scram(kafka, b.kafka()), aTopic)).contains("alert");
+        assertThat(readAssigned(IsolationFixture.scram(kafka, b.kafka()), aTopic))
+                .contains("alert");
 
         IsolationFixture.Run repair = fixture.provisionKafka();
         assertThat(repair.lines("REMOVED")).as(repair.toString()).hasSize(2);
@@ -233,10 +284,11 @@ class KafkaIsolationITCase {
         // The crossing grant of B's principal is left for a human.
         assertThat(repair.exit()).as(repair.toString()).isEqualTo(1);
         assertThat(readAssignedWhenDenied(intruderLogin, aTopic)).isInstanceOf(TopicAuthorizationException.class);
-        eventually(() -> send(IsolationFixture.scram(kafka, b.kafkaPublisher()), b.names().topic(StreamKind.WEATHER),
-                "bravo again"));
+        eventually(() -> send(
+                IsolationFixture.scram(kafka, b.kafkaPublisher()), b.names().topic(StreamKind.WEATHER), "bravo again"));
         // A's job still reads its topic by the literal ACL once the legacy prefixed one is gone.
-        assertThat(readAssigned(IsolationFixture.scram(kafka, a.kafka()), aTopic)).contains("alert");
+        assertThat(readAssigned(IsolationFixture.scram(kafka, a.kafka()), aTopic))
+                .contains("alert");
 
         kafka.admin().deleteAcls(List.of(crossing.toFilter())).all().get(30, TimeUnit.SECONDS);
         assertThat(readAssignedWhenDenied(IsolationFixture.scram(kafka, b.kafka()), aTopic))
@@ -255,11 +307,12 @@ class KafkaIsolationITCase {
     @Test
     @Order(4)
     void aTenantWhoseIdBeginsAnothersProvisionedFromAnotherFileNeitherReachesNorRemovesItsAcls() throws Exception {
-        IsolationFixture regionFile = new IsolationFixture("kiso_alpha", dir, kafka.bootstrapServers(),
-                "jdbc:mysql://localhost:3306/", kafka);
+        IsolationFixture regionFile = new IsolationFixture(
+                "kiso_alpha", dir, kafka.bootstrapServers(), "jdbc:mysql://localhost:3306/", kafka);
         TenantConfig region = regionFile.alpha();
         TenantConfig fema = fixture.alpha();
-        assertThat(region.names().topic(StreamKind.DISASTERS)).startsWith(fema.names().resourcePrefix());
+        assertThat(region.names().topic(StreamKind.DISASTERS))
+                .startsWith(fema.names().resourcePrefix());
 
         IsolationFixture.Run regionRun = regionFile.provisionKafka();
         List<String> regionAclsBefore = aclsOf(regionFile);
@@ -269,23 +322,34 @@ class KafkaIsolationITCase {
 
         String regionTopic = region.names().topic(StreamKind.DISASTERS);
         eventually(() -> send(IsolationFixture.scram(kafka, region.kafkaPublisher()), regionTopic, "region 4's"));
-        assertThat(eventually(() -> readWithGroup(IsolationFixture.scram(kafka, region.kafka()), regionTopic,
-                region.names().consumerGroup()))).containsExactly("region 4's");
+        assertThat(eventually(() -> readWithGroup(
+                        IsolationFixture.scram(kafka, region.kafka()),
+                        regionTopic,
+                        region.names().consumerGroup())))
+                .containsExactly("region 4's");
         // fema's job reads region 4's topic, joins its group; fema's publisher writes into it and uses its
         // transactional ids: the broker refuses each.
         assertThatThrownBy(() -> readAssigned(IsolationFixture.scram(kafka, fema.kafka()), regionTopic))
-                .isInstanceOf(TopicAuthorizationException.class).hasMessageContaining(regionTopic);
-        assertThatThrownBy(() -> readWithGroup(IsolationFixture.scram(kafka, fema.kafka()),
-                fema.names().topic(StreamKind.DISASTERS), region.names().consumerGroup()))
+                .isInstanceOf(TopicAuthorizationException.class)
+                .hasMessageContaining(regionTopic);
+        assertThatThrownBy(() -> readWithGroup(
+                        IsolationFixture.scram(kafka, fema.kafka()),
+                        fema.names().topic(StreamKind.DISASTERS),
+                        region.names().consumerGroup()))
                 .isInstanceOf(GroupAuthorizationException.class);
-        assertThatThrownBy(() -> readWithGroup(IsolationFixture.scram(kafka, fema.kafka()),
-                fema.names().auditTopic(), region.names().auditConsumerGroup()))
+        assertThatThrownBy(() -> readWithGroup(
+                        IsolationFixture.scram(kafka, fema.kafka()),
+                        fema.names().auditTopic(),
+                        region.names().auditConsumerGroup()))
                 .isInstanceOf(GroupAuthorizationException.class);
         assertThatThrownBy(() -> send(IsolationFixture.scram(kafka, fema.kafkaPublisher()), regionTopic, "forged"))
                 .hasRootCauseInstanceOf(TopicAuthorizationException.class);
-        assertThat(rootOf(catchThrowable(() -> transact(IsolationFixture.scram(kafka, fema.kafkaPublisher()),
-                region.names().ingestTransactionalIdPrefix() + "-0-1", fema.names().topic(StreamKind.DISASTERS),
-                "fences region 4")))).isInstanceOf(TransactionalIdAuthorizationException.class);
+        assertThat(rootOf(catchThrowable(() -> transact(
+                        IsolationFixture.scram(kafka, fema.kafkaPublisher()),
+                        region.names().ingestTransactionalIdPrefix() + "-0-1",
+                        fema.names().topic(StreamKind.DISASTERS),
+                        "fences region 4"))))
+                .isInstanceOf(TransactionalIdAuthorizationException.class);
         assertThat(readAssigned(kafka.adminClientProperties(), regionTopic)).containsExactly("region 4's");
         // Neither run saw anything of the other tenant's: no finding, no drift.
         assertThat(regionRun.exit()).as(regionRun.toString()).isZero();
@@ -310,31 +374,48 @@ class KafkaIsolationITCase {
         TenantConfig victim = fixture.alpha();
         String victimJob = victim.kafka().username();
         Path thiefFile = dir.resolve("kiso_thief-tenants.yaml");
-        Files.writeString(thiefFile, IsolationFixture.yaml("kiso_thief", kafka.bootstrapServers(),
-                        "jdbc:mysql://localhost:3306/", dir.resolve("kiso_thief-keys.p12"))
-                .replace("username: tenant_kiso_thief_alpha\n", "username: " + victimJob + "\n")
-                .replace("password: \"alpha-job-\\\"pw\"", "password: alpha-job-thief-pw"));
-        assertThat(Files.readString(thiefFile)).contains("username: " + victimJob + "\n",
-                "password: alpha-job-thief-pw");
+        Files.writeString(
+                thiefFile,
+                IsolationFixture.yaml(
+                                "kiso_thief",
+                                kafka.bootstrapServers(),
+                                "jdbc:mysql://localhost:3306/",
+                                dir.resolve("kiso_thief-keys.p12"))
+                        .replace("username: tenant_kiso_thief_alpha\n", "username: " + victimJob + "\n")
+                        .replace("password: \"alpha-job-\\\"pw\"", "password: alpha-job-thief-pw"));
+        assertThat(Files.readString(thiefFile))
+                .contains("username: " + victimJob + "\n", "password: alpha-job-thief-pw");
         List<String> victimAcls = aclsOf(fixture);
 
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--kafka",
-                "--kafka-admin-config", fixture.kafkaAdminConfig.toString());
+        IsolationFixture.Run thief = IsolationFixture.cli(
+                "provision",
+                "-c",
+                thiefFile.toString(),
+                "--kafka",
+                "--kafka-admin-config",
+                fixture.kafkaAdminConfig.toString());
 
         assertThat(aclsOf(fixture)).as(thief.toString()).isEqualTo(victimAcls);
         // The victim's password still logs in; the thief's does not.
         String victimTopic = victim.names().topic(StreamKind.DISASTERS);
-        assertThat(readAssigned(IsolationFixture.scram(kafka, victim.kafka()), victimTopic)).isNotEmpty();
-        assertThatThrownBy(() -> readAssigned(kafka.scramClientProperties(victimJob, "alpha-job-thief-pw"),
-                victimTopic)).isInstanceOf(SaslAuthenticationException.class);
+        assertThat(readAssigned(IsolationFixture.scram(kafka, victim.kafka()), victimTopic))
+                .isNotEmpty();
+        assertThatThrownBy(
+                        () -> readAssigned(kafka.scramClientProperties(victimJob, "alpha-job-thief-pw"), victimTopic))
+                .isInstanceOf(SaslAuthenticationException.class);
         // The run names the principal and what it already holds, and changes nothing for it.
         assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
-        assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
-                .startsWith("kiso_thief_alpha").contains("principal User:" + victimJob)
+        assertThat(thief.lines("UNEXPECTED"))
+                .as(thief.toString())
+                .singleElement()
+                .asString()
+                .startsWith("kiso_thief_alpha")
+                .contains("principal User:" + victimJob)
                 .contains("refused: User:" + victimJob + " already holds acl User:" + victimJob
                         + " ALLOW DESCRIBE TOPIC tenant_kiso_alpha_audit")
                 .contains("which is not tenant kiso_thief_alpha's");
-        assertThat(thief.out()).doesNotContain("scram-user " + victimJob, "quota User:" + victimJob + " ")
+        assertThat(thief.out())
+                .doesNotContain("scram-user " + victimJob, "quota User:" + victimJob + " ")
                 .doesNotContainPattern("acl User:" + victimJob + " .*tenant_kiso_thief");
     }
 
@@ -346,7 +427,9 @@ class KafkaIsolationITCase {
             principals.add("User:" + t.kafkaPublisher().username());
         }
         return kafka.admin().describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).stream()
-                .filter(acl -> principals.contains(acl.entry().principal())).map(AclBinding::toString).sorted()
+                .filter(acl -> principals.contains(acl.entry().principal()))
+                .map(AclBinding::toString)
+                .sorted()
                 .toList();
     }
 
@@ -433,7 +516,8 @@ class KafkaIsolationITCase {
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             // Every partition the topic has (the broker refuses even this to a principal without access).
             consumer.assign(consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList());
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList());
             consumer.seekToBeginning(consumer.assignment());
             return pollToEnd(consumer);
         }
@@ -509,5 +593,4 @@ class KafkaIsolationITCase {
         }
         throw new AssertionError("still allowed after 20 s");
     }
-
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enclave.embedded.EmbeddedKafka;
-import java.nio.file.Files;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -56,33 +56,53 @@ class KafkaSuperUserTakeoverITCase {
     @Test
     void aConfigNamingTheSuperUserCannotGiveItAScramPasswordOfItsOwn() throws Exception {
         Path thiefFile = dir.resolve("ksup_thief-tenants.yaml");
-        Files.writeString(thiefFile, IsolationFixture.yaml("ksup_thief", kafka.bootstrapServers(),
-                        "jdbc:mysql://localhost:3306/", dir)
-                .replace("username: tenant_ksup_thief_alpha\n", "username: " + IsolationFixture.KAFKA_ADMIN + "\n")
-                .replace("password: \"alpha-job-\\\"pw\"", "password: thief-chosen-password-1234"));
+        Files.writeString(
+                thiefFile,
+                IsolationFixture.yaml("ksup_thief", kafka.bootstrapServers(), "jdbc:mysql://localhost:3306/", dir)
+                        .replace(
+                                "username: tenant_ksup_thief_alpha\n",
+                                "username: " + IsolationFixture.KAFKA_ADMIN + "\n")
+                        .replace("password: \"alpha-job-\\\"pw\"", "password: thief-chosen-password-1234"));
         assertThat(Files.readString(thiefFile)).contains("username: " + IsolationFixture.KAFKA_ADMIN + "\n");
 
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--kafka",
-                "--kafka-admin-config", victims.kafkaAdminConfig.toString());
+        IsolationFixture.Run thief = IsolationFixture.cli(
+                "provision",
+                "-c",
+                thiefFile.toString(),
+                "--kafka",
+                "--kafka-admin-config",
+                victims.kafkaAdminConfig.toString());
         System.out.println("THIEF RUN: " + thief);
 
         // The run names the principal and why it is refused, and plans no credential, ACL or quota for it.
         assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
-        assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).singleElement().asString()
-                .startsWith("ksup_thief_alpha").contains("principal User:" + IsolationFixture.KAFKA_ADMIN)
+        assertThat(thief.lines("UNEXPECTED"))
+                .as(thief.toString())
+                .singleElement()
+                .asString()
+                .startsWith("ksup_thief_alpha")
+                .contains("principal User:" + IsolationFixture.KAFKA_ADMIN)
                 .contains("refused: User:" + IsolationFixture.KAFKA_ADMIN + " is the user this provisioning run"
                         + " logs in as");
-        assertThat(thief.out()).doesNotContain("scram-user " + IsolationFixture.KAFKA_ADMIN,
-                "quota User:" + IsolationFixture.KAFKA_ADMIN, "acl User:" + IsolationFixture.KAFKA_ADMIN);
+        assertThat(thief.out())
+                .doesNotContain(
+                        "scram-user " + IsolationFixture.KAFKA_ADMIN,
+                        "quota User:" + IsolationFixture.KAFKA_ADMIN,
+                        "acl User:" + IsolationFixture.KAFKA_ADMIN);
 
         // Logging in by SCRAM as the super user's name with the thief's password must fail.
         assertThatThrownBy(() -> {
-            try (Admin asSuperUser = Admin.create(kafka.scramClientProperties(IsolationFixture.KAFKA_ADMIN,
-                    "thief-chosen-password-1234"))) {
-                int acls = asSuperUser.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).size();
-                System.out.println("THIEF AS SUPER USER SEES " + acls + " ACLS OF ALL TENANTS");
-            }
-        }).hasRootCauseInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+                    try (Admin asSuperUser = Admin.create(
+                            kafka.scramClientProperties(IsolationFixture.KAFKA_ADMIN, "thief-chosen-password-1234"))) {
+                        int acls = asSuperUser
+                                .describeAcls(AclBindingFilter.ANY)
+                                .values()
+                                .get(30, TimeUnit.SECONDS)
+                                .size();
+                        System.out.println("THIEF AS SUPER USER SEES " + acls + " ACLS OF ALL TENANTS");
+                    }
+                })
+                .hasRootCauseInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
     }
 
     /**
@@ -97,9 +117,12 @@ class KafkaSuperUserTakeoverITCase {
         kafka.createScramUser(operator, operatorPassword);
         try (Admin asAdmin = Admin.create(kafka.adminClientProperties())) {
             asAdmin.createAcls(List.of(
-                    allowAll(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL), operator),
-                    allowAll(new ResourcePattern(ResourceType.TOPIC, "*", PatternType.LITERAL), operator)))
-                    .all().get(30, TimeUnit.SECONDS);
+                            allowAll(
+                                    new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
+                                    operator),
+                            allowAll(new ResourcePattern(ResourceType.TOPIC, "*", PatternType.LITERAL), operator)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         Path operatorConfig = dir.resolve("ksup-operator.properties");
         Properties props = new Properties();
@@ -108,31 +131,47 @@ class KafkaSuperUserTakeoverITCase {
             props.store(out, "an operator's own admin login");
         }
         Path thiefFile = dir.resolve("ksup_thief2-tenants.yaml");
-        Files.writeString(thiefFile, IsolationFixture.yaml("ksup_thief2", kafka.bootstrapServers(),
-                        "jdbc:mysql://localhost:3306/", dir)
-                .replace("username: tenant_ksup_thief2_alpha\n", "username: " + IsolationFixture.KAFKA_ADMIN + "\n")
-                .replace("password: \"alpha-job-\\\"pw\"", "password: thief-chosen-password-1234"));
+        Files.writeString(
+                thiefFile,
+                IsolationFixture.yaml("ksup_thief2", kafka.bootstrapServers(), "jdbc:mysql://localhost:3306/", dir)
+                        .replace(
+                                "username: tenant_ksup_thief2_alpha\n",
+                                "username: " + IsolationFixture.KAFKA_ADMIN + "\n")
+                        .replace("password: \"alpha-job-\\\"pw\"", "password: thief-chosen-password-1234"));
         assertThat(Files.readString(thiefFile)).contains("username: " + IsolationFixture.KAFKA_ADMIN + "\n");
 
-        IsolationFixture.Run thief = IsolationFixture.cli("provision", "-c", thiefFile.toString(), "--kafka",
-                "--kafka-admin-config", operatorConfig.toString(), "--kafka-super-users",
+        IsolationFixture.Run thief = IsolationFixture.cli(
+                "provision",
+                "-c",
+                thiefFile.toString(),
+                "--kafka",
+                "--kafka-admin-config",
+                operatorConfig.toString(),
+                "--kafka-super-users",
                 "User:" + IsolationFixture.KAFKA_ADMIN);
 
         assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
-        // The operator's own wildcard ACL is listed too (it reaches every tenant); the refusal is the one principal line.
-        assertThat(thief.lines("UNEXPECTED")).as(thief.toString()).filteredOn(line -> line.contains(" principal "))
-                .singleElement().asString().startsWith("ksup_thief2_alpha")
-                .contains("refused: User:" + IsolationFixture.KAFKA_ADMIN + " is one of the broker's super.users (--kafka-super-users)");
+        // The operator's own wildcard ACL is listed too (it reaches every tenant); the refusal is the one principal
+        // line.
+        assertThat(thief.lines("UNEXPECTED"))
+                .as(thief.toString())
+                .filteredOn(line -> line.contains(" principal "))
+                .singleElement()
+                .asString()
+                .startsWith("ksup_thief2_alpha")
+                .contains("refused: User:" + IsolationFixture.KAFKA_ADMIN
+                        + " is one of the broker's super.users (--kafka-super-users)");
         assertThatThrownBy(() -> {
-            try (Admin asSuperUser = Admin.create(kafka.scramClientProperties(IsolationFixture.KAFKA_ADMIN,
-                    "thief-chosen-password-1234"))) {
-                asSuperUser.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS);
-            }
-        }).hasRootCauseInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
+                    try (Admin asSuperUser = Admin.create(
+                            kafka.scramClientProperties(IsolationFixture.KAFKA_ADMIN, "thief-chosen-password-1234"))) {
+                        asSuperUser.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS);
+                    }
+                })
+                .hasRootCauseInstanceOf(org.apache.kafka.common.errors.SaslAuthenticationException.class);
     }
 
     private static AclBinding allowAll(ResourcePattern pattern, String user) {
-        return new AclBinding(pattern, new AccessControlEntry("User:" + user, "*", AclOperation.ALL,
-                AclPermissionType.ALLOW));
+        return new AclBinding(
+                pattern, new AccessControlEntry("User:" + user, "*", AclOperation.ALL, AclPermissionType.ALLOW));
     }
 }

@@ -9,9 +9,9 @@ import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.jobs.TenantJob;
+import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyProvider;
 import io.enclave.operators.crypto.KeyUnavailableException;
-import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.crypto.SigningKeyStore;
 import java.io.IOException;
@@ -47,7 +47,8 @@ class KeyStoreIsolationITCase {
     static void buildTheGraphOfAAsFlinkRunDoes() throws Exception {
         fixture = new IsolationFixture("ksiso", dir, "localhost:9092", "jdbc:mysql://localhost:3306/", null);
         // As TenantJob.call() does it under `flink run`: load the whole file, keep A's slice, build its graph.
-        EnclaveConfig slice = TenantConfigLoader.load(fixture.configFile).sliceFor(fixture.alpha().id());
+        EnclaveConfig slice = TenantConfigLoader.load(fixture.configFile)
+                .sliceFor(fixture.alpha().id());
         a = slice.tenant(fixture.alpha().id());
         b = fixture.bravo();
         StreamExecutionEnvironment env = TenantJob.environment(slice.global(), a);
@@ -65,49 +66,78 @@ class KeyStoreIsolationITCase {
     void bsKeyStorePathAndPasswordAreNowhereInAsShippedJob() {
         // The scan finds the store and password A's job must open (its audit signing key: this suite's tenants
         // encrypt no field, so the data-key store stays out of the graph), so it would find B's.
-        String aJobStore = SigningKeyStore.pathFor(a.keystore().path(), SignerRole.JOB).toString();
-        assertThat(contains(shipped, aJobStore)).as("A's job signing store path in A's job").isTrue();
+        String aJobStore =
+                SigningKeyStore.pathFor(a.keystore().path(), SignerRole.JOB).toString();
+        assertThat(contains(shipped, aJobStore))
+                .as("A's job signing store path in A's job")
+                .isTrue();
         assertThat(contains(shipped, a.keystore().signingPasswords().of("job").reveal()))
-                .as("A's job signing store password in A's job").isTrue();
+                .as("A's job signing store password in A's job")
+                .isTrue();
 
-        assertThat(contains(shipped, b.keystore().path())).as("B's key store path in A's job graph").isFalse();
-        assertThat(contains(shipped, b.keystore().password().reveal())).as("B's key store password in A's job graph")
+        assertThat(contains(shipped, b.keystore().path()))
+                .as("B's key store path in A's job graph")
+                .isFalse();
+        assertThat(contains(shipped, b.keystore().password().reveal()))
+                .as("B's key store password in A's job graph")
                 .isFalse();
         for (SignerRole role : SignerRole.values()) {
-            assertThat(contains(shipped, SigningKeyStore.pathFor(b.keystore().path(), role).toString()))
-                    .as("B's " + role.id() + " signing store path in A's job graph").isFalse();
-            assertThat(contains(shipped, b.keystore().signingPasswords().of(role.id()).reveal()))
-                    .as("B's " + role.id() + " signing password in A's job graph").isFalse();
+            assertThat(contains(
+                            shipped,
+                            SigningKeyStore.pathFor(b.keystore().path(), role).toString()))
+                    .as("B's " + role.id() + " signing store path in A's job graph")
+                    .isFalse();
+            assertThat(contains(
+                            shipped,
+                            b.keystore().signingPasswords().of(role.id()).reveal()))
+                    .as("B's " + role.id() + " signing password in A's job graph")
+                    .isFalse();
         }
     }
 
     @Test
     void asPasswordDoesNotOpenBsKeyStoreFile() throws Exception {
         KeystoreSettings bStore = b.keystore();
-        assertThat(Path.of(bStore.path())).as("B's store exists, so a failure is the password's").isRegularFile();
+        assertThat(Path.of(bStore.path()))
+                .as("B's store exists, so a failure is the password's")
+                .isRegularFile();
 
         // The JDK's own check: the store's integrity MAC does not verify with A's password.
         KeyStore store = KeyStore.getInstance(bStore.type());
         try (InputStream in = Files.newInputStream(Path.of(bStore.path()))) {
-            assertThatThrownBy(() -> store.load(in, a.keystore().password().reveal().toCharArray()))
+            assertThatThrownBy(() ->
+                            store.load(in, a.keystore().password().reveal().toCharArray()))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("Failed PKCS12 integrity checking");
         }
         // And Enclave's own way in, with A's password on B's file, asking for B's keys.
-        assertThatThrownBy(() -> new KeystoreKeyProviderFactory(bStore.path(), a.keystore().password(), bStore.type(),
-                b.id(), b.database().encryptionKeyRef()).open())
+        assertThatThrownBy(() -> new KeystoreKeyProviderFactory(
+                                bStore.path(),
+                                a.keystore().password(),
+                                bStore.type(),
+                                b.id(),
+                                b.database().encryptionKeyRef())
+                        .open())
                 .isInstanceOf(KeyUnavailableException.class)
-                .hasMessageContaining("cannot open " + bStore.type() + " key store " + bStore.path() + ": wrong password");
+                .hasMessageContaining(
+                        "cannot open " + bStore.type() + " key store " + bStore.path() + ": wrong password");
     }
 
     @Test
     void asOwnStoreOpenedWithAsPasswordHoldsNoneOfBsDataKeys() {
         // A job of A rewritten to ask for B's key reference still only has A's store and A's password.
         KeystoreSettings aStore = a.keystore();
-        try (KeyProvider asB = new KeystoreKeyProviderFactory(aStore.path(), aStore.password(), aStore.type(), b.id(),
-                b.database().encryptionKeyRef()).open()) {
-            assertThatThrownBy(asB::currentDataKey).isInstanceOf(KeyUnavailableException.class)
-                    .hasMessageContaining("tenant " + b.id() + " has no data key " + b.database().encryptionKeyRef());
+        try (KeyProvider asB = new KeystoreKeyProviderFactory(
+                        aStore.path(),
+                        aStore.password(),
+                        aStore.type(),
+                        b.id(),
+                        b.database().encryptionKeyRef())
+                .open()) {
+            assertThatThrownBy(asB::currentDataKey)
+                    .isInstanceOf(KeyUnavailableException.class)
+                    .hasMessageContaining("tenant " + b.id() + " has no data key "
+                            + b.database().encryptionKeyRef());
             assertThatThrownBy(() -> asB.dataKey(1)).isInstanceOf(KeyUnavailableException.class);
         }
         // B's keys exist, in B's own store, for B's own password only.

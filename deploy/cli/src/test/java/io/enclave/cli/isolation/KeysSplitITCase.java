@@ -7,7 +7,6 @@ import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.operators.audit.AuditAction;
-import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
@@ -71,13 +70,27 @@ class KeysSplitITCase {
         Path shared = dir.resolve("shared-keys.p12");
         for (TenantConfig tenant : List.of(alpha, bravo)) {
             Files.delete(Path.of(tenant.keystore().path()));
-            new TenantKeyStore(shared, Secret.of(SHARED_PASSWORD), "PKCS12", tenant.id(),
-                    tenant.database().encryptionKeyRef()).init();
+            new TenantKeyStore(
+                            shared,
+                            Secret.of(SHARED_PASSWORD),
+                            "PKCS12",
+                            tenant.id(),
+                            tenant.database().encryptionKeyRef())
+                    .init();
         }
-        new TenantKeyStore(shared, Secret.of(SHARED_PASSWORD), "PKCS12", alpha.id(),
-                alpha.database().encryptionKeyRef()).rotate();
+        new TenantKeyStore(
+                        shared,
+                        Secret.of(SHARED_PASSWORD),
+                        "PKCS12",
+                        alpha.id(),
+                        alpha.database().encryptionKeyRef())
+                .rotate();
         String ciphertext;
-        try (KeyProvider sharedKeys = KeystoreKeyProvider.open(shared, Secret.of(SHARED_PASSWORD), "PKCS12", alpha.id(),
+        try (KeyProvider sharedKeys = KeystoreKeyProvider.open(
+                shared,
+                Secret.of(SHARED_PASSWORD),
+                "PKCS12",
+                alpha.id(),
                 alpha.database().encryptionKeyRef())) {
             ciphertext = new FieldCrypto(sharedKeys, alpha.id(), new NonceSequence(new java.security.SecureRandom()))
                     .forWriting("disaster_declarations", "designated_area", EncryptionMode.RANDOMIZED)
@@ -92,51 +105,77 @@ class KeysSplitITCase {
         IsolationFixture.Run wrongPassword = split(shared, wrongPasswordFile);
         assertThat(wrongPassword.exit()).as(wrongPassword.toString()).isEqualTo(2);
         assertThat(wrongPassword.err()).contains("cannot open PKCS12 key store " + shared + ": wrong password");
-        assertThat(Path.of(alpha.keystore().path())).as("nothing is created before the shared store opens")
+        assertThat(Path.of(alpha.keystore().path()))
+                .as("nothing is created before the shared store opens")
                 .doesNotExist();
 
         IsolationFixture.Run split = split(shared, passwordFile);
 
         assertThat(split.exit()).as(split.toString()).isZero();
         String alphaRef = alpha.database().encryptionKeyRef();
-        assertThat(split.out()).contains(alpha.id() + ": copied 2 entries of " + alphaRef + " ("
-                + alphaRef + ".v1, " + alphaRef + ".v2) from the shared PKCS12 store " + shared + " into its own PKCS12"
-                + " store " + alpha.keystore().path());
-        assertThat(split.out()).contains(bravo.id() + ": copied 1 entries of " + bravo.database().encryptionKeyRef());
+        assertThat(split.out())
+                .contains(alpha.id() + ": copied 2 entries of " + alphaRef + " ("
+                        + alphaRef + ".v1, " + alphaRef + ".v2) from the shared PKCS12 store " + shared
+                        + " into its own PKCS12"
+                        + " store " + alpha.keystore().path());
+        assertThat(split.out())
+                .contains(
+                        bravo.id() + ": copied 1 entries of " + bravo.database().encryptionKeyRef());
         assertThat(split.out() + split.err()).doesNotContain(SHARED_PASSWORD).doesNotContain(fixture.secrets());
-        assertThat(Files.readAllBytes(shared)).as("the shared store is only read").isEqualTo(sharedBefore);
+        assertThat(Files.readAllBytes(shared))
+                .as("the shared store is only read")
+                .isEqualTo(sharedBefore);
 
         try (KeyProvider own = KeystoreKeyProviderFactory.forTenant(alpha).open()) {
             assertThat(own.currentDataKey().version()).isEqualTo(2);
             assertThat(FieldCrypto.forReading(own, alpha.id())
-                    .decrypt("disaster_declarations", "designated_area", "DR-4000-CO", ciphertext))
-                    .as("encrypted under the shared store, decrypted from alpha's own").isEqualTo("Larimer County (Colorado)");
+                            .decrypt("disaster_declarations", "designated_area", "DR-4000-CO", ciphertext))
+                    .as("encrypted under the shared store, decrypted from alpha's own")
+                    .isEqualTo("Larimer County (Colorado)");
             for (TenantConfig tenant : List.of(alpha, bravo)) {
                 AuditRecord record = lastAuditRecord(tenant);
                 assertThat(record.action).isEqualTo(AuditAction.KEYS_SPLIT);
                 assertThat(record.outcome).isEqualTo(AuditOutcome.SUCCESS);
                 assertThat(record.tenantId).isEqualTo(tenant.id());
-                assertThat(record.detail).contains("from the shared PKCS12 store " + shared)
-                        .contains("into its own PKCS12 store " + tenant.keystore().path());
+                assertThat(record.detail)
+                        .contains("from the shared PKCS12 store " + shared)
+                        .contains(
+                                "into its own PKCS12 store " + tenant.keystore().path());
             }
         }
-        try (KeyProvider bravoInAlphasStore = new KeystoreKeyProviderFactory(alpha.keystore().path(),
-                alpha.keystore().password(), "PKCS12", bravo.id(), bravo.database().encryptionKeyRef()).open()) {
-            assertThat(bravoInAlphasStore.toString()).as("no key of bravo went into alpha's store")
+        try (KeyProvider bravoInAlphasStore = new KeystoreKeyProviderFactory(
+                        alpha.keystore().path(),
+                        alpha.keystore().password(),
+                        "PKCS12",
+                        bravo.id(),
+                        bravo.database().encryptionKeyRef())
+                .open()) {
+            assertThat(bravoInAlphasStore.toString())
+                    .as("no key of bravo went into alpha's store")
                     .contains("versions=[]");
         }
 
         byte[] alphaStore = Files.readAllBytes(Path.of(alpha.keystore().path()));
         IsolationFixture.Run again = split(shared, passwordFile);
         assertThat(again.exit()).as(again.toString()).isEqualTo(2);
-        assertThat(again.err()).contains("tenant " + alpha.id() + ": its key store " + alpha.keystore().path()
-                + " already exists; keys split never overwrites a tenant's store");
+        assertThat(again.err())
+                .contains("tenant " + alpha.id() + ": its key store "
+                        + alpha.keystore().path() + " already exists; keys split never overwrites a tenant's store");
         assertThat(Files.readAllBytes(Path.of(alpha.keystore().path()))).isEqualTo(alphaStore);
     }
 
     private static IsolationFixture.Run split(Path shared, Path passwordFile) {
-        return IsolationFixture.cli("keys", "split", "--config", fixture.configFile.toString(), "--from",
-                shared.toString(), "--from-type", "PKCS12", "--from-password-file", passwordFile.toString());
+        return IsolationFixture.cli(
+                "keys",
+                "split",
+                "--config",
+                fixture.configFile.toString(),
+                "--from",
+                shared.toString(),
+                "--from-type",
+                "PKCS12",
+                "--from-password-file",
+                passwordFile.toString());
     }
 
     /** The newest submission on the tenant's one-partition audit topic, verified against the tenant's trust file. */
@@ -153,7 +192,10 @@ class KeysSplitITCase {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    return AuditSubmission.decode(r.value(), io.enclave.operators.audit.AuditTrust.read(io.enclave.operators.audit.AuditSigning.trustFile(tenant)));
+                    return AuditSubmission.decode(
+                            r.value(),
+                            io.enclave.operators.audit.AuditTrust.read(
+                                    io.enclave.operators.audit.AuditSigning.trustFile(tenant)));
                 }
             }
         }

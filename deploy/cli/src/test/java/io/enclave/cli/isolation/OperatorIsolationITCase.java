@@ -62,8 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OperatorIsolationITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -90,7 +90,8 @@ class OperatorIsolationITCase {
         kafka = EmbeddedKafka.startWithSasl(IsolationFixture.KAFKA_ADMIN, IsolationFixture.KAFKA_ADMIN_PASSWORD);
         db = EmbeddedMariaDb.shared();
         fixture = new IsolationFixture("oiso", dir, kafka.bootstrapServers(), db.rootJdbcUrl(), kafka);
-        try (Connection root = db.rootConnection(); Statement st = root.createStatement()) {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
             for (TenantConfig t : List.of(fixture.alpha(), fixture.bravo())) {
                 st.execute("DROP DATABASE IF EXISTS `" + t.database().schema() + "`");
             }
@@ -110,12 +111,22 @@ class OperatorIsolationITCase {
 
     @Test
     void theProbeCommandFindsEveryDoorOfTenantAShutToTenantB() {
-        IsolationFixture.Run probe = IsolationFixture.cli("probe", "-c", fixture.configFile.toString(),
-                "--as", fixture.bravo().id(), "--target", fixture.alpha().id());
+        IsolationFixture.Run probe = IsolationFixture.cli(
+                "probe",
+                "-c",
+                fixture.configFile.toString(),
+                "--as",
+                fixture.bravo().id(),
+                "--target",
+                fixture.alpha().id());
 
         assertThat(probe.exit()).as(probe.toString()).isZero();
-        assertThat(probe.out()).contains("4 of 4 attempts denied", "TopicAuthorizationException",
-                "GroupAuthorizationException", "SELECT command denied");
+        assertThat(probe.out())
+                .contains(
+                        "4 of 4 attempts denied",
+                        "TopicAuthorizationException",
+                        "GroupAuthorizationException",
+                        "SELECT command denied");
         assertThat(probe.out()).doesNotContain("NOT DENIED");
     }
 
@@ -126,8 +137,10 @@ class OperatorIsolationITCase {
         TenantConfig b = fixture.bravo();
         Feed feed = hostileFeed(a, b);
 
-        JobClient job = TenantJob.environment(fixture.config.global(), a).executeAsync(a.names().jobName());
-        JobClient bravoJob = TenantJob.environment(fixture.config.global(), b).executeAsync(b.names().jobName());
+        JobClient job = TenantJob.environment(fixture.config.global(), a)
+                .executeAsync(a.names().jobName());
+        JobClient bravoJob = TenantJob.environment(fixture.config.global(), b)
+                .executeAsync(b.names().jobName());
         try {
             // B's job is up and writing its own audit log before A's feed is published.
             awaitAuditAction(b, "JOB_START");
@@ -135,14 +148,19 @@ class OperatorIsolationITCase {
             assertThat(produced).isEqualTo(feed.records.size());
             // 10 MB: the topic's max.message.bytes, set by provisioning from max_message_bytes, stops it at the broker.
             assertThatThrownBy(() -> publishOne(a, a.names().topic(StreamKind.DISASTERS), new byte[10 << 20]))
-                    .rootCause().isInstanceOf(RecordTooLargeException.class);
+                    .rootCause()
+                    .isInstanceOf(RecordTooLargeException.class);
 
             TenantTableCounts counts = awaitAccountedFor(a, produced);
 
             assertThat(counts.rejectedByReason()).isEqualTo(feed.expectedRejections());
-            assertThat(counts.accepted() + counts.rejected()).as("produced = accepted + rejected").isEqualTo(produced);
-            assertThat(ids(a, StreamKind.DISASTERS)).containsExactlyInAnyOrderElementsOf(feed.accepted(StreamKind.DISASTERS));
-            assertThat(ids(a, StreamKind.WEATHER)).containsExactlyInAnyOrderElementsOf(feed.accepted(StreamKind.WEATHER));
+            assertThat(counts.accepted() + counts.rejected())
+                    .as("produced = accepted + rejected")
+                    .isEqualTo(produced);
+            assertThat(ids(a, StreamKind.DISASTERS))
+                    .containsExactlyInAnyOrderElementsOf(feed.accepted(StreamKind.DISASTERS));
+            assertThat(ids(a, StreamKind.WEATHER))
+                    .containsExactlyInAnyOrderElementsOf(feed.accepted(StreamKind.WEATHER));
             assertSqlInjectionStoredVerbatim(a);
             assertMetadataColumnsAreEnclaves(a);
             assertThat(distinctTenantIds(a)).containsOnly(a.id());
@@ -152,13 +170,18 @@ class OperatorIsolationITCase {
             try (Connection root = db.rootConnection()) {
                 TenantTableCounts bravo = TenantTableCounts.read(root, b);
                 assertThat(bravo.accepted() + bravo.rejected()).isZero();
-                assertThat(count(root, b, "audit_log")).as("B's job audits its own start").isPositive();
+                assertThat(count(root, b, "audit_log"))
+                        .as("B's job audits its own start")
+                        .isPositive();
                 assertThat(column(root, b, "SELECT COALESCE(record_key, '') FROM audit_log"))
                         .allSatisfy(key -> assertThat(key).isEmpty());
-                assertThat(column(root, b, "SELECT DISTINCT tenant_id FROM audit_log")).containsExactly(b.id());
+                assertThat(column(root, b, "SELECT DISTINCT tenant_id FROM audit_log"))
+                        .containsExactly(b.id());
             }
             assertThat(bravoJob.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
-            assertThat(lastRestart(client, bravoJob)).as("B's RESTARTING timestamp").isZero();
+            assertThat(lastRestart(client, bravoJob))
+                    .as("B's RESTARTING timestamp")
+                    .isZero();
 
             // The job took all of it in its stride: still running, never restarted.
             assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
@@ -174,7 +197,8 @@ class OperatorIsolationITCase {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
             try (Connection root = db.rootConnection()) {
-                if (!column(root, tenant, "SELECT action FROM audit_log WHERE action = '" + action + "'").isEmpty()) {
+                if (!column(root, tenant, "SELECT action FROM audit_log WHERE action = '" + action + "'")
+                        .isEmpty()) {
                     return;
                 }
             }
@@ -205,27 +229,52 @@ class OperatorIsolationITCase {
         Feed f = new Feed();
         f.accept(StreamKind.DISASTERS, "h-control", declaration("h-control", "CO"));
         f.reject(StreamKind.DISASTERS, "cross_tenant", with(declaration("h-claims-b", "CO"), "tenant_id", b.id()));
-        f.reject(StreamKind.DISASTERS, "malformed", utf8("{\"id\":\"h-dupkey\",\"state\":\"CO\",\"tenant_id\":\""
-                + a.id() + "\",\"data_classification\":\"PUBLIC\",\"tenant_id\":\"" + b.id() + "\"}"));
-        f.reject(StreamKind.DISASTERS, "unknown_classification",
+        f.reject(
+                StreamKind.DISASTERS,
+                "malformed",
+                utf8("{\"id\":\"h-dupkey\",\"state\":\"CO\",\"tenant_id\":\"" + a.id()
+                        + "\",\"data_classification\":\"PUBLIC\",\"tenant_id\":\"" + b.id() + "\"}"));
+        f.reject(
+                StreamKind.DISASTERS,
+                "unknown_classification",
                 with(declaration("h-top-secret", "CO"), "data_classification", "TOP_SECRET"));
-        f.reject(StreamKind.DISASTERS, "unknown_classification",
+        f.reject(
+                StreamKind.DISASTERS,
+                "unknown_classification",
                 with(declaration("h-lowercase-level", "CO"), "data_classification", "public"));
-        f.reject(StreamKind.DISASTERS, "unknown_classification",
+        f.reject(
+                StreamKind.DISASTERS,
+                "unknown_classification",
                 with(declaration("h-garbage-level", "CO"), "data_classification", "\u0000\u202e\uFFFD"));
-        f.reject(StreamKind.DISASTERS, "unknown_classification",
+        f.reject(
+                StreamKind.DISASTERS,
+                "unknown_classification",
                 with(declaration("h-sqli-level", "CO"), "data_classification", INJECTIONS.get(1)));
-        f.reject(StreamKind.DISASTERS, "classification_not_allowed",
+        f.reject(
+                StreamKind.DISASTERS,
+                "classification_not_allowed",
                 with(declaration("h-confidential", "CO"), "data_classification", "CONFIDENTIAL"));
         for (String state : List.of("co", " CO", "CO ", "\u0421O", "C\u041E", "TX", "CO' OR '1'='1")) {
-            f.reject(StreamKind.DISASTERS, "state_not_allowed", declaration("h-state-" + Integer.toHexString(
-                    state.hashCode()), state));
+            f.reject(
+                    StreamKind.DISASTERS,
+                    "state_not_allowed",
+                    declaration("h-state-" + Integer.toHexString(state.hashCode()), state));
         }
         f.reject(StreamKind.DISASTERS, "malformed", deeplyNested());
-        f.reject(StreamKind.DISASTERS, "malformed", concat(utf8("{\"id\":\"h-bad-utf8\",\"state\":\"CO\","
-                + "\"incidentType\":\"Fl"), new byte[] {(byte) 0xC3, (byte) 0x28}, utf8("od\"}")));
-        f.reject(StreamKind.DISASTERS, "malformed", concat(utf8("{\"id\":\"h-raw-control\",\"state\":\"CO\","
-                + "\"incidentType\":\"Fl"), new byte[] {0x01, 0x1b}, utf8("ood\"}")));
+        f.reject(
+                StreamKind.DISASTERS,
+                "malformed",
+                concat(
+                        utf8("{\"id\":\"h-bad-utf8\",\"state\":\"CO\"," + "\"incidentType\":\"Fl"),
+                        new byte[] {(byte) 0xC3, (byte) 0x28},
+                        utf8("od\"}")));
+        f.reject(
+                StreamKind.DISASTERS,
+                "malformed",
+                concat(
+                        utf8("{\"id\":\"h-raw-control\",\"state\":\"CO\"," + "\"incidentType\":\"Fl"),
+                        new byte[] {0x01, 0x1b},
+                        utf8("ood\"}")));
         ObjectNode escapedControls = declaration("h-escaped-control", "CO");
         escapedControls.put("declarationTitle", "line one\nline two\u0007\u001b[31m red\u0000");
         f.accept(StreamKind.DISASTERS, "h-escaped-control", escapedControls);
@@ -273,9 +322,19 @@ class OperatorIsolationITCase {
     /** The injection text in every string field of a declaration, the id included. */
     private static ObjectNode injected(String id, String text) {
         ObjectNode d = declaration(id, "CO");
-        for (String field : List.of("femaDeclarationString", "declarationType", "incidentType", "declarationTitle",
-                "fipsStateCode", "fipsCountyCode", "placeCode", "designatedArea", "declarationRequestNumber",
-                "incidentId", "designatedIncidentTypes", "hash")) {
+        for (String field : List.of(
+                "femaDeclarationString",
+                "declarationType",
+                "incidentType",
+                "declarationTitle",
+                "fipsStateCode",
+                "fipsCountyCode",
+                "placeCode",
+                "designatedArea",
+                "declarationRequestNumber",
+                "incidentId",
+                "designatedIncidentTypes",
+                "hash")) {
             d.put(field, text);
         }
         return d;
@@ -411,13 +470,16 @@ class OperatorIsolationITCase {
 
     /** Reads as the tenant's own user, with bind parameters only. */
     private static Connection asTenant(TenantConfig tenant) throws SQLException {
-        return java.sql.DriverManager.getConnection(db.jdbcUrl(tenant.database().schema()), tenant.database().user(),
+        return java.sql.DriverManager.getConnection(
+                db.jdbcUrl(tenant.database().schema()),
+                tenant.database().user(),
                 tenant.database().password().reveal());
     }
 
     private static List<String> ids(TenantConfig tenant, StreamKind stream) throws SQLException {
         List<String> ids = new ArrayList<>();
-        try (Connection c = asTenant(tenant); Statement st = c.createStatement();
+        try (Connection c = asTenant(tenant);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT id FROM `" + stream.table() + "`")) {
             while (rs.next()) {
                 ids.add(rs.getString(1));
@@ -427,10 +489,11 @@ class OperatorIsolationITCase {
     }
 
     private static void assertSqlInjectionStoredVerbatim(TenantConfig tenant) throws SQLException {
-        try (Connection c = asTenant(tenant); PreparedStatement ps = c.prepareStatement(
-                "SELECT fema_declaration_string, declaration_type, incident_type, declaration_title, fips_state_code,"
-                        + " fips_county_code, place_code, designated_area, declaration_request_number, incident_id,"
-                        + " designated_incident_types, fema_hash FROM disaster_declarations WHERE id = ?")) {
+        try (Connection c = asTenant(tenant);
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT fema_declaration_string, declaration_type, incident_type, declaration_title, fips_state_code,"
+                                + " fips_county_code, place_code, designated_area, declaration_request_number, incident_id,"
+                                + " designated_incident_types, fema_hash FROM disaster_declarations WHERE id = ?")) {
             for (int i = 0; i < INJECTIONS.size(); i++) {
                 ps.setString(1, INJECTIONS.get(i) + " #" + i);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -440,7 +503,8 @@ class OperatorIsolationITCase {
                     }
                 }
             }
-            PreparedStatement title = c.prepareStatement("SELECT declaration_title FROM disaster_declarations WHERE id = ?");
+            PreparedStatement title =
+                    c.prepareStatement("SELECT declaration_title FROM disaster_declarations WHERE id = ?");
             title.setString(1, "h-escaped-control");
             try (ResultSet rs = title.executeQuery()) {
                 rs.next();
@@ -452,9 +516,10 @@ class OperatorIsolationITCase {
             for (String table : List.of("disaster_declarations", "weather_alerts", "audit_log")) {
                 assertThat(count(root, tenant, table)).isPositive();
             }
-            try (Statement st = root.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = \"'"
-                            + tenant.database().user() + "'@'%'\" AND PRIVILEGE_TYPE <> 'USAGE'")) {
+            try (Statement st = root.createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = \"'"
+                                    + tenant.database().user() + "'@'%'\" AND PRIVILEGE_TYPE <> 'USAGE'")) {
                 rs.next();
                 assertThat(rs.getLong(1)).isZero();
             }
@@ -462,9 +527,10 @@ class OperatorIsolationITCase {
     }
 
     private static void assertMetadataColumnsAreEnclaves(TenantConfig tenant) throws SQLException {
-        try (Connection c = asTenant(tenant); PreparedStatement ps = c.prepareStatement("SELECT tenant_id,"
-                + " isolation_boundary, data_owner, source_topic, source_offset, content_hash, states,"
-                + " processing_time FROM disaster_declarations WHERE id = ?")) {
+        try (Connection c = asTenant(tenant);
+                PreparedStatement ps = c.prepareStatement("SELECT tenant_id,"
+                        + " isolation_boundary, data_owner, source_topic, source_offset, content_hash, states,"
+                        + " processing_time FROM disaster_declarations WHERE id = ?")) {
             ps.setString(1, "h-metadata-names");
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
@@ -482,7 +548,8 @@ class OperatorIsolationITCase {
 
     private static Set<String> distinctTenantIds(TenantConfig tenant) throws SQLException {
         Set<String> owners = new java.util.HashSet<>();
-        try (Connection c = asTenant(tenant); Statement st = c.createStatement()) {
+        try (Connection c = asTenant(tenant);
+                Statement st = c.createStatement()) {
             for (String table : List.of("disaster_declarations", "weather_alerts", "audit_log")) {
                 try (ResultSet rs = st.executeQuery("SELECT DISTINCT tenant_id FROM `" + table + "`")) {
                     while (rs.next()) {
@@ -495,8 +562,9 @@ class OperatorIsolationITCase {
     }
 
     private static long count(Connection c, TenantConfig tenant, String table) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT COUNT(*) FROM `" + tenant.database().schema() + "`.`" + table + "`")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT COUNT(*) FROM `" + tenant.database().schema() + "`.`" + table + "`")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -508,12 +576,13 @@ class OperatorIsolationITCase {
      */
     private static long lastRestart(ClusterClient<?> client, JobClient job) throws Exception {
         URI uri = URI.create(client.getWebInterfaceURL() + "/jobs/" + job.getJobID());
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
         JsonNode details = JSON.readTree(response.body());
         assertThat(details.path("state").asText()).as(response.body()).isEqualTo("RUNNING");
-        assertThat(details.path("timestamps").has("RESTARTING")).as(response.body()).isTrue();
+        assertThat(details.path("timestamps").has("RESTARTING"))
+                .as(response.body())
+                .isTrue();
         return details.path("timestamps").path("RESTARTING").asLong();
     }
-
 }

@@ -52,9 +52,12 @@ class FlinkConfTest {
     void java17OpensTheModulesFlinkNeeds() throws IOException {
         String opts = (String) get(load(), "env.java.opts.all");
 
-        assertThat(opts).contains("--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                "--add-exports=java.base/sun.net.util=ALL-UNNAMED");
+        assertThat(opts)
+                .contains(
+                        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                        "--add-opens=java.base/java.util=ALL-UNNAMED",
+                        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                        "--add-exports=java.base/sun.net.util=ALL-UNNAMED");
     }
 
     @SuppressWarnings("unchecked")

@@ -64,12 +64,13 @@ class LocalClusterITCase {
     private static final Path CONFIG = SCRIPTS.resolve("tenants.yaml");
     /** Events publish.sh sends each tenant. */
     private static final int PUBLISHED = 100;
-    private static final Map<String, String> DATABASES = Map.of(
-            "colorado_state", "colorado_emergency", "federal_dhs", "federal_dhs_emergency");
-    private static final Map<String, String> USERS = Map.of(
-            "colorado_state", "colorado_writer", "federal_dhs", "federal_dhs_writer");
-    private static final Map<String, String> PASSWORDS = Map.of(
-            "colorado_state", "dev-only-colorado-db", "federal_dhs", "dev-only-federal-dhs-db");
+
+    private static final Map<String, String> DATABASES =
+            Map.of("colorado_state", "colorado_emergency", "federal_dhs", "federal_dhs_emergency");
+    private static final Map<String, String> USERS =
+            Map.of("colorado_state", "colorado_writer", "federal_dhs", "federal_dhs_writer");
+    private static final Map<String, String> PASSWORDS =
+            Map.of("colorado_state", "dev-only-colorado-db", "federal_dhs", "dev-only-federal-dhs-db");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -94,13 +95,21 @@ class LocalClusterITCase {
         ENV.put("ENCLAVE_DB_PORT", String.valueOf(dbPort));
 
         // The three start independently; in parallel they take about as long as the slowest.
-        CompletableFuture<Run> flink = CompletableFuture.supplyAsync(() -> script("flink-cluster.sh", "start",
-                "-D", "rest.port=" + restPort,
-                "-D", "jobmanager.rpc.port=" + freePort(),
-                "-D", "metrics.reporter.prom.port=" + promPort + "-" + (promPort + 1),
-                "-D", "metrics.reporter.jmx.port=" + jmxPort + "-" + (jmxPort + 1),
-                "-D", "execution.checkpointing.dir=file://" + runDir.resolve("checkpoints"),
-                "-D", "execution.checkpointing.savepoint-dir=file://" + runDir.resolve("savepoints")));
+        CompletableFuture<Run> flink = CompletableFuture.supplyAsync(() -> script(
+                "flink-cluster.sh",
+                "start",
+                "-D",
+                "rest.port=" + restPort,
+                "-D",
+                "jobmanager.rpc.port=" + freePort(),
+                "-D",
+                "metrics.reporter.prom.port=" + promPort + "-" + (promPort + 1),
+                "-D",
+                "metrics.reporter.jmx.port=" + jmxPort + "-" + (jmxPort + 1),
+                "-D",
+                "execution.checkpointing.dir=file://" + runDir.resolve("checkpoints"),
+                "-D",
+                "execution.checkpointing.savepoint-dir=file://" + runDir.resolve("savepoints")));
         CompletableFuture<Run> kafka = CompletableFuture.supplyAsync(() -> script("kafka.sh", "start"));
         CompletableFuture<Run> database = CompletableFuture.supplyAsync(() -> script("database.sh", "start"));
         assertThat(flink.get().out).as(flink.get().out).contains("web UI and REST on http://localhost:" + restPort);
@@ -137,7 +146,8 @@ class LocalClusterITCase {
     void provisionedAndSubmittedTenantsRunAsTheirOwnJobs() throws Exception {
         Run provision = script("provision.sh", "--config", CONFIG.toString());
         assertThat(provision.exit).as(provision.out).isZero();
-        assertThat(provision.out).containsPattern("colorado_state +kafka +CREATED +topic tenant_colorado_state_disasters")
+        assertThat(provision.out)
+                .containsPattern("colorado_state +kafka +CREATED +topic tenant_colorado_state_disasters")
                 .containsPattern("colorado_state +kafka +CREATED +scram-user tenant_colorado_state_publisher")
                 .containsPattern("federal_dhs +kafka +CREATED +acl User:tenant_federal_dhs ALLOW READ GROUP"
                         + " tenant_federal_dhs_group")
@@ -146,22 +156,25 @@ class LocalClusterITCase {
                 // The database by the same provisioning as `enclave provision`: database, account and grants.
                 .containsPattern("federal_dhs +database +CREATED +database federal_dhs_emergency")
                 .containsPattern("federal_dhs +database +CREATED +user 'federal_dhs_writer'@'%'")
-                .containsPattern("federal_dhs +database +CREATED +grant SELECT, INSERT, UPDATE ON .* TO 'federal_dhs_writer'@'%'")
+                .containsPattern(
+                        "federal_dhs +database +CREATED +grant SELECT, INSERT, UPDATE ON .* TO 'federal_dhs_writer'@'%'")
                 .contains("keys of federal_dhs: created");
         // The walkthrough's broker enforces what provision granted: each tenant's principals reach its own
         // topics only, and a client that does not log in reaches nothing.
         String federalTopic = "tenant_federal_dhs_disasters";
         assertThatThrownBy(() -> partitionsOf(scram("tenant_colorado_state", "dev-only-colorado-kafka"), federalTopic))
                 .isInstanceOf(TopicAuthorizationException.class);
-        assertThatThrownBy(() -> partitionsOf(scram("tenant_colorado_state_publisher",
-                "dev-only-colorado-state-publisher"), federalTopic))
+        assertThatThrownBy(() -> partitionsOf(
+                        scram("tenant_colorado_state_publisher", "dev-only-colorado-state-publisher"), federalTopic))
                 .isInstanceOf(TopicAuthorizationException.class);
-        assertThat(partitionsOf(scram("tenant_federal_dhs", "dev-only-federal-dhs-kafka"), federalTopic)).isEqualTo(2);
+        assertThat(partitionsOf(scram("tenant_federal_dhs", "dev-only-federal-dhs-kafka"), federalTopic))
+                .isEqualTo(2);
         assertThatThrownBy(() -> partitionsOf(Map.of(), federalTopic)).isInstanceOf(AssertionError.class);
 
         Run submit = script("submit.sh", "--config", CONFIG.toString(), "--all");
         assertThat(submit.exit).as(submit.out).isZero();
-        Matcher ids = Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})").matcher(submit.out);
+        Matcher ids = Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})")
+                .matcher(submit.out);
         List<String> submitted = new ArrayList<>();
         while (ids.find()) {
             submitted.add(ids.group(1));
@@ -179,8 +192,9 @@ class LocalClusterITCase {
         for (JsonNode job : overview) {
             JOB_IDS.put(job.get("name").asText(), job.get("jid").asText());
         }
-        assertThat(JOB_IDS).containsOnlyKeys("tenant_colorado_state_emergency_processing",
-                "tenant_federal_dhs_emergency_processing");
+        assertThat(JOB_IDS)
+                .containsOnlyKeys(
+                        "tenant_colorado_state_emergency_processing", "tenant_federal_dhs_emergency_processing");
         assertThat(JOB_IDS.values()).containsExactlyInAnyOrderElementsOf(submitted);
     }
 
@@ -193,7 +207,8 @@ class LocalClusterITCase {
         for (String tenant : DATABASES.keySet()) {
             Outcome expected = expected(tenant);
             // Every published event is accounted for, each id once: rows plus rejections make what was published.
-            assertThat(expected.disasterRows() + expected.alertRows() + expected.rejected()).as("published")
+            assertThat(expected.disasterRows() + expected.alertRows() + expected.rejected())
+                    .as("published")
                     .isEqualTo(PUBLISHED);
             await(tenant + "'s rows and rejections, expected " + expected, () -> {
                 Outcome seen = seen(tenant);
@@ -201,7 +216,9 @@ class LocalClusterITCase {
             });
             // A moment longer, so that a surplus row or rejection would show too.
             Thread.sleep(3000);
-            assertThat(seen(tenant)).as("rows per table and rejections of %s", tenant).isEqualTo(expected);
+            assertThat(seen(tenant))
+                    .as("rows per table and rejections of %s", tenant)
+                    .isEqualTo(expected);
             // Every row is the tenant's own: the other tenant's records were rejected, not written.
             assertThat(count(tenant, "SELECT COUNT(*) FROM disaster_declarations WHERE tenant_id <> '" + tenant + "'"))
                     .isZero();
@@ -210,7 +227,8 @@ class LocalClusterITCase {
         }
         // colorado_writer has no grant on federal_dhs_emergency.
         assertThatThrownBy(() -> count("colorado_state", "SELECT COUNT(*) FROM federal_dhs_emergency.weather_alerts"))
-                .isInstanceOf(SQLException.class).hasMessageContaining("denied");
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("denied");
     }
 
     @Test
@@ -227,9 +245,12 @@ class LocalClusterITCase {
                     guardVertex = v.get("id").asText();
                 }
             }
-            assertThat(String.join(" | ", names)).contains("tag[" + tenant + "]", "guard[" + tenant + "]",
-                    "sink[" + DATABASES.get(tenant) + ".disaster_declarations]",
-                    "sink[" + DATABASES.get(tenant) + ".audit_log]");
+            assertThat(String.join(" | ", names))
+                    .contains(
+                            "tag[" + tenant + "]",
+                            "guard[" + tenant + "]",
+                            "sink[" + DATABASES.get(tenant) + ".disaster_declarations]",
+                            "sink[" + DATABASES.get(tenant) + ".audit_log]");
             String metric = "guard[" + tenant + "].tenant." + tenant + ".accepted";
             String vertex = guardVertex;
             double accepted = await(metric, () -> {
@@ -239,23 +260,28 @@ class LocalClusterITCase {
                 return sum > 0 ? sum : null;
             });
             long acceptedEvents = published(tenant).stream()
-                    .filter(e -> e.expectation() == GeneratedEvent.Expectation.ACCEPT).count();
+                    .filter(e -> e.expectation() == GeneratedEvent.Expectation.ACCEPT)
+                    .count();
             assertThat(accepted).as(metric).isEqualTo((double) acceptedEvents);
         }
         // Prometheus: the TaskManager took one port of the range; tenant metrics carry a tenant label.
         String scraped = scrape(promPort) + scrape(promPort + 1);
-        assertThat(scraped).containsPattern("flink_taskmanager_job_task_operator_tenant_accepted\\{[^}]*"
-                + "tenant=\"colorado_state\"[^}]*\\} [1-9]");
-        assertThat(scraped).containsPattern("flink_taskmanager_job_task_operator_tenant_rejected_cross_tenant\\{[^}]*"
-                + "tenant=\"federal_dhs\"");
+        assertThat(scraped)
+                .containsPattern("flink_taskmanager_job_task_operator_tenant_accepted\\{[^}]*"
+                        + "tenant=\"colorado_state\"[^}]*\\} [1-9]");
+        assertThat(scraped)
+                .containsPattern("flink_taskmanager_job_task_operator_tenant_rejected_cross_tenant\\{[^}]*"
+                        + "tenant=\"federal_dhs\"");
     }
 
     @Test
     @Order(5)
     void flinkWrapperListsAndCancelsTheJobs() throws Exception {
         Run list = script("flink", "list");
-        assertThat(list.out).contains("tenant_colorado_state_emergency_processing (RUNNING)",
-                "tenant_federal_dhs_emergency_processing (RUNNING)");
+        assertThat(list.out)
+                .contains(
+                        "tenant_colorado_state_emergency_processing (RUNNING)",
+                        "tenant_federal_dhs_emergency_processing (RUNNING)");
         for (String jid : JOB_IDS.values()) {
             Run cancel = script("flink", "cancel", jid);
             assertThat(cancel.out).as(cancel.out).contains("Cancelled job " + jid);
@@ -276,9 +302,14 @@ class LocalClusterITCase {
 
     /** Client settings that log in to the local broker as a tenant's SCRAM user, as tenants.yaml configures them. */
     private static Map<String, Object> scram(String user, String password) {
-        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                        + "\" password=\"" + password + "\";");
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                "SCRAM-SHA-512",
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                        + password + "\";");
     }
 
     /**
@@ -290,8 +321,8 @@ class LocalClusterITCase {
         props.put("bootstrap.servers", "localhost:" + ENV.get("ENCLAVE_KAFKA_PORT"));
         props.put("default.api.timeout.ms", 10_000);
         props.put("request.timeout.ms", 5_000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             return consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new AssertionError("no answer from the broker as this client", e);
@@ -299,12 +330,15 @@ class LocalClusterITCase {
     }
 
     private static Run script(String name, String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(name).toString()));
+        List<String> command =
+                new ArrayList<>(List.of("bash", SCRIPTS.resolve(name).toString()));
         command.addAll(List.of(args));
         try {
             Path output = Files.createTempFile("enclave-e2e-", ".out");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
-                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(ROOT.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
             pb.environment().putAll(ENV);
             Process process = pb.start();
             if (!process.waitFor(6, TimeUnit.MINUTES)) {
@@ -324,8 +358,10 @@ class LocalClusterITCase {
 
     private static JsonNode get(String path) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + restPort + path)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
             return JSON.readTree(response.body());
@@ -339,8 +375,11 @@ class LocalClusterITCase {
 
     private static String scrape(int port) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
@@ -370,17 +409,25 @@ class LocalClusterITCase {
         TenantConfig t = TenantConfigLoader.load(CONFIG, DevMode.ON).tenant(tenant);
         List<GeneratedEvent> events = published(tenant);
         List<GeneratedEvent> accepted = events.stream()
-                .filter(e -> e.expectation() == GeneratedEvent.Expectation.ACCEPT).toList();
-        long disasters = accepted.stream().filter(e -> e.topic().equals(t.names().topic(StreamKind.DISASTERS)))
-                .map(GeneratedEvent::key).distinct().count();
-        long alerts = accepted.stream().filter(e -> e.topic().equals(t.names().topic(StreamKind.WEATHER)))
-                .map(GeneratedEvent::key).distinct().count();
+                .filter(e -> e.expectation() == GeneratedEvent.Expectation.ACCEPT)
+                .toList();
+        long disasters = accepted.stream()
+                .filter(e -> e.topic().equals(t.names().topic(StreamKind.DISASTERS)))
+                .map(GeneratedEvent::key)
+                .distinct()
+                .count();
+        long alerts = accepted.stream()
+                .filter(e -> e.topic().equals(t.names().topic(StreamKind.WEATHER)))
+                .map(GeneratedEvent::key)
+                .distinct()
+                .count();
         return new Outcome(disasters, alerts, events.size() - accepted.size());
     }
 
     /** What the tenant's own user sees now. */
     private static Outcome seen(String tenant) throws SQLException {
-        return new Outcome(count(tenant, "SELECT COUNT(*) FROM disaster_declarations"),
+        return new Outcome(
+                count(tenant, "SELECT COUNT(*) FROM disaster_declarations"),
                 count(tenant, "SELECT COUNT(*) FROM weather_alerts"),
                 count(tenant, "SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_REJECTED'"));
     }
@@ -389,7 +436,8 @@ class LocalClusterITCase {
     private static long count(String tenant, String sql) throws SQLException {
         String url = "jdbc:mysql://localhost:" + dbPort + "/" + DATABASES.get(tenant) + "?sslMode=DISABLED";
         try (Connection c = DriverManager.getConnection(url, USERS.get(tenant), PASSWORDS.get(tenant));
-                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -445,7 +493,8 @@ class LocalClusterITCase {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -14,11 +14,13 @@ class LocalDevModeTest {
 
     @Test
     void theLocalToolsSayTheyRunInDevelopmentMode() {
-        CliRun run = CliRun.of("local", "tenants", Path.of("..", "local", "tenants.yaml").toString());
+        CliRun run = CliRun.of(
+                "local", "tenants", Path.of("..", "local", "tenants.yaml").toString());
 
         assertThat(run.exit()).as("%s", run.err()).isZero();
-        assertThat(run.err()).contains("enclave local: development mode: dev-only secrets, short passwords and"
-                + " Kafka without TLS are accepted (ENCLAVE_DEV=1 or --dev)");
+        assertThat(run.err())
+                .contains("enclave local: development mode: dev-only secrets, short passwords and"
+                        + " Kafka without TLS are accepted (ENCLAVE_DEV=1 or --dev)");
         assertThat(run.out()).doesNotContain("development mode").contains("colorado_state");
     }
 }

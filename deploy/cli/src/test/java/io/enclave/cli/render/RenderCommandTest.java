@@ -2,13 +2,13 @@ package io.enclave.cli.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.enclave.cli.CliRun;
 import io.enclave.config.DataRestrictions;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StateScope;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.config.TenantNames;
-import io.enclave.cli.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +37,7 @@ class RenderCommandTest {
     private static final String DNS_1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?";
     /** Two of the longest tenant ids ({@code [a-z][a-z0-9_]{1,47}}), the same but for their last character. */
     private static final String LONGEST_ID = "a".repeat(47) + "1";
+
     private static final String LONGEST_ID_NEIGHBOUR = "a".repeat(47) + "2";
     private static EnclaveConfig config;
 
@@ -54,14 +55,16 @@ class RenderCommandTest {
 
         assertThat(run.exit()).as(run.err()).isZero();
         for (TenantConfig tenant : config.tenants()) {
-            assertThat(dir.resolve(tenant.id())).isDirectoryContaining("glob:**/namespace.yaml")
+            assertThat(dir.resolve(tenant.id()))
+                    .isDirectoryContaining("glob:**/namespace.yaml")
                     .isDirectoryContaining("glob:**/flinkdeployment.yaml")
                     .isDirectoryContaining("glob:**/networkpolicy.yaml")
                     .isDirectoryContaining("glob:**/resourcequota.yaml")
                     .isDirectoryContaining("glob:**/serviceaccount.yaml");
             Map<String, Object> ns = load(dir.resolve(tenant.id()).resolve("namespace.yaml"));
             assertThat(ns).containsEntry("kind", "Namespace");
-            assertThat(get(ns, "metadata.name")).isEqualTo("enclave-" + tenant.id().replace('_', '-'));
+            assertThat(get(ns, "metadata.name"))
+                    .isEqualTo("enclave-" + tenant.id().replace('_', '-'));
             assertThat(get(ns, "metadata.labels.enclave\\.io/tenant")).isEqualTo(tenant.id());
         }
         assertThat(run.out()).contains("wrote " + dir.resolve("colorado_state").resolve("flinkdeployment.yaml"));
@@ -69,8 +72,17 @@ class RenderCommandTest {
 
     @Test
     void flinkDeploymentRunsTheTenantsJobInApplicationModeWithSavepointUpgrades() {
-        run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), "--state-base", "s3://state/enclave",
-                CIDR, API_SERVER);
+        run(
+                "render",
+                "k8s",
+                "-c",
+                EXAMPLES.toString(),
+                "--out",
+                dir.toString(),
+                "--state-base",
+                "s3://state/enclave",
+                CIDR,
+                API_SERVER);
 
         Map<String, Object> fd = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
 
@@ -82,13 +94,14 @@ class RenderCommandTest {
         // A job section is what makes a FlinkDeployment an application-mode cluster.
         assertThat(get(fd, "spec.job.jarURI")).isEqualTo("local:///opt/flink/usrlib/enclave-jobs.jar");
         assertThat(get(fd, "spec.job.entryClass")).isEqualTo("io.enclave.jobs.TenantJob");
-        assertThat(get(fd, "spec.job.args")).isEqualTo(
-                List.of("--config", "/opt/enclave/config/tenants.yaml", "--tenant", "federal_dhs"));
+        assertThat(get(fd, "spec.job.args"))
+                .isEqualTo(List.of("--config", "/opt/enclave/config/tenants.yaml", "--tenant", "federal_dhs"));
         assertThat(get(fd, "spec.job.upgradeMode")).isEqualTo("savepoint");
         assertThat(get(fd, "spec.job.parallelism")).isEqualTo(2);
         assertThat(get(fd, "spec.taskManager.resource.cpu")).isEqualTo(2.0);
         assertThat(get(fd, "spec.taskManager.resource.memory")).isEqualTo("3072m");
-        assertThat(get(fd, "spec.flinkConfiguration.taskmanager\\.numberOfTaskSlots")).isEqualTo("2");
+        assertThat(get(fd, "spec.flinkConfiguration.taskmanager\\.numberOfTaskSlots"))
+                .isEqualTo("2");
         assertThat(get(fd, "spec.flinkConfiguration.execution\\.checkpointing\\.dir"))
                 .isEqualTo("s3://state/enclave/federal_dhs/checkpoints");
         assertThat(get(fd, "spec.flinkConfiguration.execution\\.checkpointing\\.savepoint-dir"))
@@ -97,18 +110,27 @@ class RenderCommandTest {
                 .isEqualTo("s3://state/enclave/federal_dhs/ha");
         assertThat(get(fd, "spec.flinkConfiguration.high-availability\\.type")).isEqualTo("kubernetes");
         assertThat(get(fd, "spec.flinkConfiguration.state\\.backend\\.type")).isEqualTo("rocksdb");
-        assertThat(get(fd, "spec.flinkConfiguration.pipeline\\.auto-generate-uids")).isEqualTo("false");
+        assertThat(get(fd, "spec.flinkConfiguration.pipeline\\.auto-generate-uids"))
+                .isEqualTo("false");
         assertThat(get(fd, "spec.flinkConfiguration.web\\.cancel\\.enable")).isEqualTo("false");
     }
 
     @Test
     void credentialsAreSecretReferencesAndNoSecretValueIsRendered() throws IOException {
         run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
-        run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.resolve("compose").toString());
+        run(
+                "render",
+                "compose",
+                "-c",
+                EXAMPLES.toString(),
+                "--out",
+                dir.resolve("compose").toString());
 
         Map<String, Object> fd = load(dir.resolve("colorado_state").resolve("flinkdeployment.yaml"));
-        assertThat(get(fd, "spec.podTemplate.spec.volumes[0].secret.secretName")).isEqualTo("enclave-tenant-config");
-        assertThat(get(fd, "spec.podTemplate.spec.volumes[1].secret.secretName")).isEqualTo("enclave-keystore");
+        assertThat(get(fd, "spec.podTemplate.spec.volumes[0].secret.secretName"))
+                .isEqualTo("enclave-tenant-config");
+        assertThat(get(fd, "spec.podTemplate.spec.volumes[1].secret.secretName"))
+                .isEqualTo("enclave-keystore");
         assertThat(get(fd, "spec.podTemplate.spec.containers[0].envFrom[0].secretRef.name"))
                 .isEqualTo("enclave-credentials");
 
@@ -134,8 +156,10 @@ class RenderCommandTest {
         assertThat(get(strict, "spec.podTemplate.spec.nodeSelector.enclave\\.io/dedicated-tenant"))
                 .isEqualTo("federal_dhs");
         assertThat(get(strict, "spec.podTemplate.spec.tolerations[0].value")).isEqualTo("federal_dhs");
-        assertThat(get(load(dir.resolve("federal_dhs").resolve("namespace.yaml")),
-                "metadata.labels.pod-security\\.kubernetes\\.io/enforce")).isEqualTo("restricted");
+        assertThat(get(
+                        load(dir.resolve("federal_dhs").resolve("namespace.yaml")),
+                        "metadata.labels.pod-security\\.kubernetes\\.io/enforce"))
+                .isEqualTo("restricted");
         Map<String, Object> strictPolicy = load(dir.resolve("federal_dhs").resolve("networkpolicy.yaml"));
         assertThat(get(strictPolicy, "spec.egress[2].to[0].namespaceSelector.matchLabels.enclave\\.io/service"))
                 .isEqualTo("kafka");
@@ -147,8 +171,10 @@ class RenderCommandTest {
 
         Map<String, Object> standard = load(dir.resolve("texas_state").resolve("flinkdeployment.yaml"));
         assertThat(get(standard, "spec.podTemplate.spec.nodeSelector")).isNull();
-        assertThat(get(load(dir.resolve("texas_state").resolve("namespace.yaml")),
-                "metadata.labels.pod-security\\.kubernetes\\.io/enforce")).isEqualTo("baseline");
+        assertThat(get(
+                        load(dir.resolve("texas_state").resolve("namespace.yaml")),
+                        "metadata.labels.pod-security\\.kubernetes\\.io/enforce"))
+                .isEqualTo("baseline");
         Map<String, Object> standardPolicy = load(dir.resolve("texas_state").resolve("networkpolicy.yaml"));
         assertThat(get(standardPolicy, "spec.egress[2].to")).isNull();
         assertThat(get(load(dir.resolve("texas_state").resolve("resourcequota.yaml")), "spec.hard.pods"))
@@ -175,7 +201,8 @@ class RenderCommandTest {
         // 9092 from bootstrap_servers, 9030 from jdbc_url, StarRocks FE/BE HTTP, DNS, API server.
         assertThat(ports).containsExactlyInAnyOrder(9092, 9030, 8030, 8040, 53, 443, 6443);
         // The one rule without ports is the tenant's own namespace (JobManager <-> TaskManager).
-        assertThat(egress).filteredOn(rule -> !((Map<?, ?>) rule).containsKey("ports"))
+        assertThat(egress)
+                .filteredOn(rule -> !((Map<?, ?>) rule).containsKey("ports"))
                 .containsExactly((Object) Map.of("to", List.of(Map.of("podSelector", Map.of()))));
         assertThat(get(policy, "spec.ingress[1].from[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name"))
                 .isEqualTo("flink-operator");
@@ -185,14 +212,23 @@ class RenderCommandTest {
 
     @Test
     void apiServerEgressCanBeLimitedToItsAddressBlock() {
-        CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(),
-                "--api-server-cidr", "10.0.0.1/32");
+        CliRun run = run(
+                "render",
+                "k8s",
+                "-c",
+                EXAMPLES.toString(),
+                "--out",
+                dir.toString(),
+                "--api-server-cidr",
+                "10.0.0.1/32");
 
         assertThat(run.exit()).as(run.err()).isZero();
         Map<String, Object> policy = load(dir.resolve("colorado_state").resolve("networkpolicy.yaml"));
         assertThat(get(policy, "spec.egress[4].to[0].ipBlock.cidr")).isEqualTo("10.0.0.1/32");
         assertThat(get(policy, "spec.egress[4].ports[1].port")).isEqualTo(6443);
-        assertThat(run("render", "k8s", "-c", EXAMPLES.toString(), "--api-server-cidr", "anywhere").exit()).isEqualTo(2);
+        assertThat(run("render", "k8s", "-c", EXAMPLES.toString(), "--api-server-cidr", "anywhere")
+                        .exit())
+                .isEqualTo(2);
     }
 
     @Test
@@ -238,7 +274,8 @@ class RenderCommandTest {
             for (String service : List.of(ComposeFile.jobManagerName(id), ComposeFile.taskManagerName(id))) {
                 Map<?, ?> svc = (Map<?, ?>) services.get(service);
                 assertThat(svc).as(service).isNotNull();
-                assertThat((List<?>) svc.get("networks")).as(service)
+                assertThat((List<?>) svc.get("networks"))
+                        .as(service)
                         .allSatisfy(n -> assertThat((String) n).startsWith(id + "_"));
                 // The service's own definition names nothing of another tenant.
                 assertThat(YamlDocuments.dump(Map.of(service, svc))).doesNotContain(foreignNames(tenant));
@@ -246,8 +283,14 @@ class RenderCommandTest {
             assertThat(get(compose, "secrets." + id + "_config.file")).isEqualTo("./secrets/" + id + "/tenants.yaml");
         }
         assertThat(get(compose, "services." + ComposeFile.jobManagerName("federal_dhs") + ".command"))
-                .isEqualTo(List.of("standalone-job", "--job-classname", "io.enclave.jobs.TenantJob", "--config",
-                        "/opt/enclave/config/tenants.yaml", "--tenant", "federal_dhs"));
+                .isEqualTo(List.of(
+                        "standalone-job",
+                        "--job-classname",
+                        "io.enclave.jobs.TenantJob",
+                        "--config",
+                        "/opt/enclave/config/tenants.yaml",
+                        "--tenant",
+                        "federal_dhs"));
         // Isolated tenants publish nothing; texas_state (no isolation) gets its UI on localhost only.
         assertThat(get(compose, "services.federal-dhs-jobmanager.ports")).isNull();
         assertThat(get(compose, "services.texas-state-jobmanager.ports")).isEqualTo(List.of("127.0.0.1:8081:8081"));
@@ -270,17 +313,22 @@ class RenderCommandTest {
             protocols.put(entry.split(":")[0], entry.split(":")[1]);
         }
         List<String> listeners = Stream.of(((String) env.get("KAFKA_LISTENERS")).split(","))
-                .map(l -> l.substring(0, l.indexOf(':'))).toList();
-        assertThat(listeners).isNotEmpty().allSatisfy(l -> assertThat(protocols.get(l)).as(l).startsWith("SASL_"));
+                .map(l -> l.substring(0, l.indexOf(':')))
+                .toList();
+        assertThat(listeners)
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(protocols.get(l)).as(l).startsWith("SASL_"));
         assertThat((String) env.get("KAFKA_LISTENERS")).contains("CONTROLLER://localhost:");
-        assertThat(((String) env.get("KAFKA_SASL_ENABLED_MECHANISMS")).split(",")).contains("SCRAM-SHA-512");
+        assertThat(((String) env.get("KAFKA_SASL_ENABLED_MECHANISMS")).split(","))
+                .contains("SCRAM-SHA-512");
         assertThat(env.get("KAFKA_AUTHORIZER_CLASS_NAME"))
                 .isEqualTo("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         assertThat(env.get("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND")).isEqualTo("false");
         assertThat(env.get("KAFKA_SUPER_USERS")).isEqualTo("User:enclave_admin");
         for (TenantConfig tenant : config.tenants()) {
-            assertThat((String) env.get("KAFKA_SUPER_USERS")).doesNotContain(tenant.kafka().username(),
-                    tenant.kafkaPublisher().username());
+            assertThat((String) env.get("KAFKA_SUPER_USERS"))
+                    .doesNotContain(
+                            tenant.kafka().username(), tenant.kafkaPublisher().username());
         }
         // The admin's password lives in a secret file, read through KAFKA_OPTS, never in the environment.
         assertThat(env.get("KAFKA_OPTS")).isEqualTo("-Djava.security.auth.login.config=/run/secrets/kafka_jaas");
@@ -305,16 +353,19 @@ class RenderCommandTest {
             }
         }
         for (String advertised : ((String) env.get("KAFKA_ADVERTISED_LISTENERS")).split(",")) {
-            assertThat(protocols.get(advertised.substring(0, advertised.indexOf(':')))).as(advertised)
+            assertThat(protocols.get(advertised.substring(0, advertised.indexOf(':'))))
+                    .as(advertised)
                     .isEqualTo("SASL_SSL");
         }
-        assertThat(protocols.get((String) env.get("KAFKA_INTER_BROKER_LISTENER_NAME"))).isEqualTo("SASL_SSL");
+        assertThat(protocols.get((String) env.get("KAFKA_INTER_BROKER_LISTENER_NAME")))
+                .isEqualTo("SASL_SSL");
         // The Kafka image reads the key store and its password from files under /etc/kafka/secrets.
         assertThat(env.get("KAFKA_SSL_KEYSTORE_FILENAME")).isEqualTo("broker.keystore.p12");
         assertThat(env.get("KAFKA_SSL_KEYSTORE_CREDENTIALS")).isEqualTo("broker.keystore.password");
         assertThat(env.get("KAFKA_SSL_KEY_CREDENTIALS")).isEqualTo("broker.keystore.password");
         assertThat(env.keySet()).noneMatch(key -> ((String) key).endsWith("PASSWORD"));
-        assertThat(secretMounts(compose, "kafka")).containsEntry("kafka_keystore", "/etc/kafka/secrets/broker.keystore.p12")
+        assertThat(secretMounts(compose, "kafka"))
+                .containsEntry("kafka_keystore", "/etc/kafka/secrets/broker.keystore.p12")
                 .containsEntry("kafka_keystore_password", "/etc/kafka/secrets/broker.keystore.password")
                 .containsEntry("kafka_ca", "/opt/enclave/kafka-tls/ca.crt");
         assertThat(get(compose, "secrets.kafka_keystore.file")).isEqualTo("./secrets/kafka/broker.keystore.p12");
@@ -334,8 +385,10 @@ class RenderCommandTest {
 
         // Every service but StarRocks is a Kafka client: the tenants' Flink processes, provisioning,
         // and the broker itself (inter-broker login and health check).
-        List<String> clients = services.keySet().stream().map(String.class::cast)
-                .filter(name -> !name.equals("starrocks")).toList();
+        List<String> clients = services.keySet().stream()
+                .map(String.class::cast)
+                .filter(name -> !name.equals("starrocks"))
+                .toList();
         assertThat(clients).contains("kafka", "provision", ComposeFile.taskManagerName("texas_state"));
         for (String service : clients) {
             assertThat(secretMounts(compose, service)).as(service).containsValue("/opt/enclave/kafka-tls/ca.crt");
@@ -343,12 +396,14 @@ class RenderCommandTest {
         for (TenantConfig tenant : config.tenants()) {
             String id = tenant.id();
             for (String service : List.of(ComposeFile.jobManagerName(id), ComposeFile.taskManagerName(id))) {
-                assertThat(secretMounts(compose, service)).as(service)
+                assertThat(secretMounts(compose, service))
+                        .as(service)
                         .containsEntry(id + "_kafka_ca", "/opt/enclave/kafka-tls/ca.crt");
             }
             assertThat(get(compose, "secrets." + id + "_kafka_ca.file")).isEqualTo("./secrets/" + id + "/kafka-ca.crt");
         }
-        assertThat(secretMounts(compose, "provision")).containsEntry("provision_kafka_ca", "/opt/enclave/kafka-tls/ca.crt");
+        assertThat(secretMounts(compose, "provision"))
+                .containsEntry("provision_kafka_ca", "/opt/enclave/kafka-tls/ca.crt");
         assertThat(get(compose, "secrets.provision_kafka_ca.file")).isEqualTo("./secrets/provision/kafka-ca.crt");
     }
 
@@ -368,15 +423,19 @@ class RenderCommandTest {
         for (Map.Entry<?, ?> service : services.entrySet()) {
             Object environment = ((Map<?, ?>) service.getValue()).get("environment");
             if (environment instanceof Map<?, ?> env) {
-                assertThat(env.keySet().stream().map(String::valueOf).toList()).as((String) service.getKey())
+                assertThat(env.keySet().stream().map(String::valueOf).toList())
+                        .as((String) service.getKey())
                         .doesNotContain("ENCLAVE_DEV");
             }
-            assertThat(String.valueOf(((Map<?, ?>) service.getValue()).get("command"))).as((String) service.getKey())
+            assertThat(String.valueOf(((Map<?, ?>) service.getValue()).get("command")))
+                    .as((String) service.getKey())
                     .doesNotContain("--dev");
         }
         String rendered = Files.readString(dir.resolve("compose.yaml"));
-        assertThat(rendered).contains("security_protocol SASL_SSL", "ssl.truststore.location /opt/enclave/kafka-tls/ca.crt")
-                .doesNotContain(PRODUCTION_SECRET).doesNotContainIgnoringCase("SASL_PLAINTEXT://");
+        assertThat(rendered)
+                .contains("security_protocol SASL_SSL", "ssl.truststore.location /opt/enclave/kafka-tls/ca.crt")
+                .doesNotContain(PRODUCTION_SECRET)
+                .doesNotContainIgnoringCase("SASL_PLAINTEXT://");
     }
 
     @Test
@@ -386,17 +445,21 @@ class RenderCommandTest {
 
         @SuppressWarnings("unchecked")
         List<String> command = (List<String>) get(compose, "services.provision.command");
-        assertThat(command).containsSubsequence(ComposeFile.CLI_HOME + "/bin/enclave", "provision", "-c", "/run/secrets/provision_config");
+        assertThat(command)
+                .containsSubsequence(
+                        ComposeFile.CLI_HOME + "/bin/enclave", "provision", "-c", "/run/secrets/provision_config");
         assertThat(get(compose, "services.provision.restart")).isEqualTo("no");
-        assertThat(get(compose, "services.provision.depends_on.kafka.condition")).isEqualTo("service_healthy");
+        assertThat(get(compose, "services.provision.depends_on.kafka.condition"))
+                .isEqualTo("service_healthy");
         assertThat(get(compose, "services.provision.environment.ENCLAVE_KAFKA_ADMIN_CONFIG"))
                 .isEqualTo("/run/secrets/kafka_admin");
         // Its own network: the admin credentials never sit on a network a tenant's containers join.
         assertThat(get(compose, "services.provision.networks")).isEqualTo(List.of("enclave_provision"));
         for (TenantConfig tenant : config.tenants()) {
-            for (String service : List.of(ComposeFile.jobManagerName(tenant.id()),
-                    ComposeFile.taskManagerName(tenant.id()))) {
-                assertThat(get(compose, "services." + service + ".depends_on.provision.condition")).as(service)
+            for (String service :
+                    List.of(ComposeFile.jobManagerName(tenant.id()), ComposeFile.taskManagerName(tenant.id()))) {
+                assertThat(get(compose, "services." + service + ".depends_on.provision.condition"))
+                        .as(service)
                         .isEqualTo("service_completed_successfully");
             }
         }
@@ -417,12 +480,16 @@ class RenderCommandTest {
             }
             for (String service : List.of(ComposeFile.jobManagerName(id), ComposeFile.taskManagerName(id))) {
                 Map<?, ?> svc = (Map<?, ?>) services.get(service);
-                List<String> sources = ((List<?>) svc.get("secrets")).stream()
-                        .map(m -> (String) ((Map<?, ?>) m).get("source")).toList();
+                List<String> sources = ((List<?>) svc.get("secrets"))
+                        .stream()
+                                .map(m -> (String) ((Map<?, ?>) m).get("source"))
+                                .toList();
                 assertThat(sources).as(service).containsExactlyInAnyOrderElementsOf(own);
                 // Every file it mounts is under the tenant's own secrets directory.
-                assertThat(sources).allSatisfy(source -> assertThat((String) ((Map<?, ?>) secrets.get(source)).get("file"))
-                        .as(source).startsWith("./secrets/" + id + "/"));
+                assertThat(sources)
+                        .allSatisfy(source -> assertThat((String) ((Map<?, ?>) secrets.get(source)).get("file"))
+                                .as(source)
+                                .startsWith("./secrets/" + id + "/"));
                 assertThat(get(svc, "secrets[1].target")).isEqualTo("/opt/enclave/keystore/keystore.bcfks");
                 assertThat(get(svc, "environment.ENCLAVE_KEYSTORE")).isEqualTo("/opt/enclave/keystore/keystore.bcfks");
                 assertThat(get(svc, "env_file")).isEqualTo(List.of("./secrets/" + id + "/credentials.env"));
@@ -432,9 +499,16 @@ class RenderCommandTest {
         // The broker's and provisioning's secrets reach no tenant's container.
         for (Map.Entry<?, ?> service : services.entrySet()) {
             if (!List.of("kafka", "provision").contains(service.getKey())) {
-                assertThat(secretMounts(compose, (String) service.getKey()).keySet()).as((String) service.getKey())
-                        .doesNotContain("kafka_admin", "kafka_jaas", "provision_config", "kafka_keystore",
-                                "kafka_keystore_password", "kafka_ca", "provision_kafka_ca");
+                assertThat(secretMounts(compose, (String) service.getKey()).keySet())
+                        .as((String) service.getKey())
+                        .doesNotContain(
+                                "kafka_admin",
+                                "kafka_jaas",
+                                "provision_config",
+                                "kafka_keystore",
+                                "kafka_keystore_password",
+                                "kafka_ca",
+                                "provision_kafka_ca");
             }
         }
     }
@@ -444,20 +518,24 @@ class RenderCommandTest {
         run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.toString());
         Map<String, Object> compose = load(dir.resolve("compose.yaml"));
 
-        assertThat(config.tenants()).anyMatch(t -> t.securityEnhancements().networkIsolation())
+        assertThat(config.tenants())
+                .anyMatch(t -> t.securityEnhancements().networkIsolation())
                 .anyMatch(t -> !t.securityEnhancements().networkIsolation());
         for (TenantConfig tenant : config.tenants()) {
-            for (String service : List.of(ComposeFile.jobManagerName(tenant.id()),
-                    ComposeFile.taskManagerName(tenant.id()))) {
+            for (String service :
+                    List.of(ComposeFile.jobManagerName(tenant.id()), ComposeFile.taskManagerName(tenant.id()))) {
                 String properties = (String) get(compose, "services." + service + ".environment.FLINK_PROPERTIES");
                 if (tenant.securityEnhancements().networkIsolation()) {
-                    assertThat(properties).as(service).contains("security.ssl.internal.enabled: true",
-                            "security.ssl.internal.keystore: /opt/enclave/flink-tls/internal.keystore.p12",
-                            "security.ssl.internal.truststore: /opt/enclave/flink-tls/internal.truststore.p12",
-                            // Filled inside the container from the tenant's env file; "$$" is compose's escape.
-                            "security.ssl.internal.keystore-password: $${FLINK_INTERNAL_TLS_PASSWORD}",
-                            "security.ssl.internal.key-password: $${FLINK_INTERNAL_TLS_PASSWORD}",
-                            "security.ssl.internal.truststore-password: $${FLINK_INTERNAL_TLS_PASSWORD}");
+                    assertThat(properties)
+                            .as(service)
+                            .contains(
+                                    "security.ssl.internal.enabled: true",
+                                    "security.ssl.internal.keystore: /opt/enclave/flink-tls/internal.keystore.p12",
+                                    "security.ssl.internal.truststore: /opt/enclave/flink-tls/internal.truststore.p12",
+                                    // Filled inside the container from the tenant's env file; "$$" is compose's escape.
+                                    "security.ssl.internal.keystore-password: $${FLINK_INTERNAL_TLS_PASSWORD}",
+                                    "security.ssl.internal.key-password: $${FLINK_INTERNAL_TLS_PASSWORD}",
+                                    "security.ssl.internal.truststore-password: $${FLINK_INTERNAL_TLS_PASSWORD}");
                 } else {
                     assertThat(properties).as(service).doesNotContain("security.ssl.internal");
                 }
@@ -467,13 +545,26 @@ class RenderCommandTest {
 
     @Test
     void k8sRefusesToRenderWithoutTheApiServerAddressBlockOrWithOneCoveringEveryAddress() {
-        CliRun missing = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("out").toString());
+        CliRun missing = run(
+                "render",
+                "k8s",
+                "-c",
+                EXAMPLES.toString(),
+                "--out",
+                dir.resolve("out").toString());
 
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("--api-server-cidr", "443/6443");
         assertThat(dir.resolve("out")).doesNotExist();
         for (String everyAddress : List.of("0.0.0.0/0", "::/0")) {
-            CliRun open = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR,
+            CliRun open = run(
+                    "render",
+                    "k8s",
+                    "-c",
+                    EXAMPLES.toString(),
+                    "--out",
+                    dir.resolve("out").toString(),
+                    CIDR,
                     everyAddress);
             assertThat(open.exit()).as(everyAddress).isEqualTo(2);
             assertThat(open.err()).contains("not every address");
@@ -484,18 +575,33 @@ class RenderCommandTest {
     @Test
     void k8sRefusesEveryWayOfWritingAnOpenOrVeryWideApiServerBlock() {
         // Each of these lets a tenant's pods reach 443/6443 on far more than the API server.
-        for (String open : List.of("0.0.0.0/00", "::/00", "0.0.0.0/1", "10.0.0.0/8", "10.0.0.0/15", "::/1",
-                "fd00::/48", "10.0.0.0/000")) {
-            CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR, open);
+        for (String open : List.of(
+                "0.0.0.0/00", "::/00", "0.0.0.0/1", "10.0.0.0/8", "10.0.0.0/15", "::/1", "fd00::/48", "10.0.0.0/000")) {
+            CliRun run = run(
+                    "render",
+                    "k8s",
+                    "-c",
+                    EXAMPLES.toString(),
+                    "--out",
+                    dir.resolve("out").toString(),
+                    CIDR,
+                    open);
 
             assertThat(run.exit()).as(open).isEqualTo(2);
             assertThat(run.err()).as(open).contains("not every address nor a block wider than /");
             assertThat(dir.resolve("out")).as(open).doesNotExist();
         }
         // Not an address block at all, or a prefix beyond the address's bits.
-        for (String malformed : List.of("999.0.0.1/32", "10.0.0.1/33", "fd00::1/129", "fd00:::1/128", "10.0.0.1/016",
-                "localhost/32")) {
-            CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("out").toString(), CIDR,
+        for (String malformed :
+                List.of("999.0.0.1/32", "10.0.0.1/33", "fd00::1/129", "fd00:::1/128", "10.0.0.1/016", "localhost/32")) {
+            CliRun run = run(
+                    "render",
+                    "k8s",
+                    "-c",
+                    EXAMPLES.toString(),
+                    "--out",
+                    dir.resolve("out").toString(),
+                    CIDR,
                     malformed);
 
             assertThat(run.exit()).as(malformed).isEqualTo(2);
@@ -523,13 +629,21 @@ class RenderCommandTest {
         for (TenantConfig tenant : config.tenants()) {
             Map<String, Object> policy = load(dir.resolve(tenant.id()).resolve("networkpolicy.yaml"));
             List<?> egress = (List<?>) get(policy, "spec.egress");
-            List<?> apiRules = egress.stream().filter(rule -> {
-                Object ports = ((Map<?, ?>) rule).get("ports");
-                return ports != null && ((List<?>) ports).stream()
-                        .anyMatch(p -> List.of(443, 6443).contains(((Map<?, ?>) p).get("port")));
-            }).toList();
-            assertThat(apiRules).as(tenant.id()).singleElement().satisfies(rule -> assertThat(((Map<?, ?>) rule).get("to"))
-                    .isEqualTo(List.of(Map.of("ipBlock", Map.of("cidr", API_SERVER)))));
+            List<?> apiRules = egress.stream()
+                    .filter(rule -> {
+                        Object ports = ((Map<?, ?>) rule).get("ports");
+                        return ports != null
+                                && ((List<?>) ports)
+                                        .stream()
+                                                .anyMatch(
+                                                        p -> List.of(443, 6443).contains(((Map<?, ?>) p).get("port")));
+                    })
+                    .toList();
+            assertThat(apiRules)
+                    .as(tenant.id())
+                    .singleElement()
+                    .satisfies(rule -> assertThat(((Map<?, ?>) rule).get("to"))
+                            .isEqualTo(List.of(Map.of("ipBlock", Map.of("cidr", API_SERVER)))));
         }
     }
 
@@ -544,22 +658,31 @@ class RenderCommandTest {
             assertThat(conf.keySet()).as(tenant.id()).noneMatch(k -> ((String) k).endsWith("password"));
             if (!tenant.securityEnhancements().networkIsolation()) {
                 assertThat(conf.keySet()).as(tenant.id()).noneMatch(k -> ((String) k).startsWith("security.ssl"));
-                assertThat(String.valueOf(get(fd, "spec.podTemplate.spec.volumes"))).doesNotContain("tls");
+                assertThat(String.valueOf(get(fd, "spec.podTemplate.spec.volumes")))
+                        .doesNotContain("tls");
                 continue;
             }
-            assertThat(conf.get("security.ssl.internal.enabled")).as(tenant.id()).isEqualTo("true");
-            assertThat(conf.get("security.ssl.internal.keystore")).isEqualTo("/opt/enclave/flink-tls/internal.keystore.p12");
+            assertThat(conf.get("security.ssl.internal.enabled"))
+                    .as(tenant.id())
+                    .isEqualTo("true");
+            assertThat(conf.get("security.ssl.internal.keystore"))
+                    .isEqualTo("/opt/enclave/flink-tls/internal.keystore.p12");
             assertThat(conf.get("security.ssl.internal.truststore"))
                     .isEqualTo("/opt/enclave/flink-tls/internal.truststore.p12");
             for (String side : List.of("jobmanager", "taskmanager")) {
-                assertThat((String) conf.get("kubernetes." + side + ".entrypoint.args")).as(side).contains(
-                        "-Dsecurity.ssl.internal.keystore-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"",
-                        "-Dsecurity.ssl.internal.key-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"",
-                        "-Dsecurity.ssl.internal.truststore-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"");
+                assertThat((String) conf.get("kubernetes." + side + ".entrypoint.args"))
+                        .as(side)
+                        .contains(
+                                "-Dsecurity.ssl.internal.keystore-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"",
+                                "-Dsecurity.ssl.internal.key-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"",
+                                "-Dsecurity.ssl.internal.truststore-password=\"${FLINK_INTERNAL_TLS_PASSWORD}\"");
             }
-            assertThat(get(fd, "spec.podTemplate.spec.containers[0].env[1]")).isEqualTo(Map.of(
-                    "name", "FLINK_INTERNAL_TLS_PASSWORD", "valueFrom", Map.of("secretKeyRef",
-                            Map.of("name", "enclave-flink-internal-tls", "key", "password"))));
+            assertThat(get(fd, "spec.podTemplate.spec.containers[0].env[1]"))
+                    .isEqualTo(Map.of(
+                            "name",
+                            "FLINK_INTERNAL_TLS_PASSWORD",
+                            "valueFrom",
+                            Map.of("secretKeyRef", Map.of("name", "enclave-flink-internal-tls", "key", "password"))));
             assertThat(get(fd, "spec.podTemplate.spec.volumes[2].secret.secretName"))
                     .isEqualTo("enclave-flink-internal-tls");
             assertThat(get(fd, "spec.podTemplate.spec.containers[0].volumeMounts[2].mountPath"))
@@ -572,7 +695,15 @@ class RenderCommandTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(EXAMPLES).replace("allowed_states: [CO]", "allowed_states: [XX]"));
 
-        CliRun run = run("render", "k8s", "-c", bad.toString(), "--out", dir.resolve("out").toString(), CIDR, API_SERVER);
+        CliRun run = run(
+                "render",
+                "k8s",
+                "-c",
+                bad.toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                CIDR,
+                API_SERVER);
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("tenants.colorado_state.data_restrictions.allowed_states[0]");
@@ -582,20 +713,34 @@ class RenderCommandTest {
     @Test
     void flinkDeploymentNamesOfTheLongestIdsFitFlinksClusterIdLimitAndStayDistinct() throws IOException {
         Path yaml = dir.resolve("longest.yaml");
-        Files.writeString(yaml, Files.readString(EXAMPLES).replace("colorado_state", LONGEST_ID)
-                .replace("texas_state", LONGEST_ID_NEIGHBOUR));
+        Files.writeString(
+                yaml,
+                Files.readString(EXAMPLES)
+                        .replace("colorado_state", LONGEST_ID)
+                        .replace("texas_state", LONGEST_ID_NEIGHBOUR));
 
-        CliRun run = run("render", "k8s", "-c", yaml.toString(), "--out", dir.resolve("a").toString(), CIDR, API_SERVER);
+        CliRun run = run(
+                "render",
+                "k8s",
+                "-c",
+                yaml.toString(),
+                "--out",
+                dir.resolve("a").toString(),
+                CIDR,
+                API_SERVER);
         run("render", "k8s", "-c", yaml.toString(), "--out", dir.resolve("b").toString(), CIDR, API_SERVER);
 
         assertThat(run.exit()).as(run.err()).isZero();
         List<String> names = deploymentNames(dir.resolve("a"));
-        assertThat(names).hasSize(2 * config.tenants().size()).doesNotHaveDuplicates()
-                .allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(45).matches(DNS_1035_LABEL));
+        assertThat(names)
+                .hasSize(2 * config.tenants().size())
+                .doesNotHaveDuplicates()
+                .allSatisfy(
+                        name -> assertThat(name).hasSizeLessThanOrEqualTo(45).matches(DNS_1035_LABEL));
         // Deterministic: rendering again names the same deployments, so kubectl apply updates them in place.
         assertThat(deploymentNames(dir.resolve("b"))).isEqualTo(names);
-        String longest = (String) get(load(dir.resolve("a").resolve(LONGEST_ID).resolve("flinkdeployment.yaml")),
-                "metadata.name");
+        String longest = (String)
+                get(load(dir.resolve("a").resolve(LONGEST_ID).resolve("flinkdeployment.yaml")), "metadata.name");
         assertThat(longest).hasSize(45).startsWith("tenant-aaaa").matches(".*-[0-9a-f]{8}");
         // Names that already fit are left as they were.
         assertThat(names).contains("tenant-federal-dhs-emergency-processing", "tenant-federal-dhs-ingest");
@@ -610,7 +755,9 @@ class RenderCommandTest {
                 for (String job : List.of(names.jobName(), names.ingestJobName())) {
                     String name = KubernetesManifests.deploymentName(job);
                     assertThat(name).as(job).hasSizeLessThanOrEqualTo(45).matches(DNS_1035_LABEL);
-                    assertThat(seen.add(name)).as("%s is named %s, as another job is", job, name).isTrue();
+                    assertThat(seen.add(name))
+                            .as("%s is named %s, as another job is", job, name)
+                            .isTrue();
                 }
             }
         }
@@ -623,9 +770,11 @@ class RenderCommandTest {
         for (String file : List.of("flinkdeployment.yaml", "flinkdeployment-ingest.yaml")) {
             Map<String, Object> fd = load(dir.resolve("texas_state").resolve(file));
             String port = (String) get(fd, "spec.flinkConfiguration.metrics\\.reporter\\.prom\\.port");
-            assertThat(get(fd, "spec.flinkConfiguration.kubernetes\\.taskmanager\\.annotations")).as(file)
+            assertThat(get(fd, "spec.flinkConfiguration.kubernetes\\.taskmanager\\.annotations"))
+                    .as(file)
                     .isEqualTo("prometheus.io/scrape:true,prometheus.io/port:" + port);
-            assertThat(get(fd, "spec.flinkConfiguration.kubernetes\\.jobmanager\\.annotations")).as(file)
+            assertThat(get(fd, "spec.flinkConfiguration.kubernetes\\.jobmanager\\.annotations"))
+                    .as(file)
                     .isEqualTo("prometheus.io/scrape:true,prometheus.io/port:" + port);
         }
     }
@@ -633,8 +782,17 @@ class RenderCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void theIngestJobIsItsOwnFlinkDeploymentWithItsOwnStateAndTheOnlyPodsThatReachTheUpstreamApis() {
-        CliRun run = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), "--state-base",
-                "s3://state/enclave", CIDR, API_SERVER);
+        CliRun run = run(
+                "render",
+                "k8s",
+                "-c",
+                EXAMPLES.toString(),
+                "--out",
+                dir.toString(),
+                "--state-base",
+                "s3://state/enclave",
+                CIDR,
+                API_SERVER);
 
         assertThat(run.exit()).as(run.err()).isZero();
         Map<String, Object> fd = load(dir.resolve("federal_dhs").resolve("flinkdeployment-ingest.yaml"));
@@ -642,8 +800,8 @@ class RenderCommandTest {
         assertThat(get(fd, "metadata.name")).isEqualTo("tenant-federal-dhs-ingest");
         assertThat(get(fd, "metadata.namespace")).isEqualTo("enclave-federal-dhs");
         assertThat(get(fd, "spec.job.entryClass")).isEqualTo("io.enclave.jobs.TenantIngestJob");
-        assertThat(get(fd, "spec.job.args")).isEqualTo(
-                List.of("--config", "/opt/enclave/config/tenants.yaml", "--tenant", "federal_dhs"));
+        assertThat(get(fd, "spec.job.args"))
+                .isEqualTo(List.of("--config", "/opt/enclave/config/tenants.yaml", "--tenant", "federal_dhs"));
         assertThat(get(fd, "spec.job.upgradeMode")).isEqualTo("savepoint");
         // Its own checkpoints and HA state: two clusters sharing one HA directory would take each other's leadership.
         assertThat(get(fd, "spec.flinkConfiguration.execution\\.checkpointing\\.dir"))
@@ -652,51 +810,90 @@ class RenderCommandTest {
                 .isEqualTo("s3://state/enclave/federal_dhs/ingest/ha");
         assertThat(get(fd, "spec.podTemplate.metadata.labels.enclave\\.io/job")).isEqualTo("ingest");
         // Strict tenants' ingest pods are pinned to their own nodes too.
-        assertThat(get(fd, "spec.podTemplate.spec.nodeSelector.enclave\\.io/dedicated-tenant")).isEqualTo("federal_dhs");
+        assertThat(get(fd, "spec.podTemplate.spec.nodeSelector.enclave\\.io/dedicated-tenant"))
+                .isEqualTo("federal_dhs");
         Map<String, Object> processing = load(dir.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
-        assertThat(get(processing, "spec.podTemplate.metadata.labels.enclave\\.io/job")).isEqualTo("processing");
+        assertThat(get(processing, "spec.podTemplate.metadata.labels.enclave\\.io/job"))
+                .isEqualTo("processing");
 
         Map<String, Object> policy = load(dir.resolve("federal_dhs").resolve("networkpolicy-ingest.yaml"));
-        assertThat(get(policy, "spec.podSelector")).isEqualTo(Map.of("matchLabels", Map.of("enclave.io/job", "ingest")));
+        assertThat(get(policy, "spec.podSelector"))
+                .isEqualTo(Map.of("matchLabels", Map.of("enclave.io/job", "ingest")));
         assertThat(get(policy, "spec.policyTypes")).isEqualTo(List.of("Egress"));
         assertThat(get(policy, "spec.egress[0].ports")).isEqualTo(List.of(Map.of("protocol", "TCP", "port", 443)));
-        assertThat((List<Object>) get(policy, "spec.egress[0].to[0].ipBlock.except")).contains("10.0.0.0/8");
+        assertThat((List<Object>) get(policy, "spec.egress[0].to[0].ipBlock.except"))
+                .contains("10.0.0.0/8");
     }
 
     @Test
     void aTenantWithNoApiInScopeGetsNoIngestDeployment() {
         // allowed_states cannot be empty in a config file, so this tenant is built as the binder never would.
         TenantConfig t = config.tenant("texas_state");
-        TenantConfig noScope = new TenantConfig(t.id(), t.organization(), t.classificationLevel(), t.database(),
-                t.kafka(), t.kafkaPublisher(), t.kafkaQuotas(), t.resourceGroup(), t.apiAccess(),
-                new DataRestrictions(StateScope.of(Set.of()), t.dataRestrictions().allowedClassifications()),
-                t.auditRequirements(), t.securityEnhancements(), t.processing(), t.keystore());
+        TenantConfig noScope = new TenantConfig(
+                t.id(),
+                t.organization(),
+                t.classificationLevel(),
+                t.database(),
+                t.kafka(),
+                t.kafkaPublisher(),
+                t.kafkaQuotas(),
+                t.resourceGroup(),
+                t.apiAccess(),
+                new DataRestrictions(
+                        StateScope.of(Set.of()), t.dataRestrictions().allowedClassifications()),
+                t.auditRequirements(),
+                t.securityEnhancements(),
+                t.processing(),
+                t.keystore());
         EnclaveConfig withoutIngest = new EnclaveConfig(config.global(), List.of(noScope));
-        RenderOptions options = new RenderOptions(RenderOptions.DEFAULT_IMAGE, RenderOptions.DEFAULT_STATE_BASE,
-                RenderOptions.DEFAULT_OPERATOR_NAMESPACE, API_SERVER);
+        RenderOptions options = new RenderOptions(
+                RenderOptions.DEFAULT_IMAGE,
+                RenderOptions.DEFAULT_STATE_BASE,
+                RenderOptions.DEFAULT_OPERATOR_NAMESPACE,
+                API_SERVER);
 
         KubernetesManifests manifests = KubernetesManifests.of(withoutIngest, "texas_state", options);
 
         assertThat(manifests.hasIngest()).isFalse();
-        assertThat(manifests.documents()).containsKey("flinkdeployment.yaml")
+        assertThat(manifests.documents())
+                .containsKey("flinkdeployment.yaml")
                 .doesNotContainKeys("flinkdeployment-ingest.yaml", "networkpolicy-ingest.yaml");
-        assertThat(get(manifests.documents().get("resourcequota.yaml"), "spec.hard.pods")).isEqualTo("6");
+        assertThat(get(manifests.documents().get("resourcequota.yaml"), "spec.hard.pods"))
+                .isEqualTo("6");
     }
 
     @Test
     void tenantOptionRendersThatTenantOnly() throws IOException {
-        CliRun k8s = run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.resolve("k8s").toString(), CIDR,
-                API_SERVER, "--tenant", "texas_state");
-        CliRun compose = run("render", "compose", "-c", EXAMPLES.toString(), "--out", dir.resolve("compose").toString(),
-                "-t", "colorado_state");
+        CliRun k8s = run(
+                "render",
+                "k8s",
+                "-c",
+                EXAMPLES.toString(),
+                "--out",
+                dir.resolve("k8s").toString(),
+                CIDR,
+                API_SERVER,
+                "--tenant",
+                "texas_state");
+        CliRun compose = run(
+                "render",
+                "compose",
+                "-c",
+                EXAMPLES.toString(),
+                "--out",
+                dir.resolve("compose").toString(),
+                "-t",
+                "colorado_state");
 
         assertThat(k8s.exit()).as(k8s.err()).isZero();
         try (Stream<Path> tenants = Files.list(dir.resolve("k8s"))) {
             assertThat(tenants.map(p -> p.getFileName().toString())).containsExactly("texas_state");
         }
         assertThat(compose.exit()).as(compose.err()).isZero();
-        Map<?, ?> services = (Map<?, ?>) load(dir.resolve("compose").resolve("compose.yaml")).get("services");
-        assertThat(services.keySet().stream().map(String::valueOf).toList()).contains("colorado-state-jobmanager", "colorado-state-taskmanager", "kafka")
+        Map<?, ?> services =
+                (Map<?, ?>) load(dir.resolve("compose").resolve("compose.yaml")).get("services");
+        assertThat(services.keySet().stream().map(String::valueOf).toList())
+                .contains("colorado-state-jobmanager", "colorado-state-taskmanager", "kafka")
                 .doesNotContain("texas-state-jobmanager", "federal-dhs-jobmanager");
     }
 
@@ -704,16 +901,18 @@ class RenderCommandTest {
     void anUnknownTenantExitsTwoWithOneLineAndWritesNothing() {
         for (String kind : List.of("k8s", "compose")) {
             Path out = dir.resolve(kind);
-            List<String> args = new ArrayList<>(List.of("render", kind, "-c", EXAMPLES.toString(), "--out", out.toString(),
-                    "--tenant", "nobody"));
+            List<String> args = new ArrayList<>(
+                    List.of("render", kind, "-c", EXAMPLES.toString(), "--out", out.toString(), "--tenant", "nobody"));
             if (kind.equals("k8s")) {
                 args.addAll(List.of(CIDR, API_SERVER));
             }
             CliRun run = run(args.toArray(String[]::new));
 
             assertThat(run.exit()).as(kind).isEqualTo(2);
-            assertThat(run.err().lines()).as(kind).containsExactly(
-                    "no tenant 'nobody' in the config; known tenants: " + String.join(", ", tenantIds()));
+            assertThat(run.err().lines())
+                    .as(kind)
+                    .containsExactly(
+                            "no tenant 'nobody' in the config; known tenants: " + String.join(", ", tenantIds()));
             assertThat(out).as(kind).doesNotExist();
         }
     }
@@ -724,7 +923,8 @@ class RenderCommandTest {
         CliRun k8sHelp = run("render", "k8s", "--help");
 
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("--out", "--image", "--state-base", "--tenant")
+        assertThat(help.out())
+                .contains("--out", "--image", "--state-base", "--tenant")
                 .doesNotContain("--api-server-cidr", "--operator-namespace");
         assertThat(k8sHelp.out()).contains("--api-server-cidr", "--operator-namespace", "--tenant");
         for (String option : List.of("--api-server-cidr=10.0.0.1/32", "--operator-namespace=flink")) {
@@ -746,7 +946,8 @@ class RenderCommandTest {
                 .replace("${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}", "SASL_SSL")
                 .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", "kafka:9092")
                 .replace("${STARROCKS_JDBC_URL:-jdbc:mysql://localhost:9030}", "jdbc:mysql://starrocks:9030")
-                .replace("client_properties: {}",
+                .replace(
+                        "client_properties: {}",
                         "client_properties: {ssl.truststore.type: PEM, ssl.truststore.location: /opt/enclave/kafka-tls/ca.crt}");
         yaml = yaml.replaceAll("\\$\\{([A-Z0-9_]+):-dev-only-[^}]*}", PRODUCTION_SECRET + "$1");
         return yaml.replaceAll("\\$\\{[A-Z0-9_]+:-([^}]*)}", "$1");
@@ -770,8 +971,12 @@ class RenderCommandTest {
         List<String> names = new ArrayList<>();
         for (TenantConfig other : config.tenants()) {
             if (!other.id().equals(tenant.id())) {
-                names.addAll(List.of(other.id(), other.id().replace('_', '-'), other.database().schema(),
-                        other.database().user(), other.kafka().username()));
+                names.addAll(List.of(
+                        other.id(),
+                        other.id().replace('_', '-'),
+                        other.database().schema(),
+                        other.database().user(),
+                        other.kafka().username()));
             }
         }
         return names;
@@ -784,8 +989,10 @@ class RenderCommandTest {
     /** The names of every FlinkDeployment under {@code root}, in file order. */
     private static List<String> deploymentNames(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("flinkdeployment")).sorted()
-                    .map(f -> (String) get(load(f), "metadata.name")).toList();
+            return files.filter(f -> f.getFileName().toString().startsWith("flinkdeployment"))
+                    .sorted()
+                    .map(f -> (String) get(load(f), "metadata.name"))
+                    .toList();
         }
     }
 
@@ -831,5 +1038,4 @@ class RenderCommandTest {
     private static CliRun run(String... args) {
         return CliRun.of(args);
     }
-
 }
