@@ -294,7 +294,9 @@ final class ConfigBinder {
             yaml.requiredScalar(entry.value(), path, kind)
                     .filter(v -> kind != ValueKind.SECRET || yaml.isStrongSecret(v))
                     .filter(v -> yaml.devMode().on() || keepsTlsStrict(entry.key(), v))
-                    .ifPresent(v -> properties.put(entry.key(), v.text()));
+                    // A trust or key store file is found beside the config, wherever the command runs.
+                    .flatMap(v -> kind == ValueKind.PATH ? absolutePath(v) : Optional.of(v.text()))
+                    .ifPresent(v -> properties.put(entry.key(), v));
         }
         return properties;
     }

@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TenantConfigLoaderTest {
 
@@ -326,6 +327,28 @@ class TenantConfigLoaderTest {
                         "ssl.truststore.type", "PKCS12",
                         "request.timeout.ms", "30000"));
         assertThat(global.jdbcUrlFor("colorado_emergency")).isEqualTo("jdbc:mysql://localhost:9030/colorado_emergency");
+    }
+
+    @Test
+    void aRelativeStoreLocationInClientPropertiesIsFoundBesideTheConfigFile(@TempDir Path dir) throws IOException {
+        String yaml = MINIMAL.replace("kafka: {bootstrap_servers: \"localhost:9092\"}", """
+                kafka:
+                    bootstrap_servers: "broker:9093"
+                    security_protocol: SSL
+                    client_properties:
+                      ssl.truststore.location: certs/kafka-ca.pem
+                      ssl.truststore.type: PEM""");
+        Path file = Files.createDirectories(dir.resolve("conf")).resolve("tenants.yaml");
+        Files.writeString(file, yaml);
+
+        GlobalSettings global =
+                TenantConfigLoader.load(file, Map.of(), DevMode.ON).global();
+
+        // Not the working directory's certs/: every command, run from anywhere, reads the same store.
+        assertThat(global.kafkaClientProperties())
+                .containsEntry(
+                        "ssl.truststore.location",
+                        dir.resolve("conf/certs/kafka-ca.pem").toString());
     }
 
     @Test
