@@ -12,6 +12,7 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.config.UsStates;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.crypto.TenantKeyStore;
 import io.enclave.sinks.TenantTableCounts;
 import io.enclave.sinks.dialect.SqlDialect;
@@ -93,6 +94,8 @@ class TenantPipelineITCase {
                                 tenant.id(),
                                 tenant.database().encryptionKeyRef())
                         .init();
+                // The job signs its audit chain with its own key and reads the public trust file.
+                AuditSigning.ensure(tenant);
                 kafka.createTopics(
                         tenant.processing().topicPartitions(),
                         tenant.names().topics().toArray(String[]::new));
