@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stack trace unless {@code --verbose}, and the exit code of the README's table.
  */
 class CliErrorsTest {
-    private static final Path EXAMPLES = Path.of("..", "tenant-config", "examples", "tenants.yaml");
+    private static final Path EXAMPLES = Path.of("..", "..", "tenant-config", "examples", "tenants.yaml");
 
     @TempDir
     Path dir;
