@@ -24,6 +24,8 @@ public final class Progress implements AutoCloseable {
     private final long total;
     private final String unit;
     private ProgressBar bar;
+    /** The last line written, so the close's final redraw of an unchanged bar is not written twice. */
+    private String lastLine;
 
     private Progress(PrintWriter err, String task, long total, String unit) {
         this.err = err;
@@ -85,9 +87,13 @@ public final class Progress implements AutoCloseable {
         return bar;
     }
 
-    private void line(String rendered) {
-        err.println(rendered.stripTrailing());
-        err.flush();
+    private synchronized void line(String rendered) {
+        String line = rendered.stripTrailing();
+        if (!line.equals(lastLine)) {
+            err.println(line);
+            err.flush();
+            lastLine = line;
+        }
     }
 
     /** Draws the final state, once, and stops redrawing. */
