@@ -92,6 +92,7 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
             return ExitCode.KEY_MATERIAL;
         }
         if (t instanceof AuditUnavailableException
+                || t instanceof WaitTimedOutException
                 || t instanceof org.apache.kafka.common.errors.TimeoutException
                 || isConnectionFailure(t)) {
             return ExitCode.UNAVAILABLE;

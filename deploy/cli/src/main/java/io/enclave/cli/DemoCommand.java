@@ -47,6 +47,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
     int webPort;
 
+    @Mixin
+    TimeoutOption timeout;
+
     @Option(names = "--replay", description = "FEMA CSV or NWS JSON export to publish to every tenant first.")
     List<Path> replay = List.of();
 
@@ -66,9 +69,10 @@ final class DemoCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             return ExitCode.USAGE;
         }
-        try (EnclaveDemo demo = new EnclaveDemo(loaded.get(), out)) {
+        try (EnclaveDemo demo =
+                new EnclaveDemo(loaded.get(), out, spec.commandLine().getErr())) {
             demo.configFile(config);
-            demo.start(webPort);
+            demo.start(webPort, timeout.duration());
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
             out.printf(
                     "Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --dev -c %s -t colorado_state"

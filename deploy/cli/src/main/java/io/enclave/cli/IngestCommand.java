@@ -1,8 +1,10 @@
 package io.enclave.cli;
 
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.GlobalSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.ingest.ApiAccessDeniedException;
+import io.enclave.ingest.IngestKafkaSink;
 import io.enclave.ingest.IngestOptions;
 import io.enclave.ingest.ScopeViolationException;
 import io.enclave.jobs.TenantIngestJob;
@@ -10,7 +12,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +59,9 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-dir", description = "Keep checkpoints (the API cursors) in this directory.")
     Path checkpointDir;
 
+    @Mixin
+    TimeoutOption timeout;
+
     @Option(names = "--resume-from", description = "Checkpoint or savepoint to resume the cursors from.")
     String resumeFrom;
 
@@ -76,6 +86,7 @@ final class IngestCommand implements Callable<Integer> {
                 slice.global().apis().nwsBaseUrl(),
                 String.join(", ", tenant.names().topics()));
         out.flush();
+        awaitTopics(slice.global(), tenant);
         try {
             TenantIngestJob.environment(
                             slice.global(), tenant, options, TenantIngestJob.stateSettings(checkpointDir, resumeFrom))
@@ -87,6 +98,29 @@ final class IngestCommand implements Callable<Integer> {
         }
         out.printf("%s: caught up%n", tenant.names().ingestJobName());
         return 0;
+    }
+
+    /**
+     * Waits, at most --timeout, for the broker to know each of the tenant's topics, as the job's
+     * publisher principal sees them: an unreachable broker or a missing topic is exit 3 now, with
+     * one line, instead of a job that retries until Flink gives up.
+     */
+    private void awaitTopics(GlobalSettings global, TenantConfig tenant) {
+        timeout.waitingFor(
+                spec.commandLine().getErr(),
+                spec.qualifiedName(),
+                "the Kafka broker at " + global.kafkaBootstrapServers() + " to know "
+                        + String.join(", ", tenant.names().topics()));
+        Properties props = IngestKafkaSink.publisherProperties(global, tenant);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
+        // partitionsFor blocks for metadata at most max.block.ms, then throws Kafka's TimeoutException: exit 3.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.duration().toMillis());
+        try (Producer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String topic : tenant.names().topics()) {
+                producer.partitionsFor(topic);
+            }
+        }
     }
 
     static String reason(Throwable e) {

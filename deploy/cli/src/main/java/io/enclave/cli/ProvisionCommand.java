@@ -135,6 +135,7 @@ final class ProvisionCommand implements Callable<Integer> {
             return ExitCode.USAGE;
         }
         Map<String, Object> adminProps = kafkaAdminProperties(config);
+        PrintWriter err = spec.commandLine().getErr();
         ProvisionReport report = new ProvisionReport();
         timeout.waitingFor(
                 spec.commandLine().getErr(),
@@ -151,8 +152,11 @@ final class ProvisionCommand implements Callable<Integer> {
                                     .map(String::trim)
                                     .filter(principal -> !principal.isEmpty())
                                     .collect(java.util.stream.Collectors.toSet()));
-            for (TenantConfig tenant : tenants) {
-                report.addAll(provisioner.plan(tenant));
+            try (Progress progress = Progress.of(err, spec.qualifiedName() + ": Kafka", tenants.size(), "tenants")) {
+                for (TenantConfig tenant : tenants) {
+                    report.addAll(provisioner.plan(tenant));
+                    progress.step(tenant.id());
+                }
             }
             // The fixes use the admin client, so they run before it closes.
             return report.run(dryRun, spec.commandLine().getOut());
@@ -181,8 +185,11 @@ final class ProvisionCommand implements Callable<Integer> {
                 DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword())) {
             DatabaseProvisioner provisioner = new DatabaseProvisioner(
                     admin, config.global(), Dialects.of(config.global().databaseDialect()));
-            for (TenantConfig tenant : tenants) {
-                report.addAll(provisioner.plan(tenant));
+            try (Progress progress = Progress.of(err, spec.qualifiedName() + ": database", tenants.size(), "tenants")) {
+                for (TenantConfig tenant : tenants) {
+                    report.addAll(provisioner.plan(tenant));
+                    progress.step(tenant.id());
+                }
             }
             return report.run(dryRun, spec.commandLine().getOut());
         }

@@ -1,5 +1,7 @@
 package io.enclave.cli.demo;
 
+import io.enclave.cli.Progress;
+import io.enclave.cli.WaitTimedOutException;
 import io.enclave.cli.provision.DatabaseProvisioner;
 import io.enclave.cli.provision.KafkaProvisioner;
 import io.enclave.cli.provision.ProvisionReport;
@@ -30,7 +32,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -51,6 +59,7 @@ public final class EnclaveDemo implements AutoCloseable {
     private final EnclaveConfig config;
     private GlobalSettings global;
     private final PrintWriter out;
+    private final PrintWriter err;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, JobID> jobs = new LinkedHashMap<>();
     private EmbeddedMariaDb database;
@@ -59,29 +68,46 @@ public final class EnclaveDemo implements AutoCloseable {
     private Path configFile = Path.of("tenant-config", "examples", "tenants.yaml");
     private boolean decryptHintShown;
 
-    public EnclaveDemo(EnclaveConfig config, PrintWriter out) {
+    /** {@code out} gets the demo's console, {@code err} its progress bars. */
+    public EnclaveDemo(EnclaveConfig config, PrintWriter out, PrintWriter err) {
         this.config = config;
         this.out = out;
+        this.err = err;
     }
 
-    /** Starts the servers, provisions each tenant, and submits each tenant's job. */
-    public void start(int webPort) throws Exception {
+    /**
+     * Starts the servers, provisions each tenant, and submits each tenant's job, with a bar on
+     * stderr; any one step that takes longer than {@code timeout} fails with {@link WaitTimedOutException}.
+     */
+    public void start(int webPort, Duration timeout) throws Exception {
+        List<TenantConfig> tenants = List.copyOf(config.tenants());
+        // Kafka, MariaDB, provisioning and keys, the Flink cluster, then one step per tenant's job.
+        try (Progress startup = Progress.of(err, "enclave demo: start-up", 4 + tenants.size(), "steps");
+                Steps steps = new Steps(startup, timeout)) {
+            start(webPort, tenants, steps);
+        }
+    }
+
+    private void start(int webPort, List<TenantConfig> tenants, Steps steps) throws Exception {
         out.println("Starting embedded Kafka (KRaft) ...");
         out.flush();
         // SASL with real ACLs, so each tenant's principals can reach only that tenant's topics.
-        EmbeddedKafka kafka = EmbeddedKafka.startWithSasl(KAFKA_ADMIN, KAFKA_ADMIN_PASSWORD);
+        EmbeddedKafka kafka = steps.await(
+                "the embedded Kafka broker", () -> EmbeddedKafka.startWithSasl(KAFKA_ADMIN, KAFKA_ADMIN_PASSWORD));
         started.add(kafka);
         out.println("Starting embedded MariaDB (StarRocks stand-in) ...");
         out.flush();
-        database = EmbeddedMariaDb.start(0);
+        database = steps.await("the embedded MariaDB", () -> EmbeddedMariaDb.start(0));
         started.add(database);
 
         global = config.global()
                 .withKafka(kafka.bootstrapServers(), "SASL_PLAINTEXT")
                 .withDatabase(database.rootJdbcUrl(), DatabaseDialect.MYSQL);
-        List<TenantConfig> tenants = List.copyOf(config.tenants());
-        provision(kafka, tenants);
-        createMissingKeys(tenants);
+        steps.await("provisioning and keys of " + tenants.size() + " tenants", () -> {
+            provision(kafka, tenants);
+            createMissingKeys(tenants);
+            return null;
+        });
 
         int slots = tenants.stream().mapToInt(t -> t.processing().parallelism()).sum();
         Configuration conf = new Configuration();
@@ -92,14 +118,22 @@ public final class EnclaveDemo implements AutoCloseable {
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(slots)
                 .build());
-        cluster.start();
+        // Closed even when its start times out, so its threads and port do not outlive the demo.
         started.add(cluster::close);
-        out.printf("Flink web UI: %s%n", cluster.getRestAddress().get());
+        String webUi = steps.await("the Flink cluster", () -> {
+            cluster.start();
+            return cluster.getRestAddress().get().toString();
+        });
+        out.printf("Flink web UI: %s%n", webUi);
 
         for (TenantConfig tenant : tenants) {
             var graph = TenantJob.environment(global, tenant).getStreamGraph();
             graph.setJobName(tenant.names().jobName());
-            jobs.put(tenant.id(), cluster.submitJob(graph).get().getJobID());
+            jobs.put(
+                    tenant.id(),
+                    steps.await(
+                            "the submission of " + tenant.names().jobName(),
+                            () -> cluster.submitJob(graph).get().getJobID()));
             out.printf("  submitted %s%n", tenant.names().jobName());
         }
         out.flush();
@@ -186,9 +220,17 @@ public final class EnclaveDemo implements AutoCloseable {
         String name = file.getFileName().toString();
         boolean fema = name.endsWith(".csv");
         List<byte[]> payloads = fema ? SampleFiles.femaCsv(file) : SampleFiles.nwsAlerts(file);
-        for (TenantConfig tenant : config.tenants()) {
-            publisher.publishRaw(
-                    tenant.id(), tenant.names().topic(fema ? StreamKind.DISASTERS : StreamKind.WEATHER), payloads);
+        try (Progress progress = Progress.of(
+                err,
+                "enclave demo: replay " + name,
+                (long) payloads.size() * config.tenants().size(),
+                "records")) {
+            for (TenantConfig tenant : config.tenants()) {
+                progress.waitingFor("the broker to take " + name + " for " + tenant.id());
+                publisher.publishRaw(
+                        tenant.id(), tenant.names().topic(fema ? StreamKind.DISASTERS : StreamKind.WEATHER), payloads);
+                progress.stepBy(payloads.size(), tenant.id());
+            }
         }
         out.printf("replayed %d records of %s to every tenant%n", payloads.size(), file);
     }
@@ -245,6 +287,45 @@ public final class EnclaveDemo implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The start-up's steps: each says on the bar what it waits for, runs on its own thread, and is
+     * given up (interrupted) after the timeout, so a server that never comes up ends in exit 3.
+     */
+    private static final class Steps implements AutoCloseable {
+        private final Progress progress;
+        private final Duration timeout;
+        private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "demo-start-up");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        Steps(Progress progress, Duration timeout) {
+            this.progress = progress;
+            this.timeout = timeout;
+        }
+
+        <T> T await(String what, Callable<T> step) throws Exception {
+            progress.waitingFor(what + " (timeout " + timeout.toSeconds() + "s)");
+            Future<T> result = runner.submit(step);
+            try {
+                T value = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                progress.step(what);
+                return value;
+            } catch (TimeoutException e) {
+                result.cancel(true);
+                throw new WaitTimedOutException(what, timeout);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+
+        @Override
+        public void close() {
+            runner.shutdownNow();
+        }
     }
 
     /** Cancels every job and waits until each has stopped, so the cluster shuts down quietly. */

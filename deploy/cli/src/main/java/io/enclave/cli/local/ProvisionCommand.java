@@ -1,5 +1,6 @@
 package io.enclave.cli.local;
 
+import io.enclave.cli.Progress;
 import io.enclave.cli.provision.DatabaseProvisioner;
 import io.enclave.cli.provision.KafkaAdminConfig;
 import io.enclave.cli.provision.KafkaProvisioner;
@@ -104,8 +105,12 @@ final class ProvisionCommand implements Callable<Integer> {
             DatabaseProvisioner provisioner = new DatabaseProvisioner(
                     admin, config.global(), Dialects.of(config.global().databaseDialect()));
             ProvisionReport report = new ProvisionReport();
-            for (TenantConfig tenant : tenants) {
-                report.addAll(provisioner.plan(tenant));
+            try (Progress progress =
+                    Progress.of(spec.commandLine().getErr(), "provision: database", tenants.size(), "tenants")) {
+                for (TenantConfig tenant : tenants) {
+                    report.addAll(provisioner.plan(tenant));
+                    progress.step(tenant.id());
+                }
             }
             return report.run(false, out);
         }
@@ -128,8 +133,12 @@ final class ProvisionCommand implements Callable<Integer> {
         ProvisionReport report = new ProvisionReport();
         try (Admin admin = Admin.create(adminProps)) {
             KafkaProvisioner provisioner = new KafkaProvisioner(admin, adminProps, config.global());
-            for (TenantConfig tenant : tenants) {
-                report.addAll(provisioner.plan(tenant));
+            try (Progress progress =
+                    Progress.of(spec.commandLine().getErr(), "provision: Kafka", tenants.size(), "tenants")) {
+                for (TenantConfig tenant : tenants) {
+                    report.addAll(provisioner.plan(tenant));
+                    progress.step(tenant.id());
+                }
             }
             // The fixes use the admin client, so they run before it closes.
             return report.run(false, out);
