@@ -72,7 +72,10 @@ final class DemoCommand implements Callable<Integer> {
         try (EnclaveDemo demo =
                 new EnclaveDemo(loaded.get(), out, spec.commandLine().getErr())) {
             demo.configFile(config);
-            demo.start(webPort, timeout.duration());
+            // Provisioning four tenants and their key stores takes 15 s on an idle 2-core machine; without --timeout
+            // each start-up step gets 120 s, so a busy laptop is not told its broker is unavailable.
+            boolean timeoutGiven = spec.commandLine().getParseResult().hasMatchedOption("--timeout");
+            demo.start(webPort, timeoutGiven ? timeout.duration() : java.time.Duration.ofSeconds(120));
             out.printf("Tenant databases: %s%n", demo.databaseDescription());
             out.printf(
                     "Verify a tenant's audit chain (signed heads start after two checkpoints): ./enclave audit verify --dev -c %s -t colorado_state"

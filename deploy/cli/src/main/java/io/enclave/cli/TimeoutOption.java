@@ -14,7 +14,8 @@ public final class TimeoutOption {
             paramLabel = "SECONDS",
             defaultValue = "30",
             description =
-                    "Seconds to wait for the Kafka broker or the database before giving up (default: ${DEFAULT-VALUE}).")
+                    "Seconds to wait for a server (the Kafka broker, the database) or, in the demo, for each start-up step,"
+                            + " before giving up with exit 3 (default: ${DEFAULT-VALUE}; the demo: 120).")
     long seconds;
 
     public Duration duration() {
