@@ -6,6 +6,7 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.SignerRole;
+import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,7 +49,14 @@ public final class AuditVerifier {
     /** False once a purge cut the chain: rotations before the anchor can no longer be seen. */
     private boolean fromGenesis = true;
 
+    /**
+     * @throws KeyUnavailableException when {@code trust} is another tenant's: its keys prove nothing about this trail
+     */
     public AuditVerifier(Connection connection, String database, String tenantId, AuditTrust trust) {
+        if (!tenantId.equals(trust.tenantId())) {
+            throw new KeyUnavailableException("the audit trust file of tenant " + trust.tenantId()
+                    + " cannot verify the audit trail of tenant " + tenantId);
+        }
         this.connection = connection;
         this.database = database;
         this.tenantId = tenantId;

@@ -131,6 +131,10 @@ public final class AuditTrust implements Serializable {
             String named = keyId.length() <= 120 && keyId.matches("[a-z0-9_]+/[a-z]+/v[0-9]+") ? " " + keyId : "";
             return "it is signed by a key" + named + " that the trust file of tenant " + tenantId + " does not hold";
         }
+        if (!keyId.startsWith(tenantId + "/")) {
+            // A key id names its tenant; another tenant's key listed here (a copied entry) never signs this trail.
+            return "it is signed by key " + keyId + ", which is not a key of tenant " + tenantId;
+        }
         if (!roles.contains(key.role())) {
             return "it is signed by key " + keyId + " of role " + key.role().id() + ", which may not sign it (only "
                     + roles.stream().map(SignerRole::id).toList() + ")";
