@@ -15,6 +15,7 @@ import io.enclave.operators.crypto.Ciphertext;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
+import io.enclave.testing.MiniClusters;
 import io.enclave.testing.TestKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,6 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -52,11 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EncryptedShuffleITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(2)
-                    .setNumberSlotsPerTaskManager(1)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(2, 1);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TENANT = "shuffle_alpha";

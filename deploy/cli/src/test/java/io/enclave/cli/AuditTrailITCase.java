@@ -36,6 +36,7 @@ import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.StatementBinder;
 import io.enclave.sinks.schema.TenantTables;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
 import io.enclave.testing.TestKeys;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -56,7 +57,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -78,11 +78,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AuditTrailITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 2);
 
     private static final String POISON = "audit-it-poison";
     /** Set by the failed flush after the poison row; the restarted job finds it set and writes normally. */

@@ -19,6 +19,7 @@ import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,11 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FieldEncryptionITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALPHA = "crypt_alpha";

@@ -17,6 +17,7 @@ import io.enclave.jobs.TenantJob;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
 import io.enclave.testing.SharedSamples;
 import io.enclave.testing.TenantColumn;
 import io.enclave.testing.TestKeys;
@@ -35,7 +36,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,11 +58,7 @@ class IngestAuditITCase {
     private static final String KAFKA_ADMIN_PASSWORD = "it-ingest-audit-admin-password";
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 2);
 
     @TempDir
     Path tmp;
