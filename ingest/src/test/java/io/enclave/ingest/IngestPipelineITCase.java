@@ -16,6 +16,7 @@ import io.enclave.embedded.api.ApiStandIn.Request;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.MiniClusters;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

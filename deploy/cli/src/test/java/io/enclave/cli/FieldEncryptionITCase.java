@@ -18,6 +18,7 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
 import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +40,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,31 +186,14 @@ class FieldEncryptionITCase {
         CliRun shredAll = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes");
         assertThat(shredAll.exit()).as(shredAll.err()).isZero();
         AuditRecord submitted = AuditSubmission.decode(
-                lastLine(config.tenant(ALPHA).names().auditTopic()),
+                CommittedTopic.newestValue(
+                        kafka.adminClientProperties(),
+                        config.tenant(ALPHA).names().auditTopic()),
                 io.enclave.operators.audit.AuditTrust.read(
                         io.enclave.operators.audit.AuditSigning.trustFile(config.tenant(ALPHA))));
         assertThat(submitted.action).isEqualTo(AuditAction.KEYS_DESTROY);
         assertThat(submitted.detail).startsWith("destroyed data key versions").doesNotContain("audit key");
         assertThat(submitted.submitter).isEqualTo(ALPHA + "/cli/v1");
-    }
-
-    /** The newest line of a one-partition topic, read as the broker's admin. */
-    private static byte[] lastLine(String topic) {
-        Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            consumer.seek(partition, end - 1);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    return r.value();
-                }
-            }
-        }
-        throw new AssertionError("no line on " + topic);
     }
 
     private void encryptedAtRestDecryptableUntilShredded(Map<String, Feed> feeds) throws Exception {
