@@ -21,8 +21,8 @@ import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.MiniClusters;
+import io.enclave.testing.TenantYaml;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -104,34 +104,27 @@ class FieldEncryptionITCase {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
         configFile = dir.resolve("tenants.yaml");
-        Files.writeString(configFile, """
-                global:
-                  kafka: {bootstrap_servers: "%s"}
-                  database: {jdbc_url: "%s", dialect: mysql}
-                tenants:
-                  crypt_alpha:
-                    organization: Alpha Emergency Management
-                    classification_level: RESTRICTED
-                    database: {schema: it_crypt_alpha, user: it_crypt_alpha, password: alpha-db, encryption_key: alpha_key}
-                    # Relative to this file's directory, wherever the commands below run from.
-                    keystore: {path: keys/alpha.bcfks, password: it-crypt-alpha-keystore, type: BCFKS}
-                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
-                    processing:
-                      batch_size: 200
-                      batch_interval: 1s
-                      checkpoint_interval: 1s
-                      topic_partitions: 1
-                      encrypt:
-                        disasters: [designatedArea, declarationTitle, {field: placeCode, mode: deterministic}]
-                        weather: [areaDesc, description, instruction]
-                  crypt_beta:
-                    organization: Beta Emergency Management
-                    classification_level: RESTRICTED
-                    database: {schema: it_crypt_beta, user: it_crypt_beta, password: beta-db, encryption_key: beta_key}
-                    keystore: {path: keys/beta.bcfks, password: it-crypt-beta-keystore, type: BCFKS}
-                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
-                    processing: {batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1}
-                """.formatted(kafka.bootstrapServers(), database.rootJdbcUrl()));
+        TenantYaml.global(kafka.bootstrapServers(), database.rootJdbcUrl())
+                .tenant(
+                        ALPHA,
+                        t -> t.organization("Alpha Emergency Management")
+                                .database("it_crypt_alpha", "it_crypt_alpha", "alpha-db", "alpha_key")
+                                // Relative to the config file's directory, wherever the commands below run from.
+                                .keystore("keys/alpha.bcfks", "it-crypt-alpha-keystore", "BCFKS")
+                                .section(
+                                        "processing",
+                                        "{batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1, "
+                                                + "encrypt: {disasters: [designatedArea, declarationTitle, {field: placeCode, mode: deterministic}], "
+                                                + "weather: [areaDesc, description, instruction]}}"))
+                .tenant(
+                        BETA,
+                        t -> t.organization("Beta Emergency Management")
+                                .database("it_crypt_beta", "it_crypt_beta", "beta-db", "beta_key")
+                                .keystore("keys/beta.bcfks", "it-crypt-beta-keystore", "BCFKS")
+                                .section(
+                                        "processing",
+                                        "{batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1}"))
+                .write(configFile);
         config = TenantConfigLoader.load(configFile, Map.of());
         try (Connection root = database.rootConnection()) {
             for (TenantConfig tenant : config.tenants()) {
