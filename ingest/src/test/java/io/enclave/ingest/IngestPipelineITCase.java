@@ -16,6 +16,8 @@ import io.enclave.embedded.api.ApiStandIn.Request;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.testing.CommittedTopic;
+import io.enclave.testing.MiniClusters;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +31,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -47,11 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class IngestPipelineITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 4);
 
     private static final String TENANT = "colorado_state";
     private static final String KEY = "it-fema-key-5b9e0c-must-never-be-logged";

@@ -15,10 +15,11 @@ import io.enclave.operators.crypto.Ciphertext;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
+import io.enclave.testing.MiniClusters;
+import io.enclave.testing.TenantYaml;
 import io.enclave.testing.TestKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,6 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -52,11 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EncryptedShuffleITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(2)
-                    .setNumberSlotsPerTaskManager(1)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(2, 1);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TENANT = "shuffle_alpha";
@@ -72,24 +68,18 @@ class EncryptedShuffleITCase {
     @Test
     void recordsArrivingAtTheKeyedGuardCarryOnlyCiphertextOfConfiguredFields() throws Exception {
         Path configFile = dir.resolve("tenants.yaml");
-        Files.writeString(configFile, """
-                global:
-                  kafka: {bootstrap_servers: "localhost:9092"}
-                  database: {jdbc_url: "jdbc:mysql://localhost:3306/", dialect: mysql}
-                tenants:
-                  shuffle_alpha:
-                    organization: Alpha Emergency Management
-                    classification_level: RESTRICTED
-                    keystore: {path: shuffle-alpha-keys.p12, password: it-shuffle-keystore, type: PKCS12}
-                    database: {schema: it_shuffle_alpha, user: it_shuffle_alpha, password: alpha-db, encryption_key: alpha_key}
-                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
-                    processing:
-                      parallelism: 2
-                      topic_partitions: 2
-                      encrypt:
-                        disasters: [designatedArea, declarationTitle, {field: placeCode, mode: deterministic}]
-                        weather: [areaDesc, description, instruction]
-                """);
+        TenantYaml.global("localhost:9092", "jdbc:mysql://localhost:3306/")
+                .tenant(
+                        TENANT,
+                        t -> t.organization("Alpha Emergency Management")
+                                .keystore("shuffle-alpha-keys.p12", "it-shuffle-keystore", "PKCS12")
+                                .database("it_shuffle_alpha", "it_shuffle_alpha", "alpha-db", "alpha_key")
+                                .section(
+                                        "processing",
+                                        "{parallelism: 2, topic_partitions: 2, "
+                                                + "encrypt: {disasters: [designatedArea, declarationTitle, {field: placeCode, mode: deterministic}], "
+                                                + "weather: [areaDesc, description, instruction]}}"))
+                .write(configFile);
         EnclaveConfig config = TenantConfigLoader.load(configFile, Map.of());
         TenantConfig tenant = config.tenant(TENANT);
         TestKeys.initialise(List.of(tenant));

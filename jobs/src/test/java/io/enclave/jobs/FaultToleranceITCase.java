@@ -28,6 +28,7 @@ import io.enclave.operators.record.RawEvent;
 import io.enclave.sinks.AuditVerifier;
 import io.enclave.sinks.TenantTableCounts;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
 import io.enclave.testing.TenantColumn;
 import io.enclave.testing.TestKeys;
 import java.net.URI;
@@ -52,7 +53,6 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -78,11 +78,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultToleranceITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 2);
 
     /** Generated events per drill; the source is held halfway through the first half. */
     private static final int EVENTS = 600;

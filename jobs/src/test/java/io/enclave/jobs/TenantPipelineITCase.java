@@ -17,6 +17,7 @@ import io.enclave.operators.crypto.TenantKeyStore;
 import io.enclave.sinks.TenantTableCounts;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
 import io.enclave.testing.RealSamples;
 import io.enclave.testing.RealSamples.Message;
 import io.enclave.testing.SharedSamples;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,11 +55,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TenantPipelineITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 4);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLORADO = "colorado_state";

@@ -20,6 +20,7 @@ import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
 import io.enclave.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,11 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditDayAnchorITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 2);
 
     /** Added to the system clock by the chainer's clock: one day back at first, then none. */
     static final AtomicLong SHIFT = new AtomicLong();

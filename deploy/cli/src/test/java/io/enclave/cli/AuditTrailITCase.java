@@ -35,7 +35,9 @@ import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.StatementBinder;
 import io.enclave.sinks.schema.TenantTables;
+import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
 import io.enclave.testing.TestKeys;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -56,7 +58,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -78,11 +79,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AuditTrailITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 2);
 
     private static final String POISON = "audit-it-poison";
     /** Set by the failed flush after the poison row; the restarted job finds it set and writes normally. */
@@ -303,7 +300,8 @@ class AuditTrailITCase {
         assertThat(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'KEYS_ROTATE'"))
                 .isZero();
         // Whoever can write the audit topic replays the command's signed line: chained once, the replay audited.
-        byte[] commandLine = lastLine(colorado.names().auditTopic());
+        byte[] commandLine = CommittedTopic.newestValue(
+                kafka.adminClientProperties(), colorado.names().auditTopic());
         String submissionId = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(commandLine)
                 .path("submission_id")
@@ -558,26 +556,6 @@ class AuditTrailITCase {
                 .startsWith("enclave audit verify: cannot read the audit log of colorado_state: ")
                 .doesNotContain("\tat ");
         assertThat(down.err().strip().lines()).hasSize(1);
-    }
-
-    /** The newest line of a one-partition topic, read as the broker's admin. */
-    private static byte[] lastLine(String topic) {
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                        new HashMap<>(kafka.adminClientProperties()),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seek(partition, consumer.endOffsets(List.of(partition)).get(partition) - 1);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    return r.value();
-                }
-            }
-        }
-        throw new AssertionError("no line on " + topic);
     }
 
     // ---- verify, tampering and restoring ----

@@ -2,7 +2,7 @@ package io.enclave.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import io.enclave.testing.TenantYaml;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,18 +20,14 @@ class AuditedCommandTest {
     void keysInitWithoutItsAuditTopicCreatesNoKeyAndSaysWhy() throws Exception {
         Path keystore = dir.resolve("keys.p12");
         Path config = dir.resolve("tenants.yaml");
-        Files.writeString(config, """
-                global:
-                  kafka: {bootstrap_servers: "127.0.0.1:1"}
-                  database: {jdbc_url: "jdbc:mysql://127.0.0.1:1", dialect: mysql}
-                tenants:
-                  colorado_state:
-                    organization: Colorado Division of Homeland Security and Emergency Management
-                    classification_level: PUBLIC
-                    keystore: {path: "%s", password: audited-command-test, type: PKCS12}
-                    database: {schema: co_db, user: co_writer, password: co-db, encryption_key: co_key}
-                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
-                """.formatted(keystore));
+        TenantYaml.global("127.0.0.1:1", "jdbc:mysql://127.0.0.1:1")
+                .tenant(
+                        "colorado_state",
+                        t -> t.organization("Colorado Division of Homeland Security and Emergency Management")
+                                .classification("PUBLIC")
+                                .keystore(keystore.toString(), "audited-command-test", "PKCS12")
+                                .database("co_db", "co_writer", "co-db", "co_key"))
+                .write(config);
         long start = System.nanoTime();
         CliRun init = CliRun.of(
                 "keys", "init", "--config", config.toString(), "--tenant", "colorado_state", "--timeout", "2");

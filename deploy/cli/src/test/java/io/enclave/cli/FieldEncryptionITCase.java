@@ -18,9 +18,11 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSubmission;
 import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
+import io.enclave.testing.TenantYaml;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,15 +39,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,11 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FieldEncryptionITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALPHA = "crypt_alpha";
@@ -111,34 +104,27 @@ class FieldEncryptionITCase {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
         configFile = dir.resolve("tenants.yaml");
-        Files.writeString(configFile, """
-                global:
-                  kafka: {bootstrap_servers: "%s"}
-                  database: {jdbc_url: "%s", dialect: mysql}
-                tenants:
-                  crypt_alpha:
-                    organization: Alpha Emergency Management
-                    classification_level: RESTRICTED
-                    database: {schema: it_crypt_alpha, user: it_crypt_alpha, password: alpha-db, encryption_key: alpha_key}
-                    # Relative to this file's directory, wherever the commands below run from.
-                    keystore: {path: keys/alpha.bcfks, password: it-crypt-alpha-keystore, type: BCFKS}
-                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
-                    processing:
-                      batch_size: 200
-                      batch_interval: 1s
-                      checkpoint_interval: 1s
-                      topic_partitions: 1
-                      encrypt:
-                        disasters: [designatedArea, declarationTitle, {field: placeCode, mode: deterministic}]
-                        weather: [areaDesc, description, instruction]
-                  crypt_beta:
-                    organization: Beta Emergency Management
-                    classification_level: RESTRICTED
-                    database: {schema: it_crypt_beta, user: it_crypt_beta, password: beta-db, encryption_key: beta_key}
-                    keystore: {path: keys/beta.bcfks, password: it-crypt-beta-keystore, type: BCFKS}
-                    data_restrictions: {allowed_states: [CO], allowed_classifications: [PUBLIC]}
-                    processing: {batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1}
-                """.formatted(kafka.bootstrapServers(), database.rootJdbcUrl()));
+        TenantYaml.global(kafka.bootstrapServers(), database.rootJdbcUrl())
+                .tenant(
+                        ALPHA,
+                        t -> t.organization("Alpha Emergency Management")
+                                .database("it_crypt_alpha", "it_crypt_alpha", "alpha-db", "alpha_key")
+                                // Relative to the config file's directory, wherever the commands below run from.
+                                .keystore("keys/alpha.bcfks", "it-crypt-alpha-keystore", "BCFKS")
+                                .section(
+                                        "processing",
+                                        "{batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1, "
+                                                + "encrypt: {disasters: [designatedArea, declarationTitle, {field: placeCode, mode: deterministic}], "
+                                                + "weather: [areaDesc, description, instruction]}}"))
+                .tenant(
+                        BETA,
+                        t -> t.organization("Beta Emergency Management")
+                                .database("it_crypt_beta", "it_crypt_beta", "beta-db", "beta_key")
+                                .keystore("keys/beta.bcfks", "it-crypt-beta-keystore", "BCFKS")
+                                .section(
+                                        "processing",
+                                        "{batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1}"))
+                .write(configFile);
         config = TenantConfigLoader.load(configFile, Map.of());
         try (Connection root = database.rootConnection()) {
             for (TenantConfig tenant : config.tenants()) {
@@ -193,31 +179,14 @@ class FieldEncryptionITCase {
         CliRun shredAll = cli("keys", "destroy", "--config", configFile.toString(), "--tenant", ALPHA, "--yes");
         assertThat(shredAll.exit()).as(shredAll.err()).isZero();
         AuditRecord submitted = AuditSubmission.decode(
-                lastLine(config.tenant(ALPHA).names().auditTopic()),
+                CommittedTopic.newestValue(
+                        kafka.adminClientProperties(),
+                        config.tenant(ALPHA).names().auditTopic()),
                 io.enclave.operators.audit.AuditTrust.read(
                         io.enclave.operators.audit.AuditSigning.trustFile(config.tenant(ALPHA))));
         assertThat(submitted.action).isEqualTo(AuditAction.KEYS_DESTROY);
         assertThat(submitted.detail).startsWith("destroyed data key versions").doesNotContain("audit key");
         assertThat(submitted.submitter).isEqualTo(ALPHA + "/cli/v1");
-    }
-
-    /** The newest line of a one-partition topic, read as the broker's admin. */
-    private static byte[] lastLine(String topic) {
-        Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            consumer.seek(partition, end - 1);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    return r.value();
-                }
-            }
-        }
-        throw new AssertionError("no line on " + topic);
     }
 
     private void encryptedAtRestDecryptableUntilShredded(Map<String, Feed> feeds) throws Exception {

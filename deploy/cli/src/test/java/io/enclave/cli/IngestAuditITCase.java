@@ -15,8 +15,12 @@ import io.enclave.ingest.IngestOptions;
 import io.enclave.jobs.TenantIngestJob;
 import io.enclave.jobs.TenantJob;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditSubmission;
+import io.enclave.operators.audit.AuditTrust;
+import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.MiniClusters;
 import io.enclave.testing.SharedSamples;
 import io.enclave.testing.TenantColumn;
 import io.enclave.testing.TestKeys;
@@ -26,22 +30,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,11 +55,7 @@ class IngestAuditITCase {
     private static final String KAFKA_ADMIN_PASSWORD = "it-ingest-audit-admin-password";
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 2);
 
     @TempDir
     Path tmp;
@@ -223,11 +216,11 @@ class IngestAuditITCase {
                     .as("first pages fetched")
                     .hasSize(2);
             String refusal = "RECORD_REJECTED DENIED state_not_allowed " + texasId + " api:openfema";
-            List<String> committed = submissions(kafka, tenant, "read_committed");
+            List<String> committed = submissions(kafka, tenant, IsolationLevel.READ_COMMITTED);
             assertThat(committed)
                     .as("every committed submission, duplicates kept")
                     .containsExactly(refusal);
-            assertThat(submissions(kafka, tenant, "read_uncommitted"))
+            assertThat(submissions(kafka, tenant, IsolationLevel.READ_UNCOMMITTED))
                     .as("the first refusal was in flight when the job failed over, and its transaction was aborted")
                     .containsExactly(refusal, refusal);
         }
@@ -252,30 +245,14 @@ class IngestAuditITCase {
      * Every submission on the tenant's audit topic, decoded and verified with the trust file, as
      * "action outcome reason record_key source_topic", in topic order with duplicates kept.
      */
-    private static List<String> submissions(EmbeddedKafka kafka, TenantConfig tenant, String isolationLevel)
+    private static List<String> submissions(EmbeddedKafka kafka, TenantConfig tenant, IsolationLevel isolation)
             throws Exception {
-        Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
+        AuditTrust trust = AuditTrust.read(AuditSigning.trustFile(tenant));
         List<String> lines = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(tenant.names().auditTopic(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (consumer.position(partition) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("read " + lines + " but not up to offset " + end + " within 30 s");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    AuditRecord a = AuditSubmission.decode(
-                            r.value(),
-                            io.enclave.operators.audit.AuditTrust.read(
-                                    io.enclave.operators.audit.AuditSigning.trustFile(tenant)));
-                    lines.add(a.action + " " + a.outcome + " " + a.reason + " " + a.recordKey + " " + a.sourceTopic);
-                }
-            }
+        for (var r : CommittedTopic.records(
+                kafka.adminClientProperties(), tenant.names().auditTopic(), isolation)) {
+            AuditRecord a = AuditSubmission.decode(r.value(), trust);
+            lines.add(a.action + " " + a.outcome + " " + a.reason + " " + a.recordKey + " " + a.sourceTopic);
         }
         return lines;
     }

@@ -10,23 +10,16 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.embedded.api.ApiStandIn;
+import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,7 +64,8 @@ class IngestCommandITCase {
                     .map(r -> r.path("id").asText())
                     .collect(Collectors.toSet());
             assertThat(coDeclarations).as("SOURCES.md: exactly 4 CO rows").hasSize(4);
-            assertThat(committedKeys(kafka, tenant.names().topic(StreamKind.DISASTERS)))
+            assertThat(CommittedTopic.keys(
+                            kafka.adminClientProperties(), tenant.names().topic(StreamKind.DISASTERS)))
                     .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(coDeclarations);
             Set<String> coAlerts = server.alerts().stream()
@@ -79,7 +73,8 @@ class IngestCommandITCase {
                     .map(f -> f.path("properties").path("id").asText())
                     .collect(Collectors.toSet());
             assertThat(coAlerts).isNotEmpty();
-            assertThat(committedKeys(kafka, tenant.names().topic(StreamKind.WEATHER)))
+            assertThat(CommittedTopic.keys(
+                            kafka.adminClientProperties(), tenant.names().topic(StreamKind.WEATHER)))
                     .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(coAlerts);
         }
@@ -94,30 +89,6 @@ class IngestCommandITCase {
             }
         }
         return false;
-    }
-
-    private static List<String> committedKeys(EmbeddedKafka kafka, String topic) {
-        Properties props = new Properties();
-        props.putAll(kafka.adminClientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<String> keys = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    keys.add(new String(r.key(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return keys;
     }
 
     private static Path samples() {

@@ -16,16 +16,10 @@ import io.enclave.operators.crypto.KeystoreKeyProvider;
 import io.enclave.operators.crypto.KeystoreKeyProviderFactory;
 import io.enclave.operators.crypto.NonceSequence;
 import io.enclave.operators.crypto.TenantKeyStore;
+import io.enclave.testing.CommittedTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,25 +174,9 @@ class KeysSplitITCase {
 
     /** The newest submission on the tenant's one-partition audit topic, verified against the tenant's trust file. */
     private static AuditRecord lastAuditRecord(TenantConfig tenant) throws Exception {
-        String topic = tenant.names().auditTopic();
-        Map<String, Object> props = new HashMap<>(kafka.adminClientProperties());
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                KeyProvider keys = KeystoreKeyProviderFactory.forTenant(tenant).open()) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            consumer.seek(partition, end - 1);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    return AuditSubmission.decode(
-                            r.value(),
-                            io.enclave.operators.audit.AuditTrust.read(
-                                    io.enclave.operators.audit.AuditSigning.trustFile(tenant)));
-                }
-            }
-        }
-        throw new AssertionError("no line on " + topic);
+        return AuditSubmission.decode(
+                CommittedTopic.newestValue(
+                        kafka.adminClientProperties(), tenant.names().auditTopic()),
+                io.enclave.operators.audit.AuditTrust.read(io.enclave.operators.audit.AuditSigning.trustFile(tenant)));
     }
 }

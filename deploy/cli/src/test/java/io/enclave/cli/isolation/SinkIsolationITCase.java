@@ -18,6 +18,7 @@ import io.enclave.sinks.TenantJdbcSinks;
 import io.enclave.sinks.TenantRowBinder;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.schema.TenantTables;
+import io.enclave.testing.MiniClusters;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,7 +28,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -45,11 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SinkIsolationITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(1, 1);
 
     @TempDir
     static Path dir;
