@@ -80,7 +80,7 @@ public final class ComposeFile {
     public static final String KEYSTORE_PATH =
             KubernetesManifests.KEYSTORE_DIR + "/" + KubernetesManifests.KEYSTORE_KEY;
     /** Where the image unpacks the ops CLI distribution, enclave-<version>.tar.gz, for the provision service. */
-    public static final String CLI_HOME = "/opt/enclave";
+    public static final String CLI_HOME = "/opt/enclave-cli";
 
     private static final int FIRST_UI_PORT = 8081;
 
