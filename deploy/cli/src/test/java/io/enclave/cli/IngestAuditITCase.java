@@ -23,6 +23,7 @@ import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.MiniClusters;
 import io.enclave.testing.SharedSamples;
 import io.enclave.testing.TenantColumn;
+import io.enclave.testing.TenantYaml;
 import io.enclave.testing.TestKeys;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -87,20 +88,12 @@ class IngestAuditITCase {
             try (OutputStream out = Files.newOutputStream(adminConfig)) {
                 admin.store(out, "admin client of the test broker");
             }
-            String global = """
-                    {bootstrap_servers: "%s", security_protocol: SASL_PLAINTEXT, sasl_mechanism: SCRAM-SHA-512}\
-                    """.formatted(kafka.bootstrapServers());
-            String tenantKafka = """
-                        kafka:
-                          username: tenant_colorado_state
-                          password: it-ingest-sasl-job-password
-                          publisher_username: tenant_colorado_state_publisher
-                          publisher_password: it-ingest-sasl-publisher-password
-                    """;
             List<String> chained = refusalIsChained(
                     kafka,
-                    global,
-                    tenantKafka,
+                    "{security_protocol: SASL_PLAINTEXT, sasl_mechanism: SCRAM-SHA-512}",
+                    "{username: tenant_colorado_state, password: it-ingest-sasl-job-password,"
+                            + " publisher_username: tenant_colorado_state_publisher,"
+                            + " publisher_password: it-ingest-sasl-publisher-password}",
                     (configFile, tenant) -> {
                         CliRun provision = CliRun.of(
                                 "provision",
@@ -168,15 +161,8 @@ class IngestAuditITCase {
             for (int nth = 2; nth <= 4; nth++) {
                 server.failRequest(Api.OPENFEMA, nth, 503, null);
             }
-            Path configFile = tmp.resolve("tenants.yaml");
-            Files.writeString(
-                    configFile,
-                    yaml(
-                            "{bootstrap_servers: \"" + kafka.bootstrapServers() + "\"}",
-                            "",
-                            database.rootJdbcUrl(),
-                            server,
-                            tmp.resolve("keys.p12")));
+            Path configFile =
+                    config(kafka, "{}", null, database.rootJdbcUrl(), server).write(tmp.resolve("tenants.yaml"));
             EnclaveConfig config = TenantConfigLoader.load(configFile);
             TenantConfig tenant = config.tenant("colorado_state");
             TestKeys.initialise(List.of(tenant));
@@ -279,10 +265,8 @@ class IngestAuditITCase {
                     .orElseThrow()
                     .deepCopy();
             server.leak(Api.OPENFEMA, texas);
-            Path configFile = tmp.resolve("tenants.yaml");
-            Files.writeString(
-                    configFile,
-                    yaml(globalKafka, tenantKafka, database.rootJdbcUrl(), server, tmp.resolve("keys.p12")));
+            Path configFile = config(kafka, globalKafka, tenantKafka, database.rootJdbcUrl(), server)
+                    .write(tmp.resolve("tenants.yaml"));
             EnclaveConfig config = TenantConfigLoader.load(configFile);
             TenantConfig tenant = config.tenant("colorado_state");
             TestKeys.initialise(List.of(tenant));
@@ -362,37 +346,30 @@ class IngestAuditITCase {
         }
     }
 
-    private static String yaml(
-            String globalKafka, String tenantKafka, String jdbcUrl, ApiStandIn server, Path keystore) {
-        return """
-                global:
-                  kafka: %s
-                  database: {jdbc_url: "%s", dialect: mysql}
-                  apis:
-                    openfema_base_url: %s
-                    nws_base_url: %s
-                    nws_user_agent: "(enclave-it, ops@example.gov)"
-                tenants:
-                  colorado_state:
-                    organization: "Colorado Division of Homeland Security and Emergency Management"
-                    classification_level: RESTRICTED
-                    keystore: {path: "%s", password: it-ingest-audit-keys, type: PKCS12}
-                    database:
-                      schema: it_ingest_audit_colorado
-                      user: it_ingest_audit_writer
-                      password: it-ingest-audit-db
-                      encryption_key: colorado_state_key_v1
-                %s    api_access:
-                      noaa_scope: [CO]
-                      rate_limits: {fema: 600/minute, noaa: 600/minute}
-                    data_restrictions:
-                      allowed_states: [CO]
-                      allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED]
-                    processing:
-                      checkpoint_interval: 1s
-                      batch_interval: 1s
-                      topic_partitions: 1
-                """.formatted(
-                        globalKafka, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl(), keystore, tenantKafka);
+    /**
+     * colorado_state on {@code kafka}, with {@code globalKafka} (flow YAML) added to the global Kafka section and,
+     * unless null, {@code tenantKafka} (flow YAML) as the tenant's own Kafka logins.
+     */
+    private TenantYaml config(
+            EmbeddedKafka kafka, String globalKafka, String tenantKafka, String jdbcUrl, ApiStandIn server) {
+        return TenantYaml.global(kafka.bootstrapServers(), jdbcUrl)
+                .globalKafka(globalKafka)
+                .apis(server.openFemaBaseUrl(), server.nwsBaseUrl())
+                .tenant("colorado_state", t -> {
+                    t.organization("Colorado Division of Homeland Security and Emergency Management")
+                            .keystore(tmp.resolve("keys.p12").toString(), "it-ingest-audit-keys", "PKCS12")
+                            .database(
+                                    "it_ingest_audit_colorado",
+                                    "it_ingest_audit_writer",
+                                    "it-ingest-audit-db",
+                                    "colorado_state_key_v1")
+                            .section(
+                                    "api_access",
+                                    "{noaa_scope: [CO], rate_limits: {fema: 600/minute, noaa: 600/minute}}")
+                            .restrictions(List.of("CO"), List.of("PUBLIC", "INTERNAL", "RESTRICTED"))
+                            .section(
+                                    "processing", "{checkpoint_interval: 1s, batch_interval: 1s, topic_partitions: 1}");
+                    return tenantKafka == null ? t : t.section("kafka", tenantKafka);
+                });
     }
 }

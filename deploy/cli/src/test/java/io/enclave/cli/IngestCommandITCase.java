@@ -12,9 +12,8 @@ import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.embedded.api.ApiStandIn;
 import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.FreshTenantDatabase;
+import io.enclave.testing.TenantYaml;
 import io.enclave.testing.TestKeys;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -40,10 +39,24 @@ class IngestCommandITCase {
                 EmbeddedKafka kafka = EmbeddedKafka.start()) {
             EmbeddedMariaDb database = EmbeddedMariaDb.shared();
             Path config = tmp.resolve("tenants.yaml");
-            Files.writeString(
-                    config,
-                    yaml(kafka.bootstrapServers(), database.rootJdbcUrl(), server, tmp.resolve("keys.p12")),
-                    StandardCharsets.UTF_8);
+            TenantYaml.global(kafka.bootstrapServers(), database.rootJdbcUrl())
+                    .apis(server.openFemaBaseUrl(), server.nwsBaseUrl())
+                    .tenant(
+                            "colorado_state",
+                            t -> t.organization("Colorado Division of Homeland Security and Emergency Management")
+                                    .keystore(tmp.resolve("keys.p12").toString(), "it-cli-ingest-keys", "PKCS12")
+                                    .database(
+                                            "it_cli_ingest_colorado",
+                                            "it_cli_ingest_writer",
+                                            "it-cli-ingest-db",
+                                            "colorado_state_key_v1")
+                                    .section(
+                                            "api_access",
+                                            "{fema_api_key: it-cli-fema-key, noaa_scope: [CO],"
+                                                    + " rate_limits: {fema: 600/minute, noaa: 600/minute}}")
+                                    .restrictions(List.of("CO"), List.of("PUBLIC", "INTERNAL", "RESTRICTED"))
+                                    .section("processing", "{checkpoint_interval: 1s, topic_partitions: 2}"))
+                    .write(config);
             EnclaveConfig loaded = TenantConfigLoader.load(config);
             TenantConfig tenant = loaded.tenant("colorado_state");
             kafka.createTopics(2, tenant.names().topics().toArray(String[]::new));
@@ -93,40 +106,5 @@ class IngestCommandITCase {
 
     private static Path samples() {
         return io.enclave.testing.SharedSamples.dir();
-    }
-
-    private static String yaml(String bootstrap, String jdbcUrl, ApiStandIn server, Path keystore) {
-        return """
-                global:
-                  kafka:
-                    bootstrap_servers: %s
-                  database:
-                    jdbc_url: %s
-                    dialect: mysql
-                  apis:
-                    openfema_base_url: %s
-                    nws_base_url: %s
-                    nws_user_agent: "(enclave-it, ops@example.gov)"
-                tenants:
-                  colorado_state:
-                    organization: "Colorado Division of Homeland Security and Emergency Management"
-                    classification_level: RESTRICTED
-                    keystore: {path: "%s", password: it-cli-ingest-keys, type: PKCS12}
-                    database:
-                      schema: it_cli_ingest_colorado
-                      user: it_cli_ingest_writer
-                      password: it-cli-ingest-db
-                      encryption_key: colorado_state_key_v1
-                    api_access:
-                      fema_api_key: it-cli-fema-key
-                      noaa_scope: [CO]
-                      rate_limits: {fema: 600/minute, noaa: 600/minute}
-                    data_restrictions:
-                      allowed_states: [CO]
-                      allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED]
-                    processing:
-                      checkpoint_interval: 1s
-                      topic_partitions: 2
-                """.formatted(bootstrap, jdbcUrl, server.openFemaBaseUrl(), server.nwsBaseUrl(), keystore);
     }
 }
