@@ -219,10 +219,33 @@ class AuditVerifierAttackITCase {
     }
 
     /**
-     * Rewrites rows {@code from}..{@link #ROWS} and the head under {@code key}; with {@code rotatedBy},
-     * row {@code from} becomes the rotation to {@code key}, submitted under {@code rotatedBy}.
+     * The real job key rotated to its real successor, and the attacker keeps that rotation record
+     * (submitted under the real job key) but lists their own key as the successor in the trust
+     * file and re-signs from the rotation on with it: the rotation introduces only the public key
+     * whose fingerprint it names.
      */
+    @Test
+    void aRotationIntroducesOnlyThePublicKeyItNames() throws SQLException {
+        AuditSigner successor = signer(TENANT, SignerRole.JOB, "real-v2", 2);
+        AuditSigner mallory = new AuditSigner(successor.keyId(), SignerRole.JOB, seed("m"));
+        reSign(FIRST_TODAY, mallory, job, successor);
+
+        AuditVerifier.Verdict v = verify(trust.with(mallory, job.keyId()));
+
+        assertThat(v.ok()).isFalse();
+        assertThat(v.badSequence()).isEqualTo(FIRST_TODAY);
+        assertThat(v.problem()).contains("signed by job key " + mallory.keyId(), "no chained SIGNING_KEY_ROTATED");
+    }
+
     private void reSign(long from, AuditSigner key, AuditSigner rotatedBy) throws SQLException {
+        reSign(from, key, rotatedBy, key);
+    }
+
+    /**
+     * Rewrites rows {@code from}..{@link #ROWS} and the head under {@code key}; with {@code rotatedBy},
+     * row {@code from} becomes the rotation to {@code named}'s public key, submitted under {@code rotatedBy}.
+     */
+    private void reSign(long from, AuditSigner key, AuditSigner rotatedBy, AuditSigner named) throws SQLException {
         root(
                 "DELETE FROM audit_log WHERE sequence >= " + from,
                 "DELETE FROM audit_head",
@@ -236,7 +259,7 @@ class AuditVerifierAttackITCase {
                 r.action = AuditAction.SIGNING_KEY_ROTATED;
                 r.recordKey = key.keyId();
                 r.detail = "replaced " + rotatedBy.keyId() + " by " + key.keyId() + "; "
-                        + AuditTrust.introducing(key.publicKey());
+                        + AuditTrust.introducing(named.publicKey());
                 r.submissionId = "rotation-" + key.keyId();
                 AuditChain.signSubmission(r, rotatedBy);
             }

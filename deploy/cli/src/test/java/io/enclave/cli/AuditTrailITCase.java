@@ -660,6 +660,7 @@ class AuditTrailITCase {
 
     /** Exit 1 is for a broken chain only: a missing trust file, bad arguments, a database that is down each have their own. */
     private static void eachFailureThatIsNotTamperingHasItsOwnExitCode() {
+        // The auditor pins the job key (else a development-mode warning line comes first).
         CliRun noTrust = cli(
                 "audit",
                 "verify",
@@ -696,6 +697,11 @@ class AuditTrailITCase {
                 configFile.toString(),
                 "--tenant",
                 "colorado_state",
+                "--job-key",
+                AuditTrust.read(AuditSigning.trustFile(colorado))
+                        .key("colorado_state/job/v1")
+                        .orElseThrow()
+                        .fingerprint(),
                 "--jdbc-url",
                 database.rootJdbcUrl().replaceFirst(":[0-9]+", ":1"));
         assertThat(down.exit()).as(down.err()).isEqualTo(3);
