@@ -21,7 +21,9 @@ import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -64,7 +66,7 @@ public final class AuditVerifier {
     /** Job keys authenticated so far: pinned, or introduced by a chained rotation their authenticated predecessor signed. */
     private final Set<String> authenticJobKeys = new HashSet<>();
     /** Job keys that signed while not (yet) authenticated -> the first sequence they signed at. */
-    private final Map<String, Long> unauthenticatedJobKeys = new java.util.LinkedHashMap<>();
+    private final Map<String, Long> unauthenticatedJobKeys = new LinkedHashMap<>();
 
     /**
      * What the auditor brings besides the trust file: the tenant's retention, the time to judge it
@@ -80,7 +82,7 @@ public final class AuditVerifier {
             if (retentionDays < 1) {
                 throw new IllegalArgumentException("retention must be at least one day: " + retentionDays);
             }
-            clock = java.util.Objects.requireNonNull(clock, "clock");
+            clock = Objects.requireNonNull(clock, "clock");
             pinnedJobKeys = Set.copyOf(
                     pinnedJobKeys.stream().map(AuditTrust::normalizeFingerprint).toList());
         }
@@ -92,10 +94,6 @@ public final class AuditVerifier {
 
         public Policy withClock(Clock value) {
             return new Policy(retentionDays, value, pinnedJobKeys);
-        }
-
-        public Policy withPinnedJobKeys(Set<String> value) {
-            return new Policy(retentionDays, clock, value);
         }
 
         /** The retention as a duration. */
@@ -159,7 +157,7 @@ public final class AuditVerifier {
         java.util.Map<Long, String> heads = new java.util.HashMap<>();
         long signedHead = -1;
         // Job keys that signed a head -> the first sequence they signed at; authenticated once the walk is done.
-        Map<String, Long> headSigners = new java.util.LinkedHashMap<>();
+        Map<String, Long> headSigners = new LinkedHashMap<>();
         // Reported only if no row before it is bad: a re-signed tail is named where it starts.
         String headProblem = null;
         long headProblemSequence = -1;

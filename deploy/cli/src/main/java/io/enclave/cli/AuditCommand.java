@@ -65,8 +65,8 @@ final class AuditCommand {
         /**
          * The verification policy: the tenant's retention at {@link #clock}, and the pins.
          *
-         * @throws KeyUnavailableException when nothing is pinned outside development mode
-         * @throws IllegalArgumentException when a pin is not a fingerprint
+         * @throws KeyUnavailableException when nothing is pinned outside development mode (exit 4)
+         * @throws UsageException when a pin is not a fingerprint (exit 2)
          */
         AuditVerifier.Policy policy(
                 CommandSpec spec, String command, TenantConfig tenant, AuditTrust trust, Path trustFile) {
@@ -75,8 +75,12 @@ final class AuditCommand {
                     : tenant.auditRequirements().jobKeyFingerprint().isEmpty()
                             ? List.of()
                             : List.of(tenant.auditRequirements().jobKeyFingerprint());
-            AuditVerifier.Policy policy =
-                    new AuditVerifier.Policy(tenant.auditRequirements().retentionDays(), clock, Set.copyOf(pins));
+            AuditVerifier.Policy policy;
+            try {
+                policy = new AuditVerifier.Policy(tenant.auditRequirements().retentionDays(), clock, Set.copyOf(pins));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
             if (pins.isEmpty()) {
                 String claimed = trust.keys().stream()
                         .filter(k -> k.role() == SignerRole.JOB && k.previous().isEmpty())
@@ -195,13 +199,7 @@ final class AuditCommand {
             try {
                 Path trustPath = trustFile != null ? trustFile : AuditSigning.trustFile(tenant);
                 AuditTrust trust = AuditTrust.read(trustPath);
-                AuditVerifier.Policy policy;
-                try {
-                    policy = pins.policy(spec, "enclave audit verify", tenant, trust, trustPath);
-                } catch (IllegalArgumentException e) {
-                    err.println("enclave audit verify: " + e.getMessage());
-                    return ExitCode.USAGE;
-                }
+                AuditVerifier.Policy policy = pins.policy(spec, "enclave audit verify", tenant, trust, trustPath);
                 AuditSiemComparison.SiemCopy siemCopy = null;
                 if (siem) {
                     timeout.waitingFor(
@@ -319,19 +317,14 @@ final class AuditCommand {
                 err.println("enclave audit purge: " + e.getMessage());
                 return ExitCode.USAGE;
             }
+            // The chain is verified as audit verify would before anything is cut, so the same pins apply.
+            Path trustPath = AuditSigning.trustFile(tenant);
+            AuditTrust trust = AuditTrust.read(trustPath);
+            AuditVerifier.Policy policy = pins.policy(spec, "enclave audit purge", tenant, trust, trustPath);
             // The purge is itself chained: the audit topic is reached first, so no purge goes unrecorded.
             try (AuditSubmitter log = KafkaAuditSubmitter.open(
                             config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI));
                     Connection c = connect.open(config, tenant)) {
-                Path trustPath = AuditSigning.trustFile(tenant);
-                AuditTrust trust = AuditTrust.read(trustPath);
-                AuditVerifier.Policy policy;
-                try {
-                    policy = pins.policy(spec, "enclave audit purge", tenant, trust, trustPath);
-                } catch (IllegalArgumentException e) {
-                    err.println("enclave audit purge: " + e.getMessage());
-                    return ExitCode.USAGE;
-                }
                 AuditPurge.Result r =
                         new AuditPurge(c, tenant.database().schema(), tenant.id(), trust, policy).purgeBefore(cutoff);
                 String detail = r.purgedRows() == 0
