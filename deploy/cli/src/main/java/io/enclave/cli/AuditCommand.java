@@ -149,7 +149,7 @@ final class AuditCommand {
             name = "verify",
             description = "Walk the tenant's audit chain with its public keys only. Exit codes: "
                     + "0 verified; 1 the chain is broken (named sequence); 2 bad arguments or config; 3 database unreachable; "
-                    + "4 trust file missing or unreadable. With --siem, also compares the chain with its copy on the SIEM topic "
+                    + "4 trust file missing or unreadable, or no job key pinned outside development mode. With --siem, also compares the chain with its copy on the SIEM topic "
                     + "(exit 1 when they differ, 3 when the broker is unreachable within --timeout).")
     static final class Verify implements Callable<Integer> {
         @Spec
