@@ -596,7 +596,9 @@ class FaultToleranceITCase {
                                     tenant.database().schema(),
                                     tenant.id(),
                                     io.enclave.operators.audit.AuditTrust.read(
-                                            io.enclave.operators.audit.AuditSigning.trustFile(tenant)))
+                                            io.enclave.operators.audit.AuditSigning.trustFile(tenant)),
+                                    AuditVerifier.Policy.unpinned(
+                                            tenant.auditRequirements().retentionDays()))
                             .verify();
                 }
             } while (!verdict.ok() && System.nanoTime() < deadline);

@@ -1,49 +1,37 @@
 package io.enclave.sinks;
 
 import io.enclave.operators.audit.AuditChain;
-import io.enclave.operators.audit.AuditSigner;
 import io.enclave.operators.audit.AuditTrust;
 import io.enclave.sinks.dialect.SqlDialect;
-import io.enclave.sinks.schema.AuditAnchor;
-import io.enclave.sinks.schema.StatementBinder;
-import io.enclave.sinks.schema.TableDefinition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /**
  * Retention for databases without partition retention (MySQL, MariaDB): deletes a tenant's
- * audit rows older than a cutoff and, in the same transaction, writes a signed
- * {@link AuditAnchor} naming where the retained chain starts and the hash it links to, so the
- * rest still verifies. It refuses to purge a chain that does not verify (that would destroy the
- * evidence) and always keeps the row of the signed head.
+ * audit rows before a day anchor the tenant job signed, once every row before it is older than
+ * the cutoff (at least the tenant's retention), so the rest still verifies from that anchor. It
+ * writes no anchor of its own: a command's key could then cut the chain anywhere. It refuses to
+ * purge a chain that does not verify (that would destroy the evidence) and always keeps the row
+ * of the signed head. The caller chains an AUDIT_PURGE record naming the anchor.
  */
 public final class AuditPurge {
     private final Connection connection;
-    private final SqlDialect dialect;
     private final String database;
     private final String tenantId;
     private final AuditTrust trust;
-    private final AuditSigner signer;
+    private final AuditVerifier.Policy policy;
 
-    /** {@code trust} verifies the chain before anything is cut; {@code signer} (the CLI's key) signs the anchor. */
+    /** {@code trust} and {@code policy} verify the chain, before anything is cut, as {@code audit verify} would. */
     public AuditPurge(
-            Connection connection,
-            SqlDialect dialect,
-            String database,
-            String tenantId,
-            AuditTrust trust,
-            AuditSigner signer) {
+            Connection connection, String database, String tenantId, AuditTrust trust, AuditVerifier.Policy policy) {
         this.connection = connection;
-        this.dialect = dialect;
         this.database = database;
         this.tenantId = tenantId;
         this.trust = trust;
-        this.signer = signer;
+        this.policy = policy;
     }
 
     /**
@@ -51,8 +39,10 @@ public final class AuditPurge {
      *
      * @param purgedRows rows deleted
      * @param firstRetained the first sequence left in the table
+     * @param anchorSigner the job key that signed the day anchor the chain now starts at; empty when nothing was purged
+     * @param anchorPrevHash that anchor's link, the hash of the last row purged; empty when nothing was purged
      */
-    public record Result(long purgedRows, long firstRetained) {}
+    public record Result(long purgedRows, long firstRetained, String anchorSigner, String anchorPrevHash) {}
 
     /**
      * The cutoff of a purge that keeps {@code keepDays}, refused when that would cut inside the
@@ -68,72 +58,52 @@ public final class AuditPurge {
         return now.minus(java.time.Duration.ofDays(keepDays));
     }
 
-    /** Deletes rows with an event time before {@code cutoff}; {@code purgedBy} is recorded in the anchor. */
-    public Result purgeBefore(Instant cutoff, String purgedBy) throws SQLException {
-        AuditVerifier.Verdict verdict = new AuditVerifier(connection, database, tenantId, trust).verify();
+    /**
+     * Deletes the rows before the newest job day anchor whose cut-off rows were all chained
+     * before {@code cutoff}; nothing when there is none (no day has passed yet, or every day is
+     * still inside the retention).
+     *
+     * @throws IllegalStateException when the chain does not verify, or that anchor does not link to its row
+     */
+    public Result purgeBefore(Instant cutoff) throws SQLException {
+        AuditVerifier.Verdict verdict = new AuditVerifier(connection, database, tenantId, trust, policy).verify();
         if (!verdict.ok()) {
             throw new IllegalStateException("refusing to purge: the chain of " + tenantId + " is broken at sequence "
                     + verdict.badSequence() + ": " + verdict.problem());
         }
-        String log = SqlDialect.qualified(database, "audit_log");
-        long through;
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT MAX(sequence) FROM " + log + " WHERE tenant_id = ? AND event_time < ?")) {
-            ps.setString(1, tenantId);
-            ps.setObject(2, LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                through = rs.getLong(1);
+        StoredAnchor cut = null;
+        for (StoredAnchor a :
+                StoredAnchor.readAll(connection, database, tenantId).values()) {
+            // The signed head's row stays, so the tail can still be checked after any purge.
+            if (a.firstSequence() > verdict.firstSequence()
+                    && a.firstSequence() <= verdict.signedHead()
+                    && a.byJob(trust)
+                    && a.newestCutRow().isBefore(cutoff)) {
+                cut = a;
             }
         }
-        // The signed head's row stays, so the tail can still be checked after any purge.
-        through = Math.min(through, verdict.signedHead() - 1);
-        if (through < verdict.firstSequence()) {
-            return new Result(0, verdict.firstSequence());
+        if (cut == null) {
+            return new Result(0, verdict.firstSequence(), "", "");
         }
-        String prevHash;
+        String log = SqlDialect.qualified(database, "audit_log");
         try (PreparedStatement ps =
                 connection.prepareStatement("SELECT hash FROM " + log + " WHERE tenant_id = ? AND sequence = ?")) {
             ps.setString(1, tenantId);
-            ps.setLong(2, through);
+            ps.setLong(2, cut.firstSequence() - 1);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                prevHash = rs.getString(1);
+                if (!rs.next() || !AuditChain.same(cut.prevHash(), rs.getString(1))) {
+                    throw new IllegalStateException("refusing to purge: the day anchor at sequence "
+                            + cut.firstSequence() + " does not link to the row before it");
+                }
             }
         }
-        long purgedRows = through - verdict.firstSequence() + 1;
-        long purgedAt = Instant.now().toEpochMilli();
-        AuditAnchor anchor = new AuditAnchor(
-                tenantId,
-                through + 1,
-                prevHash,
-                purgedRows,
-                purgedBy,
-                purgedAt,
-                signer.keyId(),
-                signer.sign(AuditChain.anchorMessage(
-                        signer.keyId(), tenantId, through + 1, prevHash, purgedRows, purgedAt)));
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            TableDefinition<AuditAnchor> table = AuditAnchor.table();
-            try (PreparedStatement ps = connection.prepareStatement(dialect.insertOnly(database, table))) {
-                StatementBinder.bind(ps, table.columns(), anchor);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps =
-                    connection.prepareStatement("DELETE FROM " + log + " WHERE tenant_id = ? AND sequence <= ?")) {
-                ps.setString(1, tenantId);
-                ps.setLong(2, through);
-                ps.executeUpdate();
-            }
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
+        long purgedRows;
+        try (PreparedStatement ps =
+                connection.prepareStatement("DELETE FROM " + log + " WHERE tenant_id = ? AND sequence < ?")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, cut.firstSequence());
+            purgedRows = ps.executeUpdate();
         }
-        return new Result(purgedRows, through + 1);
+        return new Result(purgedRows, cut.firstSequence(), cut.signer(), cut.prevHash());
     }
 }

@@ -13,12 +13,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -31,6 +36,14 @@ import java.util.Set;
  * A key that replaced another is accepted once a chained SIGNING_KEY_ROTATED record introduced
  * it, and a key no longer signs once its successor has. Everything is read with plain
  * SELECTs, so an auditor's read-only account is enough.
+ *
+ * <p>The trust file is written by whoever runs {@code keys} commands, so it proves nothing by
+ * itself: the tenant job's keys are authenticated from fingerprints the auditor pinned out of
+ * band ({@link Policy#pinnedJobKeys}). A job key whose fingerprint is not pinned signs only once
+ * a chained SIGNING_KEY_ROTATED record, submitted under an authenticated job key that it
+ * replaced, introduces it by its fingerprint; a CLI or ingest key never introduces a job key.
+ * The chain may start after sequence 1 only at an anchor the job's key signed whose cut-off
+ * rows are older than the tenant's retention at the policy's clock.
  */
 public final class AuditVerifier {
     private static final int SWAP_WINDOW = 8;
@@ -49,10 +62,50 @@ public final class AuditVerifier {
     /** False once a purge cut the chain: rotations before the anchor can no longer be seen. */
     private boolean fromGenesis = true;
 
+    private final Policy policy;
+    /** Job keys authenticated so far: pinned, or introduced by a chained rotation their authenticated predecessor signed. */
+    private final Set<String> authenticJobKeys = new HashSet<>();
+    /** Job keys that signed while not (yet) authenticated -> the first sequence they signed at. */
+    private final Map<String, Long> unauthenticatedJobKeys = new LinkedHashMap<>();
+
+    /**
+     * What the auditor brings besides the trust file: the tenant's retention, the time to judge it
+     * at, and the fingerprints of the job keys they pinned out of band. Immutable.
+     *
+     * @param retentionDays the tenant's {@code audit_requirements.retention_days}: rows younger may not be missing
+     * @param clock now, for retention (production: the system's UTC clock)
+     * @param pinnedJobKeys job key fingerprints ({@code sha256:HEX}) trusted without a chained rotation; empty:
+     *     the trust file's first job keys are taken at their word, which authenticates nothing (development only)
+     */
+    public record Policy(int retentionDays, Clock clock, Set<String> pinnedJobKeys) {
+        public Policy {
+            if (retentionDays < 1) {
+                throw new IllegalArgumentException("retention must be at least one day: " + retentionDays);
+            }
+            clock = Objects.requireNonNull(clock, "clock");
+            pinnedJobKeys = Set.copyOf(
+                    pinnedJobKeys.stream().map(AuditTrust::normalizeFingerprint).toList());
+        }
+
+        /** Retention at the system's UTC clock, with the trust file's first job keys unauthenticated. */
+        public static Policy unpinned(int retentionDays) {
+            return new Policy(retentionDays, Clock.systemUTC(), Set.of());
+        }
+
+        public Policy withClock(Clock value) {
+            return new Policy(retentionDays, value, pinnedJobKeys);
+        }
+
+        /** The retention as a duration. */
+        public Duration retention() {
+            return Duration.ofDays(retentionDays);
+        }
+    }
+
     /**
      * @throws KeyUnavailableException when {@code trust} is another tenant's: its keys prove nothing about this trail
      */
-    public AuditVerifier(Connection connection, String database, String tenantId, AuditTrust trust) {
+    public AuditVerifier(Connection connection, String database, String tenantId, AuditTrust trust, Policy policy) {
         if (!tenantId.equals(trust.tenantId())) {
             throw new KeyUnavailableException("the audit trust file of tenant " + trust.tenantId()
                     + " cannot verify the audit trail of tenant " + tenantId);
@@ -61,6 +114,7 @@ public final class AuditVerifier {
         this.database = database;
         this.tenantId = tenantId;
         this.trust = trust;
+        this.policy = policy;
     }
 
     /**
@@ -87,33 +141,23 @@ public final class AuditVerifier {
 
     public Verdict verify() throws SQLException {
         // Signed points the chain may start from once the rows before them are gone (a purge, a
-        // dropped partition): first sequence -> the hash before it.
-        java.util.Map<Long, String> anchors = new java.util.HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT first_sequence, prev_hash, purged_rows, "
-                + "purged_at, signer, signature FROM " + SqlDialect.qualified(database, "audit_anchor")
-                + " WHERE tenant_id = ?")) {
-            ps.setString(1, tenantId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long first = rs.getLong(1);
-                    String anchorPrev = rs.getString(2);
-                    long purgedAt = millis(rs.getObject(4, LocalDateTime.class));
-                    String signer = rs.getString(5);
-                    String problem = trust.problem(
-                            signer,
-                            EnumSet.of(SignerRole.CLI, SignerRole.JOB),
-                            AuditChain.anchorMessage(signer, tenantId, first, anchorPrev, rs.getLong(3), purgedAt),
-                            rs.getString(6));
-                    if (problem != null) {
-                        return bad(0, 0, first, "the anchor at sequence " + first + " is forged: " + problem);
-                    }
-                    anchors.put(first, anchorPrev);
-                }
+        // dropped partition): first sequence -> the anchor.
+        Map<Long, StoredAnchor> anchors = StoredAnchor.readAll(connection, database, tenantId);
+        for (StoredAnchor a : anchors.values()) {
+            String problem = a.signatureProblem(trust, tenantId);
+            if (problem != null) {
+                return bad(
+                        0,
+                        0,
+                        a.firstSequence(),
+                        "the anchor at sequence " + a.firstSequence() + " is forged: " + problem);
             }
         }
         // Every signed head ever published (append-only); the newest is the chain's current head.
         java.util.Map<Long, String> heads = new java.util.HashMap<>();
         long signedHead = -1;
+        // Job keys that signed a head -> the first sequence they signed at; authenticated once the walk is done.
+        Map<String, Long> headSigners = new LinkedHashMap<>();
         // Reported only if no row before it is bad: a re-signed tail is named where it starts.
         String headProblem = null;
         long headProblemSequence = -1;
@@ -134,6 +178,9 @@ public final class AuditVerifier {
                     if (problem != null && headProblem == null) {
                         headProblem = "the signed head is edited or forged: " + problem;
                         headProblemSequence = sequence;
+                    }
+                    if (problem == null) {
+                        headSigners.putIfAbsent(signer, sequence);
                     }
                     String other = heads.putIfAbsent(sequence, hash);
                     if (other != null && !other.equals(hash)) {
@@ -162,11 +209,18 @@ public final class AuditVerifier {
                                     + "': copied from another tenant");
                 }
                 if (count == 0 && r.sequence > expected && anchors.containsKey(r.sequence)) {
-                    // The rows before were purged or dropped with their partition; a signed anchor names the link.
+                    // The rows before were purged or dropped with their partition: only the job's signed anchor
+                    // excuses that, and only once those rows are older than the retention.
+                    StoredAnchor anchor = anchors.get(r.sequence);
+                    String refused = refusedStart(anchor, expected);
+                    if (refused != null) {
+                        return bad(count, firstSequence, expected, refused);
+                    }
                     expected = r.sequence;
                     firstSequence = r.sequence;
-                    prev = anchors.get(r.sequence);
+                    prev = anchor.prevHash();
                     fromGenesis = false;
+                    signedAsJob(anchor.signer(), r.sequence);
                 }
                 if (count > 0 && r.sequence == expected - 1) {
                     // A DUPLICATE KEY table (StarRocks) can hold a replayed row twice: one row if identical.
@@ -212,6 +266,11 @@ public final class AuditVerifier {
         long last = expected - 1;
         if (headProblem != null) {
             return bad(count, firstSequence, headProblemSequence, headProblem);
+        }
+        headSigners.forEach(this::signedAsJob);
+        Verdict unauthenticated = unauthenticatedJobKey(count, firstSequence);
+        if (unauthenticated != null) {
+            return unauthenticated;
         }
         if (count == 0 && signedHead < 0) {
             return bad(
@@ -297,15 +356,99 @@ public final class AuditVerifier {
             return "does not link to the previous row: its prev_hash differs from the hash of sequence "
                     + (r.sequence - 1) + " (a row was replaced or removed)";
         }
+        signedAsJob(r.signer, r.sequence);
         // A rotation introduces its new key only when the key it replaced signed it.
         if (r.action == AuditAction.SIGNING_KEY_ROTATED
                 && r.outcome == AuditOutcome.SUCCESS
                 && trust.key(r.recordKey)
                         .map(k -> k.previous().equals(r.submitter))
                         .orElse(false)) {
-            introduced.add(r.recordKey);
+            AuditTrust.TrustedKey fresh = trust.key(r.recordKey).orElseThrow();
+            if (fresh.role() != SignerRole.JOB) {
+                introduced.add(r.recordKey);
+            } else if (authenticJob(r.submitter)
+                    && AuditTrust.introducedFingerprint(r.detail)
+                            .map(f -> f.equals(fresh.fingerprint()))
+                            .orElse(false)) {
+                // A job key only by its authenticated predecessor, and only the public key the rotation names.
+                introduced.add(r.recordKey);
+                authenticJobKeys.add(r.recordKey);
+                unauthenticatedJobKeys.remove(r.recordKey);
+            }
         }
         return null;
+    }
+
+    /**
+     * Why the chain may not start at {@code anchor} although rows from {@code expected} on are
+     * missing, or null when it may: the job's key signed it and the rows it lets go are older than
+     * the retention at the policy's clock.
+     */
+    private String refusedStart(StoredAnchor anchor, long expected) {
+        String missing = "missing: sequence " + expected
+                + (anchor.firstSequence() - expected > 1 ? ".." + (anchor.firstSequence() - 1) : "")
+                + " is not in the table";
+        if (!anchor.byJob(trust)) {
+            return missing + ", and the anchor at " + anchor.firstSequence() + " is signed by " + anchor.signer()
+                    + ", not by the tenant job's key: only a job day anchor may start the chain (a cut made with"
+                    + " a command's key, or by a purge of an older release)";
+        }
+        Instant now = policy.clock().instant();
+        if (!anchor.cutsOnlyRowsOlderThan(policy.retention(), now)) {
+            return missing + ": rows deleted inside retention_days (" + policy.retentionDays() + "); the job's day"
+                    + " anchor at " + anchor.firstSequence() + " lets rows go only once they are older than that, and"
+                    + " the row before it was chained at " + anchor.newestCutRow() + ", retained until "
+                    + anchor.newestCutRow().plus(policy.retention());
+        }
+        return null;
+    }
+
+    /** Whether {@code keyId} is a job key authenticated by a pin or by a chained rotation. */
+    private boolean authenticJob(String keyId) {
+        if (authenticJobKeys.contains(keyId)) {
+            return true;
+        }
+        AuditTrust.TrustedKey key = trust.key(keyId).orElse(null);
+        if (key == null || key.role() != SignerRole.JOB) {
+            return false;
+        }
+        boolean root = policy.pinnedJobKeys().isEmpty()
+                ? key.previous().isEmpty()
+                : policy.pinnedJobKeys().contains(key.fingerprint());
+        if (root) {
+            authenticJobKeys.add(keyId);
+        }
+        return root;
+    }
+
+    /** Notes that a job key signed at {@code sequence}: it must be authenticated by the end of the walk. */
+    private void signedAsJob(String keyId, long sequence) {
+        if (!authenticJob(keyId)) {
+            unauthenticatedJobKeys.putIfAbsent(keyId, sequence);
+        }
+    }
+
+    /** The first sequence signed by a job key nothing authenticated, or null when there is none. */
+    private Verdict unauthenticatedJobKey(long count, long firstSequence) {
+        return unauthenticatedJobKeys.entrySet().stream()
+                .min(Map.Entry.comparingByValue())
+                .map(e -> {
+                    String fingerprint = trust.key(e.getKey())
+                            .map(AuditTrust.TrustedKey::fingerprint)
+                            .orElse("?");
+                    return bad(
+                            count,
+                            firstSequence,
+                            e.getValue(),
+                            "signed by job key " + e.getKey() + " (" + fingerprint + " in the trust file), which "
+                                    + (policy.pinnedJobKeys().isEmpty()
+                                            ? "does not start the trust file's job keys"
+                                            : "is not the pinned job key")
+                                    + " and which no chained SIGNING_KEY_ROTATED record, submitted under the job key"
+                                    + " it replaced, introduces: the trust file's key is not the job's (replaced"
+                                    + " trust file), or the rotation that introduced it was purged (then pin it)");
+                })
+                .orElse(null);
     }
 
     /**

@@ -89,6 +89,9 @@ final class ConfigBinder {
     private static final List<String> APIS_KEYS = List.of("openfema_base_url", "nws_base_url", "nws_user_agent");
     private static final List<String> DIALECTS = List.of("starrocks", "mysql");
     private static final Pattern HTTP_URL = Pattern.compile("https?://[^\\s]+");
+    /** A pinned public-key fingerprint as {@code keys init} prints it: sha256: and 64 hex digits. */
+    static final Pattern KEY_FINGERPRINT = Pattern.compile("(sha256:)?[0-9a-fA-F]{64}");
+
     private static final List<String> GLOBAL_KAFKA_KEYS =
             List.of("bootstrap_servers", "security_protocol", "sasl_mechanism", "client_properties");
     private static final List<String> GLOBAL_DATABASE_KEYS = List.of("jdbc_url", "dialect");
@@ -113,8 +116,8 @@ final class ConfigBinder {
     private static final List<String> API_KEYS =
             List.of("fema_api_key", "noaa_scope", "rate_limits", "additional_apis");
     private static final List<String> RESTRICTION_KEYS = List.of("allowed_states", "allowed_classifications");
-    private static final List<String> AUDIT_KEYS =
-            List.of("retention_days", "siem_integration", "realtime_monitoring", "incident_response");
+    private static final List<String> AUDIT_KEYS = List.of(
+            "retention_days", "siem_integration", "realtime_monitoring", "incident_response", "job_key_fingerprint");
     private static final List<String> SECURITY_KEYS =
             List.of("network_isolation", "dedicated_processing", "additional_encryption");
     private static final List<String> PROCESSING_KEYS = List.of(
@@ -743,7 +746,11 @@ final class ConfigBinder {
                 audit.integer("retention_days", DEFAULT_RETENTION_DAYS, 1, 36_500),
                 audit.bool("siem_integration", false),
                 audit.bool("realtime_monitoring", false),
-                audit.string("incident_response", ""));
+                audit.string("incident_response", ""),
+                audit.scalar("job_key_fingerprint")
+                        .filter(v -> yaml.matches(v, KEY_FINGERPRINT))
+                        .map(Scalar::text)
+                        .orElse(""));
     }
 
     private SecurityEnhancements security(YamlSection security) {

@@ -127,6 +127,27 @@ class TenantConfigValidationTest {
                                 + " security_enhancements, processing, keystore (line 16)");
     }
 
+    /** The auditor's pin of the job's signing key is a fingerprint as keys init prints it, or nothing. */
+    @Test
+    void aPinnedJobKeyIsASha256Fingerprint() {
+        String pin = "sha256:" + "ab".repeat(32);
+        TenantConfig pinned = TenantConfigLoader.parse(
+                        MINIMAL + "    audit_requirements: {job_key_fingerprint: \"" + pin + "\"}\n",
+                        "test.yaml",
+                        Map.of())
+                .tenant("colorado_state");
+        assertThat(pinned.auditRequirements().jobKeyFingerprint()).isEqualTo(pin);
+        assertThat(TenantConfigLoader.parse(MINIMAL, "test.yaml", Map.of())
+                        .tenant("colorado_state")
+                        .auditRequirements()
+                        .jobKeyFingerprint())
+                .isEmpty();
+
+        assertThat(problems(MINIMAL + "    audit_requirements: {job_key_fingerprint: \"sha256:abcd\"}\n"))
+                .containsExactly("tenants.colorado_state.audit_requirements.job_key_fingerprint: 'sha256:abcd' must"
+                        + " match (sha256:)?[0-9a-fA-F]{64} (line 16)");
+    }
+
     @Test
     void valuesMustHaveTheirYamlType() {
         String yaml = MINIMAL + """

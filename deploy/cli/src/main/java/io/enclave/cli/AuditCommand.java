@@ -6,7 +6,6 @@ import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.jobs.audit.KafkaAuditSubmitter;
-import io.enclave.jobs.audit.OperatingSystemUser;
 import io.enclave.jobs.audit.SiemTopicReader;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
@@ -18,14 +17,17 @@ import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.sinks.AuditPurge;
 import io.enclave.sinks.AuditSiemComparison;
 import io.enclave.sinks.AuditVerifier;
-import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +41,65 @@ import picocli.CommandLine.Spec;
         description = "Verify a tenant's tamper-evident audit trail, or purge it past retention.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Purge.class})
 final class AuditCommand {
+    /**
+     * Now, for retention: the system's UTC clock; a test moves it past a tenant's retention to
+     * see what verify and purge do once rows are old enough to go.
+     */
+    static volatile Clock clock = Clock.systemUTC();
+
+    /**
+     * The job signing keys an auditor trusts: fingerprints pinned out of band, from
+     * {@code --job-key} or {@code audit_requirements.job_key_fingerprint}. Without one the trust
+     * file, which whoever runs {@code keys} commands writes, authenticates nothing: refused
+     * (exit 4) outside development mode, a warning line in it.
+     */
+    static final class JobKeyPins {
+        @Option(
+                names = "--job-key",
+                paramLabel = "FINGERPRINT",
+                description = "Fingerprint (sha256:HEX, printed by keys init) of the tenant job's audit signing key, "
+                        + "pinned out of band; overrides audit_requirements.job_key_fingerprint. Repeat it for a later"
+                        + " job key whose rotation record was purged. Required outside development mode.")
+        List<String> pinned = new ArrayList<>();
+
+        /**
+         * The verification policy: the tenant's retention at {@link #clock}, and the pins.
+         *
+         * @throws KeyUnavailableException when nothing is pinned outside development mode (exit 4)
+         * @throws UsageException when a pin is not a fingerprint (exit 2)
+         */
+        AuditVerifier.Policy policy(
+                CommandSpec spec, String command, TenantConfig tenant, AuditTrust trust, Path trustFile) {
+            List<String> pins = !pinned.isEmpty()
+                    ? pinned
+                    : tenant.auditRequirements().jobKeyFingerprint().isEmpty()
+                            ? List.of()
+                            : List.of(tenant.auditRequirements().jobKeyFingerprint());
+            AuditVerifier.Policy policy;
+            try {
+                policy = new AuditVerifier.Policy(tenant.auditRequirements().retentionDays(), clock, Set.copyOf(pins));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (pins.isEmpty()) {
+                String claimed = trust.keys().stream()
+                        .filter(k -> k.role() == SignerRole.JOB && k.previous().isEmpty())
+                        .map(k -> k.keyId() + " " + k.fingerprint())
+                        .findFirst()
+                        .map(k -> "; the trust file names " + k + ", which you must check out of band")
+                        .orElse("");
+                String unpinned = "no job key fingerprint is pinned for tenant " + tenant.id() + " (tenants."
+                        + tenant.id() + ".audit_requirements.job_key_fingerprint or --job-key), so the trust file "
+                        + trustFile + ", which whoever runs keys commands writes, cannot be authenticated" + claimed;
+                if (!EnclaveCli.devMode(spec).on()) {
+                    throw new KeyUnavailableException(unpinned);
+                }
+                spec.commandLine().getErr().println(command + ": WARNING (development mode): " + unpinned);
+            }
+            return policy;
+        }
+    }
+
     /** Where the tenant's database is: from the config, or overridden by flags. Passwords only via the environment. */
     static final class Connect {
         @Option(
@@ -88,7 +149,7 @@ final class AuditCommand {
             name = "verify",
             description = "Walk the tenant's audit chain with its public keys only. Exit codes: "
                     + "0 verified; 1 the chain is broken (named sequence); 2 bad arguments or config; 3 database unreachable; "
-                    + "4 trust file missing or unreadable. With --siem, also compares the chain with its copy on the SIEM topic "
+                    + "4 trust file missing or unreadable, or no job key pinned outside development mode. With --siem, also compares the chain with its copy on the SIEM topic "
                     + "(exit 1 when they differ, 3 when the broker is unreachable within --timeout).")
     static final class Verify implements Callable<Integer> {
         @Spec
@@ -120,6 +181,9 @@ final class AuditCommand {
         @Mixin
         TimeoutOption timeout;
 
+        @Mixin
+        JobKeyPins pins;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -133,7 +197,9 @@ final class AuditCommand {
             AuditVerifier.Verdict v;
             AuditSiemComparison.Result copy = null;
             try {
-                AuditTrust trust = AuditTrust.read(trustFile != null ? trustFile : AuditSigning.trustFile(tenant));
+                Path trustPath = trustFile != null ? trustFile : AuditSigning.trustFile(tenant);
+                AuditTrust trust = AuditTrust.read(trustPath);
+                AuditVerifier.Policy policy = pins.policy(spec, "enclave audit verify", tenant, trust, trustPath);
                 AuditSiemComparison.SiemCopy siemCopy = null;
                 if (siem) {
                     timeout.waitingFor(
@@ -144,7 +210,7 @@ final class AuditCommand {
                     siemCopy = SiemTopicReader.read(config.global(), tenant, timeout.duration());
                 }
                 try (Connection c = connect.open(config, tenant)) {
-                    v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), trust).verify();
+                    v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), trust, policy).verify();
                     if (siemCopy != null) {
                         copy = new AuditSiemComparison(c, tenant.database().schema(), tenant.id(), trust)
                                 .compare(siemCopy);
@@ -201,9 +267,10 @@ final class AuditCommand {
     /** {@code enclave audit purge -c FILE -t ID}: MySQL/MariaDB retention; StarRocks drops partitions itself. */
     @Command(
             name = "purge",
-            description = "Delete audit rows older than retention_days (MySQL/MariaDB), leaving a "
-                    + "signed anchor so the rest still verifies, and chain an AUDIT_PURGE record. Refuses to cut inside "
-                    + "retention_days (exit 2). Needs a user with DELETE on the tenant's database.")
+            description = "Delete audit rows older than retention_days (MySQL/MariaDB): the rows before the newest"
+                    + " day anchor the tenant job signed whose preceding rows are all older than that, so the rest"
+                    + " still verifies from the anchor; chains an AUDIT_PURGE record naming it. Refuses to cut inside"
+                    + " retention_days (exit 2). Needs a user with DELETE on the tenant's database.")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -216,6 +283,9 @@ final class AuditCommand {
 
         @Mixin
         Connect connect;
+
+        @Mixin
+        JobKeyPins pins;
 
         @Option(
                 names = "--older-than-days",
@@ -242,34 +312,33 @@ final class AuditCommand {
             Instant cutoff;
             try {
                 cutoff = AuditPurge.cutoff(
-                        Instant.now(), tenant.auditRequirements().retentionDays(), keep);
+                        clock.instant(), tenant.auditRequirements().retentionDays(), keep);
             } catch (IllegalArgumentException e) {
                 err.println("enclave audit purge: " + e.getMessage());
                 return ExitCode.USAGE;
             }
-            String by = OperatingSystemUser.name() + " via enclave audit purge";
+            // The chain is verified as audit verify would before anything is cut, so the same pins apply.
+            Path trustPath = AuditSigning.trustFile(tenant);
+            AuditTrust trust = AuditTrust.read(trustPath);
+            AuditVerifier.Policy policy = pins.policy(spec, "enclave audit purge", tenant, trust, trustPath);
             // The purge is itself chained: the audit topic is reached first, so no purge goes unrecorded.
             try (AuditSubmitter log = KafkaAuditSubmitter.open(
                             config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI));
                     Connection c = connect.open(config, tenant)) {
-                AuditPurge.Result r = new AuditPurge(
-                                c,
-                                Dialects.MYSQL.dialect(),
-                                tenant.database().schema(),
-                                tenant.id(),
-                                AuditTrust.read(AuditSigning.trustFile(tenant)),
-                                AuditSigning.store(tenant, SignerRole.CLI).current())
-                        .purgeBefore(cutoff, by);
-                String detail = "purged " + r.purgedRows() + " audit records older than " + keep + " days; the chain "
-                        + "now starts at sequence " + r.firstRetained() + " (signed anchor in audit_anchor)";
+                AuditPurge.Result r =
+                        new AuditPurge(c, tenant.database().schema(), tenant.id(), trust, policy).purgeBefore(cutoff);
+                String detail = r.purgedRows() == 0
+                        ? "purged nothing: no day anchor of the tenant job has only rows older than " + keep
+                                + " days before it; the chain still starts at sequence " + r.firstRetained()
+                        : "purged " + r.purgedRows() + " audit records older than " + keep + " days; the chain now"
+                                + " starts at sequence " + r.firstRetained() + ", at the day anchor signed by "
+                                + r.anchorSigner() + " linking to " + r.anchorPrevHash();
                 AuditRecord record = AuditSubmitter.commandRecord(
                         tenant, AuditAction.AUDIT_PURGE, AuditOutcome.SUCCESS, "audit purge", "", detail);
                 record.rowCount = r.purgedRows();
+                record.recordKey = r.purgedRows() == 0 ? "" : "audit_anchor/" + r.firstRetained();
                 log.submit(record);
-                out.printf(
-                        "purged %d audit records of %s older than %d days; the chain now starts at sequence %d "
-                                + "(signed anchor in audit_anchor)%n",
-                        r.purgedRows(), tenant.id(), keep, r.firstRetained());
+                out.printf("%s: %s%n", tenant.id(), detail);
                 return 0;
             } catch (KeyUnavailableException e) {
                 err.println("enclave audit purge: " + e.getMessage());

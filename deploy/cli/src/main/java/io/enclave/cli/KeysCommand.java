@@ -10,6 +10,7 @@ import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.operators.crypto.TenantKeyStore;
@@ -69,11 +70,11 @@ final class KeysCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return CliAudit.run(spec, target, timeout, AuditAction.KEYS_INIT, "keys init", "", () -> {
-                AuditSigning.ensure(target.tenant);
+                AuditTrust trust = AuditSigning.ensure(target.tenant);
                 int version = target.keyStore().init();
                 return CliAudit.Done.of("created data key version " + version + " of " + target.keyRef() + " in "
                         + target.describeStore() + "; audit signing keys (job, ingest, cli) and their trust file "
-                        + AuditSigning.trustFile(target.tenant));
+                        + AuditSigning.trustFile(target.tenant) + "; " + AuditSigning.pinHint(target.tenant, trust));
             });
         }
     }
@@ -221,9 +222,12 @@ final class KeysCommand implements Callable<Integer> {
                             + target.loaded.global().kafkaBootstrapServers());
             try (KafkaAuditSubmitter log = target.auditSubmitter(timeout.duration())) {
                 AuditSigning.Rotation rotation = AuditSigning.rotate(target.tenant, role);
+                // The new key's fingerprint is in the record its predecessor signs: what authenticates it to an
+                // auditor.
                 String detail = "replaced the " + role.id() + " audit signing key "
                         + rotation.old().keyId() + " by " + rotation.fresh().keyId() + "; its public key is in "
-                        + AuditSigning.trustFile(target.tenant);
+                        + AuditSigning.trustFile(target.tenant) + "; "
+                        + AuditTrust.introducing(rotation.fresh().publicKey());
                 var record = AuditSubmitter.commandRecord(
                         target.tenant,
                         AuditAction.SIGNING_KEY_ROTATED,

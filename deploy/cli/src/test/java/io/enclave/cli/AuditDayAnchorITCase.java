@@ -19,6 +19,7 @@ import io.enclave.sinks.JdbcChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.testing.CommittedTopic;
 import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.MiniClusters;
 import io.enclave.testing.TestKeys;
@@ -29,6 +30,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -55,8 +57,10 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions (by {@code chained_at}) by itself, so the job must have written a signed anchor at
  * the first row of each day before then. Here the job runs on MariaDB with a chain clock that
  * starts a day back and then jumps to today, crossing midnight UTC; root then deletes every row
- * chained on the older day, exactly what dropping that partition does, and {@code audit verify}
- * still passes from the job's day anchor. The same deletion without the anchor fails.
+ * chained on the older day, exactly what dropping that partition does. Inside the tenant's
+ * retention (30 days) that is a deletion {@code audit verify} names; with verify's clock moved
+ * past the retention it passes from the job's day anchor, and {@code audit purge} cuts there.
+ * The same deletion without the anchor fails at any time.
  */
 class AuditDayAnchorITCase {
 
@@ -125,34 +129,97 @@ class AuditDayAnchorITCase {
                 .as("rows of the older day")
                 .isEqualTo(first - 1)
                 .isPositive();
-        assertThat(text("SELECT CONCAT(first_sequence, ' ', prev_hash, ' ', purged_rows, ' ', purged_by, ' ', signer)"
-                        + " FROM audit_anchor"))
-                .as("one anchor, at the first row of the new day, signed by the job's key")
+        assertThat(text("SELECT CONCAT(first_sequence, ' ', prev_hash, ' ', purged_rows, ' ', purged_by, ' ', signer,"
+                        + " ' ', prev_chained_at) FROM audit_anchor"))
+                .as("one anchor, at the first row of the new day, signed by the job's key, naming when the row before"
+                        + " it was chained")
                 .isEqualTo(first + " " + text("SELECT hash FROM audit_log WHERE sequence = " + (first - 1)) + " 0 "
-                        + colorado.names().jobName() + " colorado_state/job/v1");
+                        + colorado.names().jobName() + " colorado_state/job/v1 "
+                        + text("SELECT chained_at FROM audit_log WHERE sequence = " + (first - 1)));
         assertThat(verify().exit()).isZero();
         rootExecute(
                 "DROP TABLE IF EXISTS audit_log_backup", "CREATE TABLE audit_log_backup AS SELECT * FROM audit_log");
+        Instant pastRetention = Instant.now().plus(Duration.ofDays(31));
+        try {
+            // Root deletes the older day's rows although they are a day old, well inside the 30 days' retention.
+            rootExecute("DELETE FROM audit_log WHERE chained_at < " + today);
+            CliRun inside = verify();
+            assertThat(inside.exit()).as(inside.err()).isEqualTo(1);
+            assertThat(inside.err())
+                    .contains("BROKEN at sequence 1: missing: sequence 1.." + (first - 1) + " is not in the table: rows"
+                            + " deleted inside retention_days (30)");
 
-        // The older day's partition drops: every row chained before midnight is gone.
-        rootExecute("DELETE FROM audit_log WHERE chained_at < " + today);
-        CliRun dropped = verify();
-        assertThat(dropped.exit()).as(dropped.err()).isZero();
-        assertThat(dropped.out())
-                .contains("verified: " + (last - first + 1) + " records (sequence " + first + ".." + last + ")");
+            // A month later the older day's partition drops by itself: every row chained before that midnight.
+            AuditCommand.clock = Clock.fixed(pastRetention, ZoneOffset.UTC);
+            CliRun dropped = verify();
+            assertThat(dropped.exit()).as(dropped.err()).isZero();
+            assertThat(dropped.out())
+                    .contains("verified: " + (last - first + 1) + " records (sequence " + first + ".." + last + ")");
 
-        // Without the anchor the same drop is a gap nobody signed for.
-        rootExecute("DELETE FROM audit_anchor");
-        CliRun unanchored = verify();
-        assertThat(unanchored.exit()).isEqualTo(1);
-        assertThat(unanchored.err())
-                .contains(
-                        "BROKEN at sequence 1: missing: sequence 1.." + (first - 1) + " is not in the table",
-                        "no signed anchor starts the chain at " + first);
-        rootExecute("DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM audit_log_backup");
-        assertThat(verify().exit())
-                .as("the whole chain verifies from genesis without any anchor")
-                .isZero();
+            // Without the anchor the same drop is a gap nobody signed for.
+            rootExecute(
+                    "DROP TABLE IF EXISTS audit_anchor_backup",
+                    "CREATE TABLE audit_anchor_backup AS SELECT *" + " FROM audit_anchor",
+                    "DELETE FROM audit_anchor");
+            CliRun unanchored = verify();
+            assertThat(unanchored.exit()).isEqualTo(1);
+            assertThat(unanchored.err())
+                    .contains(
+                            "BROKEN at sequence 1: missing: sequence 1.." + (first - 1) + " is not in the table",
+                            "no signed anchor starts the chain at " + first);
+            rootExecute(
+                    "DELETE FROM audit_log",
+                    "INSERT INTO audit_log SELECT * FROM audit_log_backup",
+                    "INSERT INTO audit_anchor SELECT * FROM audit_anchor_backup");
+            assertThat(verify().exit())
+                    .as("the whole chain verifies from genesis")
+                    .isZero();
+
+            // On MariaDB, audit purge does what the dropped partition did: it cuts at the job's day anchor.
+            CliRun purge = purge();
+            assertThat(purge.exit()).as(purge.err()).isZero();
+            assertThat(purge.out())
+                    .contains("colorado_state: purged " + (first - 1) + " audit records older than 30 days; the chain"
+                            + " now starts at sequence " + first
+                            + ", at the day anchor signed by colorado_state/job/v1");
+            assertThat(scalar("SELECT MIN(sequence) FROM audit_log")).isEqualTo(first);
+            assertThat(CommittedTopic.records(
+                                    kafka.adminClientProperties(),
+                                    colorado.names().auditTopic())
+                            .stream()
+                            .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                            .filter(line -> line.contains("AUDIT_PURGE"))
+                            .toList())
+                    .as("the purge is submitted to the chain, naming the anchor")
+                    .singleElement()
+                    .asString()
+                    .contains("audit_anchor/" + first);
+            assertThat(verify().exit()).isZero();
+        } finally {
+            AuditCommand.clock = Clock.systemUTC();
+        }
+        CliRun atTheRealClock = verify();
+        assertThat(atTheRealClock.exit())
+                .as("the purged rows are a day old at the real clock: inside retention")
+                .isEqualTo(1);
+    }
+
+    private static CliRun purge() throws Exception {
+        Path password = Files.createTempFile("day-anchor-it", ".pw");
+        Files.writeString(password, database.rootPassword());
+        return CliRun.of(
+                "audit",
+                "purge",
+                "--config",
+                configFile.toString(),
+                "--tenant",
+                "colorado_state",
+                "--jdbc-url",
+                database.rootJdbcUrl(),
+                "--user",
+                database.rootUser(),
+                "--password-file",
+                password.toString());
     }
 
     private static StreamExecutionEnvironment job() {

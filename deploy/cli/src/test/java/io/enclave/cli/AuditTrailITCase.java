@@ -245,22 +245,63 @@ class AuditTrailITCase {
         assertThat(refused.exit()).as(refused.err() + refused.out()).isEqualTo(2);
         assertThat(refused.err()).contains("refusing to purge audit records younger than retention_days (30)");
         assertThat(scalar("SELECT COUNT(*) FROM audit_log")).isEqualTo(rowsBefore);
-        // Once the rows are past retention (emulated: the purge's cutoff is now), the rest verifies from a signed
-        // anchor.
-        try (Connection root = database.rootConnection()) {
-            io.enclave.sinks.AuditPurge.Result purged = new io.enclave.sinks.AuditPurge(
-                            root,
-                            new MySqlDialect(),
-                            colorado.database().schema(),
-                            colorado.id(),
-                            AuditTrust.read(AuditSigning.trustFile(colorado)),
-                            AuditSigning.store(colorado, SignerRole.CLI).current())
-                    .purgeBefore(java.time.Instant.now(), "audit-it");
-            assertThat(purged.firstRetained()).isEqualTo(head);
+        // A month later every row is past retention, but the job cut no day anchor (all rows were chained today):
+        // the purge finds nowhere the chain may start, deletes nothing, and says so in the chain.
+        try {
+            AuditCommand.clock = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofDays(31));
+            CliRun nothing = cli(
+                    "audit",
+                    "purge",
+                    "--config",
+                    configFile.toString(),
+                    "--tenant",
+                    "colorado_state",
+                    "--jdbc-url",
+                    database.rootJdbcUrl(),
+                    "--user",
+                    database.rootUser(),
+                    "--password-file",
+                    password.toString());
+            assertThat(nothing.exit()).as(nothing.err()).isZero();
+            assertThat(nothing.out())
+                    .contains("colorado_state: purged nothing: no day anchor of the tenant job has only rows older"
+                            + " than 30 days before it; the chain still starts at sequence 1");
+            assertThat(scalar("SELECT COUNT(*) FROM audit_log")).isEqualTo(rowsBefore);
+        } finally {
+            AuditCommand.clock = java.time.Clock.systemUTC();
         }
-        CliRun afterPurge = verify();
-        assertThat(afterPurge.exit()).as(afterPurge.err()).isZero();
-        assertThat(afterPurge.out()).contains("(sequence " + head + ".." + last + ")");
+        aCliSignedAnchorCannotCutTheChain(head);
+    }
+
+    /**
+     * A CLI user with root (and the CLI's signing key, from the CLI's own key store) deletes the
+     * rows before the signed head and writes an anchor there signed with the CLI key, as purges
+     * did before: only the tenant job's key signs an anchor a chain may start at, so verify names
+     * the gap.
+     */
+    private static void aCliSignedAnchorCannotCutTheChain(long cut) throws Exception {
+        AuditSigner cliKey = AuditSigning.store(colorado, SignerRole.CLI).current();
+        backup();
+        String prevHash = text("SELECT hash FROM audit_log WHERE sequence = " + (cut - 1));
+        long longAgo = java.time.Instant.parse("2020-01-01T00:00:00Z").toEpochMilli();
+        long at = java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+        rootExecute(
+                "INSERT INTO audit_anchor (tenant_id, first_sequence, prev_hash, purged_rows, purged_by, purged_at,"
+                        + " signer, signature, prev_chained_at) VALUES ('colorado_state', " + cut + ", '" + prevHash
+                        + "', 0, 'mallory', '2026-01-01 00:00:00', '" + cliKey.keyId() + "', '"
+                        + cliKey.sign(
+                                AuditChain.anchorMessage(cliKey.keyId(), colorado.id(), cut, prevHash, longAgo, at))
+                        + "', '2020-01-01 00:00:00')",
+                "DELETE FROM audit_log WHERE sequence < " + cut);
+        CliRun cutByCli = verify();
+        assertThat(cutByCli.exit()).as(cutByCli.err()).isEqualTo(1);
+        assertThat(cutByCli.err())
+                .contains("audit chain of colorado_state is BROKEN at sequence " + cut + ": the anchor at sequence "
+                        + cut + " is forged: it is signed by key " + cliKey.keyId() + " of role cli, which may not"
+                        + " sign it");
+        rootExecute("DELETE FROM audit_anchor WHERE first_sequence = " + cut);
+        restore();
+        assertThat(verify().exit()).isZero();
     }
 
     /**
@@ -468,6 +509,112 @@ class AuditTrailITCase {
         assertBroken(k, "forged: it is signed by key " + cliKey.keyId() + " of role cli, which may not sign it");
         reSignFrom(k, cliKey, jobKeyId);
         assertBroken(k, "forged: its signature does not verify under key " + jobKeyId);
+        aReplacedTrustFileCannotVouchForAReSignedChain();
+    }
+
+    /**
+     * The CLI user writes the trust file: they replace every job key in it by keys of their own
+     * and re-sign the whole chain with them (rows, the job's submissions, the rotation's named
+     * public key, heads). Taken at its word (no pin, development mode) the forgery verifies, with
+     * a warning that nothing authenticates the trust file; with the auditor's pinned fingerprint
+     * of the real first job key, verify names sequence 1 and the key that is not the pinned one.
+     */
+    private static void aReplacedTrustFileCannotVouchForAReSignedChain() throws Exception {
+        AuditTrust real = AuditTrust.read(AuditSigning.trustFile(colorado));
+        String pin = real.key("colorado_state/job/v1").orElseThrow().fingerprint();
+        CliRun pinned = verify("--job-key", pin);
+        assertThat(pinned.exit())
+                .as("the real chain, with its job key rotation, verifies from the pinned first job key: %s", pinned)
+                .isZero();
+        assertThat(pinned.err()).doesNotContain("WARNING");
+
+        String forgedTrust = java.nio.file.Files.readString(AuditSigning.trustFile(colorado));
+        Map<String, AuditSigner> mallory = new java.util.HashMap<>();
+        for (AuditTrust.TrustedKey k : real.keys()) {
+            if (k.role() == SignerRole.JOB) {
+                AuditSigner own = new AuditSigner(k.keyId(), SignerRole.JOB, java.security.SecureRandom.getSeed(32));
+                mallory.put(k.keyId(), own);
+                forgedTrust = forgedTrust.replace(
+                        java.util.HexFormat.of().formatHex(k.publicKey()),
+                        java.util.HexFormat.of().formatHex(own.publicKey()));
+            }
+        }
+        Path forged = java.nio.file.Files.createTempFile("audit-it-forged", ".audit-trust.json");
+        java.nio.file.Files.writeString(forged, forgedTrust);
+        backup();
+        reSignWholeChain(mallory);
+
+        CliRun unpinned = verify("--trust-file", forged.toString());
+        assertThat(unpinned.exit())
+                .as("taken at its word, the forged trust file vouches for the forgery")
+                .isZero();
+        assertThat(unpinned.err())
+                .contains("enclave audit verify: WARNING (development mode): no job key fingerprint is pinned for"
+                        + " tenant colorado_state");
+        CliRun caught = verify("--trust-file", forged.toString(), "--job-key", pin);
+        assertThat(caught.exit()).as(caught.err()).isEqualTo(1);
+        assertThat(caught.err())
+                .contains(
+                        "audit chain of colorado_state is BROKEN at sequence 1: signed by job key colorado_state/job/v1"
+                                + " ("
+                                + AuditTrust.fingerprint(
+                                        mallory.get("colorado_state/job/v1").publicKey())
+                                + " in the trust file), which is not the pinned job key");
+        restore();
+    }
+
+    /** Re-signs every row, the job's own submissions, the rotations' named keys and every head with {@code as}. */
+    private static void reSignWholeChain(Map<String, AuditSigner> as) throws SQLException {
+        AuditChain chain = new AuditChain();
+        List<AuditRecord> rows = new ArrayList<>();
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT * FROM " + colorado.database().schema() + ".audit_log ORDER BY sequence")) {
+            while (rs.next()) {
+                rows.add(io.enclave.sinks.AuditVerifier.read(rs));
+            }
+        }
+        String prev = AuditChain.GENESIS;
+        Map<Long, String> hashes = new java.util.HashMap<>();
+        for (AuditRecord r : rows) {
+            if (r.action == AuditAction.SIGNING_KEY_ROTATED && as.containsKey(r.recordKey)) {
+                r.detail = r.detail.replaceAll(
+                        "new public key sha256:[0-9a-f]{64}",
+                        AuditTrust.introducing(as.get(r.recordKey).publicKey()));
+            }
+            if (as.containsKey(r.submitter)) {
+                r.submitterSignature = as.get(r.submitter).sign(AuditChain.submissionMessage(r, r.submitter));
+            }
+            r.prevHash = prev;
+            r.hash = chain.hash(r);
+            r.signature = as.get(r.signer).sign(AuditChain.recordMessage(r.signer, r.hash));
+            prev = r.hash;
+            hashes.put(r.sequence, r.hash);
+            rootExecute("UPDATE audit_log SET detail = '" + r.detail.replace("'", "''") + "', submitter_signature = '"
+                    + r.submitterSignature + "', prev_hash = '" + r.prevHash + "', hash = '" + r.hash
+                    + "', signature = '" + r.signature + "' WHERE sequence = " + r.sequence);
+        }
+        List<long[]> heads = new ArrayList<>();
+        List<String> headSigners = new ArrayList<>();
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery("SELECT sequence, checkpoint_id, signer FROM "
+                        + colorado.database().schema() + ".audit_head")) {
+            while (rs.next()) {
+                heads.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                headSigners.add(rs.getString(3));
+            }
+        }
+        for (int i = 0; i < heads.size(); i++) {
+            long sequence = heads.get(i)[0];
+            String signer = headSigners.get(i);
+            String hash = hashes.get(sequence);
+            rootExecute("UPDATE audit_head SET head_hash = '" + hash + "', signature = '"
+                    + as.get(signer)
+                            .sign(AuditChain.headMessage(signer, colorado.id(), sequence, hash, heads.get(i)[1]))
+                    + "' WHERE sequence = " + sequence);
+        }
     }
 
     /** Edits row k, then re-hashes, re-links and re-signs rows k..N and the head with {@code key}, naming {@code as}. */
@@ -513,6 +660,7 @@ class AuditTrailITCase {
 
     /** Exit 1 is for a broken chain only: a missing trust file, bad arguments, a database that is down each have their own. */
     private static void eachFailureThatIsNotTamperingHasItsOwnExitCode() {
+        // The auditor pins the job key (else a development-mode warning line comes first).
         CliRun noTrust = cli(
                 "audit",
                 "verify",
@@ -549,6 +697,11 @@ class AuditTrailITCase {
                 configFile.toString(),
                 "--tenant",
                 "colorado_state",
+                "--job-key",
+                AuditTrust.read(AuditSigning.trustFile(colorado))
+                        .key("colorado_state/job/v1")
+                        .orElseThrow()
+                        .fingerprint(),
                 "--jdbc-url",
                 database.rootJdbcUrl().replaceFirst(":[0-9]+", ":1"));
         assertThat(down.exit()).as(down.err()).isEqualTo(3);
@@ -564,8 +717,8 @@ class AuditTrailITCase {
         return CliRun.of(args);
     }
 
-    private static CliRun verify() {
-        return cli(
+    private static CliRun verify(String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "audit",
                 "verify",
                 "--config",
@@ -573,7 +726,9 @@ class AuditTrailITCase {
                 "--tenant",
                 "colorado_state",
                 "--jdbc-url",
-                database.rootJdbcUrl());
+                database.rootJdbcUrl()));
+        args.addAll(List.of(more));
+        return cli(args.toArray(String[]::new));
     }
 
     /** Waits until the inputs are accounted for in the audit log and the chain verifies up to its signed head. */

@@ -99,7 +99,10 @@ class CliErrorsTest {
                         colorado.id(),
                         colorado.database().encryptionKeyRef())
                 .init();
-        AuditSigning.ensure(colorado);
+        String pin = AuditSigning.ensure(colorado)
+                .key("colorado_state/job/v1")
+                .orElseThrow()
+                .fingerprint();
 
         CliRun run = CliRun.of(
                 "audit",
@@ -108,6 +111,8 @@ class CliErrorsTest {
                 config.toString(),
                 "-t",
                 "colorado_state",
+                "--job-key",
+                pin,
                 "--jdbc-url",
                 "jdbc:mysql://127.0.0.1:" + closedPort() + "?connectTimeout=2000");
 

@@ -3,6 +3,9 @@ package io.enclave.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.DevMode;
+import io.enclave.operators.audit.AuditSigner;
+import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.SignerRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +130,59 @@ class DevModeCliTest {
         assertThat(run.err())
                 .contains("tenants.texas_state.classification_level: 'SECRETISH' is not a classification")
                 .doesNotContain("dev-only", "security_protocol");
+    }
+
+    /**
+     * The trust file is written by whoever runs keys commands, so outside development mode
+     * {@code audit verify} refuses to take it at its word: without a pinned job key fingerprint
+     * it exits 4 before it reads the database, naming what to pin and what the file claims. A
+     * malformed pin is a usage error; a pinned one gets as far as the (here unreachable) database.
+     */
+    @Test
+    void auditVerifyRefusesAnUnpinnedTrustFileOutsideDevelopmentMode() throws IOException {
+        AuditSigner job = new AuditSigner("colorado_state/job/v1", SignerRole.JOB, new byte[32]);
+        Path trust = dir.resolve("colorado.audit-trust.json");
+        AuditTrust.empty("colorado_state").with(job, "").write(trust);
+        String[] verify = {
+            "audit",
+            "verify",
+            "--config",
+            strongConfig().toString(),
+            "--tenant",
+            "colorado_state",
+            "--trust-file",
+            trust.toString(),
+            "--jdbc-url",
+            "jdbc:mysql://127.0.0.1:1"
+        };
+
+        CliRun unpinned = CliRun.outsideDevMode(verify);
+        assertThat(unpinned.exit()).as("%s", unpinned).isEqualTo(ExitCode.KEY_MATERIAL);
+        assertThat(unpinned.err())
+                .contains("no job key fingerprint is pinned for tenant colorado_state"
+                        + " (tenants.colorado_state.audit_requirements.job_key_fingerprint or --job-key), so the"
+                        + " trust file " + trust + ", which whoever runs keys commands writes, cannot be"
+                        + " authenticated; the trust file names colorado_state/job/v1 "
+                        + AuditTrust.fingerprint(job.publicKey()));
+
+        CliRun malformed = CliRun.outsideDevMode(concat(verify, "--job-key", "sha256:1234"));
+        assertThat(malformed.exit()).as("%s", malformed).isEqualTo(ExitCode.USAGE);
+        assertThat(malformed.err()).contains("a job key fingerprint is sha256: and 64 hex digits");
+
+        CliRun pinned = CliRun.outsideDevMode(concat(verify, "--job-key", AuditTrust.fingerprint(job.publicKey())));
+        assertThat(pinned.exit()).as("%s", pinned).isEqualTo(ExitCode.UNAVAILABLE);
+        assertThat(pinned.err()).doesNotContain("pinned");
+
+        CliRun dev = CliRun.of(verify);
+        assertThat(dev.exit()).as("%s", dev).isEqualTo(ExitCode.UNAVAILABLE);
+        assertThat(dev.err())
+                .contains("enclave audit verify: WARNING (development mode): no job key fingerprint is pinned");
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     /** The example with literal strong secrets and SASL_SSL, as a deployment's file could be. */

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * The one definition of how an audit record is chained and signed, shared by the job's chainer,
  * the submitters and {@code audit verify}: the canonical serialisation, its SHA-256 hash, and
- * the messages each Ed25519 signature covers (a chained row, a head, a purge anchor, a
+ * the messages each Ed25519 signature covers (a chained row, a head, a day anchor, a
  * submission), each domain-separated and naming the signing key, so no signature of one kind
  * passes as another or as another key's. Changing anything here makes every existing chain
  * fail verification, hence the version tags.
@@ -23,7 +23,8 @@ public final class AuditChain {
 
     private static final String VERSION = "enclave-audit-v3";
     private static final String HEAD_VERSION = "enclave-audit-head-v2";
-    private static final String ANCHOR_VERSION = "enclave-audit-anchor-v2";
+    private static final String ANCHOR_VERSION = "enclave-audit-anchor-v3";
+    private static final String LEGACY_ANCHOR_VERSION = "enclave-audit-anchor-v2";
     private static final String SUBMISSION_VERSION = "enclave-audit-submission-v2";
 
     private final MessageDigest sha256;
@@ -146,11 +147,27 @@ public final class AuditChain {
         return HEAD_VERSION + "|" + signer + "|" + tenantId + "|" + sequence + "|" + hash + "|" + checkpointId;
     }
 
-    /** What a purge anchor's signature covers: rows before {@code firstSequence} were purged; it links to {@code prevHash}. */
+    /**
+     * What a day anchor's signature covers: the tenant's chain may start at {@code firstSequence},
+     * linking to {@code prevHash}, and every row before it was chained at or before
+     * {@code prevChainedAt} (epoch ms UTC), so a verifier can tell whether those rows may be gone
+     * yet (older than retention) or were deleted inside it. {@code anchoredAt} is the first row's
+     * chaining time.
+     */
     public static String anchorMessage(
+            String signer, String tenantId, long firstSequence, String prevHash, long prevChainedAt, long anchoredAt) {
+        return ANCHOR_VERSION + "|" + signer + "|" + tenantId + "|" + firstSequence + "|" + prevHash + "|"
+                + prevChainedAt + "|" + anchoredAt;
+    }
+
+    /**
+     * What an anchor written before release v3 of the format signed (a day anchor with no
+     * {@code prevChainedAt}, or an older purge's CLI-signed anchor); only read back, never signed.
+     */
+    public static String legacyAnchorMessage(
             String signer, String tenantId, long firstSequence, String prevHash, long purgedRows, long purgedAt) {
-        return ANCHOR_VERSION + "|" + signer + "|" + tenantId + "|" + firstSequence + "|" + prevHash + "|" + purgedRows
-                + "|" + purgedAt;
+        return LEGACY_ANCHOR_VERSION + "|" + signer + "|" + tenantId + "|" + firstSequence + "|" + prevHash + "|"
+                + purgedRows + "|" + purgedAt;
     }
 
     /**

@@ -370,7 +370,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
                 && before != null
                 && sequence > 1
                 && Math.floorDiv(record.chainedAt, DAY_MILLIS) > Math.floorDiv(before, DAY_MILLIS)) {
-            dayAnchors.put(record.sequence, DayAnchor.before(record, signer));
+            dayAnchors.put(record.sequence, DayAnchor.before(record, before, signer));
         }
         tip.update(new ChainTip(record.sequence, record.hash));
         pending.add(record);

@@ -85,6 +85,21 @@ public final class AuditSigning {
     }
 
     /**
+     * The line that tells whoever set the keys up what the tenant's auditor pins, out of band:
+     * the job's first key and its fingerprint, for {@code audit_requirements.job_key_fingerprint}
+     * or {@code audit verify --job-key}. Empty when the trust holds no job key.
+     */
+    public static String pinHint(TenantConfig tenant, AuditTrust trust) {
+        return trust.keys().stream()
+                .filter(k -> k.role() == SignerRole.JOB && k.previous().isEmpty())
+                .findFirst()
+                .map(k -> "the auditor of " + tenant.id() + " pins job key " + k.keyId() + " "
+                        + k.fingerprint() + " (tenants." + tenant.id() + ".audit_requirements.job_key_fingerprint,"
+                        + " or audit verify --job-key)")
+                .orElse("");
+    }
+
+    /**
      * A role's key replaced by a new version, whose public key is added to the trust file before
      * anything signs with it.
      *

@@ -13,15 +13,20 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
@@ -46,7 +51,60 @@ public final class AuditTrust implements Serializable {
      * @param previous the key of the same role it replaced, empty for a role's first key
      */
     public record TrustedKey(String keyId, SignerRole role, byte[] publicKey, Instant created, String previous)
-            implements Serializable {}
+            implements Serializable {
+        /** {@link AuditTrust#fingerprint} of this key. */
+        public String fingerprint() {
+            return AuditTrust.fingerprint(publicKey);
+        }
+    }
+
+    /** How a fingerprint is written where a person reads or pins it: {@code sha256:} and 64 hex digits. */
+    public static final String FINGERPRINT_PREFIX = "sha256:";
+
+    private static final Pattern FINGERPRINT = Pattern.compile("(?i)(?:sha256:)?([0-9a-f]{64})");
+    /** How a SIGNING_KEY_ROTATED record's detail names the public key it introduces; its submitter signs it. */
+    private static final Pattern INTRODUCED = Pattern.compile("new public key (sha256:[0-9a-f]{64})");
+
+    /**
+     * The fingerprint of a raw Ed25519 public key: {@code sha256:} and the lower-case hex SHA-256
+     * of its 32 bytes. An auditor pins the tenant job's first key by it, out of band, because the
+     * trust file itself is written by whoever runs {@code keys} commands.
+     */
+    public static String fingerprint(byte[] publicKey) {
+        try {
+            return FINGERPRINT_PREFIX
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(publicKey));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    /**
+     * A pinned fingerprint as written by a person ({@code sha256:HEX} or bare hex, any case), in the
+     * form {@link #fingerprint} returns.
+     *
+     * @throws IllegalArgumentException when it is not 64 hex digits, optionally after {@code sha256:}
+     */
+    public static String normalizeFingerprint(String pinned) {
+        Matcher m = FINGERPRINT.matcher(pinned == null ? "" : pinned.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("a job key fingerprint is sha256: and 64 hex digits, as keys init"
+                    + " prints it; not " + (pinned == null || pinned.length() > 80 ? "that" : "'" + pinned + "'"));
+        }
+        return FINGERPRINT_PREFIX + m.group(1).toLowerCase(Locale.ROOT);
+    }
+
+    /** The words a SIGNING_KEY_ROTATED record's detail ends with: which public key the rotation introduces. */
+    public static String introducing(byte[] publicKey) {
+        return "new public key " + fingerprint(publicKey);
+    }
+
+    /** The fingerprint a SIGNING_KEY_ROTATED record's detail says it introduces, or empty (a record of an older release). */
+    public static Optional<String> introducedFingerprint(String detail) {
+        Matcher m = INTRODUCED.matcher(detail == null ? "" : detail);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
 
     /** Where a running job reads the trust from, again after a rotation; only a path travels in the job graph. */
     @FunctionalInterface

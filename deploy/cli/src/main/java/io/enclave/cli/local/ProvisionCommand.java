@@ -8,6 +8,8 @@ import io.enclave.cli.provision.ProvisionReport;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.TenantKeys;
+import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.audit.AuditTrust;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,10 +88,11 @@ final class ProvisionCommand implements Callable<Integer> {
         for (TenantConfig tenant : tenants.get()) {
             boolean created = TenantKeys.ensure(config.global(), tenant, "enclave local provision");
             out.printf(
-                    "keys of %s: %s in %s%n",
+                    "keys of %s: %s in %s; %s%n",
                     tenant.id(),
                     created ? "created" : "present",
-                    tenant.keystore().path());
+                    tenant.keystore().path(),
+                    AuditSigning.pinHint(tenant, AuditTrust.read(AuditSigning.trustFile(tenant))));
         }
         return Math.max(kafkaExit, databaseExit);
     }
