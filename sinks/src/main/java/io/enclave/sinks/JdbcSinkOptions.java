@@ -39,7 +39,7 @@ public final class JdbcSinkOptions implements Serializable {
 
     /** Options for a tenant from its config: its database under the global frontend, as its own user. */
     public static JdbcSinkOptions forTenant(GlobalSettings global, TenantConfig tenant) {
-        return forTenant(global, tenant, io.enclave.sinks.dialect.Dialects.of(global.databaseDialect()));
+        return forTenant(global, tenant, io.enclave.sinks.dialect.Dialects.of(global));
     }
 
     /** As {@link #forTenant(GlobalSettings, TenantConfig)}, in a dialect other than the configured one. */

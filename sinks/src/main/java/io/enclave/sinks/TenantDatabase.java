@@ -95,12 +95,9 @@ public final class TenantDatabase {
             statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
             statements.add("GRANT " + role + " TO USER " + account);
             statements.add("SET DEFAULT ROLE " + role + " TO " + account);
-            // The classifier matches the tenant's user, so every query of its job and readers
-            // runs in its own group: one tenant's queries cannot starve another's.
-            statements.add("CREATE RESOURCE GROUP " + SqlDialect.quote(resourceGroupName())
-                    + "\nTO (user='" + tenant.database().user() + "'), (role='" + roleName() + "')"
-                    + "\nWITH (\"cpu_weight\" = \"" + tenant.resourceGroup().cpuWeight() + "\", \"mem_limit\" = \""
-                    + tenant.resourceGroup().memLimitPercent() + "%\")");
+            statements.addAll(((io.enclave.sinks.dialect.StarRocksDialect) dialect)
+                    .resourceGroupStatements(
+                            resourceGroupName(), tenant.database().user(), roleName(), tenant.resourceGroup()));
         } else {
             statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
             statements.add("GRANT " + privileges + " ON " + database + ".* TO " + account);

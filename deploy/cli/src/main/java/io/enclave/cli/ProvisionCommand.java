@@ -183,8 +183,8 @@ final class ProvisionCommand implements Callable<Integer> {
         DriverManager.setLoginTimeout((int) timeout.duration().toSeconds());
         try (Connection admin =
                 DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword())) {
-            DatabaseProvisioner provisioner = new DatabaseProvisioner(
-                    admin, config.global(), Dialects.of(config.global().databaseDialect()));
+            DatabaseProvisioner provisioner =
+                    new DatabaseProvisioner(admin, config.global(), Dialects.of(config.global()));
             try (Progress progress = Progress.of(err, spec.qualifiedName() + ": database", tenants.size(), "tenants")) {
                 for (TenantConfig tenant : tenants) {
                     report.addAll(provisioner.plan(tenant));
