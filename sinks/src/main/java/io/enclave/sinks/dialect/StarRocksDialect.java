@@ -48,6 +48,8 @@ public final class StarRocksDialect implements SqlDialect {
     public String columnType(ColumnType type) {
         return switch (type) {
             case SHORT_TEXT -> "VARCHAR(1020)"; // StarRocks counts bytes: 255 UTF-8 characters
+            // Bytes too, the same bytes primary_key_limit_size counts.
+            case KEY_TEXT -> "VARCHAR(" + io.enclave.operators.parse.EventParser.MAX_KEY_BYTES + ")";
             case LONG_TEXT -> "VARCHAR(1048576)";
             case INT -> "INT";
             case BIGINT -> "BIGINT";

@@ -27,7 +27,7 @@ public final class StatementBinder {
                 continue;
             }
             switch (column.type()) {
-                case SHORT_TEXT, LONG_TEXT -> ps.setString(index, value.toString());
+                case SHORT_TEXT, KEY_TEXT, LONG_TEXT -> ps.setString(index, value.toString());
                 case INT -> ps.setInt(index, ((Number) value).intValue());
                 case BIGINT -> ps.setLong(index, ((Number) value).longValue());
                 case BOOLEAN -> ps.setBoolean(index, (Boolean) value);
@@ -93,7 +93,7 @@ public final class StatementBinder {
 
     private static int sqlType(ColumnType type) {
         return switch (type) {
-            case SHORT_TEXT, LONG_TEXT -> Types.VARCHAR;
+            case SHORT_TEXT, KEY_TEXT, LONG_TEXT -> Types.VARCHAR;
             case INT -> Types.INTEGER;
             case BIGINT -> Types.BIGINT;
             case BOOLEAN -> Types.BOOLEAN;

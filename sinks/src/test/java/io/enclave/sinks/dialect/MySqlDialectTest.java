@@ -73,7 +73,7 @@ class MySqlDialectTest {
     void keyColumnsAndTenantTagsAreNotNull() {
         String ddl = dialect.createTable(DB, TenantTables.disasterDeclarations());
         assertThat(ddl)
-                .contains("`id` VARCHAR(255) NOT NULL")
+                .contains("`id` VARCHAR(128) NOT NULL")
                 .contains("`tenant_id` VARCHAR(255) NOT NULL")
                 .contains("`processing_time` DATETIME(3) NOT NULL")
                 .contains("`source_offset` BIGINT NOT NULL")

@@ -111,13 +111,43 @@ class StarRocksDialectTest {
     void disasterTableUsesStarRocksTypes() {
         String ddl = dialect.createTable(DB, TenantTables.disasterDeclarations());
         assertThat(ddl)
-                .contains("`id` VARCHAR(1020) NOT NULL")
+                .contains("`id` VARCHAR(128) NOT NULL")
                 .contains("`declaration_date` DATETIME NULL")
                 .contains("`ih_program_declared` BOOLEAN NULL")
                 .contains("`disaster_number` INT NULL")
                 .contains("`source_offset` BIGINT NOT NULL")
                 .contains("`declaration_title` VARCHAR(");
         assertThat(MySqlDialectTest.definedColumns(ddl).get(0)).isEqualTo("id");
+    }
+
+    /**
+     * Every PRIMARY KEY table's widest key (the event tables'; the audit tables are DUPLICATE
+     * KEY tables, which primary_key_limit_size does not bound) fits StarRocks' default
+     * primary_key_limit_size of 128 bytes, computed as the BE does (PrimaryKeyEncoder::encode_exceed_limit): a one-column
+     * VARCHAR key is its bytes; in a longer key each fixed-width column adds its width and each
+     * VARCHAR but the last adds 2 bytes of terminator. VARCHAR(n) holds n bytes.
+     */
+    @ParameterizedTest
+    @MethodSource("tables")
+    void primaryKeysFitStarRocksDefaultKeyLimit(TableDefinition<?> table) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(TenantTables.APPEND_ONLY.contains(table.name()));
+        List<Column<?>> key = new java.util.ArrayList<>(
+                table.columns().subList(0, table.primaryKey().size()));
+        int bytes = 0;
+        for (int i = 0; i < key.size(); i++) {
+            String type = dialect.columnType(key.get(i).type());
+            if (type.startsWith("VARCHAR(")) {
+                bytes += Integer.parseInt(type.replaceAll("\\D", "")) + (i + 1 == key.size() ? 0 : 2);
+            } else {
+                bytes += switch (type) {
+                    case "INT" -> 4;
+                    case "BIGINT", "DATETIME" -> 8;
+                    case "BOOLEAN" -> 1;
+                    default -> throw new AssertionError(type);
+                };
+            }
+        }
+        assertThat(bytes).as(table.name() + " key bytes").isLessThanOrEqualTo(128);
     }
 
     @Test
