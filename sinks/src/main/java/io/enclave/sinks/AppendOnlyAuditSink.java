@@ -139,27 +139,28 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
                                 + "; the stored row was kept and the offered one refused"));
             }
         }
-        if (!fresh.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(options.dialect().insertOnly(options.database(), table))) {
-                for (T row : fresh) {
-                    StatementBinder.bind(ps, table.columns(), row);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        if (!conflicts.isEmpty()) {
-            TableDefinition<AuditConflict> conflictTable = AuditConflict.table();
-            try (PreparedStatement ps =
-                    c.prepareStatement(options.dialect().insertOnly(options.database(), conflictTable))) {
-                for (AuditConflict conflict : conflicts) {
-                    StatementBinder.bind(ps, conflictTable.columns(), conflict);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
+        insertAll(c, options, table, fresh);
+        insertAll(c, options, AuditConflict.table(), conflicts);
         return new Outcome(fresh.size(), replays, conflicts);
+    }
+
+    /**
+     * One multi-row insert-only statement: one transaction whatever the driver URL says, so on
+     * StarRocks one load and one version per tablet (see {@link BatchedUpsertSink}).
+     */
+    private static <R> void insertAll(Connection c, JdbcSinkOptions options, TableDefinition<R> table, List<R> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(options.dialect().insertOnlyRows(options.database(), table, rows.size()))) {
+            int width = table.columns().size();
+            for (int i = 0; i < rows.size(); i++) {
+                StatementBinder.bind(ps, i * width, table.columns(), rows.get(i));
+            }
+            ps.executeUpdate();
+        }
     }
 
     static String sha256(String identity) {

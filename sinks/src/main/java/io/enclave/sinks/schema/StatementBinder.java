@@ -18,10 +18,16 @@ public final class StatementBinder {
     private StatementBinder() {}
 
     public static <T> void bind(PreparedStatement ps, List<Column<T>> columns, T record) throws SQLException {
+        bind(ps, 0, columns, record);
+    }
+
+    /** Binds the record as parameters {@code offset + 1} on: one row of a multi-row INSERT. */
+    public static <T> void bind(PreparedStatement ps, int offset, List<Column<T>> columns, T record)
+            throws SQLException {
         for (int i = 0; i < columns.size(); i++) {
             Column<T> column = columns.get(i);
             Object value = column.extractor().apply(record);
-            int index = i + 1;
+            int index = offset + i + 1;
             if (value == null) {
                 ps.setNull(index, sqlType(column.type()));
                 continue;

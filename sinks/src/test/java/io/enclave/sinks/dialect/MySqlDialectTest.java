@@ -69,6 +69,21 @@ class MySqlDialectTest {
         }
     }
 
+    /**
+     * The multi-row upsert keeps the single row's ON DUPLICATE KEY UPDATE tail, which MariaDB
+     * and MySQL apply row by row: the same upsert semantics in one statement.
+     */
+    @Test
+    void upsertRowsRepeatsTheValuesAndKeepsTheUpdateTail() {
+        TableDefinition<?> table = TenantTables.disasterDeclarations();
+        String single = dialect.upsert(DB, table);
+        String many = dialect.upsertRows(DB, table, 4);
+        String tail = single.substring(single.indexOf(") ON DUPLICATE KEY UPDATE"));
+        assertThat(many).endsWith(tail).startsWith(single.substring(0, single.indexOf("VALUES (")));
+        assertThat(many.split("\\), \\(", -1)).hasSize(4);
+        assertThat(dialect.insertOnlyRows(DB, TenantTables.auditLog(), 2)).startsWith("INSERT IGNORE INTO ");
+    }
+
     @Test
     void keyColumnsAndTenantTagsAreNotNull() {
         String ddl = dialect.createTable(DB, TenantTables.disasterDeclarations());

@@ -257,6 +257,23 @@ class StarRocksDialectTest {
         assertThat(sql).doesNotContain("ON DUPLICATE", "UPDATE", "REPLACE");
     }
 
+    /** A batch is one INSERT of many rows: one StarRocks load, one version per tablet it touches. */
+    @Test
+    void upsertRowsIsOneMultiRowInsert() {
+        TableDefinition<?> table = TenantTables.weatherAlerts();
+        String group = "("
+                + String.join(
+                        ", ", java.util.Collections.nCopies(table.columns().size(), "?")) + ")";
+        assertThat(dialect.upsertRows(DB, table, 3))
+                .isEqualTo(dialect.upsert(DB, table)
+                        .replace("VALUES " + group, "VALUES " + group + ", " + group + ", " + group));
+        assertThat(dialect.upsertRows(DB, table, 1)).isEqualTo(dialect.upsert(DB, table));
+        assertThat(dialect.insertOnlyRows(DB, TenantTables.auditLog(), 2))
+                .startsWith("INSERT INTO `colorado_state`.`audit_log` (")
+                .endsWith(")");
+        assertThatThrownBy(() -> dialect.upsertRows(DB, table, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @ParameterizedTest
     @MethodSource("unsafe")
     void noStatementIsBuiltForAnUnsafeDatabase(String database) {
