@@ -1,12 +1,9 @@
 package io.enclave.sinks;
 
 import io.enclave.sinks.schema.TableDefinition;
-import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -107,18 +104,11 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
         return prepared;
     }
 
-    /** Buffers rows and upserts them per flush; reconnects and retries on failure. */
-    private static final class Writer<T> implements SinkWriter<T> {
-        private final JdbcSinkOptions options;
+    /** Buffers rows and upserts them, one statement per flush. */
+    private static final class Writer<T> extends BufferedJdbcWriter<T> {
         private final TableDefinition<T> table;
         private final TenantRowBinder<T> binder;
-        private final ProcessingTimeService time;
-        private final TypeSerializer<T> copier;
-        private final List<T> buffer = new ArrayList<>();
-        private Connection connection;
         private Prepared statement;
-        private long lastFlush;
-        private boolean closed;
 
         Writer(
                 JdbcSinkOptions options,
@@ -126,94 +116,36 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
                 TenantRowBinder<T> binder,
                 ProcessingTimeService time,
                 TypeSerializer<T> copier) {
-            this.options = options;
+            super(options, time, copier);
             this.table = table;
             this.binder = binder;
-            this.time = time;
-            this.copier = copier;
-            this.lastFlush = time.getCurrentProcessingTime();
-            scheduleFlush();
-        }
-
-        private void scheduleFlush() {
-            long interval = options.batchInterval().toMillis();
-            if (interval > 0) {
-                time.registerTimer(time.getCurrentProcessingTime() + interval, t -> {
-                    if (!closed) {
-                        write();
-                        scheduleFlush();
-                    }
-                });
-            }
         }
 
         @Override
-        public void write(T element, Context context) throws IOException, InterruptedException {
-            buffer.add(copier == null ? element : copier.copy(element));
-            if (sizeFlushDue(buffer.size(), time.getCurrentProcessingTime() - lastFlush, options)) {
-                write();
-            }
+        boolean sizeFlushDue(int buffered, long sinceLastFlushMs) {
+            return BatchedUpsertSink.sizeFlushDue(buffered, sinceLastFlushMs, options);
         }
 
         @Override
-        public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            write();
+        void writeBuffer(Connection c, List<T> rows) throws SQLException {
+            statement = upsert(c, statement, options, table, binder, rows);
         }
 
-        private void write() throws IOException, InterruptedException {
-            lastFlush = time.getCurrentProcessingTime();
-            if (buffer.isEmpty()) {
-                return;
-            }
-            String where = options.database() + "." + table.name();
-            for (int attempt = 0; ; attempt++) {
+        @Override
+        String target() {
+            return options.database() + "." + table.name();
+        }
+
+        @Override
+        void connectionLost() {
+            if (statement != null) {
                 try {
-                    if (connection == null || !connection.isValid(5)) {
-                        closeQuietly();
-                        connection = DriverManager.getConnection(
-                                options.jdbcUrl(),
-                                options.user(),
-                                options.password().reveal());
-                    }
-                    statement = upsert(connection, statement, options, table, binder, buffer);
-                    buffer.clear();
-                    return;
-                } catch (SQLException e) {
-                    closeQuietly();
-                    if (attempt >= options.maxRetries()) {
-                        throw new IOException(
-                                "Writing " + buffer.size() + " rows to " + where + " failed after " + (attempt + 1)
-                                        + " attempts",
-                                e);
-                    }
-                    Thread.sleep(1000L * (attempt + 1));
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            closeQuietly();
-        }
-
-        private void closeQuietly() {
-            try {
-                if (statement != null) {
                     statement.statement().close();
+                } catch (SQLException ignored) {
+                    // a statement of a broken connection: nothing left to release
                 }
-            } catch (SQLException ignored) {
-                // a broken statement: nothing left to release
             }
             statement = null;
-            try {
-                if (connection != null) {
-                    connection.close();
-                }
-            } catch (SQLException ignored) {
-                // closing a broken connection: nothing left to release
-            }
-            connection = null;
         }
     }
 }
