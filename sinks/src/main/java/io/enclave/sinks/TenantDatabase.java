@@ -55,13 +55,18 @@ public final class TenantDatabase {
         List<String> statements = new ArrayList<>();
         statements.add(dialect.createDatabase(database));
         for (TableDefinition<?> table : TenantTables.all(tenant.processing().encryptedFields())) {
-            boolean log = table.name().equals(TenantTables.auditLog().name());
-            statements.add(
-                    TenantTables.APPEND_ONLY.contains(table.name())
-                            ? dialect.createAppendOnlyTable(database, table, log ? auditRetention() : null)
-                            : dialect.createTable(database, table));
+            statements.add(createTableStatement(table));
         }
         return statements;
+    }
+
+    /** The table's CREATE TABLE as {@link #schemaStatements} has it: append-only and partitioned where due. */
+    public String createTableStatement(TableDefinition<?> table) {
+        String database = tenant.database().schema();
+        boolean log = table.name().equals(TenantTables.auditLog().name());
+        return TenantTables.APPEND_ONLY.contains(table.name())
+                ? dialect.createAppendOnlyTable(database, table, log ? auditRetention() : null)
+                : dialect.createTable(database, table);
     }
 
     /** The audit log is kept for the tenant's {@code audit_requirements.retention_days}. */
