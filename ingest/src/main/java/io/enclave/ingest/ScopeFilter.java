@@ -60,7 +60,8 @@ public class ScopeFilter extends ProcessFunction<ApiRecord, ApiRecord> {
                 audit.tenantId(),
                 RejectReason.STATE_NOT_ALLOWED,
                 RejectReason.MALFORMED,
-                RejectReason.MISSING_KEY);
+                RejectReason.MISSING_KEY,
+                RejectReason.KEY_TOO_LONG);
     }
 
     @Override

@@ -131,6 +131,9 @@ class TenantPipelineITCase {
         federalFeed.addAll(StreamKind.DISASTERS, fema);
         federalFeed.addAll(StreamKind.WEATHER, federalAlerts);
         federalFeed.add(StreamKind.DISASTERS, hostile("it-claims-colorado", "CO", COLORADO, "PUBLIC"));
+        // Fits VARCHAR(255) but not StarRocks' 128-byte primary key: refused before the sink.
+        String oversizeKey = "it-oversize-key-" + "k".repeat(120);
+        federalFeed.add(StreamKind.DISASTERS, hostile(oversizeKey, "CO", null, "PUBLIC"));
         federalFeed.addRaw(
                 StreamKind.DISASTERS,
                 new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
@@ -180,7 +183,11 @@ class TenantPipelineITCase {
                             "unknown_classification", 1L,
                             "malformed", 1L));
             TenantTableCounts fed = counts(federal);
-            assertThat(fed.rejectedByReason()).containsEntry("cross_tenant", 1L).containsEntry("malformed", 1L);
+            assertThat(fed.rejectedByReason())
+                    .containsEntry("cross_tenant", 1L)
+                    .containsEntry("malformed", 1L)
+                    .containsEntry("key_too_long", 1L);
+            assertThat(ids(federal, StreamKind.DISASTERS)).doesNotContain(oversizeKey);
 
             // produced = accepted + rejected, for both tenants.
             assertThat(co.accepted() + co.rejected()).isEqualTo(coloradoFeed.size());

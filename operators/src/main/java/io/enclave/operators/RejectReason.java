@@ -10,6 +10,12 @@ public enum RejectReason {
     OVERSIZE,
     /** No natural key ({@code id}) to upsert by. */
     MISSING_KEY,
+    /**
+     * The natural key is longer than the database key holds ({@link
+     * io.enclave.operators.parse.EventParser#MAX_KEY_BYTES} bytes of UTF-8): StarRocks would fail
+     * the whole batch's load and never retry it.
+     */
+    KEY_TOO_LONG,
     /** The record claims a tenant other than the job's own. */
     CROSS_TENANT,
     /** None of the record's states is in {@code allowed_states}. */

@@ -62,7 +62,8 @@ public class TenantTagger extends ProcessFunction<RawEvent, TenantEvent> {
                 audit.tenantId(),
                 RejectReason.MALFORMED,
                 RejectReason.OVERSIZE,
-                RejectReason.MISSING_KEY);
+                RejectReason.MISSING_KEY,
+                RejectReason.KEY_TOO_LONG);
     }
 
     @Override

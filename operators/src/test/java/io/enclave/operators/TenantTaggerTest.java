@@ -23,6 +23,7 @@ import io.enclave.config.StreamKind;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
+import io.enclave.operators.parse.EventParser;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
 import java.util.ArrayList;
@@ -247,6 +248,21 @@ class TenantTaggerTest {
         harness.processElement(raw(DISASTERS_TOPIC, 0, 9L, payload), 1L);
 
         assertThat(onlyAudit().reason).isEqualTo("malformed");
+    }
+
+    @Test
+    void keyLongerThanTheDatabaseKeyGoesToAuditNotDownstream() throws Exception {
+        ObjectNode json = fema("CO");
+        json.put("id", "k".repeat(EventParser.MAX_KEY_BYTES + 1));
+
+        harness.processElement(raw(DISASTERS_TOPIC, 0, 10L, bytes(json)), 1L);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        AuditRecord r = onlyAudit();
+        assertThat(r.reason).isEqualTo("key_too_long");
+        assertThat(r.outcome).isEqualTo(io.enclave.operators.audit.AuditOutcome.DENIED);
+        assertThat(r.detail).isEqualTo("id is 129 bytes of UTF-8, longer than the 128 the database key holds");
+        assertThat(r.sourceOffset).isEqualTo(10L);
     }
 
     @Test

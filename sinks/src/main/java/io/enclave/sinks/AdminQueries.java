@@ -25,6 +25,12 @@ public final class AdminQueries {
 
     /** Every row, each column as text. */
     public static List<String[]> rows(Connection admin, String sql, String... params) throws SQLException {
+        List<String[]> rows = labelledRows(admin, sql, params);
+        return new ArrayList<>(rows.subList(1, rows.size()));
+    }
+
+    /** The column labels, then every row, each column as text: for SHOW statements, whose columns vary by release. */
+    public static List<String[]> labelledRows(Connection admin, String sql, String... params) throws SQLException {
         List<String[]> rows = new ArrayList<>();
         try (PreparedStatement ps = admin.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
@@ -32,6 +38,11 @@ public final class AdminQueries {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 int columns = rs.getMetaData().getColumnCount();
+                String[] labels = new String[columns];
+                for (int c = 0; c < columns; c++) {
+                    labels[c] = rs.getMetaData().getColumnLabel(c + 1);
+                }
+                rows.add(labels);
                 while (rs.next()) {
                     String[] row = new String[columns];
                     for (int c = 0; c < columns; c++) {

@@ -4,13 +4,11 @@ import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.AuditConflict;
 import io.enclave.sinks.schema.StatementBinder;
 import io.enclave.sinks.schema.TableDefinition;
-import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -139,27 +137,28 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
                                 + "; the stored row was kept and the offered one refused"));
             }
         }
-        if (!fresh.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(options.dialect().insertOnly(options.database(), table))) {
-                for (T row : fresh) {
-                    StatementBinder.bind(ps, table.columns(), row);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        if (!conflicts.isEmpty()) {
-            TableDefinition<AuditConflict> conflictTable = AuditConflict.table();
-            try (PreparedStatement ps =
-                    c.prepareStatement(options.dialect().insertOnly(options.database(), conflictTable))) {
-                for (AuditConflict conflict : conflicts) {
-                    StatementBinder.bind(ps, conflictTable.columns(), conflict);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
+        insertAll(c, options, table, fresh);
+        insertAll(c, options, AuditConflict.table(), conflicts);
         return new Outcome(fresh.size(), replays, conflicts);
+    }
+
+    /**
+     * One multi-row insert-only statement: one transaction whatever the driver URL says, so on
+     * StarRocks one load and one version per tablet (see {@link BatchedUpsertSink}).
+     */
+    private static <R> void insertAll(Connection c, JdbcSinkOptions options, TableDefinition<R> table, List<R> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(options.dialect().insertOnlyRows(options.database(), table, rows.size()))) {
+            int width = table.columns().size();
+            for (int i = 0; i < rows.size(); i++) {
+                StatementBinder.bind(ps, i * width, table.columns(), rows.get(i));
+            }
+            ps.executeUpdate();
+        }
     }
 
     static String sha256(String identity) {
@@ -172,111 +171,41 @@ public final class AppendOnlyAuditSink<T> implements Sink<T> {
     }
 
     /** Buffers rows and appends them on batch size, interval and checkpoint; reconnects and retries on failure. */
-    private static final class Writer<T> implements SinkWriter<T> {
+    private static final class Writer<T> extends BufferedJdbcWriter<T> {
         private static final Logger LOG = LoggerFactory.getLogger(AppendOnlyAuditSink.class);
 
-        private final JdbcSinkOptions options;
         private final Rows<T> rows;
-        private final ProcessingTimeService time;
-        private final TypeSerializer<T> copier;
-        private final List<T> buffer = new ArrayList<>();
-        private Connection connection;
-        private boolean closed;
 
         Writer(JdbcSinkOptions options, Rows<T> rows, ProcessingTimeService time, TypeSerializer<T> copier) {
-            this.options = options;
+            super(options, time, copier);
             this.rows = rows;
-            this.time = time;
-            this.copier = copier;
-            scheduleFlush();
-        }
-
-        private void scheduleFlush() {
-            long interval = options.batchInterval().toMillis();
-            if (interval > 0) {
-                time.registerTimer(time.getCurrentProcessingTime() + interval, t -> {
-                    if (!closed) {
-                        write();
-                        scheduleFlush();
-                    }
-                });
-            }
         }
 
         @Override
-        public void write(T element, Context context) throws IOException, InterruptedException {
-            buffer.add(copier == null ? element : copier.copy(element));
-            if (buffer.size() >= options.batchSize()) {
-                write();
-            }
+        String target() {
+            return options.database() + "." + rows.table().name();
         }
 
         @Override
-        public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            write();
-        }
-
-        private void write() throws IOException, InterruptedException {
-            if (buffer.isEmpty()) {
-                return;
+        void writeBuffer(Connection c, List<T> buffer) throws SQLException {
+            String table = target();
+            Outcome outcome = append(c, options, rows, buffer);
+            for (AuditConflict conflict : outcome.conflicts()) {
+                LOG.error(
+                        "{}: refused to overwrite the stored row at {} {} of tenant {} with a different one"
+                                + " (stored {}, offered {}); recorded in audit_conflict",
+                        table,
+                        rows.keyColumn(),
+                        conflict.sequence(),
+                        conflict.tenantId(),
+                        conflict.storedDigest(),
+                        conflict.offeredDigest());
             }
-            String table = options.database() + "." + rows.table().name();
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    if (connection == null || !connection.isValid(5)) {
-                        close(connection);
-                        connection = DriverManager.getConnection(
-                                options.jdbcUrl(),
-                                options.user(),
-                                options.password().reveal());
-                    }
-                    Outcome outcome = append(connection, options, rows, buffer);
-                    for (AuditConflict c : outcome.conflicts()) {
-                        LOG.error(
-                                "{}: refused to overwrite the stored row at {} {} of tenant {} with a different one"
-                                        + " (stored {}, offered {}); recorded in audit_conflict",
-                                table,
-                                rows.keyColumn(),
-                                c.sequence(),
-                                c.tenantId(),
-                                c.storedDigest(),
-                                c.offeredDigest());
-                    }
-                    if (outcome.replays() > 0) {
-                        LOG.info(
-                                "{}: {} replayed rows were already stored, identical, and were skipped",
-                                table,
-                                outcome.replays());
-                    }
-                    buffer.clear();
-                    return;
-                } catch (SQLException e) {
-                    close(connection);
-                    connection = null;
-                    if (attempt >= options.maxRetries()) {
-                        throw new IOException(
-                                "Writing audit rows to " + table + " failed after " + (attempt + 1) + " attempts", e);
-                    }
-                    Thread.sleep(1000L * (attempt + 1));
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            close(connection);
-            connection = null;
-        }
-
-        private static void close(Connection c) {
-            if (c == null) {
-                return;
-            }
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing a broken connection: nothing left to release
+            if (outcome.replays() > 0) {
+                LOG.info(
+                        "{}: {} replayed rows were already stored, identical, and were skipped",
+                        table,
+                        outcome.replays());
             }
         }
     }

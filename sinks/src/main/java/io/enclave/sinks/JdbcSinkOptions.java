@@ -24,6 +24,13 @@ public final class JdbcSinkOptions implements Serializable {
     private final int batchSize;
     private final Duration batchInterval;
     private final int maxRetries;
+    private final Duration minFlushSpacing;
+
+    /**
+     * StarRocks makes every flush a load and a new version of each tablet it touches; size
+     * triggered flushes are held this far apart (see {@link BatchedUpsertSink} for the rule).
+     */
+    public static final Duration STARROCKS_MIN_FLUSH_SPACING = Duration.ofSeconds(1);
 
     private JdbcSinkOptions(Builder b) {
         this.tenantId = Objects.requireNonNull(b.tenantId, "tenantId");
@@ -35,11 +42,14 @@ public final class JdbcSinkOptions implements Serializable {
         this.batchSize = b.batchSize;
         this.batchInterval = b.batchInterval;
         this.maxRetries = b.maxRetries;
+        this.minFlushSpacing = b.minFlushSpacing != null
+                ? b.minFlushSpacing
+                : "starrocks".equals(dialect.name()) ? STARROCKS_MIN_FLUSH_SPACING : Duration.ZERO;
     }
 
     /** Options for a tenant from its config: its database under the global frontend, as its own user. */
     public static JdbcSinkOptions forTenant(GlobalSettings global, TenantConfig tenant) {
-        return forTenant(global, tenant, io.enclave.sinks.dialect.Dialects.of(global.databaseDialect()));
+        return forTenant(global, tenant, io.enclave.sinks.dialect.Dialects.of(global));
     }
 
     /** As {@link #forTenant(GlobalSettings, TenantConfig)}, in a dialect other than the configured one. */
@@ -97,6 +107,11 @@ public final class JdbcSinkOptions implements Serializable {
         return maxRetries;
     }
 
+    /** The least time between two size-triggered flushes: 1 s for StarRocks, none otherwise, unless set. */
+    public Duration minFlushSpacing() {
+        return minFlushSpacing;
+    }
+
     @Override
     public String toString() {
         return "JdbcSinkOptions{" + tenantId + " " + user + "@" + jdbcUrl + " " + dialect.name() + "}";
@@ -113,6 +128,7 @@ public final class JdbcSinkOptions implements Serializable {
         private int batchSize = 5_000;
         private Duration batchInterval = Duration.ofSeconds(5);
         private int maxRetries = 5;
+        private Duration minFlushSpacing;
 
         public Builder tenantId(String v) {
             tenantId = v;
@@ -156,6 +172,12 @@ public final class JdbcSinkOptions implements Serializable {
 
         public Builder maxRetries(int v) {
             maxRetries = v;
+            return this;
+        }
+
+        /** Overrides the dialect's default spacing of size-triggered flushes. */
+        public Builder minFlushSpacing(Duration v) {
+            minFlushSpacing = v;
             return this;
         }
 

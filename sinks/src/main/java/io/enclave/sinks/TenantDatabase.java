@@ -55,13 +55,18 @@ public final class TenantDatabase {
         List<String> statements = new ArrayList<>();
         statements.add(dialect.createDatabase(database));
         for (TableDefinition<?> table : TenantTables.all(tenant.processing().encryptedFields())) {
-            boolean log = table.name().equals(TenantTables.auditLog().name());
-            statements.add(
-                    TenantTables.APPEND_ONLY.contains(table.name())
-                            ? dialect.createAppendOnlyTable(database, table, log ? auditRetention() : null)
-                            : dialect.createTable(database, table));
+            statements.add(createTableStatement(table));
         }
         return statements;
+    }
+
+    /** The table's CREATE TABLE as {@link #schemaStatements} has it: append-only and partitioned where due. */
+    public String createTableStatement(TableDefinition<?> table) {
+        String database = tenant.database().schema();
+        boolean log = table.name().equals(TenantTables.auditLog().name());
+        return TenantTables.APPEND_ONLY.contains(table.name())
+                ? dialect.createAppendOnlyTable(database, table, log ? auditRetention() : null)
+                : dialect.createTable(database, table);
     }
 
     /** The audit log is kept for the tenant's {@code audit_requirements.retention_days}. */
@@ -95,12 +100,9 @@ public final class TenantDatabase {
             statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
             statements.add("GRANT " + role + " TO USER " + account);
             statements.add("SET DEFAULT ROLE " + role + " TO " + account);
-            // The classifier matches the tenant's user, so every query of its job and readers
-            // runs in its own group: one tenant's queries cannot starve another's.
-            statements.add("CREATE RESOURCE GROUP " + SqlDialect.quote(resourceGroupName())
-                    + "\nTO (user='" + tenant.database().user() + "'), (role='" + roleName() + "')"
-                    + "\nWITH (\"cpu_weight\" = \"" + tenant.resourceGroup().cpuWeight() + "\", \"mem_limit\" = \""
-                    + tenant.resourceGroup().memLimitPercent() + "%\")");
+            statements.addAll(((io.enclave.sinks.dialect.StarRocksDialect) dialect)
+                    .resourceGroupStatements(
+                            resourceGroupName(), tenant.database().user(), roleName(), tenant.resourceGroup()));
         } else {
             statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
             statements.add("GRANT " + privileges + " ON " + database + ".* TO " + account);

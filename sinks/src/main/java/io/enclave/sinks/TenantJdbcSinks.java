@@ -7,9 +7,6 @@ import io.enclave.operators.record.TenantEvent;
 import io.enclave.sinks.schema.TableDefinition;
 import io.enclave.sinks.schema.TenantTables;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
  * Builds a tenant's JDBC sinks: one per stream table, writing upserts, and the append-only
@@ -18,7 +15,6 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  * natural key (and identical replays skipped in the audit tables) gives effectively-once rows.
  */
 public final class TenantJdbcSinks {
-    static final String DRIVER = "com.mysql.cj.jdbc.Driver";
 
     private final JdbcSinkOptions options;
 
@@ -46,20 +42,9 @@ public final class TenantJdbcSinks {
         return new AppendOnlyAuditSink<>(options, new AuditRows.Anchor());
     }
 
+    /** One multi-row upsert per flush (see {@link BatchedUpsertSink}), closed without failing the TaskManager. */
     private <T> Sink<T> build(TableDefinition<T> table, TenantRowBinder<T> binder) {
-        JdbcSink<T> jdbc = JdbcSink.<T>builder()
-                .withQueryStatement(options.dialect().upsert(options.database(), table), binder)
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(options.batchSize())
-                        .withBatchIntervalMs(options.batchInterval().toMillis())
-                        .withMaxRetries(options.maxRetries())
-                        .build())
-                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                        .withUrl(options.jdbcUrl())
-                        .withDriverName(DRIVER)
-                        .withUsername(options.user())
-                        .withPassword(options.password().reveal())
-                        .build());
-        return new CleanCloseSink<>(jdbc, options.database() + "." + table.name());
+        return new CleanCloseSink<>(
+                new BatchedUpsertSink<>(options, table, binder), options.database() + "." + table.name());
     }
 }

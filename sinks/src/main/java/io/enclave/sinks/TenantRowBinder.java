@@ -33,10 +33,15 @@ public final class TenantRowBinder<T> implements JdbcStatementBuilder<T> {
 
     @Override
     public void accept(PreparedStatement ps, T row) throws SQLException {
+        accept(ps, 0, row);
+    }
+
+    /** Binds the row as parameters {@code offset + 1} on: one row of a multi-row INSERT. */
+    public void accept(PreparedStatement ps, int offset, T row) throws SQLException {
         String owner = tenantOf.apply(row);
         if (!tenantId.equals(owner)) {
             throw new CrossTenantWriteException(tenantId, owner, table.name());
         }
-        StatementBinder.bind(ps, table.columns(), row);
+        StatementBinder.bind(ps, offset, table.columns(), row);
     }
 }

@@ -33,6 +33,27 @@ class JdbcSinkOptionsTest {
         assertThat(options.maxRetries()).isEqualTo(5);
     }
 
+    /**
+     * StarRocks turns every flush into a load and a tablet version: size-triggered flushes are
+     * held 1 s apart there (growing the batch instead, to 4 batches), and not on MySQL/MariaDB.
+     */
+    @Test
+    void starRocksSpacesSizeTriggeredFlushes() {
+        JdbcSinkOptions starRocks =
+                complete().dialect(new StarRocksDialect()).batchSize(100).build();
+        JdbcSinkOptions mysql = complete().batchSize(100).build();
+        assertThat(starRocks.minFlushSpacing()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(mysql.minFlushSpacing()).isZero();
+
+        assertThat(BatchedUpsertSink.sizeFlushDue(99, 5_000, starRocks)).isFalse();
+        assertThat(BatchedUpsertSink.sizeFlushDue(100, 999, starRocks)).isFalse();
+        assertThat(BatchedUpsertSink.sizeFlushDue(100, 1_000, starRocks)).isTrue();
+        assertThat(BatchedUpsertSink.sizeFlushDue(400, 10, starRocks)).isTrue();
+        assertThat(BatchedUpsertSink.sizeFlushDue(100, 0, mysql)).isTrue();
+        assertThat(complete().minFlushSpacing(Duration.ofSeconds(3)).build().minFlushSpacing())
+                .isEqualTo(Duration.ofSeconds(3));
+    }
+
     @Test
     void survivesJavaSerializationAsItsSerializableContractPromises() throws Exception {
         JdbcSinkOptions options = complete().dialect(new StarRocksDialect(1)).build();

@@ -94,7 +94,8 @@ final class ConfigBinder {
 
     private static final List<String> GLOBAL_KAFKA_KEYS =
             List.of("bootstrap_servers", "security_protocol", "sasl_mechanism", "client_properties");
-    private static final List<String> GLOBAL_DATABASE_KEYS = List.of("jdbc_url", "dialect");
+    private static final List<String> GLOBAL_DATABASE_KEYS =
+            List.of("jdbc_url", "dialect", "starrocks_version", "replication_num", "be_cpu_cores");
     private static final List<String> TENANT_KEYS = List.of(
             "organization",
             "classification_level",
@@ -204,6 +205,7 @@ final class ConfigBinder {
         DatabaseDialect dialect =
                 DatabaseDialect.valueOf(database.oneOf("dialect", DIALECTS, "starrocks", ValueKind.ENDPOINT)
                         .toUpperCase(Locale.ROOT));
+        StarRocksTarget starRocks = starRocksTarget(database);
 
         if (global.given("keystore")) {
             // One shared store would let every tenant's password open every tenant's keys: refuse it, never ignore it.
@@ -232,7 +234,28 @@ final class ConfigBinder {
                                 + " same name): that prefix begins tenants' own topics"))
                 .map(Scalar::text)
                 .orElse(DEFAULT_SIEM_TOPIC);
-        return new GlobalSettings(bootstrap, protocol, mechanism, clientProperties, jdbcUrl, dialect, siemTopic, apis);
+        return new GlobalSettings(
+                bootstrap, protocol, mechanism, clientProperties, jdbcUrl, dialect, siemTopic, apis, starRocks);
+    }
+
+    /**
+     * The StarRocks release (3.1 to 3.5, optionally with a patch: 3.3.5), replicas per tablet
+     * (at least 1, at most the backends the cluster has) and, optionally, the backends' CPU
+     * cores, against which each tenant's resource-group CPU share is checked.
+     */
+    private StarRocksTarget starRocksTarget(YamlSection database) {
+        StarRocksTarget d = StarRocksTarget.DEFAULT;
+        String version = database.scalar("starrocks_version")
+                .filter(v -> yaml.check(
+                        v,
+                        StarRocksTarget.VERSION.matcher(v.text()).matches(),
+                        "is not a supported StarRocks release: 3.1, 3.2, 3.3, 3.4 or 3.5, optionally with a patch"
+                                + " such as 3.3.5"))
+                .map(Scalar::text)
+                .orElse(d.version());
+        int replicationNum = database.integer("replication_num", d.replicationNum(), 1, 32);
+        int beCpuCores = database.integer("be_cpu_cores", d.beCpuCores(), 1, 4096);
+        return new StarRocksTarget(version, replicationNum, beCpuCores);
     }
 
     /**
@@ -405,7 +428,8 @@ final class ConfigBinder {
         KafkaCredentials kafka = kafka(id, kafkaSection, global);
         KafkaCredentials publisher = publisher(id, kafkaSection);
         KafkaQuotas quotas = quotas(kafkaSection.section("quotas", QUOTA_KEYS));
-        ResourceGroup resourceGroup = resourceGroup(databaseSection.section("resource_group", RESOURCE_GROUP_KEYS));
+        ResourceGroup resourceGroup =
+                resourceGroup(databaseSection.section("resource_group", RESOURCE_GROUP_KEYS), global.starRocks());
         DataRestrictions restrictions =
                 restrictions(tenant.requiredSection("data_restrictions", RESTRICTION_KEYS), level);
         ApiAccess api = apiAccess(tenant.section("api_access", API_KEYS), restrictions.allowedStates());
@@ -605,10 +629,15 @@ final class ConfigBinder {
                 quotas.integer("request_percentage", d.requestPercentage(), 1, 100));
     }
 
-    private ResourceGroup resourceGroup(YamlSection group) {
+    /**
+     * The CPU share may not exceed the backends' average core count, which StarRocks refuses
+     * (ResourceGroupAnalyzer); checked here when {@code global.database.be_cpu_cores} is given.
+     */
+    private ResourceGroup resourceGroup(YamlSection group, StarRocksTarget starRocks) {
         ResourceGroup d = ResourceGroup.DEFAULT;
+        int maxCpu = starRocks.beCpuCores() > 0 ? starRocks.beCpuCores() : 64;
         return new ResourceGroup(
-                group.integer("cpu_weight", d.cpuWeight(), 1, 64),
+                group.integer("cpu_weight", Math.min(d.cpuWeight(), maxCpu), 1, maxCpu),
                 group.integer("mem_limit_percent", d.memLimitPercent(), 1, 100));
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param databaseDialect whether the database is StarRocks or MySQL/MariaDB
  * @param siemTopic the topic receiving audit records of tenants with siem_integration
  * @param apis the upstream APIs the ingestion jobs poll
+ * @param starRocks the StarRocks release, replication and backend cores the DDL is written for
  */
 public record GlobalSettings(
         String kafkaBootstrapServers,
@@ -24,10 +25,34 @@ public record GlobalSettings(
         String databaseJdbcUrl,
         DatabaseDialect databaseDialect,
         String siemTopic,
-        ApiEndpoints apis)
+        ApiEndpoints apis,
+        StarRocksTarget starRocks)
         implements Serializable {
     public GlobalSettings {
         kafkaClientProperties = Map.copyOf(kafkaClientProperties);
+        java.util.Objects.requireNonNull(starRocks, "starRocks");
+    }
+
+    /** Settings for the default StarRocks target ({@link StarRocksTarget#DEFAULT}). */
+    public GlobalSettings(
+            String kafkaBootstrapServers,
+            String kafkaSecurityProtocol,
+            String kafkaSaslMechanism,
+            Map<String, String> kafkaClientProperties,
+            String databaseJdbcUrl,
+            DatabaseDialect databaseDialect,
+            String siemTopic,
+            ApiEndpoints apis) {
+        this(
+                kafkaBootstrapServers,
+                kafkaSecurityProtocol,
+                kafkaSaslMechanism,
+                kafkaClientProperties,
+                databaseJdbcUrl,
+                databaseDialect,
+                siemTopic,
+                apis,
+                StarRocksTarget.DEFAULT);
     }
 
     /** The same settings pointing at another Kafka cluster, e.g. an embedded one. */
@@ -40,7 +65,8 @@ public record GlobalSettings(
                 databaseJdbcUrl,
                 databaseDialect,
                 siemTopic,
-                apis);
+                apis,
+                starRocks);
     }
 
     /** The same settings pointing at another database server. */
@@ -53,7 +79,8 @@ public record GlobalSettings(
                 jdbcUrl,
                 dialect,
                 siemTopic,
-                apis);
+                apis,
+                starRocks);
     }
 
     public GlobalSettings withApis(ApiEndpoints otherApis) {
@@ -65,7 +92,8 @@ public record GlobalSettings(
                 databaseJdbcUrl,
                 databaseDialect,
                 siemTopic,
-                otherApis);
+                otherApis,
+                starRocks);
     }
 
     public boolean kafkaUsesSasl() {
@@ -93,6 +121,7 @@ public record GlobalSettings(
                 + ", databaseJdbcUrl=" + databaseJdbcUrl
                 + ", databaseDialect=" + databaseDialect
                 + ", siemTopic=" + siemTopic
-                + ", apis=" + apis + "]";
+                + ", apis=" + apis
+                + ", starRocks=" + starRocks + "]";
     }
 }

@@ -176,7 +176,9 @@ public final class MarkdownReport {
                 "Each job catches up on %,d valid messages already on its topics (after a quarter as many"
                         + " more, untimed, to warm up); parallelism %d (source, operators"
                         + " and each JDBC sink), %d partitions per topic, batches of %,d rows or %s, "
-                        + "`rewriteBatchedStatements=true`, upserts by natural key, InnoDB buffer pool raised to 1 GB at run time"
+                        + "`rewriteBatchedStatements=true` (the plain job's flink-connector-jdbc batch relies on it; the"
+                        + " tenant job writes one multi-row INSERT per flush itself), upserts by natural key, InnoDB buffer"
+                        + " pool raised to 1 GB at run time"
                         + " (the embedded server's 64 MB default is sized for tests). Rows/s from the end of the warm-up to the"
                         + " last committed row (row count polled every 200 ms). The jobs run one after the other.%n%n",
                 e.records(), e.parallelism(), e.parallelism(), e.batchSize(), e.batchInterval()));

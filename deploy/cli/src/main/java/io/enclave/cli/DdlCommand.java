@@ -46,7 +46,7 @@ final class DdlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (TenantConfig tenant : tenants) {
             out.printf("-- tenant %s (%s), dialect %s%n", tenant.id(), tenant.organization(), dialect);
-            TenantDatabase database = new TenantDatabase(tenant, dialect.dialect());
+            TenantDatabase database = new TenantDatabase(tenant, Dialects.of(dialect, config.global()));
             for (String statement : database.schemaStatements()) {
                 out.println(statement + ";");
                 out.println();

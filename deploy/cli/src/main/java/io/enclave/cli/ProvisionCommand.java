@@ -4,7 +4,6 @@ import io.enclave.cli.provision.DatabaseProvisioner;
 import io.enclave.cli.provision.KafkaAdminConfig;
 import io.enclave.cli.provision.KafkaProvisioner;
 import io.enclave.cli.provision.ProvisionReport;
-import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.dialect.Dialects;
@@ -166,12 +165,6 @@ final class ProvisionCommand implements Callable<Integer> {
     private int provisionDatabase(EnclaveConfig config, List<TenantConfig> tenants, ProvisionReport report)
             throws SQLException {
         PrintWriter err = spec.commandLine().getErr();
-        if (config.global().databaseDialect() != DatabaseDialect.MYSQL) {
-            err.println("provision: live database provisioning supports MySQL and MariaDB (global.database.dialect:"
-                    + " mysql). For StarRocks, review and apply the output of: ./enclave ddl -c " + configFile.file()
-                    + " --dialect starrocks");
-            return ExitCode.USAGE;
-        }
         if (dbAdminUser == null || dbAdminUser.isEmpty()) {
             err.println(
                     "provision: the database needs admin credentials: --db-admin-user (or ENCLAVE_DB_ADMIN_USER) and"
@@ -183,8 +176,8 @@ final class ProvisionCommand implements Callable<Integer> {
         DriverManager.setLoginTimeout((int) timeout.duration().toSeconds());
         try (Connection admin =
                 DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword())) {
-            DatabaseProvisioner provisioner = new DatabaseProvisioner(
-                    admin, config.global(), Dialects.of(config.global().databaseDialect()));
+            DatabaseProvisioner provisioner =
+                    new DatabaseProvisioner(admin, config.global(), Dialects.of(config.global()));
             try (Progress progress = Progress.of(err, spec.qualifiedName() + ": database", tenants.size(), "tenants")) {
                 for (TenantConfig tenant : tenants) {
                     report.addAll(provisioner.plan(tenant));

@@ -146,8 +146,11 @@ class EnclaveCliTest {
                         "CREATE USER IF NOT EXISTS 'colorado_writer'@'%' IDENTIFIED BY"
                                 + " '<tenants.colorado_state.database.password>'",
                         "SET DEFAULT ROLE `tenant_colorado_state_writer` TO 'colorado_writer'@'%'",
-                        "CREATE RESOURCE GROUP `tenant_colorado_state_rg`",
-                        "WITH (\"cpu_weight\" = \"4\", \"mem_limit\" = \"20%\")")
+                        "CREATE RESOURCE GROUP IF NOT EXISTS `tenant_colorado_state_rg`",
+                        // The examples target StarRocks 3.3, which reads any 3.3 patch: before 3.3.5
+                        // the CPU share is cpu_core_limit.
+                        "WITH (\"cpu_core_limit\" = \"4\", \"mem_limit\" = \"20%\")",
+                        "ALTER RESOURCE GROUP `tenant_colorado_state_rg` WITH (\"cpu_core_limit\" = \"4\"")
                 .doesNotContain("dev-only-colorado-db")
                 .doesNotContain("federal");
         // Escaped, or MySQL would also grant colorado-emergency look-alikes such as coloradoXemergency.

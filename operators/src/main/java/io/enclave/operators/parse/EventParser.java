@@ -40,6 +40,17 @@ public final class EventParser {
     /** Longest value of a code, key or name field; the sink's VARCHAR columns are this wide. */
     public static final int MAX_SHORT_TEXT = 255;
 
+    /**
+     * Longest natural key ({@code id}), in bytes of UTF-8, and the width of the key columns.
+     * StarRocks limits a PRIMARY KEY table's encoded key to {@code primary_key_limit_size} bytes,
+     * 128 by default (BE config; StarRocks docs, "BE configuration"). A load with one longer key
+     * fails as a whole ("primary key size exceed the limit", memtable flush) and StarRocks does
+     * not retry it, so such a record is refused here. The event tables' key is {@code id} alone,
+     * and a one-column VARCHAR key is encoded as its bytes (PrimaryKeyEncoder::encode_exceed_limit:
+     * a multi-column key would add 2 bytes per non-final VARCHAR plus the fixed widths).
+     */
+    public static final int MAX_KEY_BYTES = 128;
+
     private static final Pattern SAFE_FIELD_NAME = Pattern.compile("[A-Za-z_@][A-Za-z0-9_]{0,63}");
 
     private final ObjectMapper mapper;
@@ -96,7 +107,7 @@ public final class EventParser {
     private ParsedEvent readDisaster(JsonNode root) {
         FieldReader r = new FieldReader(root);
         DisasterDeclaration d = new DisasterDeclaration();
-        d.id = r.text("id");
+        d.id = r.longText("id");
         d.femaDeclarationString = r.text("femaDeclarationString");
         d.disasterNumber = r.integer("disasterNumber");
         d.state = r.text("state");
@@ -128,6 +139,9 @@ public final class EventParser {
         if (isBlank(d.id)) {
             return ParsedEvent.failed(RejectReason.MISSING_KEY, "declaration has no id");
         }
+        if (keyTooLong(d.id)) {
+            return ParsedEvent.failed(RejectReason.KEY_TOO_LONG, keyTooLongDetail(d.id));
+        }
         return ParsedEvent.disaster(d, claimedTenant(root, null), classification(root, null));
     }
 
@@ -139,7 +153,7 @@ public final class EventParser {
         }
         FieldReader r = new FieldReader(properties);
         WeatherAlert a = new WeatherAlert();
-        a.id = r.text("id");
+        a.id = r.longText("id");
         a.areaDesc = r.longText("areaDesc");
         JsonNode geocode = properties.has("geocode") ? properties.get("geocode") : properties.get("geoCode");
         FieldReader g = new FieldReader(geocode == null || geocode.isNull() ? mapper.createObjectNode() : geocode);
@@ -168,6 +182,9 @@ public final class EventParser {
         a.response = r.text("response");
         if (isBlank(a.id)) {
             return ParsedEvent.failed(RejectReason.MISSING_KEY, "alert has no id");
+        }
+        if (keyTooLong(a.id)) {
+            return ParsedEvent.failed(RejectReason.KEY_TOO_LONG, keyTooLongDetail(a.id));
         }
         JsonNode nested = properties == root ? null : properties;
         return ParsedEvent.alert(a, claimedTenant(root, nested), classification(root, nested), statesOf(a));
@@ -250,6 +267,16 @@ public final class EventParser {
                 ? "unknown position"
                 : "line " + e.getLocation().getLineNr() + ", column "
                         + e.getLocation().getColumnNr();
+    }
+
+    private static boolean keyTooLong(String id) {
+        return id.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES;
+    }
+
+    /** Names the size, never the key: a rejected payload's values stay out of the audit trail. */
+    private static String keyTooLongDetail(String id) {
+        return "id is " + id.getBytes(StandardCharsets.UTF_8).length + " bytes of UTF-8, longer than the "
+                + MAX_KEY_BYTES + " the database key holds";
     }
 
     private static boolean isBlank(String s) {

@@ -397,6 +397,34 @@ class EventParserTest {
         assertThat(EventParser.statesOf(a)).containsExactly("CO", "TX");
     }
 
+    /**
+     * The key limit counts UTF-8 bytes, as StarRocks' primary_key_limit_size does: 32 four-byte
+     * characters (128 bytes) fit, 43 three-byte ones (129 bytes) do not, though far below 128
+     * characters. The key itself stays out of the detail.
+     */
+    @Test
+    void idOverTheKeyLimitInBytesIsKeyTooLong() {
+        ObjectNode fits = fema("OK");
+        fits.put("id", "\uD83C\uDF0A".repeat(32));
+        assertThat(disaster(fits).isFailure()).isFalse();
+        ObjectNode ascii = fema("OK");
+        ascii.put("id", "a".repeat(EventParser.MAX_KEY_BYTES));
+        assertThat(disaster(ascii).naturalKey()).hasSize(128);
+
+        ObjectNode tooLong = fema("OK");
+        tooLong.put("id", "\u00E9\u00E9\u00E9".repeat(21) + "\u20AC");
+        ParsedEvent parsed = disaster(tooLong);
+        assertThat(parsed.failure()).isEqualTo(RejectReason.KEY_TOO_LONG);
+        assertThat(parsed.detail()).isEqualTo("id is 129 bytes of UTF-8, longer than the 128 the database key holds");
+        assertThat(parsed.naturalKey()).isNull();
+
+        ObjectNode props = nwsProperties(List.of("COZ039"), List.of());
+        props.put("id", "urn:oid:" + "9".repeat(300));
+        ParsedEvent alert = alert(nwsFeature(props));
+        assertThat(alert.failure()).isEqualTo(RejectReason.KEY_TOO_LONG);
+        assertThat(alert.detail()).startsWith("id is 308 bytes");
+    }
+
     @Test
     void alertWithoutIdIsMissingKey() {
         ObjectNode props = nwsProperties(List.of("COZ039"), List.of());

@@ -123,6 +123,7 @@ class RecordTypesTest {
                         "malformed",
                         "oversize",
                         "missing_key",
+                        "key_too_long",
                         "cross_tenant",
                         "state_not_allowed",
                         "unknown_classification",

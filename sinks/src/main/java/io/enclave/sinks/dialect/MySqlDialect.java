@@ -18,6 +18,8 @@ public final class MySqlDialect implements SqlDialect {
     public String columnType(ColumnType type) {
         return switch (type) {
             case SHORT_TEXT -> "VARCHAR(255)";
+            // Characters here: a key of at most that many bytes always fits.
+            case KEY_TEXT -> "VARCHAR(" + io.enclave.operators.parse.EventParser.MAX_KEY_BYTES + ")";
             case LONG_TEXT -> "MEDIUMTEXT";
             case INT -> "INT";
             case BIGINT -> "BIGINT";

@@ -33,6 +33,41 @@ public interface SqlDialect extends java.io.Serializable {
     String upsert(String database, TableDefinition<?> table);
 
     /**
+     * {@link #upsert} of {@code rows} rows in one statement: {@code INSERT ... VALUES (...), (...)}
+     * with the dialect's own tail (MySQL/MariaDB: {@code ON DUPLICATE KEY UPDATE c = VALUES(c)},
+     * which applies row by row, so a multi-row insert upserts exactly as single rows do). One
+     * statement is one transaction on every server, whatever the driver URL says: on StarRocks
+     * one load, so one new version per tablet it touches.
+     */
+    default String upsertRows(String database, TableDefinition<?> table, int rows) {
+        return repeatValues(upsert(database, table), table, rows);
+    }
+
+    /** {@link #insertOnly} of {@code rows} rows in one statement, see {@link #upsertRows}. */
+    default String insertOnlyRows(String database, TableDefinition<?> table, int rows) {
+        return repeatValues(insertOnly(database, table), table, rows);
+    }
+
+    /** Replaces the one {@code VALUES (?, ...)} group of a single-row INSERT by {@code rows} groups. */
+    static String repeatValues(String singleRow, TableDefinition<?> table, int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("at least one row: " + rows);
+        }
+        String group = "(" + placeholders(table) + ")";
+        String values = "VALUES " + group;
+        int at = singleRow.indexOf(values);
+        if (at < 0 || singleRow.indexOf(values, at + 1) >= 0) {
+            throw new IllegalArgumentException("not a single-row INSERT: " + singleRow);
+        }
+        StringBuilder sql = new StringBuilder(singleRow.length() + rows * (group.length() + 2));
+        sql.append(singleRow, 0, at).append("VALUES ").append(group);
+        for (int i = 1; i < rows; i++) {
+            sql.append(", ").append(group);
+        }
+        return sql.append(singleRow, at + values.length(), singleRow.length()).toString();
+    }
+
+    /**
      * An append-only table (the audit tables): its rows can be added, never changed by an
      * INSERT. By default the plain DDL, whose primary key refuses a second row with the same key.
      *

@@ -1,24 +1,42 @@
 package io.enclave.sinks.dialect;
 
+import io.enclave.config.ResourceGroup;
+import io.enclave.config.StarRocksTarget;
 import io.enclave.sinks.schema.Column;
 import io.enclave.sinks.schema.ColumnType;
 import io.enclave.sinks.schema.TableDefinition;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * StarRocks: PRIMARY KEY tables hashed on their key, where a plain INSERT of an existing key
  * replaces the row. That upsert is what makes replays after a restart harmless without XA.
  * The audit tables are DUPLICATE KEY tables instead, where an INSERT can only append.
+ *
+ * <p>Every statement is written for the configured {@link StarRocksTarget} and is idempotent,
+ * checked against StarRocks' grammar (fe/fe-core/.../sql/parser/StarRocks.g4): CREATE DATABASE,
+ * TABLE, ROLE and USER take {@code IF NOT EXISTS}; so does CREATE RESOURCE GROUP
+ * ({@code createResourceGroupStatement: CREATE RESOURCE GROUP (IF NOT EXISTS)? (OR REPLACE)?
+ * identifier (TO classifier ...)? WITH (...)}), although its documentation page leaves it out.
  */
 public final class StarRocksDialect implements SqlDialect {
-    private final int replicationNum;
+    private final StarRocksTarget target;
 
     public StarRocksDialect() {
-        this(3);
+        this(StarRocksTarget.DEFAULT);
     }
 
+    /** The default release with another replica count, for clusters with fewer than three backends. */
     public StarRocksDialect(int replicationNum) {
-        this.replicationNum = replicationNum;
+        this(new StarRocksTarget(StarRocksTarget.DEFAULT.version(), replicationNum, 0));
+    }
+
+    public StarRocksDialect(StarRocksTarget target) {
+        this.target = java.util.Objects.requireNonNull(target, "target");
+    }
+
+    public StarRocksTarget target() {
+        return target;
     }
 
     @Override
@@ -30,6 +48,8 @@ public final class StarRocksDialect implements SqlDialect {
     public String columnType(ColumnType type) {
         return switch (type) {
             case SHORT_TEXT -> "VARCHAR(1020)"; // StarRocks counts bytes: 255 UTF-8 characters
+            // Bytes too, the same bytes primary_key_limit_size counts.
+            case KEY_TEXT -> "VARCHAR(" + io.enclave.operators.parse.EventParser.MAX_KEY_BYTES + ")";
             case LONG_TEXT -> "VARCHAR(1048576)";
             case INT -> "INT";
             case BIGINT -> "BIGINT";
@@ -50,7 +70,7 @@ public final class StarRocksDialect implements SqlDialect {
         return "CREATE TABLE IF NOT EXISTS " + SqlDialect.qualified(database, table.name()) + " (\n  "
                 + columns + "\n)\nPRIMARY KEY (" + key + ")\nCOMMENT " + quoteDouble(table.comment())
                 + "\nDISTRIBUTED BY HASH(" + key + ")"
-                + "\nPROPERTIES (\"replication_num\" = \"" + replicationNum + "\")";
+                + "\nPROPERTIES (\"replication_num\" = \"" + target.replicationNum() + "\")";
     }
 
     /**
@@ -74,12 +94,27 @@ public final class StarRocksDialect implements SqlDialect {
                 + quoteDouble(table.comment())
                 + "\nPARTITION BY RANGE(" + SqlDialect.quote(retention.column()) + ") ()"
                 + "\nDISTRIBUTED BY HASH(" + SqlDialect.keyList(table.primaryKey()) + ")"
-                + "\nPROPERTIES (\"replication_num\" = \"" + replicationNum + "\""
-                + ", \"dynamic_partition.enable\" = \"true\""
+                + "\nPROPERTIES (\"replication_num\" = \"" + target.replicationNum() + "\""
+                + dynamicPartitionProperties(retention) + ")";
+    }
+
+    /**
+     * Day partitions in UTC, the zone {@code event_time} and {@code chained_at} are written in
+     * (StarRocks would otherwise cut days at the frontend's system zone), kept for the
+     * retention and, through {@code history_partition_num} (StarRocks 2.5.2+), created back to
+     * the start of the retention at CREATE TABLE: a replayed or late row of any day still kept
+     * has a partition to land in, instead of failing its whole load. Property names from
+     * StarRocks' DynamicPartitionProperty; history_partition_num must be at least 0
+     * (DynamicPartitionUtil.checkHistoryPartitionNum).
+     */
+    private static String dynamicPartitionProperties(io.enclave.sinks.schema.DayPartitionRetention retention) {
+        return ", \"dynamic_partition.enable\" = \"true\""
                 + ", \"dynamic_partition.time_unit\" = \"DAY\""
+                + ", \"dynamic_partition.time_zone\" = \"UTC\""
                 + ", \"dynamic_partition.start\" = \"-" + retention.days() + "\""
                 + ", \"dynamic_partition.end\" = \"3\""
-                + ", \"dynamic_partition.prefix\" = \"p\")";
+                + ", \"dynamic_partition.history_partition_num\" = \"" + retention.days() + "\""
+                + ", \"dynamic_partition.prefix\" = \"p\"";
     }
 
     /**
@@ -113,16 +148,10 @@ public final class StarRocksDialect implements SqlDialect {
                 .append(key)
                 .append(")")
                 .append("\nPROPERTIES (\"replication_num\" = \"")
-                .append(replicationNum)
+                .append(target.replicationNum())
                 .append("\"");
         if (retention != null) {
-            sql.append(", \"dynamic_partition.enable\" = \"true\"")
-                    .append(", \"dynamic_partition.time_unit\" = \"DAY\"")
-                    .append(", \"dynamic_partition.start\" = \"-")
-                    .append(retention.days())
-                    .append("\"")
-                    .append(", \"dynamic_partition.end\" = \"3\"")
-                    .append(", \"dynamic_partition.prefix\" = \"p\"");
+            sql.append(dynamicPartitionProperties(retention));
         }
         return sql.append(")").toString();
     }
@@ -137,6 +166,31 @@ public final class StarRocksDialect implements SqlDialect {
     public String upsert(String database, TableDefinition<?> table) {
         return "INSERT INTO " + SqlDialect.qualified(database, table.name()) + " (" + SqlDialect.columnList(table)
                 + ") VALUES (" + SqlDialect.placeholders(table) + ")";
+    }
+
+    /**
+     * The tenant's resource group, idempotently: {@code CREATE RESOURCE GROUP IF NOT EXISTS}
+     * makes it on the first run and is a no-op after; the {@code ALTER RESOURCE GROUP ... WITH}
+     * that follows sets the configured limits every time, so a changed config converges
+     * (OR REPLACE would drop and recreate the group under running queries instead). The CPU
+     * share is spelled for the release, see {@link StarRocksTarget#cpuShareProperty()}; it may
+     * not exceed the backends' average core count, which StarRocks checks (ResourceGroupAnalyzer)
+     * and config validation checks too when {@code global.database.be_cpu_cores} is set.
+     * {@code mem_limit} must lie in (0, 1], written as a percentage.
+     */
+    public List<String> resourceGroupStatements(String group, String user, String role, ResourceGroup limits) {
+        SqlDialect.quote(user);
+        SqlDialect.quote(role);
+        String name = SqlDialect.quote(group);
+        String properties = "(\"" + target.cpuShareProperty() + "\" = \"" + limits.cpuWeight()
+                + "\", \"mem_limit\" = \"" + limits.memLimitPercent() + "%\")";
+        // The classifier matches the tenant's user, so every query of its job and readers
+        // runs in its own group: one tenant's queries cannot starve another's.
+        return List.of(
+                "CREATE RESOURCE GROUP IF NOT EXISTS " + name
+                        + "\nTO (user='" + user + "'), (role='" + role + "')"
+                        + "\nWITH " + properties,
+                "ALTER RESOURCE GROUP " + name + " WITH " + properties);
     }
 
     private static String quoteDouble(String comment) {

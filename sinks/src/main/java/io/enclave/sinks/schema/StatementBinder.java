@@ -18,16 +18,22 @@ public final class StatementBinder {
     private StatementBinder() {}
 
     public static <T> void bind(PreparedStatement ps, List<Column<T>> columns, T record) throws SQLException {
+        bind(ps, 0, columns, record);
+    }
+
+    /** Binds the record as parameters {@code offset + 1} on: one row of a multi-row INSERT. */
+    public static <T> void bind(PreparedStatement ps, int offset, List<Column<T>> columns, T record)
+            throws SQLException {
         for (int i = 0; i < columns.size(); i++) {
             Column<T> column = columns.get(i);
             Object value = column.extractor().apply(record);
-            int index = i + 1;
+            int index = offset + i + 1;
             if (value == null) {
                 ps.setNull(index, sqlType(column.type()));
                 continue;
             }
             switch (column.type()) {
-                case SHORT_TEXT, LONG_TEXT -> ps.setString(index, value.toString());
+                case SHORT_TEXT, KEY_TEXT, LONG_TEXT -> ps.setString(index, value.toString());
                 case INT -> ps.setInt(index, ((Number) value).intValue());
                 case BIGINT -> ps.setLong(index, ((Number) value).longValue());
                 case BOOLEAN -> ps.setBoolean(index, (Boolean) value);
@@ -93,7 +99,7 @@ public final class StatementBinder {
 
     private static int sqlType(ColumnType type) {
         return switch (type) {
-            case SHORT_TEXT, LONG_TEXT -> Types.VARCHAR;
+            case SHORT_TEXT, KEY_TEXT, LONG_TEXT -> Types.VARCHAR;
             case INT -> Types.INTEGER;
             case BIGINT -> Types.BIGINT;
             case BOOLEAN -> Types.BOOLEAN;

@@ -5,6 +5,7 @@ import static io.enclave.sinks.schema.Column.required;
 import static io.enclave.sinks.schema.ColumnType.BIGINT;
 import static io.enclave.sinks.schema.ColumnType.BOOLEAN;
 import static io.enclave.sinks.schema.ColumnType.INT;
+import static io.enclave.sinks.schema.ColumnType.KEY_TEXT;
 import static io.enclave.sinks.schema.ColumnType.LONG_TEXT;
 import static io.enclave.sinks.schema.ColumnType.SHORT_TEXT;
 import static io.enclave.sinks.schema.ColumnType.TIMESTAMP;
@@ -81,7 +82,7 @@ public final class TenantTables {
 
     public static TableDefinition<TenantEvent> disasterDeclarations() {
         List<Column<TenantEvent>> c = new ArrayList<>();
-        c.add(required("id", SHORT_TEXT, "OpenFEMA record id (uuid)", e -> e.disaster.id));
+        c.add(required("id", KEY_TEXT, "OpenFEMA record id (uuid)", e -> e.disaster.id));
         c.add(optional(
                 "fema_declaration_string", SHORT_TEXT, "e.g. DR-4706-OK", e -> e.disaster.femaDeclarationString));
         c.add(optional("disaster_number", INT, "FEMA disaster number", e -> e.disaster.disasterNumber));
@@ -123,7 +124,7 @@ public final class TenantTables {
 
     public static TableDefinition<TenantEvent> weatherAlerts() {
         List<Column<TenantEvent>> c = new ArrayList<>();
-        c.add(required("id", SHORT_TEXT, "CAP alert id", e -> e.alert.id));
+        c.add(required("id", KEY_TEXT, "CAP alert id", e -> e.alert.id));
         c.add(optional("event", SHORT_TEXT, "event type", e -> e.alert.event));
         c.add(optional("status", SHORT_TEXT, "Actual, Test, ...", e -> e.alert.status));
         c.add(optional("message_type", SHORT_TEXT, "Alert, Update, Cancel", e -> e.alert.messageType));

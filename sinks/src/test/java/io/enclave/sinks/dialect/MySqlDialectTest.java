@@ -69,11 +69,26 @@ class MySqlDialectTest {
         }
     }
 
+    /**
+     * The multi-row upsert keeps the single row's ON DUPLICATE KEY UPDATE tail, which MariaDB
+     * and MySQL apply row by row: the same upsert semantics in one statement.
+     */
+    @Test
+    void upsertRowsRepeatsTheValuesAndKeepsTheUpdateTail() {
+        TableDefinition<?> table = TenantTables.disasterDeclarations();
+        String single = dialect.upsert(DB, table);
+        String many = dialect.upsertRows(DB, table, 4);
+        String tail = single.substring(single.indexOf(") ON DUPLICATE KEY UPDATE"));
+        assertThat(many).endsWith(tail).startsWith(single.substring(0, single.indexOf("VALUES (")));
+        assertThat(many.split("\\), \\(", -1)).hasSize(4);
+        assertThat(dialect.insertOnlyRows(DB, TenantTables.auditLog(), 2)).startsWith("INSERT IGNORE INTO ");
+    }
+
     @Test
     void keyColumnsAndTenantTagsAreNotNull() {
         String ddl = dialect.createTable(DB, TenantTables.disasterDeclarations());
         assertThat(ddl)
-                .contains("`id` VARCHAR(255) NOT NULL")
+                .contains("`id` VARCHAR(128) NOT NULL")
                 .contains("`tenant_id` VARCHAR(255) NOT NULL")
                 .contains("`processing_time` DATETIME(3) NOT NULL")
                 .contains("`source_offset` BIGINT NOT NULL")

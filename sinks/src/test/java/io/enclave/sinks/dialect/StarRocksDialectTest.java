@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enclave.config.DatabaseSettings;
+import io.enclave.config.ResourceGroup;
 import io.enclave.config.Secret;
+import io.enclave.config.StarRocksTarget;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.schema.Column;
@@ -20,6 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StarRocksDialectTest {
 
     private static final String DB = "colorado_state";
+    private static final io.enclave.sinks.schema.DayPartitionRetention RETENTION =
+            new io.enclave.sinks.schema.DayPartitionRetention("chained_at", 400);
     private final StarRocksDialect dialect = new StarRocksDialect();
 
     static Stream<TableDefinition<?>> tables() {
@@ -107,7 +111,7 @@ class StarRocksDialectTest {
     void disasterTableUsesStarRocksTypes() {
         String ddl = dialect.createTable(DB, TenantTables.disasterDeclarations());
         assertThat(ddl)
-                .contains("`id` VARCHAR(1020) NOT NULL")
+                .contains("`id` VARCHAR(128) NOT NULL")
                 .contains("`declaration_date` DATETIME NULL")
                 .contains("`ih_program_declared` BOOLEAN NULL")
                 .contains("`disaster_number` INT NULL")
@@ -116,10 +120,116 @@ class StarRocksDialectTest {
         assertThat(MySqlDialectTest.definedColumns(ddl).get(0)).isEqualTo("id");
     }
 
+    /**
+     * Every PRIMARY KEY table's widest key (the event tables'; the audit tables are DUPLICATE
+     * KEY tables, which primary_key_limit_size does not bound) fits StarRocks' default
+     * primary_key_limit_size of 128 bytes, computed as the BE does (PrimaryKeyEncoder::encode_exceed_limit): a one-column
+     * VARCHAR key is its bytes; in a longer key each fixed-width column adds its width and each
+     * VARCHAR but the last adds 2 bytes of terminator. VARCHAR(n) holds n bytes.
+     */
+    @ParameterizedTest
+    @MethodSource("tables")
+    void primaryKeysFitStarRocksDefaultKeyLimit(TableDefinition<?> table) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(TenantTables.APPEND_ONLY.contains(table.name()));
+        List<Column<?>> key = new java.util.ArrayList<>(
+                table.columns().subList(0, table.primaryKey().size()));
+        int bytes = 0;
+        for (int i = 0; i < key.size(); i++) {
+            String type = dialect.columnType(key.get(i).type());
+            if (type.startsWith("VARCHAR(")) {
+                bytes += Integer.parseInt(type.replaceAll("\\D", "")) + (i + 1 == key.size() ? 0 : 2);
+            } else {
+                bytes += switch (type) {
+                    case "INT" -> 4;
+                    case "BIGINT", "DATETIME" -> 8;
+                    case "BOOLEAN" -> 1;
+                    default -> throw new AssertionError(type);
+                };
+            }
+        }
+        assertThat(bytes).as(table.name() + " key bytes").isLessThanOrEqualTo(128);
+    }
+
     @Test
     void replicationIsConfigurable() {
         assertThat(new StarRocksDialect(1).createTable(DB, TenantTables.auditLog()))
                 .endsWith("PROPERTIES (\"replication_num\" = \"1\")");
+    }
+
+    @Test
+    void replicationFollowsTheConfiguredTarget() {
+        StarRocksDialect twoBackends = new StarRocksDialect(new StarRocksTarget("3.2", 2, 0));
+        assertThat(twoBackends.createTable(DB, TenantTables.weatherAlerts()))
+                .endsWith("PROPERTIES (\"replication_num\" = \"2\")");
+        assertThat(twoBackends.createAppendOnlyTable(DB, TenantTables.auditLog(), RETENTION))
+                .contains("PROPERTIES (\"replication_num\" = \"2\", ");
+        assertThat(twoBackends.createAppendOnlyTable(DB, TenantTables.auditHead(), null))
+                .endsWith("PROPERTIES (\"replication_num\" = \"2\")");
+    }
+
+    /**
+     * Day partitions are cut in UTC, like the timestamps in them, and created back to the start
+     * of the retention, so a row of any retained day has a partition from the first load on.
+     */
+    @Test
+    void partitionedTablesCutDaysInUtcAndCreateTheRetainedHistory() {
+        for (String ddl : List.of(
+                dialect.createAppendOnlyTable(DB, TenantTables.auditLog(), RETENTION),
+                dialect.createTable(DB, TenantTables.auditLog(), RETENTION))) {
+            assertThat(ddl)
+                    .contains("\"dynamic_partition.time_zone\" = \"UTC\"")
+                    .contains("\"dynamic_partition.start\" = \"-400\"")
+                    .contains("\"dynamic_partition.history_partition_num\" = \"400\"")
+                    .contains("\"dynamic_partition.time_unit\" = \"DAY\"")
+                    .startsWith("CREATE TABLE IF NOT EXISTS ");
+        }
+    }
+
+    /** Before 3.3.5 the CPU share is cpu_core_limit; cpu_weight is refused there as unknown. */
+    @Test
+    void resourceGroupBefore335SpellsCpuCoreLimit() {
+        List<String> ddl = new StarRocksDialect(new StarRocksTarget("3.3", 3, 0))
+                .resourceGroupStatements("tenant_co_rg", "co_writer", "tenant_co_writer", new ResourceGroup(4, 20));
+        assertThat(ddl)
+                .containsExactly(
+                        "CREATE RESOURCE GROUP IF NOT EXISTS `tenant_co_rg`\nTO (user='co_writer'),"
+                                + " (role='tenant_co_writer')\nWITH (\"cpu_core_limit\" = \"4\", \"mem_limit\" = \"20%\")",
+                        "ALTER RESOURCE GROUP `tenant_co_rg` WITH (\"cpu_core_limit\" = \"4\", \"mem_limit\" = \"20%\")");
+    }
+
+    @Test
+    void resourceGroupFrom335SpellsCpuWeight() {
+        for (String version : List.of("3.3.5", "3.4", "3.5")) {
+            List<String> ddl = new StarRocksDialect(new StarRocksTarget(version, 3, 0))
+                    .resourceGroupStatements("tenant_co_rg", "co_writer", "tenant_co_writer", new ResourceGroup(2, 30));
+            assertThat(ddl).hasSize(2).allMatch(s -> s.contains("(\"cpu_weight\" = \"2\", \"mem_limit\" = \"30%\")"));
+            assertThat(ddl).noneMatch(s -> s.contains("cpu_core_limit"));
+        }
+    }
+
+    /**
+     * Re-running the DDL must succeed and converge: every CREATE carries IF NOT EXISTS, and the
+     * resource group's limits are set by an ALTER that may run any number of times.
+     */
+    @Test
+    void everyStatementOfATenantIsIdempotent() {
+        TenantConfig tenant = TenantConfig.builder("co")
+                .organization("Org co")
+                .database(new DatabaseSettings("co_db", "co_writer", Secret.of("pw"), "co_key"))
+                .build();
+        TenantDatabase database = new TenantDatabase(tenant, dialect);
+        List<String> all = new java.util.ArrayList<>(database.schemaStatements());
+        all.addAll(database.accessStatements());
+        assertThat(all)
+                .filteredOn(s -> s.startsWith("CREATE"))
+                .hasSizeGreaterThan(5)
+                .allMatch(s -> s.matches("(?s)CREATE (DATABASE|TABLE|ROLE|USER|RESOURCE GROUP) IF NOT EXISTS .*"));
+        assertThat(all)
+                .filteredOn(s -> !s.startsWith("CREATE"))
+                .allMatch(s -> s.startsWith("GRANT ")
+                        || s.startsWith("SET DEFAULT ROLE ")
+                        || s.startsWith("ALTER RESOURCE GROUP "));
+        assertThat(all).anyMatch(s -> s.startsWith("ALTER RESOURCE GROUP `tenant_co_rg` WITH ("));
     }
 
     @Test
@@ -145,6 +255,23 @@ class StarRocksDialectTest {
                 .isEqualTo("INSERT INTO `colorado_state`.`" + table.name() + "` (" + columns + ") VALUES (" + params
                         + ")");
         assertThat(sql).doesNotContain("ON DUPLICATE", "UPDATE", "REPLACE");
+    }
+
+    /** A batch is one INSERT of many rows: one StarRocks load, one version per tablet it touches. */
+    @Test
+    void upsertRowsIsOneMultiRowInsert() {
+        TableDefinition<?> table = TenantTables.weatherAlerts();
+        String group = "("
+                + String.join(
+                        ", ", java.util.Collections.nCopies(table.columns().size(), "?")) + ")";
+        assertThat(dialect.upsertRows(DB, table, 3))
+                .isEqualTo(dialect.upsert(DB, table)
+                        .replace("VALUES " + group, "VALUES " + group + ", " + group + ", " + group));
+        assertThat(dialect.upsertRows(DB, table, 1)).isEqualTo(dialect.upsert(DB, table));
+        assertThat(dialect.insertOnlyRows(DB, TenantTables.auditLog(), 2))
+                .startsWith("INSERT INTO `colorado_state`.`audit_log` (")
+                .endsWith(")");
+        assertThatThrownBy(() -> dialect.upsertRows(DB, table, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest

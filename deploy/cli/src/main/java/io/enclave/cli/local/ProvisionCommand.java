@@ -105,8 +105,8 @@ final class ProvisionCommand implements Callable<Integer> {
     private int provisionDatabase(EnclaveConfig config, List<TenantConfig> tenants, PrintWriter out) throws Exception {
         try (Connection admin =
                 DriverManager.getConnection(config.global().databaseJdbcUrl(), adminUser, adminPassword())) {
-            DatabaseProvisioner provisioner = new DatabaseProvisioner(
-                    admin, config.global(), Dialects.of(config.global().databaseDialect()));
+            DatabaseProvisioner provisioner =
+                    new DatabaseProvisioner(admin, config.global(), Dialects.of(config.global()));
             ProvisionReport report = new ProvisionReport();
             try (Progress progress =
                     Progress.of(spec.commandLine().getErr(), "provision: database", tenants.size(), "tenants")) {

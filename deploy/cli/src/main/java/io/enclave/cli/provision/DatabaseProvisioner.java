@@ -6,6 +6,7 @@ import io.enclave.sinks.AdminQueries;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
+import io.enclave.sinks.dialect.StarRocksDialect;
 import io.enclave.sinks.schema.TableDefinition;
 import io.enclave.sinks.schema.TenantTables;
 import java.sql.Connection;
@@ -22,7 +23,7 @@ import java.util.TreeSet;
 
 /**
  * Reconciles each tenant's database with its config on a MySQL-protocol server (MySQL or
- * MariaDB): the database and its tables, the tenant's one account {@code 'user'@'%'} with its
+ * MariaDB; StarRocks through {@link StarRocksAccess} for the account side): the database and its tables, the tenant's one account {@code 'user'@'%'} with its
  * configured password, and exactly SELECT, INSERT and UPDATE on its own database. Any other
  * privilege of that account (global, on another schema, on a pattern such as {@code ab_c} that
  * also matches {@code abxc}, on a table, a role, GRANT OPTION) is an extra and is revoked.
@@ -49,6 +50,13 @@ public final class DatabaseProvisioner {
     public List<Finding> plan(TenantConfig tenant) throws SQLException {
         TenantDatabase database = new TenantDatabase(tenant, dialect);
         List<Finding> findings = new ArrayList<>();
+        if (dialect instanceof StarRocksDialect starRocks) {
+            // The database and tables as on MySQL (information_schema reads the same); the role,
+            // user, grants and resource group through StarRocks' own SHOW statements.
+            findings.addAll(schema(tenant, database));
+            findings.addAll(new StarRocksAccess(server(), starRocks).plan(tenant));
+            return findings;
+        }
         // Another file's tenant, or the admin, is never provisioned onto: one UNEXPECTED line
         // per reason, and the account, its password, grants and the database stay as they are.
         for (String reason : database.foreignClaims(admin)) {
@@ -110,7 +118,7 @@ public final class DatabaseProvisioner {
                         resource,
                         Drift.MISSING,
                         wanted.size() + " columns",
-                        () -> execute(dialect.createTable(db, table))));
+                        () -> execute(database.createTableStatement(table))));
             } else if (!live.equals(wanted)) {
                 Set<String> missing = new TreeSet<>(wanted);
                 missing.removeAll(live);
@@ -125,6 +133,9 @@ public final class DatabaseProvisioner {
             } else {
                 findings.add(Finding.inSync(tenant.id(), LAYER, resource, wanted.size() + " columns"));
             }
+        }
+        if (dialect instanceof StarRocksDialect) {
+            return findings; // StarRocks: no owner mark (TenantDatabase#createSchema neither)
         }
         // Recorded on the server so that another config file naming this database is refused.
         String owner = "owner of database " + db;
@@ -404,6 +415,31 @@ public final class DatabaseProvisioner {
     }
 
     // ---- helpers ----
+
+    /** The admin connection as {@link StarRocksAccess} reads and changes the server. */
+    private StarRocksAccess.Server server() {
+        return new StarRocksAccess.Server() {
+            @Override
+            public List<String[]> query(String sql) throws SQLException {
+                return AdminQueries.labelledRows(admin, sql);
+            }
+
+            @Override
+            public void execute(String sql) throws SQLException {
+                DatabaseProvisioner.this.execute(sql);
+            }
+
+            @Override
+            public void executeSecret(String sql) throws SQLException {
+                DatabaseProvisioner.this.executeSecret(sql);
+            }
+
+            @Override
+            public boolean logsIn(TenantConfig tenant) throws SQLException {
+                return DatabaseProvisioner.this.logsIn(tenant);
+            }
+        };
+    }
 
     private static String account(String user, String host) {
         return "'" + user.replace("'", "''") + "'@'" + host.replace("'", "''") + "'";

@@ -1,0 +1,109 @@
+package io.enclave.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.enclave.config.DatabaseSettings;
+import io.enclave.config.Secret;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.operators.record.TenantEvent;
+import io.enclave.sinks.dialect.MySqlDialect;
+import io.enclave.sinks.schema.TableDefinition;
+import io.enclave.sinks.schema.TenantTables;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event sink's write on MariaDB: a flush is one multi-row statement, so one transaction, on
+ * a URL without {@code rewriteBatchedStatements}, and it upserts exactly as single rows did.
+ */
+class BatchedUpsertSinkITCase {
+    private static final String TENANT = "batched_it";
+    private static EmbeddedMariaDb db;
+    private static TenantConfig tenant;
+
+    @BeforeAll
+    static void createDatabase() throws SQLException {
+        db = EmbeddedMariaDb.shared();
+        tenant = TenantConfig.builder(TENANT)
+                .database(new DatabaseSettings(TENANT, TENANT + "_writer", Secret.of("pw-batched"), TENANT + "_key"))
+                .build();
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + TENANT);
+            TenantDatabase database = new TenantDatabase(tenant, new MySqlDialect());
+            database.createSchema(root);
+            database.createUser(root);
+        }
+    }
+
+    private static JdbcSinkOptions options() {
+        return JdbcSinkOptions.builder()
+                .tenantId(TENANT)
+                // Connector/J's own rewrite off: the statement must be one INSERT by itself.
+                .jdbcUrl(db.jdbcUrl(TENANT).replace("rewriteBatchedStatements=true", "rewriteBatchedStatements=false"))
+                .database(TENANT)
+                .user(tenant.database().user())
+                .password(tenant.database().password())
+                .dialect(new MySqlDialect())
+                .build();
+    }
+
+    @Test
+    void aFlushIsOneStatementThatUpsertsLikeSingleRows() throws Exception {
+        TableDefinition<TenantEvent> table = TenantTables.forStream(StreamKind.DISASTERS);
+        TenantRowBinder<TenantEvent> binder = new TenantRowBinder<>(TENANT, table, TenantEvent::tenantIdOf);
+        JdbcSinkOptions options = options();
+        assertThat(options.jdbcUrl()).doesNotContain("rewriteBatchedStatements=true");
+        try (Connection c = java.sql.DriverManager.getConnection(
+                options.jdbcUrl(), options.user(), options.password().reveal())) {
+            List<TenantEvent> first = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                first.add(SinkFixtures.disaster(TENANT, "d-" + i, "first " + i, "CO"));
+            }
+            long before = insertStatements(c);
+            BatchedUpsertSink.Prepared prepared = BatchedUpsertSink.upsert(c, null, options, table, binder, first);
+            assertThat(insertStatements(c) - before)
+                    .as("three rows, one INSERT")
+                    .isEqualTo(1);
+
+            // Same keys again, in one statement: stored rows are updated, and of two rows with the
+            // same key in one batch the later wins, as it did row by row.
+            List<TenantEvent> second = List.of(
+                    SinkFixtures.disaster(TENANT, "d-1", "second 1", "CO"),
+                    SinkFixtures.disaster(TENANT, "d-2", "stale 2", "CO"),
+                    SinkFixtures.disaster(TENANT, "d-2", "second 2", "CO"));
+            BatchedUpsertSink.Prepared reused = BatchedUpsertSink.upsert(c, prepared, options, table, binder, second);
+            assertThat(reused).as("prepared once per row count").isSameAs(prepared);
+            BatchedUpsertSink.Prepared smaller = BatchedUpsertSink.upsert(
+                    c, reused, options, table, binder, List.of(SinkFixtures.disaster(TENANT, "d-4", "first 4", "CO")));
+            assertThat(smaller.rows()).isEqualTo(1);
+            smaller.statement().close();
+        }
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT id, declaration_title FROM " + TENANT + ".disaster_declarations ORDER BY id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "=" + rs.getString(2));
+            }
+            assertThat(rows).containsExactly("d-1=second 1", "d-2=second 2", "d-3=first 3", "d-4=first 4");
+        }
+    }
+
+    private static long insertStatements(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'Com_insert'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
+    }
+}
