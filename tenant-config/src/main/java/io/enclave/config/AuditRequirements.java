@@ -1,8 +1,43 @@
 package io.enclave.config;
 
 import java.io.Serializable;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
 
-/** How long the tenant's audit trail is kept and where else it goes. */
+/**
+ * How long the tenant's audit trail is kept, where else it goes, and whether the tenant's job
+ * watches it in real time: with {@code realtimeMonitoring} the job runs every {@link DetectionRule}
+ * at its {@link #detection} threshold, and each alert must be answered within {@code incidentResponse}.
+ */
 public record AuditRequirements(
-        int retentionDays, boolean siemIntegration, boolean realtimeMonitoring, String incidentResponse)
-        implements Serializable {}
+        int retentionDays,
+        boolean siemIntegration,
+        boolean realtimeMonitoring,
+        Duration incidentResponse,
+        Map<DetectionRule, DetectionThreshold> detection)
+        implements Serializable {
+    /** The response deadline of an alert when {@code incident_response} is not given. */
+    public static final Duration DEFAULT_INCIDENT_RESPONSE = Duration.ofHours(1);
+
+    public AuditRequirements {
+        Objects.requireNonNull(incidentResponse, "incidentResponse");
+        EnumMap<DetectionRule, DetectionThreshold> all = new EnumMap<>(DetectionRule.class);
+        for (DetectionRule rule : DetectionRule.values()) {
+            all.put(rule, rule.defaultThreshold());
+        }
+        all.putAll(detection);
+        detection = Map.copyOf(all);
+    }
+
+    /** Retention and SIEM only: no real-time monitoring, default thresholds. */
+    public AuditRequirements(int retentionDays, boolean siemIntegration) {
+        this(retentionDays, siemIntegration, false, DEFAULT_INCIDENT_RESPONSE, Map.of());
+    }
+
+    /** The threshold of {@code rule}: the configured one, else its default. */
+    public DetectionThreshold threshold(DetectionRule rule) {
+        return detection.get(rule);
+    }
+}

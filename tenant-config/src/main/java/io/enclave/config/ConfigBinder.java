@@ -4,6 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -114,7 +115,8 @@ final class ConfigBinder {
             List.of("fema_api_key", "noaa_scope", "rate_limits", "additional_apis");
     private static final List<String> RESTRICTION_KEYS = List.of("allowed_states", "allowed_classifications");
     private static final List<String> AUDIT_KEYS =
-            List.of("retention_days", "siem_integration", "realtime_monitoring", "incident_response");
+            List.of("retention_days", "siem_integration", "realtime_monitoring", "incident_response", "detection");
+    private static final List<String> THRESHOLD_KEYS = List.of("count", "window");
     private static final List<String> SECURITY_KEYS =
             List.of("network_isolation", "dedicated_processing", "additional_encryption");
     private static final List<String> PROCESSING_KEYS = List.of(
@@ -739,11 +741,33 @@ final class ConfigBinder {
     }
 
     private AuditRequirements audit(YamlSection audit) {
+        boolean monitoring = audit.bool("realtime_monitoring", false);
+        // Both only shape what real-time monitoring does, so without it they would be accepted and ignored.
+        for (String key : List.of("incident_response", "detection")) {
+            if (audit.has(key) && !monitoring) {
+                yaml.problem(
+                        audit.pathOf(key),
+                        "has no effect without realtime_monitoring: true; set that, or remove " + key,
+                        audit.lineOf(key));
+            }
+        }
+        YamlSection detection = audit.section("detection", DetectionRule.configKeys());
+        Map<DetectionRule, DetectionThreshold> thresholds = new EnumMap<>(DetectionRule.class);
+        for (DetectionRule rule : DetectionRule.values()) {
+            YamlSection given = detection.section(rule.configKey(), THRESHOLD_KEYS);
+            DetectionThreshold fallback = rule.defaultThreshold();
+            thresholds.put(
+                    rule,
+                    new DetectionThreshold(
+                            given.integer("count", fallback.count(), 1, 1_000_000),
+                            given.duration("window", fallback.window())));
+        }
         return new AuditRequirements(
                 audit.integer("retention_days", DEFAULT_RETENTION_DAYS, 1, 36_500),
                 audit.bool("siem_integration", false),
-                audit.bool("realtime_monitoring", false),
-                audit.string("incident_response", ""));
+                monitoring,
+                audit.duration("incident_response", AuditRequirements.DEFAULT_INCIDENT_RESPONSE),
+                thresholds);
     }
 
     private SecurityEnhancements security(YamlSection security) {

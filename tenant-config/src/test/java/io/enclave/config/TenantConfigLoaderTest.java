@@ -73,7 +73,8 @@ class TenantConfigLoaderTest {
         assertThat(restrictions.allowedClassifications())
                 .containsExactlyInAnyOrder(Classification.PUBLIC, Classification.INTERNAL, Classification.RESTRICTED);
 
-        assertThat(colorado.auditRequirements()).isEqualTo(new AuditRequirements(2555, true, true, "1h"));
+        assertThat(colorado.auditRequirements())
+                .isEqualTo(new AuditRequirements(2555, true, true, Duration.ofHours(1), Map.of()));
         assertThat(colorado.securityEnhancements()).isEqualTo(new SecurityEnhancements(true, false, true));
 
         ProcessingSettings processing = colorado.processing();
@@ -150,7 +151,7 @@ class TenantConfigLoaderTest {
 
         assertThat(tenant.kafka()).isEqualTo(KafkaCredentials.NONE);
         assertThat(tenant.database().password().isEmpty()).isTrue();
-        assertThat(tenant.auditRequirements()).isEqualTo(new AuditRequirements(2555, false, false, ""));
+        assertThat(tenant.auditRequirements()).isEqualTo(new AuditRequirements(2555, false));
         assertThat(tenant.securityEnhancements()).isEqualTo(SecurityEnhancements.NONE);
         assertThat(tenant.processing())
                 .isEqualTo(ProcessingSettings.builder()
@@ -203,17 +204,16 @@ class TenantConfigLoaderTest {
     @Test
     void environmentReferencesResolveInSecretsEndpointsAndPaths() {
         String yaml = MINIMAL.replace("\"localhost:9092\"", "\"${KAFKA_HOST}:${KAFKA_PORT:-9092}\"")
-                        .replace("user: colorado_writer", "user: colorado_writer\n      password: ${DB_PASSWORD}")
-                        .replace(
-                                "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}",
-                                "  database: {jdbc_url: \"${JDBC_URL}\", dialect: \"${DIALECT:-mysql}\"}")
-                        .replace(
-                                "keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}",
-                                "keystore: {path: \"${KEYSTORE_DIR}/keys.bcfks\", password: \"${KEYSTORE_PASSWORD}\"}")
-                + """
-                    audit_requirements:
-                      incident_response: "within 2h, $${LITERAL}"
-                """;
+                .replace("user: colorado_writer", "user: colorado_writer\n      password: ${DB_PASSWORD}")
+                .replace(
+                        "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}",
+                        "  database: {jdbc_url: \"${JDBC_URL}\", dialect: \"${DIALECT:-mysql}\"}")
+                .replace(
+                        "keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}",
+                        "keystore: {path: \"${KEYSTORE_DIR}/keys.bcfks\", password: \"${KEYSTORE_PASSWORD}\"}")
+                .replace(
+                        "organization: Colorado Division of Homeland Security and Emergency Management",
+                        "organization: \"Colorado DHSEM $${LITERAL}\"");
 
         EnclaveConfig config = parse(
                 yaml,
@@ -236,7 +236,7 @@ class TenantConfigLoaderTest {
         assertThat(tenant.keystore().path()).isEqualTo("/etc/enclave/keys.bcfks");
         assertThat(tenant.keystore().password().reveal()).isEqualTo("store-pw-long-enough");
         assertThat(tenant.database().password().reveal()).isEqualTo("db-password-from-env");
-        assertThat(tenant.auditRequirements().incidentResponse()).isEqualTo("within 2h, ${LITERAL}");
+        assertThat(tenant.organization()).isEqualTo("Colorado DHSEM ${LITERAL}");
     }
 
     /** A password moved into a field that is copied into every row (data_owner) would leak it to every reader. */
@@ -264,7 +264,8 @@ class TenantConfigLoaderTest {
                     processing:
                       parallelism: ${PARALLELISM:-2}
                     audit_requirements:
-                      incident_response: "within ${IR_HOURS}h"
+                      realtime_monitoring: true
+                      incident_response: "${IR_HOURS}h"
                 """;
 
         String rule = " is not allowed here: ${...} may fill only secrets, endpoints and paths"
@@ -275,7 +276,7 @@ class TenantConfigLoaderTest {
                                 + " (line 9)",
                         "tenants.colorado_state.processing.parallelism: '${PARALLELISM:-2}'" + rule + " (line 17)",
                         "tenants.colorado_state.audit_requirements.incident_response: '${IR_HOURS}'" + rule
-                                + " (line 19)");
+                                + " (line 20)");
     }
 
     @Test
