@@ -410,8 +410,10 @@ final class ConfigBinder {
         ApiAccess api = apiAccess(tenant.section("api_access", API_KEYS), restrictions.allowedStates());
         AuditRequirements audit = audit(tenant.section("audit_requirements", AUDIT_KEYS));
         SecurityEnhancements security = security(tenant.section("security_enhancements", SECURITY_KEYS));
-        ProcessingSettings processing =
-                processing(tenant.section("processing", PROCESSING_KEYS), level.orElse(Classification.PUBLIC));
+        ProcessingSettings processing = processing(
+                tenant.section("processing", PROCESSING_KEYS),
+                level.orElse(Classification.PUBLIC),
+                security.additionalEncryption());
         KeystoreSettings keystore = keystore(id, tenant.requiredSection("keystore", KEYSTORE_KEYS));
         return new TenantConfig(
                 id,
@@ -777,7 +779,7 @@ final class ConfigBinder {
                 security.bool("additional_encryption", false));
     }
 
-    private ProcessingSettings processing(YamlSection processing, Classification level) {
+    private ProcessingSettings processing(YamlSection processing, Classification level, boolean additionalEncryption) {
         ProcessingSettings defaults = ProcessingSettings.builder().build();
         // Without an encrypt section the level decides; "encrypt: {}" is an explicit choice of none.
         boolean configured = processing.has("encrypt");
@@ -790,7 +792,9 @@ final class ConfigBinder {
                 .dedupTtl(processing.duration("dedup_ttl", defaults.dedupTtl()))
                 .checkpointInterval(processing.duration("checkpoint_interval", defaults.checkpointInterval()))
                 .topicPartitions(processing.integer("topic_partitions", defaults.topicPartitions(), 1, 64))
-                .encryptedFields(configured ? encryptedFields(processing) : EncryptionDefaults.forLevel(level))
+                .encryptedFields(EncryptionDefaults.withAdditional(
+                        configured ? encryptedFields(processing) : EncryptionDefaults.forLevel(level),
+                        additionalEncryption))
                 .encryptionFromDefaults(!configured)
                 .build();
     }

@@ -91,7 +91,13 @@ class TenantConfigLoaderTest {
                         new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
                         new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC),
                         new EncryptedField(StreamKind.WEATHER, "description", EncryptionMode.RANDOMIZED),
-                        new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED));
+                        new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED),
+                        // additional_encryption: true adds every classified text field not listed.
+                        new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.DISASTERS, "fipsCountyCode", EncryptionMode.DETERMINISTIC),
+                        new EncryptedField(StreamKind.WEATHER, "areaDesc", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.WEATHER, "headline", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.WEATHER, "senderName", EncryptionMode.RANDOMIZED));
     }
 
     @Test
@@ -105,7 +111,7 @@ class TenantConfigLoaderTest {
         assertThat(dhs.apiAccess().noaaScope().isAll()).isTrue();
         assertThat(dhs.processing().encryptedFields(StreamKind.WEATHER))
                 .extracting(EncryptedField::field)
-                .containsExactly("description", "instruction", "senderName", "areaDesc");
+                .containsExactly("description", "instruction", "senderName", "areaDesc", "headline");
 
         TenantConfig texas = config.tenant("texas_state");
         assertThat(texas.classificationLevel()).isEqualTo(Classification.INTERNAL);
