@@ -9,7 +9,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +38,6 @@ final class ConfigBinder {
 
     static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
-    static final Pattern API_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     static final Pattern KAFKA_USER = Pattern.compile("[A-Za-z0-9_.@-]{1,128}");
     static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern BOOTSTRAP = Pattern.compile("[^,\\s]+:[0-9]{1,5}(,[^,\\s]+:[0-9]{1,5})*");
@@ -700,7 +698,14 @@ final class ConfigBinder {
         // Least privilege: without its own scope, a tenant pulls NOAA data only for states it may receive.
         StateScope noaaScope =
                 api.has("noaa_scope") ? stateScope(api, "noaa_scope").orElse(allowedStates) : allowedStates;
-        return new ApiAccess(api.secret("fema_api_key"), noaaScope, rateLimits(api), additionalApis(api));
+        if (api.given("additional_apis")) {
+            // Named without an endpoint or a format, so never polled: accepted, it would be ignored.
+            yaml.problem(
+                    api.pathOf("additional_apis"),
+                    "has no effect: the ingest job polls only OpenFEMA and NWS; remove it",
+                    api.lineOf("additional_apis"));
+        }
+        return new ApiAccess(api.secret("fema_api_key"), noaaScope, rateLimits(api));
     }
 
     private Map<String, RateLimit> rateLimits(YamlSection api) {
@@ -708,10 +713,11 @@ final class ConfigBinder {
         for (YamlReader.Entry entry :
                 api.mapping("rate_limits").orElse(Map.of()).values()) {
             String path = YamlReader.child(api.pathOf("rate_limits"), entry.key());
-            if (!API_NAME.matcher(entry.key()).matches()) {
+            if (!ApiAccess.POLLED_APIS.contains(entry.key())) {
                 yaml.problem(
                         path,
-                        "API name " + Scalar.quote(entry.key()) + " must match " + API_NAME.pattern(),
+                        "unknown API " + Scalar.quote(entry.key()) + ": the ingest job polls only "
+                                + String.join(" and ", ApiAccess.POLLED_APIS) + ", so a limit for it would do nothing",
                         entry.keyLine());
             }
             Optional<Scalar> value = yaml.requiredScalar(entry.value(), path);
@@ -726,20 +732,6 @@ final class ConfigBinder {
             }
         }
         return limits;
-    }
-
-    private List<String> additionalApis(YamlSection api) {
-        String path = api.pathOf("additional_apis");
-        List<Node> items = api.list("additional_apis").orElse(List.of());
-        Set<String> names = new LinkedHashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            Optional<Scalar> name =
-                    yaml.requiredScalar(items.get(i), YamlReader.item(path, i)).filter(v -> yaml.matches(v, API_NAME));
-            if (name.isPresent() && !names.add(name.get().text())) {
-                yaml.problem(name.get(), name.get().quoted() + " is listed twice");
-            }
-        }
-        return List.copyOf(names);
     }
 
     private AuditRequirements audit(YamlSection audit) {

@@ -65,7 +65,6 @@ class TenantConfigLoaderTest {
         assertThat(api.rateLimits()).containsOnlyKeys("fema", "noaa");
         assertThat(api.rateLimits().get("fema")).isEqualTo(new RateLimit(1000, RateLimit.Window.HOUR));
         assertThat(api.rateLimits().get("noaa")).isEqualTo(new RateLimit(5000, RateLimit.Window.HOUR));
-        assertThat(api.additionalApis()).containsExactly("colorado_dhsem");
 
         DataRestrictions restrictions = colorado.dataRestrictions();
         assertThat(restrictions.allowedStates().isAll()).isFalse();
@@ -169,7 +168,6 @@ class TenantConfigLoaderTest {
                 .as("without its own scope a tenant pulls NOAA data only for its allowed states")
                 .isEqualTo(tenant.dataRestrictions().allowedStates());
         assertThat(tenant.apiAccess().rateLimits()).isEmpty();
-        assertThat(tenant.apiAccess().additionalApis()).isEmpty();
 
         GlobalSettings global = parse(MINIMAL).global();
         assertThat(global.kafkaSecurityProtocol()).isEqualTo("PLAINTEXT");
@@ -195,7 +193,7 @@ class TenantConfigLoaderTest {
     void rateLimitsParseInEveryWindow() {
         String yaml = MINIMAL + """
                     api_access:
-                      rate_limits: {fema: 10/second, noaa: 600/minute, ipaws: 1000/hour, usgs: 86400/day}
+                      rate_limits: {fema: 10/second, noaa: 600/minute}
                 """;
 
         Map<String, RateLimit> limits =
@@ -203,8 +201,26 @@ class TenantConfigLoaderTest {
 
         assertThat(limits.get("fema")).isEqualTo(new RateLimit(10, RateLimit.Window.SECOND));
         assertThat(limits.get("noaa").permitsPerSecond()).isEqualTo(10.0);
-        assertThat(limits.get("ipaws").toString()).isEqualTo("1000/hour");
-        assertThat(limits.get("usgs").permitsPerSecond()).isEqualTo(1.0);
+        assertThat(RateLimit.parse("1000/hour").orElseThrow().toString()).isEqualTo("1000/hour");
+        assertThat(RateLimit.parse("86400/day").orElseThrow().permitsPerSecond())
+                .isEqualTo(1.0);
+    }
+
+    /** Issue 18: no key is accepted and ignored; only the two polled APIs take a limit, and none is "additional". */
+    @Test
+    void apisThatAreNeverPolledAreRefused() {
+        String yaml = MINIMAL + """
+                    api_access:
+                      rate_limits: {fema: 10/second, usgs: 86400/day}
+                      additional_apis: [cisa_kev]
+                """;
+
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.colorado_state.api_access.rate_limits.usgs: unknown API 'usgs': the ingest job polls"
+                                + " only fema and noaa, so a limit for it would do nothing (line 17)",
+                        "tenants.colorado_state.api_access.additional_apis: has no effect: the ingest job polls only"
+                                + " OpenFEMA and NWS; remove it (line 18)");
     }
 
     @Test
