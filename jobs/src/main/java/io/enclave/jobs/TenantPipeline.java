@@ -24,6 +24,11 @@ import io.enclave.operators.audit.SinkFlushAuditor;
 import io.enclave.operators.crypto.FieldEncryptor;
 import io.enclave.operators.crypto.FieldEncryptorOperator;
 import io.enclave.operators.crypto.KeyProviderFactory;
+import io.enclave.operators.detect.AuditEventTime;
+import io.enclave.operators.detect.DetectionFilter;
+import io.enclave.operators.detect.DetectionKey;
+import io.enclave.operators.detect.DetectionRules;
+import io.enclave.operators.detect.SecurityDetector;
 import io.enclave.operators.record.RawEvent;
 import io.enclave.operators.record.TenantEvent;
 import io.enclave.sinks.schema.AuditAnchor;
@@ -209,6 +214,9 @@ public final class TenantPipeline {
                     .setParallelism(1);
             auditStream = auditStream.union(submitted);
         }
+        if (tenant.auditRequirements().realtimeMonitoring()) {
+            auditStream = auditStream.union(detect(auditStream, audit, names));
+        }
         SingleOutputStreamOperator<AuditRecord> chained = auditStream
                 .keyBy(new AuditTenantKey())
                 .transform(
@@ -250,6 +258,29 @@ public final class TenantPipeline {
                     .setParallelism(1);
             sink(anchors, auditAnchorSink, names, "audit_anchor", 1);
         }
+    }
+
+    /**
+     * Real-time detection over the audit stream before it is chained: event time and watermarks
+     * of its own (one generator, so every operator's records count), then the rules keyed by
+     * {@link DetectionKey}. Its SECURITY_ALERT records join the chain like any other.
+     */
+    private DataStream<AuditRecord> detect(DataStream<AuditRecord> auditStream, AuditContext audit, TenantNames names) {
+        DetectionRules rules = DetectionRules.of(tenant.auditRequirements());
+        return auditStream
+                .assignTimestampsAndWatermarks(AuditEventTime.watermarks())
+                .name(names.operatorName("detect_time"))
+                .uid(names.operatorUid("detect_time"))
+                .setParallelism(1)
+                .filter(new DetectionFilter(rules))
+                .name(names.operatorName("detect_filter"))
+                .uid(names.operatorUid("detect_filter"))
+                .setParallelism(1)
+                .keyBy(new DetectionKey(rules))
+                .process(new SecurityDetector(audit, rules, names.operatorName("detect")))
+                .name(names.operatorName("detect"))
+                .uid(names.operatorUid("detect"))
+                .setParallelism(1);
     }
 
     /** The field encryptor, under the uid it always had, so a savepoint's (stateless) operator still maps. */

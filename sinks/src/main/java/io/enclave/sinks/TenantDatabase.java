@@ -143,6 +143,28 @@ public final class TenantDatabase {
         return "'" + tenant.database().user() + "'@'" + ACCOUNT_HOST + "'";
     }
 
+    /**
+     * Every database account of the tenant, each as {@code 'user'@'host'}: today its one writer
+     * account. Whatever must reach or lock all of them (a quarantine) goes through this list, so
+     * an account added here later is contained too.
+     */
+    public List<String> accounts() {
+        return List.of(account());
+    }
+
+    /**
+     * {@code ALTER USER account ACCOUNT LOCK} (MySQL 5.7+, MariaDB 10.4+): no new login until
+     * unlocked; the account, its password and grants stay. StarRocks has no such clause.
+     */
+    public static String lockStatement(String account) {
+        return "ALTER USER " + account + " ACCOUNT LOCK";
+    }
+
+    /** {@code ALTER USER account ACCOUNT UNLOCK}, which reverses {@link #lockStatement}. */
+    public static String unlockStatement(String account) {
+        return "ALTER USER " + account + " ACCOUNT UNLOCK";
+    }
+
     /** The StarRocks role holding the tenant's privileges. */
     public String roleName() {
         return tenant.names().resourcePrefix() + "writer";

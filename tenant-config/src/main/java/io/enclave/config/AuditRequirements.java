@@ -1,10 +1,16 @@
 package io.enclave.config;
 
 import java.io.Serializable;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * How long the tenant's audit trail is kept, where else it goes, and which job signing key its
- * auditor trusts.
+ * How long the tenant's audit trail is kept, where else it goes, whether the tenant's job watches it in
+ * real time, and which job signing key its auditor trusts: with {@code realtimeMonitoring} the job runs every
+ * {@link DetectionRule} at its {@link #detection} threshold, and each alert must be answered within
+ * {@code incidentResponse}.
  *
  * @param jobKeyFingerprint the fingerprint ({@code sha256:HEX}, as {@code keys init} prints it) of the tenant job's
  *     first audit signing key, pinned by the auditor out of band; {@code audit verify} authenticates the trust file
@@ -14,13 +20,41 @@ public record AuditRequirements(
         int retentionDays,
         boolean siemIntegration,
         boolean realtimeMonitoring,
-        String incidentResponse,
+        Duration incidentResponse,
+        Map<DetectionRule, DetectionThreshold> detection,
         String jobKeyFingerprint)
         implements Serializable {
+    /** The response deadline of an alert when {@code incident_response} is not given. */
+    public static final Duration DEFAULT_INCIDENT_RESPONSE = Duration.ofHours(1);
+
+    public AuditRequirements {
+        Objects.requireNonNull(incidentResponse, "incidentResponse");
+        Objects.requireNonNull(jobKeyFingerprint, "jobKeyFingerprint");
+        EnumMap<DetectionRule, DetectionThreshold> all = new EnumMap<>(DetectionRule.class);
+        for (DetectionRule rule : DetectionRule.values()) {
+            all.put(rule, rule.defaultThreshold());
+        }
+        all.putAll(detection);
+        detection = Map.copyOf(all);
+    }
 
     /** Without a pinned job key. */
     public AuditRequirements(
-            int retentionDays, boolean siemIntegration, boolean realtimeMonitoring, String incidentResponse) {
-        this(retentionDays, siemIntegration, realtimeMonitoring, incidentResponse, "");
+            int retentionDays,
+            boolean siemIntegration,
+            boolean realtimeMonitoring,
+            Duration incidentResponse,
+            Map<DetectionRule, DetectionThreshold> detection) {
+        this(retentionDays, siemIntegration, realtimeMonitoring, incidentResponse, detection, "");
+    }
+
+    /** Retention and SIEM only: no real-time monitoring, default thresholds, no pinned job key. */
+    public AuditRequirements(int retentionDays, boolean siemIntegration) {
+        this(retentionDays, siemIntegration, false, DEFAULT_INCIDENT_RESPONSE, Map.of());
+    }
+
+    /** The threshold of {@code rule}: the configured one, else its default. */
+    public DetectionThreshold threshold(DetectionRule rule) {
+        return detection.get(rule);
     }
 }

@@ -4,11 +4,11 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +38,6 @@ final class ConfigBinder {
 
     static final Pattern KEY_REFERENCE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
-    static final Pattern API_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     static final Pattern KAFKA_USER = Pattern.compile("[A-Za-z0-9_.@-]{1,128}");
     static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern BOOTSTRAP = Pattern.compile("[^,\\s]+:[0-9]{1,5}(,[^,\\s]+:[0-9]{1,5})*");
@@ -118,7 +117,13 @@ final class ConfigBinder {
             List.of("fema_api_key", "noaa_scope", "rate_limits", "additional_apis");
     private static final List<String> RESTRICTION_KEYS = List.of("allowed_states", "allowed_classifications");
     private static final List<String> AUDIT_KEYS = List.of(
-            "retention_days", "siem_integration", "realtime_monitoring", "incident_response", "job_key_fingerprint");
+            "retention_days",
+            "siem_integration",
+            "realtime_monitoring",
+            "incident_response",
+            "detection",
+            "job_key_fingerprint");
+    private static final List<String> THRESHOLD_KEYS = List.of("count", "window");
     private static final List<String> SECURITY_KEYS =
             List.of("network_isolation", "dedicated_processing", "additional_encryption");
     private static final List<String> PROCESSING_KEYS = List.of(
@@ -435,8 +440,10 @@ final class ConfigBinder {
         ApiAccess api = apiAccess(tenant.section("api_access", API_KEYS), restrictions.allowedStates());
         AuditRequirements audit = audit(tenant.section("audit_requirements", AUDIT_KEYS));
         SecurityEnhancements security = security(tenant.section("security_enhancements", SECURITY_KEYS));
-        ProcessingSettings processing =
-                processing(tenant.section("processing", PROCESSING_KEYS), level.orElse(Classification.PUBLIC));
+        ProcessingSettings processing = processing(
+                tenant.section("processing", PROCESSING_KEYS),
+                level.orElse(Classification.PUBLIC),
+                security.additionalEncryption());
         KeystoreSettings keystore = keystore(id, tenant.requiredSection("keystore", KEYSTORE_KEYS));
         return new TenantConfig(
                 id,
@@ -728,7 +735,14 @@ final class ConfigBinder {
         // Least privilege: without its own scope, a tenant pulls NOAA data only for states it may receive.
         StateScope noaaScope =
                 api.has("noaa_scope") ? stateScope(api, "noaa_scope").orElse(allowedStates) : allowedStates;
-        return new ApiAccess(api.secret("fema_api_key"), noaaScope, rateLimits(api), additionalApis(api));
+        if (api.given("additional_apis")) {
+            // Named without an endpoint or a format, so never polled: accepted, it would be ignored.
+            yaml.problem(
+                    api.pathOf("additional_apis"),
+                    "has no effect: the ingest job polls only OpenFEMA and NWS; remove it",
+                    api.lineOf("additional_apis"));
+        }
+        return new ApiAccess(api.secret("fema_api_key"), noaaScope, rateLimits(api));
     }
 
     private Map<String, RateLimit> rateLimits(YamlSection api) {
@@ -736,10 +750,11 @@ final class ConfigBinder {
         for (YamlReader.Entry entry :
                 api.mapping("rate_limits").orElse(Map.of()).values()) {
             String path = YamlReader.child(api.pathOf("rate_limits"), entry.key());
-            if (!API_NAME.matcher(entry.key()).matches()) {
+            if (!ApiAccess.POLLED_APIS.contains(entry.key())) {
                 yaml.problem(
                         path,
-                        "API name " + Scalar.quote(entry.key()) + " must match " + API_NAME.pattern(),
+                        "unknown API " + Scalar.quote(entry.key()) + ": the ingest job polls only "
+                                + String.join(" and ", ApiAccess.POLLED_APIS) + ", so a limit for it would do nothing",
                         entry.keyLine());
             }
             Optional<Scalar> value = yaml.requiredScalar(entry.value(), path);
@@ -756,26 +771,34 @@ final class ConfigBinder {
         return limits;
     }
 
-    private List<String> additionalApis(YamlSection api) {
-        String path = api.pathOf("additional_apis");
-        List<Node> items = api.list("additional_apis").orElse(List.of());
-        Set<String> names = new LinkedHashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            Optional<Scalar> name =
-                    yaml.requiredScalar(items.get(i), YamlReader.item(path, i)).filter(v -> yaml.matches(v, API_NAME));
-            if (name.isPresent() && !names.add(name.get().text())) {
-                yaml.problem(name.get(), name.get().quoted() + " is listed twice");
+    private AuditRequirements audit(YamlSection audit) {
+        boolean monitoring = audit.bool("realtime_monitoring", false);
+        // Both only shape what real-time monitoring does, so without it they would be accepted and ignored.
+        for (String key : List.of("incident_response", "detection")) {
+            if (audit.has(key) && !monitoring) {
+                yaml.problem(
+                        audit.pathOf(key),
+                        "has no effect without realtime_monitoring: true; set that, or remove " + key,
+                        audit.lineOf(key));
             }
         }
-        return List.copyOf(names);
-    }
-
-    private AuditRequirements audit(YamlSection audit) {
+        YamlSection detection = audit.section("detection", DetectionRule.configKeys());
+        Map<DetectionRule, DetectionThreshold> thresholds = new EnumMap<>(DetectionRule.class);
+        for (DetectionRule rule : DetectionRule.values()) {
+            YamlSection given = detection.section(rule.configKey(), THRESHOLD_KEYS);
+            DetectionThreshold fallback = rule.defaultThreshold();
+            thresholds.put(
+                    rule,
+                    new DetectionThreshold(
+                            given.integer("count", fallback.count(), 1, 1_000_000),
+                            given.duration("window", fallback.window())));
+        }
         return new AuditRequirements(
                 audit.integer("retention_days", DEFAULT_RETENTION_DAYS, 1, 36_500),
                 audit.bool("siem_integration", false),
-                audit.bool("realtime_monitoring", false),
-                audit.string("incident_response", ""),
+                monitoring,
+                audit.duration("incident_response", AuditRequirements.DEFAULT_INCIDENT_RESPONSE),
+                thresholds,
                 audit.scalar("job_key_fingerprint")
                         .filter(v -> yaml.matches(v, KEY_FINGERPRINT))
                         .map(Scalar::text)
@@ -789,7 +812,7 @@ final class ConfigBinder {
                 security.bool("additional_encryption", false));
     }
 
-    private ProcessingSettings processing(YamlSection processing, Classification level) {
+    private ProcessingSettings processing(YamlSection processing, Classification level, boolean additionalEncryption) {
         ProcessingSettings defaults = ProcessingSettings.builder().build();
         // Without an encrypt section the level decides; "encrypt: {}" is an explicit choice of none.
         boolean configured = processing.has("encrypt");
@@ -802,7 +825,9 @@ final class ConfigBinder {
                 .dedupTtl(processing.duration("dedup_ttl", defaults.dedupTtl()))
                 .checkpointInterval(processing.duration("checkpoint_interval", defaults.checkpointInterval()))
                 .topicPartitions(processing.integer("topic_partitions", defaults.topicPartitions(), 1, 64))
-                .encryptedFields(configured ? encryptedFields(processing) : EncryptionDefaults.forLevel(level))
+                .encryptedFields(EncryptionDefaults.withAdditional(
+                        configured ? encryptedFields(processing) : EncryptionDefaults.forLevel(level),
+                        additionalEncryption))
                 .encryptionFromDefaults(!configured)
                 .build();
     }

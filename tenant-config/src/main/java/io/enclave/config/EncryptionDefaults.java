@@ -36,6 +36,28 @@ public final class EncryptionDefaults {
         return List.copyOf(fields);
     }
 
+    /**
+     * What {@code security_enhancements.additional_encryption: true} adds: every classified text
+     * field, that is every field CONFIDENTIAL encrypts by default, whatever the tenant's own level,
+     * on top of {@code fields} (configured or by level). A field already in {@code fields} keeps
+     * its mode there, so a deterministic choice stays joinable.
+     */
+    public static List<EncryptedField> withAdditional(List<EncryptedField> fields, boolean additionalEncryption) {
+        if (!additionalEncryption) {
+            return fields;
+        }
+        List<EncryptedField> all = new ArrayList<>(fields);
+        for (EncryptedField classified : forLevel(Classification.CONFIDENTIAL)) {
+            boolean listed = fields.stream()
+                    .anyMatch(
+                            f -> f.stream() == classified.stream() && f.field().equals(classified.field()));
+            if (!listed) {
+                all.add(classified);
+            }
+        }
+        return List.copyOf(all);
+    }
+
     private static EncryptedField randomized(StreamKind stream, String field) {
         return new EncryptedField(stream, field, EncryptionMode.RANDOMIZED);
     }

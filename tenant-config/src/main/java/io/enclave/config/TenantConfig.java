@@ -81,10 +81,9 @@ public record TenantConfig(
         private KafkaCredentials kafkaPublisher = KafkaCredentials.NONE;
         private KafkaQuotas kafkaQuotas = KafkaQuotas.DEFAULT;
         private ResourceGroup resourceGroup = ResourceGroup.DEFAULT;
-        private ApiAccess apiAccess =
-                new ApiAccess(Secret.of(""), StateScope.all(), java.util.Map.of(), java.util.List.of());
+        private ApiAccess apiAccess = new ApiAccess(Secret.of(""), StateScope.all(), java.util.Map.of());
         private DataRestrictions dataRestrictions;
-        private AuditRequirements auditRequirements = new AuditRequirements(365, false, false, "");
+        private AuditRequirements auditRequirements = new AuditRequirements(365, false);
         private SecurityEnhancements securityEnhancements = SecurityEnhancements.NONE;
         private ProcessingSettings processing = ProcessingSettings.builder().build();
         /** No usable store (its password is empty) until a tool or test sets one with {@link #keystore}. */

@@ -70,6 +70,35 @@ class EncryptionConfigTest {
         assertThat(none.encryptedFields()).isEmpty();
     }
 
+    /** additional_encryption: every classified text field on top of the configured ones, their modes kept. */
+    @Test
+    void additionalEncryptionAddsEveryClassifiedTextFieldToTheConfiguredOnes() {
+        ProcessingSettings more = parse(MINIMAL + """
+                    security_enhancements: {additional_encryption: true}
+                    processing:
+                      encrypt:
+                        disasters: [{field: declarationTitle, mode: deterministic}, incidentType]
+                """).tenant("colorado_state").processing();
+
+        assertThat(more.encryptedFields())
+                .contains(
+                        new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.DETERMINISTIC),
+                        new EncryptedField(StreamKind.DISASTERS, "incidentType", EncryptionMode.RANDOMIZED))
+                .containsAll(EncryptionDefaults.forLevel(Classification.CONFIDENTIAL).stream()
+                        .filter(f -> !f.field().equals("declarationTitle"))
+                        .toList())
+                .doesNotContain(
+                        new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.RANDOMIZED));
+        ProcessingSettings without =
+                parse(MINIMAL + """
+                    processing:
+                      encrypt:
+                        disasters: [incidentType]
+                """).tenant("colorado_state").processing();
+        assertThat(without.encryptedFields())
+                .containsExactly(new EncryptedField(StreamKind.DISASTERS, "incidentType", EncryptionMode.RANDOMIZED));
+    }
+
     @Test
     void publicAndInternalTenantsEncryptNothingByDefaultAndConfidentialOnesMore() {
         assertThat(EncryptionDefaults.forLevel(Classification.PUBLIC)).isEmpty();

@@ -65,7 +65,6 @@ class TenantConfigLoaderTest {
         assertThat(api.rateLimits()).containsOnlyKeys("fema", "noaa");
         assertThat(api.rateLimits().get("fema")).isEqualTo(new RateLimit(1000, RateLimit.Window.HOUR));
         assertThat(api.rateLimits().get("noaa")).isEqualTo(new RateLimit(5000, RateLimit.Window.HOUR));
-        assertThat(api.additionalApis()).containsExactly("colorado_dhsem");
 
         DataRestrictions restrictions = colorado.dataRestrictions();
         assertThat(restrictions.allowedStates().isAll()).isFalse();
@@ -73,7 +72,8 @@ class TenantConfigLoaderTest {
         assertThat(restrictions.allowedClassifications())
                 .containsExactlyInAnyOrder(Classification.PUBLIC, Classification.INTERNAL, Classification.RESTRICTED);
 
-        assertThat(colorado.auditRequirements()).isEqualTo(new AuditRequirements(2555, true, true, "1h"));
+        assertThat(colorado.auditRequirements())
+                .isEqualTo(new AuditRequirements(2555, true, true, Duration.ofHours(1), Map.of()));
         assertThat(colorado.securityEnhancements()).isEqualTo(new SecurityEnhancements(true, false, true));
 
         ProcessingSettings processing = colorado.processing();
@@ -90,7 +90,13 @@ class TenantConfigLoaderTest {
                         new EncryptedField(StreamKind.DISASTERS, "designatedArea", EncryptionMode.RANDOMIZED),
                         new EncryptedField(StreamKind.DISASTERS, "placeCode", EncryptionMode.DETERMINISTIC),
                         new EncryptedField(StreamKind.WEATHER, "description", EncryptionMode.RANDOMIZED),
-                        new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED));
+                        new EncryptedField(StreamKind.WEATHER, "instruction", EncryptionMode.RANDOMIZED),
+                        // additional_encryption: true adds every classified text field not listed.
+                        new EncryptedField(StreamKind.DISASTERS, "declarationTitle", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.DISASTERS, "fipsCountyCode", EncryptionMode.DETERMINISTIC),
+                        new EncryptedField(StreamKind.WEATHER, "areaDesc", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.WEATHER, "headline", EncryptionMode.RANDOMIZED),
+                        new EncryptedField(StreamKind.WEATHER, "senderName", EncryptionMode.RANDOMIZED));
     }
 
     @Test
@@ -104,7 +110,7 @@ class TenantConfigLoaderTest {
         assertThat(dhs.apiAccess().noaaScope().isAll()).isTrue();
         assertThat(dhs.processing().encryptedFields(StreamKind.WEATHER))
                 .extracting(EncryptedField::field)
-                .containsExactly("description", "instruction", "senderName", "areaDesc");
+                .containsExactly("description", "instruction", "senderName", "areaDesc", "headline");
 
         TenantConfig texas = config.tenant("texas_state");
         assertThat(texas.classificationLevel()).isEqualTo(Classification.INTERNAL);
@@ -150,7 +156,7 @@ class TenantConfigLoaderTest {
 
         assertThat(tenant.kafka()).isEqualTo(KafkaCredentials.NONE);
         assertThat(tenant.database().password().isEmpty()).isTrue();
-        assertThat(tenant.auditRequirements()).isEqualTo(new AuditRequirements(2555, false, false, ""));
+        assertThat(tenant.auditRequirements()).isEqualTo(new AuditRequirements(2555, false));
         assertThat(tenant.securityEnhancements()).isEqualTo(SecurityEnhancements.NONE);
         assertThat(tenant.processing())
                 .isEqualTo(ProcessingSettings.builder()
@@ -162,7 +168,6 @@ class TenantConfigLoaderTest {
                 .as("without its own scope a tenant pulls NOAA data only for its allowed states")
                 .isEqualTo(tenant.dataRestrictions().allowedStates());
         assertThat(tenant.apiAccess().rateLimits()).isEmpty();
-        assertThat(tenant.apiAccess().additionalApis()).isEmpty();
 
         GlobalSettings global = parse(MINIMAL).global();
         assertThat(global.kafkaSecurityProtocol()).isEqualTo("PLAINTEXT");
@@ -188,7 +193,7 @@ class TenantConfigLoaderTest {
     void rateLimitsParseInEveryWindow() {
         String yaml = MINIMAL + """
                     api_access:
-                      rate_limits: {fema: 10/second, noaa: 600/minute, ipaws: 1000/hour, usgs: 86400/day}
+                      rate_limits: {fema: 10/second, noaa: 600/minute}
                 """;
 
         Map<String, RateLimit> limits =
@@ -196,24 +201,41 @@ class TenantConfigLoaderTest {
 
         assertThat(limits.get("fema")).isEqualTo(new RateLimit(10, RateLimit.Window.SECOND));
         assertThat(limits.get("noaa").permitsPerSecond()).isEqualTo(10.0);
-        assertThat(limits.get("ipaws").toString()).isEqualTo("1000/hour");
-        assertThat(limits.get("usgs").permitsPerSecond()).isEqualTo(1.0);
+        assertThat(RateLimit.parse("1000/hour").orElseThrow().toString()).isEqualTo("1000/hour");
+        assertThat(RateLimit.parse("86400/day").orElseThrow().permitsPerSecond())
+                .isEqualTo(1.0);
+    }
+
+    /** Issue 18: no key is accepted and ignored; only the two polled APIs take a limit, and none is "additional". */
+    @Test
+    void apisThatAreNeverPolledAreRefused() {
+        String yaml = MINIMAL + """
+                    api_access:
+                      rate_limits: {fema: 10/second, usgs: 86400/day}
+                      additional_apis: [cisa_kev]
+                """;
+
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.colorado_state.api_access.rate_limits.usgs: unknown API 'usgs': the ingest job polls"
+                                + " only fema and noaa, so a limit for it would do nothing (line 17)",
+                        "tenants.colorado_state.api_access.additional_apis: has no effect: the ingest job polls only"
+                                + " OpenFEMA and NWS; remove it (line 18)");
     }
 
     @Test
     void environmentReferencesResolveInSecretsEndpointsAndPaths() {
         String yaml = MINIMAL.replace("\"localhost:9092\"", "\"${KAFKA_HOST}:${KAFKA_PORT:-9092}\"")
-                        .replace("user: colorado_writer", "user: colorado_writer\n      password: ${DB_PASSWORD}")
-                        .replace(
-                                "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}",
-                                "  database: {jdbc_url: \"${JDBC_URL}\", dialect: \"${DIALECT:-mysql}\"}")
-                        .replace(
-                                "keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}",
-                                "keystore: {path: \"${KEYSTORE_DIR}/keys.bcfks\", password: \"${KEYSTORE_PASSWORD}\"}")
-                + """
-                    audit_requirements:
-                      incident_response: "within 2h, $${LITERAL}"
-                """;
+                .replace("user: colorado_writer", "user: colorado_writer\n      password: ${DB_PASSWORD}")
+                .replace(
+                        "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}",
+                        "  database: {jdbc_url: \"${JDBC_URL}\", dialect: \"${DIALECT:-mysql}\"}")
+                .replace(
+                        "keystore: {path: /var/lib/enclave/keys/colorado_state.bcfks, password: colorado-keystore-password}",
+                        "keystore: {path: \"${KEYSTORE_DIR}/keys.bcfks\", password: \"${KEYSTORE_PASSWORD}\"}")
+                .replace(
+                        "organization: Colorado Division of Homeland Security and Emergency Management",
+                        "organization: \"Colorado DHSEM $${LITERAL}\"");
 
         EnclaveConfig config = parse(
                 yaml,
@@ -236,7 +258,7 @@ class TenantConfigLoaderTest {
         assertThat(tenant.keystore().path()).isEqualTo("/etc/enclave/keys.bcfks");
         assertThat(tenant.keystore().password().reveal()).isEqualTo("store-pw-long-enough");
         assertThat(tenant.database().password().reveal()).isEqualTo("db-password-from-env");
-        assertThat(tenant.auditRequirements().incidentResponse()).isEqualTo("within 2h, ${LITERAL}");
+        assertThat(tenant.organization()).isEqualTo("Colorado DHSEM ${LITERAL}");
     }
 
     /** A password moved into a field that is copied into every row (data_owner) would leak it to every reader. */
@@ -264,7 +286,8 @@ class TenantConfigLoaderTest {
                     processing:
                       parallelism: ${PARALLELISM:-2}
                     audit_requirements:
-                      incident_response: "within ${IR_HOURS}h"
+                      realtime_monitoring: true
+                      incident_response: "${IR_HOURS}h"
                 """;
 
         String rule = " is not allowed here: ${...} may fill only secrets, endpoints and paths"
@@ -275,7 +298,7 @@ class TenantConfigLoaderTest {
                                 + " (line 9)",
                         "tenants.colorado_state.processing.parallelism: '${PARALLELISM:-2}'" + rule + " (line 17)",
                         "tenants.colorado_state.audit_requirements.incident_response: '${IR_HOURS}'" + rule
-                                + " (line 19)");
+                                + " (line 20)");
     }
 
     @Test

@@ -2,9 +2,11 @@ package io.enclave.config;
 
 import static io.enclave.config.ConfigFixtures.MINIMAL;
 import static io.enclave.config.ConfigFixtures.invalid;
+import static io.enclave.config.ConfigFixtures.parse;
 import static io.enclave.config.ConfigFixtures.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,69 @@ class TenantConfigValidationTest {
         assertThat(problems(MINIMAL + "    audit_requirements: {job_key_fingerprint: \"sha256:abcd\"}\n"))
                 .containsExactly("tenants.colorado_state.audit_requirements.job_key_fingerprint: 'sha256:abcd' must"
                         + " match (sha256:)?[0-9a-fA-F]{64} (line 16)");
+    }
+
+    @Test
+    void detectionThresholdsAreReadPerRuleWithDefaultsForTheRest() {
+        TenantConfig tenant = parse(MINIMAL + """
+                    audit_requirements:
+                      realtime_monitoring: true
+                      incident_response: 15m
+                      detection:
+                        cross_tenant_claims: {count: 3, window: 2m}
+                        reader_burst: {window: 30s}
+                """).tenant("colorado_state");
+
+        AuditRequirements audit = tenant.auditRequirements();
+        assertThat(audit.incidentResponse()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(audit.threshold(DetectionRule.CROSS_TENANT_CLAIMS))
+                .isEqualTo(new DetectionThreshold(3, Duration.ofMinutes(2)));
+        assertThat(audit.threshold(DetectionRule.READER_BURST))
+                .isEqualTo(new DetectionThreshold(50, Duration.ofSeconds(30)));
+        assertThat(audit.threshold(DetectionRule.MALFORMED_INPUT))
+                .isEqualTo(DetectionRule.MALFORMED_INPUT.defaultThreshold());
+    }
+
+    @Test
+    void detectionMistakesAreReportedWithTheirPathAndLine() {
+        String yaml = MINIMAL + """
+                    audit_requirements:
+                      realtime_monitoring: true
+                      incident_response: soon
+                      detection:
+                        cross_tenant_claim: {count: 3}
+                        forged_audit_submissions: {count: 0, window: 5}
+                """;
+
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.colorado_state.audit_requirements.incident_response: 'soon' is not a duration like"
+                                + " 500ms, 5s, 2m, 1h or 7d (line 18)",
+                        "tenants.colorado_state.audit_requirements.detection.cross_tenant_claim: unknown key"
+                                + " 'cross_tenant_claim'; expected one of "
+                                + String.join(", ", DetectionRule.configKeys())
+                                + " (line 20)",
+                        "tenants.colorado_state.audit_requirements.detection.forged_audit_submissions.count: must be"
+                                + " between 1 and 1000000, got '0' (line 21)",
+                        "tenants.colorado_state.audit_requirements.detection.forged_audit_submissions.window: '5' is not"
+                                + " a duration like 500ms, 5s, 2m, 1h or 7d (line 21)");
+    }
+
+    /** A key that only shapes real-time monitoring would be accepted and ignored without it. */
+    @Test
+    void detectionAndIncidentResponseNeedRealtimeMonitoring() {
+        String yaml = MINIMAL + """
+                    audit_requirements:
+                      incident_response: 15m
+                      detection: {malformed_input: {count: 10}}
+                """;
+
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.colorado_state.audit_requirements.incident_response: has no effect without"
+                                + " realtime_monitoring: true; set that, or remove incident_response (line 17)",
+                        "tenants.colorado_state.audit_requirements.detection: has no effect without"
+                                + " realtime_monitoring: true; set that, or remove detection (line 18)");
     }
 
     @Test

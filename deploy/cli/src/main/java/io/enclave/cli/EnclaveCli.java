@@ -32,6 +32,9 @@ import picocli.CommandLine.ScopeType;
             ProbeCommand.class,
             KeysCommand.class,
             DecryptCommand.class,
+            QuarantineCommand.class,
+            ReleaseCommand.class,
+            StatusCommand.class,
             io.enclave.cli.local.LocalTools.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class

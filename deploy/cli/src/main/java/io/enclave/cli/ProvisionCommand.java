@@ -1,18 +1,13 @@
 package io.enclave.cli;
 
 import io.enclave.cli.provision.DatabaseProvisioner;
-import io.enclave.cli.provision.KafkaAdminConfig;
 import io.enclave.cli.provision.KafkaProvisioner;
 import io.enclave.cli.provision.ProvisionReport;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.dialect.Dialects;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -65,12 +60,8 @@ final class ProvisionCommand implements Callable<Integer> {
     @Mixin
     TimeoutOption timeout;
 
-    @Option(
-            names = "--kafka-admin-config",
-            defaultValue = "${env:ENCLAVE_KAFKA_ADMIN_CONFIG}",
-            description = "Kafka client properties of an admin principal (security.protocol, sasl.*, ssl.*);"
-                    + " bootstrap.servers defaults to the config's.")
-    Path kafkaAdminConfig;
+    @Mixin
+    AdminCredentials admin;
 
     @Option(
             names = "--kafka-super-users",
@@ -79,26 +70,6 @@ final class ProvisionCommand implements Callable<Integer> {
             description = "The brokers' super.users, as in their config (User:a;User:b), when they hold more than"
                     + " the admin of --kafka-admin-config: a tenant naming one is refused. Brokers do not report it.")
     List<String> kafkaSuperUsers;
-
-    @Option(
-            names = "--db-admin-user",
-            defaultValue = "${env:ENCLAVE_DB_ADMIN_USER}",
-            description = "Database user allowed to create databases, users and grants.")
-    String dbAdminUser;
-
-    @Option(
-            names = "--db-admin-password-env",
-            paramLabel = "VAR",
-            defaultValue = "ENCLAVE_DB_ADMIN_PASSWORD",
-            description = "Environment variable holding its password (default: ${DEFAULT-VALUE}). Never the password"
-                    + " itself on the command line, where the process list shows it.")
-    String dbAdminPasswordEnv;
-
-    @Option(
-            names = "--db-admin-password-file",
-            paramLabel = "FILE",
-            description = "File whose first line is its password; wins over --db-admin-password-env.")
-    Path dbAdminPasswordFile;
 
     @Override
     public Integer call() throws Exception {
@@ -126,23 +97,23 @@ final class ProvisionCommand implements Callable<Integer> {
     }
 
     private int provisionKafka(EnclaveConfig config, List<TenantConfig> tenants) throws Exception {
-        if (kafkaAdminConfig == null) {
+        if (!admin.hasKafka()) {
             spec.commandLine()
                     .getErr()
                     .println("provision: Kafka needs admin credentials: --kafka-admin-config FILE"
                             + " or ENCLAVE_KAFKA_ADMIN_CONFIG (or pass --database only)");
             return ExitCode.USAGE;
         }
-        Map<String, Object> adminProps = kafkaAdminProperties(config);
+        Map<String, Object> adminProps = admin.kafkaAdminProperties(config, "enclave-provision", timeout);
         PrintWriter err = spec.commandLine().getErr();
         ProvisionReport report = new ProvisionReport();
         timeout.waitingFor(
                 spec.commandLine().getErr(),
                 spec.qualifiedName(),
                 "the Kafka cluster at " + adminProps.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
-        try (Admin admin = Admin.create(adminProps)) {
+        try (Admin kafkaAdmin = Admin.create(adminProps)) {
             KafkaProvisioner provisioner = new KafkaProvisioner(
-                    admin,
+                    kafkaAdmin,
                     adminProps,
                     config.global(),
                     kafkaSuperUsers == null
@@ -165,7 +136,7 @@ final class ProvisionCommand implements Callable<Integer> {
     private int provisionDatabase(EnclaveConfig config, List<TenantConfig> tenants, ProvisionReport report)
             throws SQLException {
         PrintWriter err = spec.commandLine().getErr();
-        if (dbAdminUser == null || dbAdminUser.isEmpty()) {
+        if (!admin.hasDatabase()) {
             err.println(
                     "provision: the database needs admin credentials: --db-admin-user (or ENCLAVE_DB_ADMIN_USER) and"
                             + " --db-admin-password-file, or ENCLAVE_DB_ADMIN_PASSWORD (or pass --kafka only)");
@@ -173,11 +144,9 @@ final class ProvisionCommand implements Callable<Integer> {
         }
         timeout.waitingFor(
                 err, spec.qualifiedName(), "the database at " + config.global().databaseJdbcUrl());
-        DriverManager.setLoginTimeout((int) timeout.duration().toSeconds());
-        try (Connection admin =
-                DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword())) {
+        try (Connection dbAdmin = admin.database(config, timeout)) {
             DatabaseProvisioner provisioner =
-                    new DatabaseProvisioner(admin, config.global(), Dialects.of(config.global()));
+                    new DatabaseProvisioner(dbAdmin, config.global(), Dialects.of(config.global()));
             try (Progress progress = Progress.of(err, spec.qualifiedName() + ": database", tenants.size(), "tenants")) {
                 for (TenantConfig tenant : tenants) {
                     report.addAll(provisioner.plan(tenant));
@@ -186,34 +155,5 @@ final class ProvisionCommand implements Callable<Integer> {
             }
             return report.run(dryRun, spec.commandLine().getOut());
         }
-    }
-
-    /** From the file if given, else the environment variable; empty when neither holds one (a passwordless admin). */
-    private String dbAdminPassword() {
-        if (dbAdminPasswordFile != null) {
-            try {
-                return Files.readAllLines(dbAdminPasswordFile).stream()
-                        .findFirst()
-                        .orElse("");
-            } catch (IOException e) {
-                throw new picocli.CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "cannot read the password file " + dbAdminPasswordFile + " (--db-admin-password-file)",
-                        e,
-                        null,
-                        null);
-            }
-        }
-        return System.getenv().getOrDefault(dbAdminPasswordEnv, "");
-    }
-
-    private Map<String, Object> kafkaAdminProperties(EnclaveConfig config) throws IOException {
-        Map<String, Object> map = KafkaAdminConfig.load(kafkaAdminConfig, config.global(), "enclave-provision");
-        // Every admin call gives up after --timeout, with a TimeoutException: exit 3.
-        map.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
-                timeout.duration().toMillis());
-        map.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int)
-                Math.min(timeout.duration().toMillis(), 30_000));
-        return map;
     }
 }

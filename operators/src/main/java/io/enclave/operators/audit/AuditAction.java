@@ -35,5 +35,15 @@ public enum AuditAction {
      * The job was restored from a savepoint or checkpoint older than the stored chain's tail; the
      * chain continued after the tail, keeping every row written since. Names both positions.
      */
-    RESTORED_FROM_OLDER_STATE
+    RESTORED_FROM_OLDER_STATE,
+    /**
+     * A detection rule matched the tenant's own audit stream: so many events of one kind within
+     * one event-time window. Names the rule, the count, the window, the first and last input
+     * positions and the response deadline; only the tenant job records it.
+     */
+    SECURITY_ALERT,
+    /** {@code enclave quarantine}: one containment step (Kafka ACL, job stop, account lock, ...) was taken. */
+    QUARANTINE,
+    /** {@code enclave release}: one step of a recorded quarantine was reversed. */
+    RELEASE
 }

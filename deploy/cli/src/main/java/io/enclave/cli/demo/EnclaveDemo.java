@@ -202,6 +202,21 @@ public final class EnclaveDemo implements AutoCloseable {
         out.println();
         out.println("Final:");
         report();
+        printIncidentCommands();
+    }
+
+    /** An incident drill on this demo's tenants, as an operator would run it from another shell. */
+    private void printIncidentCommands() {
+        String tenant = config.tenants().iterator().next().id();
+        out.println();
+        out.println("Incident drill (README: Detection and containment), from another shell while the demo runs:");
+        out.printf("  ./enclave status -c %s --dev%n", configFile);
+        out.printf(
+                "  ./enclave quarantine -c %s -t %s --reason \"drill\" --scope job --flink http://localhost:8081 --dev"
+                        + " --dry-run%n",
+                configFile, tenant);
+        out.printf("  ./enclave release -c %s -t %s --flink http://localhost:8081 --dev%n", configFile, tenant);
+        out.flush();
     }
 
     private boolean allAccountedFor() throws Exception {

@@ -1,5 +1,6 @@
 package io.enclave.cli.local;
 
+import io.enclave.cli.incident.QuarantineFile;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.KafkaClientLogin;
 import io.enclave.config.TenantConfig;
@@ -11,9 +12,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -68,10 +71,20 @@ final class PublishCommand implements Callable<Integer> {
                     new KafkaProducer<>(login, new StringSerializer(), new ByteArraySerializer())) {
                 String foreign = all.get((all.indexOf(tenant) + 1) % all.size()).id();
                 EventGenerator generator = new EventGenerator(tenant, foreign, seed + all.indexOf(tenant), 0.06);
+                AtomicLong refused = new AtomicLong();
                 for (GeneratedEvent event : generator.next(count)) {
-                    producer.send(new ProducerRecord<>(event.topic(), event.key(), event.payload()));
+                    producer.send(new ProducerRecord<>(event.topic(), event.key(), event.payload()), (meta, e) -> {
+                        if (e instanceof AuthorizationException) {
+                            refused.incrementAndGet();
+                        }
+                    });
                 }
                 producer.flush();
+                if (refused.get() > 0) {
+                    // A quarantined tenant's events are refused by the broker; its release reports how many.
+                    QuarantineFile.of(tenant).countRefused(refused.get());
+                    err.printf("%s: %d events refused by the broker (quarantined?)%n", tenant.id(), refused.get());
+                }
                 spec.commandLine()
                         .getOut()
                         .printf(

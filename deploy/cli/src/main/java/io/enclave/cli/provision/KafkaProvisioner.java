@@ -449,6 +449,10 @@ public final class KafkaProvisioner {
             if (desired.contains(acl) || refused.contains(acl.entry().principal())) {
                 continue;
             }
+            if (acl.entry().permissionType() == AclPermissionType.DENY) {
+                // A DENY only narrows access, and is a quarantine's until `enclave release` removes it.
+                continue;
+            }
             if (ownedByTenant(tenant, acl)) {
                 if (reportedExtras.add(acl)) {
                     findings.add(new Finding(

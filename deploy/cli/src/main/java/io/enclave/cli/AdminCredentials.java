@@ -1,0 +1,97 @@
+package io.enclave.cli;
+
+import io.enclave.cli.provision.KafkaAdminConfig;
+import io.enclave.config.EnclaveConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The admin credentials of the commands that change the servers for a tenant (provision,
+ * quarantine, release): a Kafka client properties file and a database admin whose password
+ * comes from a file or an environment variable, never from the command line.
+ */
+final class AdminCredentials {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(
+            names = "--kafka-admin-config",
+            defaultValue = "${env:ENCLAVE_KAFKA_ADMIN_CONFIG}",
+            description = "Kafka client properties of an admin principal (security.protocol, sasl.*, ssl.*);"
+                    + " bootstrap.servers defaults to the config's.")
+    Path kafkaAdminConfig;
+
+    @Option(
+            names = "--db-admin-user",
+            defaultValue = "${env:ENCLAVE_DB_ADMIN_USER}",
+            description = "Database user allowed to create databases, users and grants.")
+    String dbAdminUser;
+
+    @Option(
+            names = "--db-admin-password-env",
+            paramLabel = "VAR",
+            defaultValue = "ENCLAVE_DB_ADMIN_PASSWORD",
+            description = "Environment variable holding its password (default: ${DEFAULT-VALUE}). Never the password"
+                    + " itself on the command line, where the process list shows it.")
+    String dbAdminPasswordEnv;
+
+    @Option(
+            names = "--db-admin-password-file",
+            paramLabel = "FILE",
+            description = "File whose first line is its password; wins over --db-admin-password-env.")
+    Path dbAdminPasswordFile;
+
+    boolean hasKafka() {
+        return kafkaAdminConfig != null;
+    }
+
+    boolean hasDatabase() {
+        return dbAdminUser != null && !dbAdminUser.isEmpty();
+    }
+
+    /** The admin client's properties; every call gives up after {@code timeout} with a TimeoutException (exit 3). */
+    Map<String, Object> kafkaAdminProperties(EnclaveConfig config, String clientId, TimeoutOption timeout)
+            throws IOException {
+        Map<String, Object> map = KafkaAdminConfig.load(kafkaAdminConfig, config.global(), clientId);
+        map.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                timeout.duration().toMillis());
+        map.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int)
+                Math.min(timeout.duration().toMillis(), 30_000));
+        return map;
+    }
+
+    /** A connection as the database admin, giving up after {@code timeout}. */
+    Connection database(EnclaveConfig config, TimeoutOption timeout) throws SQLException {
+        DriverManager.setLoginTimeout((int) timeout.duration().toSeconds());
+        return DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword());
+    }
+
+    /** From the file if given, else the environment variable; empty when neither holds one (a passwordless admin). */
+    private String dbAdminPassword() {
+        if (dbAdminPasswordFile != null) {
+            try {
+                return Files.readAllLines(dbAdminPasswordFile).stream()
+                        .findFirst()
+                        .orElse("");
+            } catch (IOException e) {
+                throw new ParameterException(
+                        command.commandLine(),
+                        "cannot read the password file " + dbAdminPasswordFile + " (--db-admin-password-file)",
+                        e,
+                        null,
+                        null);
+            }
+        }
+        return System.getenv().getOrDefault(dbAdminPasswordEnv, "");
+    }
+}

@@ -1,0 +1,175 @@
+package io.enclave.cli;
+
+import io.enclave.cli.incident.PublisherDenial;
+import io.enclave.cli.incident.QuarantineFile;
+import io.enclave.cli.incident.QuarantineState;
+import io.enclave.config.EnclaveConfig;
+import io.enclave.config.TenantConfig;
+import io.enclave.ingest.IngestOptions;
+import io.enclave.jobs.TenantIngestJob;
+import io.enclave.jobs.TenantJob;
+import io.enclave.jobs.TenantJobSettings;
+import io.enclave.jobs.TenantKafkaSource;
+import io.enclave.jobs.audit.AuditSubmitter;
+import io.enclave.jobs.audit.AuditUnavailableException;
+import io.enclave.jobs.audit.KafkaAuditSubmitter;
+import io.enclave.operators.audit.AuditAction;
+import io.enclave.operators.audit.AuditOutcome;
+import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.audit.SignerRole;
+import io.enclave.sinks.TenantDatabase;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclBinding;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code enclave release -c FILE -t ID}: reverses exactly what the tenant's recorded quarantine
+ * did, newest step first: unlocks the accounts it locked, resumes each job it stopped from that
+ * job's savepoint (so every event published before the quarantine, still unread in Kafka, is
+ * processed now, and nothing processed before is processed twice), and removes the DENY ACLs it
+ * added. Each step is audited; the record is then kept as history and the tenant counts as running.
+ */
+@Command(
+        name = "release",
+        description = {
+            "Reverse a tenant's recorded quarantine: unlock its accounts, resume its jobs from their savepoints,"
+                    + " remove the publisher's DENY ACLs. Every step is audited.",
+            "Exit codes: 0 released; 1 not quarantined; 2 invalid config or options; 3 the audit topic, broker,"
+                    + " cluster or database unreachable (the steps not yet reversed stay recorded)."
+        })
+final class ReleaseCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption configFile;
+
+    @Mixin
+    TenantOption tenantOption;
+
+    @Mixin
+    AdminCredentials admin;
+
+    @Mixin
+    FlinkRestOption flink;
+
+    @Mixin
+    TimeoutOption timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<EnclaveConfig> loaded = configFile.load(spec);
+        if (loaded.isEmpty()) {
+            return ExitCode.USAGE;
+        }
+        EnclaveConfig config = loaded.get();
+        TenantConfig tenant = tenantOption.of(config, configFile);
+        QuarantineFile file = QuarantineFile.of(tenant);
+        Optional<QuarantineState> recorded = file.read();
+        if (recorded.isEmpty()) {
+            err.println("tenant " + tenant.id() + " is not quarantined (no " + file.path() + ")");
+            return ExitCode.CHECK_FAILED;
+        }
+        QuarantineState state = recorded.get();
+        timeout.waitingFor(
+                err, spec.qualifiedName(), "the audit topic " + tenant.names().auditTopic());
+        try (AuditSubmitter audit = KafkaAuditSubmitter.open(
+                config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration())) {
+            List<QuarantineState.Step> newestFirst = new ArrayList<>(state.steps);
+            Collections.reverse(newestFirst);
+            for (QuarantineState.Step step : newestFirst) {
+                String done;
+                try {
+                    done = reverse(config, tenant, step);
+                } catch (Exception e) {
+                    audit.submit(AuditSubmitter.commandRecord(
+                            tenant,
+                            AuditAction.RELEASE,
+                            AuditOutcome.FAILED,
+                            "release",
+                            step.kind,
+                            "could not reverse " + step.kind + " " + step.target + ": " + e.getMessage()));
+                    err.println("release of " + tenant.id() + " stopped at " + step.kind + " " + step.target + ": "
+                            + e.getMessage() + "; the steps not yet reversed stay in " + file.path());
+                    return ExitCode.UNAVAILABLE;
+                }
+                state.steps.remove(step);
+                file.write(state);
+                audit.submit(AuditSubmitter.commandRecord(
+                        tenant, AuditAction.RELEASE, AuditOutcome.SUCCESS, "release", step.kind, done));
+                out.println(done);
+            }
+            String summary = "released " + tenant.id() + ", quarantined since " + state.since + " (" + state.reason
+                    + "); " + state.refusedEvents + " events were refused to its publishers meanwhile";
+            audit.submit(AuditSubmitter.commandRecord(
+                    tenant, AuditAction.RELEASE, AuditOutcome.SUCCESS, "release", "released", summary));
+            file.archive(Instant.now());
+            out.println(summary);
+            return ExitCode.OK;
+        } catch (AuditUnavailableException e) {
+            err.println("cannot submit the audit records of release to the audit trail of tenant " + tenant.id() + ": "
+                    + e.getMessage());
+            return ExitCode.UNAVAILABLE;
+        }
+    }
+
+    private String reverse(EnclaveConfig config, TenantConfig tenant, QuarantineState.Step step) throws Exception {
+        switch (step.kind) {
+            case "db_account" -> {
+                try (Connection db = admin.database(config, timeout);
+                        Statement st = db.createStatement()) {
+                    st.execute(TenantDatabase.unlockStatement(step.target));
+                }
+                return "unlocked: account " + step.target;
+            }
+            case "tenant_job", "ingest_job" -> {
+                JobClient job = resume(config, tenant, step);
+                return "resumed from savepoint " + step.savepoint + ": job " + step.target + " (" + job.getJobID()
+                        + ")";
+            }
+            case "publisher_acl" -> {
+                AclBinding denial = PublisherDenial.parse(step.target);
+                try (Admin kafka = Admin.create(admin.kafkaAdminProperties(config, "enclave-release", timeout))) {
+                    kafka.deleteAcls(List.of(denial.toFilter())).all().get();
+                }
+                return "removed: acl " + step.target;
+            }
+            default -> throw new IllegalStateException("unknown quarantine step " + step.kind);
+        }
+    }
+
+    /** Submits the job again, restoring the savepoint it was stopped with; only the tenant's own slice of config goes in. */
+    private JobClient resume(EnclaveConfig config, TenantConfig tenant, QuarantineState.Step step) throws Exception {
+        EnclaveConfig slice = config.sliceFor(tenant.id());
+        TenantConfig own = slice.tenant(tenant.id());
+        Configuration extra = flink.remote();
+        extra.set(StateRecoveryOptions.SAVEPOINT_PATH, step.savepoint);
+        if ("ingest_job".equals(step.kind)) {
+            return TenantIngestJob.environment(slice.global(), own, IngestOptions.defaults(), extra)
+                    .executeAsync(own.names().ingestJobName());
+        }
+        Configuration conf = TenantJobSettings.forTenant(own);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        TenantJob.addTenantGraph(env, slice.global(), own, TenantKafkaSource.create(slice.global(), own));
+        return env.executeAsync(own.names().jobName());
+    }
+}

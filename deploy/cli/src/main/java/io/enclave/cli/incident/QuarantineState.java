@@ -1,0 +1,45 @@
+package io.enclave.cli.incident;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a quarantine did, as {@link QuarantineFile} keeps it: who, why, since when, and each step
+ * taken with what {@code release} needs to reverse exactly that step (the ACL bindings, the
+ * savepoint, the accounts). A plain Jackson bean.
+ */
+public class QuarantineState {
+    public String tenant;
+    public String reason;
+    public String scope;
+    /** ISO-8601 UTC. */
+    public String since;
+    /** The operating-system user who ran the command. */
+    public String by;
+    /** Publishes refused while quarantined, as publishers counted them ({@link QuarantineFile#countRefused}). */
+    public long refusedEvents;
+
+    public List<Step> steps = new ArrayList<>();
+
+    /** One containment step and what reverses it. */
+    public static class Step {
+        /** {@code publisher_acl}, {@code tenant_job}, {@code ingest_job} or {@code db_account}. */
+        public String kind;
+        /** The ACL, job name or account concerned. */
+        public String target;
+        /** For a job: the savepoint it was stopped with; empty otherwise. */
+        public String savepoint = "";
+        /** For a job: the id of the job that was stopped. */
+        public String jobId = "";
+        /** ISO-8601 UTC. */
+        public String at;
+
+        public Step() {}
+
+        public Step(String kind, String target, String at) {
+            this.kind = kind;
+            this.target = target;
+            this.at = at;
+        }
+    }
+}
