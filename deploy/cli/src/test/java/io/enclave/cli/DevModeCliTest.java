@@ -173,6 +173,21 @@ class DevModeCliTest {
         assertThat(pinned.exit()).as("%s", pinned).isEqualTo(ExitCode.UNAVAILABLE);
         assertThat(pinned.err()).doesNotContain("pinned");
 
+        // The auditor's own config may hold the pin instead (the first tenant of the example is colorado_state).
+        Path pinnedConfig = dir.resolve("pinned.yaml");
+        Files.writeString(
+                pinnedConfig,
+                Files.readString(strongConfig())
+                        .replaceFirst(
+                                "audit_requirements:\n",
+                                "audit_requirements:\n      job_key_fingerprint: "
+                                        + AuditTrust.fingerprint(job.publicKey()) + "\n"));
+        String[] configured = verify.clone();
+        configured[3] = pinnedConfig.toString();
+        CliRun fromConfig = CliRun.outsideDevMode(configured);
+        assertThat(fromConfig.exit()).as("%s", fromConfig).isEqualTo(ExitCode.UNAVAILABLE);
+        assertThat(fromConfig.err()).doesNotContain("pinned");
+
         CliRun dev = CliRun.of(verify);
         assertThat(dev.exit()).as("%s", dev).isEqualTo(ExitCode.UNAVAILABLE);
         assertThat(dev.err())
