@@ -36,11 +36,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
@@ -125,11 +128,13 @@ public final class TenantPipeline {
             streamByTopic.put(names.topic(stream), stream);
         }
         int parallelism = tenant.processing().parallelism();
+        // Set on the sources only: every operator downstream inherits the group of its inputs.
+        Optional<SlotSharingGroup> slots = TenantSlots.of(tenant);
 
-        DataStream<RawEvent> raw = env.fromSource(
-                        source, WatermarkStrategy.noWatermarks(), names.operatorName("source"))
-                .uid(names.operatorUid("source"))
-                .setParallelism(parallelism);
+        DataStreamSource<RawEvent> raw =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), names.operatorName("source"));
+        raw.uid(names.operatorUid("source")).setParallelism(parallelism);
+        slots.ifPresent(raw::slotSharingGroup);
 
         SingleOutputStreamOperator<TenantEvent> tagged = raw.process(new TenantTagger(
                         audit,
@@ -204,10 +209,11 @@ public final class TenantPipeline {
         }
         if (auditSubmissions != null) {
             // Records made outside the job (key commands, the ingest job) join the same chain, once verified.
-            DataStream<AuditRecord> submitted = env.fromSource(
-                            auditSubmissions, WatermarkStrategy.noWatermarks(), names.operatorName("audit_source"))
-                    .uid(names.operatorUid("audit_source"))
-                    .setParallelism(1)
+            DataStreamSource<RawEvent> submissions = env.fromSource(
+                    auditSubmissions, WatermarkStrategy.noWatermarks(), names.operatorName("audit_source"));
+            submissions.uid(names.operatorUid("audit_source")).setParallelism(1);
+            slots.ifPresent(submissions::slotSharingGroup);
+            DataStream<AuditRecord> submitted = submissions
                     .process(new AuditSubmissionIntake(audit, trust, names.operatorName("audit_intake")))
                     .name(names.operatorName("audit_intake"))
                     .uid(names.operatorUid("audit_intake"))

@@ -3,6 +3,7 @@ package io.enclave.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
@@ -10,11 +11,14 @@ import io.enclave.config.TenantConfigLoader;
 import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -136,6 +140,41 @@ class TenantPipelineTest {
                 .extracting(e -> graph.getStreamNode(e.getSourceId()).getOperatorName())
                 .containsExactly("Source: audit_source[colorado_state]");
         assertThat(intake.getParallelism()).isEqualTo(1);
+    }
+
+    @Test
+    void theConfiguredParallelismAndMemoryPerSlotAreWhatTheGraphAsksTheClusterFor() throws Exception {
+        Path examples = Path.of("..", "tenant-config", "examples");
+        String yaml = Files.readString(examples.resolve("tenants.yaml"))
+                .replaceFirst(
+                        "(?m)^      parallelism: 1\n",
+                        "      parallelism: 3\n      memory_per_slot: {task_heap: 512mb, managed: 192mb}\n");
+        EnclaveConfig config =
+                TenantConfigLoader.parse(yaml, "tenants.yaml", Map.of(), DevMode.fromEnvironment(), examples);
+        TenantConfig tenant = config.tenant("colorado_state");
+        StreamGraph graph = TenantJob.environment(config.global(), tenant).getStreamGraph();
+
+        // Every operator (the audit chain and its sinks run at 1 by design) runs in the tenant's own group ...
+        assertThat(graph.getStreamNodes())
+                .allSatisfy(n -> assertThat(n.getSlotSharingGroup())
+                        .as("slot sharing group of %s", n.getOperatorName())
+                        .isEqualTo("tenant_colorado_state_emergency_processing"));
+        assertThat(node(graph, "guard[colorado_state]").getParallelism()).isEqualTo(3);
+        assertThat(node(graph, "Source: source[colorado_state]").getParallelism())
+                .isEqualTo(3);
+        // ... whose slots are exactly the budget: heap for the operators, managed memory for RocksDB.
+        ResourceProfile slot = graph.getSlotSharingGroupResource("tenant_colorado_state_emergency_processing")
+                .orElseThrow();
+        assertThat(slot.getTaskHeapMemory()).isEqualTo(MemorySize.ofMebiBytes(512));
+        assertThat(slot.getManagedMemory()).isEqualTo(MemorySize.ofMebiBytes(192));
+        assertThat(slot.getCpuCores().getValue().doubleValue()).isEqualTo(1.0);
+
+        // Without a budget the tenant takes the cluster's default slots, as before.
+        StreamGraph plain = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state"))
+                .getStreamGraph();
+        assertThat(plain.getStreamNodes())
+                .allSatisfy(n -> assertThat(n.getSlotSharingGroup()).isEqualTo("default"));
+        assertThat(plain.getSlotSharingGroupResource("default")).isEmpty();
     }
 
     @Test

@@ -135,7 +135,9 @@ final class ConfigBinder {
             "dedup_ttl",
             "checkpoint_interval",
             "topic_partitions",
+            "memory_per_slot",
             "encrypt");
+    private static final List<String> SLOT_MEMORY_KEYS = List.of("task_heap", "managed");
     private static final List<String> FIELD_KEYS = List.of("field", "mode");
 
     private static final String LEVEL_ORDER =
@@ -829,7 +831,19 @@ final class ConfigBinder {
                         configured ? encryptedFields(processing) : EncryptionDefaults.forLevel(level),
                         additionalEncryption))
                 .encryptionFromDefaults(!configured)
+                .slotMemory(slotMemory(processing.section("memory_per_slot", SLOT_MEMORY_KEYS)))
                 .build();
+    }
+
+    /** Both halves or none: a slot with heap but no managed memory could not hold the RocksDB state. */
+    private static SlotMemory slotMemory(YamlSection memory) {
+        if (!memory.isPresent()) {
+            return SlotMemory.UNSET;
+        }
+        boolean complete = memory.require("task_heap") & memory.require("managed");
+        long heap = memory.mebibytes("task_heap", 64, 64 * 1024);
+        long managed = memory.mebibytes("managed", 16, 64 * 1024);
+        return complete ? new SlotMemory(heap, managed) : SlotMemory.UNSET;
     }
 
     private List<EncryptedField> encryptedFields(YamlSection processing) {

@@ -3,9 +3,10 @@ package io.enclave.config;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * How the tenant's job runs: parallelism, sink batching, input limits and encrypted fields.
+ * How the tenant's job runs: parallelism, memory per slot, sink batching, input limits and encrypted fields.
  * {@code encryptionFromDefaults} is true when the config had no {@code processing.encrypt}, so
  * the fields are {@link EncryptionDefaults} of the tenant's classification level.
  */
@@ -19,7 +20,8 @@ public record ProcessingSettings(
         Duration checkpointInterval,
         int topicPartitions,
         List<EncryptedField> encryptedFields,
-        boolean encryptionFromDefaults)
+        boolean encryptionFromDefaults,
+        SlotMemory slotMemory)
         implements Serializable {
 
     /** Large batches a few seconds apart, because StarRocks rejects frequent small loads. */
@@ -30,6 +32,7 @@ public record ProcessingSettings(
 
     public ProcessingSettings {
         encryptedFields = List.copyOf(encryptedFields);
+        Objects.requireNonNull(slotMemory, "slotMemory");
     }
 
     public static Builder builder() {
@@ -52,6 +55,7 @@ public record ProcessingSettings(
         private int topicPartitions = 3;
         private List<EncryptedField> encryptedFields = List.of();
         private boolean encryptionFromDefaults;
+        private SlotMemory slotMemory = SlotMemory.UNSET;
 
         public Builder parallelism(int v) {
             parallelism = v;
@@ -103,6 +107,12 @@ public record ProcessingSettings(
             return this;
         }
 
+        /** The memory budget of each of the tenant's slots; {@link SlotMemory#UNSET} leaves the cluster's even split. */
+        public Builder slotMemory(SlotMemory v) {
+            slotMemory = v;
+            return this;
+        }
+
         public ProcessingSettings build() {
             return new ProcessingSettings(
                     parallelism,
@@ -114,7 +124,8 @@ public record ProcessingSettings(
                     checkpointInterval,
                     topicPartitions,
                     encryptedFields,
-                    encryptionFromDefaults);
+                    encryptionFromDefaults,
+                    slotMemory);
         }
     }
 }

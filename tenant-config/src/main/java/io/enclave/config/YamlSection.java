@@ -17,6 +17,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class YamlSection {
     private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,9})");
     private static final Pattern DURATION = Pattern.compile("(0|[1-9][0-9]{0,8})(ms|s|m|h|d)");
+    private static final Pattern MEMORY_SIZE = Pattern.compile("([1-9][0-9]{0,6})(mb|gb)");
     private static final Map<String, ChronoUnit> DURATION_UNITS = Map.of(
             "ms",
             ChronoUnit.MILLIS,
@@ -301,5 +302,27 @@ final class YamlSection {
             return fallback;
         }
         return Duration.of(amount, DURATION_UNITS.get(m.group(2)));
+    }
+
+    /** A memory size in whole mebibytes, written like {@code 256mb} or {@code 2gb}, between the bounds. */
+    long mebibytes(String key, long minMb, long maxMb) {
+        Optional<Scalar> value = scalar(key);
+        if (value.isEmpty()) {
+            return 0;
+        }
+        Matcher m = MEMORY_SIZE.matcher(value.get().text());
+        if (!m.matches()) {
+            reader.problem(value.get(), value.get().quoted() + " is not a memory size like 256mb or 2gb");
+            return 0;
+        }
+        long mb = Long.parseLong(m.group(1)) * (m.group(2).equals("gb") ? 1024 : 1);
+        if (mb < minMb || mb > maxMb) {
+            reader.problem(
+                    value.get(),
+                    "must be between " + minMb + "mb and " + maxMb + "mb, got "
+                            + value.get().quoted());
+            return 0;
+        }
+        return mb;
     }
 }

@@ -244,6 +244,46 @@ class TenantConfigValidationTest {
     }
 
     @Test
+    void aMemoryBudgetPerSlotIsTwoSizesInMebibytesOrGibibytes() {
+        String good = MINIMAL + """
+                    processing:
+                      memory_per_slot: {task_heap: 1gb, managed: 256mb}
+                """;
+        assertThat(ConfigFixtures.parse(good)
+                        .tenant("colorado_state")
+                        .processing()
+                        .slotMemory())
+                .isEqualTo(new SlotMemory(1024, 256));
+        assertThat(ConfigFixtures.parse(MINIMAL)
+                        .tenant("colorado_state")
+                        .processing()
+                        .slotMemory())
+                .isEqualTo(SlotMemory.UNSET);
+
+        String bad = MINIMAL + """
+                    processing:
+                      memory_per_slot: {task_heap: 512 MB, managed: 8mb}
+                  texas_state:
+                    organization: Texas Division of Emergency Management
+                    classification_level: INTERNAL
+                    database: {schema: texas_emergency, user: texas_writer, encryption_key: texas_key}
+                    data_restrictions: {allowed_states: [TX], allowed_classifications: [PUBLIC]}
+                    keystore: {path: /var/lib/enclave/keys/texas_state.bcfks, password: texas-keystore-password}
+                    processing:
+                      memory_per_slot: {managed: 128mb, heap: 1gb}
+                """;
+        assertThat(problems(bad))
+                .containsExactly(
+                        "tenants.colorado_state.processing.memory_per_slot.task_heap: '512 MB' is not a memory size"
+                                + " like 256mb or 2gb (line 17)",
+                        "tenants.colorado_state.processing.memory_per_slot.managed: must be between 16mb and 65536mb,"
+                                + " got '8mb' (line 17)",
+                        "tenants.texas_state.processing.memory_per_slot.heap: unknown key 'heap'; expected one of"
+                                + " task_heap, managed (line 25)",
+                        "tenants.texas_state.processing.memory_per_slot.task_heap: is required (line 25)");
+    }
+
+    @Test
     void sectionsMustBeMappingsAndListsLists() {
         String yaml = MINIMAL.replace("allowed_states: [CO]", "allowed_states: CO")
                         .replace(

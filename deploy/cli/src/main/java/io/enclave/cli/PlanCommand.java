@@ -4,6 +4,7 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.EncryptableFields;
 import io.enclave.config.EncryptedField;
 import io.enclave.config.EncryptionMode;
+import io.enclave.config.SlotMemory;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
@@ -53,6 +54,20 @@ final class PlanCommand implements Callable<Integer> {
                 names.jobName(),
                 tenant.processing().parallelism(),
                 tenant.processing().checkpointInterval());
+        SlotMemory slot = tenant.processing().slotMemory();
+        out.printf(
+                "slots      %d %s%n",
+                tenant.processing().parallelism(),
+                slot.isSet()
+                        ? "of 1 core, " + slot.taskHeapMb() + " MiB heap and " + slot.managedMb()
+                                + " MiB managed memory each (processing.memory_per_slot)"
+                        : "of the cluster's default size (no processing.memory_per_slot)");
+        out.printf(
+                "runs on    %s%n",
+                tenant.securityEnhancements().dedicatedProcessing()
+                        ? "a Flink cluster of its own (dedicated_processing): in the demo a MiniCluster no other"
+                                + " tenant's job is submitted to; rendered, its own FlinkDeployment on dedicated nodes"
+                        : "the shared Flink cluster (the demo's, deploy/local's); rendered, its own FlinkDeployment");
         out.printf("topics     %s%n", String.join(", ", names.topics()));
         out.printf("group      %s%n", names.consumerGroup());
         out.printf(

@@ -92,6 +92,15 @@ class EnclaveCliTest {
     }
 
     @Test
+    void planShowsWhereEachTenantsJobRunsAndTheSizeOfItsSlots() {
+        assertThat(run("plan", "-c", EXAMPLES, "--tenant", "federal_dhs").out())
+                .contains("slots      2 of the cluster's default size (no processing.memory_per_slot)")
+                .contains("runs on    a Flink cluster of its own (dedicated_processing)");
+        assertThat(run("plan", "-c", EXAMPLES, "--tenant", "colorado_state").out())
+                .contains("runs on    the shared Flink cluster");
+    }
+
+    @Test
     void planSaysWhenTheEncryptedFieldsAreTheClassificationDefaults(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("defaults.yaml");
         Files.writeString(

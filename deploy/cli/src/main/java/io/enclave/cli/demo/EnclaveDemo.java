@@ -40,16 +40,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
 /**
  * Everything {@code ./enclave demo} runs, in one process: a KRaft broker, MariaDB standing in
- * for StarRocks, and a Flink cluster with its web UI, running one job per tenant while
+ * for StarRocks, and Flink clusters with their web UIs (a shared one, and one of its own for each tenant with
+ * {@code dedicated_processing}), running one job per tenant while
  * generated FEMA- and NWS-shaped events, a few percent of them hostile, are published.
  */
 public final class EnclaveDemo implements AutoCloseable {
@@ -63,7 +59,7 @@ public final class EnclaveDemo implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, JobID> jobs = new LinkedHashMap<>();
     private EmbeddedMariaDb database;
-    private MiniCluster cluster;
+    private DemoClusters clusters;
     private DemoPublisher publisher;
     private Path configFile = Path.of("tenant-config", "examples", "tenants.yaml");
     private boolean decryptHintShown;
@@ -81,8 +77,9 @@ public final class EnclaveDemo implements AutoCloseable {
      */
     public void start(int webPort, Duration timeout) throws Exception {
         List<TenantConfig> tenants = List.copyOf(config.tenants());
-        // Kafka, MariaDB, provisioning and keys, the Flink cluster, then one step per tenant's job.
-        try (Progress startup = Progress.of(err, "enclave demo: start-up", 4 + tenants.size(), "steps");
+        // Kafka, MariaDB, provisioning and keys, the Flink clusters, then one step per tenant's job.
+        int clusterCount = clusterCount(tenants);
+        try (Progress startup = Progress.of(err, "enclave demo: start-up", 3 + clusterCount + tenants.size(), "steps");
                 Steps steps = new Steps(startup, timeout)) {
             start(webPort, tenants, steps);
         }
@@ -109,36 +106,39 @@ public final class EnclaveDemo implements AutoCloseable {
             return null;
         });
 
-        int slots = tenants.stream().mapToInt(t -> t.processing().parallelism()).sum();
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.PORT, webPort);
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64L * slots));
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(slots)
-                .build());
-        // Closed even when its start times out, so its threads and port do not outlive the demo.
-        started.add(cluster::close);
-        String webUi = steps.await("the Flink cluster", () -> {
-            cluster.start();
-            return cluster.getRestAddress().get().toString();
-        });
-        out.printf("Flink web UI: %s%n", webUi);
+        clusters = DemoClusters.plan(tenants, webPort);
+        // Closed even when a start times out, so their threads and ports do not outlive the demo.
+        started.add(clusters);
+        for (MiniCluster cluster : clusters.all()) {
+            String webUi = steps.await("the Flink cluster " + clusters.name(cluster), () -> {
+                cluster.start();
+                return DemoClusters.webUi(cluster).toString();
+            });
+            out.printf("Flink web UI (%s): %s%n", clusters.name(cluster), webUi);
+        }
 
         for (TenantConfig tenant : tenants) {
             var graph = TenantJob.environment(global, tenant).getStreamGraph();
             graph.setJobName(tenant.names().jobName());
+            MiniCluster cluster = clusters.of(tenant);
             jobs.put(
                     tenant.id(),
                     steps.await(
                             "the submission of " + tenant.names().jobName(),
                             () -> cluster.submitJob(graph).get().getJobID()));
-            out.printf("  submitted %s%n", tenant.names().jobName());
+            out.printf("  submitted %s to the %s cluster%n", tenant.names().jobName(), clusters.name(cluster));
         }
         out.flush();
         publisher = new DemoPublisher(global, tenants, 20261128L);
         started.add(publisher);
+    }
+
+    /** The shared cluster when any tenant is not dedicated, and one per dedicated tenant. */
+    private static int clusterCount(List<TenantConfig> tenants) {
+        long dedicated = tenants.stream()
+                .filter(t -> t.securityEnhancements().dedicatedProcessing())
+                .count();
+        return (int) dedicated + (dedicated < tenants.size() ? 1 : 0);
     }
 
     /** Creates every tenant's topics, principals, ACLs, quotas, database, user and grants, as `provision` would. */
@@ -345,7 +345,9 @@ public final class EnclaveDemo implements AutoCloseable {
 
     /** Cancels every job and waits until each has stopped, so the cluster shuts down quietly. */
     private void cancelJobs() {
-        for (JobID job : jobs.values()) {
+        for (Map.Entry<String, JobID> entry : jobs.entrySet()) {
+            JobID job = entry.getValue();
+            MiniCluster cluster = clusters.of(config.tenant(entry.getKey()));
             try {
                 cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -448,6 +449,7 @@ public final class KubernetesManifests {
         String stateDir = options.stateBase() + "/" + id + flinkJob.stateSubdirectory;
         Map<String, Object> flinkConf = new LinkedHashMap<>();
         flinkConf.put("taskmanager.numberOfTaskSlots", String.valueOf(sizing.parallelism()));
+        new TreeMap<>(TenantSizing.taskManagerMemory(tenant)).forEach(flinkConf::put);
         flinkConf.put("state.backend.type", "rocksdb");
         flinkConf.put("state.backend.incremental", "true");
         flinkConf.put("execution.checkpointing.dir", stateDir + "/checkpoints");

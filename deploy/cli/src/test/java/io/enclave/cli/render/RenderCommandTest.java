@@ -116,6 +116,33 @@ class RenderCommandTest {
     }
 
     @Test
+    void aMemoryBudgetPerSlotSizesTheTaskManagerToHoldExactlyThoseSlots() throws IOException {
+        Path config = dir.resolve("budget.yaml");
+        Files.writeString(
+                config,
+                Files.readString(EXAMPLES)
+                        .replace(
+                                "      parallelism: 2\n",
+                                "      parallelism: 2\n      memory_per_slot: {task_heap: 512mb, managed: 256mb}\n"));
+        Path out = dir.resolve("budget");
+        run("render", "k8s", "-c", config.toString(), "--out", out.toString(), CIDR, API_SERVER);
+
+        Map<String, Object> fd = load(out.resolve("federal_dhs").resolve("flinkdeployment.yaml"));
+        assertThat(get(fd, "spec.taskManager.resource.memory")).isEqualTo("2560m");
+        // Flink's own calculation, as the TaskManager pod does it from the rendered configuration and pod memory.
+        org.apache.flink.configuration.Configuration flink = new org.apache.flink.configuration.Configuration();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> conf = (Map<String, Object>) get(fd, "spec.flinkConfiguration");
+        conf.forEach((k, v) -> flink.setString(k, String.valueOf(v)));
+        flink.setString("taskmanager.memory.process.size", (String) get(fd, "spec.taskManager.resource.memory"));
+        var spec = org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils.processSpecFromConfig(flink);
+        assertThat(spec.getNumSlots()).isEqualTo(2);
+        assertThat(spec.getTaskHeapSize().getMebiBytes()).isEqualTo(2 * 512);
+        assertThat(spec.getManagedMemorySize().getMebiBytes()).isEqualTo(2 * 256);
+        assertThat(spec.getNetworkMemSize().getMebiBytes()).isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
     void credentialsAreSecretReferencesAndNoSecretValueIsRendered() throws IOException {
         run("render", "k8s", "-c", EXAMPLES.toString(), "--out", dir.toString(), CIDR, API_SERVER);
         run(
