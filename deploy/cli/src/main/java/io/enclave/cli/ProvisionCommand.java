@@ -10,7 +10,6 @@ import io.enclave.config.TenantConfig;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -87,19 +86,8 @@ final class ProvisionCommand implements Callable<Integer> {
             description = "Database user allowed to create databases, users and grants.")
     String dbAdminUser;
 
-    @Option(
-            names = "--db-admin-password-env",
-            paramLabel = "VAR",
-            defaultValue = "ENCLAVE_DB_ADMIN_PASSWORD",
-            description = "Environment variable holding its password (default: ${DEFAULT-VALUE}). Never the password"
-                    + " itself on the command line, where the process list shows it.")
-    String dbAdminPasswordEnv;
-
-    @Option(
-            names = "--db-admin-password-file",
-            paramLabel = "FILE",
-            description = "File whose first line is its password; wins over --db-admin-password-env.")
-    Path dbAdminPasswordFile;
+    @Mixin
+    DatabaseAdminPassword dbAdminPassword;
 
     @Override
     public Integer call() throws Exception {
@@ -109,6 +97,11 @@ final class ProvisionCommand implements Callable<Integer> {
             return ExitCode.USAGE;
         }
         EnclaveConfig config = loaded.get();
+        List<String> shared = dbAdminPassword.readersWithTheAdminsPassword(config);
+        if (!shared.isEmpty()) {
+            shared.forEach(err::println);
+            return ExitCode.USAGE;
+        }
         List<TenantConfig> tenants = tenantOption.selected(config, configFile);
         boolean both = !kafka && !database;
         int exit = 0;
@@ -181,8 +174,8 @@ final class ProvisionCommand implements Callable<Integer> {
         timeout.waitingFor(
                 err, spec.qualifiedName(), "the database at " + config.global().databaseJdbcUrl());
         DriverManager.setLoginTimeout((int) timeout.duration().toSeconds());
-        try (Connection admin =
-                DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword())) {
+        try (Connection admin = DriverManager.getConnection(
+                config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword.password())) {
             DatabaseProvisioner provisioner = new DatabaseProvisioner(
                     admin, config.global(), Dialects.of(config.global().databaseDialect()));
             try (Progress progress = Progress.of(err, spec.qualifiedName() + ": database", tenants.size(), "tenants")) {
@@ -193,25 +186,6 @@ final class ProvisionCommand implements Callable<Integer> {
             }
             return report.run(dryRun, spec.commandLine().getOut());
         }
-    }
-
-    /** From the file if given, else the environment variable; empty when neither holds one (a passwordless admin). */
-    private String dbAdminPassword() {
-        if (dbAdminPasswordFile != null) {
-            try {
-                return Files.readAllLines(dbAdminPasswordFile).stream()
-                        .findFirst()
-                        .orElse("");
-            } catch (IOException e) {
-                throw new picocli.CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "cannot read the password file " + dbAdminPasswordFile + " (--db-admin-password-file)",
-                        e,
-                        null,
-                        null);
-            }
-        }
-        return System.getenv().getOrDefault(dbAdminPasswordEnv, "");
     }
 
     private Map<String, Object> kafkaAdminProperties(EnclaveConfig config) throws IOException {
