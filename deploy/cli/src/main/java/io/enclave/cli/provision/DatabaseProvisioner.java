@@ -151,42 +151,15 @@ public final class DatabaseProvisioner {
     // ---- the account ----
 
     private List<Finding> account(TenantConfig tenant, TenantDatabase database) throws SQLException {
-        String user = tenant.database().user();
-        List<Finding> findings = new ArrayList<>();
-        List<String> hosts = strings("SELECT Host FROM mysql.user WHERE User = ?", user);
-        String resource = "user " + database.account();
-        if (!hosts.contains(TenantDatabase.ACCOUNT_HOST)) {
-            findings.add(new Finding(
-                    tenant.id(),
-                    LAYER,
-                    resource,
-                    Drift.MISSING,
-                    "",
-                    () -> executeSecret(database.createUserStatement())));
-        } else if (!logsIn(tenant)) {
-            findings.add(new Finding(
-                    tenant.id(),
-                    LAYER,
-                    resource,
-                    Drift.DIFFERS,
-                    "the configured password does not log in; setting it",
-                    () -> executeSecret(database.alterPasswordStatement())));
-        } else {
-            findings.add(Finding.inSync(tenant.id(), LAYER, resource, ""));
-        }
-        // The same name from another host is a second account with its own password and grants.
-        for (String host : hosts) {
-            if (!TenantDatabase.ACCOUNT_HOST.equals(host)) {
-                String other = account(user, host);
-                findings.add(new Finding(
-                        tenant.id(),
-                        LAYER,
-                        "user " + other,
-                        Drift.EXTRA,
-                        "a second account of the tenant's user",
-                        () -> execute("DROP USER " + other)));
-            }
-        }
+        List<Finding> findings = login(
+                tenant,
+                tenant.database().user(),
+                tenant.database().password().reveal(),
+                "user " + database.account(),
+                "",
+                database.createUserStatement(),
+                database.alterPasswordStatement(),
+                "a second account of the tenant's user");
         // Exactly the tenant's prefix: tenant_fema_region_4_* starts with tenant_fema_ too, but
         // belongs to fema_region_4, whose database records it as owner, so it is not fema's.
         String prefix = tenant.names().resourcePrefix();
@@ -200,7 +173,7 @@ public final class DatabaseProvisioner {
         for (String[] row : rows(
                 "SELECT User, Host FROM mysql.user WHERE User LIKE ? AND User <> ?",
                 prefix.replace("_", "\\_") + "%",
-                user)) {
+                tenant.database().user())) {
             if (longerPrefixes.stream().anyMatch(row[0]::startsWith)
                     || database.accountUsers().contains(row[0])) {
                 continue;
@@ -217,37 +190,58 @@ public final class DatabaseProvisioner {
     /** A reader's account: created when missing, its password set when it does not log in, other hosts dropped. */
     private List<Finding> reader(TenantConfig tenant, TenantDatabase database, ReaderSettings reader)
             throws SQLException {
+        return login(
+                tenant,
+                reader.name(),
+                reader.password().reveal(),
+                "reader " + database.readerAccount(reader),
+                "SELECT only on " + tenant.database().schema(),
+                database.createReaderStatement(reader),
+                database.alterReaderPasswordStatement(reader),
+                "a second account of the tenant's reader");
+    }
+
+    /**
+     * One account of the tenant, {@code 'user'@'%'}: missing (created), there but its configured
+     * password does not log in (set), or in line; and the same name from any other host, a
+     * second account with its own password and grants, dropped. The statements hold passwords:
+     * they are run, never printed.
+     */
+    private List<Finding> login(
+            TenantConfig tenant,
+            String user,
+            String password,
+            String resource,
+            String created,
+            String createStatement,
+            String alterStatement,
+            String otherHost)
+            throws SQLException {
         List<Finding> findings = new ArrayList<>();
-        List<String> hosts = strings("SELECT Host FROM mysql.user WHERE User = ?", reader.name());
-        String resource = "reader " + database.readerAccount(reader);
+        List<String> hosts = strings("SELECT Host FROM mysql.user WHERE User = ?", user);
         if (!hosts.contains(TenantDatabase.ACCOUNT_HOST)) {
             findings.add(new Finding(
-                    tenant.id(),
-                    LAYER,
-                    resource,
-                    Drift.MISSING,
-                    "SELECT only on " + tenant.database().schema(),
-                    () -> executeSecret(database.createReaderStatement(reader))));
-        } else if (!logsIn(reader.name(), reader.password().reveal())) {
+                    tenant.id(), LAYER, resource, Drift.MISSING, created, () -> executeSecret(createStatement)));
+        } else if (!logsIn(user, password)) {
             findings.add(new Finding(
                     tenant.id(),
                     LAYER,
                     resource,
                     Drift.DIFFERS,
                     "the configured password does not log in; setting it",
-                    () -> executeSecret(database.alterReaderPasswordStatement(reader))));
+                    () -> executeSecret(alterStatement)));
         } else {
             findings.add(Finding.inSync(tenant.id(), LAYER, resource, ""));
         }
         for (String host : hosts) {
             if (!TenantDatabase.ACCOUNT_HOST.equals(host)) {
-                String other = account(reader.name(), host);
+                String other = account(user, host);
                 findings.add(new Finding(
                         tenant.id(),
                         LAYER,
                         "user " + other,
                         Drift.EXTRA,
-                        "a second account of the tenant's reader",
+                        otherHost,
                         () -> execute("DROP USER " + other)));
             }
         }
