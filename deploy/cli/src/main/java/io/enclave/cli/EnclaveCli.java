@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             ProbeCommand.class,
             KeysCommand.class,
             DecryptCommand.class,
+            QueryCommand.class,
             io.enclave.cli.local.LocalTools.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class

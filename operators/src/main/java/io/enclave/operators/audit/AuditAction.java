@@ -35,5 +35,11 @@ public enum AuditAction {
      * The job was restored from a savepoint or checkpoint older than the stored chain's tail; the
      * chain continued after the tail, keeping every row written since. Names both positions.
      */
-    RESTORED_FROM_OLDER_STATE
+    RESTORED_FROM_OLDER_STATE,
+    /**
+     * {@code enclave query}: a reader account ran one statement on the tenant's database; the
+     * record names the reader, the statement's SHA-256, the rows handed back, the columns
+     * decrypted, and the outcome (DENIED when the database refused it).
+     */
+    QUERY
 }
