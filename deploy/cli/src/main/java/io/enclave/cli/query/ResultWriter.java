@@ -1,5 +1,6 @@
 package io.enclave.cli.query;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -40,8 +41,10 @@ public final class ResultWriter {
             schema.addColumn(label);
         }
         // Quotes only what needs it (a comma, a quote, a line break), whatever the value's length.
+        // The target is the caller's (standard output, say): written to, never closed.
         CsvMapper mapper = CsvMapper.builder()
                 .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .build();
         try (var rows = mapper.writer(schema.build()).writeValues(out)) {
             for (List<String> row : result.rows()) {
