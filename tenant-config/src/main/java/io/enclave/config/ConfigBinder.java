@@ -467,12 +467,7 @@ final class ConfigBinder {
                 continue;
             }
             YamlSection reader = found.get();
-            Optional<Scalar> name = reader.requiredMatching("name", DATABASE_USER)
-                    .filter(v -> yaml.check(
-                            v,
-                            !RESERVED_USERS.contains(v.text()),
-                            "is an administrative account; give the reader its own user"));
-            name.ifPresent(v -> claim("database user", v, v.text(), tenantId));
+            Optional<Scalar> name = accountName(reader, "name", "reader", tenantId);
             Secret password = reader.password("password");
             readerPasswords.add(new ReaderPassword(
                     password,
@@ -647,12 +642,7 @@ final class ConfigBinder {
         Optional<Scalar> schema = database.requiredMatching("schema", IDENTIFIER)
                 .filter(v -> yaml.check(v, !RESERVED_SCHEMAS.contains(v.text()), "is a system database"));
         schema.ifPresent(v -> claim("database schema", v, v.text(), tenantId));
-        Optional<Scalar> user = database.requiredMatching("user", DATABASE_USER)
-                .filter(v -> yaml.check(
-                        v,
-                        !RESERVED_USERS.contains(v.text()),
-                        "is an administrative account; give the tenant its own user"));
-        user.ifPresent(v -> claim("database user", v, v.text(), tenantId));
+        Optional<Scalar> user = accountName(database, "user", "tenant", tenantId);
         Secret password = database.password("password");
         if (!password.isEmpty()) {
             accountPasswords.putIfAbsent(
@@ -938,6 +928,20 @@ final class ConfigBinder {
         Optional<Scalar> name = section.get().requiredMatching("field", FIELD_NAME);
         String mode = section.get().oneOf("mode", ENCRYPTION_MODES, "randomized");
         return name.map(v -> new FieldChoice(v, EncryptionMode.valueOf(mode.toUpperCase(Locale.ROOT))));
+    }
+
+    /**
+     * A database account name, the writer's or a reader's: a plain MySQL user name, no
+     * administrative account, and claimed, so no two accounts of any tenants in the file share it.
+     */
+    private Optional<Scalar> accountName(YamlSection section, String key, String whose, String tenantId) {
+        Optional<Scalar> name = section.requiredMatching(key, DATABASE_USER)
+                .filter(v -> yaml.check(
+                        v,
+                        !RESERVED_USERS.contains(v.text()),
+                        "is an administrative account; give the " + whose + " its own user"));
+        name.ifPresent(v -> claim("database user", v, v.text(), tenantId));
+        return name;
     }
 
     /** Reports a name another tenant already uses: shared names would let one tenant reach another's data. */

@@ -85,17 +85,10 @@ final class QueryCommand implements Callable<Integer> {
         if (!target.resolve(err)) {
             return ExitCode.USAGE;
         }
-        if (target.tenant.reader(reader).isEmpty()) {
-            throw new UsageException("tenant " + target.tenant.id() + " has no reader '" + reader + "'; its readers"
-                    + " are "
-                    + (target.tenant.readers().isEmpty()
-                            ? "none (add tenants." + target.tenant.id() + ".readers to " + target.configFile.file()
-                                    + ")"
-                            : String.join(
-                                    ", ",
-                                    target.tenant.readers().stream()
-                                            .map(io.enclave.config.ReaderSettings::name)
-                                            .toList())));
+        try {
+            TenantQueries.reader(target.tenant, reader);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
         if (outFile != null && Files.exists(outFile)) {
             throw new UsageException("--out " + outFile + " exists; name a new file");

@@ -85,16 +85,7 @@ public final class TenantQueries {
      * @throws Exception whatever {@code auditor} throws; then nothing is returned
      */
     public QueryResult run(String readerName, String statement, QueryAuditor auditor) throws Exception {
-        ReaderSettings reader = tenant.reader(readerName)
-                .orElseThrow(() -> new IllegalArgumentException("tenant " + tenant.id() + " has no reader '"
-                        + readerName + "'; its readers are "
-                        + (tenant.readers().isEmpty()
-                                ? "none (add tenants." + tenant.id() + ".readers to the config)"
-                                : String.join(
-                                        ", ",
-                                        tenant.readers().stream()
-                                                .map(ReaderSettings::name)
-                                                .toList()))));
+        ReaderSettings reader = reader(tenant, readerName);
         String url = global.jdbcUrlFor(tenant.database().schema());
         if (url.toLowerCase(Locale.ROOT).contains("allowmultiqueries")) {
             throw new IllegalArgumentException("global.database.jdbc_url sets allowMultiQueries; a query runs one"
@@ -150,6 +141,24 @@ public final class TenantQueries {
         }
         auditor.record(audit);
         return new QueryResult(buffered.labels, buffered.rows, audit, notes);
+    }
+
+    /**
+     * The tenant's reader {@code name}.
+     *
+     * @throws IllegalArgumentException naming the tenant's readers, when it has no such reader
+     */
+    public static ReaderSettings reader(TenantConfig tenant, String name) {
+        return tenant.reader(name)
+                .orElseThrow(() -> new IllegalArgumentException("tenant " + tenant.id() + " has no reader '" + name
+                        + "'; its readers are "
+                        + (tenant.readers().isEmpty()
+                                ? "none (add tenants." + tenant.id() + ".readers to the config)"
+                                : String.join(
+                                        ", ",
+                                        tenant.readers().stream()
+                                                .map(ReaderSettings::name)
+                                                .toList()))));
     }
 
     private Properties connectionProperties(ReaderSettings reader) {
