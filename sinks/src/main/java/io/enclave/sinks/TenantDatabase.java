@@ -1,5 +1,6 @@
 package io.enclave.sinks;
 
+import io.enclave.config.ReaderSettings;
 import io.enclave.config.Secret;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.dialect.SqlDialect;
@@ -38,8 +39,14 @@ public final class TenantDatabase {
      */
     public static final String UPSERT_PRIVILEGE = "UPDATE";
 
-    /** The host part of the tenant's one account; connections are limited by network policy, not by host. */
+    /** The host part of the tenant's accounts; connections are limited by network policy, not by host. */
     public static final String ACCOUNT_HOST = "%";
+
+    /**
+     * What each of the tenant's readers ({@code tenants.<id>.readers}) may do: read its own
+     * database, nothing else. Grants are the only filter {@code enclave query} has.
+     */
+    public static final List<String> READER_PRIVILEGES = List.of("SELECT");
 
     private final TenantConfig tenant;
     private final SqlDialect dialect;
@@ -82,7 +89,40 @@ public final class TenantDatabase {
      */
     public List<String> accessStatements() {
         String placeholder = "'<" + "tenants." + tenant.id() + ".database.password>'";
-        return accessStatements(placeholder);
+        List<String> statements = accessStatements(placeholder);
+        statements.addAll(readerStatements());
+        return statements;
+    }
+
+    /**
+     * Each reader's account with SELECT alone on the tenant's database, passwords as
+     * placeholders. StarRocks holds the privilege on the role {@link #readerRoleName}, granted
+     * to each reader and made its default role; MySQL and MariaDB grant it to each account.
+     */
+    private List<String> readerStatements() {
+        List<String> statements = new ArrayList<>();
+        if (tenant.readers().isEmpty()) {
+            return statements;
+        }
+        String database = dialect.grantDatabase(tenant.database().schema());
+        String privileges = String.join(", ", READER_PRIVILEGES);
+        String role = SqlDialect.quote(readerRoleName());
+        if (isStarRocks()) {
+            statements.add("CREATE ROLE IF NOT EXISTS " + role);
+            statements.add("GRANT " + privileges + " ON ALL TABLES IN DATABASE " + database + " TO ROLE " + role);
+        }
+        for (ReaderSettings reader : tenant.readers()) {
+            String account = readerAccount(reader);
+            String placeholder = "'<tenants." + tenant.id() + ".readers[" + reader.name() + "].password>'";
+            statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + placeholder);
+            if (isStarRocks()) {
+                statements.add("GRANT " + role + " TO USER " + account);
+                statements.add("SET DEFAULT ROLE " + role + " TO " + account);
+            } else {
+                statements.add(readerGrantStatement(reader));
+            }
+        }
+        return statements;
     }
 
     private List<String> accessStatements(String passwordLiteral) {
@@ -100,9 +140,13 @@ public final class TenantDatabase {
             statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
             statements.add("GRANT " + role + " TO USER " + account);
             statements.add("SET DEFAULT ROLE " + role + " TO " + account);
+            List<String> roles = new ArrayList<>(List.of(roleName()));
+            if (!tenant.readers().isEmpty()) {
+                roles.add(readerRoleName());
+            }
             statements.addAll(((io.enclave.sinks.dialect.StarRocksDialect) dialect)
                     .resourceGroupStatements(
-                            resourceGroupName(), tenant.database().user(), roleName(), tenant.resourceGroup()));
+                            resourceGroupName(), tenant.database().user(), roles, tenant.resourceGroup()));
         } else {
             statements.add("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + passwordLiteral);
             statements.add("GRANT " + privileges + " ON " + database + ".* TO " + account);
@@ -144,12 +188,52 @@ public final class TenantDatabase {
     }
 
     /**
-     * Every database account of the tenant, each as {@code 'user'@'host'}: today its one writer
-     * account. Whatever must reach or lock all of them (a quarantine) goes through this list, so
-     * an account added here later is contained too.
+     * Every database account of the tenant, {@code 'user'@'%'}: its writer first, then its
+     * readers in config order. What must be locked to stop the tenant's access, or checked for
+     * drift, is exactly this list.
      */
     public List<String> accounts() {
-        return List.of(account());
+        List<String> accounts = new ArrayList<>();
+        accounts.add(account());
+        for (ReaderSettings reader : tenant.readers()) {
+            accounts.add(readerAccount(reader));
+        }
+        return accounts;
+    }
+
+    /** The user names of {@link #accounts()}, in the same order. */
+    public List<String> accountUsers() {
+        List<String> users = new ArrayList<>();
+        users.add(tenant.database().user());
+        tenant.readers().forEach(r -> users.add(r.name()));
+        return users;
+    }
+
+    /** A reader's account, {@code 'name'@'%'}; the name is validated as the writer's is. */
+    public String readerAccount(ReaderSettings reader) {
+        SqlDialect.quote(reader.name());
+        return "'" + reader.name() + "'@'" + ACCOUNT_HOST + "'";
+    }
+
+    /** {@code GRANT SELECT ON db.* TO reader}, the name escaped as in {@link #grantStatement}. */
+    public String readerGrantStatement(ReaderSettings reader) {
+        return "GRANT " + String.join(", ", READER_PRIVILEGES) + " ON "
+                + dialect.grantDatabase(tenant.database().schema()) + ".* TO " + readerAccount(reader);
+    }
+
+    /** {@code CREATE USER} of a reader with its real password, for execution only; never print it. */
+    public String createReaderStatement(ReaderSettings reader) {
+        return "CREATE USER " + readerAccount(reader) + " IDENTIFIED BY " + passwordLiteral(reader.password());
+    }
+
+    /** {@code ALTER USER} of a reader with its real password, for execution only; never print it. */
+    public String alterReaderPasswordStatement(ReaderSettings reader) {
+        return "ALTER USER " + readerAccount(reader) + " IDENTIFIED BY " + passwordLiteral(reader.password());
+    }
+
+    /** The StarRocks role holding the SELECT of the tenant's readers. */
+    public String readerRoleName() {
+        return tenant.names().resourcePrefix() + "reader";
     }
 
     /**
@@ -217,6 +301,14 @@ public final class TenantDatabase {
         }
         revokeUnescapedGrant(admin);
         revokeDatabaseUpdate(admin);
+        try (Statement st = admin.createStatement()) {
+            for (ReaderSettings reader : tenant.readers()) {
+                st.execute("CREATE USER IF NOT EXISTS " + readerAccount(reader) + " IDENTIFIED BY "
+                        + passwordLiteral(reader.password()));
+                st.execute(alterReaderPasswordStatement(reader));
+                st.execute(readerGrantStatement(reader));
+            }
+        }
     }
 
     /**
@@ -313,11 +405,12 @@ public final class TenantDatabase {
      * Why the tenant's account or database must be left alone, one sentence each; empty when
      * both are free or already this tenant's. Schema and user names are claimed per config
      * file only, so a second file could name another tenant's schema (and be granted on it) or
-     * its user (and reset its password), or name the admin itself. Refused when: the user is
-     * the account this connection runs as, or administrative (global GRANT OPTION or CREATE
-     * USER); the user holds a privilege on a database other than the tenant's own (an old bare
-     * grant on its own name, {@code colorado_emergency} unescaped, is still its own and is
-     * migrated); another account holds a privilege on the tenant's database; or the database
+     * its user (and reset its password), or name the admin itself. Refused when, for any of its
+     * {@link #accounts()} (writer or reader): the user is the account this connection runs as,
+     * or administrative (global GRANT OPTION or CREATE USER); the user holds a privilege on a
+     * database other than the tenant's own (an old bare grant on its own name,
+     * {@code colorado_emergency} unescaped, is still its own and is migrated); or when an
+     * account that is none of the tenant's holds a privilege on the tenant's database; or the database
      * records another tenant as its owner. MySQL and MariaDB only; StarRocks has no such tables.
      */
     public List<String> foreignClaims(Connection admin) throws SQLException {
@@ -325,39 +418,44 @@ public final class TenantDatabase {
         if (isStarRocks()) {
             return reasons;
         }
-        String user = tenant.database().user();
         String db = tenant.database().schema();
-        for (String current : strings(admin, "SELECT CURRENT_USER()")) {
-            if (current.substring(0, Math.max(0, current.lastIndexOf('@'))).equals(user)) {
-                reasons.add("user " + user + " is the administrative account provisioning connects as");
+        List<String> users = accountUsers();
+        List<String> accounts = accounts();
+        for (int i = 0; i < users.size(); i++) {
+            String user = users.get(i);
+            String account = accounts.get(i);
+            for (String current : strings(admin, "SELECT CURRENT_USER()")) {
+                if (current.substring(0, Math.max(0, current.lastIndexOf('@'))).equals(user)) {
+                    reasons.add("user " + user + " is the administrative account provisioning connects as");
+                }
             }
-        }
-        List<String> adminPrivileges = strings(
-                admin,
-                "SELECT DISTINCT PRIVILEGE_TYPE FROM"
-                        + " information_schema.USER_PRIVILEGES WHERE GRANTEE LIKE ? AND (IS_GRANTABLE = 'YES'"
-                        + " OR PRIVILEGE_TYPE = 'CREATE USER')",
-                grantees(user));
-        if (!adminPrivileges.isEmpty()) {
-            reasons.add("user " + user + " is administrative (holds " + String.join(", ", adminPrivileges)
-                    + " or GRANT OPTION on *.*)");
-        }
-        List<String> foreign = new ArrayList<>();
-        for (String[] row : rows(
-                admin,
-                "SELECT DISTINCT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
-                        + " WHERE GRANTEE = ? UNION SELECT DISTINCT TABLE_SCHEMA FROM information_schema.TABLE_PRIVILEGES"
-                        + " WHERE GRANTEE = ?",
-                account(),
-                account())) {
-            if (!isOwnDatabasePattern(row[0], db)) {
-                foreign.add(row[0]);
+            List<String> adminPrivileges = strings(
+                    admin,
+                    "SELECT DISTINCT PRIVILEGE_TYPE FROM"
+                            + " information_schema.USER_PRIVILEGES WHERE GRANTEE LIKE ? AND (IS_GRANTABLE = 'YES'"
+                            + " OR PRIVILEGE_TYPE = 'CREATE USER')",
+                    grantees(user));
+            if (!adminPrivileges.isEmpty()) {
+                reasons.add("user " + user + " is administrative (holds " + String.join(", ", adminPrivileges)
+                        + " or GRANT OPTION on *.*)");
             }
-        }
-        if (!foreign.isEmpty()) {
-            reasons.add("user " + user + " already holds privileges on " + String.join(", ", foreign)
-                    + ", which is not tenant " + tenant.id() + "'s database " + db
-                    + "; it may be another tenant's user");
+            List<String> foreign = new ArrayList<>();
+            for (String[] row : rows(
+                    admin,
+                    "SELECT DISTINCT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
+                            + " WHERE GRANTEE = ? UNION SELECT DISTINCT TABLE_SCHEMA FROM"
+                            + " information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ?",
+                    account,
+                    account)) {
+                if (!isOwnDatabasePattern(row[0], db)) {
+                    foreign.add(row[0]);
+                }
+            }
+            if (!foreign.isEmpty()) {
+                reasons.add("user " + user + " already holds privileges on " + String.join(", ", foreign)
+                        + ", which is not tenant " + tenant.id() + "'s database " + db
+                        + "; it may be another tenant's user");
+            }
         }
         List<String> others = new ArrayList<>();
         for (String[] row : rows(
@@ -366,7 +464,8 @@ public final class TenantDatabase {
                         + " UNION SELECT DISTINCT GRANTEE, TABLE_SCHEMA FROM information_schema.TABLE_PRIVILEGES"
                         + " WHERE TABLE_SCHEMA = ?",
                 db)) {
-            if (isOwnDatabasePattern(row[1], db) && !row[0].startsWith("'" + user + "'@") && !others.contains(row[0])) {
+            boolean ours = users.stream().anyMatch(u -> row[0].startsWith("'" + u + "'@"));
+            if (isOwnDatabasePattern(row[1], db) && !ours && !others.contains(row[0])) {
                 others.add(row[0]);
             }
         }

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,7 +106,9 @@ final class ConfigBinder {
             "audit_requirements",
             "security_enhancements",
             "processing",
-            "keystore");
+            "keystore",
+            "readers");
+    private static final List<String> READER_KEYS = List.of("name", "password", "decrypt", "max_rows");
     private static final List<String> DATABASE_KEYS =
             List.of("schema", "user", "password", "encryption_key", "resource_group");
     private static final List<String> KAFKA_KEYS =
@@ -155,6 +158,16 @@ final class ConfigBinder {
     private final Map<Secret, String> keystorePasswords = new HashMap<>();
     /** For each kind of name that tenants must not share: the name and the tenant that took it first. */
     private final Map<String, Map<String, String>> claimed = new HashMap<>();
+    /**
+     * Each database account password given so far (writers' and readers') and whose it is: a
+     * reader with a writer's password could log in as the writer, so a reader's must be its own.
+     */
+    private final Map<Secret, String> accountPasswords = new HashMap<>();
+    /** Readers' passwords, checked once every tenant's accounts and stores are known. */
+    private final List<ReaderPassword> readerPasswords = new ArrayList<>();
+
+    /** A reader's password and where it is written. */
+    private record ReaderPassword(Secret password, String path, int line, String whose) {}
 
     ConfigBinder(YamlReader yaml, Path baseDirectory) {
         this.yaml = yaml;
@@ -190,6 +203,7 @@ final class ConfigBinder {
         for (YamlReader.Entry entry : entries.orElse(Map.of()).values()) {
             tenant(entry, global).ifPresent(tenants::add);
         }
+        refuseSharedReaderPasswords();
         return new EnclaveConfig(global, tenants);
     }
 
@@ -447,6 +461,7 @@ final class ConfigBinder {
                 level.orElse(Classification.PUBLIC),
                 security.additionalEncryption());
         KeystoreSettings keystore = keystore(id, tenant.requiredSection("keystore", KEYSTORE_KEYS));
+        List<ReaderSettings> readers = readers(id, tenant, processing);
         return new TenantConfig(
                 id,
                 organization,
@@ -461,7 +476,98 @@ final class ConfigBinder {
                 audit,
                 security,
                 processing,
-                keystore);
+                keystore,
+                readers);
+    }
+
+    /**
+     * {@code readers: [{name, password, decrypt: [table.column...] | all, max_rows}]}. A reader's
+     * name is its database account, under the writer's rules and claimed in the same namespace,
+     * so it can be no other account of any tenant in the file; its password is a secret like the
+     * writer's and may be no other account's or key store's. Each {@code decrypt} entry must be a
+     * column the tenant encrypts: an entry that could never apply is refused, not ignored.
+     */
+    private List<ReaderSettings> readers(String tenantId, YamlSection tenant, ProcessingSettings processing) {
+        String path = tenant.pathOf("readers");
+        List<Node> items = tenant.list("readers").orElse(List.of());
+        Set<String> encrypted = new LinkedHashSet<>();
+        for (EncryptedField field : processing.encryptedFields()) {
+            EncryptableFields.column(field.stream(), field.field())
+                    .ifPresent(column -> encrypted.add(field.stream().table() + "." + column));
+        }
+        List<ReaderSettings> readers = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = YamlReader.item(path, i);
+            Optional<YamlSection> found =
+                    yaml.section(items.get(i), itemPath, YamlReader.lineOf(items.get(i)), READER_KEYS);
+            if (found.isEmpty()) {
+                continue;
+            }
+            YamlSection reader = found.get();
+            Optional<Scalar> name = accountName(reader, "name", "reader", tenantId);
+            Secret password = reader.password("password");
+            readerPasswords.add(new ReaderPassword(
+                    password,
+                    reader.pathOf("password"),
+                    reader.lineOf("password"),
+                    "the password of reader " + name.map(Scalar::text).orElse("#" + i) + " of tenant " + tenantId));
+            boolean all = false;
+            Set<String> columns = new LinkedHashSet<>();
+            if (reader.has("decrypt")) {
+                Node node = reader.node("decrypt").orElseThrow();
+                if (!(node instanceof SequenceNode)) {
+                    all = yaml.scalar(node, reader.pathOf("decrypt"))
+                            .filter(v -> yaml.check(
+                                    v,
+                                    v.text().equals(ReaderSettings.ALL),
+                                    "is not a list of table.column names or " + ReaderSettings.ALL))
+                            .isPresent();
+                } else {
+                    List<Node> entries =
+                            yaml.sequence(node, reader.pathOf("decrypt")).orElse(List.of());
+                    for (int j = 0; j < entries.size(); j++) {
+                        yaml.requiredScalar(entries.get(j), YamlReader.item(reader.pathOf("decrypt"), j))
+                                .filter(v -> yaml.check(
+                                        v,
+                                        encrypted.contains(v.text()),
+                                        "is not an encrypted column of tenant " + tenantId
+                                                + "; expected one of "
+                                                + (encrypted.isEmpty()
+                                                        ? "(none: it encrypts nothing)"
+                                                        : String.join(", ", encrypted))))
+                                .filter(v -> yaml.check(v, columns.add(v.text()), "is listed twice"));
+                    }
+                }
+            }
+            int maxRows = reader.integer("max_rows", ReaderSettings.DEFAULT_MAX_ROWS, 1, 1_000_000);
+            if (name.isPresent()) {
+                readers.add(new ReaderSettings(name.get().text(), password, all, columns, maxRows));
+            }
+        }
+        return readers;
+    }
+
+    /**
+     * Reports a reader password that a writer, another reader or a key store of any tenant in
+     * the file already has: the reader could log in as that account, or open that store.
+     */
+    private void refuseSharedReaderPasswords() {
+        for (ReaderPassword reader : readerPasswords) {
+            if (reader.password().isEmpty()) {
+                continue;
+            }
+            String first = accountPasswords.putIfAbsent(reader.password(), reader.whose());
+            if (first == null) {
+                first = keystorePasswords.get(reader.password());
+            }
+            if (first != null) {
+                yaml.problem(
+                        reader.path(),
+                        "is the same as " + first + "; a reader needs a password of its own, or it would open"
+                                + " what that one opens",
+                        reader.line());
+            }
+        }
     }
 
     /**
@@ -573,19 +679,19 @@ final class ConfigBinder {
         Optional<Scalar> schema = database.requiredMatching("schema", IDENTIFIER)
                 .filter(v -> yaml.check(v, !RESERVED_SCHEMAS.contains(v.text()), "is a system database"));
         schema.ifPresent(v -> claim("database schema", v, v.text(), tenantId));
-        Optional<Scalar> user = database.requiredMatching("user", DATABASE_USER)
-                .filter(v -> yaml.check(
-                        v,
-                        !RESERVED_USERS.contains(v.text()),
-                        "is an administrative account; give the tenant its own user"));
-        user.ifPresent(v -> claim("database user", v, v.text(), tenantId));
+        Optional<Scalar> user = accountName(database, "user", "tenant", tenantId);
+        Secret password = database.password("password");
+        if (!password.isEmpty()) {
+            accountPasswords.putIfAbsent(
+                    password, "the writer's password of tenant " + tenantId + " (database.password)");
+        }
         Optional<Scalar> keyRef = database.requiredMatching("encryption_key", KEY_REFERENCE);
         // PKCS#12 key stores fold aliases to lower case, so two refs differing in case would be one key.
         keyRef.ifPresent(v -> claim("encryption key", v, v.text().toLowerCase(Locale.ROOT), tenantId));
         return new DatabaseSettings(
                 schema.map(Scalar::text).orElse(""),
                 user.map(Scalar::text).orElse(""),
-                database.password("password"),
+                password,
                 keyRef.map(Scalar::text).orElse(""));
     }
 
@@ -898,6 +1004,20 @@ final class ConfigBinder {
         Optional<Scalar> name = section.get().requiredMatching("field", FIELD_NAME);
         String mode = section.get().oneOf("mode", ENCRYPTION_MODES, "randomized");
         return name.map(v -> new FieldChoice(v, EncryptionMode.valueOf(mode.toUpperCase(Locale.ROOT))));
+    }
+
+    /**
+     * A database account name, the writer's or a reader's: a plain MySQL user name, no
+     * administrative account, and claimed, so no two accounts of any tenants in the file share it.
+     */
+    private Optional<Scalar> accountName(YamlSection section, String key, String whose, String tenantId) {
+        Optional<Scalar> name = section.requiredMatching(key, DATABASE_USER)
+                .filter(v -> yaml.check(
+                        v,
+                        !RESERVED_USERS.contains(v.text()),
+                        "is an administrative account; give the " + whose + " its own user"));
+        name.ifPresent(v -> claim("database user", v, v.text(), tenantId));
+        return name;
     }
 
     /** Reports a name another tenant already uses: shared names would let one tenant reach another's data. */

@@ -1,7 +1,9 @@
 package io.enclave.config;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything one tenant's job needs, validated and immutable; {@link #keystore()} is the
@@ -21,7 +23,8 @@ public record TenantConfig(
         AuditRequirements auditRequirements,
         SecurityEnhancements securityEnhancements,
         ProcessingSettings processing,
-        KeystoreSettings keystore)
+        KeystoreSettings keystore,
+        List<ReaderSettings> readers)
         implements Serializable {
 
     public TenantConfig {
@@ -38,6 +41,46 @@ public record TenantConfig(
         Objects.requireNonNull(securityEnhancements, "securityEnhancements");
         Objects.requireNonNull(processing, "processing");
         Objects.requireNonNull(keystore, "keystore");
+        readers = List.copyOf(readers);
+    }
+
+    /** A tenant without reader accounts. */
+    public TenantConfig(
+            String id,
+            String organization,
+            Classification classificationLevel,
+            DatabaseSettings database,
+            KafkaCredentials kafka,
+            KafkaCredentials kafkaPublisher,
+            KafkaQuotas kafkaQuotas,
+            ResourceGroup resourceGroup,
+            ApiAccess apiAccess,
+            DataRestrictions dataRestrictions,
+            AuditRequirements auditRequirements,
+            SecurityEnhancements securityEnhancements,
+            ProcessingSettings processing,
+            KeystoreSettings keystore) {
+        this(
+                id,
+                organization,
+                classificationLevel,
+                database,
+                kafka,
+                kafkaPublisher,
+                kafkaQuotas,
+                resourceGroup,
+                apiAccess,
+                dataRestrictions,
+                auditRequirements,
+                securityEnhancements,
+                processing,
+                keystore,
+                List.of());
+    }
+
+    /** The reader named {@code name}, if the tenant has one. */
+    public Optional<ReaderSettings> reader(String name) {
+        return readers.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
     /**
@@ -60,7 +103,9 @@ public record TenantConfig(
                 auditRequirements,
                 securityEnhancements,
                 processing,
-                keystore.withSigningPasswords(keystore.signingPasswords().only(role)));
+                keystore.withSigningPasswords(keystore.signingPasswords().only(role)),
+                // Only the CLI's query command logs in as a reader; a job's graph carries no reader password.
+                "cli".equals(role) ? readers : List.of());
     }
 
     public TenantNames names() {
@@ -88,6 +133,8 @@ public record TenantConfig(
         private ProcessingSettings processing = ProcessingSettings.builder().build();
         /** No usable store (its password is empty) until a tool or test sets one with {@link #keystore}. */
         private KeystoreSettings keystore;
+
+        private List<ReaderSettings> readers = List.of();
 
         private Builder(String id) {
             this.id = id;
@@ -162,6 +209,11 @@ public record TenantConfig(
             return this;
         }
 
+        public Builder readers(List<ReaderSettings> v) {
+            readers = v;
+            return this;
+        }
+
         public TenantConfig build() {
             return new TenantConfig(
                     id,
@@ -177,7 +229,8 @@ public record TenantConfig(
                     auditRequirements,
                     securityEnhancements,
                     processing,
-                    keystore);
+                    keystore,
+                    readers);
         }
     }
 }

@@ -126,7 +126,7 @@ class TenantConfigValidationTest {
                                 + " expected one of schema, user, password, encryption_key, resource_group (line 11)",
                         "tenants.colorado_state.proccessing: unknown key 'proccessing'; expected one of organization,"
                                 + " classification_level, database, kafka, api_access, data_restrictions, audit_requirements,"
-                                + " security_enhancements, processing, keystore (line 16)");
+                                + " security_enhancements, processing, keystore, readers (line 16)");
     }
 
     /** The auditor's pin of the job's signing key is a fingerprint as keys init prints it, or nothing. */

@@ -3,16 +3,15 @@ package io.enclave.cli;
 import io.enclave.cli.provision.KafkaAdminConfig;
 import io.enclave.config.EnclaveConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,19 +36,9 @@ final class AdminCredentials {
             description = "Database user allowed to create databases, users and grants.")
     String dbAdminUser;
 
-    @Option(
-            names = "--db-admin-password-env",
-            paramLabel = "VAR",
-            defaultValue = "ENCLAVE_DB_ADMIN_PASSWORD",
-            description = "Environment variable holding its password (default: ${DEFAULT-VALUE}). Never the password"
-                    + " itself on the command line, where the process list shows it.")
-    String dbAdminPasswordEnv;
-
-    @Option(
-            names = "--db-admin-password-file",
-            paramLabel = "FILE",
-            description = "File whose first line is its password; wins over --db-admin-password-env.")
-    Path dbAdminPasswordFile;
+    /** The database admin's password: a file or an environment variable, as {@code validate} reads it. */
+    @Mixin
+    DatabaseAdminPassword dbAdminPassword;
 
     boolean hasKafka() {
         return kafkaAdminConfig != null;
@@ -73,25 +62,6 @@ final class AdminCredentials {
     /** A connection as the database admin, giving up after {@code timeout}. */
     Connection database(EnclaveConfig config, TimeoutOption timeout) throws SQLException {
         DriverManager.setLoginTimeout((int) timeout.duration().toSeconds());
-        return DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword());
-    }
-
-    /** From the file if given, else the environment variable; empty when neither holds one (a passwordless admin). */
-    private String dbAdminPassword() {
-        if (dbAdminPasswordFile != null) {
-            try {
-                return Files.readAllLines(dbAdminPasswordFile).stream()
-                        .findFirst()
-                        .orElse("");
-            } catch (IOException e) {
-                throw new ParameterException(
-                        command.commandLine(),
-                        "cannot read the password file " + dbAdminPasswordFile + " (--db-admin-password-file)",
-                        e,
-                        null,
-                        null);
-            }
-        }
-        return System.getenv().getOrDefault(dbAdminPasswordEnv, "");
+        return DriverManager.getConnection(config.global().databaseJdbcUrl(), dbAdminUser, dbAdminPassword.password());
     }
 }

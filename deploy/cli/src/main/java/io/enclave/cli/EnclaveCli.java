@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
             ProbeCommand.class,
             KeysCommand.class,
             DecryptCommand.class,
+            QueryCommand.class,
             QuarantineCommand.class,
             ReleaseCommand.class,
             StatusCommand.class,

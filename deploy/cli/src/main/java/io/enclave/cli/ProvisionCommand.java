@@ -79,6 +79,11 @@ final class ProvisionCommand implements Callable<Integer> {
             return ExitCode.USAGE;
         }
         EnclaveConfig config = loaded.get();
+        List<String> shared = admin.dbAdminPassword.readersWithTheAdminsPassword(config);
+        if (!shared.isEmpty()) {
+            shared.forEach(err::println);
+            return ExitCode.USAGE;
+        }
         List<TenantConfig> tenants = tenantOption.selected(config, configFile);
         boolean both = !kafka && !database;
         int exit = 0;

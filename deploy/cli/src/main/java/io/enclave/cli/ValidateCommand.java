@@ -2,6 +2,7 @@ package io.enclave.cli;
 
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,6 +19,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configFile;
 
+    @Mixin
+    DatabaseAdminPassword dbAdminPassword;
+
     @Override
     public Integer call() {
         Optional<EnclaveConfig> loaded = configFile.load(spec);
@@ -25,6 +29,11 @@ final class ValidateCommand implements Callable<Integer> {
             return ExitCode.USAGE;
         }
         EnclaveConfig config = loaded.get();
+        List<String> shared = dbAdminPassword.readersWithTheAdminsPassword(config);
+        if (!shared.isEmpty()) {
+            shared.forEach(spec.commandLine().getErr()::println);
+            return ExitCode.USAGE;
+        }
         var out = spec.commandLine().getOut();
         out.printf(
                 "%s: valid, %d tenant(s)%n", configFile.file(), config.tenants().size());

@@ -45,5 +45,11 @@ public enum AuditAction {
     /** {@code enclave quarantine}: one containment step (Kafka ACL, job stop, account lock, ...) was taken. */
     QUARANTINE,
     /** {@code enclave release}: one step of a recorded quarantine was reversed. */
-    RELEASE
+    RELEASE,
+    /**
+     * {@code enclave query}: a reader account ran one statement on the tenant's database; the
+     * record names the reader, the statement's SHA-256, the rows handed back, the columns
+     * decrypted, and the outcome (DENIED when the database refused it).
+     */
+    QUERY
 }

@@ -201,7 +201,7 @@ public final class AuditChain {
         }
         return switch (action) {
             case RECORD_REJECTED -> EnumSet.of(SignerRole.INGEST);
-            case KEYS_INIT, KEYS_ROTATE, KEYS_DESTROY, KEYS_SPLIT, DECRYPT, AUDIT_PURGE, QUARANTINE, RELEASE ->
+            case KEYS_INIT, KEYS_ROTATE, KEYS_DESTROY, KEYS_SPLIT, DECRYPT, QUERY, AUDIT_PURGE, QUARANTINE, RELEASE ->
                 EnumSet.of(SignerRole.CLI);
             case SIGNING_KEY_ROTATED -> EnumSet.allOf(SignerRole.class);
             default -> Set.of();

@@ -178,9 +178,9 @@ public final class StarRocksDialect implements SqlDialect {
      * and config validation checks too when {@code global.database.be_cpu_cores} is set.
      * {@code mem_limit} must lie in (0, 1], written as a percentage.
      */
-    public List<String> resourceGroupStatements(String group, String user, String role, ResourceGroup limits) {
+    public List<String> resourceGroupStatements(String group, String user, List<String> roles, ResourceGroup limits) {
         SqlDialect.quote(user);
-        SqlDialect.quote(role);
+        roles.forEach(SqlDialect::quote);
         String name = SqlDialect.quote(group);
         String properties = "(\"" + target.cpuShareProperty() + "\" = \"" + limits.cpuWeight()
                 + "\", \"mem_limit\" = \"" + limits.memLimitPercent() + "%\")";
@@ -188,7 +188,8 @@ public final class StarRocksDialect implements SqlDialect {
         // runs in its own group: one tenant's queries cannot starve another's.
         return List.of(
                 "CREATE RESOURCE GROUP IF NOT EXISTS " + name
-                        + "\nTO (user='" + user + "'), (role='" + role + "')"
+                        + "\nTO (user='" + user + "')"
+                        + roles.stream().map(role -> ", (role='" + role + "')").collect(Collectors.joining())
                         + "\nWITH " + properties,
                 "ALTER RESOURCE GROUP " + name + " WITH " + properties);
     }

@@ -189,7 +189,8 @@ class StarRocksDialectTest {
     @Test
     void resourceGroupBefore335SpellsCpuCoreLimit() {
         List<String> ddl = new StarRocksDialect(new StarRocksTarget("3.3", 3, 0))
-                .resourceGroupStatements("tenant_co_rg", "co_writer", "tenant_co_writer", new ResourceGroup(4, 20));
+                .resourceGroupStatements(
+                        "tenant_co_rg", "co_writer", List.of("tenant_co_writer"), new ResourceGroup(4, 20));
         assertThat(ddl)
                 .containsExactly(
                         "CREATE RESOURCE GROUP IF NOT EXISTS `tenant_co_rg`\nTO (user='co_writer'),"
@@ -201,7 +202,8 @@ class StarRocksDialectTest {
     void resourceGroupFrom335SpellsCpuWeight() {
         for (String version : List.of("3.3.5", "3.4", "3.5")) {
             List<String> ddl = new StarRocksDialect(new StarRocksTarget(version, 3, 0))
-                    .resourceGroupStatements("tenant_co_rg", "co_writer", "tenant_co_writer", new ResourceGroup(2, 30));
+                    .resourceGroupStatements(
+                            "tenant_co_rg", "co_writer", List.of("tenant_co_writer"), new ResourceGroup(2, 30));
             assertThat(ddl).hasSize(2).allMatch(s -> s.contains("(\"cpu_weight\" = \"2\", \"mem_limit\" = \"30%\")"));
             assertThat(ddl).noneMatch(s -> s.contains("cpu_core_limit"));
         }

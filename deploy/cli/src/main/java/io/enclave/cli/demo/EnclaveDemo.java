@@ -10,6 +10,7 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.EncryptableFields;
 import io.enclave.config.EncryptedField;
 import io.enclave.config.GlobalSettings;
+import io.enclave.config.ReaderSettings;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedKafka;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +65,7 @@ public final class EnclaveDemo implements AutoCloseable {
     private DemoPublisher publisher;
     private Path configFile = Path.of("tenant-config", "examples", "tenants.yaml");
     private boolean decryptHintShown;
+    private boolean queryHintShown;
 
     /** {@code out} gets the demo's console, {@code err} its progress bars. */
     public EnclaveDemo(EnclaveConfig config, PrintWriter out, PrintWriter err) {
@@ -263,6 +266,9 @@ public final class EnclaveDemo implements AutoCloseable {
         if (!decryptHintShown) {
             decryptHintShown = printDecryptHint();
         }
+        if (!queryHintShown) {
+            queryHintShown = printQueryHint();
+        }
     }
 
     /** Once a tenant has an encrypted row: where to look at it and how to read it back. */
@@ -302,6 +308,55 @@ public final class EnclaveDemo implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Once a tenant with readers has rows in a table it encrypts: a ready {@code query} as its
+     * reader entitled to that column (else its first reader), the query audited before any row.
+     */
+    private boolean printQueryHint() throws SQLException {
+        for (TenantConfig tenant : config.tenants()) {
+            for (EncryptedField f : tenant.processing().encryptedFields()) {
+                String table = f.stream().table();
+                String column = EncryptableFields.column(f.stream(), f.field()).orElseThrow();
+                Optional<ReaderSettings> reader = tenant.readers().stream()
+                        .filter(r -> r.mayDecrypt(table, column))
+                        .findFirst()
+                        .or(() -> tenant.readers().stream().findFirst());
+                if (reader.isEmpty() || !hasRows(tenant.database().schema() + "." + table)) {
+                    continue;
+                }
+                out.printf(
+                        "Read %s's rows back as its reader %s (SELECT only on %s; %s; audited before any row is"
+                                + " shown):%n"
+                                + "  KAFKA_BOOTSTRAP=%s KAFKA_SECURITY_PROTOCOL=%s"
+                                + " STARROCKS_JDBC_URL=jdbc:mysql://127.0.0.1:%d ENCLAVE_DB_DIALECT=mysql"
+                                + " ./enclave query --dev -c %s -t %s --reader %s"
+                                + " \"SELECT id, %s FROM %s ORDER BY id LIMIT 5\"%n%n",
+                        tenant.id(),
+                        reader.get().name(),
+                        tenant.database().schema(),
+                        reader.get().mayDecrypt(table, column) ? column + " decrypted" : column + " left encrypted",
+                        global.kafkaBootstrapServers(),
+                        global.kafkaSecurityProtocol(),
+                        database.port(),
+                        configFile,
+                        tenant.id(),
+                        reader.get().name(),
+                        column,
+                        table);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean hasRows(String table) throws SQLException {
+        try (Connection root = database.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery("SELECT 1 FROM " + table + " LIMIT 1")) {
+            return rs.next();
+        }
     }
 
     /**

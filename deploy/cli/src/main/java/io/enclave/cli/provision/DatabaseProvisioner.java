@@ -1,6 +1,7 @@
 package io.enclave.cli.provision;
 
 import io.enclave.config.GlobalSettings;
+import io.enclave.config.ReaderSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.AdminQueries;
 import io.enclave.sinks.TenantDatabase;
@@ -20,11 +21,14 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Reconciles each tenant's database with its config on a MySQL-protocol server (MySQL or
- * MariaDB; StarRocks through {@link StarRocksAccess} for the account side): the database and its tables, the tenant's one account {@code 'user'@'%'} with its
- * configured password, and exactly SELECT, INSERT and UPDATE on its own database. Any other
+ * MariaDB; StarRocks through {@link StarRocksAccess} for the account side): the database and its
+ * tables, the tenant's writer account {@code 'user'@'%'} with its configured password, and exactly
+ * SELECT, INSERT and UPDATE on its own database; and each of its readers
+ * ({@code tenants.<id>.readers}) with its own password and SELECT alone. Any other
  * privilege of that account (global, on another schema, on a pattern such as {@code ab_c} that
  * also matches {@code abxc}, on a table, a role, GRANT OPTION) is an extra and is revoked.
  * Everything is read from the server's grant tables as the admin; identifiers come from
@@ -83,7 +87,11 @@ public final class DatabaseProvisioner {
         }
         findings.addAll(schema(tenant, database));
         findings.addAll(account(tenant, database));
-        findings.addAll(grants(tenant, database));
+        findings.addAll(grants(tenant, database, Grantee.writer(tenant, database)));
+        for (ReaderSettings reader : tenant.readers()) {
+            findings.addAll(reader(tenant, database, reader));
+            findings.addAll(grants(tenant, database, Grantee.reader(database, reader)));
+        }
         return findings;
     }
 
@@ -155,42 +163,15 @@ public final class DatabaseProvisioner {
     // ---- the account ----
 
     private List<Finding> account(TenantConfig tenant, TenantDatabase database) throws SQLException {
-        String user = tenant.database().user();
-        List<Finding> findings = new ArrayList<>();
-        List<String> hosts = strings("SELECT Host FROM mysql.user WHERE User = ?", user);
-        String resource = "user " + database.account();
-        if (!hosts.contains(TenantDatabase.ACCOUNT_HOST)) {
-            findings.add(new Finding(
-                    tenant.id(),
-                    LAYER,
-                    resource,
-                    Drift.MISSING,
-                    "",
-                    () -> executeSecret(database.createUserStatement())));
-        } else if (!logsIn(tenant)) {
-            findings.add(new Finding(
-                    tenant.id(),
-                    LAYER,
-                    resource,
-                    Drift.DIFFERS,
-                    "the configured password does not log in; setting it",
-                    () -> executeSecret(database.alterPasswordStatement())));
-        } else {
-            findings.add(Finding.inSync(tenant.id(), LAYER, resource, ""));
-        }
-        // The same name from another host is a second account with its own password and grants.
-        for (String host : hosts) {
-            if (!TenantDatabase.ACCOUNT_HOST.equals(host)) {
-                String other = account(user, host);
-                findings.add(new Finding(
-                        tenant.id(),
-                        LAYER,
-                        "user " + other,
-                        Drift.EXTRA,
-                        "a second account of the tenant's user",
-                        () -> execute("DROP USER " + other)));
-            }
-        }
+        List<Finding> findings = login(
+                tenant,
+                tenant.database().user(),
+                tenant.database().password().reveal(),
+                "user " + database.account(),
+                "",
+                database.createUserStatement(),
+                database.alterPasswordStatement(),
+                "a second account of the tenant's user");
         // Exactly the tenant's prefix: tenant_fema_region_4_* starts with tenant_fema_ too, but
         // belongs to fema_region_4, whose database records it as owner, so it is not fema's.
         String prefix = tenant.names().resourcePrefix();
@@ -204,8 +185,9 @@ public final class DatabaseProvisioner {
         for (String[] row : rows(
                 "SELECT User, Host FROM mysql.user WHERE User LIKE ? AND User <> ?",
                 prefix.replace("_", "\\_") + "%",
-                user)) {
-            if (longerPrefixes.stream().anyMatch(row[0]::startsWith)) {
+                tenant.database().user())) {
+            if (longerPrefixes.stream().anyMatch(row[0]::startsWith)
+                    || database.accountUsers().contains(row[0])) {
                 continue;
             }
             findings.add(Finding.unexpected(
@@ -213,6 +195,67 @@ public final class DatabaseProvisioner {
                     LAYER,
                     "user " + account(row[0], row[1]),
                     "has the tenant's prefix but is not in the config"));
+        }
+        return findings;
+    }
+
+    /** A reader's account: created when missing, its password set when it does not log in, other hosts dropped. */
+    private List<Finding> reader(TenantConfig tenant, TenantDatabase database, ReaderSettings reader)
+            throws SQLException {
+        return login(
+                tenant,
+                reader.name(),
+                reader.password().reveal(),
+                "reader " + database.readerAccount(reader),
+                "SELECT only on " + tenant.database().schema(),
+                database.createReaderStatement(reader),
+                database.alterReaderPasswordStatement(reader),
+                "a second account of the tenant's reader");
+    }
+
+    /**
+     * One account of the tenant, {@code 'user'@'%'}: missing (created), there but its configured
+     * password does not log in (set), or in line; and the same name from any other host, a
+     * second account with its own password and grants, dropped. The statements hold passwords:
+     * they are run, never printed.
+     */
+    private List<Finding> login(
+            TenantConfig tenant,
+            String user,
+            String password,
+            String resource,
+            String created,
+            String createStatement,
+            String alterStatement,
+            String otherHost)
+            throws SQLException {
+        List<Finding> findings = new ArrayList<>();
+        List<String> hosts = strings("SELECT Host FROM mysql.user WHERE User = ?", user);
+        if (!hosts.contains(TenantDatabase.ACCOUNT_HOST)) {
+            findings.add(new Finding(
+                    tenant.id(), LAYER, resource, Drift.MISSING, created, () -> executeSecret(createStatement)));
+        } else if (!logsIn(user, password)) {
+            findings.add(new Finding(
+                    tenant.id(),
+                    LAYER,
+                    resource,
+                    Drift.DIFFERS,
+                    "the configured password does not log in; setting it",
+                    () -> executeSecret(alterStatement)));
+        } else {
+            findings.add(Finding.inSync(tenant.id(), LAYER, resource, ""));
+        }
+        for (String host : hosts) {
+            if (!TenantDatabase.ACCOUNT_HOST.equals(host)) {
+                String other = account(user, host);
+                findings.add(new Finding(
+                        tenant.id(),
+                        LAYER,
+                        "user " + other,
+                        Drift.EXTRA,
+                        otherHost,
+                        () -> execute("DROP USER " + other)));
+            }
         }
         return findings;
     }
@@ -235,26 +278,59 @@ public final class DatabaseProvisioner {
     }
 
     private boolean logsIn(TenantConfig tenant) throws SQLException {
-        try (Connection c = DriverManager.getConnection(
-                global.databaseJdbcUrl(),
-                tenant.database().user(),
-                tenant.database().password().reveal())) {
+        return logsIn(tenant.database().user(), tenant.database().password().reveal());
+    }
+
+    private boolean logsIn(String user, String password) throws SQLException {
+        try (Connection c = DriverManager.getConnection(global.databaseJdbcUrl(), user, password)) {
             return c.isValid(5);
         } catch (SQLException e) {
             if (ACCESS_DENIED_STATE.equals(e.getSQLState())) {
                 return false;
             }
-            throw new SQLException("cannot check the login of "
-                    + tenant.database().user() + ": SQLState " + e.getSQLState() + ", error " + e.getErrorCode());
+            throw new SQLException("cannot check the login of " + user + ": SQLState " + e.getSQLState() + ", error "
+                    + e.getErrorCode());
         }
     }
 
     // ---- privileges ----
 
-    private List<Finding> grants(TenantConfig tenant, TenantDatabase database) throws SQLException {
+    /**
+     * One of the tenant's accounts as the grant tables should show it: the privileges it holds
+     * on the tenant's database, whether it upserts (UPDATE per event table), and the statement
+     * that grants what is missing.
+     */
+    private record Grantee(
+            String user,
+            String account,
+            List<String> privileges,
+            boolean upserts,
+            Function<List<String>, String> grant) {
+        static Grantee writer(TenantConfig tenant, TenantDatabase database) {
+            return new Grantee(
+                    tenant.database().user(),
+                    database.account(),
+                    TenantDatabase.PRIVILEGES,
+                    true,
+                    database::grantStatement);
+        }
+
+        /** A reader: SELECT on the database, nothing per table, nothing else. */
+        static Grantee reader(TenantDatabase database, ReaderSettings reader) {
+            return new Grantee(
+                    reader.name(),
+                    database.readerAccount(reader),
+                    TenantDatabase.READER_PRIVILEGES,
+                    false,
+                    missing -> database.readerGrantStatement(reader));
+        }
+    }
+
+    private List<Finding> grants(TenantConfig tenant, TenantDatabase database, Grantee who) throws SQLException {
         String db = tenant.database().schema();
-        String grantee = database.account();
-        String account = database.account();
+        String grantee = who.account();
+        String account = who.account();
+        List<String> wanted = who.privileges();
         List<Finding> findings = new ArrayList<>();
 
         Set<String> own = new LinkedHashSet<>();
@@ -271,7 +347,7 @@ public final class DatabaseProvisioner {
             String privilege = row[1].toUpperCase(Locale.ROOT);
             Optional<String> exact = MySqlDialect.exactGrantDatabase(schema);
             boolean ownDatabase = exact.isPresent() && exact.get().equals(db);
-            if (ownDatabase && TenantDatabase.PRIVILEGES.contains(privilege)) {
+            if (ownDatabase && wanted.contains(privilege)) {
                 own.add(privilege);
             } else {
                 findings.add(new Finding(
@@ -280,7 +356,7 @@ public final class DatabaseProvisioner {
                         "grant " + privilege + " ON " + schema + ".* TO " + account,
                         Drift.EXTRA,
                         ownDatabase
-                                ? "more than " + String.join(", ", TenantDatabase.PRIVILEGES)
+                                ? "more than " + String.join(", ", wanted)
                                 : exact.isPresent()
                                         ? "another schema"
                                         : "a pattern whose unescaped _ or % matches databases other than " + db,
@@ -300,9 +376,9 @@ public final class DatabaseProvisioner {
                     "would let the tenant hand its access to others",
                     () -> execute("REVOKE GRANT OPTION ON " + quoteAny(schema) + ".* FROM " + account)));
         }
-        List<String> missing = new ArrayList<>(TenantDatabase.PRIVILEGES);
+        List<String> missing = new ArrayList<>(wanted);
         missing.removeAll(own);
-        String resource = "grant " + String.join(", ", TenantDatabase.PRIVILEGES) + " ON " + db + ".* TO " + account;
+        String resource = "grant " + String.join(", ", wanted) + " ON " + db + ".* TO " + account;
         findings.add(
                 missing.isEmpty()
                         ? Finding.inSync(tenant.id(), LAYER, resource, "")
@@ -312,7 +388,7 @@ public final class DatabaseProvisioner {
                                 resource,
                                 Drift.MISSING,
                                 "missing " + String.join(", ", missing),
-                                () -> execute(database.grantStatement(missing))));
+                                () -> execute(who.grant().apply(missing))));
 
         for (String privilege : strings(
                 "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES"
@@ -327,7 +403,7 @@ public final class DatabaseProvisioner {
                     () -> execute("REVOKE " + privilege + " ON *.* FROM " + account)));
         }
         // UPDATE on each event table, for its upserts; never on an audit table (issue 15).
-        Set<String> tableGrantsMissing = new TreeSet<>(TenantDatabase.upsertTables());
+        Set<String> tableGrantsMissing = who.upserts() ? new TreeSet<>(TenantDatabase.upsertTables()) : new TreeSet<>();
         for (String[] row : rows(
                 "SELECT TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE"
                         + " FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ?",
@@ -370,7 +446,7 @@ public final class DatabaseProvisioner {
                     () -> execute("REVOKE " + row[3] + " (" + quoteAny(row[2]) + ") ON " + quoteAny(row[0]) + "."
                             + quoteAny(row[1]) + " FROM " + account)));
         }
-        for (String role : grantedRoles(tenant.database().user())) {
+        for (String role : grantedRoles(who.user())) {
             findings.add(new Finding(
                     tenant.id(),
                     LAYER,
