@@ -72,6 +72,22 @@ public class SinkFlushAuditor extends AbstractStreamOperator<TenantEvent>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
+        summarise(checkpointId, String.valueOf(checkpointId));
+    }
+
+    /**
+     * The end of input (a bounded source, or a stop with {@code --drain}, as {@code quarantine} does): the sink
+     * flushes what is left when it finishes, and the final checkpoint comes after every operator has finished,
+     * too late for a record to reach the chainer. So the rows since the last checkpoint are summarised here,
+     * with checkpoint id 0.
+     */
+    @Override
+    public void finish() throws Exception {
+        summarise(0, "end");
+        super.finish();
+    }
+
+    private void summarise(long checkpointId, String flushId) {
         if (spans.isEmpty()) {
             return;
         }
@@ -93,7 +109,7 @@ public class SinkFlushAuditor extends AbstractStreamOperator<TenantEvent>
                     span.topic,
                     span.partition,
                     span.first,
-                    table + "|" + job + "|" + checkpointId + "|" + subtask);
+                    table + "|" + job + "|" + flushId + "|" + subtask);
             output.collect(auditTag, new StreamRecord<>(r));
             rowsWritten.inc(span.rows);
         }

@@ -73,4 +73,21 @@ class SinkFlushAuditorTest {
                 .satisfies(r ->
                         assertThat(r.firstOffset).as("a new span per flush").isEqualTo(13L));
     }
+
+    @Test
+    void summarisesTheRowsSinceTheLastCheckpointWhenInputEnds() throws Exception {
+        harness = new OneInputStreamOperatorTestHarness<>(
+                new SinkFlushAuditor(auditContext(), "disaster_declarations", AUDIT, "flush[" + TENANT + "]"));
+        harness.open();
+        harness.processElement(row(0, 1), 1L);
+        harness.prepareSnapshotPreBarrier(3);
+        harness.processElement(row(0, 2), 1L);
+        harness.processElement(row(0, 3), 1L);
+
+        harness.getOneInputOperator().finish();
+
+        assertThat(values(harness.getSideOutput(AUDIT)))
+                .extracting(r -> r.rowCount, r -> r.firstOffset, r -> r.lastOffset, r -> r.checkpointId)
+                .containsExactly(tuple(1L, 1L, 1L, 3L), tuple(2L, 2L, 3L, 0L));
+    }
 }
