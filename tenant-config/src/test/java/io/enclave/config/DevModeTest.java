@@ -41,6 +41,9 @@ class DevModeTest {
                         "Kq7-" + tenant.toLowerCase() + "-" + role + "-signing");
             }
         }
+        // fema_region_4's two readers (enclave query).
+        env.put("FEMA_REGION_4_ANALYST_DB_PASSWORD", "Kq7-fema_region_4-analyst-password");
+        env.put("FEMA_REGION_4_VIEWER_DB_PASSWORD", "Kq7-fema_region_4-viewer-password");
         return env;
     }
 
@@ -67,8 +70,9 @@ class DevModeTest {
                                 + " set a real secret, or turn on development mode" + HOW + " (line 45)",
                         "tenants.colorado_state.kafka.publisher_password: is a development default (dev-only-...);"
                                 + " set a real secret, or turn on development mode" + HOW + " (line 47)");
-        // 1 protocol + 7 secrets (key store, 3 signing stores, database, job, publisher) for each of 4 tenants.
-        assertThat(problems).hasSize(29);
+        // 1 protocol + 7 secrets (key store, 3 signing stores, database, job, publisher) for each of 4 tenants,
+        // + fema_region_4's two readers.
+        assertThat(problems).hasSize(31);
         assertThat(e.getMessage()).doesNotContain("dev-only-colorado", "dev-only-texas-state-keystore");
     }
 
