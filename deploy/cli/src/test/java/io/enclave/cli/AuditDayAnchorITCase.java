@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
-import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.TenantJobSettings;
@@ -20,9 +19,7 @@ import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.testing.CommittedTopic;
-import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.MiniClusters;
-import io.enclave.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,34 +73,22 @@ class AuditDayAnchorITCase {
     private static Path configFile;
     private static TenantConfig colorado;
 
+    private static AuditItServers servers;
+
     @BeforeAll
     static void startServers() throws Exception {
-        kafka = EmbeddedKafka.start();
-        database = EmbeddedMariaDb.shared();
-        Map<String, String> env =
-                Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
-        configFile = Files.createTempDirectory("day-anchor-it").resolve("audit-it-tenants.yaml");
-        Files.writeString(
-                configFile,
-                Files.readString(Path.of(AuditDayAnchorITCase.class
-                                .getClassLoader()
-                                .getResource("audit-it-tenants.yaml")
-                                .toURI()))
-                        .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
-        config = TenantConfigLoader.load(configFile, env);
-        colorado = config.tenant("colorado_state");
-        TestKeys.initialise(config.tenants());
-        try (Connection root = database.rootConnection()) {
-            FreshTenantDatabase.recreate(root, colorado);
-        }
-        kafka.createTopics(2, colorado.names().topics().toArray(String[]::new));
-        kafka.createTopics(1, colorado.names().auditTopic());
+        servers = AuditItServers.start("day-anchor-it");
+        kafka = servers.kafka;
+        database = servers.database;
+        configFile = servers.configFile;
+        config = servers.config;
+        colorado = servers.colorado;
     }
 
     @AfterAll
     static void stopServers() {
-        if (kafka != null) {
-            kafka.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
-import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.jobs.SiemRecordSerializer;
@@ -23,9 +22,7 @@ import io.enclave.sinks.dialect.MySqlDialect;
 import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.StatementBinder;
 import io.enclave.sinks.schema.TenantTables;
-import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.MiniClusters;
-import io.enclave.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,34 +67,22 @@ class AuditSiemITCase {
     private static Path configFile;
     private static TenantConfig colorado;
 
+    private static AuditItServers servers;
+
     @BeforeAll
     static void startServers() throws Exception {
-        kafka = EmbeddedKafka.start();
-        database = EmbeddedMariaDb.shared();
-        Map<String, String> env =
-                Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
-        configFile = Files.createTempDirectory("siem-it").resolve("audit-it-tenants.yaml");
-        Files.writeString(
-                configFile,
-                Files.readString(Path.of(AuditSiemITCase.class
-                                .getClassLoader()
-                                .getResource("audit-it-tenants.yaml")
-                                .toURI()))
-                        .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
-        config = TenantConfigLoader.load(configFile, env);
-        colorado = config.tenant("colorado_state");
-        TestKeys.initialise(config.tenants());
-        try (Connection root = database.rootConnection()) {
-            FreshTenantDatabase.recreate(root, colorado);
-        }
-        kafka.createTopics(2, colorado.names().topics().toArray(String[]::new));
-        kafka.createTopics(1, config.global().siemTopic(), colorado.names().auditTopic());
+        servers = AuditItServers.start("siem-it");
+        kafka = servers.kafka;
+        database = servers.database;
+        configFile = servers.configFile;
+        config = servers.config;
+        colorado = servers.colorado;
     }
 
     @AfterAll
     static void stopServers() {
-        if (kafka != null) {
-            kafka.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

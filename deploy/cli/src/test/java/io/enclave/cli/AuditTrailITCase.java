@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
-import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
 import io.enclave.embedded.EmbeddedMariaDb;
 import io.enclave.embedded.events.EventGenerator;
@@ -36,11 +35,8 @@ import io.enclave.sinks.dialect.SqlDialect;
 import io.enclave.sinks.schema.StatementBinder;
 import io.enclave.sinks.schema.TenantTables;
 import io.enclave.testing.CommittedTopic;
-import io.enclave.testing.FreshTenantDatabase;
 import io.enclave.testing.MiniClusters;
-import io.enclave.testing.TestKeys;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -91,32 +87,22 @@ class AuditTrailITCase {
     private static Path configFile;
     private static TenantConfig colorado;
 
+    private static AuditItServers servers;
+
     @BeforeAll
     static void startServers() throws Exception {
-        kafka = EmbeddedKafka.start();
-        database = EmbeddedMariaDb.shared();
-        Map<String, String> env =
-                Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "JDBC_URL", database.rootJdbcUrl());
-        // The commands run in this JVM see no test environment, so they get a copy with the broker filled in.
-        configFile = java.nio.file.Files.createTempDirectory("audit-it").resolve("audit-it-tenants.yaml");
-        java.nio.file.Files.writeString(
-                configFile,
-                java.nio.file.Files.readString(resource("audit-it-tenants.yaml"))
-                        .replace("${KAFKA_BOOTSTRAP:-localhost:9092}", kafka.bootstrapServers()));
-        config = TenantConfigLoader.load(configFile, env);
-        colorado = config.tenant("colorado_state");
-        TestKeys.initialise(config.tenants());
-        try (Connection root = database.rootConnection()) {
-            FreshTenantDatabase.recreate(root, colorado);
-        }
-        kafka.createTopics(2, colorado.names().topics().toArray(String[]::new));
-        kafka.createTopics(1, config.global().siemTopic(), colorado.names().auditTopic());
+        servers = AuditItServers.start("audit-it");
+        kafka = servers.kafka;
+        database = servers.database;
+        configFile = servers.configFile;
+        config = servers.config;
+        colorado = servers.colorado;
     }
 
     @AfterAll
     static void stopServers() {
-        if (kafka != null) {
-            kafka.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -930,9 +916,5 @@ class AuditTrailITCase {
             }
             producer.flush();
         }
-    }
-
-    private static Path resource(String name) throws URISyntaxException {
-        return Path.of(AuditTrailITCase.class.getClassLoader().getResource(name).toURI());
     }
 }
