@@ -18,6 +18,7 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.TenantDatabase;
+import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -89,6 +90,12 @@ final class ReleaseCommand implements Callable<Integer> {
             return ExitCode.CHECK_FAILED;
         }
         QuarantineState state = recorded.get();
+        List<String> foreign = foreignSteps(config, tenant, state);
+        if (!foreign.isEmpty()) {
+            foreign.forEach(problem -> err.println("release of " + tenant.id() + " refused: " + file.path() + " "
+                    + problem + "; nothing was reversed"));
+            return ExitCode.CHECK_FAILED;
+        }
         timeout.waitingFor(
                 err, spec.qualifiedName(), "the audit topic " + tenant.names().auditTopic());
         try (AuditSubmitter audit = KafkaAuditSubmitter.open(
@@ -129,6 +136,54 @@ final class ReleaseCommand implements Callable<Integer> {
                     + e.getMessage());
             return ExitCode.UNAVAILABLE;
         }
+    }
+
+    /**
+     * The steps of the record that are not the tenant's own, each as one line. The record sits beside the key store
+     * and nothing signs it, so whoever can write there could otherwise have release unlock, re-allow or resume
+     * anything in the admin's name: another tenant's account or ACL, or SQL spliced into an account name. Every target
+     * must be one that quarantine derives from the config for this tenant, and a savepoint one that Flink named after
+     * the stopped job.
+     */
+    static List<String> foreignSteps(EnclaveConfig config, TenantConfig tenant, QuarantineState state) {
+        List<String> problems = new ArrayList<>();
+        if (!tenant.id().equals(state.tenant)) {
+            problems.add("is the record of tenant '" + state.tenant + "'");
+        }
+        List<String> accounts =
+                new TenantDatabase(tenant, Dialects.of(config.global().databaseDialect())).accounts();
+        List<String> denials = PublisherDenial.bindings(tenant).stream()
+                .map(PublisherDenial::describe)
+                .toList();
+        for (QuarantineState.Step step : state.steps) {
+            boolean own = switch (step.kind == null ? "" : step.kind) {
+                case "db_account" -> accounts.contains(step.target);
+                case "publisher_acl" -> denials.contains(step.target);
+                case "tenant_job" ->
+                    tenant.names().jobName().equals(step.target) && isSavepointOf(step.savepoint, step.jobId);
+                case "ingest_job" ->
+                    tenant.names().ingestJobName().equals(step.target) && isSavepointOf(step.savepoint, step.jobId);
+                default -> false;
+            };
+            if (!own) {
+                problems.add("names " + step.kind + " " + step.target
+                        + (step.savepoint == null || step.savepoint.isEmpty()
+                                ? ""
+                                : " (savepoint " + step.savepoint + ")")
+                        + ", which quarantine never takes for tenant " + tenant.id());
+            }
+        }
+        return problems;
+    }
+
+    /** Flink names a savepoint directory {@code savepoint-<first six hex digits of the job id>-<random>}. */
+    private static boolean isSavepointOf(String savepoint, String jobId) {
+        if (savepoint == null || jobId == null || jobId.length() < 6) {
+            return false;
+        }
+        String trimmed = savepoint.endsWith("/") ? savepoint.substring(0, savepoint.length() - 1) : savepoint;
+        String name = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        return name.startsWith("savepoint-" + jobId.substring(0, 6) + "-");
     }
 
     private String reverse(EnclaveConfig config, TenantConfig tenant, QuarantineState.Step step) throws Exception {
