@@ -56,6 +56,9 @@ public final class TenantQueries {
     /** MySQL and MariaDB error codes that mean "your grants do not allow this". */
     private static final Set<Integer> DENIED_ERRORS = Set.of(1044, 1045, 1142, 1143, 1227, 1290, 1370, 1792);
 
+    /** Errors whose message quotes only the statement: syntax (1064), unknown table (1146), unknown column (1054). */
+    private static final Set<Integer> STATEMENT_ERRORS = Set.of(1064, 1146, 1054);
+
     private static final String ACCESS_DENIED_STATE = "28000";
 
     private final GlobalSettings global;
@@ -121,7 +124,7 @@ public final class TenantQueries {
             QueryAudit audit =
                     failure(reader, hash, denied, denied ? "denied_by_database" : "sql_error_" + e.getErrorCode(), e);
             auditor.record(audit);
-            throw new QueryFailedException(e.getMessage(), audit, e);
+            throw new QueryFailedException(shownMessage(e, denied), audit, e);
         }
         List<String> notes = new ArrayList<>();
         Decrypted decrypted = decrypt(reader, buffered, notes);
@@ -320,7 +323,22 @@ public final class TenantQueries {
                 0,
                 denied ? AuditOutcome.DENIED : AuditOutcome.FAILED,
                 reason,
-                "SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ": " + oneLine(e.getMessage()));
+                "SQLState " + e.getSQLState() + ", error " + e.getErrorCode()
+                        + (denied ? ": " + oneLine(e.getMessage()) : ""));
+    }
+
+    /**
+     * What the reader is told of a failed statement. A server's message can carry row values (MariaDB's XPATH error
+     * quotes the string EXTRACTVALUE was given, a subquery's result included), which would reach stderr while the
+     * audit says no row was read. So the message is shown only where it cannot: a denial, which names the object,
+     * and the errors that quote the statement itself (syntax, unknown table or column).
+     */
+    private static String shownMessage(SQLException e, boolean denied) {
+        if (denied || STATEMENT_ERRORS.contains(e.getErrorCode())) {
+            return e.getMessage();
+        }
+        return "the database refused the statement: SQLState " + e.getSQLState() + ", error " + e.getErrorCode()
+                + " (its message is withheld: a server message can carry row values)";
     }
 
     private static String oneLine(String message) {

@@ -136,7 +136,7 @@ class TenantQueryITCase {
             }
             queries();
             // Every query above has a chained QUERY row once the job has read it from the audit topic.
-            awaitAuditRows(ALPHA, 7);
+            awaitAuditRows(ALPHA, 8);
         } finally {
             for (JobClient job : jobs) {
                 job.cancel().get();
@@ -214,12 +214,20 @@ class TenantQueryITCase {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)))
                 .isEqualTo("rw-------");
 
+        // A value smuggled out in an error message (MariaDB's XPATH error quotes its argument) reaches neither the
+        // reader's screen nor the audit trail.
+        CliRun smuggled = query(
+                ALPHA, VIEWER, "SELECT EXTRACTVALUE(1, CONCAT(0x7e, (SELECT MAX(id) FROM disaster_declarations)))");
+        assertThat(smuggled.exit()).as(smuggled.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(smuggled.err()).contains("error 1105").doesNotContain(ALPHA + "-fema-");
+        assertThat(smuggled.out()).isEmpty();
+
         // Beta's reader, entitled to all, reads beta's own plaintext.
         CliRun beta = query(BETA, BETA_READER, "--format", "csv", byId);
         assertThat(beta.exit()).as(beta.toString()).isZero();
         assertThat(beta.out()).contains(area(BETA, BETA + "-fema-2")).contains(title(BETA, BETA + "-fema-2"));
 
-        List<Map<String, String>> audit = awaitAuditRows(ALPHA, 7);
+        List<Map<String, String>> audit = awaitAuditRows(ALPHA, 8);
         assertThat(audit).anySatisfy(a -> {
             assertThat(a.get("outcome")).isEqualTo("SUCCESS");
             assertThat(a.get("record_key")).isEqualTo(TenantQueries.sha256(byId));
@@ -244,8 +252,12 @@ class TenantQueryITCase {
             assertThat(a.get("reason")).isEqualTo("decrypt_failed");
             assertThat(a.get("detail")).contains("1 value(s) failed to decrypt");
         });
-        // No plaintext reaches the audit trail.
-        assertThat(audit).allSatisfy(a -> assertThat(a.get("detail")).doesNotContain("Bezirk"));
+        assertThat(audit).anySatisfy(a -> {
+            assertThat(a.get("reason")).isEqualTo("sql_error_1105");
+            assertThat(a.get("detail")).endsWith("SQLState HY000, error 1105");
+        });
+        // No plaintext reaches the audit trail, nor a value carried by an error message.
+        assertThat(audit).allSatisfy(a -> assertThat(a.get("detail")).doesNotContain("Bezirk", "XPATH"));
     }
 
     @Test
