@@ -259,8 +259,9 @@ class FaultToleranceITCase {
     /** An entry of Flink's exception history whose failure is a JDBC sink's flush hitting the database. */
     private static boolean isFailedFlush(JsonNode failure) {
         String trace = failure.path("stacktrace").asText();
-        // The JDBC connector's words for a batch it could not write, caused by the driver's error.
-        return (trace.contains("Writing records to JDBC failed") || trace.contains("JdbcOutputFormat.flush("))
+        // The sink's words for a batch it could not write after its retries (BufferedJdbcWriter), caused by the
+        // driver's error.
+        return trace.matches("(?s).*Writing \\d+ rows to \\S+ failed after .*")
                 && (trace.contains("java.sql.") || trace.contains("com.mysql.cj."));
     }
 
