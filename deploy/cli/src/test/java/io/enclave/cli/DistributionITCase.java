@@ -85,6 +85,38 @@ class DistributionITCase {
         assertThat(jars).noneMatch(jar -> jar.endsWith("-tests.jar"));
     }
 
+    /**
+     * The README's first command, from the distribution: it starts Kafka, MariaDB and Flink's clusters out of lib/,
+     * so a runtime jar missing there (once flink-metrics-core) fails here, where {@code --help} would not notice.
+     */
+    @Test
+    void theDemoRunsFromTheDistributionAndEveryRecordIsAccountedFor() throws Exception {
+        Run demo = enclave("demo", "--duration", "5", "--web-port", String.valueOf(freePort()));
+
+        assertThat(demo.exit()).as(demo.output()).isZero();
+        assertThat(demo.output()).contains("Final:").doesNotContain("Exception");
+        List<String> finalTable = demo.output()
+                .substring(demo.output().indexOf("Final:"))
+                .lines()
+                .skip(2)
+                .takeWhile(line -> !line.isBlank())
+                .toList();
+        assertThat(finalTable).hasSize(4).allSatisfy(row -> {
+            String[] cells = row.trim().split("\\s+");
+            long produced = Long.parseLong(cells[1]);
+            assertThat(produced).as(row).isPositive();
+            assertThat(Long.parseLong(cells[2]) + Long.parseLong(cells[3]))
+                    .as("ACCEPTED + REJECTED of %s", row)
+                    .isEqualTo(produced);
+        });
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static Run enclave(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(dist.resolve("bin").resolve("enclave").toString());
@@ -103,7 +135,7 @@ class DistributionITCase {
         env.put("HOME", machine.toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS))
+        assertThat(process.waitFor(300, TimeUnit.SECONDS))
                 .as("%s finished", command)
                 .isTrue();
         return new Run(process.exitValue(), output);
