@@ -112,9 +112,25 @@ public final class ResultWriter {
         out.write("(" + n + (n == 1 ? " row" : " rows") + ")" + System.lineSeparator());
     }
 
-    /** One cell on one line: NULL spelled out, line breaks and tabs shown as spaces. */
+    /**
+     * One cell on one line: NULL spelled out, line breaks and tabs shown as spaces, and every other control
+     * character (C0, DEL, C1) shown as {@code \\uXXXX}: a value a publisher wrote must not drive the terminal
+     * (ANSI colours, cursor moves that fake a row count, OSC 52 clipboard writes).
+     */
     private static String cell(String value) {
-        return value == null ? NULL : value.replaceAll("[\\r\\n\\t]+", " ");
+        if (value == null) {
+            return NULL;
+        }
+        String oneLine = value.replaceAll("[\\r\\n\\t]+", " ");
+        StringBuilder shown = new StringBuilder(oneLine.length());
+        oneLine.codePoints().forEach(c -> {
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                shown.append(String.format("\\u%04x", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.toString();
     }
 
     private static int width(String s) {

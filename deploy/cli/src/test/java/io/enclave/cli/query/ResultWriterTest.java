@@ -47,6 +47,24 @@ class ResultWriterTest {
     }
 
     @Test
+    void controlCharactersInAValueCannotDriveTheTerminal() throws Exception {
+        QueryResult hostile = new QueryResult(
+                List.of("id", "title"),
+                List.<List<String>>of(
+                        Arrays.asList("a-1", "\u001b[2K\u001b[1A(0 rows)\u001b]52;c;cGF5bG9hZA==\u0007\u009b")),
+                new QueryAudit("r", "h", 1, false, List.of(), 0, AuditOutcome.SUCCESS, "", ""),
+                List.of());
+        StringWriter text = new StringWriter();
+        ResultWriter.write(hostile, ResultFormat.TABLE, new PrintWriter(text, true));
+
+        assertThat(text.toString()).doesNotContain("\u001b", "\u0007", "\u009b");
+        assertThat(text.toString().lines())
+                .contains("a-1  \\u001b[2K\\u001b[1A(0 rows)\\u001b]52;c;cGF5bG9hZA==\\u0007\\u009b")
+                .last()
+                .isEqualTo("(1 row)");
+    }
+
+    @Test
     void csvHasAHeaderQuotesWhatNeedsItAndLeavesNullEmpty() throws Exception {
         assertThat(write(ResultFormat.CSV))
                 .isEqualTo(
