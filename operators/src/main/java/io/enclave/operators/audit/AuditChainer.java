@@ -199,6 +199,12 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
             start.checkpointId = from;
             start.detail = "job restored from checkpoint " + from;
             behind = continueAfterNewerStoredTail(from);
+        } else if (restored && tip.value() != null) {
+            // A drained stop-with-savepoint (quarantine) before the job's first checkpoint: the chainer had
+            // finished, so that savepoint carries its chain but no CHECKPOINT record.
+            start.detail = "job restored from a savepoint taken before its first checkpoint; chain continues after"
+                    + " sequence " + tip.value().sequence;
+            behind = continueAfterNewerStoredTail(0);
         } else {
             start.detail = continueStoredChain();
         }

@@ -273,6 +273,31 @@ class AuditChainerTest {
     }
 
     @Test
+    void aSavepointOfADrainedStopBeforeTheFirstCheckpointRestoresItsChain() throws Exception {
+        var first = harness(null);
+        first.processElement(rejected(1), 1L);
+        first.getOneInputOperator().finish();
+        // quarantine's stop-with-savepoint --drain: the final savepoint comes after finish(), before any checkpoint.
+        first.prepareSnapshotPreBarrier(1);
+        OperatorSubtaskState savepoint = first.snapshot(1, 1);
+        List<AuditRecord> stopped = first.extractOutputValues();
+
+        var resumed = harness(savepoint);
+        checkpoint(resumed, 2);
+        resumed.notifyOfCompletedCheckpoint(2);
+
+        AuditRecord start = resumed.extractOutputValues().stream()
+                .filter(r -> r.action == AuditAction.JOB_START)
+                .findFirst()
+                .orElseThrow();
+        assertThat(start.detail)
+                .isEqualTo("job restored from a savepoint taken before its first checkpoint; chain continues after"
+                        + " sequence " + stopped.get(stopped.size() - 1).sequence);
+        assertThat(start.sequence).isEqualTo(stopped.get(stopped.size() - 1).sequence + 1);
+        assertThat(start.prevHash).isEqualTo(stopped.get(stopped.size() - 1).hash);
+    }
+
+    @Test
     void anotherTenantsRecordNeverEntersTheChain() throws Exception {
         var h = harness(null);
         AuditRecord foreign = rejected(1);
