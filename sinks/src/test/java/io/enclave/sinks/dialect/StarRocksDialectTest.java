@@ -30,6 +30,11 @@ class StarRocksDialectTest {
         return TenantTables.all().stream();
     }
 
+    /** The Primary Key tables: every table but the append-only audit tables, which are DUPLICATE KEY tables. */
+    static Stream<TableDefinition<?>> primaryKeyTables() {
+        return tables().filter(table -> !TenantTables.APPEND_ONLY.contains(table.name()));
+    }
+
     static Stream<String> unsafe() {
         return UnsafeIdentifiers.all();
     }
@@ -128,9 +133,8 @@ class StarRocksDialectTest {
      * VARCHAR but the last adds 2 bytes of terminator. VARCHAR(n) holds n bytes.
      */
     @ParameterizedTest
-    @MethodSource("tables")
+    @MethodSource("primaryKeyTables")
     void primaryKeysFitStarRocksDefaultKeyLimit(TableDefinition<?> table) {
-        org.junit.jupiter.api.Assumptions.assumeFalse(TenantTables.APPEND_ONLY.contains(table.name()));
         List<Column<?>> key = new java.util.ArrayList<>(
                 table.columns().subList(0, table.primaryKey().size()));
         int bytes = 0;
