@@ -4,7 +4,9 @@ import io.enclave.sinks.schema.TableDefinition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -12,11 +14,12 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Upserts a tenant's event rows with one multi-row {@code INSERT ... VALUES (...), (...)} per
- * flush, so a batch is one statement, and so one transaction, whatever the JDBC URL says: with
- * a plain JDBC batch and no {@code rewriteBatchedStatements=true}, Connector/J sends one
- * INSERT per row, and StarRocks makes each its own load. The statement is prepared once per
- * row count and reused, so a steady stream of full batches parses its SQL once.
+ * Upserts a tenant's event rows with multi-row {@code INSERT ... VALUES (...), (...)}
+ * statements, one transaction per flush whatever the JDBC URL says: with a plain JDBC batch and
+ * no {@code rewriteBatchedStatements=true}, Connector/J sends one INSERT per row, and StarRocks
+ * makes each its own load. On StarRocks a flush is one statement (one load); on MySQL and
+ * MariaDB it is {@link #CHUNK_ROWS}-row statements prepared once per connection, plus one for the
+ * rest, in one transaction.
  *
  * <p>How often it flushes: on {@code batch_size} rows, on {@code batch_interval} and on every
  * checkpoint (rows not flushed at a checkpoint would be lost on restore, so that flush is never
@@ -69,46 +72,120 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
                         || buffered >= MAX_BATCHES_PER_STATEMENT * options.batchSize());
     }
 
-    /** A statement prepared for a number of rows, kept for the next flush of as many. */
-    record Prepared(PreparedStatement statement, int rows) {}
+    /**
+     * Rows per statement where a transaction can hold several INSERTs: a flush of more rows is
+     * written as statements of this many rows, all prepared (and so parsed by the driver) once,
+     * plus one for the rest, and committed together. Re-preparing a multi-row statement for
+     * every flush size cost about a quarter of the sink's CPU (a profile of {@code benchmarks/run
+     * --sections e2e}): Connector/J parses the whole SQL text of a client-side prepare.
+     */
+    static final int CHUNK_ROWS = 256;
 
     /**
-     * Upserts {@code rows} through {@code c} as one statement, reusing {@code cached} when it was
-     * prepared for as many rows: the write of one flush, usable without Flink (tests, tools).
-     *
-     * @return the statement used, to pass back as {@code cached} next time
+     * The statements a writer keeps between flushes on one connection: the full-chunk statement
+     * and the last other row count's.
      */
-    static <T> Prepared upsert(
+    static final class Statements implements AutoCloseable {
+        private final Map<Integer, PreparedStatement> byRows = new HashMap<>();
+
+        PreparedStatement forRows(Connection c, JdbcSinkOptions options, TableDefinition<?> table, int rows, int keep)
+                throws SQLException {
+            PreparedStatement ps = byRows.get(rows);
+            if (ps == null) {
+                // Keep the full-chunk statement; any other row count replaces the previous other.
+                for (var it = byRows.entrySet().iterator(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (e.getKey() != keep) {
+                        e.getValue().close();
+                        it.remove();
+                    }
+                }
+                ps = c.prepareStatement(options.dialect().upsertRows(options.database(), table, rows));
+                byRows.put(rows, ps);
+            }
+            return ps;
+        }
+
+        /** How many statements are kept: at most two. */
+        int size() {
+            return byRows.size();
+        }
+
+        @Override
+        public void close() {
+            for (PreparedStatement ps : byRows.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException ignored) {
+                    // a statement of a dropped connection: nothing left to release
+                }
+            }
+            byRows.clear();
+        }
+    }
+
+    /**
+     * Upserts {@code rows} through {@code c} as one transaction: one statement where the dialect
+     * needs it (StarRocks) or the rows fit one chunk, else {@link #CHUNK_ROWS}-row statements
+     * and one for the rest, committed together. The write of one flush, usable without Flink.
+     */
+    static <T> void upsert(
             Connection c,
-            Prepared cached,
+            Statements statements,
             JdbcSinkOptions options,
             TableDefinition<T> table,
             TenantRowBinder<T> binder,
             List<T> rows)
             throws SQLException {
-        Prepared prepared = cached;
-        if (prepared == null || prepared.rows() != rows.size()) {
-            if (prepared != null) {
-                prepared.statement().close();
-            }
-            prepared = new Prepared(
-                    c.prepareStatement(options.dialect().upsertRows(options.database(), table, rows.size())),
-                    rows.size());
+        if (!options.dialect().transactionsSpanStatements() || rows.size() <= CHUNK_ROWS) {
+            execute(statements.forRows(c, options, table, rows.size(), CHUNK_ROWS), table, binder, rows);
+            return;
         }
-        PreparedStatement ps = prepared.statement();
+        c.setAutoCommit(false);
+        try {
+            int from = 0;
+            for (; rows.size() - from >= CHUNK_ROWS; from += CHUNK_ROWS) {
+                execute(
+                        statements.forRows(c, options, table, CHUNK_ROWS, CHUNK_ROWS),
+                        table,
+                        binder,
+                        rows.subList(from, from + CHUNK_ROWS));
+            }
+            if (from < rows.size()) {
+                execute(
+                        statements.forRows(c, options, table, rows.size() - from, CHUNK_ROWS),
+                        table,
+                        binder,
+                        rows.subList(from, rows.size()));
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static <T> void execute(
+            PreparedStatement ps, TableDefinition<T> table, TenantRowBinder<T> binder, List<T> rows)
+            throws SQLException {
         int width = table.columns().size();
         for (int i = 0; i < rows.size(); i++) {
             binder.accept(ps, i * width, rows.get(i));
         }
         ps.executeUpdate();
-        return prepared;
     }
 
-    /** Buffers rows and upserts them, one statement per flush. */
+    /** Buffers rows and upserts them, one transaction per flush. */
     private static final class Writer<T> extends BufferedJdbcWriter<T> {
         private final TableDefinition<T> table;
         private final TenantRowBinder<T> binder;
-        private Prepared statement;
+        private final Statements statements = new Statements();
 
         Writer(
                 JdbcSinkOptions options,
@@ -128,7 +205,7 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
 
         @Override
         void writeBuffer(Connection c, List<T> rows) throws SQLException {
-            statement = upsert(c, statement, options, table, binder, rows);
+            upsert(c, statements, options, table, binder, rows);
         }
 
         @Override
@@ -138,14 +215,7 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
 
         @Override
         void connectionLost() {
-            if (statement != null) {
-                try {
-                    statement.statement().close();
-                } catch (SQLException ignored) {
-                    // a statement of a broken connection: nothing left to release
-                }
-            }
-            statement = null;
+            statements.close();
         }
     }
 }

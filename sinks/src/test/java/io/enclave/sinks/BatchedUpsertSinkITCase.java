@@ -1,6 +1,7 @@
 package io.enclave.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.enclave.config.DatabaseSettings;
 import io.enclave.config.Secret;
@@ -68,9 +69,10 @@ class BatchedUpsertSinkITCase {
             for (int i = 1; i <= 3; i++) {
                 first.add(SinkFixtures.disaster(TENANT, "d-" + i, "first " + i, "CO"));
             }
-            long before = insertStatements(c);
-            BatchedUpsertSink.Prepared prepared = BatchedUpsertSink.upsert(c, null, options, table, binder, first);
-            assertThat(insertStatements(c) - before)
+            BatchedUpsertSink.Statements statements = new BatchedUpsertSink.Statements();
+            long before = status(c, "Com_insert");
+            BatchedUpsertSink.upsert(c, statements, options, table, binder, first);
+            assertThat(status(c, "Com_insert") - before)
                     .as("three rows, one INSERT")
                     .isEqualTo(1);
 
@@ -80,12 +82,16 @@ class BatchedUpsertSinkITCase {
                     SinkFixtures.disaster(TENANT, "d-1", "second 1", "CO"),
                     SinkFixtures.disaster(TENANT, "d-2", "stale 2", "CO"),
                     SinkFixtures.disaster(TENANT, "d-2", "second 2", "CO"));
-            BatchedUpsertSink.Prepared reused = BatchedUpsertSink.upsert(c, prepared, options, table, binder, second);
-            assertThat(reused).as("prepared once per row count").isSameAs(prepared);
-            BatchedUpsertSink.Prepared smaller = BatchedUpsertSink.upsert(
-                    c, reused, options, table, binder, List.of(SinkFixtures.disaster(TENANT, "d-4", "first 4", "CO")));
-            assertThat(smaller.rows()).isEqualTo(1);
-            smaller.statement().close();
+            BatchedUpsertSink.upsert(c, statements, options, table, binder, second);
+            BatchedUpsertSink.upsert(
+                    c,
+                    statements,
+                    options,
+                    table,
+                    binder,
+                    List.of(SinkFixtures.disaster(TENANT, "d-4", "first 4", "CO")));
+            assertThat(statements.size()).as("statements kept").isLessThanOrEqualTo(2);
+            statements.close();
         }
         try (Connection root = db.rootConnection();
                 Statement st = root.createStatement();
@@ -99,9 +105,53 @@ class BatchedUpsertSinkITCase {
         }
     }
 
-    private static long insertStatements(Connection c) throws SQLException {
+    @Test
+    void aLargeFlushIsChunkedStatementsInOneTransaction() throws Exception {
+        TableDefinition<TenantEvent> table = TenantTables.forStream(StreamKind.WEATHER);
+        TenantRowBinder<TenantEvent> binder = new TenantRowBinder<>(TENANT, table, TenantEvent::tenantIdOf);
+        JdbcSinkOptions options = options();
+        int chunk = BatchedUpsertSink.CHUNK_ROWS;
+        try (Connection c = java.sql.DriverManager.getConnection(
+                        options.jdbcUrl(), options.user(), options.password().reveal());
+                BatchedUpsertSink.Statements statements = new BatchedUpsertSink.Statements()) {
+            List<TenantEvent> flush = new ArrayList<>();
+            for (int i = 0; i < 2 * chunk + 10; i++) {
+                flush.add(SinkFixtures.alert(TENANT, "a-" + i, "Severe", "CO"));
+            }
+            long inserts = status(c, "Com_insert");
+            long commits = status(c, "Com_commit");
+            BatchedUpsertSink.upsert(c, statements, options, table, binder, flush);
+            assertThat(status(c, "Com_insert") - inserts)
+                    .as("two full chunks and the rest")
+                    .isEqualTo(3);
+            assertThat(status(c, "Com_commit") - commits).as("one transaction").isEqualTo(1);
+            assertThat(rows(table)).isEqualTo(2 * chunk + 10);
+
+            // A row refused in the last chunk: the chunks already sent are rolled back with it.
+            List<TenantEvent> refused = new ArrayList<>();
+            for (int i = 0; i < chunk + 5; i++) {
+                refused.add(SinkFixtures.alert(TENANT, "b-" + i, "Severe", "CO"));
+            }
+            refused.add(SinkFixtures.alert("another_tenant", "b-foreign", "Severe", "CO"));
+            assertThatThrownBy(() -> BatchedUpsertSink.upsert(c, statements, options, table, binder, refused))
+                    .isInstanceOf(CrossTenantWriteException.class);
+            assertThat(rows(table)).as("nothing of the refused flush").isEqualTo(2 * chunk + 10);
+            assertThat(c.getAutoCommit()).isTrue();
+        }
+    }
+
+    private static long rows(TableDefinition<?> table) throws SQLException {
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + TENANT + "." + table.name())) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long status(Connection c, String variable) throws SQLException {
         try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'Com_insert'")) {
+                ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE '" + variable + "'")) {
             rs.next();
             return rs.getLong(2);
         }

@@ -177,7 +177,7 @@ public final class MarkdownReport {
                         + " more, untimed, to warm up); parallelism %d (source, operators"
                         + " and each JDBC sink), %d partitions per topic, batches of %,d rows or %s, "
                         + "`rewriteBatchedStatements=true` (the plain job's flink-connector-jdbc batch relies on it; the"
-                        + " tenant job writes one multi-row INSERT per flush itself), upserts by natural key, InnoDB buffer"
+                        + " tenant job writes each flush as 256-row multi-row INSERTs in one transaction itself), upserts by natural key, InnoDB buffer"
                         + " pool raised to 1 GB at run time"
                         + " (the embedded server's 64 MB default is sized for tests). Rows/s from the end of the warm-up to the"
                         + " last committed row (row count polled every 200 ms). The jobs run one after the other.%n%n",

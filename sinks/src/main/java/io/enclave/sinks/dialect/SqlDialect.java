@@ -43,6 +43,16 @@ public interface SqlDialect extends java.io.Serializable {
         return repeatValues(upsert(database, table), table, rows);
     }
 
+    /**
+     * Whether one transaction can hold several INSERTs, so a flush may be written as a few
+     * statements of a fixed row count (each parsed by the driver once) and committed together.
+     * True for MySQL and MariaDB; a dialect whose server makes every INSERT its own load says
+     * false, and then a flush is one statement.
+     */
+    default boolean transactionsSpanStatements() {
+        return true;
+    }
+
     /** {@link #insertOnly} of {@code rows} rows in one statement, see {@link #upsertRows}. */
     default String insertOnlyRows(String database, TableDefinition<?> table, int rows) {
         return repeatValues(insertOnly(database, table), table, rows);

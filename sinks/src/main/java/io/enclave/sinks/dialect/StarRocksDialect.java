@@ -197,4 +197,14 @@ public final class StarRocksDialect implements SqlDialect {
     private static String quoteDouble(String comment) {
         return "\"" + comment.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
+
+    /**
+     * StarRocks makes every INSERT outside an SQL transaction its own load, and its SQL
+     * transactions (3.5 on) allow several INSERTs into one table only on shared-data clusters from
+     * 4.0 (docs, "SQL Transaction"): so one flush is one statement, one version per tablet.
+     */
+    @Override
+    public boolean transactionsSpanStatements() {
+        return false;
+    }
 }
