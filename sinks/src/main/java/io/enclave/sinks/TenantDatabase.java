@@ -407,7 +407,8 @@ public final class TenantDatabase {
      * file only, so a second file could name another tenant's schema (and be granted on it) or
      * its user (and reset its password), or name the admin itself. Refused when, for any of its
      * {@link #accounts()} (writer or reader): the user is the account this connection runs as,
-     * or administrative (global GRANT OPTION or CREATE USER); the user holds a privilege on a
+     * or administrative (global GRANT OPTION or CREATE USER); the user already exists with a
+     * global privilege and none on the tenant's database; the user holds a privilege on a
      * database other than the tenant's own (an old bare grant on its own name,
      * {@code colorado_emergency} unescaped, is still its own and is migrated); or when an
      * account that is none of the tenant's holds a privilege on the tenant's database; or the database
@@ -440,6 +441,7 @@ public final class TenantDatabase {
                         + " or GRANT OPTION on *.*)");
             }
             List<String> foreign = new ArrayList<>();
+            boolean holdsOwnDatabase = false;
             for (String[] row : rows(
                     admin,
                     "SELECT DISTINCT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES"
@@ -449,7 +451,23 @@ public final class TenantDatabase {
                     account)) {
                 if (!isOwnDatabasePattern(row[0], db)) {
                     foreign.add(row[0]);
+                } else {
+                    holdsOwnDatabase = true;
                 }
+            }
+            // An account provision made holds privileges on the tenant's database, and a global
+            // privilege it gained later is removed as drift. An account with global privileges and
+            // none on the tenant's database was made by someone else (a monitoring or BI login):
+            // resetting its password and revoking its privileges would take it over.
+            List<String> global = strings(
+                    admin,
+                    "SELECT DISTINCT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES"
+                            + " WHERE GRANTEE = ? AND PRIVILEGE_TYPE <> 'USAGE'",
+                    account);
+            if (!holdsOwnDatabase && !global.isEmpty() && adminPrivileges.isEmpty()) {
+                reasons.add("user " + user + " already exists with global privileges (" + String.join(", ", global)
+                        + " on *.*) and none on tenant " + tenant.id() + "'s database " + db
+                        + ": it is not an account Enclave made");
             }
             if (!foreign.isEmpty()) {
                 reasons.add("user " + user + " already holds privileges on " + String.join(", ", foreign)

@@ -173,6 +173,51 @@ class DatabaseCrossFileTakeoverITCase {
     }
 
     @Test
+    void aFileNamingAnAccountWithOnlyGlobalPrivilegesLeavesItsPasswordAndPrivilegesAlone() throws Exception {
+        // A monitoring login someone else made: global SELECT and PROCESS, no grant on any database.
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
+            st.execute("DROP USER IF EXISTS 'dxf_monitor'@'%'");
+            st.execute("CREATE USER 'dxf_monitor'@'%' IDENTIFIED BY 'monitor-own-password'");
+            st.execute("GRANT SELECT, PROCESS ON *.* TO 'dxf_monitor'@'%'");
+            st.execute("DROP DATABASE IF EXISTS `dxf_thief5_alpha_db`");
+        }
+        Path thiefFile = dir.resolve("dxf_thief5-tenants.yaml");
+        Files.writeString(
+                thiefFile,
+                IsolationFixture.yaml("dxf_thief5", "localhost:9092", db.rootJdbcUrl(), dir)
+                        .replace("user: dxf_thief5_alpha_writer", "user: dxf_monitor")
+                        .replace("password: \"alpha-db-'pw\\\"\\\\x\"", "password: thief-chosen-db-password"));
+        assertThat(Files.readString(thiefFile)).contains("user: dxf_monitor", "thief-chosen-db-password");
+        IsolationFixture.Run thief = IsolationFixture.cli(
+                "provision",
+                "-c",
+                thiefFile.toString(),
+                "--database",
+                "--db-admin-user",
+                db.rootUser(),
+                "--db-admin-password-file",
+                IsolationFixture.passwordFile(db.rootPassword()));
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
+        assertThat(thief.lines("UNEXPECTED"))
+                .as(thief.toString())
+                .anySatisfy(l -> assertThat(l)
+                        .contains("refused: user dxf_monitor already exists with global privileges (")
+                        .contains("it is not an account Enclave made"));
+        assertThat(thief.lines("REMOVED")).as(thief.toString()).isEmpty();
+        assertThatThrownBy(
+                        () -> login("dxf_monitor", "thief-chosen-db-password").close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("denied");
+        try (Connection c = login("dxf_monitor", "monitor-own-password");
+                Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("its global grant is still there").contains("GRANT SELECT, PROCESS ON *.*");
+        }
+    }
+
+    @Test
     void aFileNamingTheAdminAccountLeavesItsPasswordAndPrivilegesAlone() throws Exception {
         try (Connection root = db.rootConnection();
                 Statement st = root.createStatement()) {
