@@ -56,9 +56,21 @@ public final class DatabaseProvisioner {
         List<Finding> findings = new ArrayList<>();
         if (dialect instanceof StarRocksDialect starRocks) {
             // The database and tables as on MySQL (information_schema reads the same); the role,
-            // user, grants and resource group through StarRocks' own SHOW statements.
+            // user, grants and resource group through StarRocks' own SHOW statements. Another
+            // file's tenant, or the admin, is refused first, as below.
+            StarRocksAccess access = new StarRocksAccess(server(), starRocks);
+            for (String reason : access.foreignClaims(tenant)) {
+                findings.add(Finding.unexpected(
+                        tenant.id(),
+                        LAYER,
+                        "user " + database.account(),
+                        "refused: " + reason + "; its password, grants and database are left unchanged"));
+            }
+            if (!findings.isEmpty()) {
+                return findings;
+            }
             findings.addAll(schema(tenant, database));
-            findings.addAll(new StarRocksAccess(server(), starRocks).plan(tenant));
+            findings.addAll(access.plan(tenant));
             return findings;
         }
         // Another file's tenant, or the admin, is never provisioned onto: one UNEXPECTED line
@@ -511,8 +523,8 @@ public final class DatabaseProvisioner {
             }
 
             @Override
-            public boolean logsIn(TenantConfig tenant) throws SQLException {
-                return DatabaseProvisioner.this.logsIn(tenant);
+            public boolean logsIn(String user, String password) throws SQLException {
+                return DatabaseProvisioner.this.logsIn(user, password);
             }
         };
     }

@@ -1,11 +1,13 @@
 package io.enclave.cli.provision;
 
+import io.enclave.config.ReaderSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.StarRocksDialect;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A tenant's role, user, grants and resource group on StarRocks, which keeps them in no table a
@@ -26,7 +28,8 @@ final class StarRocksAccess {
 
         void executeSecret(String sql) throws SQLException;
 
-        boolean logsIn(TenantConfig tenant) throws SQLException;
+        /** Whether {@code user} logs in with {@code password}. */
+        boolean logsIn(String user, String password) throws SQLException;
     }
 
     private final Server server;
@@ -46,13 +49,15 @@ final class StarRocksAccess {
         String group = database.resourceGroupName();
         List<Finding> findings = new ArrayList<>();
 
-        boolean roleExists = column(server.query("SHOW ROLES"), "Name").contains(role);
+        List<String> roles = column(server.query("SHOW ROLES"), "Name");
+        List<String> users = column(server.query("SHOW USERS"), "User");
+        boolean roleExists = roles.contains(role);
         findings.add(
                 roleExists
                         ? Finding.inSync(id, DatabaseProvisioner.LAYER, "role " + role, "")
                         : fix(id, "role " + role, Drift.MISSING, "", starting(ddl, "CREATE ROLE ")));
 
-        boolean userExists = column(server.query("SHOW USERS"), "User").contains(account);
+        boolean userExists = users.contains(account);
         String user = "user " + account;
         if (!userExists) {
             findings.add(new Finding(
@@ -62,7 +67,8 @@ final class StarRocksAccess {
                     Drift.MISSING,
                     "",
                     () -> server.executeSecret(database.createUserStatement())));
-        } else if (!server.logsIn(tenant)) {
+        } else if (!server.logsIn(
+                tenant.database().user(), tenant.database().password().reveal())) {
             findings.add(new Finding(
                     id,
                     DatabaseProvisioner.LAYER,
@@ -96,6 +102,8 @@ final class StarRocksAccess {
                         ? Finding.inSync(id, DatabaseProvisioner.LAYER, assignment, "")
                         : fix(id, assignment, Drift.MISSING, "", assign));
 
+        findings.addAll(readers(tenant, database, ddl, roles, users));
+
         List<String[]> rows = server.query("SHOW RESOURCE GROUP `" + group + "`");
         String limits = dialect.target().cpuShareProperty() + " "
                 + tenant.resourceGroup().cpuWeight() + ", mem_limit "
@@ -114,6 +122,208 @@ final class StarRocksAccess {
             findings.add(Finding.inSync(id, DatabaseProvisioner.LAYER, resource, limits));
         }
         return findings;
+    }
+
+    /**
+     * The readers' role (SELECT on every table of the tenant's database), each reader's user with
+     * its configured password, and the role as each reader's default role.
+     */
+    private List<Finding> readers(
+            TenantConfig tenant, TenantDatabase database, List<String> ddl, List<String> roles, List<String> users)
+            throws SQLException {
+        List<Finding> findings = new ArrayList<>();
+        if (tenant.readers().isEmpty()) {
+            return findings;
+        }
+        String id = tenant.id();
+        String role = database.readerRoleName();
+        String db = tenant.database().schema();
+        boolean roleExists = roles.contains(role);
+        findings.add(
+                roleExists
+                        ? Finding.inSync(id, DatabaseProvisioner.LAYER, "role " + role, "")
+                        : fix(
+                                id,
+                                "role " + role,
+                                Drift.MISSING,
+                                "",
+                                List.of("CREATE ROLE IF NOT EXISTS `" + role + "`")));
+        String grantSql = "GRANT " + String.join(", ", TenantDatabase.READER_PRIVILEGES)
+                + " ON ALL TABLES IN DATABASE `" + db + "` TO ROLE `" + role + "`";
+        boolean granted = roleExists
+                && column(server.query("SHOW GRANTS FOR ROLE " + quoteRole(role)), "Grants").stream()
+                        .anyMatch(g -> readsOnly(g, db));
+        String grant = "grant " + String.join(", ", TenantDatabase.READER_PRIVILEGES) + " ON ALL TABLES IN DATABASE "
+                + db + " TO ROLE " + role;
+        findings.add(
+                granted
+                        ? Finding.inSync(id, DatabaseProvisioner.LAYER, grant, "")
+                        : fix(id, grant, Drift.MISSING, "", starting(ddl, grantSql)));
+        for (ReaderSettings reader : tenant.readers()) {
+            String account = database.readerAccount(reader);
+            String user = "user " + account;
+            boolean exists = users.contains(account);
+            if (!exists) {
+                findings.add(new Finding(
+                        id,
+                        DatabaseProvisioner.LAYER,
+                        user,
+                        Drift.MISSING,
+                        "reader",
+                        () -> server.executeSecret(database.createReaderStatement(reader))));
+            } else if (!server.logsIn(reader.name(), reader.password().reveal())) {
+                findings.add(new Finding(
+                        id,
+                        DatabaseProvisioner.LAYER,
+                        user,
+                        Drift.DIFFERS,
+                        "the configured password does not log in; setting it",
+                        () -> server.executeSecret(database.alterReaderPasswordStatement(reader))));
+            } else {
+                findings.add(Finding.inSync(id, DatabaseProvisioner.LAYER, user, "reader"));
+            }
+            boolean assigned = exists
+                    && column(server.query("SHOW GRANTS FOR " + account), "Grants").stream()
+                            .anyMatch(g -> rolesGranted(g).contains(role));
+            String assignment = "role " + role + " TO " + account + " (default role)";
+            findings.add(
+                    assigned
+                            ? Finding.inSync(id, DatabaseProvisioner.LAYER, assignment, "")
+                            : fix(
+                                    id,
+                                    assignment,
+                                    Drift.MISSING,
+                                    "",
+                                    starting(
+                                            ddl,
+                                            "GRANT `" + role + "` TO USER " + account,
+                                            "SET DEFAULT ROLE `" + role + "` TO " + account)));
+        }
+        return findings;
+    }
+
+    /**
+     * Why the tenant's accounts or database must be left alone, one sentence each; empty when
+     * they are free or already the tenant's. Config files claim names independently, and
+     * StarRocks keeps no owner mark, so this reads who holds what: one of the tenant's users is
+     * the admin provisioning connects as; one of its existing users holds a role other than the
+     * tenant's own or a privilege of its own; or another user or role holds a privilege on the
+     * tenant's database. Otherwise provision would reset another's password, or grant the
+     * tenant's roles on another tenant's database.
+     */
+    List<String> foreignClaims(TenantConfig tenant) throws SQLException {
+        TenantDatabase database = new TenantDatabase(tenant, dialect);
+        String db = tenant.database().schema();
+        Set<String> ownRoles = Set.of(database.roleName(), database.readerRoleName());
+        List<String> ownAccounts = database.accounts();
+        List<String> reasons = new ArrayList<>();
+        String current = "";
+        List<String[]> me = server.query("SELECT CURRENT_USER()");
+        if (me.size() > 1 && me.get(1).length > 0 && me.get(1)[0] != null) {
+            current = me.get(1)[0];
+        }
+        List<String> users = column(server.query("SHOW USERS"), "User");
+        for (String account : ownAccounts) {
+            String user = account.substring(0, account.lastIndexOf('@'));
+            if (current.startsWith(user + "@")) {
+                reasons.add("user " + user + " is the administrative account provisioning connects as");
+            }
+            if (!users.contains(account)) {
+                continue;
+            }
+            for (String g : column(server.query("SHOW GRANTS FOR " + account), "Grants")) {
+                List<String> granted = rolesGranted(g);
+                if (granted.isEmpty()) {
+                    if (g != null && !g.isBlank()) {
+                        reasons.add("user " + account + " already holds a privilege of its own (" + g
+                                + "); it is not an account Enclave made");
+                    }
+                    continue;
+                }
+                for (String role : granted) {
+                    if (!ownRoles.contains(role) && !"public".equals(role)) {
+                        reasons.add("user " + account + " already holds role " + role + ", which is not tenant "
+                                + tenant.id() + "'s; it may be another tenant's user or an administrator");
+                    }
+                }
+            }
+        }
+        for (String role : column(server.query("SHOW ROLES"), "Name")) {
+            if (ownRoles.contains(role) || BUILT_IN_ROLES.contains(role)) {
+                continue;
+            }
+            for (String g : column(server.query("SHOW GRANTS FOR ROLE " + quoteRole(role)), "Grants")) {
+                if (names(g, db)) {
+                    reasons.add("database " + db + " is already granted to role " + role
+                            + "; it may be another tenant's database");
+                    break;
+                }
+            }
+        }
+        for (String account : users) {
+            if (ownAccounts.contains(account) || account.startsWith("'root'@")) {
+                continue;
+            }
+            for (String g : column(server.query("SHOW GRANTS FOR " + account), "Grants")) {
+                if (rolesGranted(g).isEmpty() && names(g, db)) {
+                    reasons.add("database " + db + " is already granted to user " + account
+                            + "; it may be another tenant's database");
+                    break;
+                }
+            }
+        }
+        return reasons;
+    }
+
+    /** StarRocks' system-defined roles, which hold no grant naming a tenant's database by design. */
+    private static final Set<String> BUILT_IN_ROLES =
+            Set.of("root", "cluster_admin", "db_admin", "user_admin", "security_admin", "public");
+
+    /**
+     * The roles a {@code SHOW GRANTS} row grants ({@code GRANT 'r1', 'r2' TO 'u'@'%'}), empty for a
+     * privilege row ({@code GRANT SELECT ON ... TO USER ...}).
+     */
+    static List<String> rolesGranted(String grant) {
+        List<String> roles = new ArrayList<>();
+        if (grant == null) {
+            return roles;
+        }
+        java.util.regex.Matcher m = ROLE_GRANT.matcher(grant.strip());
+        if (!m.matches()) {
+            return roles;
+        }
+        java.util.regex.Matcher role = QUOTED.matcher(m.group(1));
+        while (role.find()) {
+            roles.add(role.group(2));
+        }
+        return roles;
+    }
+
+    private static final java.util.regex.Pattern ROLE_GRANT =
+            java.util.regex.Pattern.compile("(?i)^GRANT\\s+((?:['`][^'`]+['`]\\s*,?\\s*)+)\\s+TO\\s+(?!ROLE\\b).*$");
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("(['`])([^'`]+)\\1");
+
+    /** Whether a privilege row names database {@code db}, in any of StarRocks' object forms. */
+    static boolean names(String grant, String db) {
+        if (grant == null) {
+            return false;
+        }
+        String quoted = "[`']?" + java.util.regex.Pattern.quote(db) + "[`']?";
+        return java.util.regex.Pattern.compile("(?i)(\\bDATABASE\\s+" + quoted + "(\\s|,|$)|\\bON\\s+(TABLE|VIEW|"
+                        + "MATERIALIZED VIEW|FUNCTION)\\s+(default_catalog\\.)?" + quoted
+                        + "\\.|\\bON\\s+(DATABASE\\s+)?"
+                        + quoted + "\\.)")
+                .matcher(grant)
+                .find();
+    }
+
+    /** A readers' role grant row: SELECT, and neither INSERT nor anything else, on the tenant's database. */
+    static boolean readsOnly(String grants, String db) {
+        return grants != null
+                && java.util.regex.Pattern.compile("(?i)^GRANT\\s+SELECT\\s+ON ALL TABLES IN DATABASE [`']?"
+                                + java.util.regex.Pattern.quote(db) + "[`']?(\\s|$)")
+                        .matcher(grants)
+                        .find();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.enclave.cli.provision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.config.DatabaseSettings;
+import io.enclave.config.ReaderSettings;
 import io.enclave.config.ResourceGroup;
 import io.enclave.config.Secret;
 import io.enclave.config.StarRocksTarget;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,7 +60,7 @@ class StarRocksAccessTest {
         }
 
         @Override
-        public boolean logsIn(TenantConfig tenant) {
+        public boolean logsIn(String user, String password) {
             return logsIn;
         }
     }
@@ -142,6 +144,148 @@ class StarRocksAccessTest {
                 .isFalse();
         assertThat(StarRocksAccess.grantsOn(
                         "GRANT SELECT ON ALL TABLES IN DATABASE co_db TO ROLE 'tenant_co_writer'", "co_db"))
+                .isFalse();
+    }
+
+    private static final TenantConfig WITH_READER = TenantConfig.builder("co")
+            .organization("Org co")
+            .database(new DatabaseSettings("co_db", "co_writer", Secret.of("pw-co-secret"), "co_key"))
+            .readers(List.of(new ReaderSettings("co_analyst", Secret.of("pw-co-secret"), false, Set.of(), 100)))
+            .resourceGroup(new ResourceGroup(2, 30))
+            .build();
+
+    private static StarRocksAccess access(ScriptedServer server) {
+        return new StarRocksAccess(server, new StarRocksDialect(new StarRocksTarget("3.3", 1, 0)));
+    }
+
+    @Test
+    void readersGetTheirRoleUserAndDefaultRole() throws Exception {
+        ScriptedServer server = new ScriptedServer()
+                .answer("SHOW ROLES", new String[] {"Name"}, new String[] {"root"})
+                .answer("SHOW USERS", new String[] {"User"}, new String[] {"'root'@'%'"});
+
+        List<Finding> findings = access(server).plan(WITH_READER);
+        runFixes(findings);
+
+        assertThat(findings)
+                .extracting(Finding::resource)
+                .contains(
+                        "role tenant_co_reader",
+                        "grant SELECT ON ALL TABLES IN DATABASE co_db TO ROLE tenant_co_reader",
+                        "user 'co_analyst'@'%'",
+                        "role tenant_co_reader TO 'co_analyst'@'%' (default role)");
+        assertThat(server.executed)
+                .contains(
+                        "CREATE ROLE IF NOT EXISTS `tenant_co_reader`",
+                        "GRANT SELECT ON ALL TABLES IN DATABASE `co_db` TO ROLE `tenant_co_reader`",
+                        "CREATE USER 'co_analyst'@'%' IDENTIFIED BY '<secret>'",
+                        "GRANT `tenant_co_reader` TO USER 'co_analyst'@'%'",
+                        "SET DEFAULT ROLE `tenant_co_reader` TO 'co_analyst'@'%'");
+        assertThat(server.executed)
+                .filteredOn(sql -> sql.contains("tenant_co_reader") && sql.startsWith("GRANT "))
+                .noneMatch(sql -> sql.contains("INSERT"));
+    }
+
+    @Test
+    void aProvisionedTenantClaimsNothingForeign() throws Exception {
+        ScriptedServer server = provisioned("30.0%")
+                .answer("SELECT CURRENT_USER()", new String[] {"CURRENT_USER()"}, new String[] {"'root'@'%'"});
+        assertThat(access(server).foreignClaims(TENANT)).isEmpty();
+    }
+
+    @Test
+    void anExistingUserHoldingAnotherTenantsRoleIsRefused() throws Exception {
+        ScriptedServer server = provisioned("30.0%")
+                .answer(
+                        "SHOW GRANTS FOR 'co_writer'@'%'",
+                        new String[] {"UserIdentity", "Catalog", "Grants"},
+                        new String[] {"'co_writer'@'%'", null, "GRANT 'tenant_tx_writer' TO 'co_writer'@'%'"});
+        assertThat(access(server).foreignClaims(TENANT))
+                .singleElement()
+                .asString()
+                .contains("user 'co_writer'@'%' already holds role tenant_tx_writer");
+    }
+
+    @Test
+    void anExistingAdministratorOrTheAdminItselfIsRefused() throws Exception {
+        ScriptedServer server = provisioned("30.0%")
+                .answer("SELECT CURRENT_USER()", new String[] {"CURRENT_USER()"}, new String[] {"'co_writer'@'%'"})
+                .answer(
+                        "SHOW GRANTS FOR 'co_writer'@'%'",
+                        new String[] {"UserIdentity", "Catalog", "Grants"},
+                        new String[] {"'co_writer'@'%'", null, "GRANT 'db_admin', 'user_admin' TO 'co_writer'@'%'"});
+        assertThat(access(server).foreignClaims(TENANT))
+                .anySatisfy(r -> assertThat(r).contains("is the administrative account provisioning connects as"))
+                .anySatisfy(r -> assertThat(r).contains("holds role db_admin"))
+                .anySatisfy(r -> assertThat(r).contains("holds role user_admin"));
+    }
+
+    @Test
+    void anExistingUserWithAPrivilegeOfItsOwnIsRefused() throws Exception {
+        ScriptedServer server = provisioned("30.0%")
+                .answer(
+                        "SHOW GRANTS FOR 'co_writer'@'%'",
+                        new String[] {"UserIdentity", "Catalog", "Grants"}, new String[] {
+                            "'co_writer'@'%'",
+                            "default",
+                            "GRANT SELECT ON ALL TABLES IN DATABASE tx_db TO USER 'co_writer'@'%'"
+                        });
+        assertThat(access(server).foreignClaims(TENANT))
+                .singleElement()
+                .asString()
+                .contains("already holds a privilege of its own");
+    }
+
+    @Test
+    void aDatabaseAnotherRoleOrUserHoldsIsRefused() throws Exception {
+        ScriptedServer server = provisioned("30.0%")
+                .answer("SHOW ROLES", new String[] {"Name"}, new String[] {"tenant_co_writer"}, new String[] {
+                    "tenant_tx_writer"
+                })
+                .answer(
+                        "SHOW USERS",
+                        new String[] {"User"},
+                        new String[] {"'co_writer'@'%'"},
+                        new String[] {"'tx_writer'@'%'"},
+                        new String[] {"'bi'@'%'"})
+                .answer(
+                        "SHOW GRANTS FOR ROLE 'tenant_tx_writer'",
+                        new String[] {"RoleName", "Catalog", "Grants"},
+                        new String[] {
+                            "tenant_tx_writer",
+                            "default",
+                            "GRANT INSERT, SELECT ON ALL TABLES IN DATABASE co_db TO ROLE 'tenant_tx_writer'"
+                        })
+                .answer(
+                        "SHOW GRANTS FOR 'tx_writer'@'%'",
+                        new String[] {"UserIdentity", "Catalog", "Grants"},
+                        new String[] {"'tx_writer'@'%'", null, "GRANT 'tenant_tx_writer' TO 'tx_writer'@'%'"})
+                .answer(
+                        "SHOW GRANTS FOR 'bi'@'%'",
+                        new String[] {"UserIdentity", "Catalog", "Grants"}, new String[] {
+                            "'bi'@'%'", "default", "GRANT SELECT ON TABLE co_db.disaster_declarations TO USER 'bi'@'%'"
+                        });
+        assertThat(access(server).foreignClaims(TENANT))
+                .containsExactly(
+                        "database co_db is already granted to role tenant_tx_writer; it may be another tenant's database",
+                        "database co_db is already granted to user 'bi'@'%'; it may be another tenant's database");
+    }
+
+    @Test
+    void grantRowsAreReadAsStarRocksPrintsThem() {
+        assertThat(StarRocksAccess.rolesGranted("GRANT 'tenant_co_writer', 'public' TO 'co_writer'@'%'"))
+                .containsExactly("tenant_co_writer", "public");
+        assertThat(StarRocksAccess.rolesGranted("GRANT SELECT ON ALL TABLES IN DATABASE co_db TO USER 'u'@'%'"))
+                .isEmpty();
+        assertThat(StarRocksAccess.names("GRANT SELECT ON ALL TABLES IN DATABASE co_db TO ROLE 'r'", "co_db"))
+                .isTrue();
+        assertThat(StarRocksAccess.names("GRANT SELECT ON TABLE co_db.t TO ROLE 'r'", "co_db"))
+                .isTrue();
+        assertThat(StarRocksAccess.names("GRANT DROP ON DATABASE co_db TO ROLE 'r'", "co_db"))
+                .isTrue();
+        assertThat(StarRocksAccess.names("GRANT SELECT ON ALL TABLES IN DATABASE co_db2 TO ROLE 'r'", "co_db"))
+                .isFalse();
+        assertThat(StarRocksAccess.names("GRANT SELECT ON TABLE co_db2.t TO ROLE 'r'", "co_db"))
                 .isFalse();
     }
 
