@@ -121,6 +121,7 @@ public final class TenantDatabase {
             } else {
                 statements.add(readerGrantStatement(reader));
             }
+            statements.add(readerConnectionLimitStatement(reader));
         }
         return statements;
     }
@@ -221,6 +222,18 @@ public final class TenantDatabase {
                 + dialect.grantDatabase(tenant.database().schema()) + ".* TO " + readerAccount(reader);
     }
 
+    /**
+     * The reader's {@code max_connections} as the server's own per-account limit, so a reader
+     * cannot take the connections every tenant's writer needs: {@code ALTER USER ... WITH
+     * MAX_USER_CONNECTIONS n} on MySQL and MariaDB, {@code SET PROPERTY FOR 'name'
+     * 'max_user_connections' = 'n'} on StarRocks (a property of the user name, all hosts).
+     */
+    public String readerConnectionLimitStatement(ReaderSettings reader) {
+        return isStarRocks()
+                ? "SET PROPERTY FOR '" + reader.name() + "' 'max_user_connections' = '" + reader.maxConnections() + "'"
+                : "ALTER USER " + readerAccount(reader) + " WITH MAX_USER_CONNECTIONS " + reader.maxConnections();
+    }
+
     /** {@code CREATE USER} of a reader with its real password, for execution only; never print it. */
     public String createReaderStatement(ReaderSettings reader) {
         return "CREATE USER " + readerAccount(reader) + " IDENTIFIED BY " + passwordLiteral(reader.password());
@@ -307,6 +320,7 @@ public final class TenantDatabase {
                         + passwordLiteral(reader.password()));
                 st.execute(alterReaderPasswordStatement(reader));
                 st.execute(readerGrantStatement(reader));
+                st.execute(readerConnectionLimitStatement(reader));
             }
         }
     }

@@ -38,6 +38,7 @@ class ReaderAccessStatementsTest {
                                 + " '<tenants.ab_c.readers[ab_c_analyst].password>'",
                         "GRANT `tenant_ab_c_reader` TO USER 'ab_c_analyst'@'%'",
                         "SET DEFAULT ROLE `tenant_ab_c_reader` TO 'ab_c_analyst'@'%'",
+                        "SET PROPERTY FOR 'ab_c_analyst' 'max_user_connections' = '4'",
                         "GRANT `tenant_ab_c_reader` TO USER 'ab_c_auditor'@'%'");
         assertThat(ddl)
                 .filteredOn(s -> s.contains("tenant_ab_c_reader") && s.startsWith("GRANT") && s.contains(" ON "))
@@ -58,6 +59,7 @@ class ReaderAccessStatementsTest {
         assertThat(ddl)
                 .contains(
                         "GRANT SELECT ON `ab\\_c`.* TO 'ab_c_analyst'@'%'",
+                        "ALTER USER 'ab_c_analyst'@'%' WITH MAX_USER_CONNECTIONS 4",
                         "GRANT SELECT ON `ab\\_c`.* TO 'ab_c_auditor'@'%'");
         assertThat(ddl)
                 .filteredOn(s -> s.contains("ab_c_analyst"))

@@ -108,7 +108,8 @@ final class ConfigBinder {
             "processing",
             "keystore",
             "readers");
-    private static final List<String> READER_KEYS = List.of("name", "password", "decrypt", "max_rows");
+    private static final List<String> READER_KEYS =
+            List.of("name", "password", "decrypt", "max_rows", "max_connections");
     private static final List<String> DATABASE_KEYS =
             List.of("schema", "user", "password", "encryption_key", "resource_group");
     private static final List<String> KAFKA_KEYS =
@@ -481,7 +482,7 @@ final class ConfigBinder {
     }
 
     /**
-     * {@code readers: [{name, password, decrypt: [table.column...] | all, max_rows}]}. A reader's
+     * {@code readers: [{name, password, decrypt: [table.column...] | all, max_rows, max_connections}]}. A reader's
      * name is its database account, under the writer's rules and claimed in the same namespace,
      * so it can be no other account of any tenant in the file; its password is a secret like the
      * writer's and may be no other account's or key store's. Each {@code decrypt} entry must be a
@@ -540,8 +541,9 @@ final class ConfigBinder {
                 }
             }
             int maxRows = reader.integer("max_rows", ReaderSettings.DEFAULT_MAX_ROWS, 1, 1_000_000);
+            int maxConnections = reader.integer("max_connections", ReaderSettings.DEFAULT_MAX_CONNECTIONS, 1, 1_000);
             if (name.isPresent()) {
-                readers.add(new ReaderSettings(name.get().text(), password, all, columns, maxRows));
+                readers.add(new ReaderSettings(name.get().text(), password, all, columns, maxRows, maxConnections));
             }
         }
         return readers;

@@ -27,7 +27,7 @@ class ReadersConfigTest {
     @Test
     void readersAreBoundWithTheirEntitlementsAndDefaults() {
         TenantConfig colorado = parse(withReaders("""
-                      - {name: co_analyst, password: "${CO_ANALYST}", decrypt: [disaster_declarations.designated_area], max_rows: 50}
+                      - {name: co_analyst, password: "${CO_ANALYST}", decrypt: [disaster_declarations.designated_area], max_rows: 50, max_connections: 2}
                       - {name: co_auditor, password: other-strong-password, decrypt: all}
                       - {name: co_viewer, password: third-strong-password}
                 """), ENV).tenant("colorado_state");
@@ -38,6 +38,7 @@ class ReadersConfigTest {
         ReaderSettings analyst = colorado.reader("co_analyst").orElseThrow();
         assertThat(analyst.password().reveal()).isEqualTo("Kq7-colorado-analyst-password");
         assertThat(analyst.maxRows()).isEqualTo(50);
+        assertThat(analyst.maxConnections()).isEqualTo(2);
         assertThat(analyst.mayDecrypt("disaster_declarations", "designated_area"))
                 .isTrue();
         assertThat(analyst.mayDecrypt("weather_alerts", "description")).isFalse();
@@ -47,6 +48,7 @@ class ReadersConfigTest {
         assertThat(viewer.mayDecrypt("disaster_declarations", "designated_area"))
                 .isFalse();
         assertThat(viewer.maxRows()).isEqualTo(ReaderSettings.DEFAULT_MAX_ROWS);
+        assertThat(viewer.maxConnections()).isEqualTo(ReaderSettings.DEFAULT_MAX_CONNECTIONS);
         // A job's graph carries no reader password; only the CLI, which queries, keeps them.
         assertThat(colorado.forSigner("job").readers()).isEmpty();
         assertThat(colorado.forSigner("cli").readers()).hasSize(3);
@@ -103,6 +105,7 @@ class ReadersConfigTest {
                         password: strong-password-one
                         decrypt: [disaster_declarations.designated_area, disaster_declarations.id, weather_alerts.nope]
                         max_rows: 0
+                        max_connections: 0
                       - {name: co_b, password: strong-password-two, decrypt: everything, colour: red}
                 """), ENV))
                 .containsExactly(
@@ -111,9 +114,12 @@ class ReadersConfigTest {
                         "tenants.colorado_state.readers[0].decrypt[2]: 'weather_alerts.nope' is not an encrypted"
                                 + " column of tenant colorado_state" + expected,
                         "tenants.colorado_state.readers[0].max_rows: must be between 1 and 1000000, got '0' (line 21)",
+                        // 0 is "no limit" to the server: refused, never passed on
+                        "tenants.colorado_state.readers[0].max_connections: must be between 1 and 1000, got '0'"
+                                + " (line 22)",
                         "tenants.colorado_state.readers[1].colour: unknown key 'colour'; expected one of name,"
-                                + " password, decrypt, max_rows (line 22)",
+                                + " password, decrypt, max_rows, max_connections (line 23)",
                         "tenants.colorado_state.readers[1].decrypt: 'everything' is not a list of table.column names"
-                                + " or all (line 22)");
+                                + " or all (line 23)");
     }
 }

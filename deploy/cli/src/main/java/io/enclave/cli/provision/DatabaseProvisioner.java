@@ -214,7 +214,7 @@ public final class DatabaseProvisioner {
     /** A reader's account: created when missing, its password set when it does not log in, other hosts dropped. */
     private List<Finding> reader(TenantConfig tenant, TenantDatabase database, ReaderSettings reader)
             throws SQLException {
-        return login(
+        List<Finding> findings = login(
                 tenant,
                 reader.name(),
                 reader.password().reveal(),
@@ -223,6 +223,24 @@ public final class DatabaseProvisioner {
                 database.createReaderStatement(reader),
                 database.alterReaderPasswordStatement(reader),
                 "a second account of the tenant's reader");
+        // mysql.user keeps the limit (0: none); a reader just created has none yet.
+        List<String> limit = strings(
+                "SELECT max_user_connections FROM mysql.user WHERE User = ? AND Host = ?",
+                reader.name(),
+                TenantDatabase.ACCOUNT_HOST);
+        String resource = "max_user_connections " + reader.maxConnections() + " FOR " + database.readerAccount(reader);
+        String wanted = Integer.toString(reader.maxConnections());
+        findings.add(
+                !limit.isEmpty() && wanted.equals(limit.get(0))
+                        ? Finding.inSync(tenant.id(), LAYER, resource, "")
+                        : new Finding(
+                                tenant.id(),
+                                LAYER,
+                                resource,
+                                limit.isEmpty() ? Drift.MISSING : Drift.DIFFERS,
+                                limit.isEmpty() ? "" : "is " + ("0".equals(limit.get(0)) ? "unlimited" : limit.get(0)),
+                                () -> execute(database.readerConnectionLimitStatement(reader))));
+        return findings;
     }
 
     /**

@@ -182,6 +182,19 @@ final class StarRocksAccess {
             } else {
                 findings.add(Finding.inSync(id, DatabaseProvisioner.LAYER, user, "reader"));
             }
+            String limit = exists
+                    ? value(server.query("SHOW PROPERTY FOR '" + reader.name() + "' LIKE 'max_user_connections'"))
+                    : null;
+            String limitResource = "max_user_connections " + reader.maxConnections() + " FOR " + account;
+            findings.add(
+                    Integer.toString(reader.maxConnections()).equals(limit)
+                            ? Finding.inSync(id, DatabaseProvisioner.LAYER, limitResource, "")
+                            : fix(
+                                    id,
+                                    limitResource,
+                                    exists ? Drift.DIFFERS : Drift.MISSING,
+                                    limit == null ? "" : "is " + limit,
+                                    List.of(database.readerConnectionLimitStatement(reader))));
             boolean assigned = exists
                     && column(server.query("SHOW GRANTS FOR " + account), "Grants").stream()
                             .anyMatch(g -> rolesGranted(g).contains(role));
@@ -389,6 +402,12 @@ final class StarRocksAccess {
             values.add(index < 0 ? null : row[index]);
         }
         return values;
+    }
+
+    /** The Value of a {@code SHOW PROPERTY ... LIKE} answer's one row, or null. */
+    private static String value(List<String[]> rows) {
+        List<String> values = column(rows, "Value");
+        return values.isEmpty() ? null : values.get(0);
     }
 
     private static String value(String[] labels, String[] row, String label) {

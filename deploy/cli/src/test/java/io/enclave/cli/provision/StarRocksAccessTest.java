@@ -150,7 +150,7 @@ class StarRocksAccessTest {
     private static final TenantConfig WITH_READER = TenantConfig.builder("co")
             .organization("Org co")
             .database(new DatabaseSettings("co_db", "co_writer", Secret.of("pw-co-secret"), "co_key"))
-            .readers(List.of(new ReaderSettings("co_analyst", Secret.of("pw-co-secret"), false, Set.of(), 100)))
+            .readers(List.of(new ReaderSettings("co_analyst", Secret.of("pw-co-secret"), false, Set.of(), 100, 100)))
             .resourceGroup(new ResourceGroup(2, 30))
             .build();
 
@@ -179,6 +179,7 @@ class StarRocksAccessTest {
                         "CREATE ROLE IF NOT EXISTS `tenant_co_reader`",
                         "GRANT SELECT ON ALL TABLES IN DATABASE `co_db` TO ROLE `tenant_co_reader`",
                         "CREATE USER 'co_analyst'@'%' IDENTIFIED BY '<secret>'",
+                        "SET PROPERTY FOR 'co_analyst' 'max_user_connections' = '100'",
                         "GRANT `tenant_co_reader` TO USER 'co_analyst'@'%'",
                         "SET DEFAULT ROLE `tenant_co_reader` TO 'co_analyst'@'%'");
         assertThat(server.executed)

@@ -52,7 +52,10 @@ class ReaderProvisionITCase {
                         TENANT,
                         t -> t.database(TENANT + "_db", TENANT + "_writer", "rprov-a-writer-pw", TENANT + "_key")
                                 .keystore("a.bcfks", "rprov-a-keystore", "BCFKS")
-                                .set("readers", List.of(Map.of("name", READER, "password", READER_PASSWORD))))
+                                .set(
+                                        "readers",
+                                        List.of(Map.of(
+                                                "name", READER, "password", READER_PASSWORD, "max_connections", 2))))
                 .tenant(
                         OTHER,
                         t -> t.database(OTHER + "_db", OTHER + "_writer", "rprov-b-writer-pw", OTHER + "_key")
@@ -98,6 +101,20 @@ class ReaderProvisionITCase {
                     .hasMessageContaining("denied");
         }
 
+        // The server holds the reader to max_connections: a third connection is refused, while
+        // the other tenant's writer still connects.
+        try (Connection one = asReader(READER_PASSWORD);
+                Connection two = asReader(READER_PASSWORD)) {
+            assertThat(one.isValid(5) && two.isValid(5)).isTrue();
+            assertThatThrownBy(() -> asReader(READER_PASSWORD).close())
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("max_user_connections");
+            try (Connection other =
+                    DriverManager.getConnection(db.rootJdbcUrl(), OTHER + "_writer", "rprov-b-writer-pw")) {
+                assertThat(other.isValid(5)).isTrue();
+            }
+        }
+
         CliRun again = provision();
         assertThat(again.exit()).as(again.toString()).isZero();
         assertThat(again.out()).containsPattern("UNCHANGED\\s+reader '" + READER + "'@'%'");
@@ -107,11 +124,13 @@ class ReaderProvisionITCase {
                 Statement st = root.createStatement()) {
             st.execute("GRANT INSERT ON `rprov\\_a\\_db`.* TO '" + READER + "'@'%'");
             st.execute("ALTER USER '" + READER + "'@'%' IDENTIFIED BY 'changed-by-hand'");
+            st.execute("ALTER USER '" + READER + "'@'%' WITH MAX_USER_CONNECTIONS 0");
         }
         CliRun dry = provision("--dry-run");
         assertThat(dry.exit()).as(dry.toString()).isNotZero();
         assertThat(dry.out())
                 .containsPattern("DIFFERS\\s+reader '" + READER + "'@'%'")
+                .containsPattern("DIFFERS\\s+max_user_connections 2 FOR '" + READER + "'@'%'\\s+is unlimited")
                 .containsPattern("EXTRA\\s+grant INSERT ON rprov\\\\_a\\\\_db.\\* TO '" + READER + "'@'%'");
         CliRun fix = provision();
         assertThat(fix.exit()).as(fix.toString()).isZero();
