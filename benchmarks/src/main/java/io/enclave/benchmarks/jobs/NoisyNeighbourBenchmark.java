@@ -159,7 +159,7 @@ public final class NoisyNeighbourBenchmark {
                 awaitRows(root, b, warm);
                 log.printf("  [%tT] both jobs running and warm%n", System.currentTimeMillis());
 
-                Run alone = measure(root, publisherA, a, b, 20261203L, expectedA);
+                Run alone = measure(root, publisherA, a, b, 20261203L, expectedA, () -> {});
                 expectedA += alone.published();
                 log.printf("  [%tT] A alone:        %s%n", System.currentTimeMillis(), describe(alone));
 
@@ -216,17 +216,6 @@ public final class NoisyNeighbourBenchmark {
     @FunctionalInterface
     private interface AtEnd {
         void run() throws Exception;
-    }
-
-    private Run measure(
-            Connection root,
-            KafkaProducer<String, byte[]> publisher,
-            TenantConfig a,
-            TenantConfig b,
-            long seed,
-            long rowsBefore)
-            throws Exception {
-        return measure(root, publisher, a, b, seed, rowsBefore, () -> {});
     }
 
     /** Publishes {@link Settings#seconds} of A's steady rate, waits for every row, and reads A's latency. */
