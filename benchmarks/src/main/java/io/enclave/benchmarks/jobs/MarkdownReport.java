@@ -309,7 +309,17 @@ public final class MarkdownReport {
         md.append(f(
                 "| message bytes acknowledged (key + value) | %,.0f B/s (%,.0f msg/s) | %.2f× |%n",
                 flood.payloadBytesPerSec(), flood.messagesPerSec(), flood.payloadBytesPerSec() / quota));
-        md.append(f("| broker throttle time, mean per produce request | %.0f ms | |%n", flood.throttleAvgMs()));
+        md.append(
+                f("| throttle time the producer saw, mean per produce request | %.0f ms | |%n", flood.throttleAvgMs()));
+        md.append(f(
+                "| the broker's own figures for B's publisher at the end: byte rate (as its quota measures it);"
+                        + " throttle time by byte rate; by request time (request_percentage %d %%)"
+                        + " | %,.0f B/s; %.0f ms; %.0f ms | %.2f× |%n",
+                n.settings().quotas().requestPercentage(),
+                flood.brokerByteRate(),
+                flood.brokerByteRateThrottleMs(),
+                flood.brokerRequestThrottleMs(),
+                flood.brokerByteRate() / quota));
         md.append(f("| rows/s B's job wrote meanwhile | %,.0f | |%n%n", flood.jobRowsPerSec()));
         md.append(noisyReading(n)).append("\n\n");
     }
@@ -353,10 +363,21 @@ public final class MarkdownReport {
                         + " could not send faster on this machine (CPU-bound), so the quota was never reached.");
             } else {
                 why.append(f(
-                        " B's produce rate is below its quota and the broker throttled it (%.0f ms per request on"
-                                + " average): the throttling, not B's publisher, held it there, further below the"
-                                + " quota than the quota's window should; a profile of the broker says why.",
-                        n.flood().throttleAvgMs()));
+                        " B's produce rate is below its quota although the broker throttled it (%.0f ms per request"
+                                + " on average; the broker's own throttle time: %.0f ms by byte rate, %.0f ms by request"
+                                + " time)",
+                        n.flood().throttleAvgMs(),
+                        n.flood().brokerByteRateThrottleMs(),
+                        n.flood().brokerRequestThrottleMs()));
+                why.append(
+                        n.flood().brokerRequestThrottleMs() > n.flood().brokerByteRateThrottleMs()
+                                ? f(
+                                        ": request_percentage (%d %%) bound first; on busy cores (%.0f %% here) each request"
+                                                + " takes the broker longer, so B's share of request-handler time runs out"
+                                                + " before its bytes do.",
+                                        n.settings().quotas().requestPercentage(), b.machineCpuShare() * 100)
+                                : ": the byte-rate quota held it below its rate; a profile of the broker and of B's"
+                                        + " publisher says why it undershoots.");
             }
         } else {
             why.append(" B is held to its quota.");

@@ -18,6 +18,7 @@ import io.enclave.sinks.dialect.MySqlDialect;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.kafka.clients.admin.Admin;
@@ -77,13 +80,20 @@ public final class NoisyNeighbourBenchmark {
             double jvmCpuShare,
             double machineCpuShare) {}
 
-    /** B's flood over run 2's window. */
+    /**
+     * B's flood over run 2's window, and the embedded broker's own quota metrics of B's
+     * publisher at its end (NaN where the broker has none): its byte rate as the producer quota
+     * measures it, and the throttle time of the byte-rate and the request-time quota apart.
+     */
     public record Flood(
             double wireBytesPerSec,
             double payloadBytesPerSec,
             double messagesPerSec,
             double throttleAvgMs,
-            double jobRowsPerSec) {}
+            double jobRowsPerSec,
+            double brokerByteRate,
+            double brokerByteRateThrottleMs,
+            double brokerRequestThrottleMs) {}
 
     /** The figures of the section. */
     public record Result(Settings settings, Run alone, Run flooded, Flood flood) {
@@ -193,19 +203,26 @@ public final class NoisyNeighbourBenchmark {
                             (after[0].payloadBytes() - before.payloadBytes()) / seconds,
                             (after[0].messages() - before.messages()) / seconds,
                             after[0].throttleAvgMs(),
-                            (rowsBAfter[0] - rowsB) / seconds);
+                            (rowsBAfter[0] - rowsB) / seconds,
+                            brokerMetric("Produce", b.kafkaPublisher().username(), "byte-rate"),
+                            brokerMetric("Produce", b.kafkaPublisher().username(), "throttle-time"),
+                            brokerMetric("Request", b.kafkaPublisher().username(), "throttle-time"));
                     flooder.stop();
                     thread.join(TimeUnit.SECONDS.toMillis(30));
                 }
                 log.printf("  [%tT] A under flood:  %s%n", System.currentTimeMillis(), describe(flooded));
                 log.printf(
                         "  B's flood: %,.0f B/s on the wire (%.2f× its producer_byte_rate of %,d), %,.0f msg/s,"
-                                + " throttle %.0f ms per request on average; B's job wrote %,.0f rows/s%n",
+                                + " throttle %.0f ms per request on average (broker: byte rate %,.0f B/s, throttle"
+                                + " %.0f ms by byte rate, %.0f ms by request time); B's job wrote %,.0f rows/s%n",
                         flood.wireBytesPerSec(),
                         flood.wireBytesPerSec() / s.quotas().producerByteRate(),
                         s.quotas().producerByteRate(),
                         flood.messagesPerSec(),
                         flood.throttleAvgMs(),
+                        flood.brokerByteRate(),
+                        flood.brokerByteRateThrottleMs(),
+                        flood.brokerRequestThrottleMs(),
                         flood.jobRowsPerSec());
                 return new Result(s, alone, flooded, flood);
             }
@@ -277,6 +294,28 @@ public final class NoisyNeighbourBenchmark {
                 throw new IllegalStateException("provisioning the benchmark tenants failed:\n" + details);
             }
         }
+    }
+
+    /**
+     * A quota metric the embedded broker, running in this JVM, keeps per user and reports over
+     * JMX ({@code kafka.server:type=Produce|Request,user=...}); NaN if it has none, for
+     * instance when B never reached the broker.
+     */
+    private static double brokerMetric(String type, String user, String attribute) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            for (ObjectName name : server.queryNames(new ObjectName("kafka.server:type=" + type + ",*"), null)) {
+                // The benchmark's user names need no escaping, so the tag is the name as it is.
+                if (user.equals(name.getKeyProperty("user"))) {
+                    double value = ((Number) server.getAttribute(name, attribute)).doubleValue();
+                    // A throttle-time sensor has no sample until its quota first throttles: none is 0 ms.
+                    return Double.isNaN(value) && attribute.equals("throttle-time") ? 0 : value;
+                }
+            }
+        } catch (Exception e) {
+            // no such metric: reported as NaN
+        }
+        return Double.NaN;
     }
 
     /** The controller has the quotas once provision returns; the broker that enforces them a moment later. */
