@@ -2,6 +2,7 @@ package io.enclave.benchmarks.jobs;
 
 import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.KafkaQuotas;
 import io.enclave.config.KeystoreSettings;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.operators.audit.AuditSigning;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -55,11 +57,24 @@ public final class BenchTenants {
      * processing settings, Kafka at {@code bootstrap} and the database at {@code jdbcUrl}.
      */
     public static EnclaveConfig generate(String prefix, int count, Processing p, String bootstrap, String jdbcUrl) {
+        return generate(prefix, count, p, bootstrap, jdbcUrl, null);
+    }
+
+    /**
+     * As above, on a broker that requires SASL/SCRAM when {@code quotas} is given: each tenant
+     * then has a job principal ({@code tenant_<id>}) and a publisher principal
+     * ({@code tenant_<id>_publisher}), both with {@code quotas}, for {@code provision} to create.
+     */
+    public static EnclaveConfig generate(
+            String prefix, int count, Processing p, String bootstrap, String jdbcUrl, KafkaQuotas quotas) {
         StringBuilder y = new StringBuilder();
         y.append("global:\n  kafka:\n    bootstrap_servers: \"")
                 .append(bootstrap)
-                .append("\"\n")
-                .append("  database:\n    jdbc_url: \"")
+                .append("\"\n");
+        if (quotas != null) {
+            y.append("    security_protocol: SASL_PLAINTEXT\n    sasl_mechanism: SCRAM-SHA-512\n");
+        }
+        y.append("  database:\n    jdbc_url: \"")
                 .append(jdbcUrl)
                 .append("\"\n    dialect: mysql\n")
                 .append("tenants:\n");
@@ -99,8 +114,21 @@ public final class BenchTenants {
                     .append('\n')
                     .append("      encryption_key: ")
                     .append(id)
-                    .append("_key_v1\n")
-                    .append("    data_restrictions:\n")
+                    .append("_key_v1\n");
+            if (quotas != null) {
+                y.append(String.format(
+                        Locale.ROOT,
+                        "    kafka:\n      username: tenant_%1$s\n      password: bench-kafka-%1$s\n"
+                                + "      publisher_username: tenant_%1$s_publisher\n"
+                                + "      publisher_password: bench-publisher-%1$s\n"
+                                + "      quotas: {producer_byte_rate: %2$d, consumer_byte_rate: %3$d,"
+                                + " request_percentage: %4$d}\n",
+                        id,
+                        quotas.producerByteRate(),
+                        quotas.consumerByteRate(),
+                        quotas.requestPercentage()));
+            }
+            y.append("    data_restrictions:\n")
                     .append("      allowed_states: ALL\n")
                     .append("      allowed_classifications: [PUBLIC, INTERNAL, RESTRICTED, CONFIDENTIAL]\n")
                     .append("    processing:\n")

@@ -1,6 +1,7 @@
 package io.enclave.benchmarks.jobs;
 
 import io.enclave.benchmarks.steps.StepBenchmarks;
+import io.enclave.config.KafkaQuotas;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The whole benchmark suite in one command ({@code benchmarks/run}): per-step JMH costs,
- * MiniCluster throughput, end to end on Kafka and MariaDB, and tenant scaling, then the
- * Markdown table and the PNG chart. {@code --quick} proves the harness end to end in about
+ * MiniCluster throughput, end to end on Kafka and MariaDB, tenant scaling and the noisy
+ * neighbour, then the Markdown table and the PNG chart. {@code --quick} proves the harness end to end in about
  * two minutes; its figures are not meant to be quoted.
  */
 @Command(
@@ -29,8 +30,14 @@ public final class BenchmarkSuite implements Callable<Integer> {
     @Option(names = "--quick", description = "Short runs that prove the harness works; figures are not comparable.")
     boolean quick;
 
-    @Option(names = "--sections", split = ",", description = "Any of steps, throughput, e2e, scaling (default: all).")
-    Set<String> sections = Set.of("steps", "throughput", "e2e", "scaling");
+    /** Every section, in the order they run; a run of all of them is what the README shows. */
+    static final Set<String> ALL_SECTIONS = Set.of("steps", "throughput", "e2e", "scaling", "noisy");
+
+    @Option(
+            names = "--sections",
+            split = ",",
+            description = "Any of steps, throughput, e2e, scaling, noisy (default: all).")
+    Set<String> sections = ALL_SECTIONS;
 
     @Option(names = "--out", description = "Directory for latest.md and latest.png (default: benchmarks/results).")
     Path out;
@@ -73,6 +80,22 @@ public final class BenchmarkSuite implements Callable<Integer> {
 
     @Option(names = "--latency-seconds", description = "Seconds of publishing while measuring latency (default 20).")
     Integer latencySeconds;
+
+    @Option(
+            names = "--noisy-rate",
+            description = "Tenant A's steady messages/s in the noisy-neighbour section (default 500).")
+    Integer noisyRate;
+
+    @Option(
+            names = "--noisy-seconds",
+            description = "Seconds tenant A publishes in each noisy-neighbour run (default 20).")
+    Integer noisySeconds;
+
+    @Option(
+            names = "--noisy-producer-byte-rate",
+            description = "producer_byte_rate of both noisy-neighbour tenants; consumer_byte_rate is twice it"
+                    + " (default: a tenant's default quotas).")
+    Long noisyProducerByteRate;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkSuite()).execute(args));
@@ -125,6 +148,21 @@ public final class BenchmarkSuite implements Callable<Integer> {
             scaling = new ScalingBenchmark(or(scalingRecords, quick ? 64_000L : 1_000_000L), log).run(1, 4, 16);
         }
 
+        NoisyNeighbourBenchmark.Result noisy = null;
+        if (sections.contains("noisy")) {
+            section(log, "5. noisy neighbour: tenant A alone, then while tenant B floods ...");
+            KafkaQuotas quotas = noisyProducerByteRate == null
+                    ? KafkaQuotas.DEFAULT
+                    : new KafkaQuotas(
+                            noisyProducerByteRate, 2 * noisyProducerByteRate, KafkaQuotas.DEFAULT.requestPercentage());
+            // B floods 12 s before A's run is timed: the broker's quota window is 11 one-second samples.
+            noisy = new NoisyNeighbourBenchmark(
+                            new NoisyNeighbourBenchmark.Settings(
+                                    or(noisyRate, 500), or(noisySeconds, quick ? 5 : 20), 12, quotas),
+                            log)
+                    .run();
+        }
+
         Path dir = out != null ? out : Path.of(System.getProperty("enclave.home", "."), "benchmarks", "results");
         Files.createDirectories(dir);
         SuiteResults results = new SuiteResults(
@@ -138,14 +176,15 @@ public final class BenchmarkSuite implements Callable<Integer> {
                 StepBenchmarks.meanMessageBytes(),
                 throughput,
                 e2e,
-                scaling);
+                scaling,
+                noisy);
         ResultsChart.write(results, dir.resolve("latest.png"));
         Files.writeString(dir.resolve("latest.md"), MarkdownReport.render(results, "latest.png"));
         log.printf(
                 "%nWrote %s and %s in %.1f min.%n",
                 dir.resolve("latest.md"), dir.resolve("latest.png"), results.durationSeconds() / 60);
         // Only a full run of every section into the default place is what the README shows.
-        if (out == null && !quick && sections.size() == 4) {
+        if (out == null && !quick && sections.containsAll(ALL_SECTIONS)) {
             Path home = Path.of(System.getProperty("enclave.home", "."));
             if (ReadmeSection.update(
                     home.resolve("README.md"), MarkdownReport.body(results, "benchmarks/results/latest.png", "###"))) {

@@ -17,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +206,7 @@ public final class EndToEndBenchmark {
      * Publishes {@code count} valid messages to {@code tenant}'s topics; at {@code rate} per
      * second if positive, noting each key's record timestamp in {@code sentAt}.
      */
-    private static void publish(
+    static void publish(
             KafkaProducer<String, byte[]> producer,
             TenantConfig tenant,
             TenantConfig other,
@@ -270,7 +269,7 @@ public final class EndToEndBenchmark {
         throw new IllegalStateException(tenant.id() + ": only " + rows + " of " + expected + " rows after 5 minutes");
     }
 
-    private static long rows(Connection root, TenantConfig tenant) throws SQLException {
+    static long rows(Connection root, TenantConfig tenant) throws SQLException {
         long total = 0;
         try (Statement st = root.createStatement()) {
             for (StreamKind stream : StreamKind.values()) {
@@ -292,49 +291,22 @@ public final class EndToEndBenchmark {
             TenantConfig other,
             int rate)
             throws Exception {
-        String database = tenant.database().schema();
-        try (Connection root = db.rootConnection();
-                Statement st = root.createStatement()) {
-            for (StreamKind stream : StreamKind.values()) {
-                String table = SqlDialect.qualified(database, stream.table());
-                st.execute("ALTER TABLE " + table + " ADD COLUMN bench_written_us BIGINT NULL");
-                st.execute("CREATE TRIGGER " + SqlDialect.qualified(database, stream.table() + "_bench_written")
-                        + " BEFORE INSERT ON " + table
-                        + " FOR EACH ROW SET NEW.bench_written_us = ROUND(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000)");
-            }
+        try (Connection root = db.rootConnection()) {
+            RowLatency.stampInserts(root, tenant);
         }
         int count = rate * s.latencySeconds();
         Map<String, Long> sentAt = new HashMap<>();
         publish(producer, tenant, other, count, 20260805L, sentAt, rate);
         awaitRows(db, tenant, 0, total() + count, System.nanoTime());
-        List<Double> latencies = new ArrayList<>(count);
-        try (Connection root = db.rootConnection();
-                Statement st = root.createStatement()) {
-            for (StreamKind stream : StreamKind.values()) {
-                try (ResultSet rs = st.executeQuery("SELECT id, bench_written_us FROM "
-                        + SqlDialect.qualified(database, stream.table()) + " WHERE bench_written_us IS NOT NULL")) {
-                    while (rs.next()) {
-                        Long sent = sentAt.get(rs.getString(1));
-                        if (sent != null) {
-                            latencies.add(rs.getLong(2) / 1000.0 - sent);
-                        }
-                    }
-                }
-            }
+        RowLatency.Measured m;
+        try (Connection root = db.rootConnection()) {
+            m = RowLatency.read(root, tenant, sentAt);
         }
-        latencies.sort(Double::compare);
         log.printf(
                 "  latency at %,d msg/s: %d rows, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                rate,
-                latencies.size(),
-                percentile(latencies, 0.50),
-                percentile(latencies, 0.99),
-                latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
+                rate, m.sortedMs().size(), m.percentile(0.50), m.percentile(0.99), m.maxMs());
         return new double[] {
-            percentile(latencies, 0.50),
-            percentile(latencies, 0.99),
-            latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1),
-            latencies.size()
+            m.percentile(0.50), m.percentile(0.99), m.maxMs(), m.sortedMs().size()
         };
     }
 

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
-/** Draws a suite run as one PNG of four bar charts, with Java2D, headless. */
+/** Draws a suite run as one PNG of six bar charts (the noisy neighbour takes two), with Java2D, headless. */
 public final class ResultsChart {
     private static final int W = 1400;
-    private static final int H = 900;
+    private static final int H = 1270;
     private static final Color BASELINE = new Color(0x9e9e9e);
     private static final Color TENANT = new Color(0x1565c0);
     private static final Color TARGET = new Color(0xc62828);
@@ -50,11 +50,14 @@ public final class ResultsChart {
                 50);
 
         int pw = W / 2 - 30;
-        int ph = H / 2 - 60;
+        int ph = 360;
+        int row = ph + 50;
         steps(g, r, 20, 70, pw, ph);
         throughput(g, r, W / 2 + 10, 70, pw, ph);
-        endToEnd(g, r, 20, H / 2 + 30, pw, ph);
-        scaling(g, r, W / 2 + 10, H / 2 + 30, pw, ph);
+        endToEnd(g, r, 20, 70 + row, pw, ph);
+        scaling(g, r, W / 2 + 10, 70 + row, pw, ph);
+        noisyLatency(g, r, 20, 70 + 2 * row, pw, ph);
+        noisyQuota(g, r, W / 2 + 10, 70 + 2 * row, pw, ph);
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
     }
@@ -138,6 +141,48 @@ public final class ResultsChart {
                 "%,.0f",
                 one * SuiteResults.SCALING_MIN_RATIO,
                 "target ≥ 0.8× one job");
+    }
+
+    private static void noisyLatency(Graphics2D g, SuiteResults r, int x, int y, int w, int h) {
+        List<Bar> bars = new ArrayList<>();
+        NoisyNeighbourBenchmark.Result n = r.noisy();
+        if (n != null) {
+            bars.add(new Bar("p50, B idle", n.alone().p50Ms(), BASELINE));
+            bars.add(new Bar("p99, B idle", n.alone().p99Ms(), BASELINE));
+            bars.add(new Bar("p50, B floods", n.flooded().p50Ms(), TENANT));
+            bars.add(new Bar("p99, B floods", n.flooded().p99Ms(), TENANT));
+        }
+        panel(
+                g,
+                x,
+                y,
+                w,
+                h,
+                "5. tenant A's publish → row latency, ms",
+                bars,
+                "%,.0f",
+                n == null ? Double.NaN : n.alone().p99Ms() * SuiteResults.NOISY_MAX_P99_RATIO,
+                "target p99 ≤ 1.5× alone");
+    }
+
+    private static void noisyQuota(Graphics2D g, SuiteResults r, int x, int y, int w, int h) {
+        List<Bar> bars = new ArrayList<>();
+        NoisyNeighbourBenchmark.Result n = r.noisy();
+        if (n != null) {
+            bars.add(new Bar("B's wire bytes", n.flood().wireBytesPerSec() / 1024, TENANT));
+            bars.add(new Bar("B's message bytes", n.flood().payloadBytesPerSec() / 1024, TENANT.brighter()));
+        }
+        panel(
+                g,
+                x,
+                y,
+                w,
+                h,
+                "5. flooding tenant B's produce rate, KiB/s",
+                bars,
+                "%,.0f",
+                n == null ? Double.NaN : n.settings().quotas().producerByteRate() / 1024.0,
+                "producer_byte_rate (target ± 10 %)");
     }
 
     private static void add(List<Bar> bars, String label, Score s, Color color) {

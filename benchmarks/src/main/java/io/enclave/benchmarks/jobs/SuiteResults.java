@@ -16,7 +16,8 @@ public record SuiteResults(
         double stepMessageBytes,
         ThroughputBenchmark.Result throughput,
         EndToEndBenchmark.Result endToEnd,
-        List<ScalingBenchmark.Result> scaling) {
+        List<ScalingBenchmark.Result> scaling,
+        NoisyNeighbourBenchmark.Result noisy) {
 
     /** Targets of issue 8. */
     public static final double CHAIN_MAX_RATIO = 2.5;
@@ -24,6 +25,11 @@ public record SuiteResults(
     public static final double THROUGHPUT_MIN_RATIO = 0.6;
     public static final double E2E_MIN_ROWS = 20_000;
     public static final double SCALING_MIN_RATIO = 0.8;
+
+    /** Targets of issue 21: A's p99 under B's flood over A's p99 alone; B's produce rate off its quota. */
+    public static final double NOISY_MAX_P99_RATIO = 1.5;
+
+    public static final double NOISY_MAX_QUOTA_DEVIATION = 0.10;
 
     public StepBenchmarks.Score step(String benchmark, String backend) {
         if (steps == null) {
