@@ -22,6 +22,15 @@ job_jar="$home/jobs/target/enclave-jobs.jar"
 # bin/enclave runs `enclave local ...`, and its lib/ holds the broker's and MariaDB's jars too.
 cli_dist="$home/deploy/cli/target/enclave"
 
+# The run dir of the shared Flink cluster, or with a tenant id, of that tenant's dedicated one.
+cluster_dir() {
+  if [[ -n "${1:-}" ]]; then
+    echo "$run_dir/flink-$1"
+  else
+    echo "$run_dir/flink"
+  fi
+}
+
 die() {
   echo "$(basename "$0"): $*" >&2
   exit 1

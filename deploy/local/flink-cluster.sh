@@ -8,15 +8,32 @@
 #
 # -D overrides any flink-conf/config.yaml key for this run (e.g. -D rest.port=18081).
 # ENCLAVE_RUN_DIR (default .enclave/local) holds the effective config, logs and PID files.
+#
+# A tenant with security_enhancements.dedicated_processing gets a cluster of its own, JobManager
+# and TaskManager processes that submit.sh sends that tenant's job to and no other's:
+#
+#   deploy/local/flink-cluster.sh start --tenant ID --config FILE -D rest.port=8082 -D jobmanager.rpc.port=6124
+#   deploy/local/flink-cluster.sh status --tenant ID
+#   deploy/local/flink-cluster.sh stop --tenant ID
+#
+# Its TaskManager has a slot per parallel subtask of the tenant and the memory the config gives
+# (`enclave local cluster FILE --tenant ID`); its run dir is ENCLAVE_RUN_DIR/flink-ID. It needs
+# its own REST and RPC ports: the shared cluster holds 8081 and 6123.
 set -euo pipefail
 # shellcheck source=deploy/local/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-flink_dir="$run_dir/flink"
-conf_dir="$flink_dir/conf"
-log_dir="$flink_dir/log"
-jm_pid="$flink_dir/jobmanager.pid"
-tm_pid="$flink_dir/taskmanager.pid"
+tenant=""
+config=""
+# The cluster's run dir: the shared one, or a dedicated tenant's (set_cluster).
+set_cluster() {
+  flink_dir="$(cluster_dir "$tenant")"
+  conf_dir="$flink_dir/conf"
+  log_dir="$flink_dir/log"
+  jm_pid="$flink_dir/jobmanager.pid"
+  tm_pid="$flink_dir/taskmanager.pid"
+}
+set_cluster
 
 bash_java_utils() {
   java -cp "$flink_lib/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$@" 2>/dev/null |
@@ -77,15 +94,31 @@ start() {
     esac
   done
   if is_running "$jm_pid" || is_running "$tm_pid"; then
-    die "already running (run dir $run_dir); stop it first"
+    die "already running (run dir $flink_dir); stop it first"
   fi
   ensure_built
+  if [[ -n "$tenant" ]]; then
+    [[ -n "$config" ]] || die "--tenant ID needs --config FILE: the tenant's cluster is sized from it"
+    # The tenant's slots and memory come first, so an explicit -D still wins.
+    local sized
+    sized="$(run_local cluster "$config" --tenant "$tenant")" || die "no dedicated cluster for tenant $tenant"
+    local setting tenant_overrides=()
+    while IFS= read -r setting; do
+      [[ -n "$setting" ]] && tenant_overrides+=(-D "$setting")
+    done <<<"$sized"
+    overrides=("${tenant_overrides[@]}" "${overrides[@]+"${overrides[@]}"}")
+  fi
   write_conf "${overrides[@]+"${overrides[@]}"}"
-  local rest_port
+  local rest_port rpc_port
   rest_port="$(conf_value rest.port)"
   rest_port="${rest_port:-8081}"
+  rpc_port="$(conf_value jobmanager.rpc.port)"
+  rpc_port="${rpc_port:-6123}"
   if port_open "$rest_port"; then
     die "port $rest_port is taken; pass -D rest.port=PORT"
+  fi
+  if port_open "$rpc_port"; then
+    die "port $rpc_port is taken; pass -D jobmanager.rpc.port=PORT"
   fi
   start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     GET_JM_RESOURCE_PARAMS "$jm_pid"
@@ -103,7 +136,7 @@ start() {
     sleep 1
     waited=$((waited + 1))
   done
-  echo "Flink cluster running: web UI and REST on http://localhost:$rest_port (logs in $log_dir)"
+  echo "Flink cluster${tenant:+ dedicated to $tenant} running: web UI and REST on http://localhost:$rest_port (logs in $log_dir)"
 }
 
 stop() {
@@ -132,9 +165,23 @@ status() {
   return "$any"
 }
 
-case "${1:-}" in
-  start) shift; start "$@" ;;
+command="${1:-}"
+(($#)) && shift
+rest=()
+while (($#)); do
+  case "$1" in
+    --tenant) tenant="$2"; shift 2 ;;
+    --config) config="$2"; shift 2 ;;
+    *) rest+=("$1"); shift ;;
+  esac
+done
+if [[ -n "$tenant" ]]; then
+  [[ "$tenant" =~ ^[a-z][a-z0-9_]*$ ]] || die "not a tenant id: $tenant"
+  set_cluster
+fi
+case "$command" in
+  start) start "${rest[@]+"${rest[@]}"}" ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start [-D key=value ...] | stop | status" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--tenant ID --config FILE] [-D key=value ...] | stop [--tenant ID] | status [--tenant ID]" >&2; exit 2 ;;
 esac

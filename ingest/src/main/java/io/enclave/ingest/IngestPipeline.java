@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -27,12 +29,14 @@ public final class IngestPipeline {
     private final Sink<ApiRecord> recordSink;
     private final Sink<AuditRecord> auditSink;
     private final OutputTag<AuditRecord> auditTag;
+    private final Optional<SlotSharingGroup> slots;
 
     private IngestPipeline(Builder b) {
         this.tenant = Objects.requireNonNull(b.tenant, "tenant");
         this.sources = List.copyOf(b.sources);
         this.recordSink = Objects.requireNonNull(b.recordSink, "recordSink");
         this.auditSink = Objects.requireNonNull(b.auditSink, "auditSink");
+        this.slots = Objects.requireNonNull(b.slots, "slots");
         this.auditTag = new OutputTag<>(
                 "ingest-audit", org.apache.flink.api.common.typeinfo.TypeInformation.of(AuditRecord.class));
         if (sources.isEmpty()) {
@@ -61,10 +65,12 @@ public final class IngestPipeline {
         for (ApiPollingSource source : sources) {
             UpstreamApi api = source.config().api();
             scopeByApi.put(api.id(), source.config().scope());
-            DataStream<ApiRecord> polled = env.fromSource(
+            SingleOutputStreamOperator<ApiRecord> polled = env.fromSource(
                             source, WatermarkStrategy.noWatermarks(), names.operatorName("poll_" + api.id()))
                     .uid(names.operatorUid("ingest_poll_" + api.id()))
                     .setParallelism(source.parallelism(parallelism));
+            // Set on the sources only: the filter and sinks downstream inherit the group of their inputs.
+            slots.ifPresent(polled::slotSharingGroup);
             all = all == null ? polled : all.union(polled);
         }
         SingleOutputStreamOperator<ApiRecord> inScope = all.process(new ScopeFilter(
@@ -93,6 +99,7 @@ public final class IngestPipeline {
         private List<ApiPollingSource> sources = List.of();
         private Sink<ApiRecord> recordSink;
         private Sink<AuditRecord> auditSink;
+        private Optional<SlotSharingGroup> slots = Optional.empty();
 
         public Builder tenant(TenantConfig v) {
             tenant = v;
@@ -111,6 +118,15 @@ public final class IngestPipeline {
 
         public Builder auditSink(Sink<AuditRecord> v) {
             auditSink = v;
+            return this;
+        }
+
+        /**
+         * The slot sharing group, with its resources, every operator runs in
+         * ({@code processing.memory_per_slot}); without one the job takes the cluster's default slots.
+         */
+        public Builder slotSharingGroup(Optional<SlotSharingGroup> v) {
+            slots = v;
             return this;
         }
 

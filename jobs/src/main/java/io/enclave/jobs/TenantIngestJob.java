@@ -3,6 +3,7 @@ package io.enclave.jobs;
 import io.enclave.config.DevMode;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.GlobalSettings;
+import io.enclave.config.SlotMemory;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.ingest.IngestKafkaSink;
@@ -17,8 +18,10 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -78,9 +81,28 @@ public final class TenantIngestJob {
                 .recordSink(IngestKafkaSink.create(global, tenant))
                 // Its refusals reach the tenant's chain through the processing job, signed.
                 .auditSink(AuditTopic.ingestSink(global, tenant, AuditSigning.factory(tenant, SignerRole.INGEST)))
+                // processing.memory_per_slot holds for this job too: its slots are no larger than the tenant's budget.
+                .slotSharingGroup(TenantSlots.of(tenant, tenant.names().ingestJobName()))
                 .build()
                 .addTo(env);
         return env;
+    }
+
+    /**
+     * Settings for running the job in the calling process's own MiniCluster ({@code enclave ingest}):
+     * with {@code processing.memory_per_slot}, a TaskManager of exactly the slots the job asks
+     * for, whose managed memory the local default (128 MiB) would otherwise leave the job waiting
+     * for; nothing without it.
+     */
+    public static Configuration localClusterSettings(TenantConfig tenant) {
+        Configuration conf = new Configuration();
+        SlotMemory slot = tenant.processing().slotMemory();
+        if (slot.isSet()) {
+            int slots = tenant.processing().parallelism();
+            conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(slots * slot.managedMb()));
+        }
+        return conf;
     }
 
     /** Settings for keeping the cursor between runs: where checkpoints go, and which one to resume. */

@@ -8,6 +8,7 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
+import io.enclave.ingest.IngestOptions;
 import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.sinks.JdbcSinkOptions;
 import io.enclave.sinks.TenantJdbcSinks;
@@ -16,8 +17,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -168,6 +171,25 @@ class TenantPipelineTest {
         assertThat(slot.getTaskHeapMemory()).isEqualTo(MemorySize.ofMebiBytes(512));
         assertThat(slot.getManagedMemory()).isEqualTo(MemorySize.ofMebiBytes(192));
         assertThat(slot.getCpuCores().getValue().doubleValue()).isEqualTo(1.0);
+
+        // The tenant's ingest job keeps to the same budget: every operator in its own group of slots that size.
+        StreamGraph ingest = TenantIngestJob.environment(
+                        config.global(), tenant, IngestOptions.defaults(), new Configuration())
+                .getStreamGraph();
+        assertThat(ingest.getStreamNodes())
+                .isNotEmpty()
+                .allSatisfy(n -> assertThat(n.getSlotSharingGroup())
+                        .as("slot sharing group of %s", n.getOperatorName())
+                        .isEqualTo("tenant_colorado_state_ingest"));
+        assertThat(ingest.getSlotSharingGroupResource("tenant_colorado_state_ingest"))
+                .contains(slot);
+        // Run in the CLI's own MiniCluster (enclave ingest), its TaskManager holds exactly those slots' managed memory.
+        Configuration local = TenantIngestJob.localClusterSettings(tenant);
+        assertThat(local.get(TaskManagerOptions.NUM_TASK_SLOTS)).isEqualTo(3);
+        assertThat(local.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.ofMebiBytes(3 * 192));
+        assertThat(TenantIngestJob.localClusterSettings(CONFIG.tenant("colorado_state"))
+                        .toMap())
+                .isEmpty();
 
         // Without a budget the tenant takes the cluster's default slots, as before.
         StreamGraph plain = TenantJob.environment(CONFIG.global(), CONFIG.tenant("colorado_state"))

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -88,8 +89,9 @@ final class IngestCommand implements Callable<Integer> {
         out.flush();
         awaitTopics(slice.global(), tenant);
         try {
-            TenantIngestJob.environment(
-                            slice.global(), tenant, options, TenantIngestJob.stateSettings(checkpointDir, resumeFrom))
+            Configuration settings = TenantIngestJob.stateSettings(checkpointDir, resumeFrom);
+            settings.addAll(TenantIngestJob.localClusterSettings(tenant));
+            TenantIngestJob.environment(slice.global(), tenant, options, settings)
                     .execute(tenant.names().ingestJobName());
         } catch (Exception e) {
             // The operator-facing reason, not Flink's wrapping: whose key, which API.

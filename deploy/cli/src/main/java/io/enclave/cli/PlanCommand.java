@@ -1,5 +1,6 @@
 package io.enclave.cli;
 
+import io.enclave.cli.incident.JobPlacement;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.EncryptableFields;
 import io.enclave.config.EncryptedField;
@@ -62,12 +63,7 @@ final class PlanCommand implements Callable<Integer> {
                         ? "of 1 core, " + slot.taskHeapMb() + " MiB heap and " + slot.managedMb()
                                 + " MiB managed memory each (processing.memory_per_slot)"
                         : "of the cluster's default size (no processing.memory_per_slot)");
-        out.printf(
-                "runs on    %s%n",
-                tenant.securityEnhancements().dedicatedProcessing()
-                        ? "a Flink cluster of its own (dedicated_processing): in the demo a MiniCluster no other"
-                                + " tenant's job is submitted to; rendered, its own FlinkDeployment on dedicated nodes"
-                        : "the shared Flink cluster (the demo's, deploy/local's); rendered, its own FlinkDeployment");
+        out.printf("runs on    %s%n", JobPlacement.planned(tenant));
         out.printf("topics     %s%n", String.join(", ", names.topics()));
         out.printf("group      %s%n", names.consumerGroup());
         out.printf(

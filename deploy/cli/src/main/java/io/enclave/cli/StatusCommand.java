@@ -1,5 +1,6 @@
 package io.enclave.cli;
 
+import io.enclave.cli.incident.JobPlacement;
 import io.enclave.cli.incident.OpenAlerts;
 import io.enclave.cli.incident.QuarantineFile;
 import io.enclave.cli.incident.QuarantineState;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code enclave status -c FILE [-t ID]}: per tenant, running or quarantined (since when, by
  * whom, why, from its quarantine record), and its open alerts with their deadlines, read from
- * the SIEM topic with the tenant's own Kafka login, as {@code audit verify --siem} reads it.
+ * the SIEM topic with the tenant's own Kafka login, as {@code audit verify --siem} reads it; and
+ * where its job runs ({@link JobPlacement}: cluster and TaskManagers, from the Flink REST APIs).
  */
 @Command(
         name = "status",
@@ -42,6 +44,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     TimeoutOption timeout;
 
+    @Mixin
+    FlinkClustersOption flink;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -52,12 +57,14 @@ final class StatusCommand implements Callable<Integer> {
         EnclaveConfig config = loaded.get();
         int exit = ExitCode.OK;
         Instant now = Instant.now();
+        JobPlacement placement = flink.placement(timeout.duration());
         for (TenantConfig tenant : tenantOption.selected(config, configFile)) {
             Optional<QuarantineState> quarantine = QuarantineFile.of(tenant).read();
             out.println(quarantine
                     .map(q -> tenant.id() + "  QUARANTINED since " + q.since + " by " + q.by + ": " + q.reason
                             + " (scope " + q.scope + ", " + q.steps.size() + " steps in force)")
                     .orElse(tenant.id() + "  RUNNING"));
+            placement.describe(tenant).forEach(out::println);
             if (!tenant.auditRequirements().realtimeMonitoring()) {
                 out.println("  alerts: none raised (realtime_monitoring is off)");
                 continue;

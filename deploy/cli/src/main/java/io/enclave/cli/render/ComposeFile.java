@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A compose file running every tenant's job as its own Flink application cluster. Each tenant
@@ -30,6 +31,9 @@ import java.util.Map;
  * <p>Credentials are never values in the file: each tenant's config, key store, Flink internal
  * TLS stores and environment file are compose secrets or env files under
  * {@code ./secrets/<tenant>/}, mounted on that tenant's JobManager and TaskManager only.
+ *
+ * <p>A tenant's TaskManager has a slot per parallel subtask; with {@code processing.memory_per_slot}
+ * its memory and its container's limits are those of the rendered Kubernetes TaskManager.
  */
 public final class ComposeFile {
     /** The shared services' names: the config used with this file points at kafka:9092 and starrocks:9030. */
@@ -160,6 +164,7 @@ public final class ComposeFile {
                             map("condition", "service_completed_successfully"),
                             jobManagerName(id),
                             map("condition", "service_started")));
+            sizeTaskManager(tenant, taskManager);
             services.put(taskManagerName(id), taskManager);
         }
         networks.put(PROVISION_NETWORK, map("internal", true));
@@ -294,6 +299,27 @@ public final class ComposeFile {
         service.put("volumes", List.of(id + "_state:/opt/flink/state/" + id));
         service.put("networks", networks);
         return service;
+    }
+
+    /**
+     * With {@code processing.memory_per_slot}, the TaskManager is sized as the rendered Kubernetes
+     * one ({@link TenantSizing}): its Flink memory holds exactly the job's slots of that heap and
+     * managed memory, and the container may use no more than that process size and a core a slot.
+     */
+    private static void sizeTaskManager(TenantConfig tenant, Map<String, Object> taskManager) {
+        Map<String, String> memory = TenantSizing.taskManagerMemory(tenant);
+        if (memory.isEmpty()) {
+            return;
+        }
+        TenantSizing sizing = TenantSizing.of(tenant);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> environment = (Map<String, Object>) taskManager.get("environment");
+        List<String> properties = new ArrayList<>(List.of((String) environment.get("FLINK_PROPERTIES")));
+        new TreeMap<>(memory).forEach((key, value) -> properties.add(key + ": " + value));
+        properties.add("taskmanager.memory.process.size: " + sizing.taskManagerMemoryMb() + "m");
+        environment.put("FLINK_PROPERTIES", String.join("\n", properties));
+        taskManager.put("mem_limit", sizing.taskManagerMemoryMb() + "m");
+        taskManager.put("cpus", sizing.taskManagerCpu());
     }
 
     private static List<String> jobManagerCommand(TenantConfig tenant) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enclave.cli.incident.JobPlacement;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
@@ -64,6 +65,29 @@ class DemoClustersITCase {
             assertThat(jobNames(clusters.of(shared)))
                     .containsExactly(shared.names().jobName());
             assertThat(clusters.name(clusters.of(dedicated))).isEqualTo("dedicated to federal_dhs");
+
+            // What `enclave status` prints: each tenant's job on its own cluster, with the TaskManagers REST reports.
+            URI sharedUri = DemoClusters.webUi(clusters.of(shared));
+            URI dedicatedUri = DemoClusters.webUi(clusters.of(dedicated));
+            JobPlacement placement =
+                    new JobPlacement(sharedUri, Map.of(dedicated.id(), dedicatedUri), Duration.ofSeconds(10));
+            assertThat(placement.describe(shared))
+                    .containsExactly("  runs on: the shared cluster " + sharedUri + ", job " + jobs.get(shared)
+                            + " RUNNING, TaskManager " + String.join(", ", sharedTaskManagers));
+            assertThat(placement.describe(dedicated))
+                    .containsExactly("  runs on: its own cluster (dedicated_processing) " + dedicatedUri + ", job "
+                            + jobs.get(dedicated) + " RUNNING, TaskManager "
+                            + String.join(", ", dedicatedTaskManagers));
+            // A dedicated tenant whose cluster is not named is not looked for on the shared one as if it were its own.
+            assertThat(new JobPlacement(sharedUri, Map.of(), Duration.ofSeconds(10)).describe(dedicated))
+                    .containsExactly("  runs on: its own cluster (dedicated_processing), address not given; pass"
+                            + " --flink-of federal_dhs=URL to see it");
+            // The dedicated tenant's job found on the shared cluster is called out.
+            assertThat(new JobPlacement(dedicatedUri, Map.of(dedicated.id(), sharedUri), Duration.ofSeconds(10))
+                            .describe(dedicated))
+                    .anySatisfy(line -> assertThat(line)
+                            .startsWith("  WARNING: job " + jobs.get(dedicated)
+                                    + " of this dedicated tenant runs on the shared cluster " + dedicatedUri));
         }
     }
 

@@ -35,6 +35,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -54,8 +56,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * cluster, a KRaft broker (SASL, ACLs) and MariaDB from deploy/local, two tenants provisioned
  * (principals, ACLs, database) and submitted
  * with the flink wrapper, events published, rows read back as each tenant's own user, tenant
- * metrics read through REST and Prometheus, then cancel and stop. Every port is a free one, and
- * the run dir is this module's target, so a user's cluster on 8081/9092/3306 is never touched.
+ * metrics read through REST and Prometheus, then cancel and stop. federal_dhs sets
+ * {@code dedicated_processing}: its job runs on a JobManager and TaskManager of its own, which the
+ * two clusters' REST APIs and {@code enclave status} show. Every port is a free one, and the run dir
+ * is this module's target, so a user's cluster on 8081/9092/3306 is never touched.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterITCase {
@@ -77,6 +81,14 @@ class LocalClusterITCase {
     private static Path runDir;
     private static final Map<String, String> ENV = new HashMap<>();
     private static int restPort;
+    /** REST port of the cluster dedicated to {@value #DEDICATED}. */
+    private static int dedicatedPort;
+
+    private static int dedicatedPromPort;
+    /** The tenant of tenants.yaml with dedicated_processing, and the one without. */
+    private static final String DEDICATED = "federal_dhs";
+
+    private static final String SHARED = "colorado_state";
     private static int dbPort;
     private static int promPort;
     private static final Map<String, String> JOB_IDS = new LinkedHashMap<>();
@@ -86,33 +98,28 @@ class LocalClusterITCase {
         runDir = Path.of("target", "e2e-run").toAbsolutePath();
         deleteRecursively(runDir);
         restPort = freePort();
+        dedicatedPort = freePort();
+        dedicatedPromPort = freePortPair();
         dbPort = freePort();
         promPort = freePortPair();
-        int jmxPort = freePortPair();
         ENV.put("ENCLAVE_RUN_DIR", runDir.toString());
         ENV.put("ENCLAVE_KAFKA_PORT", String.valueOf(freePort()));
         ENV.put("ENCLAVE_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
         ENV.put("ENCLAVE_DB_PORT", String.valueOf(dbPort));
 
         // The three start independently; in parallel they take about as long as the slowest.
-        CompletableFuture<Run> flink = CompletableFuture.supplyAsync(() -> script(
-                "flink-cluster.sh",
-                "start",
-                "-D",
-                "rest.port=" + restPort,
-                "-D",
-                "jobmanager.rpc.port=" + freePort(),
-                "-D",
-                "metrics.reporter.prom.port=" + promPort + "-" + (promPort + 1),
-                "-D",
-                "metrics.reporter.jmx.port=" + jmxPort + "-" + (jmxPort + 1),
-                "-D",
-                "execution.checkpointing.dir=file://" + runDir.resolve("checkpoints"),
-                "-D",
-                "execution.checkpointing.savepoint-dir=file://" + runDir.resolve("savepoints")));
+        CompletableFuture<Run> flink = CompletableFuture.supplyAsync(() -> startCluster(List.of(), restPort, promPort));
+        // The dedicated tenant's cluster after the shared one: four JVMs starting at once on a loaded
+        // two-core machine left a JobManager's actor system past its start-up timeout.
+        CompletableFuture<Run> dedicated = flink.thenApply(shared -> startCluster(
+                List.of("--tenant", DEDICATED, "--config", CONFIG.toString()), dedicatedPort, dedicatedPromPort));
         CompletableFuture<Run> kafka = CompletableFuture.supplyAsync(() -> script("kafka.sh", "start"));
         CompletableFuture<Run> database = CompletableFuture.supplyAsync(() -> script("database.sh", "start"));
         assertThat(flink.get().out).as(flink.get().out).contains("web UI and REST on http://localhost:" + restPort);
+        assertThat(dedicated.get().out)
+                .as(dedicated.get().out)
+                .contains("Flink cluster dedicated to " + DEDICATED + " running: web UI and REST on http://localhost:"
+                        + dedicatedPort);
         assertThat(kafka.get().exit).as(kafka.get().out).isZero();
         assertThat(database.get().exit).as(database.get().out).isZero();
     }
@@ -121,13 +128,19 @@ class LocalClusterITCase {
     static void cancelAndStop() {
         // Always stop, in reverse order, whatever failed above; each script kills only its recorded PIDs.
         Run flink = script("flink-cluster.sh", "stop");
+        Run dedicated = script("flink-cluster.sh", "stop", "--tenant", DEDICATED);
         Run kafka = script("kafka.sh", "stop");
         Run database = script("database.sh", "stop");
         assertThat(flink.out).contains("jobmanager: stopped", "taskmanager: stopped");
+        assertThat(dedicated.out).contains("jobmanager: stopped", "taskmanager: stopped");
         assertThat(kafka.out).contains("kafka: stopped");
         assertThat(database.out).contains("mariadb: stopped");
         assertThat(script("flink-cluster.sh", "status").exit).isNotZero();
         assertThat(runDir.resolve("flink").resolve("jobmanager.pid")).doesNotExist();
+        assertThat(script("flink-cluster.sh", "status", "--tenant", DEDICATED).exit)
+                .isNotZero();
+        assertThat(runDir.resolve("flink-" + DEDICATED).resolve("taskmanager.pid"))
+                .doesNotExist();
     }
 
     @Test
@@ -184,25 +197,74 @@ class LocalClusterITCase {
         }
         assertThat(submitted).hasSize(2);
 
-        JsonNode overview = await("both tenant jobs RUNNING", () -> {
-            JsonNode jobs = get("/jobs/overview").get("jobs");
-            long running = 0;
-            for (JsonNode job : jobs) {
-                running += "RUNNING".equals(job.get("state").asText()) ? 1 : 0;
-            }
-            return running == 2 ? jobs : null;
-        });
-        for (JsonNode job : overview) {
-            JOB_IDS.put(job.get("name").asText(), job.get("jid").asText());
+        // Each cluster runs exactly one job: the shared one colorado_state's, the dedicated one federal_dhs's.
+        for (int port : List.of(restPort, dedicatedPort)) {
+            JsonNode jobs = await("a tenant job RUNNING on :" + port, () -> {
+                JsonNode all = get(port, "/jobs/overview").get("jobs");
+                return all.size() == 1
+                                && "RUNNING".equals(all.get(0).get("state").asText())
+                        ? all
+                        : null;
+            });
+            JOB_IDS.put(jobs.get(0).get("name").asText(), jobs.get(0).get("jid").asText());
         }
-        assertThat(JOB_IDS)
-                .containsOnlyKeys(
+        assertThat(new ArrayList<>(JOB_IDS.keySet()))
+                .containsExactly(
                         "tenant_colorado_state_emergency_processing", "tenant_federal_dhs_emergency_processing");
         assertThat(JOB_IDS.values()).containsExactlyInAnyOrderElementsOf(submitted);
+        assertThat(submit.out).contains("submitting tenant_federal_dhs_emergency_processing to its own cluster");
     }
 
     @Test
     @Order(3)
+    void theDedicatedTenantsTasksRunOnATaskManagerOfItsOwn() throws Exception {
+        Set<String> sharedTaskManagers = taskManagersOf(restPort, jobId(SHARED));
+        Set<String> dedicatedTaskManagers = taskManagersOf(dedicatedPort, jobId(DEDICATED));
+        assertThat(dedicatedTaskManagers).hasSize(1).doesNotContainAnyElementsOf(sharedTaskManagers);
+        assertThat(sharedTaskManagers).hasSize(1);
+        // Not only another id: another process, the one flink-cluster.sh --tenant started and recorded.
+        JsonNode dedicatedTm = get(dedicatedPort, "/taskmanagers").get("taskmanagers");
+        assertThat(dedicatedTm).hasSize(1);
+        String tmId = dedicatedTm.get(0).get("id").asText();
+        assertThat(tmId).isEqualTo(dedicatedTaskManagers.iterator().next());
+        JsonNode sharedTm = get(restPort, "/taskmanagers").get("taskmanagers");
+        assertThat(sharedTm).hasSize(1);
+        assertThat(sharedTm.get(0).get("id").asText()).isNotEqualTo(tmId);
+        long dedicatedPid = Long.parseLong(
+                Files.readString(runDir.resolve("flink-" + DEDICATED).resolve("taskmanager.pid"))
+                        .trim());
+        long sharedPid = Long.parseLong(Files.readString(runDir.resolve("flink").resolve("taskmanager.pid"))
+                .trim());
+        assertThat(dedicatedPid).isNotEqualTo(sharedPid);
+        assertThat(ProcessHandle.of(dedicatedPid)).isPresent();
+        // Sized from the config: one slot for parallelism 1, exactly memory_per_slot's heap and managed memory.
+        JsonNode tm = get(dedicatedPort, "/taskmanagers/" + tmId);
+        assertThat(tm.get("slotsNumber").asInt()).isEqualTo(1);
+        assertThat(tm.at("/totalResource/taskHeapMemory").asLong()).isEqualTo(256);
+        assertThat(tm.at("/totalResource/managedMemory").asLong()).isEqualTo(128);
+
+        // enclave status says the same: where each tenant's job runs, with the TaskManager ids REST gives.
+        Run status = enclave(
+                "status",
+                "-c",
+                CONFIG.toString(),
+                "--timeout",
+                "5",
+                "--flink",
+                "http://localhost:" + restPort,
+                "--flink-of",
+                DEDICATED + "=http://localhost:" + dedicatedPort);
+        assertThat(status.out)
+                .contains("  runs on: the shared cluster http://localhost:" + restPort + ", job " + jobId(SHARED)
+                        + " RUNNING, TaskManager "
+                        + sharedTaskManagers.iterator().next())
+                .contains("  runs on: its own cluster (dedicated_processing) http://localhost:" + dedicatedPort
+                        + ", job " + jobId(DEDICATED) + " RUNNING, TaskManager " + tmId)
+                .doesNotContain("WARNING");
+    }
+
+    @Test
+    @Order(4)
     void publishedEventsArriveInEachTenantsOwnDatabase() throws Exception {
         Run publish = script("publish.sh", "--config", CONFIG.toString(), "--count", String.valueOf(PUBLISHED));
         assertThat(publish.exit).as(publish.out).isZero();
@@ -235,11 +297,12 @@ class LocalClusterITCase {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void tenantMetricsShowUnderTheTenantsJobInRestAndPrometheus() throws Exception {
         for (String tenant : DATABASES.keySet()) {
             String jid = JOB_IDS.get("tenant_" + tenant + "_emergency_processing");
-            JsonNode vertices = get("/jobs/" + jid).get("vertices");
+            int port = portOf(tenant);
+            JsonNode vertices = get(port, "/jobs/" + jid).get("vertices");
             List<String> names = new ArrayList<>();
             String guardVertex = null;
             for (JsonNode v : vertices) {
@@ -257,8 +320,10 @@ class LocalClusterITCase {
             String metric = "guard[" + tenant + "].tenant." + tenant + ".accepted";
             String vertex = guardVertex;
             double accepted = await(metric, () -> {
-                JsonNode values = get("/jobs/" + jid + "/vertices/" + vertex + "/subtasks/metrics?agg=sum&get="
-                        + URLEncoder.encode(metric, StandardCharsets.UTF_8));
+                JsonNode values = get(
+                        port,
+                        "/jobs/" + jid + "/vertices/" + vertex + "/subtasks/metrics?agg=sum&get="
+                                + URLEncoder.encode(metric, StandardCharsets.UTF_8));
                 double sum = values.isEmpty() ? 0 : values.get(0).get("sum").asDouble();
                 return sum > 0 ? sum : null;
             });
@@ -267,36 +332,47 @@ class LocalClusterITCase {
                     .count();
             assertThat(accepted).as(metric).isEqualTo((double) acceptedEvents);
         }
-        // Prometheus: the TaskManager took one port of the range; tenant metrics carry a tenant label.
+        // Prometheus: each TaskManager took one port of its cluster's range; tenant metrics carry a tenant label.
         String scraped = scrape(promPort) + scrape(promPort + 1);
+        String scrapedDedicated = scrape(dedicatedPromPort) + scrape(dedicatedPromPort + 1);
         assertThat(scraped)
                 .containsPattern("flink_taskmanager_job_task_operator_tenant_accepted\\{[^}]*"
-                        + "tenant=\"colorado_state\"[^}]*\\} [1-9]");
-        assertThat(scraped)
+                        + "tenant=\"colorado_state\"[^}]*\\} [1-9]")
+                .doesNotContain("tenant=\"federal_dhs\"");
+        assertThat(scrapedDedicated)
                 .containsPattern("flink_taskmanager_job_task_operator_tenant_rejected_cross_tenant\\{[^}]*"
-                        + "tenant=\"federal_dhs\"");
+                        + "tenant=\"federal_dhs\"")
+                .doesNotContain("tenant=\"colorado_state\"");
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void flinkWrapperListsAndCancelsTheJobs() throws Exception {
         Run list = script("flink", "list");
         assertThat(list.out)
-                .contains(
-                        "tenant_colorado_state_emergency_processing (RUNNING)",
-                        "tenant_federal_dhs_emergency_processing (RUNNING)");
-        for (String jid : JOB_IDS.values()) {
-            Run cancel = script("flink", "cancel", jid);
+                .contains("tenant_colorado_state_emergency_processing (RUNNING)")
+                .doesNotContain("tenant_federal_dhs_emergency_processing");
+        Run listDedicated = script("flink", "--tenant", DEDICATED, "list");
+        assertThat(listDedicated.out)
+                .contains("tenant_federal_dhs_emergency_processing (RUNNING)")
+                .doesNotContain("tenant_colorado_state_emergency_processing");
+        for (String tenant : List.of(SHARED, DEDICATED)) {
+            String jid = jobId(tenant);
+            Run cancel = tenant.equals(DEDICATED)
+                    ? script("flink", "--tenant", DEDICATED, "cancel", jid)
+                    : script("flink", "cancel", jid);
             assertThat(cancel.out).as(cancel.out).contains("Cancelled job " + jid);
         }
-        await("jobs CANCELED", () -> {
-            for (JsonNode job : get("/jobs/overview").get("jobs")) {
-                if (!"CANCELED".equals(job.get("state").asText())) {
-                    return null;
+        for (int port : List.of(restPort, dedicatedPort)) {
+            await("jobs CANCELED on :" + port, () -> {
+                for (JsonNode job : get(port, "/jobs/overview").get("jobs")) {
+                    if (!"CANCELED".equals(job.get("state").asText())) {
+                        return null;
+                    }
                 }
-            }
-            return true;
-        });
+                return true;
+            });
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -336,6 +412,10 @@ class LocalClusterITCase {
         List<String> command =
                 new ArrayList<>(List.of("bash", SCRIPTS.resolve(name).toString()));
         command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private static Run run(List<String> command) {
         try {
             Path output = Files.createTempFile("enclave-e2e-", ".out");
             ProcessBuilder pb = new ProcessBuilder(command)
@@ -346,7 +426,7 @@ class LocalClusterITCase {
             Process process = pb.start();
             if (!process.waitFor(6, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new AssertionError(name + " did not finish in 6 minutes");
+                throw new AssertionError(command + " did not finish in 6 minutes");
             }
             String out = Files.readString(output);
             Files.deleteIfExists(output);
@@ -359,10 +439,69 @@ class LocalClusterITCase {
         }
     }
 
+    /** flink-cluster.sh start with {@code options}, on free ports and the run dir's state directories. */
+    private static Run startCluster(List<String> options, int rest, int prometheus) {
+        int jmx = freePortPair();
+        List<String> args = new ArrayList<>(List.of("start"));
+        args.addAll(options);
+        args.addAll(List.of(
+                "-D",
+                "rest.port=" + rest,
+                "-D",
+                "jobmanager.rpc.port=" + freePort(),
+                "-D",
+                "metrics.reporter.prom.port=" + prometheus + "-" + (prometheus + 1),
+                "-D",
+                "metrics.reporter.jmx.port=" + jmx + "-" + (jmx + 1),
+                "-D",
+                "execution.checkpointing.dir=file://" + runDir.resolve("checkpoints"),
+                "-D",
+                "execution.checkpointing.savepoint-dir=file://" + runDir.resolve("savepoints")));
+        return script("flink-cluster.sh", args.toArray(String[]::new));
+    }
+
+    private static String jobId(String tenant) {
+        return JOB_IDS.get("tenant_" + tenant + "_emergency_processing");
+    }
+
+    /** REST port of the cluster the tenant's job runs on. */
+    private static int portOf(String tenant) {
+        return tenant.equals(DEDICATED) ? dedicatedPort : restPort;
+    }
+
+    /** The TaskManager ids the REST API gives for the subtasks of every vertex of the job, once all run. */
+    private static Set<String> taskManagersOf(int port, String jid) throws Exception {
+        return await("every task of " + jid + " RUNNING", () -> {
+            Set<String> ids = new TreeSet<>();
+            for (JsonNode vertex : get(port, "/jobs/" + jid).get("vertices")) {
+                if (!"RUNNING".equals(vertex.get("status").asText())) {
+                    return null;
+                }
+                String path = "/jobs/" + jid + "/vertices/" + vertex.get("id").asText() + "/taskmanagers";
+                for (JsonNode tm : get(port, path).get("taskmanagers")) {
+                    ids.add(tm.get("taskmanager-id").asText());
+                }
+            }
+            return ids.isEmpty() ? null : ids;
+        });
+    }
+
+    /** Runs the CLI's distribution, bin/enclave, with the scripts' environment. */
+    private static Run enclave(String... args) {
+        List<String> command = new ArrayList<>(
+                List.of(ROOT.resolve("deploy/cli/target/enclave/bin/enclave").toString()));
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
     private static JsonNode get(String path) {
+        return get(restPort, path);
+    }
+
+    private static JsonNode get(int port, String path) {
         try {
             HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + path))
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                             .timeout(Duration.ofSeconds(10))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

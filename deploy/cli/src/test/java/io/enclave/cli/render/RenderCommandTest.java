@@ -117,13 +117,7 @@ class RenderCommandTest {
 
     @Test
     void aMemoryBudgetPerSlotSizesTheTaskManagerToHoldExactlyThoseSlots() throws IOException {
-        Path config = dir.resolve("budget.yaml");
-        Files.writeString(
-                config,
-                Files.readString(EXAMPLES)
-                        .replace(
-                                "      parallelism: 2\n",
-                                "      parallelism: 2\n      memory_per_slot: {task_heap: 512mb, managed: 256mb}\n"));
+        Path config = budgetConfig();
         Path out = dir.resolve("budget");
         run("render", "k8s", "-c", config.toString(), "--out", out.toString(), CIDR, API_SERVER);
 
@@ -140,6 +134,50 @@ class RenderCommandTest {
         assertThat(spec.getTaskHeapSize().getMebiBytes()).isEqualTo(2 * 512);
         assertThat(spec.getManagedMemorySize().getMebiBytes()).isEqualTo(2 * 256);
         assertThat(spec.getNetworkMemSize().getMebiBytes()).isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
+    void aMemoryBudgetPerSlotSizesTheComposedTaskManagerAndItsContainerAsTheKubernetesOne() throws IOException {
+        Path config = budgetConfig();
+        run(
+                "render",
+                "compose",
+                "-c",
+                config.toString(),
+                "--out",
+                dir.resolve("budget").toString());
+        Map<String, Object> compose = load(dir.resolve("budget").resolve("compose.yaml"));
+
+        String tm = "services." + ComposeFile.taskManagerName("federal_dhs");
+        // The container holds what the Kubernetes pod holds: its process memory and a core a slot.
+        assertThat(get(compose, tm + ".mem_limit")).isEqualTo("2560m");
+        assertThat(get(compose, tm + ".cpus")).isEqualTo(2.0);
+        // Flink's own calculation from FLINK_PROPERTIES, as the image writes them into the TaskManager's config.
+        org.apache.flink.configuration.Configuration flink = new org.apache.flink.configuration.Configuration();
+        for (String line : ((String) get(compose, tm + ".environment.FLINK_PROPERTIES")).split("\n")) {
+            String[] keyValue = line.split(": ", 2);
+            flink.setString(keyValue[0], keyValue[1]);
+        }
+        var spec = org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils.processSpecFromConfig(flink);
+        assertThat(spec.getNumSlots()).isEqualTo(2);
+        assertThat(spec.getTaskHeapSize().getMebiBytes()).isEqualTo(2 * 512);
+        assertThat(spec.getManagedMemorySize().getMebiBytes()).isEqualTo(2 * 256);
+        assertThat(spec.getTotalProcessMemorySize().getMebiBytes()).isEqualTo(2560);
+        // A tenant without a budget keeps Flink's defaults, and its container has no limit set here.
+        assertThat(get(compose, "services." + ComposeFile.taskManagerName("colorado_state") + ".mem_limit"))
+                .isNull();
+    }
+
+    /** The examples, with a memory budget for the tenants of parallelism 2 (federal_dhs among them). */
+    private Path budgetConfig() throws IOException {
+        Path config = dir.resolve("budget.yaml");
+        Files.writeString(
+                config,
+                Files.readString(EXAMPLES)
+                        .replace(
+                                "      parallelism: 2\n",
+                                "      parallelism: 2\n      memory_per_slot: {task_heap: 512mb, managed: 256mb}\n"));
+        return config;
     }
 
     @Test
