@@ -125,7 +125,9 @@ final class ConfigBinder {
             "realtime_monitoring",
             "incident_response",
             "detection",
-            "job_key_fingerprint");
+            "job_key_fingerprint",
+            "ingest_key_fingerprint",
+            "cli_key_fingerprint");
     private static final List<String> THRESHOLD_KEYS = List.of("count", "window");
     private static final List<String> SECURITY_KEYS =
             List.of("network_isolation", "dedicated_processing", "additional_encryption");
@@ -907,10 +909,17 @@ final class ConfigBinder {
                 monitoring,
                 audit.duration("incident_response", AuditRequirements.DEFAULT_INCIDENT_RESPONSE),
                 thresholds,
-                audit.scalar("job_key_fingerprint")
-                        .filter(v -> yaml.matches(v, KEY_FINGERPRINT))
-                        .map(Scalar::text)
-                        .orElse(""));
+                keyFingerprint(audit, "job_key_fingerprint"),
+                keyFingerprint(audit, "ingest_key_fingerprint"),
+                keyFingerprint(audit, "cli_key_fingerprint"));
+    }
+
+    /** A signer role's pinned first key, as {@code keys init} prints it; empty when not given. */
+    private String keyFingerprint(YamlSection audit, String key) {
+        return audit.scalar(key)
+                .filter(v -> yaml.matches(v, KEY_FINGERPRINT))
+                .map(Scalar::text)
+                .orElse("");
     }
 
     private SecurityEnhancements security(YamlSection security) {

@@ -151,6 +151,26 @@ class TenantConfigValidationTest {
     }
 
     @Test
+    void eachSignerRoleHasItsOwnPinnedFirstKey() {
+        String ingest = "sha256:" + "cd".repeat(32);
+        String cli = "EF".repeat(32);
+        AuditRequirements audit = TenantConfigLoader.parse(
+                        MINIMAL + "    audit_requirements: {ingest_key_fingerprint: \"" + ingest
+                                + "\", cli_key_fingerprint: \"" + cli + "\"}\n",
+                        "test.yaml",
+                        Map.of())
+                .tenant("colorado_state")
+                .auditRequirements();
+        assertThat(audit.keyFingerprint("ingest")).isEqualTo(ingest);
+        assertThat(audit.keyFingerprint("cli")).isEqualTo(cli);
+        assertThat(audit.keyFingerprint("job")).isEmpty();
+
+        assertThat(problems(MINIMAL + "    audit_requirements:\n      cli_key_fingerprint: \"sha256:abcd\"\n"))
+                .containsExactly("tenants.colorado_state.audit_requirements.cli_key_fingerprint: 'sha256:abcd' must"
+                        + " match (sha256:)?[0-9a-fA-F]{64} (line 17)");
+    }
+
+    @Test
     void detectionThresholdsAreReadPerRuleWithDefaultsForTheRest() {
         TenantConfig tenant = parse(MINIMAL + """
                     audit_requirements:

@@ -12,6 +12,7 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.sinks.AuditPurge;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -62,6 +64,31 @@ final class AuditCommand {
                         + " job key whose rotation record was purged. Required outside development mode.")
         List<String> pinned = new ArrayList<>();
 
+        @Option(
+                names = "--ingest-key",
+                paramLabel = "FINGERPRINT",
+                description = "Fingerprint of the tenant ingest job's first audit signing key (printed by keys init);"
+                        + " overrides audit_requirements.ingest_key_fingerprint. Outside development mode a chain"
+                        + " with ingest submissions fails without it.")
+        List<String> pinnedIngest = new ArrayList<>();
+
+        @Option(
+                names = "--cli-key",
+                paramLabel = "FINGERPRINT",
+                description = "Fingerprint of the tenant CLI's first audit signing key (printed by keys init);"
+                        + " overrides audit_requirements.cli_key_fingerprint. Outside development mode a chain"
+                        + " with command records fails without it.")
+        List<String> pinnedCli = new ArrayList<>();
+
+        /** A role's pins: the command line's, else the config's. */
+        private static Set<String> pins(List<String> given, TenantConfig tenant, SignerRole role) {
+            if (!given.isEmpty()) {
+                return Set.copyOf(given);
+            }
+            String configured = tenant.auditRequirements().keyFingerprint(role.id());
+            return configured.isEmpty() ? Set.of() : Set.of(configured);
+        }
+
         /**
          * The verification policy: the tenant's retention at {@link #clock}, and the pins.
          *
@@ -70,14 +97,20 @@ final class AuditCommand {
          */
         AuditVerifier.Policy policy(
                 CommandSpec spec, String command, TenantConfig tenant, AuditTrust trust, Path trustFile) {
-            List<String> pins = !pinned.isEmpty()
-                    ? pinned
-                    : tenant.auditRequirements().jobKeyFingerprint().isEmpty()
-                            ? List.of()
-                            : List.of(tenant.auditRequirements().jobKeyFingerprint());
+            Set<String> pins = pins(pinned, tenant, SignerRole.JOB);
             AuditVerifier.Policy policy;
             try {
-                policy = new AuditVerifier.Policy(tenant.auditRequirements().retentionDays(), clock, Set.copyOf(pins));
+                // Outside development mode a role nobody pinned has no authentic key: its first submission fails.
+                KeyPins keyPins = new KeyPins(
+                        Map.of(
+                                SignerRole.JOB,
+                                pins,
+                                SignerRole.INGEST,
+                                pins(pinnedIngest, tenant, SignerRole.INGEST),
+                                SignerRole.CLI,
+                                pins(pinnedCli, tenant, SignerRole.CLI)),
+                        !EnclaveCli.devMode(spec).on());
+                policy = new AuditVerifier.Policy(tenant.auditRequirements().retentionDays(), clock, keyPins);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
