@@ -83,7 +83,10 @@ final class ConfigBinder {
     private static final List<String> STRICT_TLS_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
     private static final List<String> TOP_KEYS = List.of("global", "tenants");
-    private static final List<String> GLOBAL_KEYS = List.of("kafka", "database", "siem_topic", "keystore", "apis");
+    private static final List<String> GLOBAL_KEYS =
+            List.of("kafka", "database", "siem_topic", "keystore", "apis", "audit");
+    private static final List<String> GLOBAL_AUDIT_KEYS = List.of("auditor");
+    private static final List<String> AUDITOR_KEYS = List.of("username", "password");
     private static final List<String> KEYSTORE_KEYS = List.of("path", "password", "type", "signing_passwords");
     private static final List<String> KEYSTORE_TYPES = List.of("BCFKS", "PKCS12");
     private static final List<String> APIS_KEYS = List.of("openfema_base_url", "nws_base_url", "nws_user_agent");
@@ -196,7 +199,9 @@ final class ConfigBinder {
     }
 
     private EnclaveConfig config(YamlSection top) {
-        GlobalSettings global = global(top.requiredSection("global", GLOBAL_KEYS));
+        YamlSection globalSection = top.requiredSection("global", GLOBAL_KEYS);
+        GlobalSettings global = global(globalSection);
+        KafkaCredentials auditor = auditor(globalSection);
         List<TenantConfig> tenants = new ArrayList<>();
         Optional<Map<String, YamlReader.Entry>> entries = top.requiredMapping("tenants");
         if (entries.isPresent() && entries.get().isEmpty()) {
@@ -206,7 +211,26 @@ final class ConfigBinder {
             tenant(entry, global).ifPresent(tenants::add);
         }
         refuseSharedReaderPasswords();
-        return new EnclaveConfig(global, tenants);
+        return new EnclaveConfig(global, tenants, auditor);
+    }
+
+    /**
+     * {@code global.audit.auditor}: the Kafka principal {@code audit verify --siem} reads the SIEM
+     * topic with. Provisioning lets it read that topic and its own group prefix, nothing of any
+     * tenant's, and write nothing; so its username is claimed like a tenant's, and no tenant may
+     * share it. None when not given.
+     */
+    private KafkaCredentials auditor(YamlSection global) {
+        YamlSection auditor = global.section("audit", GLOBAL_AUDIT_KEYS).section("auditor", AUDITOR_KEYS);
+        if (!auditor.isPresent() || !auditor.require("username")) {
+            return KafkaCredentials.NONE;
+        }
+        Optional<Scalar> username = auditor.scalar("username")
+                .filter(v -> yaml.matches(v, KAFKA_USER))
+                .filter(this::notReservedKafkaUser);
+        username.ifPresent(v -> claim("kafka username", v, v.text(), "global.audit.auditor"));
+        Secret password = auditor.password("password");
+        return username.map(v -> new KafkaCredentials(v.text(), password)).orElse(KafkaCredentials.NONE);
     }
 
     private GlobalSettings global(YamlSection global) {

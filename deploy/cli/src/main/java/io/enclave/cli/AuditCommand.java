@@ -2,6 +2,7 @@ package io.enclave.cli;
 
 import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.KafkaCredentials;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
@@ -217,6 +218,27 @@ final class AuditCommand {
         @Mixin
         JobKeyPins pins;
 
+        /**
+         * Who reads the SIEM topic: the auditor principal ({@code global.audit.auditor}), which may
+         * read that topic and nothing of any tenant's. A tenant's principals may only append to it,
+         * so on a cluster with authentication there is no other login; without one (development) the
+         * tenant's empty login is all there is.
+         *
+         * @throws UsageException when the cluster authenticates clients and the config names no auditor
+         */
+        private static KafkaCredentials siemLogin(EnclaveConfig config) {
+            if (config.auditor().isPresent()) {
+                return config.auditor();
+            }
+            if (config.global().kafkaUsesSasl()) {
+                throw new UsageException(
+                        "--siem reads the SIEM topic " + config.global().siemTopic()
+                                + " as the auditor principal, and the config names none: set global.audit.auditor"
+                                + " (username, password) and run provision --kafka; a tenant's principals may not read it");
+            }
+            return KafkaCredentials.NONE;
+        }
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -240,7 +262,7 @@ final class AuditCommand {
                             spec.qualifiedName(),
                             "the SIEM topic " + config.global().siemTopic() + " on "
                                     + config.global().kafkaBootstrapServers());
-                    siemCopy = SiemTopicReader.read(config.global(), tenant, timeout.duration());
+                    siemCopy = SiemTopicReader.read(config.global(), siemLogin(config), tenant, timeout.duration());
                 }
                 try (Connection c = connect.open(config, tenant)) {
                     v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), trust, policy).verify();
