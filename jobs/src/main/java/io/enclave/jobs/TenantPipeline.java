@@ -20,6 +20,7 @@ import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.audit.ChainClock;
 import io.enclave.operators.audit.ChainOrigin;
 import io.enclave.operators.audit.DayAnchor;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.audit.SinkFlushAuditor;
 import io.enclave.operators.crypto.FieldEncryptor;
 import io.enclave.operators.crypto.FieldEncryptorOperator;
@@ -236,7 +237,8 @@ public final class TenantPipeline {
                                 auditAnchorSink == null ? null : AUDIT_ANCHOR,
                                 names.operatorName("chain"),
                                 chainOrigin,
-                                chainClock))
+                                chainClock,
+                                KeyPins.of(tenant.auditRequirements())))
                 .uid(names.operatorUid("chain"))
                 .setParallelism(1);
         sink(chained, auditSink, names, names.auditTable(), 1);

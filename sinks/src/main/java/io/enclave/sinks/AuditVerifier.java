@@ -5,6 +5,7 @@ import io.enclave.operators.audit.AuditChain;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.sinks.dialect.SqlDialect;
@@ -41,7 +42,10 @@ import java.util.Set;
  * itself: the tenant job's keys are authenticated from fingerprints the auditor pinned out of
  * band ({@link Policy#pinnedJobKeys}). A job key whose fingerprint is not pinned signs only once
  * a chained SIGNING_KEY_ROTATED record, submitted under an authenticated job key that it
- * replaced, introduces it by its fingerprint; a CLI or ingest key never introduces a job key.
+ * replaced, introduces it by its fingerprint; a CLI or ingest key never introduces a job key. The
+ * same holds for the ingest and CLI keys that submitted rows ({@link Policy#pins}): a submitter key
+ * that is neither its role's pinned key nor introduced by a rotation its authentic predecessor
+ * signed makes the row forged, even when the job's chainer chained it.
  * The chain may start after sequence 1 only at an anchor the job's key signed whose cut-off
  * rows are older than the tenant's retention at the policy's clock.
  */
@@ -63,37 +67,47 @@ public final class AuditVerifier {
     private boolean fromGenesis = true;
 
     private final Policy policy;
-    /** Job keys authenticated so far: pinned, or introduced by a chained rotation their authenticated predecessor signed. */
-    private final Set<String> authenticJobKeys = new HashSet<>();
+    /** Keys authenticated so far: pinned, or introduced by a chained rotation their authenticated predecessor signed. */
+    private final Set<String> authenticKeys = new HashSet<>();
     /** Job keys that signed while not (yet) authenticated -> the first sequence they signed at. */
     private final Map<String, Long> unauthenticatedJobKeys = new LinkedHashMap<>();
 
     /**
      * What the auditor brings besides the trust file: the tenant's retention, the time to judge it
-     * at, and the fingerprints of the job keys they pinned out of band. Immutable.
+     * at, and the fingerprints of the keys they pinned out of band. Immutable.
      *
      * @param retentionDays the tenant's {@code audit_requirements.retention_days}: rows younger may not be missing
      * @param clock now, for retention (production: the system's UTC clock)
-     * @param pinnedJobKeys job key fingerprints ({@code sha256:HEX}) trusted without a chained rotation; empty:
-     *     the trust file's first job keys are taken at their word, which authenticates nothing (development only)
+     * @param pins per signer role, the fingerprints ({@code sha256:HEX}) trusted without a chained rotation; a role
+     *     not pinned takes the trust file's first key at its word, which authenticates nothing (development only),
+     *     unless the pins are {@link KeyPins#required}
      */
-    public record Policy(int retentionDays, Clock clock, Set<String> pinnedJobKeys) {
+    public record Policy(int retentionDays, Clock clock, KeyPins pins) {
         public Policy {
             if (retentionDays < 1) {
                 throw new IllegalArgumentException("retention must be at least one day: " + retentionDays);
             }
             clock = Objects.requireNonNull(clock, "clock");
-            pinnedJobKeys = Set.copyOf(
-                    pinnedJobKeys.stream().map(AuditTrust::normalizeFingerprint).toList());
+            pins = Objects.requireNonNull(pins, "pins");
+        }
+
+        /** Only job keys pinned; the other roles' first keys taken from the trust file. */
+        public Policy(int retentionDays, Clock clock, Set<String> pinnedJobKeys) {
+            this(retentionDays, clock, new KeyPins(Map.of(SignerRole.JOB, pinnedJobKeys), false));
         }
 
         /** Retention at the system's UTC clock, with the trust file's first job keys unauthenticated. */
         public static Policy unpinned(int retentionDays) {
-            return new Policy(retentionDays, Clock.systemUTC(), Set.of());
+            return new Policy(retentionDays, Clock.systemUTC(), KeyPins.none());
         }
 
         public Policy withClock(Clock value) {
-            return new Policy(retentionDays, value, pinnedJobKeys);
+            return new Policy(retentionDays, value, pins);
+        }
+
+        /** The pinned job key fingerprints. */
+        public Set<String> pinnedJobKeys() {
+            return pins.of(SignerRole.JOB);
         }
 
         /** The retention as a duration. */
@@ -357,23 +371,34 @@ public final class AuditVerifier {
                     + (r.sequence - 1) + " (a row was replaced or removed)";
         }
         signedAsJob(r.signer, r.sequence);
+        if (!r.submitter.isEmpty()) {
+            AuditTrust.TrustedKey submitter = trust.key(r.submitter).orElseThrow();
+            if (submitter.role() == SignerRole.JOB) {
+                // A job key rotation is submitted under the old job key, authenticated like every job key.
+                signedAsJob(r.submitter, r.sequence);
+            } else if (!authentic(r.submitter)) {
+                // The trust file lists it, the chainer may have chained it, but no pin or signed rotation vouches.
+                return "forged submission: its submitter " + policy.pins().whyNot(tenantId, submitter)
+                        + (fromGenesis ? "" : " (or that rotation was purged: then pin it)")
+                        + " (a key added to the trust file by someone who can write it)";
+            }
+        }
         // A rotation introduces its new key only when the key it replaced signed it.
         if (r.action == AuditAction.SIGNING_KEY_ROTATED
                 && r.outcome == AuditOutcome.SUCCESS
                 && trust.key(r.recordKey)
                         .map(k -> k.previous().equals(r.submitter))
                         .orElse(false)) {
-            AuditTrust.TrustedKey fresh = trust.key(r.recordKey).orElseThrow();
-            if (fresh.role() != SignerRole.JOB) {
+            if (trust.key(r.recordKey).orElseThrow().role() != SignerRole.JOB) {
                 introduced.add(r.recordKey);
-            } else if (authenticJob(r.submitter)
-                    && AuditTrust.introducedFingerprint(r.detail)
-                            .map(f -> f.equals(fresh.fingerprint()))
-                            .orElse(false)) {
-                // A job key only by its authenticated predecessor, and only the public key the rotation names.
-                introduced.add(r.recordKey);
-                authenticJobKeys.add(r.recordKey);
-                unauthenticatedJobKeys.remove(r.recordKey);
+            }
+            // Authentic only by its authenticated predecessor of the same role, and only the public key it names.
+            if (authentic(r.submitter)) {
+                KeyPins.introducedBy(trust, r).ifPresent(fresh -> {
+                    introduced.add(fresh.keyId());
+                    authenticKeys.add(fresh.keyId());
+                    unauthenticatedJobKeys.remove(fresh.keyId());
+                });
             }
         }
         return null;
@@ -403,27 +428,26 @@ public final class AuditVerifier {
         return null;
     }
 
-    /** Whether {@code keyId} is a job key authenticated by a pin or by a chained rotation. */
-    private boolean authenticJob(String keyId) {
-        if (authenticJobKeys.contains(keyId)) {
+    /** Whether {@code keyId} is a key authenticated by its role's pin or by a chained rotation. */
+    private boolean authentic(String keyId) {
+        if (authenticKeys.contains(keyId)) {
             return true;
         }
         AuditTrust.TrustedKey key = trust.key(keyId).orElse(null);
-        if (key == null || key.role() != SignerRole.JOB) {
+        if (key == null) {
             return false;
         }
-        boolean root = policy.pinnedJobKeys().isEmpty()
-                ? key.previous().isEmpty()
-                : policy.pinnedJobKeys().contains(key.fingerprint());
+        boolean root = policy.pins().root(key);
         if (root) {
-            authenticJobKeys.add(keyId);
+            authenticKeys.add(keyId);
         }
         return root;
     }
 
     /** Notes that a job key signed at {@code sequence}: it must be authenticated by the end of the walk. */
     private void signedAsJob(String keyId, long sequence) {
-        if (!authenticJob(keyId)) {
+        AuditTrust.TrustedKey key = trust.key(keyId).orElse(null);
+        if (key == null || key.role() != SignerRole.JOB || !authentic(keyId)) {
             unauthenticatedJobKeys.putIfAbsent(keyId, sequence);
         }
     }

@@ -7,13 +7,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@link ChainOrigin} over JDBC: the last row of the tenant's {@code audit_log}, read as the
- * tenant's own database user when its job starts without checkpoint state.
+ * tenant's own database user when its job starts without checkpoint state, and the rotations stored before it.
  */
 public final class JdbcChainOrigin implements ChainOrigin {
     private static final long serialVersionUID = 1L;
@@ -40,6 +42,24 @@ public final class JdbcChainOrigin implements ChainOrigin {
             }
         }
         return ids;
+    }
+
+    @Override
+    public List<AuditRecord> storedRotations(String tenantId) throws Exception {
+        String sql = "SELECT * FROM " + SqlDialect.qualified(options.database(), "audit_log")
+                + " WHERE tenant_id = ? AND action = 'SIGNING_KEY_ROTATED' ORDER BY sequence";
+        List<AuditRecord> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(
+                        options.jdbcUrl(), options.user(), options.password().reveal());
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(AuditVerifier.read(rs));
+                }
+            }
+        }
+        return rows;
     }
 
     @Override

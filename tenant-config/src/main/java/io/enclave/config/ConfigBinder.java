@@ -83,7 +83,10 @@ final class ConfigBinder {
     private static final List<String> STRICT_TLS_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
     private static final List<String> TOP_KEYS = List.of("global", "tenants");
-    private static final List<String> GLOBAL_KEYS = List.of("kafka", "database", "siem_topic", "keystore", "apis");
+    private static final List<String> GLOBAL_KEYS =
+            List.of("kafka", "database", "siem_topic", "keystore", "apis", "audit");
+    private static final List<String> GLOBAL_AUDIT_KEYS = List.of("auditor");
+    private static final List<String> AUDITOR_KEYS = List.of("username", "password");
     private static final List<String> KEYSTORE_KEYS = List.of("path", "password", "type", "signing_passwords");
     private static final List<String> KEYSTORE_TYPES = List.of("BCFKS", "PKCS12");
     private static final List<String> APIS_KEYS = List.of("openfema_base_url", "nws_base_url", "nws_user_agent");
@@ -126,7 +129,9 @@ final class ConfigBinder {
             "realtime_monitoring",
             "incident_response",
             "detection",
-            "job_key_fingerprint");
+            "job_key_fingerprint",
+            "ingest_key_fingerprint",
+            "cli_key_fingerprint");
     private static final List<String> THRESHOLD_KEYS = List.of("count", "window");
     private static final List<String> SECURITY_KEYS =
             List.of("network_isolation", "dedicated_processing", "additional_encryption");
@@ -195,7 +200,9 @@ final class ConfigBinder {
     }
 
     private EnclaveConfig config(YamlSection top) {
-        GlobalSettings global = global(top.requiredSection("global", GLOBAL_KEYS));
+        YamlSection globalSection = top.requiredSection("global", GLOBAL_KEYS);
+        GlobalSettings global = global(globalSection);
+        KafkaCredentials auditor = auditor(globalSection);
         List<TenantConfig> tenants = new ArrayList<>();
         Optional<Map<String, YamlReader.Entry>> entries = top.requiredMapping("tenants");
         if (entries.isPresent() && entries.get().isEmpty()) {
@@ -205,7 +212,26 @@ final class ConfigBinder {
             tenant(entry, global).ifPresent(tenants::add);
         }
         refuseSharedReaderPasswords();
-        return new EnclaveConfig(global, tenants);
+        return new EnclaveConfig(global, tenants, auditor);
+    }
+
+    /**
+     * {@code global.audit.auditor}: the Kafka principal {@code audit verify --siem} reads the SIEM
+     * topic with. Provisioning lets it read that topic and its own group prefix, nothing of any
+     * tenant's, and write nothing; so its username is claimed like a tenant's, and no tenant may
+     * share it. None when not given.
+     */
+    private KafkaCredentials auditor(YamlSection global) {
+        YamlSection auditor = global.section("audit", GLOBAL_AUDIT_KEYS).section("auditor", AUDITOR_KEYS);
+        if (!auditor.isPresent() || !auditor.require("username")) {
+            return KafkaCredentials.NONE;
+        }
+        Optional<Scalar> username = auditor.scalar("username")
+                .filter(v -> yaml.matches(v, KAFKA_USER))
+                .filter(this::notReservedKafkaUser);
+        username.ifPresent(v -> claim("kafka username", v, v.text(), "global.audit.auditor"));
+        Secret password = auditor.password("password");
+        return username.map(v -> new KafkaCredentials(v.text(), password)).orElse(KafkaCredentials.NONE);
     }
 
     private GlobalSettings global(YamlSection global) {
@@ -909,10 +935,17 @@ final class ConfigBinder {
                 monitoring,
                 audit.duration("incident_response", AuditRequirements.DEFAULT_INCIDENT_RESPONSE),
                 thresholds,
-                audit.scalar("job_key_fingerprint")
-                        .filter(v -> yaml.matches(v, KEY_FINGERPRINT))
-                        .map(Scalar::text)
-                        .orElse(""));
+                keyFingerprint(audit, "job_key_fingerprint"),
+                keyFingerprint(audit, "ingest_key_fingerprint"),
+                keyFingerprint(audit, "cli_key_fingerprint"));
+    }
+
+    /** A signer role's pinned first key, as {@code keys init} prints it; empty when not given. */
+    private String keyFingerprint(YamlSection audit, String key) {
+        return audit.scalar(key)
+                .filter(v -> yaml.matches(v, KEY_FINGERPRINT))
+                .map(Scalar::text)
+                .orElse("");
     }
 
     private SecurityEnhancements security(YamlSection security) {

@@ -13,8 +13,16 @@ public final class EnclaveConfig implements Serializable {
 
     private final GlobalSettings global;
     private final Map<String, TenantConfig> tenants;
+    /** {@code global.audit.auditor}: never in a tenant's slice, so no job holds its password. */
+    private final KafkaCredentials auditor;
 
     public EnclaveConfig(GlobalSettings global, Collection<TenantConfig> tenants) {
+        this(global, tenants, KafkaCredentials.NONE);
+    }
+
+    /** With the read-only Kafka principal of {@code audit verify --siem} ({@link KafkaCredentials#NONE}: none). */
+    public EnclaveConfig(GlobalSettings global, Collection<TenantConfig> tenants, KafkaCredentials auditor) {
+        this.auditor = java.util.Objects.requireNonNull(auditor, "auditor");
         this.global = global;
         Map<String, TenantConfig> byId = new LinkedHashMap<>();
         tenants.forEach(t -> byId.put(t.id(), t));
@@ -23,6 +31,11 @@ public final class EnclaveConfig implements Serializable {
 
     public GlobalSettings global() {
         return global;
+    }
+
+    /** The auditor's Kafka principal, which reads the SIEM topic only; {@link KafkaCredentials#NONE} when not set. */
+    public KafkaCredentials auditor() {
+        return auditor;
     }
 
     public Collection<TenantConfig> tenants() {

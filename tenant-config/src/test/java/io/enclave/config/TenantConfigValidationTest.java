@@ -30,7 +30,7 @@ class TenantConfigValidationTest {
                         "global.kafka.security_protocol: 'TLS' is not one of PLAINTEXT, SASL_PLAINTEXT, SASL_SSL, SSL (line 5)",
                         "global.database.jdbc_url: 'jdbc:mysql://localhost:9030/colorado_emergency' must not name a database:"
                                 + " each tenant's database is added from its own config (line 7)",
-                        "global.siem_topik: unknown key 'siem_topik'; expected one of kafka, database, siem_topic, keystore, apis (line 8)",
+                        "global.siem_topik: unknown key 'siem_topik'; expected one of kafka, database, siem_topic, keystore, apis, audit (line 8)",
                         "tenants.Colorado: tenant id 'Colorado' must match [a-z][a-z0-9_]{1,47} (line 10)",
                         "tenants.Colorado.keystore: is required (line 10)",
                         "tenants.Colorado.classification_level: 'restricted' is not a classification;"
@@ -148,6 +148,50 @@ class TenantConfigValidationTest {
         assertThat(problems(MINIMAL + "    audit_requirements: {job_key_fingerprint: \"sha256:abcd\"}\n"))
                 .containsExactly("tenants.colorado_state.audit_requirements.job_key_fingerprint: 'sha256:abcd' must"
                         + " match (sha256:)?[0-9a-fA-F]{64} (line 16)");
+    }
+
+    @Test
+    void theAuditorPrincipalIsGlobalNeverInATenantsSliceAndNoTenantMayShareIt() {
+        String auditor = MINIMAL.replace(
+                "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}\n",
+                "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}\n"
+                        + "  audit: {auditor: {username: enclave_auditor, password: auditor-password-1}}\n");
+        EnclaveConfig config = TenantConfigLoader.parse(auditor, "test.yaml", Map.of());
+        assertThat(config.auditor().username()).isEqualTo("enclave_auditor");
+        assertThat(config.auditor().password().reveal()).isEqualTo("auditor-password-1");
+        assertThat(config.sliceFor("colorado_state").auditor().isPresent())
+                .as("a tenant job's slice holds no auditor password")
+                .isFalse();
+        assertThat(TenantConfigLoader.parse(MINIMAL, "test.yaml", Map.of())
+                        .auditor()
+                        .isPresent())
+                .isFalse();
+
+        assertThat(problems(auditor.replace("      schema: colorado_emergency\n", "      schema: colorado_emergency\n")
+                        + "    kafka: {username: enclave_auditor}\n"))
+                .containsExactly(
+                        "tenants.colorado_state.kafka.username: kafka username 'enclave_auditor' is already used"
+                                + " by tenant global.audit.auditor (line 17)");
+    }
+
+    @Test
+    void eachSignerRoleHasItsOwnPinnedFirstKey() {
+        String ingest = "sha256:" + "cd".repeat(32);
+        String cli = "EF".repeat(32);
+        AuditRequirements audit = TenantConfigLoader.parse(
+                        MINIMAL + "    audit_requirements: {ingest_key_fingerprint: \"" + ingest
+                                + "\", cli_key_fingerprint: \"" + cli + "\"}\n",
+                        "test.yaml",
+                        Map.of())
+                .tenant("colorado_state")
+                .auditRequirements();
+        assertThat(audit.keyFingerprint("ingest")).isEqualTo(ingest);
+        assertThat(audit.keyFingerprint("cli")).isEqualTo(cli);
+        assertThat(audit.keyFingerprint("job")).isEmpty();
+
+        assertThat(problems(MINIMAL + "    audit_requirements:\n      cli_key_fingerprint: \"sha256:abcd\"\n"))
+                .containsExactly("tenants.colorado_state.audit_requirements.cli_key_fingerprint: 'sha256:abcd' must"
+                        + " match (sha256:)?[0-9a-fA-F]{64} (line 17)");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.enclave.cli;
 
 import io.enclave.config.DatabaseDialect;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.KafkaCredentials;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
@@ -12,6 +13,7 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.sinks.AuditPurge;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -62,6 +65,31 @@ final class AuditCommand {
                         + " job key whose rotation record was purged. Required outside development mode.")
         List<String> pinned = new ArrayList<>();
 
+        @Option(
+                names = "--ingest-key",
+                paramLabel = "FINGERPRINT",
+                description = "Fingerprint of the tenant ingest job's first audit signing key (printed by keys init);"
+                        + " overrides audit_requirements.ingest_key_fingerprint. Outside development mode a chain"
+                        + " with ingest submissions fails without it.")
+        List<String> pinnedIngest = new ArrayList<>();
+
+        @Option(
+                names = "--cli-key",
+                paramLabel = "FINGERPRINT",
+                description = "Fingerprint of the tenant CLI's first audit signing key (printed by keys init);"
+                        + " overrides audit_requirements.cli_key_fingerprint. Outside development mode a chain"
+                        + " with command records fails without it.")
+        List<String> pinnedCli = new ArrayList<>();
+
+        /** A role's pins: the command line's, else the config's. */
+        private static Set<String> pins(List<String> given, TenantConfig tenant, SignerRole role) {
+            if (!given.isEmpty()) {
+                return Set.copyOf(given);
+            }
+            String configured = tenant.auditRequirements().keyFingerprint(role.id());
+            return configured.isEmpty() ? Set.of() : Set.of(configured);
+        }
+
         /**
          * The verification policy: the tenant's retention at {@link #clock}, and the pins.
          *
@@ -70,14 +98,20 @@ final class AuditCommand {
          */
         AuditVerifier.Policy policy(
                 CommandSpec spec, String command, TenantConfig tenant, AuditTrust trust, Path trustFile) {
-            List<String> pins = !pinned.isEmpty()
-                    ? pinned
-                    : tenant.auditRequirements().jobKeyFingerprint().isEmpty()
-                            ? List.of()
-                            : List.of(tenant.auditRequirements().jobKeyFingerprint());
+            Set<String> pins = pins(pinned, tenant, SignerRole.JOB);
             AuditVerifier.Policy policy;
             try {
-                policy = new AuditVerifier.Policy(tenant.auditRequirements().retentionDays(), clock, Set.copyOf(pins));
+                // Outside development mode a role nobody pinned has no authentic key: its first submission fails.
+                KeyPins keyPins = new KeyPins(
+                        Map.of(
+                                SignerRole.JOB,
+                                pins,
+                                SignerRole.INGEST,
+                                pins(pinnedIngest, tenant, SignerRole.INGEST),
+                                SignerRole.CLI,
+                                pins(pinnedCli, tenant, SignerRole.CLI)),
+                        !EnclaveCli.devMode(spec).on());
+                policy = new AuditVerifier.Policy(tenant.auditRequirements().retentionDays(), clock, keyPins);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -184,6 +218,27 @@ final class AuditCommand {
         @Mixin
         JobKeyPins pins;
 
+        /**
+         * Who reads the SIEM topic: the auditor principal ({@code global.audit.auditor}), which may
+         * read that topic and nothing of any tenant's. A tenant's principals may only append to it,
+         * so on a cluster with authentication there is no other login; without one (development) the
+         * tenant's empty login is all there is.
+         *
+         * @throws UsageException when the cluster authenticates clients and the config names no auditor
+         */
+        private static KafkaCredentials siemLogin(EnclaveConfig config) {
+            if (config.auditor().isPresent()) {
+                return config.auditor();
+            }
+            if (config.global().kafkaUsesSasl()) {
+                throw new UsageException(
+                        "--siem reads the SIEM topic " + config.global().siemTopic()
+                                + " as the auditor principal, and the config names none: set global.audit.auditor"
+                                + " (username, password) and run provision --kafka; a tenant's principals may not read it");
+            }
+            return KafkaCredentials.NONE;
+        }
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -207,7 +262,7 @@ final class AuditCommand {
                             spec.qualifiedName(),
                             "the SIEM topic " + config.global().siemTopic() + " on "
                                     + config.global().kafkaBootstrapServers());
-                    siemCopy = SiemTopicReader.read(config.global(), tenant, timeout.duration());
+                    siemCopy = SiemTopicReader.read(config.global(), siemLogin(config), tenant, timeout.duration());
                 }
                 try (Connection c = connect.open(config, tenant)) {
                     v = new AuditVerifier(c, tenant.database().schema(), tenant.id(), trust, policy).verify();

@@ -11,6 +11,7 @@ import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.operators.crypto.TenantKeyStore;
@@ -238,6 +239,14 @@ final class KeysCommand implements Callable<Integer> {
                 record.recordKey = rotation.fresh().keyId();
                 log.submit(record, rotation.old());
                 spec.commandLine().getOut().println(detail);
+                // The chained rotation authenticates the new key; a pin is needed once that record is purged.
+                spec.commandLine()
+                        .getOut()
+                        .println("the auditor of " + target.tenantId() + " keeps the pinned first " + role.id()
+                                + " key; once this rotation record is purged, pin "
+                                + rotation.fresh().keyId() + " "
+                                + AuditTrust.fingerprint(rotation.fresh().publicKey()) + " ("
+                                + KeyPins.configKey(target.tenantId(), role) + ")");
                 return ExitCode.OK;
             } catch (AuditUnavailableException e) {
                 err.println("cannot submit the audit record of keys rotate-signing to the audit trail of tenant "

@@ -133,6 +133,9 @@ final class ProvisionCommand implements Callable<Integer> {
                     progress.step(tenant.id());
                 }
             }
+            if (config.auditor().isPresent()) {
+                report.addAll(provisioner.planAuditor(config.auditor()));
+            }
             // The fixes use the admin client, so they run before it closes.
             return report.run(dryRun, spec.commandLine().getOut());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.KafkaClientLogin;
+import io.enclave.config.KafkaCredentials;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.SiemHeadSerializer;
 import io.enclave.operators.audit.AuditHead;
@@ -43,7 +44,19 @@ public final class SiemTopicReader {
      */
     public static SiemCopy read(GlobalSettings global, TenantConfig tenant, Duration timeout)
             throws AuditUnavailableException {
-        Properties props = KafkaClientLogin.properties(global, tenant.kafka());
+        return read(global, tenant.kafka(), tenant, timeout);
+    }
+
+    /**
+     * The same, read as {@code login}: the auditor principal ({@code global.audit.auditor}), which
+     * provisioning lets read the SIEM topic and nothing of any tenant's.
+     *
+     * @throws AuditUnavailableException when the broker cannot be reached, refuses {@code login}, or the topic is
+     *     not read in time
+     */
+    public static SiemCopy read(GlobalSettings global, KafkaCredentials login, TenantConfig tenant, Duration timeout)
+            throws AuditUnavailableException {
+        Properties props = KafkaClientLogin.properties(global, login);
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
         props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, tenant.names().resourcePrefix() + "audit_verify_siem");
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -39,6 +39,13 @@ import org.apache.flink.util.OutputTag;
  * is kept only for {@link #SUBMISSION_WINDOW} after the time its submission carries (signed by
  * its submitter); an older submission is refused as stale, so the ids kept stay bounded.
  *
+ * <p>A submitter's key must be authentic, not merely in the trust file (which whoever runs
+ * {@code keys} commands writes): the role's pinned first key ({@link KeyPins}), or a key a
+ * chained SIGNING_KEY_ROTATED record introduced that its authentic predecessor of the same role
+ * signed. The keys introduced so far are in keyed state, and a job started without it reads the
+ * stored rotations again ({@link ChainOrigin#storedRotations}). A submission under any other key
+ * becomes a RECORD_REJECTED record (reason {@link AuditSubmission#FORGED}) naming the key.
+ *
  * <p>Records are chained on arrival but emitted like a write-ahead log: they wait in keyed
  * state and go downstream only once the checkpoint that sealed them has completed. After a
  * restore, whatever the restored state still holds is emitted again, byte for byte the same,
@@ -81,8 +88,15 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     private final ChainOrigin origin;
     private final OutputTag<DayAnchor> anchorTag;
     private final ChainClock clock;
+    private final KeyPins pins;
 
     private transient AuditChain chain;
+    /** Key id -> the sequence of the rotation that introduced it: submitter keys authentic beyond their pin. */
+    private transient MapState<String, Long> introducedKeys;
+    /** The trust as last read; read again when it lacks a key a submission or rotation names. */
+    private transient AuditTrust currentTrust;
+
+    private transient Counter unauthentic;
     private transient AuditSigner signer;
     /** Submission id -> the sequence it was chained at: each is chained once, a second line is a replay. */
     private transient MapState<String, Long> submissions;
@@ -139,6 +153,21 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
             String operatorName,
             ChainOrigin origin,
             ChainClock clock) {
+        this(audit, signer, trust, headTag, anchorTag, operatorName, origin, clock, KeyPins.none());
+    }
+
+    /** With the submitter keys the tenant's auditor pinned: only they and the keys their rotations introduce submit. */
+    public AuditChainer(
+            AuditContext audit,
+            AuditSignerFactory signer,
+            AuditTrust.Source trust,
+            OutputTag<AuditHead> headTag,
+            OutputTag<DayAnchor> anchorTag,
+            String operatorName,
+            ChainOrigin origin,
+            ChainClock clock,
+            KeyPins pins) {
+        this.pins = pins;
         this.audit = audit;
         this.anchorTag = anchorTag;
         this.clock = clock;
@@ -185,11 +214,14 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         dayAnchors = getRuntimeContext()
                 .getMapState(
                         new MapStateDescriptor<>("chain-day-anchors", Types.LONG, TypeInformation.of(DayAnchor.class)));
+        introducedKeys = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("chain-introduced-keys", Types.STRING, Types.LONG));
         submissionExpiry = getInternalTimerService("chain-submission-expiry", StringSerializer.INSTANCE, this);
         chained = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records");
         duplicates = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records_already_stored");
         replays = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_submissions_replayed");
         stale = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_submissions_stale");
+        unauthentic = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_submissions_unauthentic");
 
         setCurrentKey(audit.tenantId());
         AuditRecord start = audit.newRecord(AuditAction.JOB_START, AuditOutcome.SUCCESS, operatorName, subtask);
@@ -255,6 +287,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     /** Makes the stored row the tip: the next record chains after it, and ids stored recently are not chained again. */
     private void continueAfter(AuditRecord row) throws Exception {
         storedIds = origin.recentRecordIds(audit.tenantId(), RECENT_IDS);
+        introduceStoredRotations();
         ChainTip stored = new ChainTip(row.sequence, row.hash);
         tip.update(stored);
         emitted.update(stored);
@@ -279,6 +312,51 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         AuditRecord row = verifiedStoredTail(last.get());
         continueAfter(row);
         return "job started without checkpoint state; the chain continues after stored sequence " + row.sequence;
+    }
+
+    /**
+     * The keys the stored chain's rotations introduced, for a job whose state does not know them
+     * (started without state, or from state older than the table): each rotation row counts only
+     * if it verifies (its hash and its job signature) and its submitter is authentic by then.
+     */
+    private void introduceStoredRotations() throws Exception {
+        for (AuditRecord row : origin.storedRotations(audit.tenantId())) {
+            AuditChain.normalize(row);
+            if (audit.tenantId().equals(row.tenantId)
+                    && AuditChain.same(chain.hash(row), row.hash)
+                    && AuditChain.signatureProblem(trust(row.recordKey), row) == null
+                    && unauthenticSubmitter(row.submitter) == null) {
+                introduce(row);
+            }
+        }
+    }
+
+    /** The trust, read again when it does not hold {@code keyId} (a key added by a rotation since). */
+    private AuditTrust trust(String keyId) {
+        if (currentTrust == null || !currentTrust.holds(keyId)) {
+            currentTrust = trust.load();
+        }
+        return currentTrust;
+    }
+
+    /** Why a submitter key is not authentic, or null when it is: pinned, or introduced by a chained rotation. */
+    private String unauthenticSubmitter(String keyId) throws Exception {
+        if (keyId == null || keyId.isEmpty() || introducedKeys.contains(keyId)) {
+            return null;
+        }
+        Optional<AuditTrust.TrustedKey> key = trust(keyId).key(keyId);
+        if (key.isEmpty()) {
+            return "key " + keyId + " is not in the trust file of tenant " + audit.tenantId();
+        }
+        return pins.root(key.get()) ? null : pins.whyNot(audit.tenantId(), key.get());
+    }
+
+    /** Notes the key a chained rotation introduces; its submitter was found authentic before it was chained. */
+    private void introduce(AuditRecord chainedRotation) throws Exception {
+        Optional<AuditTrust.TrustedKey> fresh = KeyPins.introducedBy(trust(chainedRotation.recordKey), chainedRotation);
+        if (fresh.isPresent()) {
+            introducedKeys.put(fresh.get().keyId(), chainedRotation.sequence);
+        }
     }
 
     @Override
@@ -308,7 +386,14 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
                 append(replay(record, first));
                 return;
             }
+            String notAuthentic = unauthenticSubmitter(record.submitter);
+            if (notAuthentic != null) {
+                unauthentic.inc();
+                append(unauthentic(record, notAuthentic));
+                return;
+            }
             append(record);
+            introduce(record);
             submissions.put(submission, record.sequence);
             submissionExpiry.registerProcessingTimeTimer(submission, expires);
             return;
@@ -340,6 +425,18 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         r.detail = "stale audit submission " + submitted.submissionId + " (submitted by " + submitted.submitter
                 + ") refused: its time " + Instant.ofEpochMilli(submitted.eventTime) + " is more than "
                 + SUBMISSION_WINDOW.toHours() + " h old";
+        r.sourceTopic = submitted.sourceTopic;
+        r.recordKey = submitted.submissionId;
+        r.recordId = "";
+        return r;
+    }
+
+    /** The record of a submission signed under a key the trust file holds but nothing authenticates. */
+    private AuditRecord unauthentic(AuditRecord submitted, String why) {
+        AuditRecord r = audit.newRecord(AuditAction.RECORD_REJECTED, AuditOutcome.DENIED, operatorName, subtask);
+        r.reason = AuditSubmission.FORGED;
+        r.detail = "audit submission " + submitted.submissionId + " (" + submitted.action + ", submitted by "
+                + submitted.submitter + ") refused: " + why;
         r.sourceTopic = submitted.sourceTopic;
         r.recordKey = submitted.submissionId;
         r.recordId = "";

@@ -6,6 +6,7 @@ import io.enclave.config.TenantConfig;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.operators.crypto.SigningKeyStore;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a tenant's audit signing keys are and how they are opened. Each signer role (job,
@@ -86,17 +87,19 @@ public final class AuditSigning {
 
     /**
      * The line that tells whoever set the keys up what the tenant's auditor pins, out of band:
-     * the job's first key and its fingerprint, for {@code audit_requirements.job_key_fingerprint}
-     * or {@code audit verify --job-key}. Empty when the trust holds no job key.
+     * each role's first key and its fingerprint, for {@code audit_requirements.<role>_key_fingerprint}
+     * or {@code audit verify --job-key/--ingest-key/--cli-key}. Empty when the trust holds no key.
      */
     public static String pinHint(TenantConfig tenant, AuditTrust trust) {
-        return trust.keys().stream()
-                .filter(k -> k.role() == SignerRole.JOB && k.previous().isEmpty())
-                .findFirst()
-                .map(k -> "the auditor of " + tenant.id() + " pins job key " + k.keyId() + " "
-                        + k.fingerprint() + " (tenants." + tenant.id() + ".audit_requirements.job_key_fingerprint,"
-                        + " or audit verify --job-key)")
-                .orElse("");
+        List<String> pins = trust.keys().stream()
+                .filter(k -> k.previous().isEmpty())
+                .map(k -> k.role().id() + " key " + k.keyId() + " " + k.fingerprint() + " ("
+                        + KeyPins.configKey(tenant.id(), k.role()) + ")")
+                .toList();
+        return pins.isEmpty()
+                ? ""
+                : "the auditor of " + tenant.id() + " pins " + String.join(", ", pins)
+                        + ", or passes them to audit verify --job-key, --ingest-key, --cli-key";
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.enclave.operators.audit;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +24,14 @@ public interface ChainOrigin extends Serializable {
      */
     default Set<String> recentRecordIds(String tenantId, int limit) throws Exception {
         return Set.of();
+    }
+
+    /**
+     * The tenant's stored SIGNING_KEY_ROTATED rows in sequence order: a job started without state
+     * learns from them which submitter keys rotations introduced. The chainer checks each row.
+     */
+    default List<AuditRecord> storedRotations(String tenantId) throws Exception {
+        return List.of();
     }
 
     /** For a chain with nowhere to continue from: tests and benchmarks with discarding sinks. */

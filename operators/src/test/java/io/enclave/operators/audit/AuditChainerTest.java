@@ -332,6 +332,84 @@ class AuditChainerTest {
         return r;
     }
 
+    /** A submission of {@code action} signed by {@code key}. */
+    private static AuditRecord submittedBy(AuditAction action, AuditSigner key, String submissionId) {
+        AuditRecord r = new AuditContext(TENANT, "enclave keys", "alice", true, true)
+                .newRecord(action, AuditOutcome.SUCCESS, "cli", 0);
+        r.sourceTopic = "cli";
+        r.recordId = AuditRecord.deterministicId(TENANT, r.action, "cli", 0, r.eventTime, submissionId);
+        r.submissionId = submissionId;
+        return r;
+    }
+
+    @Test
+    void onlyThePinnedKeyOfARoleAndTheKeysItsSignedRotationsIntroduceMaySubmit() throws Exception {
+        AuditSigner pinned = FixedSigners.signer(TENANT, SignerRole.INGEST, SEED);
+        // Someone who can write the trust file adds an ingest key of their own, as a first key (no predecessor).
+        AuditSigner planted =
+                new AuditSigner(AuditSigner.keyId(TENANT, SignerRole.INGEST, 9), SignerRole.INGEST, new byte[32]);
+        // A legitimate rotation: v2 replaces the pinned v1, its record signed by v1 and naming v2's public key.
+        AuditSigner rotated = new AuditSigner(
+                AuditSigner.keyId(TENANT, SignerRole.INGEST, 2),
+                SignerRole.INGEST,
+                "rotated-ingest-key-seed-32-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        AuditTrust trust = TRUST.with(planted, "").with(rotated, pinned.keyId());
+        KeyPins pins = new KeyPins(
+                java.util.Map.of(SignerRole.INGEST, java.util.Set.of(AuditTrust.fingerprint(pinned.publicKey()))),
+                false);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new AuditChainer(
+                        auditContext(),
+                        FixedSigners.factory(TENANT, SignerRole.JOB, SEED),
+                        trust.asSource(),
+                        HEAD,
+                        null,
+                        "chain[" + TENANT + "]",
+                        ChainOrigin.none(),
+                        ChainClock.system(),
+                        pins),
+                new AuditTenantKey(),
+                Types.STRING);
+        harnesses.add(h);
+        h.open();
+
+        AuditRecord forged = submittedBy(AuditAction.RECORD_REJECTED, planted, "forged-1");
+        AuditChain.signSubmission(forged, planted);
+        h.processElement(forged, 1L);
+        AuditRecord early = submittedBy(AuditAction.RECORD_REJECTED, rotated, "early-1");
+        AuditChain.signSubmission(early, rotated);
+        h.processElement(early, 2L);
+        AuditRecord rotation = submittedBy(AuditAction.SIGNING_KEY_ROTATED, pinned, "rotation-1");
+        rotation.recordKey = rotated.keyId();
+        rotation.detail = "replaced the ingest key; " + AuditTrust.introducing(rotated.publicKey());
+        AuditChain.signSubmission(rotation, pinned);
+        h.processElement(rotation, 3L);
+        AuditRecord later = submittedBy(AuditAction.RECORD_REJECTED, rotated, "later-1");
+        AuditChain.signSubmission(later, rotated);
+        h.processElement(later, 4L);
+        checkpoint(h, 1);
+
+        List<AuditRecord> out = h.extractOutputValues();
+        assertThat(out)
+                .extracting(r -> r.action + " " + r.reason + " " + r.submitter)
+                .containsExactly(
+                        "JOB_START  ",
+                        "RECORD_REJECTED " + AuditSubmission.FORGED + " ",
+                        "RECORD_REJECTED " + AuditSubmission.FORGED + " ",
+                        "SIGNING_KEY_ROTATED  " + pinned.keyId(),
+                        "RECORD_REJECTED  " + rotated.keyId(),
+                        "CHECKPOINT  ");
+        assertThat(out.get(1).detail)
+                .isEqualTo("audit submission forged-1 (RECORD_REJECTED, submitted by " + planted.keyId()
+                        + ") refused: ingest key " + planted.keyId() + " ("
+                        + AuditTrust.fingerprint(planted.publicKey())
+                        + " in the trust file) is not authentic: it is not the pinned ingest key, and no chained"
+                        + " SIGNING_KEY_ROTATED record signed by its predecessor introduces it");
+        assertThat(out.get(2).detail)
+                .as("a rotated key before its rotation is chained")
+                .contains("early-1", rotated.keyId() + " (");
+    }
+
     @Test
     void aReplayedSubmissionIsChainedOnceAndItsReplayIsAudited() throws Exception {
         var h = harness(null);

@@ -129,6 +129,96 @@ public final class KafkaProvisioner {
         return findings;
     }
 
+    // ---- the auditor ----
+
+    /** Whose findings the auditor principal's are, in the report's tenant column. */
+    static final String AUDITOR = "(auditor)";
+
+    /**
+     * The consumer groups the auditor's own SIEM tools may use: {@code enclave_audit.<user>.*}. A
+     * prefix ACL covers every longer name, so it starts with what no tenant's name can
+     * ({@code tenant_...}) and ends with the username and a dot, which no other principal's prefix
+     * can begin; {@code audit verify --siem} itself reads without a group.
+     */
+    public static String auditorGroupPrefix(String username) {
+        return "enclave_audit." + username + ".";
+    }
+
+    /**
+     * The auditor's ACLs: READ and DESCRIBE on the SIEM topic (literal), READ on its own group
+     * prefix. No WRITE anywhere, nothing on a tenant's topics, groups or transactional ids.
+     */
+    public static List<AclBinding> auditorAcls(String username, String siemTopic) {
+        String principal = "User:" + username;
+        ResourcePattern siem = new ResourcePattern(ResourceType.TOPIC, siemTopic, PatternType.LITERAL);
+        return List.of(
+                allow(siem, principal, AclOperation.READ),
+                allow(siem, principal, AclOperation.DESCRIBE),
+                allow(
+                        new ResourcePattern(ResourceType.GROUP, auditorGroupPrefix(username), PatternType.PREFIXED),
+                        principal,
+                        AclOperation.READ));
+    }
+
+    /**
+     * The auditor principal ({@code global.audit.auditor}), which {@code audit verify --siem}
+     * reads the SIEM topic with: its SCRAM login and {@link #auditorAcls}; any other ALLOW it holds
+     * is EXTRA and removed. Refused, and left as it is, when it is the admin's login or a super user.
+     */
+    public List<Finding> planAuditor(KafkaCredentials auditor) throws Exception {
+        String principal = "User:" + auditor.username();
+        if (!global.kafkaUsesSasl()) {
+            return List.of(
+                    Finding.unexpected(
+                            AUDITOR,
+                            LAYER,
+                            "principal " + principal,
+                            "security_protocol " + global.kafkaSecurityProtocol()
+                                    + " has no authentication, so no ACL can keep the auditor to the SIEM topic; use SASL_SSL"));
+        }
+        Optional<String> administrative = administrativeReason(auditor.username());
+        if (administrative.isPresent()) {
+            return List.of(Finding.unexpected(
+                    AUDITOR,
+                    LAYER,
+                    "principal " + principal,
+                    "refused: " + principal + " " + administrative.get() + "; an auditor given its SCRAM password"
+                            + " would bypass every ACL, so its password and ACLs are left unchanged"));
+        }
+        List<Finding> findings = new ArrayList<>();
+        Optional<ScramMechanism> mechanism = scramMechanism();
+        if (mechanism.isPresent()) {
+            findings.add(scramUser(AUDITOR, auditor, mechanism.get()));
+        }
+        List<AclBinding> desired = auditorAcls(auditor.username(), global.siemTopic());
+        for (AclBinding acl : desired) {
+            findings.add(
+                    liveAcls().contains(acl)
+                            ? Finding.inSync(AUDITOR, LAYER, describe(acl), "")
+                            : new Finding(
+                                    AUDITOR,
+                                    LAYER,
+                                    describe(acl),
+                                    Drift.MISSING,
+                                    "",
+                                    () -> admin.createAcls(List.of(acl)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+        }
+        for (AclBinding acl : liveAcls()) {
+            if (acl.entry().principal().equals(principal)
+                    && acl.entry().permissionType() == AclPermissionType.ALLOW
+                    && !desired.contains(acl)) {
+                findings.add(new Finding(
+                        AUDITOR,
+                        LAYER,
+                        describe(acl),
+                        Drift.EXTRA,
+                        "not the auditor's: it may read the SIEM topic and its own groups only",
+                        () -> admin.deleteAcls(List.of(acl.toFilter())).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+            }
+        }
+        return findings;
+    }
+
     // ---- topics ----
 
     /** The shared SIEM topic, planned once per run by the first tenant that streams to it. */
@@ -273,38 +363,40 @@ public final class KafkaProvisioner {
                             + ": users live in the brokers' JAAS config, not managed here"));
             return findings;
         }
-        Map<String, UserScramCredentialsDescription> live = liveUsers();
         for (KafkaCredentials principal : principals(tenant)) {
-            String user = principal.username();
-            if (refused.contains("User:" + user)) {
-                continue;
-            }
-            String resource = "scram-user " + user;
-            UserScramCredentialsDescription description = live.get(user);
-            boolean hasMechanism = description != null
-                    && description.credentialInfos().stream().anyMatch(info -> info.mechanism() == mechanism.get());
-            if (!hasMechanism) {
-                findings.add(new Finding(
-                        tenant.id(),
-                        LAYER,
-                        resource,
-                        Drift.MISSING,
-                        mechanism.get().mechanismName(),
-                        () -> upsertScram(user, mechanism.get(), principal)));
-            } else if (!logsIn(principal)) {
-                findings.add(new Finding(
-                        tenant.id(),
-                        LAYER,
-                        resource,
-                        Drift.DIFFERS,
-                        "the configured password does not log in; setting it",
-                        () -> upsertScram(user, mechanism.get(), principal)));
-            } else {
-                findings.add(Finding.inSync(
-                        tenant.id(), LAYER, resource, mechanism.get().mechanismName()));
+            if (!refused.contains("User:" + principal.username())) {
+                findings.add(scramUser(tenant.id(), principal, mechanism.get()));
             }
         }
         return findings;
+    }
+
+    /** One principal's SCRAM login, created or reset to the configured password; {@code owner} heads the finding. */
+    private Finding scramUser(String owner, KafkaCredentials principal, ScramMechanism mechanism) throws Exception {
+        String user = principal.username();
+        String resource = "scram-user " + user;
+        UserScramCredentialsDescription description = liveUsers().get(user);
+        boolean hasMechanism = description != null
+                && description.credentialInfos().stream().anyMatch(info -> info.mechanism() == mechanism);
+        if (!hasMechanism) {
+            return new Finding(
+                    owner,
+                    LAYER,
+                    resource,
+                    Drift.MISSING,
+                    mechanism.mechanismName(),
+                    () -> upsertScram(user, mechanism, principal));
+        }
+        if (!logsIn(principal)) {
+            return new Finding(
+                    owner,
+                    LAYER,
+                    resource,
+                    Drift.DIFFERS,
+                    "the configured password does not log in; setting it",
+                    () -> upsertScram(user, mechanism, principal));
+        }
+        return Finding.inSync(owner, LAYER, resource, mechanism.mechanismName());
     }
 
     private Optional<ScramMechanism> scramMechanism() {
