@@ -12,6 +12,9 @@ import java.util.Objects;
  * {@link DetectionRule} at its {@link #detection} threshold, and each alert must be answered within
  * {@code incidentResponse}.
  *
+ * @param incidentResponse how long after an alert's event time it must be answered: its response deadline
+ * @param containment what {@code enclave respond} quarantines when an alert is not acknowledged by its deadline;
+ *     {@link AutoContainment#NONE} when the tenant is never quarantined automatically
  * @param jobKeyFingerprint the fingerprint ({@code sha256:HEX}, as {@code keys init} prints it) of the tenant job's
  *     first audit signing key, pinned by the auditor out of band; {@code audit verify} authenticates the trust file
  *     from it. Empty when not pinned.
@@ -22,7 +25,8 @@ public record AuditRequirements(
         boolean realtimeMonitoring,
         Duration incidentResponse,
         Map<DetectionRule, DetectionThreshold> detection,
-        String jobKeyFingerprint)
+        String jobKeyFingerprint,
+        AutoContainment containment)
         implements Serializable {
     /** The response deadline of an alert when {@code incident_response} is not given. */
     public static final Duration DEFAULT_INCIDENT_RESPONSE = Duration.ofHours(1);
@@ -30,12 +34,31 @@ public record AuditRequirements(
     public AuditRequirements {
         Objects.requireNonNull(incidentResponse, "incidentResponse");
         Objects.requireNonNull(jobKeyFingerprint, "jobKeyFingerprint");
+        Objects.requireNonNull(containment, "containment");
         EnumMap<DetectionRule, DetectionThreshold> all = new EnumMap<>(DetectionRule.class);
         for (DetectionRule rule : DetectionRule.values()) {
             all.put(rule, rule.defaultThreshold());
         }
         all.putAll(detection);
         detection = Map.copyOf(all);
+    }
+
+    /** Never contained automatically. */
+    public AuditRequirements(
+            int retentionDays,
+            boolean siemIntegration,
+            boolean realtimeMonitoring,
+            Duration incidentResponse,
+            Map<DetectionRule, DetectionThreshold> detection,
+            String jobKeyFingerprint) {
+        this(
+                retentionDays,
+                siemIntegration,
+                realtimeMonitoring,
+                incidentResponse,
+                detection,
+                jobKeyFingerprint,
+                AutoContainment.NONE);
     }
 
     /** Without a pinned job key. */
