@@ -5,7 +5,6 @@ import io.enclave.cli.incident.TrustedSiemRecords;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
-import io.enclave.jobs.audit.SiemTopicReader;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
@@ -63,6 +62,10 @@ final class AckCommand implements Callable<Integer> {
     @Mixin
     TimeoutOption timeout;
 
+    /** The admin who may read the shared SIEM topic, which tenants' logins may not on a broker with ACLs. */
+    @Mixin
+    AdminCredentials admin;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -89,7 +92,7 @@ final class AckCommand implements Callable<Integer> {
         try {
             TrustedSiemRecords trusted = TrustedSiemRecords.of(
                     tenant.id(),
-                    SiemTopicReader.read(target.loaded.global(), tenant, timeout.duration()),
+                    SiemCopies.of(target.loaded, tenant, admin, timeout),
                     AuditTrust.read(AuditSigning.trustFile(tenant)));
             trusted.warning(tenant.id()).ifPresent(w -> err.println("ack: " + w));
             Optional<OpenAlerts.Alert> named = OpenAlerts.raised(trusted.records()).stream()

@@ -7,7 +7,6 @@ import io.enclave.cli.incident.TrustedSiemRecords;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditUnavailableException;
-import io.enclave.jobs.audit.SiemTopicReader;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditTrust;
 import io.enclave.operators.crypto.KeyUnavailableException;
@@ -24,7 +23,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code enclave status -c FILE [-t ID]}: per tenant, running or quarantined (since when, by
  * whom, why, from its quarantine record), and its open alerts with their deadlines, read from
- * the SIEM topic with the tenant's own Kafka login, as {@code audit verify --siem} reads it. Only records that
+ * the SIEM topic as the admin ({@code --kafka-admin-config}; else with the tenant's own login, on a broker without
+ * ACLs). Only records that
  * verify under the tenant's audit trust file count ({@link TrustedSiemRecords}); the others are counted in one
  * warning line. An alert is open until an ack or a quarantine names it ({@link OpenAlerts}).
  */
@@ -51,6 +51,10 @@ final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     TimeoutOption timeout;
+
+    /** The admin who may read the shared SIEM topic, which tenants' logins may not on a broker with ACLs. */
+    @Mixin
+    AdminCredentials admin;
 
     @Override
     public Integer call() {
@@ -79,7 +83,7 @@ final class StatusCommand implements Callable<Integer> {
             try {
                 TrustedSiemRecords trusted = TrustedSiemRecords.of(
                         tenant.id(),
-                        SiemTopicReader.read(config.global(), tenant, timeout.duration()),
+                        SiemCopies.of(config, tenant, admin, timeout),
                         AuditTrust.read(AuditSigning.trustFile(tenant)));
                 Optional<String> warning = trusted.warning(tenant.id());
                 if (warning.isPresent()) {
