@@ -163,14 +163,23 @@ public final class AuditSiemComparison {
 
     /** Why a SIEM record cannot be trusted, or null: another tenant's, not hashing to its hash, or not signed. */
     private String recordProblem(AuditRecord r) {
+        return recordProblem(chain, trust, tenantId, r);
+    }
+
+    /**
+     * Why a record read from the SIEM topic cannot be trusted as a record of {@code tenantId}'s chain, or null: it
+     * is another tenant's, its fields do not hash to its hash, or it is not signed by a job key {@code trust} holds
+     * (nor, when submitted, by a key of a role that may submit it). Whoever can write the SIEM topic can write any
+     * line; only what passes here was chained by the tenant's job. {@code chain} is the caller's codec.
+     */
+    public static String recordProblem(AuditChain chain, AuditTrust trust, String tenantId, AuditRecord r) {
         if (!tenantId.equals(r.tenantId)) {
             return "of tenant '" + r.tenantId + "'";
         }
         if (!AuditChain.same(chain.hash(r), r.hash)) {
             return "edited: its fields no longer hash to its hash";
         }
-        String forged = AuditChain.signatureProblem(trust, r);
-        return forged == null ? null : forged;
+        return AuditChain.signatureProblem(trust, r);
     }
 
     private static String identity(AuditRecord r) {

@@ -12,6 +12,9 @@ import java.util.Objects;
  * {@link DetectionRule} at its {@link #detection} threshold, and each alert must be answered within
  * {@code incidentResponse}.
  *
+ * @param incidentResponse how long after an alert's event time it must be answered: its response deadline
+ * @param containment what {@code enclave respond} quarantines when an alert is not acknowledged by its deadline;
+ *     {@link AutoContainment#NONE} when the tenant is never quarantined automatically
  * @param jobKeyFingerprint the fingerprint ({@code sha256:HEX}, as {@code keys init} prints it) of the tenant job's
  *     first audit signing key, pinned by the auditor out of band; {@code audit verify} authenticates the trust file
  *     from it. Empty when not pinned.
@@ -29,7 +32,8 @@ public record AuditRequirements(
         Map<DetectionRule, DetectionThreshold> detection,
         String jobKeyFingerprint,
         String ingestKeyFingerprint,
-        String cliKeyFingerprint)
+        String cliKeyFingerprint,
+        AutoContainment containment)
         implements Serializable {
     /** The response deadline of an alert when {@code incident_response} is not given. */
     public static final Duration DEFAULT_INCIDENT_RESPONSE = Duration.ofHours(1);
@@ -39,6 +43,7 @@ public record AuditRequirements(
         Objects.requireNonNull(jobKeyFingerprint, "jobKeyFingerprint");
         Objects.requireNonNull(ingestKeyFingerprint, "ingestKeyFingerprint");
         Objects.requireNonNull(cliKeyFingerprint, "cliKeyFingerprint");
+        Objects.requireNonNull(containment, "containment");
         EnumMap<DetectionRule, DetectionThreshold> all = new EnumMap<>(DetectionRule.class);
         for (DetectionRule rule : DetectionRule.values()) {
             all.put(rule, rule.defaultThreshold());
@@ -47,7 +52,7 @@ public record AuditRequirements(
         detection = Map.copyOf(all);
     }
 
-    /** With the job's key pinned only. */
+    /** With the job's key pinned only; never contained automatically. */
     public AuditRequirements(
             int retentionDays,
             boolean siemIntegration,
@@ -63,7 +68,8 @@ public record AuditRequirements(
                 detection,
                 jobKeyFingerprint,
                 "",
-                "");
+                "",
+                AutoContainment.NONE);
     }
 
     /** Without a pinned job key. */

@@ -2,6 +2,7 @@ package io.enclave.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -133,6 +134,7 @@ final class ConfigBinder {
             "ingest_key_fingerprint",
             "cli_key_fingerprint");
     private static final List<String> THRESHOLD_KEYS = List.of("count", "window");
+    private static final List<String> INCIDENT_RESPONSE_KEYS = List.of("contain", "after");
     private static final List<String> SECURITY_KEYS =
             List.of("network_isolation", "dedicated_processing", "additional_encryption");
     private static final List<String> PROCESSING_KEYS = List.of(
@@ -929,15 +931,42 @@ final class ConfigBinder {
                             given.integer("count", fallback.count(), 1, 1_000_000),
                             given.duration("window", fallback.window())));
         }
+        boolean siem = audit.bool("siem_integration", false);
+        // The plain form is the deadline alone; the structured form adds what `enclave respond` contains after it.
+        boolean structured = audit.node("incident_response")
+                .filter(n -> n instanceof MappingNode)
+                .isPresent();
+        YamlSection response = structured
+                ? audit.section("incident_response", INCIDENT_RESPONSE_KEYS)
+                : YamlSection.absent(
+                        yaml,
+                        audit.pathOf("incident_response"),
+                        audit.lineOf("incident_response"),
+                        INCIDENT_RESPONSE_KEYS);
+        Duration deadline = structured
+                ? response.duration("after", AuditRequirements.DEFAULT_INCIDENT_RESPONSE)
+                : audit.duration("incident_response", AuditRequirements.DEFAULT_INCIDENT_RESPONSE);
+        AutoContainment containment = AutoContainment.fromConfigValue(
+                        response.oneOf("contain", AutoContainment.configValues(), AutoContainment.NONE.configValue()))
+                .orElse(AutoContainment.NONE);
+        if (containment != AutoContainment.NONE && !siem) {
+            // enclave respond learns of alerts from the SIEM topic only: without it, contain would never act.
+            yaml.problem(
+                    response.pathOf("contain"),
+                    "has no effect without siem_integration: true (enclave respond reads the alerts from the SIEM"
+                            + " topic); set that, or remove contain",
+                    response.lineOf("contain"));
+        }
         return new AuditRequirements(
                 audit.integer("retention_days", DEFAULT_RETENTION_DAYS, 1, 36_500),
-                audit.bool("siem_integration", false),
+                siem,
                 monitoring,
-                audit.duration("incident_response", AuditRequirements.DEFAULT_INCIDENT_RESPONSE),
+                deadline,
                 thresholds,
                 keyFingerprint(audit, "job_key_fingerprint"),
                 keyFingerprint(audit, "ingest_key_fingerprint"),
-                keyFingerprint(audit, "cli_key_fingerprint"));
+                keyFingerprint(audit, "cli_key_fingerprint"),
+                containment);
     }
 
     /** A signer role's pinned first key, as {@code keys init} prints it; empty when not given. */

@@ -240,6 +240,57 @@ class TenantConfigValidationTest {
                                 + " a duration like 500ms, 5s, 2m, 1h or 7d (line 21)");
     }
 
+    @Test
+    void incidentResponseTakesAStructuredFormNamingWhatRespondContains() {
+        AuditRequirements structured =
+                parse(MINIMAL + """
+                    audit_requirements:
+                      siem_integration: true
+                      realtime_monitoring: true
+                      incident_response: {contain: publisher, after: 5m}
+                """).tenant("colorado_state").auditRequirements();
+        assertThat(structured.incidentResponse()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(structured.containment()).isEqualTo(AutoContainment.PUBLISHER);
+
+        AuditRequirements plain = parse(MINIMAL + """
+                    audit_requirements:
+                      siem_integration: true
+                      realtime_monitoring: true
+                      incident_response: 15m
+                """).tenant("colorado_state").auditRequirements();
+        assertThat(plain.incidentResponse()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(plain.containment()).isEqualTo(AutoContainment.NONE);
+    }
+
+    @Test
+    void structuredIncidentResponseMistakesAreReportedWithTheirPathAndLine() {
+        String yaml = MINIMAL + """
+                    audit_requirements:
+                      realtime_monitoring: true
+                      incident_response:
+                        contain: everything
+                        after: soon
+                        notify: ops
+                """;
+
+        assertThat(problems(yaml))
+                .containsExactly(
+                        "tenants.colorado_state.audit_requirements.incident_response.contain: 'everything' is not one"
+                                + " of publisher, job, readers, all (line 19)",
+                        "tenants.colorado_state.audit_requirements.incident_response.after: 'soon' is not a duration"
+                                + " like 500ms, 5s, 2m, 1h or 7d (line 20)",
+                        "tenants.colorado_state.audit_requirements.incident_response.notify: unknown key 'notify';"
+                                + " expected one of contain, after (line 21)");
+        assertThat(problems(MINIMAL + """
+                    audit_requirements:
+                      realtime_monitoring: true
+                      incident_response: {contain: all, after: 5m}
+                """))
+                .containsExactly("tenants.colorado_state.audit_requirements.incident_response.contain: has no effect"
+                        + " without siem_integration: true (enclave respond reads the alerts from the SIEM topic); set"
+                        + " that, or remove contain (line 18)");
+    }
+
     /** A key that only shapes real-time monitoring would be accepted and ignored without it. */
     @Test
     void detectionAndIncidentResponseNeedRealtimeMonitoring() {

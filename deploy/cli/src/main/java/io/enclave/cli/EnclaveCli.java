@@ -36,6 +36,8 @@ import picocli.CommandLine.ScopeType;
             QuarantineCommand.class,
             ReleaseCommand.class,
             StatusCommand.class,
+            AckCommand.class,
+            RespondCommand.class,
             io.enclave.cli.local.LocalTools.class,
             CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class

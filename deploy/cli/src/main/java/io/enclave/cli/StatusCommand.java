@@ -4,10 +4,13 @@ import io.enclave.cli.incident.JobPlacement;
 import io.enclave.cli.incident.OpenAlerts;
 import io.enclave.cli.incident.QuarantineFile;
 import io.enclave.cli.incident.QuarantineState;
+import io.enclave.cli.incident.TrustedSiemRecords;
 import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditUnavailableException;
-import io.enclave.jobs.audit.SiemTopicReader;
+import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.crypto.KeyUnavailableException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -21,15 +24,22 @@ import picocli.CommandLine.Spec;
 /**
  * {@code enclave status -c FILE [-t ID]}: per tenant, running or quarantined (since when, by
  * whom, why, from its quarantine record), and its open alerts with their deadlines, read from
- * the SIEM topic with the tenant's own Kafka login, as {@code audit verify --siem} reads it; and
- * where its job runs ({@link JobPlacement}: cluster and TaskManagers, from the Flink REST APIs).
+ * the SIEM topic as the admin ({@code --kafka-admin-config}; else with the tenant's own login, on a broker without
+ * ACLs). Only records that
+ * verify under the tenant's audit trust file count ({@link TrustedSiemRecords}); the others are counted in one
+ * warning line. An alert is open until an ack or a quarantine names it ({@link OpenAlerts}). And where
+ * its job runs ({@link JobPlacement}: cluster and TaskManagers, from the Flink REST APIs).
  */
 @Command(
         name = "status",
         description = {
             "Per tenant: running or quarantined (since when, why), and its open security alerts with their response"
                     + " deadlines, from the SIEM topic.",
-            "Exit codes: 0 shown; 2 invalid config or options; 3 a SIEM topic could not be read (the rest is shown)."
+            "An alert stays open until `enclave ack` or a quarantine names it; records on the SIEM topic that do not"
+                    + " verify under the tenant's audit trust file are ignored and counted in a WARNING line.",
+            "Exit codes: 0 shown; 1 records on the SIEM topic did not verify and were ignored (the rest is shown);"
+                    + " 2 invalid config or options; 3 a SIEM topic could not be read (the rest is shown); 4 a tenant's"
+                    + " audit trust file is missing or unreadable."
         })
 final class StatusCommand implements Callable<Integer> {
     @Spec
@@ -46,6 +56,10 @@ final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     FlinkClustersOption flink;
+
+    /** The admin who may read the shared SIEM topic, which tenants' logins may not on a broker with ACLs. */
+    @Mixin
+    AdminCredentials admin;
 
     @Override
     public Integer call() {
@@ -74,17 +88,31 @@ final class StatusCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                List<OpenAlerts.Alert> open =
-                        OpenAlerts.of(SiemTopicReader.read(config.global(), tenant, timeout.duration())
-                                .records());
+                TrustedSiemRecords trusted = TrustedSiemRecords.of(
+                        tenant.id(),
+                        SiemCopies.of(config, tenant, admin, timeout),
+                        AuditTrust.read(AuditSigning.trustFile(tenant)));
+                Optional<String> warning = trusted.warning(tenant.id());
+                if (warning.isPresent()) {
+                    out.println("  " + warning.get());
+                    exit = Math.max(exit, ExitCode.CHECK_FAILED);
+                }
+                List<OpenAlerts.Alert> open = OpenAlerts.of(trusted.records());
                 out.println("  open alerts: " + open.size());
                 for (OpenAlerts.Alert alert : open) {
                     out.println("    #" + alert.sequence() + " " + alert.rule() + ", respond by " + alert.respondBy()
                             + " (" + alert.due(now) + "): " + alert.detail());
                 }
+                if (!open.isEmpty()) {
+                    out.println("    acknowledge one: enclave ack -c " + configFile.file() + " -t " + tenant.id()
+                            + " --alert <#> --reason TEXT");
+                }
             } catch (AuditUnavailableException e) {
                 out.println("  alerts: unknown, " + e.getMessage());
-                exit = ExitCode.UNAVAILABLE;
+                exit = Math.max(exit, ExitCode.UNAVAILABLE);
+            } catch (KeyUnavailableException e) {
+                out.println("  alerts: unknown, " + e.getMessage());
+                exit = Math.max(exit, ExitCode.KEY_MATERIAL);
             }
         }
         return exit;

@@ -9,12 +9,13 @@ import io.enclave.config.TenantConfig;
 import io.enclave.jobs.SiemHeadSerializer;
 import io.enclave.operators.audit.AuditHead;
 import io.enclave.operators.audit.AuditJson;
-import io.enclave.operators.audit.AuditRecord;
 import io.enclave.sinks.AuditSiemComparison.SiemCopy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,7 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads one tenant's copy of its audit chain from the SIEM topic, for {@code audit verify --siem}:
+ * Reads one tenant's copy of its audit chain from the SIEM topic, for {@code audit verify --siem} and
+ * {@code status} (or several tenants' copies at once, for {@code respond}):
  * every partition from its beginning to the end offsets taken when the read starts, with
  * {@code isolation.level=read_committed} so an aborted write never counts, without a consumer
  * group (nothing is committed, nobody else's position moves). Lines keyed by another tenant are
@@ -59,6 +61,21 @@ public final class SiemTopicReader {
         Properties props = KafkaClientLogin.properties(global, login);
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
         props.setProperty(ConsumerConfig.CLIENT_ID_CONFIG, tenant.names().resourcePrefix() + "audit_verify_siem");
+        return read(global, props, List.of(tenant.id()), timeout).get(tenant.id());
+    }
+
+    /**
+     * The records and heads of each of {@code tenantIds} on {@code global.siem_topic}, in one pass, read with the
+     * client properties {@code login} (bootstrap servers and credentials: an operator's admin identity, which
+     * {@code enclave respond} uses, never a tenant job's); gives up after {@code timeout}.
+     *
+     * @throws AuditUnavailableException when the broker cannot be reached or the topic read in time
+     */
+    public static Map<String, SiemCopy> read(
+            GlobalSettings global, Properties login, Collection<String> tenantIds, Duration timeout)
+            throws AuditUnavailableException {
+        Properties props = new Properties();
+        props.putAll(login);
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.setProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
@@ -79,7 +96,7 @@ public final class SiemTopicReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            return readTo(consumer, end, tenant.id(), timeout);
+            return readTo(consumer, end, tenantIds, timeout);
         } catch (KafkaException e) {
             throw new AuditUnavailableException(
                     "cannot read the SIEM topic " + topic + " on " + global.kafkaBootstrapServers() + " within "
@@ -88,14 +105,17 @@ public final class SiemTopicReader {
         }
     }
 
-    private static SiemCopy readTo(
-            KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end, String tenantId, Duration timeout)
+    private static Map<String, SiemCopy> readTo(
+            KafkaConsumer<byte[], byte[]> consumer,
+            Map<TopicPartition, Long> end,
+            Collection<String> tenantIds,
+            Duration timeout)
             throws AuditUnavailableException {
         ObjectMapper json = new ObjectMapper();
-        List<AuditRecord> records = new ArrayList<>();
-        List<AuditHead> heads = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
-        byte[] key = tenantId.getBytes(StandardCharsets.UTF_8);
+        Map<String, SiemCopy> copies = new LinkedHashMap<>();
+        for (String tenantId : tenantIds) {
+            copies.put(tenantId, new SiemCopy(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!reached(consumer, end)) {
             if (System.nanoTime() > deadline) {
@@ -105,24 +125,24 @@ public final class SiemTopicReader {
                         null);
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (r.offset() >= end.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L)
-                        || !java.util.Arrays.equals(key, r.key())) {
+                SiemCopy copy = r.key() == null ? null : copies.get(new String(r.key(), StandardCharsets.UTF_8));
+                if (r.offset() >= end.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L) || copy == null) {
                     continue;
                 }
                 String where = r.topic() + "-" + r.partition() + "@" + r.offset();
                 try {
                     JsonNode n = json.readTree(r.value());
                     if (SiemHeadSerializer.KIND.equals(n.path("kind").asText())) {
-                        heads.add(head(n));
+                        copy.heads().add(head(n));
                     } else {
-                        records.add(AuditJson.readChained(n));
+                        copy.records().add(AuditJson.readChained(n));
                     }
                 } catch (IOException | IllegalArgumentException e) {
-                    unreadable.add(where + ": " + e.getMessage());
+                    copy.unreadable().add(where + ": " + e.getMessage());
                 }
             }
         }
-        return new SiemCopy(records, heads, unreadable);
+        return copies;
     }
 
     private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {

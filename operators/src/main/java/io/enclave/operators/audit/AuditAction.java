@@ -42,6 +42,11 @@ public enum AuditAction {
      * positions and the response deadline; only the tenant job records it.
      */
     SECURITY_ALERT,
+    /**
+     * {@code enclave ack}: an operator acknowledged one SECURITY_ALERT, which closes it; the record key
+     * names the alert ({@code alert/<its record id>}), the detail its sequence and the operator's reason.
+     */
+    ALERT_ACKNOWLEDGED,
     /** {@code enclave quarantine}: one containment step (Kafka ACL, job stop, account lock, ...) was taken. */
     QUARANTINE,
     /** {@code enclave release}: one step of a recorded quarantine was reversed. */

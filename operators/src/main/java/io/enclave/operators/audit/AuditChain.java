@@ -201,8 +201,16 @@ public final class AuditChain {
         }
         return switch (action) {
             case RECORD_REJECTED -> EnumSet.of(SignerRole.INGEST);
-            case KEYS_INIT, KEYS_ROTATE, KEYS_DESTROY, KEYS_SPLIT, DECRYPT, QUERY, AUDIT_PURGE, QUARANTINE, RELEASE ->
-                EnumSet.of(SignerRole.CLI);
+            case KEYS_INIT,
+                    KEYS_ROTATE,
+                    KEYS_DESTROY,
+                    KEYS_SPLIT,
+                    DECRYPT,
+                    QUERY,
+                    AUDIT_PURGE,
+                    QUARANTINE,
+                    RELEASE,
+                    ALERT_ACKNOWLEDGED -> EnumSet.of(SignerRole.CLI);
             case SIGNING_KEY_ROTATED -> EnumSet.allOf(SignerRole.class);
             default -> Set.of();
         };

@@ -215,6 +215,13 @@ public final class EnclaveDemo implements AutoCloseable {
         out.println("Incident drill (README: Detection and containment), from another shell while the demo runs:");
         out.printf("  ./enclave status -c %s --dev%n", configFile);
         out.printf(
+                "  ./enclave ack -c %s -t %s --alert <# from status> --reason \"drill\" --dev%n", configFile, tenant);
+        // The demo's broker has no ACLs, so an empty admin properties file (the config's bootstrap) is its admin.
+        out.printf(
+                "  ./enclave respond --once -c %s --kafka-admin-config /dev/null --dev"
+                        + "   (acts on tenants whose incident_response has contain)%n",
+                configFile);
+        out.printf(
                 "  ./enclave quarantine -c %s -t %s --reason \"drill\" --scope job --flink http://localhost:8081 --dev"
                         + " --dry-run%n",
                 configFile, tenant);
