@@ -5,14 +5,24 @@ import io.enclave.config.KafkaClientLogin;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
 import io.enclave.operators.record.RawEvent;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 
 /** Builds the Kafka source of one tenant: its own topics, its own group, its own principal. */
 public final class TenantKafkaSource {
+    /**
+     * The topic config of every topic a tenant job reads (data and audit topics): records carry the
+     * broker's append time, not a time their publisher chose, since detection runs on it.
+     */
+    public static final Map<String, String> BROKER_TIME =
+            Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name);
+
     private TenantKafkaSource() {}
 
     public static KafkaSource<RawEvent> create(GlobalSettings global, TenantConfig tenant) {

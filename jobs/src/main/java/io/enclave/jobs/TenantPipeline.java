@@ -269,20 +269,24 @@ public final class TenantPipeline {
     }
 
     /**
-     * Real-time detection over the audit stream before it is chained: event time and watermarks
-     * of its own (one generator, so every operator's records count), then the rules keyed by
-     * {@link DetectionKey}. Its SECURITY_ALERT records join the chain like any other.
+     * Real-time detection over the audit stream before it is chained: the records a rule counts,
+     * then event time and watermarks of their own, bounded by the wall clock ({@link AuditEventTime}),
+     * then the rules keyed by {@link DetectionKey}. One generator at parallelism 1 sees every input,
+     * so an idle partition or topic cannot hold the watermark back, and no idleness timeout is
+     * needed; only counted records move it, so the wall-clock times of summaries (sink flushes)
+     * cannot put the input's own times behind it while the job catches up on a backlog. Its
+     * SECURITY_ALERT records join the chain like any other.
      */
     private DataStream<AuditRecord> detect(DataStream<AuditRecord> auditStream, AuditContext audit, TenantNames names) {
         DetectionRules rules = DetectionRules.of(tenant.auditRequirements());
         return auditStream
-                .assignTimestampsAndWatermarks(AuditEventTime.watermarks())
-                .name(names.operatorName("detect_time"))
-                .uid(names.operatorUid("detect_time"))
-                .setParallelism(1)
                 .filter(new DetectionFilter(rules))
                 .name(names.operatorName("detect_filter"))
                 .uid(names.operatorUid("detect_filter"))
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(AuditEventTime.watermarks())
+                .name(names.operatorName("detect_time"))
+                .uid(names.operatorUid("detect_time"))
                 .setParallelism(1)
                 .keyBy(new DetectionKey(rules))
                 .process(new SecurityDetector(audit, rules, names.operatorName("detect")))

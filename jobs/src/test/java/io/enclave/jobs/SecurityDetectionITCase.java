@@ -57,6 +57,11 @@ class SecurityDetectionITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TENANT = "detect_alpha";
+    /** Attacked with a burst split across the boundary of an epoch-aligned window. */
+    private static final String STRADDLED = "detect_beta";
+    /** Attacked with a record stamped in the future ahead of its burst. */
+    private static final String FUTURE = "detect_gamma";
+
     private static final int THRESHOLD = 4;
 
     @TempDir
@@ -72,28 +77,38 @@ class SecurityDetectionITCase {
         kafka = EmbeddedKafka.start();
         database = EmbeddedMariaDb.shared();
         Path file = TenantYaml.global(kafka.bootstrapServers(), database.rootJdbcUrl())
-                .tenant(
-                        TENANT,
-                        t -> t.database("it_detect_alpha", "it_detect_alpha", "detect-alpha-db", "alpha_key")
-                                .keystore("keys/alpha.p12", "it-detect-alpha-keystore", "PKCS12")
-                                // A one-hour window, so the few seconds of the burst never straddle two windows.
-                                .section(
-                                        "audit_requirements",
-                                        "{siem_integration: true, realtime_monitoring: true, incident_response: 15m,"
-                                                + " detection: {cross_tenant_claims: {count: " + THRESHOLD
-                                                + ", window: 1h}}}")
-                                .section(
-                                        "processing",
-                                        "{batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1}"))
+                // A one-hour window, so the few seconds of the burst never straddle two windows.
+                .tenant(TENANT, t -> detecting(t, "alpha", "1h"))
+                // One minute, the window the straddling burst is split across.
+                .tenant(STRADDLED, t -> detecting(t, "beta", "1m"))
+                .tenant(FUTURE, t -> detecting(t, "gamma", "1h"))
                 .write(dir.resolve("tenants.yaml"));
         config = TenantConfigLoader.load(file, Map.of());
         tenant = config.tenant(TENANT);
         TestKeys.initialise(config.tenants());
-        try (Connection root = database.rootConnection()) {
-            FreshTenantDatabase.recreate(root, tenant);
+        // Topics as a broker creates them by default (CreateTime), not as provisioning does (LogAppendTime):
+        // the job must not trust the publisher's clock either way.
+        for (TenantConfig t : config.tenants()) {
+            try (Connection root = database.rootConnection()) {
+                FreshTenantDatabase.recreate(root, t);
+            }
+            kafka.createTopics(1, t.names().topics().toArray(String[]::new));
+            kafka.createTopics(1, t.names().auditTopic());
         }
-        kafka.createTopics(1, tenant.names().topics().toArray(String[]::new));
-        kafka.createTopics(1, config.global().siemTopic(), tenant.names().auditTopic());
+        kafka.createTopics(1, config.global().siemTopic());
+    }
+
+    private static TenantYaml.Tenant detecting(TenantYaml.Tenant t, String name, String window) {
+        return t.database("it_detect_" + name, "it_detect_" + name, "detect-" + name + "-db", name + "_key")
+                .keystore("keys/" + name + ".p12", "it-detect-" + name + "-keystore", "PKCS12")
+                .section(
+                        "audit_requirements",
+                        "{siem_integration: true, realtime_monitoring: true, incident_response: 15m,"
+                                + " detection: {cross_tenant_claims: {count: " + THRESHOLD
+                                + ", window: " + window + "}}}")
+                .section(
+                        "processing",
+                        "{batch_size: 200, batch_interval: 1s, checkpoint_interval: 1s, topic_partitions: 1}");
     }
 
     @AfterAll
@@ -162,7 +177,128 @@ class SecurityDetectionITCase {
         }
     }
 
+    /**
+     * Red team: {@code THRESHOLD - 1} claims at the end of one minute and as many at the start of the
+     * next are one burst, all within one window length, though no epoch-aligned one-minute window
+     * holds {@code THRESHOLD} of them. It raises exactly one alert, of the first {@code THRESHOLD}.
+     */
+    @Test
+    void aBurstStraddlingAWindowBoundaryRaisesExactlyOneAlert(@TempDir Path savepoints) throws Exception {
+        TenantConfig t = config.tenant(STRADDLED);
+        // The minute boundary passed a few seconds ago, so both halves are stamped within the last minute.
+        long now = awaitSecondOfMinute(5, 40);
+        long boundary = now - Math.floorMod(now, 60_000L);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < THRESHOLD - 1; i++) {
+            records.add(disaster(t, "it-before-" + i, "other_tenant", boundary - 900 + i));
+        }
+        for (int i = 0; i < THRESHOLD - 1; i++) {
+            records.add(disaster(t, "it-after-" + i, "other_tenant", boundary + 100 + i));
+        }
+
+        List<AuditRecord> alerts = attack(t, savepoints, 2 * (THRESHOLD - 1), () -> publish(records));
+
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.reason).isEqualTo("cross_tenant_claims");
+            assertThat(a.rowCount).isEqualTo(THRESHOLD);
+            assertThat(a.firstOffset).isZero();
+            assertThat(a.lastOffset).isEqualTo(THRESHOLD - 1);
+            assertThat(a.eventTime).isEqualTo(boundary + 100);
+        });
+    }
+
+    /**
+     * Red team: the publisher stamps one record (CreateTime, which the broker lets run up to an hour
+     * ahead) 50 minutes in the future, then sends a burst with honest stamps. Trusted, the stamp would
+     * carry the watermark past the burst, which would then be late and never counted.
+     */
+    @Test
+    void aRecordStampedInTheFutureDoesNotBlindDetectionToTheNextBurst(@TempDir Path savepoints) throws Exception {
+        TenantConfig t = config.tenant(FUTURE);
+        String topic = t.names().topic(StreamKind.DISASTERS);
+        long future = System.currentTimeMillis() + Duration.ofMinutes(50).toMillis();
+
+        List<AuditRecord> alerts = attack(t, savepoints, THRESHOLD, () -> {
+            publish(List.of(
+                    new ProducerRecord<>(topic, null, future, null, "{not json".getBytes(StandardCharsets.UTF_8))));
+            awaitRows(t, "SELECT COUNT(*) FROM audit_log WHERE reason = 'malformed'", 1);
+            // Past a few periodic watermarks, so the stamp has moved the watermark before the burst arrives.
+            Thread.sleep(1_000);
+            List<ProducerRecord<byte[], byte[]>> burst = new ArrayList<>();
+            for (int i = 0; i < THRESHOLD; i++) {
+                burst.add(disaster(t, "it-claim-" + i, "other_tenant", null));
+            }
+            publish(burst);
+        });
+
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.reason).isEqualTo("cross_tenant_claims");
+            assertThat(a.rowCount).isEqualTo(THRESHOLD);
+            assertThat(a.firstOffset).isEqualTo(1);
+            assertThat(a.lastOffset).isEqualTo(THRESHOLD);
+            // Its time, and so its deadline, come from the burst, not from the forged stamp.
+            assertThat(a.eventTime).isLessThan(future - Duration.ofMinutes(45).toMillis());
+        });
+    }
+
+    /** What an attack test does around its attack: publish with the tenant's job running, then its alerts. */
+    private interface Attack {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code t}'s job while {@code attack} publishes, until its {@code claims} cross-tenant
+     * rejections are chained and a few checkpoints more have passed (so an alert, and a second one,
+     * would have landed), stops it with a savepoint, and returns the tenant's alerts on the SIEM
+     * topic after checking the database holds as many.
+     */
+    private static List<AuditRecord> attack(TenantConfig t, Path savepoints, int claims, Attack attack)
+            throws Exception {
+        JobClient job =
+                TenantJob.environment(config.global(), t).executeAsync(t.names().jobName());
+        try {
+            attack.run();
+            awaitRows(t, "SELECT COUNT(*) FROM audit_log WHERE reason = 'cross_tenant'", claims);
+            Thread.sleep(4_000);
+        } finally {
+            job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
+        }
+        List<AuditRecord> alerts = SiemTopicReader.read(config.global(), t, Duration.ofSeconds(30)).records().stream()
+                .filter(r -> r.action == AuditAction.SECURITY_ALERT)
+                .toList();
+        assertThat(scalar(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'SECURITY_ALERT'"))
+                .isEqualTo(alerts.size());
+        return alerts;
+    }
+
+    private static void awaitRows(TenantConfig t, String countSql, long rows) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (scalar(t, countSql) < rows) {
+            assertThat(System.nanoTime()).as("the job audited: %s", countSql).isLessThan(deadline);
+            Thread.sleep(300);
+        }
+    }
+
+    /** Waits until the wall clock's second of the minute is in [from, to), and returns the time. */
+    private static long awaitSecondOfMinute(int from, int to) throws InterruptedException {
+        while (true) {
+            long now = System.currentTimeMillis();
+            long second = Math.floorMod(now, 60_000L) / 1000;
+            if (second >= from && second < to) {
+                return now;
+            }
+            Thread.sleep(200);
+        }
+    }
+
     private static ProducerRecord<byte[], byte[]> disaster(String id, String claimedTenant) {
+        return disaster(tenant, id, claimedTenant, null);
+    }
+
+    /** A disaster for {@code t}'s topic, stamped {@code timestamp} (CreateTime) or by the producer if null. */
+    private static ProducerRecord<byte[], byte[]> disaster(
+            TenantConfig t, String id, String claimedTenant, Long timestamp) {
         ObjectNode d = JSON.createObjectNode();
         d.put("id", id);
         d.put("femaDeclarationString", "DR-9999-CO");
@@ -174,7 +310,11 @@ class SecurityDetectionITCase {
             d.put("tenant_id", claimedTenant);
         }
         return new ProducerRecord<>(
-                tenant.names().topic(StreamKind.DISASTERS), d.toString().getBytes(StandardCharsets.UTF_8));
+                t.names().topic(StreamKind.DISASTERS),
+                null,
+                timestamp,
+                null,
+                d.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void publish(List<ProducerRecord<byte[], byte[]>> records) {
@@ -187,10 +327,14 @@ class SecurityDetectionITCase {
     }
 
     private static long scalar(String sql) throws SQLException {
+        return scalar(tenant, sql);
+    }
+
+    private static long scalar(TenantConfig t, String sql) throws SQLException {
         try (Connection root = database.rootConnection();
                 Statement st = root.createStatement();
                 ResultSet rs = st.executeQuery(sql.replace(
-                        "audit_log", SqlDialect.qualified(tenant.database().schema(), "audit_log")))) {
+                        "audit_log", SqlDialect.qualified(t.database().schema(), "audit_log")))) {
             rs.next();
             return rs.getLong(1);
         }

@@ -10,6 +10,7 @@ import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSignerFactory;
 import io.enclave.operators.record.RawEvent;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -34,13 +35,15 @@ public final class AuditTopic {
     /**
      * The topic as provisioning creates it: one partition, so submissions are chained in the
      * order they were made, and kept for the tenant's audit retention, so a job that is down
-     * for a while still chains every one of them when it comes back.
+     * for a while still chains every one of them when it comes back; stamped with the broker's
+     * time ({@link TenantKafkaSource#BROKER_TIME}), since a submitter's clock must not steer detection.
      */
     public static NewTopic definition(TenantConfig tenant, Optional<Short> replicationFactor) {
         long retentionMs =
                 Duration.ofDays(tenant.auditRequirements().retentionDays()).toMillis();
-        return new NewTopic(tenant.names().auditTopic(), Optional.of(1), replicationFactor)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs)));
+        Map<String, String> configs = new HashMap<>(TenantKafkaSource.BROKER_TIME);
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+        return new NewTopic(tenant.names().auditTopic(), Optional.of(1), replicationFactor).configs(configs);
     }
 
     /**

@@ -84,6 +84,13 @@ public final class DetectionRules implements Serializable {
         return rule == DetectionRule.READER_BURST ? rule.configKey() + "|" + r.principal : rule.configKey();
     }
 
+    /** The rule whose records are counted under {@code key}, a key made by {@link #key}. */
+    public DetectionRule ruleOf(String key) {
+        int principal = key.indexOf('|');
+        String rule = principal < 0 ? key : key.substring(0, principal);
+        return DetectionRule.fromConfigKey(rule).orElseThrow(() -> new IllegalArgumentException("no rule " + rule));
+    }
+
     public DetectionThreshold threshold(DetectionRule rule) {
         return thresholds.get(rule);
     }

@@ -102,7 +102,8 @@ class SecurityDetectorTest {
         assertThat(alert.eventTime).isEqualTo(T0 + 3_000);
         assertThat(alert.detail)
                 .isEqualTo("rule cross_tenant_claims: 3 events (threshold 3) in window "
-                        + java.time.Instant.ofEpochMilli(T0) + "/" + java.time.Instant.ofEpochMilli(T0 + MINUTE)
+                        + java.time.Instant.ofEpochMilli(T0 + 1_000) + "/"
+                        + java.time.Instant.ofEpochMilli(T0 + 1_000 + MINUTE)
                         + ", first " + Fixtures.DISASTERS_TOPIC + "-0@10, last " + Fixtures.DISASTERS_TOPIC
                         + "-0@12; respond by " + java.time.Instant.ofEpochMilli(T0 + 3_000 + 15 * MINUTE));
     }
@@ -122,15 +123,162 @@ class SecurityDetectorTest {
         assertThat(alerts().get(0).recordId).isNotEqualTo(alerts().get(1).recordId);
     }
 
+    /** A stamp in the past does not hide a record: behind the watermark, it is counted at the watermark. */
     @Test
-    void aRecordForAWindowTheWatermarkPassedIsLateAndNotCounted() throws Exception {
+    void aRecordBehindTheWatermarkIsCountedAtTheWatermark() throws Exception {
         harness = open(null);
         harness.processWatermark(T0 + MINUTE);
         for (int i = 0; i < 3; i++) {
             feed(crossTenant(i), T0 + i);
         }
 
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.rowCount).isEqualTo(3);
+            assertThat(a.eventTime).isEqualTo(T0 + MINUTE + 1);
+        });
+    }
+
+    /**
+     * Red team: two records at the end of one epoch-aligned minute and two at the start of the next
+     * are four within one minute; aligned windows would count two in each and never reach three.
+     */
+    @Test
+    void aBurstAcrossAnAlignedBoundaryAlertsOnce() throws Exception {
+        harness = open(null);
+        feed(crossTenant(0), T0 + MINUTE - 2);
+        feed(crossTenant(1), T0 + MINUTE - 1);
+        feed(crossTenant(2), T0 + MINUTE);
+        feed(crossTenant(3), T0 + MINUTE + 1);
+
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.rowCount).isEqualTo(3);
+            assertThat(a.firstOffset).isEqualTo(0);
+            assertThat(a.lastOffset).isEqualTo(2);
+            assertThat(a.eventTime).isEqualTo(T0 + MINUTE);
+        });
+    }
+
+    /** Exactly one window length apart is not within one window: no window holds three of these. */
+    @Test
+    void recordsSpreadOverMoreThanTheWindowNeverAlert() throws Exception {
+        harness = open(null);
+        for (int i = 0; i < 9; i++) {
+            feed(crossTenant(i), T0 + i * MINUTE / 2);
+            harness.processWatermark(T0 + i * MINUTE / 2 - 1);
+        }
+
         assertThat(alerts()).isEmpty();
+    }
+
+    /** A record arriving out of order, not yet behind the watermark, completes the burst it belongs to. */
+    @Test
+    void anOutOfOrderRecordCompletesTheBurst() throws Exception {
+        harness = open(null);
+        feed(crossTenant(0), T0);
+        feed(crossTenant(1), T0 + 40_000);
+        feed(crossTenant(2), T0 + 80_000);
+        assertThat(alerts()).isEmpty();
+
+        feed(crossTenant(3), T0 + 20_000);
+
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.firstOffset).isEqualTo(0);
+            assertThat(a.lastOffset).isEqualTo(1);
+            assertThat(a.eventTime).isEqualTo(T0 + 40_000);
+        });
+    }
+
+    /** Records appended in one batch share the broker's timestamp: still one alert, of the threshold. */
+    @Test
+    void manyRecordsAtOneMillisecondAlertOnce() throws Exception {
+        harness = open(null);
+        for (int i = 0; i < 10; i++) {
+            feed(crossTenant(i), T0 + 5);
+        }
+
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.rowCount).isEqualTo(3);
+            assertThat(a.firstOffset).isEqualTo(0);
+            assertThat(a.lastOffset).isEqualTo(2);
+        });
+    }
+
+    /**
+     * A burst that goes on: one alert, then quiet until a window length after its first record;
+     * records after that count afresh, so a sustained attack alerts again once per window.
+     */
+    @Test
+    void aSustainedBurstAlertsAgainOnlyAfterTheQuietTime() throws Exception {
+        harness = open(null);
+        for (int i = 0; i < 36; i++) {
+            feed(crossTenant(i), T0 + i * 5_000L);
+            harness.processWatermark(T0 + i * 5_000L - 1);
+        }
+
+        assertThat(alerts())
+                .extracting(a -> a.eventTime)
+                .containsExactly(T0 + 10_000, T0 + MINUTE + 10_000, T0 + 2 * MINUTE + 10_000);
+        assertThat(alerts()).extracting(a -> a.firstOffset).containsExactly(0L, 12L, 24L);
+        assertThat(alerts()).extracting(a -> a.recordId).doesNotHaveDuplicates();
+    }
+
+    /** Checkpoint in the middle of a burst that straddles a boundary, restore, and its rest raises the one alert. */
+    @Test
+    void aBurstRestoredHalfwayAlertsOnceWhenItCompletes() throws Exception {
+        harness = open(null);
+        feed(crossTenant(0), T0 + MINUTE - 2);
+        feed(crossTenant(1), T0 + MINUTE - 1);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0 + MINUTE);
+        harness.close();
+
+        harness = open(snapshot);
+        harness.processWatermark(T0 + MINUTE - 10);
+        feed(crossTenant(2), T0 + MINUTE + 1);
+        feed(crossTenant(3), T0 + MINUTE + 2);
+
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.rowCount).isEqualTo(3);
+            assertThat(a.firstOffset).isEqualTo(0);
+            assertThat(a.lastOffset).isEqualTo(2);
+        });
+    }
+
+    /** The quiet time after an alert is checkpointed too: restored in it, the burst's rest stays quiet. */
+    @Test
+    void aRestoreDuringTheQuietTimeStaysQuietThenCountsAfresh() throws Exception {
+        harness = open(null);
+        for (int i = 0; i < 3; i++) {
+            feed(crossTenant(i), T0 + i);
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0 + 10);
+        harness.close();
+
+        harness = open(snapshot);
+        for (int i = 3; i < 8; i++) {
+            feed(crossTenant(i), T0 + MINUTE - 8 + i);
+        }
+        assertThat(alerts()).isEmpty();
+        harness.processWatermark(T0 + MINUTE);
+        for (int i = 8; i < 11; i++) {
+            feed(crossTenant(i), T0 + MINUTE + i);
+        }
+
+        assertThat(alerts())
+                .singleElement()
+                .satisfies(a -> assertThat(a.firstOffset).isEqualTo(8));
+    }
+
+    /** A publisher's clock cannot move detection's time more than the allowed skew ahead of this one. */
+    @Test
+    void aTimeStampedInTheFutureIsBoundedByTheClock() {
+        AuditRecord r = crossTenant(0);
+        long year = Duration.ofDays(365).toMillis();
+        long before = System.currentTimeMillis();
+
+        long bounded = new AuditEventTime().extractTimestamp(r, before + year);
+
+        assertThat(bounded).isBetween(before, System.currentTimeMillis() + AuditEventTime.MAX_CLOCK_SKEW.toMillis());
+        assertThat(new AuditEventTime().extractTimestamp(r, T0)).isEqualTo(T0);
     }
 
     /** Checkpoint after the alert, restore, and the window's remaining records raise no second alert. */

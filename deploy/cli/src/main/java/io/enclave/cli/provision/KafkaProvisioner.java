@@ -4,6 +4,7 @@ import io.enclave.config.GlobalSettings;
 import io.enclave.config.KafkaCredentials;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantNames;
+import io.enclave.jobs.TenantKafkaSource;
 import io.enclave.jobs.audit.AuditTopic;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -239,40 +240,48 @@ public final class KafkaProvisioner {
     }
 
     /** The topic by which commands and the ingest job submit audit records to the tenant's chain. */
-    private Finding auditTopic(TenantConfig tenant) throws Exception {
+    private List<Finding> auditTopic(TenantConfig tenant) throws Exception {
         NewTopic wanted = AuditTopic.definition(tenant, Optional.empty());
         String topic = wanted.name();
-        String desired = "1 partition, retention.ms " + wanted.configs().get(TopicConfig.RETENTION_MS_CONFIG);
+        String desired = "1 partition, retention.ms " + wanted.configs().get(TopicConfig.RETENTION_MS_CONFIG) + ", "
+                + describe(TenantKafkaSource.BROKER_TIME);
         Optional<TopicDescription> live = describeTopic(topic);
         if (live.isEmpty()) {
-            return new Finding(
+            return List.of(new Finding(
                     tenant.id(),
                     LAYER,
                     "topic " + topic,
                     Drift.MISSING,
                     desired,
-                    () -> admin.createTopics(List.of(wanted)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                    () -> admin.createTopics(List.of(wanted)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
         }
+        List<Finding> findings = new ArrayList<>();
         if (live.get().partitions().size() != 1) {
-            return Finding.unexpected(
+            findings.add(Finding.unexpected(
                     tenant.id(),
                     LAYER,
                     "topic " + topic,
                     live.get().partitions().size()
-                            + " partitions: submissions on different partitions may be chained out of order");
+                            + " partitions: submissions on different partitions may be chained out of order"));
+        } else {
+            findings.add(Finding.inSync(tenant.id(), LAYER, "topic " + topic, desired));
         }
-        return Finding.inSync(tenant.id(), LAYER, "topic " + topic, desired);
+        topicConfig(tenant, topic, TenantKafkaSource.BROKER_TIME).ifPresent(findings::add);
+        return findings;
     }
 
     private List<Finding> topics(TenantConfig tenant) throws Exception {
         TenantNames names = tenant.names();
         int partitions = tenant.processing().topicPartitions();
         String maxMessageBytes = Integer.toString(tenant.processing().maxMessageBytes() + BATCH_OVERHEAD_BYTES);
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes);
+        configs.putAll(TenantKafkaSource.BROKER_TIME);
         List<Finding> findings = new ArrayList<>();
         if (tenant.auditRequirements().siemIntegration() && siemTopicPlanned.add(global.siemTopic())) {
             findings.add(siemTopic(tenant));
         }
-        findings.add(auditTopic(tenant));
+        findings.addAll(auditTopic(tenant));
         for (String topic : names.topics()) {
             Optional<TopicDescription> live = describeTopic(topic);
             if (live.isEmpty()) {
@@ -281,9 +290,9 @@ public final class KafkaProvisioner {
                         LAYER,
                         "topic " + topic,
                         Drift.MISSING,
-                        partitions + " partitions, max.message.bytes " + maxMessageBytes,
+                        partitions + " partitions, " + describe(configs),
                         () -> admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())
-                                        .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes))))
+                                        .configs(configs)))
                                 .all()
                                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
                 continue;
@@ -309,30 +318,50 @@ public final class KafkaProvisioner {
             } else {
                 findings.add(Finding.inSync(tenant.id(), LAYER, "topic " + topic, partitions + " partitions"));
             }
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config config = admin.describeConfigs(List.of(resource))
-                    .all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .get(resource);
-            ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            String liveMax = entry == null ? "" : entry.value();
-            if (!maxMessageBytes.equals(liveMax)) {
-                findings.add(new Finding(
-                        tenant.id(),
-                        LAYER,
-                        "topic-config " + topic,
-                        Drift.DIFFERS,
-                        "max.message.bytes " + liveMax + " -> " + maxMessageBytes,
-                        () -> admin.incrementalAlterConfigs(Map.of(
-                                        resource,
-                                        List.of(new AlterConfigOp(
-                                                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes),
-                                                AlterConfigOp.OpType.SET))))
-                                .all()
-                                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
-            }
+            topicConfig(tenant, topic, configs).ifPresent(findings::add);
         }
         return findings;
+    }
+
+    /**
+     * The drift of a topic's {@code desired} configs, each set (incrementalAlterConfigs) if it
+     * differs: a topic made before provisioning, or by hand, keeps CreateTime otherwise.
+     */
+    private Optional<Finding> topicConfig(TenantConfig tenant, String topic, Map<String, String> desired)
+            throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(List.of(resource))
+                .all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .get(resource);
+        List<String> changes = new ArrayList<>();
+        List<AlterConfigOp> ops = new ArrayList<>();
+        desired.forEach((key, value) -> {
+            ConfigEntry entry = config.get(key);
+            String live = entry == null ? "" : entry.value();
+            if (!value.equals(live)) {
+                changes.add(key + " " + live + " -> " + value);
+                ops.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+            }
+        });
+        if (ops.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding(
+                tenant.id(),
+                LAYER,
+                "topic-config " + topic,
+                Drift.DIFFERS,
+                String.join(", ", changes),
+                () -> admin.incrementalAlterConfigs(Map.of(resource, ops))
+                        .all()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+    }
+
+    private static String describe(Map<String, String> configs) {
+        List<String> parts = new ArrayList<>();
+        configs.forEach((key, value) -> parts.add(key + " " + value));
+        return String.join(", ", parts);
     }
 
     private Optional<TopicDescription> describeTopic(String topic) throws Exception {

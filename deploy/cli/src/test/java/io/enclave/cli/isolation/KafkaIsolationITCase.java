@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
@@ -29,6 +31,8 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -36,6 +40,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -434,6 +439,107 @@ class KafkaIsolationITCase {
     }
 
     // ---- clients acting as a principal ----
+
+    /**
+     * Detection runs on the times of the records a tenant job reads. Provisioned topics carry the
+     * broker's append time, so a publisher that stamps a record 50 minutes ahead (within what
+     * CreateTime lets it) sets no record's time; a topic set back to CreateTime is reported and repaired.
+     */
+    @Test
+    @Order(6)
+    void tenantTopicsCarryTheBrokersTimeNotThePublishersAndProvisionRepairsDrift() throws Exception {
+        TenantConfig a = fixture.alpha();
+        String topic = a.names().topic(StreamKind.DISASTERS);
+        List<String> topics =
+                List.of(topic, a.names().topic(StreamKind.WEATHER), a.names().auditTopic());
+        for (String t : topics) {
+            assertThat(timestampType(t)).as(t).isEqualTo("LogAppendTime");
+        }
+
+        long forged = System.currentTimeMillis() + Duration.ofMinutes(50).toMillis();
+        eventually(() -> sendStamped(IsolationFixture.scram(kafka, a.kafkaPublisher()), topic, "ahead", forged));
+        ConsumerRecord<String, String> read = readRecords(IsolationFixture.scram(kafka, a.kafka()), topic).stream()
+                .filter(r -> "ahead".equals(r.value()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(read.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+        assertThat(read.timestamp()).isLessThan(forged - Duration.ofMinutes(45).toMillis());
+
+        // A topic made or altered by hand keeps, or gets back, the publisher's time.
+        AlterConfigOp createTime = new AlterConfigOp(
+                new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"), AlterConfigOp.OpType.SET);
+        kafka.admin()
+                .incrementalAlterConfigs(Map.of(
+                        new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(createTime),
+                        new ConfigResource(ConfigResource.Type.TOPIC, a.names().auditTopic()), List.of(createTime)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        IsolationFixture.Run dryRun = fixture.provisionKafka("--dry-run");
+        assertThat(dryRun.lines("DIFFERS").stream().filter(l -> l.contains("topic-config")))
+                .as(dryRun.toString())
+                .hasSize(2)
+                .anySatisfy(l -> assertThat(l)
+                        .contains("topic-config " + topic)
+                        .contains("message.timestamp.type CreateTime -> LogAppendTime"))
+                .anySatisfy(l -> assertThat(l)
+                        .contains("topic-config " + a.names().auditTopic())
+                        .contains("message.timestamp.type CreateTime -> LogAppendTime"));
+        assertThat(timestampType(topic)).isEqualTo("CreateTime");
+
+        IsolationFixture.Run repair = fixture.provisionKafka();
+        assertThat(repair.lines("CHANGED").stream().filter(l -> l.contains("topic-config")))
+                .as(repair.toString())
+                .hasSize(2);
+        for (String t : topics) {
+            assertThat(timestampType(t)).as(t).isEqualTo("LogAppendTime");
+        }
+    }
+
+    private static String timestampType(String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return kafka.admin()
+                .describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource)
+                .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG)
+                .value();
+    }
+
+    private static Void sendStamped(Map<String, Object> login, String topic, String value, long timestamp)
+            throws Exception {
+        Map<String, Object> props = new HashMap<>(login);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, null, timestamp, null, value))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        return null;
+    }
+
+    /** Every record of {@code topic}, with its timestamp and timestamp type. */
+    private static List<ConsumerRecord<String, String>> readRecords(Map<String, Object> login, String topic) {
+        Map<String, Object> props = new HashMap<>(login);
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> records = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+            return records;
+        }
+    }
 
     /** What a producer or consumer does once new users and ACLs have reached the broker. */
     @FunctionalInterface

@@ -1,10 +1,11 @@
 package io.enclave.operators.detect;
 
 /**
- * What one detection key has counted in one event-time window: how many, the first and last
- * input positions, and whether the window already raised its alert. A Flink POJO in keyed state.
+ * What one detection key counted at one event-time millisecond: how many records, and the input
+ * positions of the first and last of them. Records appended in one batch share the broker's
+ * timestamp, so one millisecond may hold many. A Flink POJO in keyed state.
  */
-public class WindowTally {
+public class TimeTally {
     public long count;
     public String firstTopic;
     public int firstPartition;
@@ -12,9 +13,8 @@ public class WindowTally {
     public String lastTopic;
     public int lastPartition;
     public long lastOffset;
-    public boolean alerted;
 
-    public WindowTally() {}
+    public TimeTally() {}
 
     /** Counts one more record at {@code topic}/{@code partition}/{@code offset}. */
     void add(AuditRecordPosition at) {
