@@ -10,12 +10,9 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
-import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.jobs.audit.OperatingSystemUser;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
-import io.enclave.operators.audit.AuditSigning;
-import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
@@ -140,7 +137,7 @@ final class QuarantineCommand implements Callable<Integer> {
         state.scope = scope.name().toLowerCase(java.util.Locale.ROOT);
         state.since = Instant.now().toString();
         state.by = OperatingSystemUser.name();
-        try (AuditSubmitter audit = auditSubmitter(config, tenant)) {
+        try (AuditSubmitter audit = admin.auditSubmitter(config, tenant, timeout, "enclave-quarantine-audit")) {
             file.write(state);
             audit.submit(AuditSubmitter.commandRecord(
                     tenant,
@@ -213,21 +210,6 @@ final class QuarantineCommand implements Callable<Integer> {
             }
         }
         return plan;
-    }
-
-    /**
-     * The tenant's audit submitter. With the Kafka admin's credentials it logs in as the admin, as it must once the
-     * publisher is denied its audit topic; without them (scope job or readers) as the publisher, as every command.
-     */
-    private AuditSubmitter auditSubmitter(EnclaveConfig config, TenantConfig tenant) throws Exception {
-        if (!admin.hasKafka()) {
-            return KafkaAuditSubmitter.open(
-                    config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration());
-        }
-        java.util.Properties login = new java.util.Properties();
-        login.putAll(admin.kafkaAdminProperties(config, "enclave-quarantine-audit", timeout));
-        return KafkaAuditSubmitter.open(
-                config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration(), login);
     }
 
     private Optional<String> missingPrerequisite(EnclaveConfig config, TenantConfig tenant) {

@@ -14,11 +14,8 @@ import io.enclave.jobs.TenantJobSettings;
 import io.enclave.jobs.TenantKafkaSource;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
-import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
-import io.enclave.operators.audit.AuditSigning;
-import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.TenantDatabase;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -28,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.rest.RestClusterClient;
@@ -118,7 +114,7 @@ final class ReleaseCommand implements Callable<Integer> {
         }
         timeout.waitingFor(
                 err, spec.qualifiedName(), "the audit topic " + tenant.names().auditTopic());
-        try (AuditSubmitter audit = auditSubmitter(config, tenant)) {
+        try (AuditSubmitter audit = admin.auditSubmitter(config, tenant, timeout, "enclave-release-audit")) {
             List<QuarantineState.Step> newestFirst = new ArrayList<>(state.steps);
             Collections.reverse(newestFirst);
             for (QuarantineState.Step step : newestFirst) {
@@ -237,18 +233,6 @@ final class ReleaseCommand implements Callable<Integer> {
             }
         }
         return problems;
-    }
-
-    /** As quarantine's: as the Kafka admin when given, since the publisher may be denied its audit topic. */
-    private AuditSubmitter auditSubmitter(EnclaveConfig config, TenantConfig tenant) throws Exception {
-        if (!admin.hasKafka()) {
-            return KafkaAuditSubmitter.open(
-                    config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration());
-        }
-        Properties login = new Properties();
-        login.putAll(admin.kafkaAdminProperties(config, "enclave-release-audit", timeout));
-        return KafkaAuditSubmitter.open(
-                config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration(), login);
     }
 
     private String reverse(EnclaveConfig config, TenantConfig tenant, QuarantineState.Step step) throws Exception {
