@@ -2,12 +2,19 @@ package io.enclave.cli;
 
 import io.enclave.cli.provision.KafkaAdminConfig;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.TenantConfig;
+import io.enclave.jobs.audit.AuditSubmitter;
+import io.enclave.jobs.audit.AuditUnavailableException;
+import io.enclave.jobs.audit.KafkaAuditSubmitter;
+import io.enclave.operators.audit.AuditSigning;
+import io.enclave.operators.audit.SignerRole;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +64,23 @@ final class AdminCredentials {
         map.putIfAbsent(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int)
                 Math.min(timeout.duration().toMillis(), 30_000));
         return map;
+    }
+
+    /**
+     * The tenant's audit submitter for a command that contains or releases it: as the Kafka admin when its
+     * credentials are given, since a quarantine denies the publisher its audit topic; else as the publisher, as
+     * every command. Signed with the CLI key either way.
+     */
+    AuditSubmitter auditSubmitter(EnclaveConfig config, TenantConfig tenant, TimeoutOption timeout, String clientId)
+            throws IOException, AuditUnavailableException {
+        if (!hasKafka()) {
+            return KafkaAuditSubmitter.open(
+                    config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration());
+        }
+        Properties login = new Properties();
+        login.putAll(kafkaAdminProperties(config, clientId, timeout));
+        return KafkaAuditSubmitter.open(
+                config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration(), login);
     }
 
     /** A connection as the database admin, giving up after {@code timeout}. */

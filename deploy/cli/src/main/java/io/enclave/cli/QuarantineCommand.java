@@ -1,5 +1,6 @@
 package io.enclave.cli;
 
+import io.enclave.cli.incident.DatabaseGrantees;
 import io.enclave.cli.incident.FlinkJobs;
 import io.enclave.cli.incident.PublisherDenial;
 import io.enclave.cli.incident.QuarantineFile;
@@ -9,12 +10,9 @@ import io.enclave.config.EnclaveConfig;
 import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
-import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.jobs.audit.OperatingSystemUser;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
-import io.enclave.operators.audit.AuditSigning;
-import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.TenantDatabase;
 import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
@@ -28,7 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
 import picocli.CommandLine.Command;
@@ -39,17 +37,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code enclave quarantine -c FILE -t ID --reason TEXT [--scope publisher|job|readers|all] [--dry-run]}:
- * contains one tenant without losing data or keys. Its publisher is denied WRITE on its data
- * topics, its processing and ingest jobs are stopped with a savepoint, and its database accounts
- * are locked; each step is recorded in {@link QuarantineFile} as it is taken (so {@code release}
- * reverses exactly what was done) and submitted to the tenant's audit trail. Keys are never
- * touched, and no other tenant's resource is named by any step.
+ * contains one tenant without losing data or keys. Its publisher is denied everything on every
+ * resource pattern provisioning allows it (its topics, audit topic included, and its
+ * transactional ids), its processing and ingest jobs are stopped with a savepoint without
+ * draining, and every database account the server shows with a grant on its database is locked;
+ * each step is recorded in {@link QuarantineFile} as it is taken (so {@code release} reverses
+ * exactly what was done) and submitted to the tenant's audit trail, as the Kafka admin once the
+ * publisher is denied. Keys are never touched, and no other tenant's resource is named by any step.
  */
 @Command(
         name = "quarantine",
         description = {
-            "Contain one tenant: DENY WRITE ACL for its publisher, its jobs stopped with a savepoint, its database"
-                    + " accounts locked. Every step is audited and recorded beside the tenant's key store, so"
+            "Contain one tenant: DENY ALL ACLs for its publisher on every resource its ALLOWs name (topics, audit"
+                    + " topic, transactional ids), its jobs stopped with a savepoint (not drained), every database"
+                    + " account with a grant on its database locked (those locked already are recorded and stay"
+                    + " locked). Every step is audited and recorded beside the tenant's key store, so"
                     + " `enclave release` reverses exactly what was done. Keys are never destroyed.",
             "Exit codes: 0 contained (or the plan shown); 1 already quarantined; 2 invalid config or options;"
                     + " 3 the audit topic, broker, cluster or database unreachable (the steps taken so far are recorded)."
@@ -117,8 +119,8 @@ final class QuarantineCommand implements Callable<Integer> {
         }
         TenantDatabase database =
                 new TenantDatabase(tenant, Dialects.of(config.global().databaseDialect()));
-        List<String> plan = plan(tenant, database);
         if (dryRun) {
+            List<String> plan = plan(config, tenant, database);
             plan.forEach(step -> out.println("would " + step));
             return ExitCode.OK;
         }
@@ -135,8 +137,7 @@ final class QuarantineCommand implements Callable<Integer> {
         state.scope = scope.name().toLowerCase(java.util.Locale.ROOT);
         state.since = Instant.now().toString();
         state.by = OperatingSystemUser.name();
-        try (AuditSubmitter audit = KafkaAuditSubmitter.open(
-                config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration())) {
+        try (AuditSubmitter audit = admin.auditSubmitter(config, tenant, timeout, "enclave-quarantine-audit")) {
             file.write(state);
             audit.submit(AuditSubmitter.commandRecord(
                     tenant,
@@ -154,7 +155,7 @@ final class QuarantineCommand implements Callable<Integer> {
                     stopJobs(tenant, steps);
                 }
                 if (scope.covers(Scope.READERS)) {
-                    lockAccounts(config, database, steps);
+                    lockAccounts(config, tenant, steps);
                 }
             } catch (AuditUnavailableException e) {
                 throw e;
@@ -174,17 +175,39 @@ final class QuarantineCommand implements Callable<Integer> {
         }
     }
 
-    private List<String> plan(TenantConfig tenant, TenantDatabase database) {
+    /**
+     * What a quarantine would do. The accounts come from the server when the admin's credentials are given (read
+     * only), else from the config, with a line saying the server's list is what counts.
+     */
+    private List<String> plan(EnclaveConfig config, TenantConfig tenant, TenantDatabase database) throws Exception {
         List<String> plan = new ArrayList<>();
         if (scope.covers(Scope.PUBLISHER)) {
             PublisherDenial.bindings(tenant).forEach(b -> plan.add("add acl " + PublisherDenial.describe(b)));
+            plan.add("submit the audit records of this quarantine as the Kafka admin (the publisher is denied its"
+                    + " audit topic)");
         }
         if (scope.covers(Scope.JOB)) {
-            plan.add("stop job " + tenant.names().jobName() + " with a savepoint");
+            plan.add("stop job " + tenant.names().jobName() + " with a savepoint, without draining (event-time windows"
+                    + " stay open in the savepoint)");
             plan.add("stop job " + tenant.names().ingestJobName() + " with a savepoint, if it runs");
         }
         if (scope.covers(Scope.READERS)) {
-            database.accounts().forEach(a -> plan.add("lock database account " + a));
+            if (admin.hasDatabase() && config.global().databaseDialect() == DatabaseDialect.MYSQL) {
+                try (Connection db = admin.database(config, timeout)) {
+                    for (String account :
+                            DatabaseGrantees.of(db, tenant.database().schema())) {
+                        plan.add(
+                                DatabaseGrantees.isLocked(db, account)
+                                        ? "leave database account " + account
+                                                + " locked (locked already; release keeps it so)"
+                                        : "lock database account " + account);
+                    }
+                }
+            } else {
+                database.accounts().forEach(a -> plan.add("lock database account " + a));
+                plan.add("lock every other account the server shows with a grant on "
+                        + tenant.database().schema() + " (give --db-admin-user to list them)");
+            }
         }
         return plan;
     }
@@ -219,7 +242,7 @@ final class QuarantineCommand implements Callable<Integer> {
     }
 
     private void stopJobs(TenantConfig tenant, Steps steps) throws Exception {
-        try (ClusterClient<?> client = flink.client()) {
+        try (RestClusterClient<?> client = flink.client()) {
             FlinkJobs jobs = new FlinkJobs(client, timeout.duration().multipliedBy(4));
             for (String[] job : List.of(
                     new String[] {"tenant_job", tenant.names().jobName()},
@@ -235,14 +258,23 @@ final class QuarantineCommand implements Callable<Integer> {
                         job[1],
                         savepoint,
                         id.get().toHexString(),
-                        "stopped with savepoint " + savepoint + ": job ");
+                        "stopped with savepoint " + savepoint + " (not drained): job ");
             }
         }
     }
 
-    private void lockAccounts(EnclaveConfig config, TenantDatabase database, Steps steps) throws Exception {
+    /**
+     * Locks every account the server shows with a grant on the tenant's database, the config's and any other (a
+     * reader dropped from the config keeps its grants). One locked already stays locked and is recorded as such, so
+     * the release does not unlock what the quarantine found locked.
+     */
+    private void lockAccounts(EnclaveConfig config, TenantConfig tenant, Steps steps) throws Exception {
         try (Connection db = admin.database(config, timeout)) {
-            for (String account : database.accounts()) {
+            for (String account : DatabaseGrantees.of(db, tenant.database().schema())) {
+                if (DatabaseGrantees.isLocked(db, account)) {
+                    steps.alreadyLocked(account);
+                    continue;
+                }
                 try (Statement st = db.createStatement()) {
                     st.execute(TenantDatabase.lockStatement(account));
                 }
@@ -254,7 +286,7 @@ final class QuarantineCommand implements Callable<Integer> {
 
     /** A lock refuses new logins only: the account's open sessions are closed too. */
     private static int killSessions(Connection db, String account) throws Exception {
-        String user = account.substring(1, account.indexOf("'@'"));
+        String user = DatabaseGrantees.user(account);
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement ps =
                 db.prepareStatement("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?")) {
@@ -300,6 +332,16 @@ final class QuarantineCommand implements Callable<Integer> {
             String line = what + target;
             audit.submit(AuditSubmitter.commandRecord(
                     tenant, AuditAction.QUARANTINE, AuditOutcome.SUCCESS, "quarantine", kind, line));
+            out.println(line);
+        }
+
+        /** An account found locked: recorded and audited, and no step, so release leaves it locked. */
+        void alreadyLocked(String account) throws AuditUnavailableException {
+            state.alreadyLocked.add(account);
+            file.write(state);
+            String line = "locked already, left locked (release keeps it so): account " + account;
+            audit.submit(AuditSubmitter.commandRecord(
+                    tenant, AuditAction.QUARANTINE, AuditOutcome.SUCCESS, "quarantine", "db_account_locked", line));
             out.println(line);
         }
 

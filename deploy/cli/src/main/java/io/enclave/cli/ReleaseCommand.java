@@ -1,5 +1,7 @@
 package io.enclave.cli;
 
+import io.enclave.cli.incident.DatabaseGrantees;
+import io.enclave.cli.incident.FlinkJobs;
 import io.enclave.cli.incident.PublisherDenial;
 import io.enclave.cli.incident.QuarantineFile;
 import io.enclave.cli.incident.QuarantineState;
@@ -12,13 +14,9 @@ import io.enclave.jobs.TenantJobSettings;
 import io.enclave.jobs.TenantKafkaSource;
 import io.enclave.jobs.audit.AuditSubmitter;
 import io.enclave.jobs.audit.AuditUnavailableException;
-import io.enclave.jobs.audit.KafkaAuditSubmitter;
 import io.enclave.operators.audit.AuditAction;
 import io.enclave.operators.audit.AuditOutcome;
-import io.enclave.operators.audit.AuditSigning;
-import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.TenantDatabase;
-import io.enclave.sinks.dialect.Dialects;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -28,6 +26,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code enclave release -c FILE -t ID}: reverses exactly what the tenant's recorded quarantine
- * did, newest step first: unlocks the accounts it locked, resumes each job it stopped from that
- * job's savepoint (so every event published before the quarantine, still unread in Kafka, is
+ * did, newest step first, once the record is checked against the servers (see {@link #foreignSteps}
+ * and {@link #jobProblems}): unlocks the accounts it locked (not those it found locked), resumes each
+ * job it stopped from that job's savepoint (so every event published before the quarantine, still unread in Kafka, is
  * processed now, and nothing processed before is processed twice), and removes the DENY ACLs it
  * added. Each step is audited; the record is then kept as history and the tenant counts as running.
  */
@@ -51,8 +52,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Reverse a tenant's recorded quarantine: unlock its accounts, resume its jobs from their savepoints,"
                     + " remove the publisher's DENY ACLs. Every step is audited.",
-            "Exit codes: 0 released; 1 not quarantined; 2 invalid config or options; 3 the audit topic, broker,"
-                    + " cluster or database unreachable (the steps not yet reversed stay recorded)."
+            "Before anything is reversed, the record is checked: every ACL and account must be the tenant's, no job"
+                    + " of the tenant may be running already, and each savepoint must be the last one its job completed"
+                    + " per Flink's checkpoint history.",
+            "Exit codes: 0 released; 1 not quarantined, a job of the tenant already running, or a record release"
+                    + " refuses (nothing reversed); 2 invalid config or options; 3 the audit topic, broker, cluster or"
+                    + " database unreachable (the steps not yet reversed stay recorded)."
         })
 final class ReleaseCommand implements Callable<Integer> {
     @Spec
@@ -90,16 +95,26 @@ final class ReleaseCommand implements Callable<Integer> {
             return ExitCode.CHECK_FAILED;
         }
         QuarantineState state = recorded.get();
-        List<String> foreign = foreignSteps(config, tenant, state);
+        if (state.steps.stream().anyMatch(s -> "db_account".equals(s.kind)) && !admin.hasDatabase()) {
+            err.println("release: unlocking database accounts needs admin credentials: --db-admin-user (or"
+                    + " ENCLAVE_DB_ADMIN_USER) and --db-admin-password-file or ENCLAVE_DB_ADMIN_PASSWORD");
+            return ExitCode.USAGE;
+        }
+        List<String> foreign = foreignSteps(config, tenant, state, grantees(config, tenant, state));
         if (!foreign.isEmpty()) {
             foreign.forEach(problem -> err.println("release of " + tenant.id() + " refused: " + file.path() + " "
                     + problem + "; nothing was reversed"));
             return ExitCode.CHECK_FAILED;
         }
+        List<String> jobProblems = jobProblems(state);
+        if (!jobProblems.isEmpty()) {
+            jobProblems.forEach(problem ->
+                    err.println("release of " + tenant.id() + " refused: " + problem + "; nothing was reversed"));
+            return ExitCode.CHECK_FAILED;
+        }
         timeout.waitingFor(
                 err, spec.qualifiedName(), "the audit topic " + tenant.names().auditTopic());
-        try (AuditSubmitter audit = KafkaAuditSubmitter.open(
-                config.global(), tenant, AuditSigning.factory(tenant, SignerRole.CLI), timeout.duration())) {
+        try (AuditSubmitter audit = admin.auditSubmitter(config, tenant, timeout, "enclave-release-audit")) {
             List<QuarantineState.Step> newestFirst = new ArrayList<>(state.steps);
             Collections.reverse(newestFirst);
             for (QuarantineState.Step step : newestFirst) {
@@ -141,17 +156,19 @@ final class ReleaseCommand implements Callable<Integer> {
     /**
      * The steps of the record that are not the tenant's own, each as one line. The record sits beside the key store
      * and nothing signs it, so whoever can write there could otherwise have release unlock, re-allow or resume
-     * anything in the admin's name: another tenant's account or ACL, or SQL spliced into an account name. Every target
-     * must be one that quarantine derives from the config for this tenant, and a savepoint one that Flink named after
-     * the stopped job.
+     * anything in the admin's name: another tenant's account or ACL, or SQL spliced into an account name. An ACL must
+     * be one that quarantine derives from the config for this tenant, an account one of {@code grantees} (those the
+     * server shows with a grant on the tenant's database, quoted as quarantine quoted them) and never one quarantine
+     * found locked already, and a job the tenant's; its savepoint is checked against Flink by {@link #jobProblems}.
      */
-    static List<String> foreignSteps(EnclaveConfig config, TenantConfig tenant, QuarantineState state) {
+    static List<String> foreignSteps(
+            EnclaveConfig config, TenantConfig tenant, QuarantineState state, List<String> grantees) {
         List<String> problems = new ArrayList<>();
         if (!tenant.id().equals(state.tenant)) {
             problems.add("is the record of tenant '" + state.tenant + "'");
         }
         List<String> accounts =
-                new TenantDatabase(tenant, Dialects.of(config.global().databaseDialect())).accounts();
+                grantees.stream().filter(a -> !state.alreadyLocked.contains(a)).toList();
         List<String> denials = PublisherDenial.bindings(tenant).stream()
                 .map(PublisherDenial::describe)
                 .toList();
@@ -159,10 +176,8 @@ final class ReleaseCommand implements Callable<Integer> {
             boolean own = switch (step.kind == null ? "" : step.kind) {
                 case "db_account" -> accounts.contains(step.target);
                 case "publisher_acl" -> denials.contains(step.target);
-                case "tenant_job" ->
-                    tenant.names().jobName().equals(step.target) && isSavepointOf(step.savepoint, step.jobId);
-                case "ingest_job" ->
-                    tenant.names().ingestJobName().equals(step.target) && isSavepointOf(step.savepoint, step.jobId);
+                case "tenant_job" -> tenant.names().jobName().equals(step.target);
+                case "ingest_job" -> tenant.names().ingestJobName().equals(step.target);
                 default -> false;
             };
             if (!own) {
@@ -176,14 +191,48 @@ final class ReleaseCommand implements Callable<Integer> {
         return problems;
     }
 
-    /** Flink names a savepoint directory {@code savepoint-<first six hex digits of the job id>-<random>}. */
-    private static boolean isSavepointOf(String savepoint, String jobId) {
-        if (savepoint == null || jobId == null || jobId.length() < 6) {
-            return false;
+    /**
+     * The accounts the server shows with a grant on the tenant's database, when the record holds an account to unlock;
+     * an account outside them was never locked by a quarantine of this tenant.
+     */
+    private List<String> grantees(EnclaveConfig config, TenantConfig tenant, QuarantineState state) throws Exception {
+        if (state.steps.stream().noneMatch(s -> "db_account".equals(s.kind))) {
+            return List.of();
         }
-        String trimmed = savepoint.endsWith("/") ? savepoint.substring(0, savepoint.length() - 1) : savepoint;
-        String name = trimmed.substring(trimmed.lastIndexOf('/') + 1);
-        return name.startsWith("savepoint-" + jobId.substring(0, 6) + "-");
+        try (Connection db = admin.database(config, timeout)) {
+            return DatabaseGrantees.of(db, tenant.database().schema());
+        }
+    }
+
+    /**
+     * Why the recorded jobs cannot be resumed, per the JobManager, each as one line. A job of that name already
+     * running would be doubled by a second one reading the same topics into the same tables. A savepoint must be the
+     * last one the recorded job completed, that job the last of its name to finish: the record is not signed, and an
+     * older savepoint would replay every record written since into the tables and the chain.
+     */
+    private List<String> jobProblems(QuarantineState state) throws Exception {
+        List<QuarantineState.Step> jobSteps = state.steps.stream()
+                .filter(s -> "tenant_job".equals(s.kind) || "ingest_job".equals(s.kind))
+                .toList();
+        List<String> problems = new ArrayList<>();
+        if (jobSteps.isEmpty()) {
+            return problems;
+        }
+        try (RestClusterClient<?> client = flink.client()) {
+            FlinkJobs jobs = new FlinkJobs(client, timeout.duration());
+            for (QuarantineState.Step step : jobSteps) {
+                Optional<JobID> running = jobs.running(step.target);
+                if (running.isPresent()) {
+                    problems.add("job " + step.target + " is already running (" + running.get()
+                            + "); resuming it would start a second one");
+                    continue;
+                }
+                jobs.notTheQuarantineSavepoint(step.target, step.jobId, step.savepoint)
+                        .ifPresent(why -> problems.add("the recorded savepoint " + step.savepoint + " of job "
+                                + step.target + " is not the one the quarantine took: " + why));
+            }
+        }
+        return problems;
     }
 
     private String reverse(EnclaveConfig config, TenantConfig tenant, QuarantineState.Step step) throws Exception {

@@ -64,8 +64,36 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
     public static KafkaAuditSubmitter open(
             GlobalSettings global, TenantConfig tenant, AuditSignerFactory keys, Duration wait)
             throws AuditUnavailableException {
-        Properties props = KafkaClientLogin.properties(global, tenant.kafkaPublisher());
-        props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
+        String as = tenant.kafkaPublisher().isPresent()
+                ? " as " + tenant.kafkaPublisher().username()
+                : " (no publisher principal configured)";
+        return open(global, tenant, keys, wait, KafkaClientLogin.properties(global, tenant.kafkaPublisher()), as);
+    }
+
+    /**
+     * As {@link #open(GlobalSettings, TenantConfig, AuditSignerFactory, Duration)}, logged in with {@code login}
+     * (a Kafka admin's client properties) rather than as the publisher: a quarantine denies the publisher the audit
+     * topic too, so the commands that contain and release the tenant submit their records as the admin. The record
+     * is signed with the same key either way; the job trusts the signature, not the principal.
+     */
+    public static KafkaAuditSubmitter open(
+            GlobalSettings global, TenantConfig tenant, AuditSignerFactory keys, Duration wait, Properties login)
+            throws AuditUnavailableException {
+        return open(global, tenant, keys, wait, login, " as the Kafka admin");
+    }
+
+    private static KafkaAuditSubmitter open(
+            GlobalSettings global,
+            TenantConfig tenant,
+            AuditSignerFactory keys,
+            Duration wait,
+            Properties login,
+            String as)
+            throws AuditUnavailableException {
+        Properties props = new Properties();
+        props.putAll(login);
+        // An admin's properties may name its own listener; a publisher's login names none.
+        props.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, global.kafkaBootstrapServers());
         props.setProperty(ProducerConfig.CLIENT_ID_CONFIG, tenant.names().resourcePrefix() + "audit_cli");
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -86,9 +114,6 @@ public final class KafkaAuditSubmitter implements AuditSubmitter {
             submitter.signer = submitter.loadSigner();
         } catch (KafkaException e) {
             submitter.close();
-            String as = tenant.kafkaPublisher().isPresent()
-                    ? " as " + tenant.kafkaPublisher().username()
-                    : " (no publisher principal configured)";
             // A broker that is down and a topic never provisioned look alike: no metadata before the timeout.
             String hint = e instanceof org.apache.kafka.common.errors.TimeoutException
                     ? "; is the broker up, and the topic provisioned (./enclave provision --kafka)?"

@@ -1,45 +1,54 @@
 package io.enclave.cli.incident;
 
 import java.time.Duration;
-import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.JobMessageParameters;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 
 /**
  * The tenant's jobs on a Flink cluster, through its REST API (the JobManager the web UI also
- * talks to): find a running job by its name, and stop it with a savepoint.
+ * talks to): find a running job by its name, stop it with a savepoint, and check a recorded
+ * savepoint against the job's checkpoint history before a release resumes from it.
  */
 public final class FlinkJobs {
-    private final ClusterClient<?> client;
+    private final RestClusterClient<?> client;
     private final Duration timeout;
 
-    public FlinkJobs(ClusterClient<?> client, Duration timeout) {
+    public FlinkJobs(RestClusterClient<?> client, Duration timeout) {
         this.client = client;
         this.timeout = timeout;
     }
 
     /** The job named {@code name} that is not yet finished, failed or cancelled. */
     public Optional<JobID> running(String name) throws Exception {
-        Collection<JobStatusMessage> jobs = client.listJobs().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return jobs.stream()
-                .filter(j -> name.equals(j.getJobName()) && !j.getJobState().isGloballyTerminalState())
+        return named(name).stream()
+                .filter(j -> !j.getJobState().isGloballyTerminalState())
                 .map(JobStatusMessage::getJobId)
                 .findFirst();
     }
 
     /**
-     * Stops the job with a savepoint, draining it first so every operator finishes (the chainer
-     * writes its JOB_STOP record and every sink flushes), and waits until it is FINISHED. Kafka
-     * offsets and all keyed state are in the savepoint, so a job resumed from it goes on where
-     * this one stopped. Returns the savepoint's path.
+     * Stops the job with a savepoint and waits until it is FINISHED. Without draining: a drain
+     * sends the watermark to the end of time first, which fires every event-time timer (detection
+     * windows would be dropped half counted) as if no event could come any more, and a job resumed
+     * from that savepoint would count and alert again from nothing. Stopped without a drain, the
+     * savepoint is a checkpoint like any other (the sinks flush and the rows are summarised at its
+     * barrier), keyed state and open windows are in it, and Kafka offsets too, so a job resumed
+     * from it goes on where this one stopped. Returns the savepoint's path.
      */
     public String stopWithSavepoint(JobID job, String savepointDirectory) throws Exception {
-        String path = client.stopWithSavepoint(job, true, savepointDirectory, SavepointFormatType.CANONICAL)
+        String path = client.stopWithSavepoint(job, false, savepointDirectory, SavepointFormatType.CANONICAL)
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         long deadline = System.nanoTime() + timeout.toNanos();
         JobStatus status = client.getJobStatus(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -52,5 +61,56 @@ public final class FlinkJobs {
                     + ", not FINISHED, after " + timeout.toSeconds() + "s");
         }
         return path;
+    }
+
+    /**
+     * Why {@code savepoint} is not the one a quarantine took of job {@code jobId} named {@code name}, per the
+     * JobManager; empty when it is. It is when that job is the newest FINISHED job of that name, and the latest
+     * completed savepoint in its checkpoint history ({@code /jobs/:id/checkpoints}) is {@code savepoint}: an older
+     * savepoint of the same job, or the last savepoint of an older job, would replay records already written.
+     */
+    public Optional<String> notTheQuarantineSavepoint(String name, String jobId, String savepoint) throws Exception {
+        List<JobStatusMessage> jobs = named(name);
+        Optional<JobStatusMessage> stopped = jobs.stream()
+                .filter(j -> j.getJobId().toHexString().equals(jobId))
+                .findFirst();
+        if (stopped.isEmpty()) {
+            return Optional.of("Flink does not know job " + jobId + " named " + name
+                    + " (the JobManager restarted, or its jobstore.expiration-time passed), so its savepoint"
+                    + " cannot be checked");
+        }
+        if (stopped.get().getJobState() != JobStatus.FINISHED) {
+            return Optional.of(
+                    "job " + jobId + " is " + stopped.get().getJobState() + ", not FINISHED with a savepoint");
+        }
+        Optional<JobStatusMessage> newest = jobs.stream()
+                .filter(j -> j.getJobState() == JobStatus.FINISHED)
+                .max(Comparator.comparingLong(JobStatusMessage::getStartTime));
+        if (!newest.get().getJobId().equals(stopped.get().getJobId())) {
+            return Optional.of("job " + jobId + " is not the last " + name + " that finished: "
+                    + newest.get().getJobId() + " started later");
+        }
+        JobMessageParameters parameters =
+                CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
+        parameters.jobPathParameter.resolve(stopped.get().getJobId());
+        CheckpointingStatistics stats = client.sendRequest(
+                        CheckpointingStatisticsHeaders.getInstance(), parameters, EmptyRequestBody.getInstance())
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CheckpointStatistics.CompletedCheckpointStatistics latest =
+                stats.getLatestCheckpoints().getSavepointStatistics();
+        if (latest == null) {
+            return Optional.of("Flink records no completed savepoint of job " + jobId);
+        }
+        if (!latest.getExternalPath().equals(savepoint)) {
+            return Optional.of("the last savepoint job " + jobId + " completed is " + latest.getExternalPath()
+                    + " (checkpoint " + latest.getId() + "), not " + savepoint);
+        }
+        return Optional.empty();
+    }
+
+    private List<JobStatusMessage> named(String name) throws Exception {
+        return client.listJobs().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+                .filter(j -> name.equals(j.getJobName()))
+                .toList();
     }
 }

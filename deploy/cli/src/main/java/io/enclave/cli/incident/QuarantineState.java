@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What a quarantine did, as {@link QuarantineFile} keeps it: who, why, since when, and each step
  * taken with what {@code release} needs to reverse exactly that step (the ACL bindings, the
- * savepoint, the accounts). A plain Jackson bean.
+ * savepoint, the accounts locked), and the accounts found locked already. A plain Jackson bean.
  */
 public class QuarantineState {
     public String tenant;
@@ -20,6 +20,12 @@ public class QuarantineState {
     public long refusedEvents;
 
     public List<Step> steps = new ArrayList<>();
+
+    /**
+     * Accounts with a grant on the tenant's database that were locked already when the quarantine
+     * came: left locked, and never unlocked by {@code release}, which reverses the steps only.
+     */
+    public List<String> alreadyLocked = new ArrayList<>();
 
     /** One containment step and what reverses it. */
     public static class Step {

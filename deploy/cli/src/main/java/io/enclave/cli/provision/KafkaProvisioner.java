@@ -503,27 +503,39 @@ public final class KafkaProvisioner {
             acls.add(
                     allow(new ResourcePattern(ResourceType.GROUP, group, PatternType.LITERAL), job, AclOperation.READ));
         }
-        if (tenant.kafkaPublisher().isPresent()) {
-            String publisher = "User:" + tenant.kafkaPublisher().username();
-            for (String topic : topicNames(names)) {
-                ResourcePattern pattern = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
-                // Producers fetch topic metadata, which WRITE alone implies, but DESCRIBE is explicit for review.
-                acls.add(allow(pattern, publisher, AclOperation.WRITE));
-                acls.add(allow(pattern, publisher, AclOperation.DESCRIBE));
-            }
-            // The ingest job's exactly-once sinks (records and audit submissions) log in as the publisher.
-            // Since Kafka 2.8 a transactional producer needs WRITE and DESCRIBE on its id and WRITE on the
-            // topics, and no cluster-wide IDEMPOTENT_WRITE. The job and the CLI's submitter use no transactions.
-            ResourcePattern transactions = transactionalIds(names);
-            acls.add(allow(transactions, publisher, AclOperation.WRITE));
-            acls.add(allow(transactions, publisher, AclOperation.DESCRIBE));
-        }
+        acls.addAll(publisherAcls(tenant));
         if (tenant.auditRequirements().siemIntegration()) {
             // The shared SIEM topic: the job may append its tenant's audit records, never read anyone's.
             ResourcePattern siem = new ResourcePattern(ResourceType.TOPIC, siemTopic, PatternType.LITERAL);
             acls.add(allow(siem, job, AclOperation.WRITE));
             acls.add(allow(siem, job, AclOperation.DESCRIBE));
         }
+        return acls;
+    }
+
+    /**
+     * The publisher's ALLOWs among {@link #desiredAcls}: WRITE and DESCRIBE on each of the tenant's topics and on its
+     * transactional-id prefix; none without a publisher principal. A quarantine denies every pattern named here.
+     */
+    public static List<AclBinding> publisherAcls(TenantConfig tenant) {
+        List<AclBinding> acls = new ArrayList<>();
+        if (!tenant.kafkaPublisher().isPresent()) {
+            return acls;
+        }
+        TenantNames names = tenant.names();
+        String publisher = "User:" + tenant.kafkaPublisher().username();
+        for (String topic : topicNames(names)) {
+            ResourcePattern pattern = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
+            // Producers fetch topic metadata, which WRITE alone implies, but DESCRIBE is explicit for review.
+            acls.add(allow(pattern, publisher, AclOperation.WRITE));
+            acls.add(allow(pattern, publisher, AclOperation.DESCRIBE));
+        }
+        // The ingest job's exactly-once sinks (records and audit submissions) log in as the publisher.
+        // Since Kafka 2.8 a transactional producer needs WRITE and DESCRIBE on its id and WRITE on the
+        // topics, and no cluster-wide IDEMPOTENT_WRITE. The job and the CLI's submitter use no transactions.
+        ResourcePattern transactions = transactionalIds(names);
+        acls.add(allow(transactions, publisher, AclOperation.WRITE));
+        acls.add(allow(transactions, publisher, AclOperation.DESCRIBE));
         return acls;
     }
 

@@ -3,10 +3,10 @@ package io.enclave.cli.isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.enclave.cli.CliRun;
-import io.enclave.cli.incident.PublisherDenial;
 import io.enclave.cli.incident.QuarantineFile;
 import io.enclave.cli.incident.QuarantineState;
 import io.enclave.config.EnclaveConfig;
+import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.config.TenantConfigLoader;
 import io.enclave.embedded.EmbeddedKafka;
@@ -27,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The quarantine record sits beside tenant A's key store and nothing signs it. Whoever can write there edits it
  * while A is quarantined so that {@code release}, run by the admin, would reverse steps quarantine never took: take
- * over tenant B's writer through SQL spliced into an account name, and lift B's own publisher denial. Release
- * checks every step against what the config derives for A first, refuses the record, and B's login is untouched.
+ * over tenant B's writer through SQL spliced into an account name, unlock B's writer that B's quarantine locked, and
+ * lift B's own publisher denial. Release checks every step first (an ACL against what the config derives for A, an
+ * account against those the server shows with a grant on A's database), refuses the record, and B's writer is
+ * untouched.
  */
 class ReleaseRecordAttackITCase {
 
@@ -75,12 +77,19 @@ class ReleaseRecordAttackITCase {
             forged.by = "attacker";
             String now = Instant.now().toString();
             // Release reverses newest first, so the account step would run first.
-            forged.steps.add(new QuarantineState.Step(
-                    "publisher_acl",
-                    PublisherDenial.describe(PublisherDenial.bindings(b).get(0)),
-                    now));
+            String bravoDenial = "User:release_it_b_publisher DENY ALL TOPIC LITERAL "
+                    + b.names().topic(StreamKind.DISASTERS);
+            forged.steps.add(new QuarantineState.Step("publisher_acl", bravoDenial, now));
             forged.steps.add(new QuarantineState.Step(
                     "db_account", "'" + b.database().user() + "'@'%' IDENTIFIED BY 'taken-over'", now));
+            // B's writer, well formed and locked (B is quarantined): it holds no grant on A's database, so a
+            // quarantine of A never locked it, and A's release must not unlock it.
+            String bravoWriter = "'" + b.database().user() + "'@'%'";
+            forged.steps.add(new QuarantineState.Step("db_account", bravoWriter, now));
+            try (Connection root = database.rootConnection();
+                    java.sql.Statement st = root.createStatement()) {
+                st.execute("ALTER USER " + bravoWriter + " ACCOUNT LOCK");
+            }
             QuarantineFile.of(a).write(forged);
             Path adminPassword = Files.writeString(tmp.resolve("admin.pw"), database.rootPassword());
 
@@ -95,19 +104,26 @@ class ReleaseRecordAttackITCase {
                     "--db-admin-password-file",
                     adminPassword.toString());
 
-            // B's writer still logs in with its own password; the attacker's does not.
-            assertThat(canLogin(database, b.database().user(), "taken-over"))
+            // B's writer is still locked, and its password is still its own, not the attacker's.
+            assertThat(canLogin(
+                            database,
+                            b.database().user(),
+                            b.database().password().reveal()))
                     .as(release.toString())
                     .isFalse();
+            try (Connection root = database.rootConnection();
+                    java.sql.Statement st = root.createStatement()) {
+                st.execute("ALTER USER " + bravoWriter + " ACCOUNT UNLOCK");
+            }
+            assertThat(canLogin(database, b.database().user(), "taken-over")).isFalse();
             login(database, b.database().user(), b.database().password().reveal())
                     .close();
             assertThat(release.exit()).as(release.toString()).isEqualTo(1);
             assertThat(release.err())
                     .contains("release of release_it_a refused")
                     .contains("names db_account '" + b.database().user() + "'@'%' IDENTIFIED BY 'taken-over'")
-                    .contains("names publisher_acl "
-                            + PublisherDenial.describe(
-                                    PublisherDenial.bindings(b).get(0)))
+                    .contains("names db_account " + bravoWriter + ", which")
+                    .contains("names publisher_acl " + bravoDenial)
                     .contains("nothing was reversed");
             assertThat(QuarantineFile.of(a).read())
                     .as("the record is kept for a human")
