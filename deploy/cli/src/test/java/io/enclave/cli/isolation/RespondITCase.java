@@ -165,7 +165,8 @@ class RespondITCase {
                     .contains(a.id() + ": alert #" + alphaAlert.sequence + " (cross_tenant_claims, id "
                             + alphaAlert.recordId
                             + ") not acknowledged by its deadline: quarantining (scope publisher)")
-                    .contains(a.id() + ": QUARANTINED (scope publisher, 2 steps, each audited) for alert #"
+                    // DENY ALL on each data topic, the audit topic and the transactional-id prefix
+                    .contains(a.id() + ": QUARANTINED (scope publisher, 4 steps, each audited) for alert #"
                             + alphaAlert.sequence)
                     .contains(b.id() + ": no open alerts; nothing to do");
             QuarantineState state = QuarantineFile.of(a).read().orElseThrow();
