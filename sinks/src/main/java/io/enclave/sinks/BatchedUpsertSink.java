@@ -142,6 +142,10 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
             return;
         }
         c.setAutoCommit(false);
+        // Autocommit goes back on only once the transaction has ended: turning it on commits what
+        // is pending, so after a failed rollback the connection keeps it off and is dropped (a
+        // server rolls back what a closed connection left uncommitted).
+        boolean ended = false;
         try {
             int from = 0;
             for (; rows.size() - from >= CHUNK_ROWS; from += CHUNK_ROWS) {
@@ -159,15 +163,19 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
                         rows.subList(from, rows.size()));
             }
             c.commit();
-        } catch (SQLException | RuntimeException e) {
+            ended = true;
+        } catch (Throwable e) {
             try {
                 c.rollback();
+                ended = true;
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
         } finally {
-            c.setAutoCommit(true);
+            if (ended) {
+                c.setAutoCommit(true);
+            }
         }
     }
 
