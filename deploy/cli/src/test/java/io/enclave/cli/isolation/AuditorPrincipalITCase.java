@@ -241,6 +241,36 @@ class AuditorPrincipalITCase {
         assertThat(aclsOf(victim)).isEqualTo(before);
     }
 
+    /** With a non-SCRAM mechanism provision cannot set the auditor's password, and says so instead of skipping it. */
+    @Test
+    void anAuditorPasswordProvisionCannotSetIsReportedNotIgnored() throws Exception {
+        Path plainFile = dir.resolve("kaudit_plain-tenants.yaml");
+        java.nio.file.Files.writeString(
+                plainFile,
+                IsolationFixture.yaml("kaudit_plain", kafka.bootstrapServers(), "jdbc:mysql://localhost:3306/", dir)
+                        .replace("sasl_mechanism: SCRAM-SHA-512", "sasl_mechanism: PLAIN")
+                        .replace(
+                                "    dialect: mysql\n",
+                                "    dialect: mysql\n  audit:\n    auditor: {username: kaudit_plain_auditor,"
+                                        + " password: plain-auditor-password-1}\n"));
+
+        IsolationFixture.Run run = IsolationFixture.cli(
+                "provision",
+                "-c",
+                plainFile.toString(),
+                "--kafka",
+                "--kafka-admin-config",
+                fixture.kafkaAdminConfig.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.lines("UNEXPECTED"))
+                .as(run.toString())
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("(auditor)")
+                        .contains("scram-user kaudit_plain_auditor", "sasl_mechanism PLAIN", "password is not set"));
+        assertThat(run.out()).doesNotContain("plain-auditor-password-1");
+    }
+
     private static java.util.Set<org.apache.kafka.common.acl.AclBinding> aclsOf(String user) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin =
                 org.apache.kafka.clients.admin.Admin.create(kafka.adminClientProperties())) {
