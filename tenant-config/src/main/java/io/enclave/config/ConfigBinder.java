@@ -228,8 +228,13 @@ final class ConfigBinder {
         if (!auditor.isPresent() || !auditor.require("username")) {
             return KafkaCredentials.NONE;
         }
+        // A tenant id's charset, not KAFKA_USER's: with a '.' auditor a's group prefix enclave_audit.a. covers a.b's.
         Optional<Scalar> username = auditor.scalar("username")
-                .filter(v -> yaml.matches(v, KAFKA_USER))
+                .filter(v -> yaml.check(
+                        v,
+                        IDENTIFIER.matcher(v.text()).matches(),
+                        "must match " + IDENTIFIER.pattern() + " (no '.': the auditor's group prefix enclave_audit."
+                                + v.text() + ". must not cover another auditor's groups)"))
                 .filter(this::notReservedKafkaUser);
         username.ifPresent(v -> claim("kafka username", v, v.text(), "global.audit.auditor"));
         Secret password = auditor.password("password");

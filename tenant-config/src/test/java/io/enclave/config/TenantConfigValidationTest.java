@@ -174,6 +174,19 @@ class TenantConfigValidationTest {
                                 + " by tenant global.audit.auditor (line 17)");
     }
 
+    /** Kafka usernames may hold '.', but the auditor's group prefix enclave_audit.a. would cover auditor a.b's. */
+    @Test
+    void theAuditorUsernameHasATenantIdsCharsetSoNoGroupPrefixCoversAnothers() {
+        String dotted = MINIMAL.replace(
+                "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}\n",
+                "  database: {jdbc_url: \"jdbc:mysql://localhost:9030\"}\n"
+                        + "  audit: {auditor: {username: audit.team, password: auditor-password-1}}\n");
+        assertThat(problems(dotted))
+                .containsExactly("global.audit.auditor.username: 'audit.team' must match [a-z][a-z0-9_]{1,47} (no"
+                        + " '.': the auditor's group prefix enclave_audit.audit.team. must not cover another"
+                        + " auditor's groups) (line 4)");
+    }
+
     @Test
     void eachSignerRoleHasItsOwnPinnedFirstKey() {
         String ingest = "sha256:" + "cd".repeat(32);

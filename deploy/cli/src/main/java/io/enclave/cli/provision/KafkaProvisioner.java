@@ -163,8 +163,9 @@ public final class KafkaProvisioner {
 
     /**
      * The auditor principal ({@code global.audit.auditor}), which {@code audit verify --siem}
-     * reads the SIEM topic with: its SCRAM login and {@link #auditorAcls}; any other ALLOW it holds
-     * is EXTRA and removed. Refused, and left as it is, when it is the admin's login or a super user.
+     * reads the SIEM topic with: its SCRAM login and {@link #auditorAcls}. Refused, and left as it
+     * is, when it is the admin's login or a super user, or already holds any other ACL: then it is
+     * someone else's principal (another file's tenant job user, say), not an auditor to narrow.
      */
     public List<Finding> planAuditor(KafkaCredentials auditor) throws Exception {
         String principal = "User:" + auditor.username();
@@ -186,12 +187,37 @@ public final class KafkaProvisioner {
                     "refused: " + principal + " " + administrative.get() + "; an auditor given its SCRAM password"
                             + " would bypass every ACL, so its password and ACLs are left unchanged"));
         }
+        List<AclBinding> desired = auditorAcls(auditor.username(), global.siemTopic());
+        // Any other ACL (even a DENY) marks a principal that is not only the auditor's, e.g. another
+        // file's tenant job user; resetting its password and removing its ALLOWs would take it over.
+        List<String> foreign = liveAcls().stream()
+                .filter(acl -> acl.entry().principal().equals(principal))
+                .filter(acl -> !desired.contains(acl))
+                .map(KafkaProvisioner::describe)
+                .sorted()
+                .toList();
+        if (!foreign.isEmpty()) {
+            return List.of(Finding.unexpected(
+                    AUDITOR,
+                    LAYER,
+                    "principal " + principal,
+                    "refused: " + principal + " already holds " + heldSummary(foreign)
+                            + ", which is not the auditor's; it may be a tenant's principal, so its password and"
+                            + " ACLs are left unchanged"));
+        }
         List<Finding> findings = new ArrayList<>();
         Optional<ScramMechanism> mechanism = scramMechanism();
         if (mechanism.isPresent()) {
             findings.add(scramUser(AUDITOR, auditor, mechanism.get()));
+        } else {
+            findings.add(Finding.unexpected(
+                    AUDITOR,
+                    LAYER,
+                    "scram-user " + auditor.username(),
+                    "sasl_mechanism " + global.kafkaSaslMechanism()
+                            + ": users live in the brokers' JAAS config, not managed here; the auditor's password"
+                            + " is not set"));
         }
-        List<AclBinding> desired = auditorAcls(auditor.username(), global.siemTopic());
         for (AclBinding acl : desired) {
             findings.add(
                     liveAcls().contains(acl)
@@ -203,19 +229,6 @@ public final class KafkaProvisioner {
                                     Drift.MISSING,
                                     "",
                                     () -> admin.createAcls(List.of(acl)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
-        }
-        for (AclBinding acl : liveAcls()) {
-            if (acl.entry().principal().equals(principal)
-                    && acl.entry().permissionType() == AclPermissionType.ALLOW
-                    && !desired.contains(acl)) {
-                findings.add(new Finding(
-                        AUDITOR,
-                        LAYER,
-                        describe(acl),
-                        Drift.EXTRA,
-                        "not the auditor's: it may read the SIEM topic and its own groups only",
-                        () -> admin.deleteAcls(List.of(acl.toFilter())).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
-            }
         }
         return findings;
     }
@@ -650,8 +663,7 @@ public final class KafkaProvisioner {
                     .toList();
             if (!foreign.isEmpty()) {
                 refused.add(principal);
-                String held = String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
-                        + (foreign.size() > 3 ? " and " + (foreign.size() - 3) + " more" : "");
+                String held = heldSummary(foreign);
                 findings.add(Finding.unexpected(
                         tenant.id(),
                         LAYER,
@@ -663,6 +675,12 @@ public final class KafkaProvisioner {
             }
         }
         return findings;
+    }
+
+    /** The first three ACLs a refused principal holds, and how many more. */
+    private static String heldSummary(List<String> acls) {
+        return String.join(", ", acls.subList(0, Math.min(3, acls.size())))
+                + (acls.size() > 3 ? " and " + (acls.size() - 3) + " more" : "");
     }
 
     /**

@@ -262,7 +262,21 @@ final class StarRocksAccess {
             }
         }
         for (String role : column(server.query("SHOW ROLES"), "Name")) {
-            if (ownRoles.contains(role) || BUILT_IN_ROLES.contains(role)) {
+            if (ownRoles.contains(role)) {
+                // The role names come from the tenant id alone, so another file reusing the id finds the
+                // first file's roles: they must hold nothing but this tenant's privileges on its database.
+                List<String> allowed =
+                        role.equals(database.roleName()) ? TenantDatabase.PRIVILEGES : TenantDatabase.READER_PRIVILEGES;
+                for (String g : column(server.query("SHOW GRANTS FOR ROLE " + quoteRole(role)), "Grants")) {
+                    if (g != null && !g.isBlank() && !onlyOn(g, db, allowed)) {
+                        reasons.add("role " + role + " already holds " + g + ", not only its own "
+                                + String.join(", ", allowed) + " on database " + db
+                                + "; it may be another tenant's role (a config reusing tenant id " + tenant.id() + ")");
+                    }
+                }
+                continue;
+            }
+            if (BUILT_IN_ROLES.contains(role)) {
                 continue;
             }
             for (String g : column(server.query("SHOW GRANTS FOR ROLE " + quoteRole(role)), "Grants")) {
@@ -274,7 +288,18 @@ final class StarRocksAccess {
             }
         }
         for (String account : users) {
-            if (ownAccounts.contains(account) || account.startsWith("'root'@")) {
+            if (ownAccounts.contains(account)) {
+                continue;
+            }
+            for (String g : column(server.query("SHOW GRANTS FOR " + account), "Grants")) {
+                for (String role : rolesGranted(g)) {
+                    if (ownRoles.contains(role)) {
+                        reasons.add("role " + role + " is already granted to user " + account + ", not one of tenant "
+                                + tenant.id() + "'s accounts; it may be another tenant's role");
+                    }
+                }
+            }
+            if (account.startsWith("'root'@")) {
                 continue;
             }
             for (String g : column(server.query("SHOW GRANTS FOR " + account), "Grants")) {
@@ -328,6 +353,25 @@ final class StarRocksAccess {
                         + quoted + "\\.)")
                 .matcher(grant)
                 .find();
+    }
+
+    /**
+     * Whether a role's grant row grants only some of {@code privileges}, on every table of
+     * database {@code db} and nothing else: what provisioning itself grants a tenant's role.
+     */
+    static boolean onlyOn(String grant, String db, List<String> privileges) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)^GRANT\\s+([A-Z_ ,]+?)\\s+ON ALL TABLES IN"
+                        + " DATABASE [`']?" + java.util.regex.Pattern.quote(db) + "[`']?\\s+TO\\s+ROLE\\s+\\S+\\s*$")
+                .matcher(grant.strip());
+        if (!m.matches()) {
+            return false;
+        }
+        for (String privilege : m.group(1).split("\\s*,\\s*")) {
+            if (!privileges.contains(privilege.strip().toUpperCase(java.util.Locale.ROOT))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A readers' role grant row: SELECT, and neither INSERT nor anything else, on the tenant's database. */

@@ -196,6 +196,94 @@ class AuditorPrincipalITCase {
                         + " as the auditor principal, and the config names none: set global.audit.auditor");
     }
 
+    /**
+     * Another config file names this file's tenant job principal as its auditor: provisioning it
+     * must not reset that principal's password nor delete its ALLOWs as the auditor's EXTRA.
+     */
+    @Test
+    void anotherFilesAuditorNamingATenantsJobPrincipalIsRefusedAndChangesNothing() throws Exception {
+        String victim = fixture.alpha().kafka().username();
+        java.util.Set<org.apache.kafka.common.acl.AclBinding> before = aclsOf(victim);
+        assertThat(before).isNotEmpty();
+        Path thiefFile = dir.resolve("kaudit_thief-tenants.yaml");
+        java.nio.file.Files.writeString(
+                thiefFile,
+                IsolationFixture.yaml("kaudit_thief", kafka.bootstrapServers(), "jdbc:mysql://localhost:3306/", dir)
+                        .replace(
+                                "    dialect: mysql\n",
+                                "    dialect: mysql\n  audit:\n    auditor: {username: " + victim
+                                        + ", password: thief-chosen-password-1234}\n"));
+
+        IsolationFixture.Run thief = IsolationFixture.cli(
+                "provision",
+                "-c",
+                thiefFile.toString(),
+                "--kafka",
+                "--kafka-admin-config",
+                fixture.kafkaAdminConfig.toString());
+
+        assertThat(thief.exit()).as(thief.toString()).isEqualTo(1);
+        assertThat(thief.lines("UNEXPECTED"))
+                .as(thief.toString())
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("(auditor)")
+                        .contains("principal User:" + victim, "refused: User:" + victim + " already holds"));
+        assertThat(thief.out().lines().filter(l -> l.contains(victim)))
+                .as("no SCRAM or ACL line for the victim besides the refusal")
+                .singleElement()
+                .asString()
+                .contains("UNEXPECTED");
+        // The victim's own password still logs in, and its ACLs are as they were.
+        try (org.apache.kafka.clients.admin.Admin asVictim = org.apache.kafka.clients.admin.Admin.create(
+                IsolationFixture.scram(kafka, fixture.alpha().kafka()))) {
+            asVictim.describeCluster().clusterId().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(aclsOf(victim)).isEqualTo(before);
+    }
+
+    /** With a non-SCRAM mechanism provision cannot set the auditor's password, and says so instead of skipping it. */
+    @Test
+    void anAuditorPasswordProvisionCannotSetIsReportedNotIgnored() throws Exception {
+        Path plainFile = dir.resolve("kaudit_plain-tenants.yaml");
+        java.nio.file.Files.writeString(
+                plainFile,
+                IsolationFixture.yaml("kaudit_plain", kafka.bootstrapServers(), "jdbc:mysql://localhost:3306/", dir)
+                        .replace("sasl_mechanism: SCRAM-SHA-512", "sasl_mechanism: PLAIN")
+                        .replace(
+                                "    dialect: mysql\n",
+                                "    dialect: mysql\n  audit:\n    auditor: {username: kaudit_plain_auditor,"
+                                        + " password: plain-auditor-password-1}\n"));
+
+        IsolationFixture.Run run = IsolationFixture.cli(
+                "provision",
+                "-c",
+                plainFile.toString(),
+                "--kafka",
+                "--kafka-admin-config",
+                fixture.kafkaAdminConfig.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.lines("UNEXPECTED"))
+                .as(run.toString())
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("(auditor)")
+                        .contains("scram-user kaudit_plain_auditor", "sasl_mechanism PLAIN", "password is not set"));
+        assertThat(run.out()).doesNotContain("plain-auditor-password-1");
+    }
+
+    private static java.util.Set<org.apache.kafka.common.acl.AclBinding> aclsOf(String user) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(kafka.adminClientProperties())) {
+            return admin
+                    .describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY)
+                    .values()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .stream()
+                    .filter(acl -> acl.entry().principal().equals("User:" + user))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     private static Map<String, Object> producerProps(Map<String, Object> login) {
         Map<String, Object> props = new HashMap<>(login);
         // Not idempotent: that needs a cluster ACL first, and the topic's WRITE ACL is what is tested here.

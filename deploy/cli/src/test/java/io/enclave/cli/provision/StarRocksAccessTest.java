@@ -272,6 +272,78 @@ class StarRocksAccessTest {
                         "database co_db is already granted to user 'bi'@'%'; it may be another tenant's database");
     }
 
+    /**
+     * A second config file reusing tenant id {@code co} with another schema: the role names come
+     * from the id, so the existing {@code tenant_co_writer} is the first file's, granted on its
+     * database. Provisioning would hand the second file's writer that database.
+     */
+    @Test
+    void theTenantsOwnRoleGrantedOnAnotherDatabaseIsRefused() throws Exception {
+        ScriptedServer server = provisioned("30.0%")
+                .answer(
+                        "SHOW GRANTS FOR ROLE 'tenant_co_writer'",
+                        new String[] {"RoleName", "Catalog", "Grants"},
+                        new String[] {
+                            "tenant_co_writer",
+                            "default",
+                            "GRANT INSERT, SELECT ON ALL TABLES IN DATABASE co_db TO ROLE 'tenant_co_writer'"
+                        },
+                        new String[] {
+                            "tenant_co_writer",
+                            "default",
+                            "GRANT INSERT, SELECT ON ALL TABLES IN DATABASE first_co_db TO ROLE 'tenant_co_writer'"
+                        });
+        assertThat(access(server).foreignClaims(TENANT))
+                .singleElement()
+                .asString()
+                .contains(
+                        "role tenant_co_writer already holds GRANT INSERT, SELECT ON ALL TABLES IN DATABASE"
+                                + " first_co_db",
+                        "not only its own");
+    }
+
+    @Test
+    void theTenantsOwnRolesHoldingMoreThanTheirPrivilegesAreRefused() throws Exception {
+        ScriptedServer server = provisioned("30.0%")
+                .answer("SHOW ROLES", new String[] {"Name"}, new String[] {"tenant_co_writer"}, new String[] {
+                    "tenant_co_reader"
+                })
+                .answer(
+                        "SHOW GRANTS FOR ROLE 'tenant_co_writer'",
+                        new String[] {"RoleName", "Catalog", "Grants"},
+                        new String[] {
+                            "tenant_co_writer", "default", "GRANT DROP ON DATABASE co_db TO ROLE 'tenant_co_writer'"
+                        })
+                .answer(
+                        "SHOW GRANTS FOR ROLE 'tenant_co_reader'",
+                        new String[] {"RoleName", "Catalog", "Grants"},
+                        new String[] {
+                            "tenant_co_reader",
+                            "default",
+                            "GRANT INSERT, SELECT ON ALL TABLES IN DATABASE co_db TO ROLE 'tenant_co_reader'"
+                        });
+        assertThat(access(server).foreignClaims(TENANT))
+                .anySatisfy(r -> assertThat(r).contains("role tenant_co_writer already holds GRANT DROP"))
+                .anySatisfy(r -> assertThat(r).contains("role tenant_co_reader already holds GRANT INSERT, SELECT"))
+                .hasSize(2);
+    }
+
+    @Test
+    void theTenantsOwnRoleGrantedToAnotherUserIsRefused() throws Exception {
+        ScriptedServer server = provisioned("30.0%")
+                .answer("SHOW USERS", new String[] {"User"}, new String[] {"'co_writer'@'%'"}, new String[] {
+                    "'first_writer'@'%'"
+                })
+                .answer(
+                        "SHOW GRANTS FOR 'first_writer'@'%'",
+                        new String[] {"UserIdentity", "Catalog", "Grants"},
+                        new String[] {"'first_writer'@'%'", null, "GRANT 'tenant_co_writer' TO 'first_writer'@'%'"});
+        assertThat(access(server).foreignClaims(TENANT))
+                .singleElement()
+                .asString()
+                .contains("role tenant_co_writer is already granted to user 'first_writer'@'%'");
+    }
+
     @Test
     void grantRowsAreReadAsStarRocksPrintsThem() {
         assertThat(StarRocksAccess.rolesGranted("GRANT 'tenant_co_writer', 'public' TO 'co_writer'@'%'"))
