@@ -356,21 +356,29 @@ final class QuarantineCommand implements Callable<Integer> {
 
         /** An account found locked: recorded and audited, and no step, so release leaves it locked. */
         void alreadyLocked(String account) throws AuditUnavailableException {
-            state.alreadyLocked.add(account);
-            file.write(state);
-            String line = "locked already, left locked (release keeps it so): account " + account;
-            audit.submit(AuditSubmitter.commandRecord(
-                    tenant, AuditAction.QUARANTINE, AuditOutcome.SUCCESS, "quarantine", "db_account_locked", line));
-            out.println(line);
+            foundInPlace(
+                    state.alreadyLocked,
+                    account,
+                    "db_account_locked",
+                    "locked already, left locked (release keeps it so): account ");
         }
 
         /** A DENY that existed already (an operator's): recorded and audited, and no step, so release keeps it. */
         void alreadyDenied(String acl) throws AuditUnavailableException {
-            state.alreadyDenied.add(acl);
+            foundInPlace(
+                    state.alreadyDenied,
+                    acl,
+                    "publisher_acl_denied",
+                    "denied already, left in place (release keeps it): acl ");
+        }
+
+        private void foundInPlace(List<String> recorded, String target, String reason, String what)
+                throws AuditUnavailableException {
+            recorded.add(target);
             file.write(state);
-            String line = "denied already, left in place (release keeps it): acl " + acl;
+            String line = what + target;
             audit.submit(AuditSubmitter.commandRecord(
-                    tenant, AuditAction.QUARANTINE, AuditOutcome.SUCCESS, "quarantine", "publisher_acl_denied", line));
+                    tenant, AuditAction.QUARANTINE, AuditOutcome.SUCCESS, "quarantine", reason, line));
             out.println(line);
         }
 
