@@ -1,5 +1,6 @@
 package io.enclave.cli;
 
+import io.enclave.cli.incident.ChainQuarantine;
 import io.enclave.cli.incident.DatabaseGrantees;
 import io.enclave.cli.incident.FlinkJobs;
 import io.enclave.cli.incident.PublisherDenial;
@@ -112,8 +113,10 @@ final class QuarantineCommand implements Callable<Integer> {
         QuarantineFile file = QuarantineFile.of(tenant);
         Optional<QuarantineState> existing = file.read();
         if (existing.isPresent()) {
-            err.println("tenant " + tenant.id() + " is already quarantined since " + existing.get().since + " ("
-                    + existing.get().reason + "); run `enclave release -c " + configFile.file() + " -t " + tenant.id()
+            err.println("tenant " + tenant.id() + " is already quarantined"
+                    + (existing.get().completed == null ? " (INCOMPLETE: cut short by a failed step)" : "")
+                    + " since " + existing.get().since + " (" + existing.get().reason + "); run `enclave release -c "
+                    + configFile.file() + " -t " + tenant.id()
                     + "` first");
             return ExitCode.CHECK_FAILED;
         }
@@ -144,7 +147,7 @@ final class QuarantineCommand implements Callable<Integer> {
                     AuditAction.QUARANTINE,
                     AuditOutcome.SUCCESS,
                     "quarantine",
-                    "started",
+                    ChainQuarantine.STARTED,
                     "quarantine of " + tenant.id() + " (scope " + state.scope + ") started: " + reason));
             Steps steps = new Steps(tenant, file, state, audit, out);
             try {
@@ -165,6 +168,18 @@ final class QuarantineCommand implements Callable<Integer> {
                         + "); the steps taken are recorded in " + file.path() + " and `enclave release` reverses them");
                 return ExitCode.UNAVAILABLE;
             }
+            // Only now is the tenant contained as the scope says: the completion record is what closes the alerts the
+            // reason names, and what tells respond the quarantine need not be finished.
+            state.completed = Instant.now().toString();
+            file.write(state);
+            audit.submit(AuditSubmitter.commandRecord(
+                    tenant,
+                    AuditAction.QUARANTINE,
+                    AuditOutcome.SUCCESS,
+                    "quarantine",
+                    ChainQuarantine.COMPLETED,
+                    "quarantine of " + tenant.id() + " (scope " + state.scope + ") completed after "
+                            + state.steps.size() + " steps: " + reason));
             out.println("quarantined " + tenant.id() + ": " + state.steps.size() + " steps, recorded in " + file.path()
                     + "; keys untouched");
             return ExitCode.OK;
@@ -235,6 +250,10 @@ final class QuarantineCommand implements Callable<Integer> {
     private void denyPublisher(EnclaveConfig config, TenantConfig tenant, Steps steps) throws Exception {
         try (Admin kafka = Admin.create(admin.kafkaAdminProperties(config, "enclave-quarantine", timeout))) {
             for (AclBinding denial : PublisherDenial.bindings(tenant)) {
+                if (!kafka.describeAcls(denial.toFilter()).values().get().isEmpty()) {
+                    steps.alreadyDenied(PublisherDenial.describe(denial));
+                    continue;
+                }
                 kafka.createAcls(List.of(denial)).all().get();
                 steps.done("publisher_acl", PublisherDenial.describe(denial), "", "", "denied: acl ");
             }
@@ -337,11 +356,29 @@ final class QuarantineCommand implements Callable<Integer> {
 
         /** An account found locked: recorded and audited, and no step, so release leaves it locked. */
         void alreadyLocked(String account) throws AuditUnavailableException {
-            state.alreadyLocked.add(account);
+            foundInPlace(
+                    state.alreadyLocked,
+                    account,
+                    "db_account_locked",
+                    "locked already, left locked (release keeps it so): account ");
+        }
+
+        /** A DENY that existed already (an operator's): recorded and audited, and no step, so release keeps it. */
+        void alreadyDenied(String acl) throws AuditUnavailableException {
+            foundInPlace(
+                    state.alreadyDenied,
+                    acl,
+                    "publisher_acl_denied",
+                    "denied already, left in place (release keeps it): acl ");
+        }
+
+        private void foundInPlace(List<String> recorded, String target, String reason, String what)
+                throws AuditUnavailableException {
+            recorded.add(target);
             file.write(state);
-            String line = "locked already, left locked (release keeps it so): account " + account;
+            String line = what + target;
             audit.submit(AuditSubmitter.commandRecord(
-                    tenant, AuditAction.QUARANTINE, AuditOutcome.SUCCESS, "quarantine", "db_account_locked", line));
+                    tenant, AuditAction.QUARANTINE, AuditOutcome.SUCCESS, "quarantine", reason, line));
             out.println(line);
         }
 

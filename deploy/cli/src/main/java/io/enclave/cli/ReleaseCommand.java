@@ -1,5 +1,6 @@
 package io.enclave.cli;
 
+import io.enclave.cli.incident.ChainQuarantine;
 import io.enclave.cli.incident.DatabaseGrantees;
 import io.enclave.cli.incident.FlinkJobs;
 import io.enclave.cli.incident.PublisherDenial;
@@ -142,7 +143,7 @@ final class ReleaseCommand implements Callable<Integer> {
             String summary = "released " + tenant.id() + ", quarantined since " + state.since + " (" + state.reason
                     + "); " + state.refusedEvents + " events were refused to its publishers meanwhile";
             audit.submit(AuditSubmitter.commandRecord(
-                    tenant, AuditAction.RELEASE, AuditOutcome.SUCCESS, "release", "released", summary));
+                    tenant, AuditAction.RELEASE, AuditOutcome.SUCCESS, "release", ChainQuarantine.RELEASED, summary));
             file.archive(Instant.now());
             out.println(summary);
             return ExitCode.OK;
@@ -157,7 +158,8 @@ final class ReleaseCommand implements Callable<Integer> {
      * The steps of the record that are not the tenant's own, each as one line. The record sits beside the key store
      * and nothing signs it, so whoever can write there could otherwise have release unlock, re-allow or resume
      * anything in the admin's name: another tenant's account or ACL, or SQL spliced into an account name. An ACL must
-     * be one that quarantine derives from the config for this tenant, an account one of {@code grantees} (those the
+     * be one that quarantine derives from the config for this tenant, never one quarantine found denied already
+     * ({@code alreadyDenied}, an operator's own), an account one of {@code grantees} (those the
      * server shows with a grant on the tenant's database, quoted as quarantine quoted them) and never one quarantine
      * found locked already, and a job the tenant's; its savepoint is checked against Flink by {@link #jobProblems}.
      */
@@ -175,7 +177,7 @@ final class ReleaseCommand implements Callable<Integer> {
         for (QuarantineState.Step step : state.steps) {
             boolean own = switch (step.kind == null ? "" : step.kind) {
                 case "db_account" -> accounts.contains(step.target);
-                case "publisher_acl" -> denials.contains(step.target);
+                case "publisher_acl" -> denials.contains(step.target) && !state.alreadyDenied.contains(step.target);
                 case "tenant_job" -> tenant.names().jobName().equals(step.target);
                 case "ingest_job" -> tenant.names().ingestJobName().equals(step.target);
                 default -> false;

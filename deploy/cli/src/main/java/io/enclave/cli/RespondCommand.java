@@ -242,6 +242,21 @@ final class RespondCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
         Optional<QuarantineState> recorded = QuarantineFile.of(tenant).read();
         Optional<AuditRecord> inChain = ChainQuarantine.inForce(trusted);
+        Optional<String> incomplete = ChainQuarantine.incomplete(recorded, trusted);
+        if (incomplete.isPresent()) {
+            // Cut short by a failed step: the tenant is only partly contained and its alerts stay open. Respond does
+            // not retry on its own (the step that failed, e.g. a savepoint timing out, would most likely fail again
+            // on every pass); it says so on every pass, with the command that lets it contain the tenant anew.
+            show(
+                    err,
+                    tenant.id(),
+                    tenant.id() + ": " + alerts + " overdue and the quarantine is INCOMPLETE ("
+                            + incomplete.get() + "): run `enclave release -c " + configFile.file() + " -t "
+                            + tenant.id() + "` on the host that holds "
+                            + QuarantineFile.of(tenant).path()
+                            + " to reverse the steps taken, and the next respond pass quarantines it again");
+            return ExitCode.UNAVAILABLE;
+        }
         if (recorded.isPresent() || inChain.isPresent()) {
             String since = recorded.map(q -> q.since + ": " + q.reason)
                     .orElseGet(() -> "sequence " + inChain.get().sequence + ": " + inChain.get().detail);

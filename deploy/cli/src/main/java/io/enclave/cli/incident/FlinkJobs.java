@@ -65,7 +65,8 @@ public final class FlinkJobs {
 
     /**
      * Why {@code savepoint} is not the one a quarantine took of job {@code jobId} named {@code name}, per the
-     * JobManager; empty when it is. It is when that job is the newest FINISHED job of that name, and the latest
+     * JobManager; empty when it is. It is when that job is FINISHED and no job of that name
+     * started after it (whatever that one's state: {@link #submittedLater}), and the latest
      * completed savepoint in its checkpoint history ({@code /jobs/:id/checkpoints}) is {@code savepoint}: an older
      * savepoint of the same job, or the last savepoint of an older job, would replay records already written.
      */
@@ -83,12 +84,9 @@ public final class FlinkJobs {
             return Optional.of(
                     "job " + jobId + " is " + stopped.get().getJobState() + ", not FINISHED with a savepoint");
         }
-        Optional<JobStatusMessage> newest = jobs.stream()
-                .filter(j -> j.getJobState() == JobStatus.FINISHED)
-                .max(Comparator.comparingLong(JobStatusMessage::getStartTime));
-        if (!newest.get().getJobId().equals(stopped.get().getJobId())) {
-            return Optional.of("job " + jobId + " is not the last " + name + " that finished: "
-                    + newest.get().getJobId() + " started later");
+        Optional<String> later = submittedLater(jobs, stopped.get());
+        if (later.isPresent()) {
+            return later;
         }
         JobMessageParameters parameters =
                 CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
@@ -106,6 +104,20 @@ public final class FlinkJobs {
                     + " (checkpoint " + latest.getId() + "), not " + savepoint);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why {@code stopped} is not the last job of its name, if it is not: any job among {@code jobs} (one name) that
+     * started after it, whatever its state (running, FINISHED, CANCELED, FAILED), ran from some state after the
+     * quarantine's savepoint and wrote what it read, so restoring that savepoint would replay all of it.
+     */
+    static Optional<String> submittedLater(List<JobStatusMessage> jobs, JobStatusMessage stopped) {
+        return jobs.stream()
+                .filter(j -> !j.getJobId().equals(stopped.getJobId()))
+                .filter(j -> j.getStartTime() >= stopped.getStartTime())
+                .max(Comparator.comparingLong(JobStatusMessage::getStartTime))
+                .map(j -> "job " + stopped.getJobId() + " is not the last " + stopped.getJobName() + ": " + j.getJobId()
+                        + " (" + j.getJobState() + ") started later");
     }
 
     private List<JobStatusMessage> named(String name) throws Exception {

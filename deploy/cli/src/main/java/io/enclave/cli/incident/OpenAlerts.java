@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * A tenant's open alerts, from its chain as the SIEM topic holds it ({@link TrustedSiemRecords}: verified records
  * only): every SECURITY_ALERT not yet closed. An alert is closed by a record chained after it that names it, and
  * only so: an acknowledgement ({@code enclave ack}, an ALERT_ACKNOWLEDGED record whose key is
- * {@link #ackKey the alert's}) or a quarantine whose reason names it ({@link #reference}, or its id). A quarantine
- * for another reason leaves it open. Each alert has the deadline the detector wrote into it
+ * {@link #ackKey the alert's}) or a quarantine that completed (its {@link ChainQuarantine#COMPLETED} record, written
+ * once every step succeeded) and whose reason names it ({@link #reference}, or its id). A quarantine for another
+ * reason, or one cut short by a failed step, leaves it open. Each alert has the deadline the detector wrote into it
  * ({@code respond by <instant>}).
  */
 public final class OpenAlerts {
@@ -79,8 +80,8 @@ public final class OpenAlerts {
     }
 
     /**
-     * Whether {@code r} closes {@code alert}: chained after it, a successful acknowledgement or quarantine that a
-     * command submitted (so a submitter signed it) and that names this alert.
+     * Whether {@code r} closes {@code alert}: chained after it, a successful acknowledgement, or the completion
+     * record of a quarantine, that a command submitted (so a submitter signed it) and that names this alert.
      */
     static boolean closes(AuditRecord r, Alert alert) {
         if (r.sequence <= alert.sequence()
@@ -92,7 +93,7 @@ public final class OpenAlerts {
         if (r.action == AuditAction.ALERT_ACKNOWLEDGED) {
             return ackKey(alert.id()).equals(r.recordKey);
         }
-        if (r.action == AuditAction.QUARANTINE) {
+        if (r.action == AuditAction.QUARANTINE && ChainQuarantine.COMPLETED.equals(r.reason)) {
             String detail = r.detail == null ? "" : r.detail;
             if (alert.id() != null && !alert.id().isEmpty() && detail.contains(alert.id())) {
                 return true;

@@ -27,6 +27,18 @@ public class QuarantineState {
      */
     public List<String> alreadyLocked = new ArrayList<>();
 
+    /**
+     * DENY ACLs ({@link PublisherDenial#describe}) that existed already when the quarantine came, an operator's own:
+     * no step, so {@code release} never removes them.
+     */
+    public List<String> alreadyDenied = new ArrayList<>();
+
+    /**
+     * ISO-8601 UTC when every step of the scope succeeded; null while the quarantine is incomplete (cut short by a
+     * failed step), which {@code respond} reports instead of taking it for a containment.
+     */
+    public String completed;
+
     /** One containment step and what reverses it. */
     public static class Step {
         /** {@code publisher_acl}, {@code tenant_job}, {@code ingest_job} or {@code db_account}. */

@@ -13,6 +13,7 @@ import io.enclave.sinks.AuditSiemComparison.SiemCopy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,7 +80,7 @@ class OpenAlertsTest {
     }
 
     @Test
-    void anAlertIsClosedOnlyByAnAckOrAQuarantineThatNamesIt() {
+    void anAlertIsClosedOnlyByAnAckOrACompletedQuarantineThatNamesIt() {
         AuditRecord claims = alert("cross_tenant_claims");
         AuditRecord burst = alert("reader_burst");
         AuditRecord malformed = alert("malformed_input");
@@ -96,11 +97,27 @@ class OpenAlertsTest {
                 "acknowledged",
                 "acknowledged alert #" + burst.sequence,
                 OpenAlerts.ackKey(burst.recordId));
+        // A quarantine that names it but has only started (a later step may fail) leaves it open, and is in force
+        // but incomplete.
         submitted(
                 AuditAction.QUARANTINE,
                 "started",
                 "quarantine of colorado_state started: alert #" + claims.sequence + " not acknowledged",
                 "");
+        submitted(AuditAction.QUARANTINE, "publisher_acl", "denied: acl User:p DENY ALL TOPIC LITERAL t", "");
+        assertThat(OpenAlerts.of(trusted().records()))
+                .extracting(OpenAlerts.Alert::sequence)
+                .containsExactly(claims.sequence, malformed.sequence);
+        assertThat(ChainQuarantine.incomplete(Optional.empty(), trusted().records()))
+                .hasValueSatisfying(why -> assertThat(why).contains("never completed"));
+        // Once every step succeeded, its completion record closes it.
+        submitted(
+                AuditAction.QUARANTINE,
+                "completed",
+                "quarantine of colorado_state completed after 1 steps: alert #" + claims.sequence + " not acknowledged",
+                "");
+        assertThat(ChainQuarantine.incomplete(Optional.empty(), trusted().records()))
+                .isEmpty();
 
         assertThat(OpenAlerts.of(trusted().records())).singleElement().satisfies(a -> {
             assertThat(a.sequence()).isEqualTo(malformed.sequence);
@@ -131,7 +148,7 @@ class OpenAlertsTest {
         new AuditChain().link(forged, 3, claims.hash, new AuditSigner(TENANT + "/job/v9", SignerRole.JOB, seed(9)));
         records.add(forged);
         // A real record edited afterwards: its fields no longer hash to its hash.
-        AuditRecord edited = submitted(AuditAction.QUARANTINE, "started", "ticket 7", "");
+        AuditRecord edited = submitted(AuditAction.QUARANTINE, "completed", "ticket 7", "");
         edited.detail = "alert #" + claims.sequence;
 
         TrustedSiemRecords trusted = trusted();
@@ -143,6 +160,18 @@ class OpenAlertsTest {
                 .extracting(OpenAlerts.Alert::sequence)
                 .containsExactly(claims.sequence);
         assertThat(ChainQuarantine.inForce(trusted.records())).isEmpty();
+    }
+
+    @Test
+    void theQuarantineFileDecidesWhetherTheQuarantineCompletedWhenThereIsOne() {
+        QuarantineState cutShort = new QuarantineState();
+        cutShort.since = "2026-12-02T14:00:00Z";
+        cutShort.reason = "alert #1";
+        cutShort.steps.add(new QuarantineState.Step("publisher_acl", "User:p DENY ALL TOPIC LITERAL t", "now"));
+        assertThat(ChainQuarantine.incomplete(Optional.of(cutShort), List.of()))
+                .hasValueSatisfying(why -> assertThat(why).contains("1 steps taken and no completion"));
+        cutShort.completed = "2026-12-02T14:01:00Z";
+        assertThat(ChainQuarantine.incomplete(Optional.of(cutShort), List.of())).isEmpty();
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -261,22 +262,6 @@ class QuarantineITCase {
             }
             login(BRAVO_STALE).close();
 
-            // Release refuses while a job of A's name runs: a second one would read the same topics into the same
-            // tables. Nothing is reversed.
-            JobClient second = secondJob(a.names().jobName());
-            awaitRunning(client, second);
-            IsolationFixture.Run doubled = IsolationFixture.cli(
-                    concat(new String[] {"release", "-c", fixture.configFile.toString(), "-t", a.id()}, servers));
-            assertThat(doubled.exit()).as(doubled.toString()).isEqualTo(1);
-            assertThat(doubled.err())
-                    .contains("release of " + a.id() + " refused: job "
-                            + a.names().jobName() + " is already running (" + second.getJobID() + ")")
-                    .contains("nothing was reversed");
-            assertThat(QuarantineFile.of(a).read()).isPresent();
-            assertThatThrownBy(() -> login(a)).hasMessageContaining("locked");
-            second.cancel().get(60, TimeUnit.SECONDS);
-            awaitTerminal(client, second);
-
             // A record rewritten to an older savepoint of the same job, which would replay rows into the tables.
             QuarantineState rewritten = QuarantineFile.of(a).read().orElseThrow();
             rewritten.steps.stream().filter(s -> s.kind.equals("tenant_job")).forEach(s -> s.savepoint = older);
@@ -337,7 +322,8 @@ class QuarantineITCase {
         }
         // Drained, so every audit record is written, then the chain is checked.
         JobStatusMessage resumed = job(client, a.names().jobName());
-        client.stopWithSavepoint(resumed.getJobId(), true, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+        String drained = client.stopWithSavepoint(
+                        resumed.getJobId(), true, dir.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(60, TimeUnit.SECONDS);
         // Nothing read twice: the resumed guard, restored from the savepoint, would refuse a re-read event as a
         // duplicate.
@@ -368,6 +354,51 @@ class QuarantineITCase {
             assertThat(verdict.ok())
                     .as("%s at %s", verdict.problem(), verdict.badSequence())
                     .isTrue();
+        }
+
+        // A record of that stop, as quarantine keeps one, then a job of A's name started after the stopped one.
+        // Release refuses while it runs (a second job would read the same topics into the same tables), and still
+        // once it was cancelled: it ran from a state after the savepoint and wrote what it read, so restoring the
+        // savepoint would replay that.
+        awaitFinished(client, resumed.getJobId());
+        QuarantineState recorded = new QuarantineState();
+        recorded.tenant = a.id();
+        recorded.reason = "drill";
+        recorded.scope = "job";
+        recorded.since = Instant.now().toString();
+        recorded.completed = recorded.since;
+        QuarantineState.Step stop =
+                new QuarantineState.Step("tenant_job", a.names().jobName(), recorded.since);
+        stop.savepoint = drained;
+        stop.jobId = resumed.getJobId().toHexString();
+        recorded.steps.add(stop);
+        QuarantineFile.of(a).write(recorded);
+        JobClient second = secondJob(a.names().jobName());
+        awaitRunning(client, second);
+        IsolationFixture.Run doubled = IsolationFixture.cli(
+                concat(new String[] {"release", "-c", fixture.configFile.toString(), "-t", a.id()}, servers));
+        assertThat(doubled.exit()).as(doubled.toString()).isEqualTo(1);
+        assertThat(doubled.err())
+                .contains("release of " + a.id() + " refused: job " + a.names().jobName() + " is already running ("
+                        + second.getJobID() + ")")
+                .contains("nothing was reversed");
+        second.cancel().get(60, TimeUnit.SECONDS);
+        awaitTerminal(client, second);
+        IsolationFixture.Run replayed = IsolationFixture.cli(
+                concat(new String[] {"release", "-c", fixture.configFile.toString(), "-t", a.id()}, servers));
+        assertThat(replayed.exit()).as(replayed.toString()).isEqualTo(1);
+        assertThat(replayed.err())
+                .contains("is not the last " + a.names().jobName() + ": " + second.getJobID() + " (CANCELED) started"
+                        + " later")
+                .contains("nothing was reversed");
+        assertThat(QuarantineFile.of(a).read()).isPresent();
+    }
+
+    private static void awaitFinished(ClusterClient<?> client, org.apache.flink.api.common.JobID job) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (client.getJobStatus(job).get(30, TimeUnit.SECONDS) != JobStatus.FINISHED) {
+            assertThat(System.nanoTime()).as("job %s finished", job).isLessThan(deadline);
+            Thread.sleep(200);
         }
     }
 

@@ -255,7 +255,7 @@ class RespondITCase {
         AuditRecord f = AuditJson.readChained(AuditJson.write(JSON, alert, true));
         f.action = action;
         f.recordKey = key;
-        f.reason = action == AuditAction.QUARANTINE ? "started" : "acknowledged";
+        f.reason = action == AuditAction.QUARANTINE ? "completed" : "acknowledged";
         f.detail = detail;
         f.sequence = alert.sequence + 1_000;
         f.submitter = alert.tenantId + "/cli/v1";
