@@ -437,7 +437,7 @@ public final class AuditVerifier {
         if (key == null) {
             return false;
         }
-        boolean root = policy.pins().root(key);
+        boolean root = policy.pins().root(trust, key);
         if (root) {
             authenticKeys.add(keyId);
         }

@@ -10,6 +10,7 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -93,7 +94,10 @@ final class AckCommand implements Callable<Integer> {
             TrustedSiemRecords trusted = TrustedSiemRecords.of(
                     tenant.id(),
                     SiemCopies.of(target.loaded, tenant, admin, timeout),
-                    AuditTrust.read(AuditSigning.trustFile(tenant)));
+                    AuditTrust.read(AuditSigning.trustFile(tenant)),
+                    KeyPins.of(
+                            tenant.auditRequirements(),
+                            !EnclaveCli.devMode(spec).on()));
             trusted.warning(tenant.id()).ifPresent(w -> err.println("ack: " + w));
             Optional<OpenAlerts.Alert> named = OpenAlerts.raised(trusted.records()).stream()
                     .filter(this::isNamed)

@@ -13,6 +13,7 @@ import io.enclave.jobs.audit.SiemTopicReader;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import io.enclave.sinks.AuditSiemComparison.SiemCopy;
 import java.io.PrintWriter;
@@ -199,7 +200,12 @@ final class RespondCommand implements Callable<Integer> {
             TrustedSiemRecords trusted;
             try {
                 trusted = TrustedSiemRecords.of(
-                        tenant.id(), copies.get(tenant.id()), AuditTrust.read(AuditSigning.trustFile(tenant)));
+                        tenant.id(),
+                        copies.get(tenant.id()),
+                        AuditTrust.read(AuditSigning.trustFile(tenant)),
+                        KeyPins.of(
+                                tenant.auditRequirements(),
+                                !EnclaveCli.devMode(spec).on()));
             } catch (KeyUnavailableException e) {
                 show(err, tenant.id() + "/trust", tenant.id() + ": " + e.getMessage());
                 exit = Math.max(exit, ExitCode.KEY_MATERIAL);

@@ -10,6 +10,7 @@ import io.enclave.config.TenantConfig;
 import io.enclave.jobs.audit.AuditUnavailableException;
 import io.enclave.operators.audit.AuditSigning;
 import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.crypto.KeyUnavailableException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -91,7 +92,10 @@ final class StatusCommand implements Callable<Integer> {
                 TrustedSiemRecords trusted = TrustedSiemRecords.of(
                         tenant.id(),
                         SiemCopies.of(config, tenant, admin, timeout),
-                        AuditTrust.read(AuditSigning.trustFile(tenant)));
+                        AuditTrust.read(AuditSigning.trustFile(tenant)),
+                        KeyPins.of(
+                                tenant.auditRequirements(),
+                                !EnclaveCli.devMode(spec).on()));
                 Optional<String> warning = trusted.warning(tenant.id());
                 if (warning.isPresent()) {
                     out.println("  " + warning.get());

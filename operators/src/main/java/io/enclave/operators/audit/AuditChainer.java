@@ -91,7 +91,10 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
     private final KeyPins pins;
 
     private transient AuditChain chain;
-    /** Key id -> the sequence of the rotation that introduced it: submitter keys authentic beyond their pin. */
+    /**
+     * Fingerprint -> the sequence of the rotation that introduced it: submitter keys authentic beyond their pin. By
+     * fingerprint, not key id: whoever writes the trust file could otherwise put their own public key under the id.
+     */
     private transient MapState<String, Long> introducedKeys;
     /** The trust as last read; read again when it lacks a key a submission or rotation names. */
     private transient AuditTrust currentTrust;
@@ -215,7 +218,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
                 .getMapState(
                         new MapStateDescriptor<>("chain-day-anchors", Types.LONG, TypeInformation.of(DayAnchor.class)));
         introducedKeys = getRuntimeContext()
-                .getMapState(new MapStateDescriptor<>("chain-introduced-keys", Types.STRING, Types.LONG));
+                .getMapState(new MapStateDescriptor<>("chain-introduced-key-fingerprints", Types.STRING, Types.LONG));
         submissionExpiry = getInternalTimerService("chain-submission-expiry", StringSerializer.INSTANCE, this);
         chained = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records");
         duplicates = getMetricGroup().addGroup("tenant", audit.tenantId()).counter("audit_records_already_stored");
@@ -325,7 +328,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
             if (audit.tenantId().equals(row.tenantId)
                     && AuditChain.same(chain.hash(row), row.hash)
                     && AuditChain.signatureProblem(trust(row.recordKey), row) == null
-                    && unauthenticSubmitter(row.submitter) == null) {
+                    && unauthenticSubmitter(row) == null) {
                 introduce(row);
             }
         }
@@ -339,23 +342,49 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
         return currentTrust;
     }
 
-    /** Why a submitter key is not authentic, or null when it is: pinned, or introduced by a chained rotation. */
-    private String unauthenticSubmitter(String keyId) throws Exception {
-        if (keyId == null || keyId.isEmpty() || introducedKeys.contains(keyId)) {
+    /**
+     * Why the key that submitted {@code submitted} is not authentic, or null when it is: the public key its submission
+     * signature verifies under (the trust file read again if the one held does not) is pinned, or was introduced by
+     * a chained rotation.
+     */
+    private String unauthenticSubmitter(AuditRecord submitted) throws Exception {
+        String keyId = submitted.submitter;
+        if (keyId == null || keyId.isEmpty()) {
             return null;
         }
-        Optional<AuditTrust.TrustedKey> key = trust(keyId).key(keyId);
+        AuditTrust current = trust(keyId);
+        if (submissionProblem(current, submitted) != null) {
+            // The file may have changed since it was read (the intake verified this line under the file it read).
+            currentTrust = trust.load();
+            current = currentTrust;
+        }
+        Optional<AuditTrust.TrustedKey> key = current.key(keyId);
         if (key.isEmpty()) {
             return "key " + keyId + " is not in the trust file of tenant " + audit.tenantId();
         }
-        return pins.root(key.get()) ? null : pins.whyNot(audit.tenantId(), key.get());
+        String problem = submissionProblem(current, submitted);
+        if (problem != null) {
+            return "its submission signature does not verify under the trust file's key " + keyId + ": " + problem;
+        }
+        if (introducedKeys.contains(key.get().fingerprint())) {
+            return null;
+        }
+        return pins.root(current, key.get()) ? null : pins.whyNot(audit.tenantId(), key.get());
+    }
+
+    private static String submissionProblem(AuditTrust trust, AuditRecord r) {
+        return trust.problem(
+                r.submitter,
+                AuditChain.submitters(r.action),
+                AuditChain.submissionMessage(r, r.submitter),
+                r.submitterSignature);
     }
 
     /** Notes the key a chained rotation introduces; its submitter was found authentic before it was chained. */
     private void introduce(AuditRecord chainedRotation) throws Exception {
         Optional<AuditTrust.TrustedKey> fresh = KeyPins.introducedBy(trust(chainedRotation.recordKey), chainedRotation);
         if (fresh.isPresent()) {
-            introducedKeys.put(fresh.get().keyId(), chainedRotation.sequence);
+            introducedKeys.put(fresh.get().fingerprint(), chainedRotation.sequence);
         }
     }
 
@@ -386,7 +415,7 @@ public class AuditChainer extends AbstractStreamOperator<AuditRecord>
                 append(replay(record, first));
                 return;
             }
-            String notAuthentic = unauthenticSubmitter(record.submitter);
+            String notAuthentic = unauthenticSubmitter(record);
             if (notAuthentic != null) {
                 unauthentic.inc();
                 append(unauthentic(record, notAuthentic));

@@ -21,7 +21,7 @@ public class AuditSubmissionIntake extends ProcessFunction<RawEvent, AuditRecord
     private final AuditTrust.Source trustSource;
     private final String operatorName;
 
-    /** How often at most the trust file is read again for a key it did not hold. */
+    /** How often at most the trust file is read again for a line that does not verify under the one held. */
     static final long RELOAD_INTERVAL_MS = 10_000;
 
     private transient AuditTrust trust;
@@ -79,12 +79,20 @@ public class AuditSubmissionIntake extends ProcessFunction<RawEvent, AuditRecord
             }
             reloadedAt = now;
             AuditTrust reloaded = trustSource.load();
-            if (reloaded.keys().size() == trust.keys().size()) {
+            // Any change counts, not only a new key: a key whose public key was replaced must be seen as replaced.
+            if (content(reloaded).equals(content(trust))) {
                 throw e;
             }
             trust = reloaded;
             return AuditSubmission.decode(payload, trust);
         }
+    }
+
+    /** What of a trust file decides a signature: each key's id, role, public key and predecessor. */
+    private static java.util.List<String> content(AuditTrust trust) {
+        return trust.keys().stream()
+                .map(k -> k.keyId() + " " + k.role() + " " + k.fingerprint() + " " + k.previous())
+                .toList();
     }
 
     private AuditRecord rejection(RawEvent line, String reason, String why) {

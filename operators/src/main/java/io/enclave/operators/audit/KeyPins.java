@@ -2,6 +2,7 @@ package io.enclave.operators.audit;
 
 import io.enclave.config.AuditRequirements;
 import java.io.Serializable;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,14 @@ public record KeyPins(Map<SignerRole, Set<String>> fingerprints, boolean require
      * fails on its first submission).
      */
     public static KeyPins of(AuditRequirements audit) {
+        return of(audit, false);
+    }
+
+    /**
+     * The pins of a tenant's {@code audit_requirements}, as {@code audit verify} and the commands that read the SIEM
+     * copy apply them: when {@code required} (outside development mode) an unpinned role has no authentic key.
+     */
+    public static KeyPins of(AuditRequirements audit, boolean required) {
         Map<SignerRole, Set<String>> pins = new EnumMap<>(SignerRole.class);
         for (SignerRole role : SignerRole.values()) {
             String pin = audit.keyFingerprint(role.id());
@@ -48,7 +57,7 @@ public record KeyPins(Map<SignerRole, Set<String>> fingerprints, boolean require
                 pins.put(role, Set.of(pin));
             }
         }
-        return new KeyPins(pins, false);
+        return new KeyPins(pins, required);
     }
 
     /** The pinned fingerprints of {@code role}, empty when it is not pinned. */
@@ -56,10 +65,31 @@ public record KeyPins(Map<SignerRole, Set<String>> fingerprints, boolean require
         return fingerprints.getOrDefault(role, Set.of());
     }
 
-    /** Whether {@code key} is authentic without a rotation: pinned, or (unpinned role, not required) a first key. */
-    public boolean root(AuditTrust.TrustedKey key) {
+    /**
+     * Whether {@code key} of {@code trust} is authentic without a rotation: pinned, or (unpinned role, not required)
+     * the role's one first key. A trust file may list several keys of a role without a predecessor only when someone
+     * added one: then only the {@link #firstKey first} is taken at its word, never "any key without a predecessor".
+     */
+    public boolean root(AuditTrust trust, AuditTrust.TrustedKey key) {
         Set<String> pins = of(key.role());
-        return pins.isEmpty() ? !required && key.previous().isEmpty() : pins.contains(key.fingerprint());
+        if (!pins.isEmpty()) {
+            return pins.contains(key.fingerprint());
+        }
+        return !required
+                && firstKey(trust, key.role())
+                        .map(first -> first.keyId().equals(key.keyId())
+                                && first.fingerprint().equals(key.fingerprint()))
+                        .orElse(false);
+    }
+
+    /**
+     * The trust file's first key of {@code role}: of its keys without a predecessor, the earliest created (then the
+     * lowest key id), the one an unpinned role starts from.
+     */
+    public static Optional<AuditTrust.TrustedKey> firstKey(AuditTrust trust, SignerRole role) {
+        return trust.keys().stream()
+                .filter(k -> k.role() == role && k.previous().isEmpty())
+                .min(Comparator.comparing(AuditTrust.TrustedKey::created).thenComparing(AuditTrust.TrustedKey::keyId));
     }
 
     /** The config key that pins {@code role}'s first key, for messages. */
@@ -98,7 +128,8 @@ public record KeyPins(Map<SignerRole, Set<String>> fingerprints, boolean require
         String root = of(key.role()).isEmpty()
                 ? required
                         ? "no " + role + " key is pinned (" + configKey(tenantId, key.role()) + ")"
-                        : "it does not start the trust file's " + role + " keys"
+                        : "it is not the trust file's first " + role + " key (a role without a pin starts from one"
+                                + " key without a predecessor, the earliest created)"
                 : "it is not the pinned " + role + " key";
         return role + " key " + key.keyId() + " (" + key.fingerprint() + " in the trust file) is not authentic: " + root
                 + ", and no chained SIGNING_KEY_ROTATED record signed by its predecessor introduces it";

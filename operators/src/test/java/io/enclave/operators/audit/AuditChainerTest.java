@@ -410,6 +410,102 @@ class AuditChainerTest {
                 .contains("early-1", rotated.keyId() + " (");
     }
 
+    /** The trust file as a running job reads it; a test rewrites it the way someone who can write the file would. */
+    private static final java.util.concurrent.atomic.AtomicReference<AuditTrust> TRUST_FILE =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private KeyedOneInputStreamOperatorTestHarness<String, AuditRecord, AuditRecord> pinnedHarness(
+            AuditTrust trust, KeyPins pins) throws Exception {
+        TRUST_FILE.set(trust);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new AuditChainer(
+                        auditContext(),
+                        FixedSigners.factory(TENANT, SignerRole.JOB, SEED),
+                        TRUST_FILE::get,
+                        HEAD,
+                        null,
+                        "chain[" + TENANT + "]",
+                        ChainOrigin.none(),
+                        ChainClock.system(),
+                        pins),
+                new AuditTenantKey(),
+                Types.STRING);
+        harnesses.add(h);
+        h.open();
+        return h;
+    }
+
+    private static AuditSigner ingestKey(int version, String seed) {
+        return new AuditSigner(
+                AuditSigner.keyId(TENANT, SignerRole.INGEST, version),
+                SignerRole.INGEST,
+                seed.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aRotatedKeyWhosePublicKeyIsSwappedInTheTrustFileMayNotSubmit() throws Exception {
+        AuditSigner pinned = FixedSigners.signer(TENANT, SignerRole.INGEST, SEED);
+        AuditSigner rotated = ingestKey(2, "rotated-ingest-key-seed-32-bytes");
+        // After the legitimate rotation, someone who can write the trust file puts their own key under v2's id.
+        AuditSigner swapped = ingestKey(2, "attacker-ingest-key-seed-32bytes");
+        KeyPins pins = new KeyPins(
+                java.util.Map.of(SignerRole.INGEST, java.util.Set.of(AuditTrust.fingerprint(pinned.publicKey()))),
+                false);
+        var h = pinnedHarness(TRUST.with(rotated, pinned.keyId()), pins);
+
+        AuditRecord rotation = submittedBy(AuditAction.SIGNING_KEY_ROTATED, pinned, "rotation-1");
+        rotation.recordKey = rotated.keyId();
+        rotation.detail = "replaced the ingest key; " + AuditTrust.introducing(rotated.publicKey());
+        AuditChain.signSubmission(rotation, pinned);
+        h.processElement(rotation, 1L);
+        AuditRecord genuine = submittedBy(AuditAction.RECORD_REJECTED, rotated, "genuine-1");
+        AuditChain.signSubmission(genuine, rotated);
+        h.processElement(genuine, 2L);
+        TRUST_FILE.set(TRUST.with(swapped, pinned.keyId()));
+        AuditRecord forged = submittedBy(AuditAction.RECORD_REJECTED, swapped, "forged-1");
+        AuditChain.signSubmission(forged, swapped);
+        h.processElement(forged, 3L);
+        checkpoint(h, 1);
+
+        List<AuditRecord> out = h.extractOutputValues();
+        assertThat(out)
+                .extracting(r -> r.action + " " + r.reason + " " + r.submitter)
+                .containsExactly(
+                        "JOB_START  ",
+                        "SIGNING_KEY_ROTATED  " + pinned.keyId(),
+                        "RECORD_REJECTED  " + rotated.keyId(),
+                        "RECORD_REJECTED " + AuditSubmission.FORGED + " ",
+                        "CHECKPOINT  ");
+        assertThat(out.get(3).detail)
+                .contains("forged-1", AuditTrust.fingerprint(swapped.publicKey()), "is not authentic");
+    }
+
+    @Test
+    void anUnpinnedRoleTakesOnlyItsFirstKeyWithoutAPredecessorAtItsWord() throws Exception {
+        AuditSigner first = FixedSigners.signer(TENANT, SignerRole.INGEST, SEED);
+        // A second ingest key without a predecessor, added later by someone who can write the trust file.
+        AuditSigner planted = ingestKey(9, "planted-ingest-key-seed-32-bytes");
+        var h = pinnedHarness(TRUST.with(planted, ""), KeyPins.none());
+
+        AuditRecord genuine = submittedBy(AuditAction.RECORD_REJECTED, first, "genuine-1");
+        AuditChain.signSubmission(genuine, first);
+        h.processElement(genuine, 1L);
+        AuditRecord forged = submittedBy(AuditAction.RECORD_REJECTED, planted, "forged-1");
+        AuditChain.signSubmission(forged, planted);
+        h.processElement(forged, 2L);
+        checkpoint(h, 1);
+
+        List<AuditRecord> out = h.extractOutputValues();
+        assertThat(out)
+                .extracting(r -> r.action + " " + r.reason + " " + r.submitter)
+                .containsExactly(
+                        "JOB_START  ",
+                        "RECORD_REJECTED  " + first.keyId(),
+                        "RECORD_REJECTED " + AuditSubmission.FORGED + " ",
+                        "CHECKPOINT  ");
+        assertThat(out.get(2).detail).contains("forged-1", "is not the trust file's first ingest key");
+    }
+
     @Test
     void aReplayedSubmissionIsChainedOnceAndItsReplayIsAudited() throws Exception {
         var h = harness(null);

@@ -78,6 +78,26 @@ class AuditSubmissionIntakeTest {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicReference<AuditTrust> TRUST_FILE =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    @Test
+    void itReadsTheTrustFileAgainWhenAKeyChangedNotOnlyWhenOneIsAdded() throws Exception {
+        // The file read at start holds another public key under the CLI key's id; then it is corrected in place.
+        AuditSigner stale = FixedSigners.signer(TENANT, SignerRole.CLI, "stale");
+        TRUST_FILE.set(FixedSigners.trust(TENANT, "stale"));
+        var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(
+                new AuditSubmissionIntake(auditContext(), TRUST_FILE::get, "audit_intake[" + TENANT + "]")));
+        h.open();
+        try (h) {
+            assertThat(stale.keyId()).isEqualTo(SIGNER.keyId());
+            TRUST_FILE.set(KEYS);
+            h.processElement(line(0, AuditSubmission.encode(command(TENANT), SIGNER)));
+
+            assertThat(h.extractOutputValues()).extracting(r -> r.action).containsExactly(AuditAction.KEYS_ROTATE);
+        }
+    }
+
     @Test
     void itRefusesToStartWithAnotherTenantsKeys() {
         assertThatThrownBy(() -> harness(FixedSigners.trust(OTHER_TENANT, "intake-test")))

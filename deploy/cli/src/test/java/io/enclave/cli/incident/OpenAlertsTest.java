@@ -8,12 +8,15 @@ import io.enclave.operators.audit.AuditOutcome;
 import io.enclave.operators.audit.AuditRecord;
 import io.enclave.operators.audit.AuditSigner;
 import io.enclave.operators.audit.AuditTrust;
+import io.enclave.operators.audit.KeyPins;
 import io.enclave.operators.audit.SignerRole;
 import io.enclave.sinks.AuditSiemComparison.SiemCopy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +31,14 @@ class OpenAlertsTest {
     private static final AuditSigner CLI = new AuditSigner(TENANT + "/cli/v1", SignerRole.CLI, seed(2));
     private static final AuditTrust TRUST =
             AuditTrust.empty(TENANT).with(JOB, "").with(CLI, "");
+    /** The fingerprints the tenant's auditor pinned, outside development mode: an unpinned role has no key. */
+    private static final KeyPins PINS = new KeyPins(
+            Map.of(
+                    SignerRole.JOB,
+                    Set.of(AuditTrust.fingerprint(JOB.publicKey())),
+                    SignerRole.CLI,
+                    Set.of(AuditTrust.fingerprint(CLI.publicKey()))),
+            true);
 
     private final AuditChain chain = new AuditChain();
     private final List<AuditRecord> records = new ArrayList<>();
@@ -76,7 +87,11 @@ class OpenAlertsTest {
     }
 
     private TrustedSiemRecords trusted() {
-        return TrustedSiemRecords.of(TENANT, new SiemCopy(records, List.of(), List.of()), TRUST);
+        return trusted(TRUST);
+    }
+
+    private TrustedSiemRecords trusted(AuditTrust trust) {
+        return TrustedSiemRecords.of(TENANT, new SiemCopy(records, List.of(), List.of()), trust, PINS);
     }
 
     @Test
@@ -172,6 +187,62 @@ class OpenAlertsTest {
                 .hasValueSatisfying(why -> assertThat(why).contains("1 steps taken and no completion"));
         cutShort.completed = "2026-12-02T14:01:00Z";
         assertThat(ChainQuarantine.incomplete(Optional.of(cutShort), List.of())).isEmpty();
+    }
+
+    @Test
+    void linesSignedByKeysAddedToTheTrustFileAreIgnoredDespiteVerifyingThere() {
+        AuditRecord claims = alert("cross_tenant_claims");
+        // Someone who can write both the trust file and the SIEM topic adds a job and a CLI key of their own (the
+        // job key even claims to replace the real one), then writes an ack at the next sequence and a quarantine
+        // at a future one: both verify under the trust file, but no pin or signed rotation vouches for their keys.
+        AuditSigner job = new AuditSigner(TENANT + "/job/v2", SignerRole.JOB, seed(7));
+        AuditSigner cli = new AuditSigner(TENANT + "/cli/v9", SignerRole.CLI, seed(8));
+        AuditTrust written = TRUST.with(job, JOB.keyId()).with(cli, "");
+        AuditRecord ack = record(AuditAction.ALERT_ACKNOWLEDGED, "acknowledged", "acknowledged alert #1");
+        ack.recordKey = OpenAlerts.ackKey(claims.recordId);
+        ack.submissionId = "forged-ack";
+        AuditChain.signSubmission(ack, cli);
+        new AuditChain().link(ack, claims.sequence + 1, claims.hash, job);
+        records.add(ack);
+        AuditRecord quarantine =
+                record(AuditAction.QUARANTINE, "started", "quarantine started: alert #" + claims.sequence);
+        quarantine.submissionId = "forged-quarantine";
+        AuditChain.signSubmission(quarantine, CLI);
+        new AuditChain().link(quarantine, 100, ack.hash, job);
+        records.add(quarantine);
+
+        TrustedSiemRecords trusted = trusted(written);
+
+        assertThat(trusted.records()).extracting(r -> r.sequence).containsExactly(claims.sequence);
+        assertThat(OpenAlerts.of(trusted.records()))
+                .extracting(OpenAlerts.Alert::sequence)
+                .containsExactly(claims.sequence);
+        assertThat(ChainQuarantine.inForce(trusted.records())).isEmpty();
+        assertThat(trusted.ignored()).isEqualTo(2);
+        assertThat(trusted.firstProblem()).contains("job key " + job.keyId(), "is not the pinned job key");
+    }
+
+    @Test
+    void twoDifferentRecordsThatVerifyAtOneSequenceAreBothIgnored() {
+        AuditRecord claims = alert("cross_tenant_claims");
+        // The job key leaked: a forged ack, properly chained, is written before the genuine record at its sequence.
+        AuditRecord forged = record(AuditAction.ALERT_ACKNOWLEDGED, "acknowledged", "acknowledged alert #1");
+        forged.recordKey = OpenAlerts.ackKey(claims.recordId);
+        forged.submissionId = "forged-ack";
+        AuditChain.signSubmission(forged, CLI);
+        new AuditChain().link(forged, claims.sequence + 1, claims.hash, JOB);
+        AuditRecord genuine = chained(record(AuditAction.CHECKPOINT, "", "checkpoint 1"));
+        records.add(records.indexOf(genuine), forged);
+
+        TrustedSiemRecords trusted = trusted();
+
+        assertThat(trusted.records()).extracting(r -> r.sequence).containsExactly(claims.sequence);
+        assertThat(OpenAlerts.of(trusted.records()))
+                .extracting(OpenAlerts.Alert::sequence)
+                .containsExactly(claims.sequence);
+        assertThat(trusted.ignored()).isEqualTo(2);
+        assertThat(trusted.warning(TENANT))
+                .hasValueSatisfying(w -> assertThat(w).contains("sequence 2 holds 2 different records"));
     }
 
     @Test
