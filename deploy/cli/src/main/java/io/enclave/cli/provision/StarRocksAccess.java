@@ -152,7 +152,7 @@ final class StarRocksAccess {
                 + " ON ALL TABLES IN DATABASE `" + db + "` TO ROLE `" + role + "`";
         boolean granted = roleExists
                 && column(server.query("SHOW GRANTS FOR ROLE " + quoteRole(role)), "Grants").stream()
-                        .anyMatch(g -> readsOnly(g, db));
+                        .anyMatch(g -> grantsOn(g, db, TenantDatabase.READER_PRIVILEGES));
         String grant = "grant " + String.join(", ", TenantDatabase.READER_PRIVILEGES) + " ON ALL TABLES IN DATABASE "
                 + db + " TO ROLE " + role;
         findings.add(
@@ -374,15 +374,6 @@ final class StarRocksAccess {
         return true;
     }
 
-    /** A readers' role grant row: SELECT, and neither INSERT nor anything else, on the tenant's database. */
-    static boolean readsOnly(String grants, String db) {
-        return grants != null
-                && java.util.regex.Pattern.compile("(?i)^GRANT\\s+SELECT\\s+ON ALL TABLES IN DATABASE [`']?"
-                                + java.util.regex.Pattern.quote(db) + "[`']?(\\s|$)")
-                        .matcher(grants)
-                        .find();
-    }
-
     /**
      * Whether the group's first classifier row shows the configured CPU share and memory limit.
      * StarRocks prints mem_limit as a percentage ({@code 20.0%}) and the CPU share under the
@@ -403,10 +394,21 @@ final class StarRocksAccess {
 
     /** A role's grant row names SELECT and INSERT on every table of exactly the tenant's database. */
     static boolean grantsOn(String grants, String db) {
+        return grantsOn(grants, db, TenantDatabase.PRIVILEGES);
+    }
+
+    /**
+     * A role's grant row names every one of {@code privileges} on every table of exactly database
+     * {@code db}; that it names nothing more is {@link #onlyOn}'s check, made before planning.
+     */
+    static boolean grantsOn(String grants, String db, List<String> privileges) {
+        StringBuilder each = new StringBuilder();
+        for (String privilege : privileges) {
+            each.append("(?=.*\\b").append(privilege).append("\\b)");
+        }
         return grants != null
-                && java.util.regex.Pattern.compile(
-                                "(?i)^(?=.*\\bSELECT\\b)(?=.*\\bINSERT\\b).*ON ALL TABLES IN DATABASE [`']?"
-                                        + java.util.regex.Pattern.quote(db) + "[`']?(\\s|$)")
+                && java.util.regex.Pattern.compile("(?i)^" + each + ".*ON ALL TABLES IN DATABASE [`']?"
+                                + java.util.regex.Pattern.quote(db) + "[`']?(\\s|$)")
                         .matcher(grants)
                         .find();
     }
