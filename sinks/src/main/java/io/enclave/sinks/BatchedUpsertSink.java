@@ -88,14 +88,14 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
     static final class Statements implements AutoCloseable {
         private final Map<Integer, PreparedStatement> byRows = new HashMap<>();
 
-        PreparedStatement forRows(Connection c, JdbcSinkOptions options, TableDefinition<?> table, int rows, int keep)
+        PreparedStatement forRows(Connection c, JdbcSinkOptions options, TableDefinition<?> table, int rows)
                 throws SQLException {
             PreparedStatement ps = byRows.get(rows);
             if (ps == null) {
                 // Keep the full-chunk statement; any other row count replaces the previous other.
                 for (var it = byRows.entrySet().iterator(); it.hasNext(); ) {
                     var e = it.next();
-                    if (e.getKey() != keep) {
+                    if (e.getKey() != CHUNK_ROWS) {
                         e.getValue().close();
                         it.remove();
                     }
@@ -138,7 +138,7 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
             List<T> rows)
             throws SQLException {
         if (!options.dialect().transactionsSpanStatements() || rows.size() <= CHUNK_ROWS) {
-            execute(statements.forRows(c, options, table, rows.size(), CHUNK_ROWS), table, binder, rows);
+            execute(statements.forRows(c, options, table, rows.size()), table, binder, rows);
             return;
         }
         c.setAutoCommit(false);
@@ -150,14 +150,14 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
             int from = 0;
             for (; rows.size() - from >= CHUNK_ROWS; from += CHUNK_ROWS) {
                 execute(
-                        statements.forRows(c, options, table, CHUNK_ROWS, CHUNK_ROWS),
+                        statements.forRows(c, options, table, CHUNK_ROWS),
                         table,
                         binder,
                         rows.subList(from, from + CHUNK_ROWS));
             }
             if (from < rows.size()) {
                 execute(
-                        statements.forRows(c, options, table, rows.size() - from, CHUNK_ROWS),
+                        statements.forRows(c, options, table, rows.size() - from),
                         table,
                         binder,
                         rows.subList(from, rows.size()));
