@@ -4,6 +4,7 @@ import io.enclave.sinks.schema.TableDefinition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * statements, one transaction per flush whatever the JDBC URL says: with a plain JDBC batch and
  * no {@code rewriteBatchedStatements=true}, Connector/J sends one INSERT per row, and StarRocks
  * makes each its own load. On StarRocks a flush is one statement (one load); on MySQL and
- * MariaDB it is {@link #CHUNK_ROWS}-row statements prepared once per connection, plus one for the
- * rest, in one transaction.
+ * MariaDB it is statements of row counts prepared once per connection ({@link #statementRows}),
+ * prepared on the server ({@link io.enclave.sinks.dialect.SqlDialect#serverPreparesInserts()}),
+ * in one transaction.
  *
  * <p>How often it flushes: on {@code batch_size} rows, on {@code batch_interval} and on every
  * checkpoint (rows not flushed at a checkpoint would be lost on restore, so that flush is never
@@ -73,17 +75,21 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
     }
 
     /**
-     * Rows per statement where a transaction can hold several INSERTs: a flush of more rows is
-     * written as statements of this many rows, all prepared (and so parsed by the driver) once,
-     * plus one for the rest, and committed together. Re-preparing a multi-row statement for
-     * every flush size cost about a quarter of the sink's CPU (a profile of {@code benchmarks/run
-     * --sections e2e}): Connector/J parses the whole SQL text of a client-side prepare.
+     * Rows per statement where a transaction can hold several INSERTs: a flush is written as
+     * statements of this many rows, then the rest as statements of 128, 64, ... 1 rows (its
+     * binary digits), all committed together. Every one of these row counts is prepared once per
+     * connection and kept, so no flush prepares anything: a prepare costs the driver a parse of
+     * the whole multi-row SQL text (client-side) or the server a parse and a round trip
+     * (server-side), and flushes on the interval have a new row count each time. Re-preparing per
+     * flush cost about a quarter of the sink's CPU (a profile of {@code benchmarks/run --sections
+     * e2e}).
      */
     static final int CHUNK_ROWS = 256;
 
     /**
-     * The statements a writer keeps between flushes on one connection: the full-chunk statement
-     * and the last other row count's.
+     * The statements a writer keeps between flushes on one connection: one per power of two up to
+     * {@link #CHUNK_ROWS} rows, and the last statement of any other row count (a dialect whose
+     * flush is one statement asks for the flush's own row count).
      */
     static final class Statements implements AutoCloseable {
         private final Map<Integer, PreparedStatement> byRows = new HashMap<>();
@@ -92,12 +98,14 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
                 throws SQLException {
             PreparedStatement ps = byRows.get(rows);
             if (ps == null) {
-                // Keep the full-chunk statement; any other row count replaces the previous other.
-                for (var it = byRows.entrySet().iterator(); it.hasNext(); ) {
-                    var e = it.next();
-                    if (e.getKey() != CHUNK_ROWS) {
-                        e.getValue().close();
-                        it.remove();
+                if (!kept(rows)) {
+                    // Any other row count replaces the previous other.
+                    for (var it = byRows.entrySet().iterator(); it.hasNext(); ) {
+                        var e = it.next();
+                        if (!kept(e.getKey())) {
+                            e.getValue().close();
+                            it.remove();
+                        }
                     }
                 }
                 ps = c.prepareStatement(options.dialect().upsertRows(options.database(), table, rows));
@@ -106,7 +114,11 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
             return ps;
         }
 
-        /** How many statements are kept: at most two. */
+        private static boolean kept(int rows) {
+            return rows <= CHUNK_ROWS && Integer.bitCount(rows) == 1;
+        }
+
+        /** How many statements are kept: at most one per power of two up to {@link #CHUNK_ROWS}, and one other. */
         int size() {
             return byRows.size();
         }
@@ -125,9 +137,29 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
     }
 
     /**
+     * The row counts of the statements that write a flush of {@code rows} rows where a
+     * transaction spans statements: {@link #CHUNK_ROWS} as often as it fits, then the rest's
+     * binary digits, largest first.
+     */
+    static List<Integer> statementRows(int rows) {
+        List<Integer> counts = new ArrayList<>();
+        int left = rows;
+        for (; left >= CHUNK_ROWS; left -= CHUNK_ROWS) {
+            counts.add(CHUNK_ROWS);
+        }
+        for (int bit = Integer.highestOneBit(Math.max(left, 1)); left > 0; bit >>= 1) {
+            if ((left & bit) != 0) {
+                counts.add(bit);
+                left -= bit;
+            }
+        }
+        return counts;
+    }
+
+    /**
      * Upserts {@code rows} through {@code c} as one transaction: one statement where the dialect
-     * needs it (StarRocks) or the rows fit one chunk, else {@link #CHUNK_ROWS}-row statements
-     * and one for the rest, committed together. The write of one flush, usable without Flink.
+     * needs it (StarRocks), else the statements of {@link #statementRows}, committed together.
+     * The write of one flush, usable without Flink.
      */
     static <T> void upsert(
             Connection c,
@@ -137,7 +169,12 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
             TenantRowBinder<T> binder,
             List<T> rows)
             throws SQLException {
-        if (!options.dialect().transactionsSpanStatements() || rows.size() <= CHUNK_ROWS) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Integer> counts =
+                options.dialect().transactionsSpanStatements() ? statementRows(rows.size()) : List.of(rows.size());
+        if (counts.size() == 1) {
             execute(statements.forRows(c, options, table, rows.size()), table, binder, rows);
             return;
         }
@@ -148,19 +185,9 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
         boolean ended = false;
         try {
             int from = 0;
-            for (; rows.size() - from >= CHUNK_ROWS; from += CHUNK_ROWS) {
-                execute(
-                        statements.forRows(c, options, table, CHUNK_ROWS),
-                        table,
-                        binder,
-                        rows.subList(from, from + CHUNK_ROWS));
-            }
-            if (from < rows.size()) {
-                execute(
-                        statements.forRows(c, options, table, rows.size() - from),
-                        table,
-                        binder,
-                        rows.subList(from, rows.size()));
+            for (int count : counts) {
+                execute(statements.forRows(c, options, table, count), table, binder, rows.subList(from, from + count));
+                from += count;
             }
             c.commit();
             ended = true;
@@ -190,7 +217,7 @@ public final class BatchedUpsertSink<T> implements Sink<T> {
     }
 
     /** Buffers rows and upserts them, one transaction per flush. */
-    private static final class Writer<T> extends BufferedJdbcWriter<T> {
+    static final class Writer<T> extends BufferedJdbcWriter<T> {
         private final TableDefinition<T> table;
         private final TenantRowBinder<T> binder;
         private final Statements statements = new Statements();

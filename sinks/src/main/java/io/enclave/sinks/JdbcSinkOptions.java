@@ -1,11 +1,16 @@
 package io.enclave.sinks;
 
+import com.mysql.cj.conf.ConnectionUrl;
 import io.enclave.config.GlobalSettings;
 import io.enclave.config.TenantConfig;
 import io.enclave.sinks.dialect.SqlDialect;
 import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * Where and how a tenant's sinks write: the tenant's own database and user, the dialect, and
@@ -65,6 +70,30 @@ public final class JdbcSinkOptions implements Serializable {
                 .batchInterval(tenant.processing().batchInterval())
                 .maxRetries(tenant.processing().maxRetries())
                 .build();
+    }
+
+    /**
+     * Opens a connection as the sinks write: as the tenant's user, with the INSERTs prepared on
+     * the server where the dialect allows it ({@link SqlDialect#serverPreparesInserts()}) and
+     * the JDBC URL does not say otherwise: a {@code useServerPrepStmts} in the URL is the
+     * operator's and wins (Connector/J itself would let the property given here win).
+     */
+    public Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password.reveal());
+        if (dialect.serverPreparesInserts() && !urlSets(SERVER_PREPARE)) {
+            properties.setProperty(SERVER_PREPARE, "true");
+        }
+        return DriverManager.getConnection(jdbcUrl, properties);
+    }
+
+    private static final String SERVER_PREPARE = "useServerPrepStmts";
+
+    /** Whether the JDBC URL names the Connector/J option {@code key}, as the driver parses the URL. */
+    private boolean urlSets(String key) {
+        return ConnectionUrl.getConnectionUrlInstance(jdbcUrl, null).getOriginalProperties().keySet().stream()
+                .anyMatch(key::equalsIgnoreCase);
     }
 
     public static Builder builder() {

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The event sink's write on MariaDB: a flush is one multi-row statement, so one transaction, on
- * a URL without {@code rewriteBatchedStatements}, and it upserts exactly as single rows did.
+ * The event sink's write on MariaDB: a flush is one transaction of multi-row statements
+ * prepared on the server once per row count, on a URL without {@code rewriteBatchedStatements},
+ * and it upserts exactly as single rows did.
  */
 class BatchedUpsertSinkITCase {
     private static final String TENANT = "batched_it";
@@ -58,23 +59,26 @@ class BatchedUpsertSinkITCase {
     }
 
     @Test
-    void aFlushIsOneStatementThatUpsertsLikeSingleRows() throws Exception {
+    void aFlushIsOneTransactionThatUpsertsLikeSingleRows() throws Exception {
         TableDefinition<TenantEvent> table = TenantTables.forStream(StreamKind.DISASTERS);
         TenantRowBinder<TenantEvent> binder = new TenantRowBinder<>(TENANT, table, TenantEvent::tenantIdOf);
         JdbcSinkOptions options = options();
         assertThat(options.jdbcUrl()).doesNotContain("rewriteBatchedStatements=true");
-        try (Connection c = java.sql.DriverManager.getConnection(
-                options.jdbcUrl(), options.user(), options.password().reveal())) {
+        try (Connection c = options.connect()) {
             List<TenantEvent> first = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 first.add(SinkFixtures.disaster(TENANT, "d-" + i, "first " + i, "CO"));
             }
             BatchedUpsertSink.Statements statements = new BatchedUpsertSink.Statements();
-            long before = status(c, "Com_insert");
+            long executes = status(c, "Com_stmt_execute");
+            long prepares = status(c, "Com_stmt_prepare");
+            long commits = status(c, "Com_commit");
             BatchedUpsertSink.upsert(c, statements, options, table, binder, first);
-            assertThat(status(c, "Com_insert") - before)
-                    .as("three rows, one INSERT")
-                    .isEqualTo(1);
+            assertThat(status(c, "Com_stmt_execute") - executes)
+                    .as("three rows: a statement of two and one of one, prepared on the server")
+                    .isEqualTo(2);
+            assertThat(status(c, "Com_commit") - commits).as("one transaction").isEqualTo(1);
+            assertThat(BatchedUpsertSink.statementRows(3)).containsExactly(2, 1);
 
             // Same keys again, in one statement: stored rows are updated, and of two rows with the
             // same key in one batch the later wins, as it did row by row.
@@ -90,13 +94,18 @@ class BatchedUpsertSinkITCase {
                     table,
                     binder,
                     List.of(SinkFixtures.disaster(TENANT, "d-4", "first 4", "CO")));
-            assertThat(statements.size()).as("statements kept").isLessThanOrEqualTo(2);
+            assertThat(statements.size())
+                    .as("statements kept: of two rows and of one")
+                    .isEqualTo(2);
+            assertThat(status(c, "Com_stmt_prepare") - prepares)
+                    .as("each row count prepared once, whatever the flushes")
+                    .isEqualTo(2);
             statements.close();
         }
         try (Connection root = db.rootConnection();
                 Statement st = root.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT id, declaration_title FROM " + TENANT + ".disaster_declarations ORDER BY id")) {
+                ResultSet rs = st.executeQuery("SELECT id, declaration_title FROM " + TENANT
+                        + ".disaster_declarations WHERE id LIKE 'd-%'" + " ORDER BY id")) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1) + "=" + rs.getString(2));
@@ -111,19 +120,18 @@ class BatchedUpsertSinkITCase {
         TenantRowBinder<TenantEvent> binder = new TenantRowBinder<>(TENANT, table, TenantEvent::tenantIdOf);
         JdbcSinkOptions options = options();
         int chunk = BatchedUpsertSink.CHUNK_ROWS;
-        try (Connection c = java.sql.DriverManager.getConnection(
-                        options.jdbcUrl(), options.user(), options.password().reveal());
+        try (Connection c = options.connect();
                 BatchedUpsertSink.Statements statements = new BatchedUpsertSink.Statements()) {
             List<TenantEvent> flush = new ArrayList<>();
             for (int i = 0; i < 2 * chunk + 10; i++) {
                 flush.add(SinkFixtures.alert(TENANT, "a-" + i, "Severe", "CO"));
             }
-            long inserts = status(c, "Com_insert");
+            long executes = status(c, "Com_stmt_execute");
             long commits = status(c, "Com_commit");
             BatchedUpsertSink.upsert(c, statements, options, table, binder, flush);
-            assertThat(status(c, "Com_insert") - inserts)
-                    .as("two full chunks and the rest")
-                    .isEqualTo(3);
+            assertThat(status(c, "Com_stmt_execute") - executes)
+                    .as("two full chunks, then the rest of 10 as 8 and 2")
+                    .isEqualTo(4);
             assertThat(status(c, "Com_commit") - commits).as("one transaction").isEqualTo(1);
             assertThat(rows(table)).isEqualTo(2 * chunk + 10);
 
@@ -137,6 +145,36 @@ class BatchedUpsertSinkITCase {
                     .isInstanceOf(CrossTenantWriteException.class);
             assertThat(rows(table)).as("nothing of the refused flush").isEqualTo(2 * chunk + 10);
             assertThat(c.getAutoCommit()).isTrue();
+        }
+    }
+
+    /** A {@code useServerPrepStmts} in the operator's URL wins over the sink's default. */
+    @Test
+    void theUrlDecidesWhereStatementsArePrepared() throws Exception {
+        TableDefinition<TenantEvent> table = TenantTables.forStream(StreamKind.DISASTERS);
+        TenantRowBinder<TenantEvent> binder = new TenantRowBinder<>(TENANT, table, TenantEvent::tenantIdOf);
+        JdbcSinkOptions base = options();
+        JdbcSinkOptions clientSide = JdbcSinkOptions.builder()
+                .tenantId(TENANT)
+                .jdbcUrl(base.jdbcUrl() + "&useServerPrepStmts=false")
+                .database(TENANT)
+                .user(base.user())
+                .password(base.password())
+                .dialect(new MySqlDialect())
+                .build();
+        try (Connection c = clientSide.connect();
+                BatchedUpsertSink.Statements statements = new BatchedUpsertSink.Statements()) {
+            long executes = status(c, "Com_stmt_execute");
+            long inserts = status(c, "Com_insert");
+            BatchedUpsertSink.upsert(
+                    c,
+                    statements,
+                    clientSide,
+                    table,
+                    binder,
+                    List.of(SinkFixtures.disaster(TENANT, "u-1", "client side", "CO")));
+            assertThat(status(c, "Com_stmt_execute") - executes).isZero();
+            assertThat(status(c, "Com_insert") - inserts).isEqualTo(1);
         }
     }
 

@@ -53,6 +53,18 @@ public interface SqlDialect extends java.io.Serializable {
         return true;
     }
 
+    /**
+     * Whether the sinks' INSERTs are prepared on the server (Connector/J's {@code
+     * useServerPrepStmts}), so their values travel in the binary protocol: the driver no longer
+     * escapes every value into SQL text, nor the server parses it back. On MariaDB this cut the
+     * server's CPU per row by about 40 % and the driver's a little (a sink-only probe of
+     * 100,000 rows, 2 December 2026). True for
+     * MySQL and MariaDB; StarRocks prepares SELECT statements only (docs, "Prepared statements").
+     */
+    default boolean serverPreparesInserts() {
+        return true;
+    }
+
     /** {@link #insertOnly} of {@code rows} rows in one statement, see {@link #upsertRows}. */
     default String insertOnlyRows(String database, TableDefinition<?> table, int rows) {
         return repeatValues(insertOnly(database, table), table, rows);

@@ -207,4 +207,10 @@ public final class StarRocksDialect implements SqlDialect {
     public boolean transactionsSpanStatements() {
         return false;
     }
+
+    /** StarRocks prepares SELECT statements only (3.2 on; docs, "Prepared statements"). */
+    @Override
+    public boolean serverPreparesInserts() {
+        return false;
+    }
 }

@@ -44,6 +44,14 @@ class StarRocksDialectTest {
         assertThat(dialect.name()).isEqualTo("starrocks");
     }
 
+    /** StarRocks prepares SELECT statements only, and every INSERT outside a transaction is its own load. */
+    @Test
+    void insertsArePreparedByTheDriverOneStatementPerFlush() {
+        assertThat(dialect.serverPreparesInserts()).isFalse();
+        assertThat(dialect.transactionsSpanStatements()).isFalse();
+        assertThat(new MySqlDialect().serverPreparesInserts()).isTrue();
+    }
+
     @Test
     void mapsEveryColumnType() {
         assertThat(dialect.columnType(ColumnType.SHORT_TEXT)).startsWith("VARCHAR(");

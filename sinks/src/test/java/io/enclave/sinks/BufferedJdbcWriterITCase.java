@@ -1,0 +1,125 @@
+package io.enclave.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.enclave.config.DatabaseSettings;
+import io.enclave.config.Secret;
+import io.enclave.config.StreamKind;
+import io.enclave.config.TenantConfig;
+import io.enclave.embedded.EmbeddedMariaDb;
+import io.enclave.operators.record.TenantEvent;
+import io.enclave.sinks.dialect.MySqlDialect;
+import io.enclave.sinks.schema.TableDefinition;
+import io.enclave.sinks.schema.TenantTables;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sink writer on MariaDB: its flushes run beside the task, one at a time, yet a
+ * checkpoint's flush returns only once every row before it is written, in the order written,
+ * and a flush that failed in the background fails the next flush, naming the table.
+ */
+class BufferedJdbcWriterITCase {
+    private static final String TENANT = "writer_it";
+    private static final TableDefinition<TenantEvent> TABLE = TenantTables.forStream(StreamKind.DISASTERS);
+    private static EmbeddedMariaDb db;
+    private static TenantConfig tenant;
+
+    @BeforeAll
+    static void createDatabase() throws SQLException {
+        db = EmbeddedMariaDb.shared();
+        tenant = TenantConfig.builder(TENANT)
+                .database(new DatabaseSettings(TENANT, TENANT + "_writer", Secret.of("pw-writer-it"), TENANT + "_key"))
+                .build();
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + TENANT);
+            TenantDatabase database = new TenantDatabase(tenant, new MySqlDialect());
+            database.createSchema(root);
+            database.createUser(root);
+        }
+    }
+
+    private static JdbcSinkOptions options(Secret password) {
+        return JdbcSinkOptions.builder()
+                .tenantId(TENANT)
+                .jdbcUrl(db.jdbcUrl(TENANT))
+                .database(TENANT)
+                .user(tenant.database().user())
+                .password(password)
+                .dialect(new MySqlDialect())
+                .batchSize(2)
+                .batchInterval(Duration.ZERO)
+                .maxRetries(0)
+                .build();
+    }
+
+    private static BatchedUpsertSink.Writer<TenantEvent> writer(JdbcSinkOptions options) {
+        return new BatchedUpsertSink.Writer<>(
+                options,
+                TABLE,
+                new TenantRowBinder<>(TENANT, TABLE, TenantEvent::tenantIdOf),
+                new TestProcessingTimeService(),
+                null);
+    }
+
+    @Test
+    void aCheckpointFlushReturnsOnceEveryRowIsWrittenInOrder() throws Exception {
+        BatchedUpsertSink.Writer<TenantEvent> writer =
+                writer(options(tenant.database().password()));
+        // 101 versions of one key and a key per version, in batches of two: fifty size flushes go to
+        // the background while rows keep coming, and the checkpoint's flush writes the last one.
+        for (int version = 1; version <= 101; version++) {
+            writer.write(SinkFixtures.disaster(TENANT, "k", "version " + version, "CO"), null);
+            writer.write(SinkFixtures.disaster(TENANT, "row-" + version, "row " + version, "CO"), null);
+        }
+        writer.flush(false);
+
+        Map<String, String> stored = stored();
+        assertThat(stored).as("every row before the checkpoint").hasSize(102);
+        assertThat(stored.get("k"))
+                .as("the versions of a key were written in order")
+                .isEqualTo("version 101");
+        writer.close();
+        assertThat(Thread.getAllStackTraces().keySet())
+                .as("the writer's flush thread ends with it")
+                .noneMatch(t -> t.getName().startsWith("jdbc-flush " + TENANT + "."));
+    }
+
+    @Test
+    void aFlushThatFailedInTheBackgroundFailsTheNextFlush() throws Exception {
+        BatchedUpsertSink.Writer<TenantEvent> writer = writer(options(Secret.of("not-the-password")));
+        // The size flush starts in the background: the write that triggers it returns.
+        writer.write(SinkFixtures.disaster(TENANT, "f-1", "first", "CO"), null);
+        writer.write(SinkFixtures.disaster(TENANT, "f-2", "second", "CO"), null);
+
+        assertThatThrownBy(() -> writer.flush(false))
+                .isInstanceOf(IOException.class)
+                .hasMessage("Writing 2 rows to writer_it.disaster_declarations failed after 1 attempts");
+        writer.close();
+        assertThat(stored()).doesNotContainKeys("f-1", "f-2");
+    }
+
+    private static Map<String, String> stored() throws SQLException {
+        Map<String, String> rows = new HashMap<>();
+        try (Connection root = db.rootConnection();
+                Statement st = root.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT id, declaration_title FROM " + TENANT + ".disaster_declarations")) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return rows;
+    }
+}
