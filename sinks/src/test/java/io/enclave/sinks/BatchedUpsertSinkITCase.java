@@ -3,8 +3,6 @@ package io.enclave.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.enclave.config.DatabaseSettings;
-import io.enclave.config.Secret;
 import io.enclave.config.StreamKind;
 import io.enclave.config.TenantConfig;
 import io.enclave.embedded.EmbeddedMariaDb;
@@ -34,16 +32,7 @@ class BatchedUpsertSinkITCase {
     @BeforeAll
     static void createDatabase() throws SQLException {
         db = EmbeddedMariaDb.shared();
-        tenant = TenantConfig.builder(TENANT)
-                .database(new DatabaseSettings(TENANT, TENANT + "_writer", Secret.of("pw-batched"), TENANT + "_key"))
-                .build();
-        try (Connection root = db.rootConnection();
-                Statement st = root.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + TENANT);
-            TenantDatabase database = new TenantDatabase(tenant, new MySqlDialect());
-            database.createSchema(root);
-            database.createUser(root);
-        }
+        tenant = SinkFixtures.freshTenant(db, TENANT, "pw-batched");
     }
 
     private static JdbcSinkOptions options() {

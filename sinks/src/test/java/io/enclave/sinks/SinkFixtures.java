@@ -133,4 +133,21 @@ public final class SinkFixtures {
         a.checkpointId = -1L;
         return a;
     }
+
+    /** A tenant {@code id} with its database dropped and created afresh on {@code db}, its writer account included. */
+    static io.enclave.config.TenantConfig freshTenant(
+            io.enclave.embedded.EmbeddedMariaDb db, String id, String password) throws java.sql.SQLException {
+        io.enclave.config.TenantConfig tenant = io.enclave.config.TenantConfig.builder(id)
+                .database(new io.enclave.config.DatabaseSettings(
+                        id, id + "_writer", io.enclave.config.Secret.of(password), id + "_key"))
+                .build();
+        try (java.sql.Connection root = db.rootConnection();
+                java.sql.Statement st = root.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + id);
+            TenantDatabase database = new TenantDatabase(tenant, new io.enclave.sinks.dialect.MySqlDialect());
+            database.createSchema(root);
+            database.createUser(root);
+        }
+        return tenant;
+    }
 }
